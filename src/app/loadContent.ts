@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { parseRegionFile, type RegionNode } from '../domain/regions/regions.ts';
+import { FlowRegistry, lintFlows, parseFlow, type LintFinding } from '../engine/index.ts';
+import type { Translator } from '../engine/types.ts';
+import { loadTemplates } from '../templates/loadTemplates.ts';
+import { createTranslator } from '../templates/translator.ts';
+
+/** Everything the engine needs that lives in files: flows, templates, the region tree. Read once at start-up. */
+export interface Content {
+  flows: FlowRegistry;
+  translator: Translator;
+  regions: RegionNode[];
+  findings: LintFinding[];
+}
+
+export interface ContentPaths {
+  root: string;
+  defaultLocale: string;
+}
+
+/** Flow files: `flows/*.yaml` (current) and `flows/archive/*.yaml` (older versions kept for running conversations). */
+export function flowFiles(root: string): string[] {
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+        .sort()
+        .map((f) => join(dir, f));
+    } catch {
+      return [];
+    }
+  };
+  return [...list(join(root, 'flows')), ...list(join(root, 'flows', 'archive'))];
+}
+
+export function loadContent({ root, defaultLocale }: ContentPaths): Content {
+  const translator = createTranslator(loadTemplates(join(root, 'templates')), defaultLocale);
+  const flows = new FlowRegistry(flowFiles(root).map((file) => parseFlow(readFileSync(file, 'utf8'), relative(root, file))));
+  const regionsPath = join(root, 'policies', 'regions.yaml');
+  const regionFile = parseRegionFile(parseYaml(readFileSync(regionsPath, 'utf8')));
+  if (!regionFile.ok) throw new Error(`${regionsPath}: ${regionFile.issues.join('; ')}`);
+  const findings = lintFlows(flows, translator, defaultLocale);
+  return { flows, translator, regions: regionFile.value.regions, findings };
+}

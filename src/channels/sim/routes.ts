@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { HandleInbound } from '../../app/handleInbound.ts';
+import { HttpError } from '../../http/errors.ts';
+
+/** The simulator's request body. User ids are plain tokens so they cannot smuggle operators or paths anywhere. */
+const messageBody = z.strictObject({
+  userId: z
+    .string({ message: 'userId must be a string' })
+    .regex(/^[A-Za-z0-9_.:@-]{1,64}$/, { message: 'userId must be 1-64 letters, digits or _ . : @ -' }),
+  text: z.string({ message: 'text must be a string' }).refine((t) => t.trim().length > 0, { message: 'text must not be empty' }),
+  /** Optional: a client-chosen id; sending the same id twice runs the turn once (as platform retries do). */
+  messageId: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, { message: 'messageId must be 1-100 letters, digits or _ . : -' }).optional(),
+});
+
+export const SIM_CHANNEL = 'sim';
+
+/**
+ * The web simulator: a real channel through the same pipeline as WeChat and Telegram. Replies come back in the
+ * HTTP response (the page shows them); choices are buttons on the page.
+ */
+export function simRouter(handle: HandleInbound): Router {
+  const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
+  const router = new Router();
+  router.get('/sim', (ctx) => {
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.set('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:");
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = page;
+  });
+  router.post('/sim/api/messages', async (ctx) => {
+    if (!ctx.is('application/json')) throw new HttpError(415, 'send the message as application/json: {"userId": "...", "text": "..."}');
+    const parsed = messageBody.safeParse(ctx.request.body);
+    if (!parsed.success) {
+      throw new HttpError(400, parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+    }
+    const { userId, text, messageId } = parsed.data;
+    const result = await handle({ channel: SIM_CHANNEL, userId, messageId: messageId ?? randomUUID(), input: { type: 'text', text } });
+    ctx.body = {
+      replies: result.replies.map((r) => ({ text: r.text, ...(r.choices ? { choices: r.choices } : {}), ...(r.multi ? { multi: true } : {}) })),
+      ...(result.duplicate ? { duplicate: true } : {}),
+    };
+  });
+  return router;
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration, read from the environment once and checked here. Every setting is documented in
+ * .env.example. A bad value stops start-up with one line per problem naming the variable and the fix.
+ */
+
+const bool = (name: string) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: `${name} must be true or false` })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ message: `${name} must be a whole number` })
+    .int({ message: `${name} must be a whole number` })
+    .min(min, { message: `${name} must be at least ${min}` })
+    .max(max, { message: `${name} must be at most ${max}` });
+
+const envSchema = z.object({
+  PORT: int('PORT', 0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv:// (or be unset for the embedded database)' })
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUBLIC_BASE_URL: z.url({ message: 'PUBLIC_BASE_URL must be an absolute URL such as https://bot.example.org' }).optional(),
+  DEFAULT_LOCALE: z.enum(['zh-CN', 'en'], { message: 'DEFAULT_LOCALE must be zh-CN or en' }).default('zh-CN'),
+  SESSION_TIMEOUT_MINUTES: int('SESSION_TIMEOUT_MINUTES', 1, 7 * 24 * 60).default(30),
+  CONVERSATION_RETENTION_DAYS: int('CONVERSATION_RETENTION_DAYS', 1, 3650).default(30),
+  DEDUPE_TTL_HOURS: int('DEDUPE_TTL_HOURS', 1, 24 * 30).default(24),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
+    .default('info'),
+  PII_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(v), {
+      message: 'PII_KEY must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)',
+    })
+    .optional(),
+  SIM_ENABLED: bool('SIM_ENABLED').default(true),
+  MAX_BODY_KB: int('MAX_BODY_KB', 1, 10_240).default(64),
+  MAX_MESSAGE_LENGTH: int('MAX_MESSAGE_LENGTH', 10, 100_000).default(2000),
+  SHUTDOWN_TIMEOUT_SECONDS: int('SHUTDOWN_TIMEOUT_SECONDS', 1, 600).default(10),
+  EMBEDDED_MONGO_BACKEND: z.enum(['h2', 'memory'], { message: 'EMBEDDED_MONGO_BACKEND must be h2 (kept on disk) or memory' }).default('h2'),
+});
+
+export type Config = z.infer<typeof envSchema> & { publicBaseUrl: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings in .env files mean "not set", as people expect from `FOO=`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => (i.message.includes(String(i.path[0])) ? i.message : `${String(i.path[0])}: ${i.message}`)));
+  }
+  const c = parsed.data;
+  if (c.MONGODB_URI && !c.PII_KEY) {
+    throw new ConfigError([
+      'PII_KEY is required when MONGODB_URI is set (the key that encrypts ID and phone numbers must not live only on one machine); generate one with: openssl rand -base64 32',
+    ]);
+  }
+  const publicBaseUrl = (c.PUBLIC_BASE_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/$/, '');
+  return { ...c, publicBaseUrl };
+}

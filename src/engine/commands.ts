@@ -1,0 +1,52 @@
+import { normalizeInput } from '../domain/text/normalize.ts';
+
+/**
+ * Global commands, understood at every question in Chinese and English. They are matched on the whole message
+ * (after normalisation), so a name like "帮助明" is an answer, not a command.
+ */
+export type GlobalCommand =
+  | { kind: 'help' }
+  | { kind: 'cancel' }
+  | { kind: 'back' }
+  | { kind: 'restart' }
+  | { kind: 'menu' }
+  | { kind: 'status' }
+  | { kind: 'edit' }
+  | { kind: 'language'; locale: 'zh-CN' | 'en' };
+
+const WORDS: Record<string, GlobalCommand> = {};
+function words(command: GlobalCommand, list: string[]): void {
+  for (const w of list) WORDS[normalizeCommandText(w)] = command;
+}
+
+/** Lower-case, half-width, trimmed, without trailing punctuation: "  帮助！" and "HELP" match. */
+export function normalizeCommandText(text: string): string {
+  return normalizeInput(text)
+    .toLowerCase()
+    .replace(/^[/／]/, '')
+    .replace(/[\s.!?。！？~～]+$/u, '');
+}
+
+words({ kind: 'help' }, ['帮助', '求助', 'help', '?', '？']);
+words({ kind: 'cancel' }, ['取消', '退出', '不办了', 'cancel', 'quit', 'exit']);
+words({ kind: 'back' }, ['返回', '上一步', '上一题', 'back', 'previous']);
+words({ kind: 'restart' }, ['重新开始', '重来', 'restart', 'start over']);
+words({ kind: 'menu' }, ['菜单', '主菜单', 'menu', 'start']);
+words({ kind: 'status' }, ['进度', '查进度', '状态', 'status']);
+words({ kind: 'edit' }, ['修改', 'edit']);
+words({ kind: 'language', locale: 'zh-CN' }, ['中文', '简体中文', 'chinese', 'zh']);
+words({ kind: 'language', locale: 'en' }, ['english', '英文', '英语', 'en']);
+
+export function matchGlobalCommand(text: string): GlobalCommand | null {
+  return WORDS[normalizeCommandText(text)] ?? null;
+}
+
+const SKIP = new Set(['跳过', '略过', '无', 'skip', 'none'].map(normalizeCommandText));
+export function isSkip(text: string): boolean {
+  return SKIP.has(normalizeCommandText(text));
+}
+
+const KEEP = new Set(['保留', '保持', '不变', 'keep', 'same'].map(normalizeCommandText));
+export function isKeep(text: string): boolean {
+  return KEEP.has(normalizeCommandText(text));
+}

@@ -1,0 +1,61 @@
+import type { Flow } from './schema.ts';
+import { normalizeCommandText } from '../commands.ts';
+
+/**
+ * All loaded flows, every version kept: a conversation goes on with the version it started with while that
+ * version is loaded (old versions can stay loaded from `flows/archive/`), and is migrated when it is gone.
+ */
+export class FlowRegistry {
+  private readonly byId = new Map<string, Map<number, Flow>>();
+  private readonly triggers = new Map<string, string>();
+
+  constructor(flows: Flow[]) {
+    for (const flow of flows) {
+      let versions = this.byId.get(flow.id);
+      if (!versions) this.byId.set(flow.id, (versions = new Map()));
+      if (versions.has(flow.version)) {
+        throw new Error(`flow \`${flow.id}\` version ${flow.version} is loaded twice (${versions.get(flow.version)!.file} and ${flow.file}); give one a new version`);
+      }
+      versions.set(flow.version, flow);
+    }
+    for (const id of this.byId.keys()) {
+      for (const word of this.current(id).triggers) {
+        const key = normalizeCommandText(word);
+        const owner = this.triggers.get(key);
+        if (owner && owner !== id) throw new Error(`trigger "${word}" is claimed by flows \`${owner}\` and \`${id}\`; keep it on one`);
+        this.triggers.set(key, id);
+      }
+    }
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /** The newest loaded version. */
+  current(id: string): Flow {
+    const versions = this.byId.get(id);
+    if (!versions) throw new Error(`flow \`${id}\` is not loaded; known flows: ${[...this.byId.keys()].join(', ')}`);
+    let newest: Flow | undefined;
+    for (const flow of versions.values()) if (!newest || flow.version > newest.version) newest = flow;
+    return newest!;
+  }
+
+  /** A specific version, or undefined when that version is no longer loaded. */
+  version(id: string, version: number): Flow | undefined {
+    return this.byId.get(id)?.get(version);
+  }
+
+  byTrigger(text: string): Flow | undefined {
+    const id = this.triggers.get(normalizeCommandText(text));
+    return id ? this.current(id) : undefined;
+  }
+
+  all(): Flow[] {
+    return [...this.byId.values()].flatMap((versions) => [...versions.values()]);
+  }
+
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+}

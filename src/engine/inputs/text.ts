@@ -1,0 +1,21 @@
+import type { InputHandler } from './types.ts';
+import { reject, textOf } from './types.ts';
+
+type Spec = { type: 'text'; minLength: number; maxLength: number; pattern?: string; patternMessage?: string };
+
+export const textInput: InputHandler<Spec> = {
+  parse(spec, input, ctx) {
+    const raw = textOf(input);
+    if (raw === null) return reject(ctx, 'text', 'notText');
+    const value = raw.trim().replace(/\s+/g, ' ');
+    const length = [...value].length; // code points: an emoji counts once
+    if (length < spec.minLength) return reject(ctx, 'text', 'tooShort', { min: spec.minLength });
+    if (length > spec.maxLength) return reject(ctx, 'text', 'tooLong', { max: spec.maxLength, length });
+    if (spec.pattern && !new RegExp(spec.pattern, 'u').test(value)) {
+      if (spec.patternMessage) return { kind: 'reject', reason: 'pattern', message: ctx.translator.t(ctx.locale, spec.patternMessage) };
+      return reject(ctx, 'text', 'pattern');
+    }
+    return { kind: 'accept', value };
+  },
+  format: (_spec, value) => String(value),
+};

@@ -1,0 +1,233 @@
+import { matchGlobalCommand, normalizeCommandText, type GlobalCommand } from './commands.ts';
+import { drive, flowTitle, park, startFlow } from './driver.ts';
+import type { FlowRegistry } from './flow/registry.ts';
+import type { UserInput } from './inputs/types.ts';
+import { prompt } from './steps/ask.ts';
+import { executorFor } from './steps/index.ts';
+import { showSummary } from './steps/summary.ts';
+import { next, WAIT, type Outcome } from './steps/types.ts';
+import { cloneState } from './state.ts';
+import { Turn } from './turn.ts';
+import type { ConversationState, Inbound, TurnContext, TurnResult } from './types.ts';
+
+/** Flows the global commands open. They are ordinary flow files; without them the commands say so politely. */
+export const MENU_FLOW = 'menu';
+export const STATUS_FLOW = 'status';
+
+/**
+ * One turn of a conversation: (flows, state, inbound, context) → (new state, messages, effects). Pure: it reads
+ * no clock but `ctx.now`, does no I/O, and never mutates `state`. When a flow reaches an action step the result
+ * has `awaitingAction`; the app runs the action and calls runTurn again with an `actionResult` inbound on the
+ * returned state, so one user message is still one state write.
+ */
+export function runTurn(flows: FlowRegistry, state: ConversationState, inbound: Inbound, ctx: TurnContext): TurnResult {
+  const turn = new Turn(flows, cloneState(state), ctx);
+  if (inbound.type === 'actionResult') drive(turn, actionResult(turn, inbound));
+  else drive(turn, userMessage(turn, inbound));
+  return turn.result();
+}
+
+function actionResult(turn: Turn, inbound: Extract<Inbound, { type: 'actionResult' }>): Outcome {
+  const step = turn.state.stepId && turn.flowOrNull() ? turn.step() : null;
+  if (!step || step.kind !== 'action') {
+    throw new Error(`an action result arrived but the conversation is not at an action step (at ${turn.state.flowId}/${turn.state.stepId})`);
+  }
+  const result = { ok: inbound.ok, value: inbound.value, ...(inbound.error ? { error: inbound.error } : {}) };
+  turn.state.vars[step.result ?? step.id] = result;
+  if (inbound.ok) return next(turn.resolveNext(step.next));
+  if (step.onError) return next(step.onError);
+  turn.say(turn.t('common:actionFailed'));
+  return { type: 'cancel' };
+}
+
+function userMessage(turn: Turn, input: UserInput): Outcome {
+  const s = turn.state;
+  const text = input.type === 'text' ? input.text : input.type === 'choice' ? input.choiceId : null;
+  const command = text === null ? null : commandOf(text);
+
+  if (command?.kind === 'language') {
+    s.locale = command.locale;
+    turn.say(turn.t('common:languageSet'));
+    return s.flowId ? reprompt(turn) : WAIT;
+  }
+  if (!s.flowId) return idle(turn, input, text, command);
+
+  if (!turn.flowOrNull()) {
+    const migrated = migrate(turn);
+    if (migrated) return migrated;
+  }
+
+  const idleMs = turn.ctx.now.getTime() - Date.parse(s.updatedAt);
+  if (idleMs > turn.ctx.sessionTimeoutMs && s.pending?.kind !== 'resume' && !command) {
+    s.pending = { kind: 'resume' };
+    turn.say(turn.t('common:welcomeBack', { title: flowTitle(turn, s.flowId) }), resumeChoices(turn));
+    return WAIT;
+  }
+  if (s.pending?.kind === 'resume') {
+    const t = text === null ? '' : normalizeCommandText(text);
+    if (['__resume', '1', '继续', 'continue', '是', 'yes'].includes(t)) {
+      s.pending = null;
+      return reprompt(turn);
+    }
+    if (command?.kind === 'restart' || ['__restart', '2'].includes(t)) return restart(turn);
+    if (!command) {
+      turn.say(turn.t('common:welcomeBack', { title: flowTitle(turn, s.flowId) }), resumeChoices(turn));
+      return WAIT;
+    }
+    s.pending = null;
+  }
+
+  if (command) return inFlowCommand(turn, command);
+  if (text === '__cancel' && turn.step().kind !== 'summary') return { type: 'cancel' };
+  if (text === '__retry') {
+    s.pending = null;
+    s.retries = 0;
+    return reprompt(turn);
+  }
+  const step = turn.step();
+  const executor = executorFor(step);
+  // A conversation stored at a step that does not wait (a crash between an action and its result) re-enters it.
+  if (!executor.receive) return next(step.id);
+  return executor.receive(step, input, turn);
+}
+
+function commandOf(text: string): GlobalCommand | null {
+  if (text === '__help') return { kind: 'help' };
+  if (text === '__cancel') return null; // a button meaning "cancel" where it appears (summary cancel, stuck offer)
+  return matchGlobalCommand(text);
+}
+
+function idle(turn: Turn, input: UserInput, text: string | null, command: GlobalCommand | null): Outcome {
+  const firstContact = turn.state.version === 0;
+  if (firstContact) turn.say(turn.t('common:welcome'));
+  if (command) {
+    switch (command.kind) {
+      case 'status':
+        return openFlow(turn, STATUS_FLOW);
+      case 'help':
+        turn.say(turn.t('common:helpIdle'));
+        return openFlow(turn, MENU_FLOW);
+      case 'menu':
+        return openFlow(turn, MENU_FLOW);
+      default:
+        if (!firstContact) turn.say(turn.t('common:nothingInProgress'));
+        return openFlow(turn, MENU_FLOW);
+    }
+  }
+  const trigger = text === null ? undefined : turn.flows.byTrigger(text);
+  if (trigger) return startFlow(turn, trigger.id);
+  if (!firstContact) turn.say(turn.t(input.type === 'image' ? 'common:imageNotExpected' : 'common:notUnderstood'));
+  return openFlow(turn, MENU_FLOW);
+}
+
+function openFlow(turn: Turn, flowId: string): Outcome {
+  if (!turn.flows.has(flowId)) {
+    turn.say(turn.t('common:helpIdle'));
+    return WAIT;
+  }
+  return startFlow(turn, flowId);
+}
+
+function inFlowCommand(turn: Turn, command: GlobalCommand): Outcome {
+  const s = turn.state;
+  const flow = turn.flow();
+  const step = turn.step();
+  switch (command.kind) {
+    case 'help': {
+      const key = ('help' in step && step.help) || `${flow.id}:${step.id}.help`;
+      turn.say(turn.t(turn.hasTemplate(key) ? key : 'common:helpInFlow'));
+      s.pending = s.pending?.kind === 'stuck' ? null : s.pending;
+      return reprompt(turn);
+    }
+    case 'cancel':
+      return { type: 'cancel' };
+    case 'restart':
+      return restart(turn);
+    case 'back': {
+      const entry = s.history.pop();
+      if (!entry) {
+        turn.say(turn.t('common:atFirstQuestion'));
+        return reprompt(turn);
+      }
+      s.editReturnTo = null;
+      const target = flow.stepsById.get(entry.stepId);
+      const field = target?.kind === 'ask' ? (target.field ?? target.id) : undefined;
+      const previous = field === undefined ? undefined : s.answers[field];
+      return next(entry.stepId, previous === undefined ? undefined : { value: previous });
+    }
+    case 'menu':
+      park(turn);
+      return openFlow(turn, MENU_FLOW);
+    case 'status':
+      park(turn);
+      return openFlow(turn, STATUS_FLOW);
+    case 'edit':
+      turn.say(turn.t(step.kind === 'summary' ? 'common:summaryEditHow' : 'common:editOnlyAtSummary', { count: step.kind === 'summary' ? step.fields.length : 0 }));
+      return step.kind === 'summary' ? WAIT : reprompt(turn);
+    case 'language':
+      return reprompt(turn); // handled before; kept for exhaustiveness
+  }
+}
+
+function restart(turn: Turn): Outcome {
+  const flowId = turn.state.flowId!;
+  turn.state.parked = turn.state.parked?.flowId === flowId ? null : turn.state.parked;
+  turn.say(turn.t('common:restarted'));
+  return startFlow(turn, flowId);
+}
+
+/** Ask the current question again (after help, a language switch, a resume). */
+function reprompt(turn: Turn): Outcome {
+  const step = turn.step();
+  if (step.kind === 'ask') {
+    prompt(step, turn);
+    return WAIT;
+  }
+  if (step.kind === 'summary') {
+    showSummary(step, turn);
+    return WAIT;
+  }
+  return next(step.id);
+}
+
+function resumeChoices(turn: Turn) {
+  return [
+    { id: '__resume', label: turn.t('common:resumeChoice') },
+    { id: '__restart', label: turn.t('common:restartChoice') },
+  ];
+}
+
+/**
+ * The conversation's flow version is no longer loaded. Keep the answers whose field ids the current version still
+ * has; continue at the same step when it still exists, else restart at the first unanswered question — with a
+ * notice, never a crash. Returns null when the turn can go on as usual.
+ */
+function migrate(turn: Turn): Outcome | null {
+  const s = turn.state;
+  const from = s.flowVersion ?? 0;
+  if (!turn.flows.has(s.flowId!)) {
+    s.flowId = null;
+    s.flowVersion = null;
+    turn.say(turn.t('common:flowGone'));
+    return openFlow(turn, MENU_FLOW);
+  }
+  const target = turn.flows.current(s.flowId!);
+  const fields = new Set<string>();
+  for (const step of target.steps) {
+    if (step.kind === 'ask') fields.add(step.field ?? step.id);
+    if (step.kind === 'subflow') fields.add(step.flow);
+  }
+  s.answers = Object.fromEntries(Object.entries(s.answers).filter(([field]) => fields.has(field)));
+  s.history = s.history.filter((h) => target.stepsById.has(h.stepId));
+  Object.assign(s, { flowVersion: target.version, stack: [], pending: null, editReturnTo: null, retries: 0 });
+  const here = s.stepId ? target.stepsById.get(s.stepId) : undefined;
+  if (here && (here.kind === 'ask' || here.kind === 'summary')) {
+    turn.effects.push({ type: 'flowMigrated', flowId: target.id, from, to: target.version, restarted: false });
+    return null;
+  }
+  const firstOpen = target.steps.find((st) => st.kind === 'ask' && s.answers[st.field ?? st.id] === undefined);
+  turn.effects.push({ type: 'flowMigrated', flowId: target.id, from, to: target.version, restarted: true });
+  turn.say(turn.t('common:flowUpdated'));
+  return next(firstOpen?.id ?? target.startStep);
+}
+

@@ -1,0 +1,39 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+
+/**
+ * Personal data at rest: AES-256-GCM for values, HMAC-SHA256 for lookups ("is this ID number registered?")
+ * without decrypting anything. Both keys are derived from the one PII_KEY with HKDF, so one secret is managed
+ * and the two uses never share a key.
+ */
+export interface PiiCipher {
+  encrypt(plaintext: string): string;
+  decrypt(sealed: string): string;
+  /** A stable, keyed fingerprint for unique indexes and lookups. */
+  hmac(value: string): string;
+}
+
+const VERSION = 'v1';
+
+export function createPiiCipher(masterKey: Buffer): PiiCipher {
+  if (masterKey.length !== 32) throw new Error('PII key must be 32 bytes');
+  const encKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'redcollar/pii/aes-256-gcm', 32));
+  const macKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'redcollar/pii/hmac-sha256', 32));
+  return {
+    encrypt(plaintext) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', encKey, iv);
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return `${VERSION}.${iv.toString('base64')}.${cipher.getAuthTag().toString('base64')}.${body.toString('base64')}`;
+    },
+    decrypt(sealed) {
+      const [version, iv, tag, body] = sealed.split('.');
+      if (version !== VERSION || !iv || !tag || body === undefined) throw new Error('not a sealed value of this version');
+      const decipher = createDecipheriv('aes-256-gcm', encKey, Buffer.from(iv, 'base64'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64'));
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+    },
+    hmac(value) {
+      return createHmac('sha256', macKey).update(value, 'utf8').digest('base64url');
+    },
+  };
+}

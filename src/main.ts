@@ -1,0 +1,199 @@
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Connection } from 'mongoose';
+import { EmbeddedMongoUnavailableError, startEmbeddedMongo, type EmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
+import { createActions } from './app/actions/registry.ts';
+import { createInboundHandler } from './app/handleInbound.ts';
+import { EXPIRE_CONVERSATIONS_JOB, expireConversations } from './app/housekeeping/expireConversations.ts';
+import { loadContent } from './app/loadContent.ts';
+import { systemClock, type Clock } from './app/ports/clock.ts';
+import type { Scheduler } from './app/ports/scheduler.ts';
+import { simRouter } from './channels/sim/routes.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createHttpApp } from './http/server.ts';
+import { createMetrics } from './http/metrics.ts';
+import { createLogger, type Logger } from './infra/logger.ts';
+import { createPiiCipher } from './infra/piiCipher.ts';
+import { resolvePiiKey } from './infra/piiKeyFile.ts';
+import { createAgendaScheduler } from './scheduler/agenda/agendaScheduler.ts';
+import { connectMongo } from './store/mongo/connection.ts';
+import { createMongoConversationStore } from './store/mongo/conversationStore.ts';
+import { createMongoInboundLog } from './store/mongo/inboundLog.ts';
+import { createMongoWorkerRepository } from './store/mongo/workerRepository.ts';
+
+export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+export interface RunningApp {
+  url: string;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/** A start-up problem with one clear message for the operator (no stack trace needed). */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/**
+ * Wires the app: configuration → content (flows, templates, regions) → database → stores → scheduler →
+ * inbound pipeline → HTTP. This is the only place that constructs adapters. Resources opened so far are
+ * closed again if a later step fails, so a failed start leaves no child process or open port behind.
+ */
+export async function startRedcollar(env: Record<string, string | undefined> = process.env, opts: { clock?: Clock } = {}): Promise<RunningApp> {
+  const config = loadConfig(env);
+  const logger = createLogger(config.LOG_LEVEL);
+  const clock = opts.clock ?? systemClock;
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.error({ err }, 'error while stopping'));
+    cleanups.length = 0;
+  };
+
+  try {
+    const content = loadContent({ root: ROOT, defaultLocale: config.DEFAULT_LOCALE });
+    for (const f of content.findings) (f.severity === 'error' ? logger.error : logger.warn).call(logger, { file: f.file, step: f.step }, f.message);
+    const errors = content.findings.filter((f) => f.severity === 'error');
+    if (errors.length) {
+      throw new StartupError(`flows have ${errors.length} error(s); run \`npm run lint:flows\` for details:\n${errors.map((e) => `  ${e.file}${e.step ? ` step \`${e.step}\`` : ''}: ${e.message}`).join('\n')}`);
+    }
+
+    const dataDir = resolve(ROOT, config.DATA_DIR);
+    let uri = config.MONGODB_URI;
+    if (!uri) {
+      let embedded: EmbeddedMongo;
+      try {
+        embedded = await startEmbeddedMongo({ backend: config.EMBEDDED_MONGO_BACKEND, dataDir, log: (line) => logger.debug({ embeddedMongo: line }) });
+      } catch (err) {
+        if (err instanceof EmbeddedMongoUnavailableError) throw new StartupError(err.message);
+        throw err;
+      }
+      cleanups.push(() => embedded.stop());
+      uri = `${embedded.uri.replace(/\/$/, '')}/redcollar`;
+      logger.info({ backend: config.EMBEDDED_MONGO_BACKEND, dataDir }, 'embedded database started');
+    }
+    const connection: Connection = await connectMongo(uri);
+    cleanups.push(() => connection.close());
+
+    const pii = resolvePiiKey(config.PII_KEY, dataDir);
+    if (pii.generated) logger.warn({ file: resolve(dataDir, 'pii.key') }, 'generated a new PII key; back it up — encrypted ID and phone numbers cannot be read without it');
+    const cipher = createPiiCipher(pii.key);
+
+    const conversations = createMongoConversationStore(connection, cipher);
+    const inbox = createMongoInboundLog(connection, cipher, config.DEDUPE_TTL_HOURS * 3600);
+    const workers = createMongoWorkerRepository(connection, cipher);
+    await Promise.all(Object.values(connection.models).map((m) => m.init()));
+
+    const actions = createActions({ workers, regions: content.regions });
+    const missing = content.flows
+      .all()
+      .flatMap((f) => f.steps.filter((s) => s.kind === 'action' && !actions[s.action]).map((s) => `${f.file} step \`${s.id}\`: action \`${(s as { action: string }).action}\``));
+    if (missing.length) throw new StartupError(`flows call actions that do not exist:\n  ${missing.join('\n  ')}\nknown actions: ${Object.keys(actions).join(', ')}`);
+
+    const scheduler: Scheduler = createAgendaScheduler({ db: connection.db!, logger });
+    scheduler.define(
+      EXPIRE_CONVERSATIONS_JOB,
+      async () => {
+        await expireConversations({
+          conversations,
+          inbox,
+          clock,
+          logger,
+          retentionMs: config.CONVERSATION_RETENTION_DAYS * 86_400_000,
+          dedupeTtlMs: config.DEDUPE_TTL_HOURS * 3_600_000,
+        })();
+      },
+      { concurrency: 1 },
+    );
+    await scheduler.start();
+    cleanups.push(() => scheduler.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000));
+    await scheduler.every(EXPIRE_CONVERSATIONS_JOB, '10 minutes');
+
+    const { registry, turnMetrics } = createMetrics();
+    const handleInbound = createInboundHandler({
+      flows: content.flows,
+      translator: content.translator,
+      regions: content.regions,
+      conversations,
+      inbox,
+      actions,
+      clock,
+      metrics: turnMetrics,
+      logger,
+      settings: {
+        defaultLocale: config.DEFAULT_LOCALE,
+        sessionTimeoutMs: config.SESSION_TIMEOUT_MINUTES * 60_000,
+        maxMessageLength: config.MAX_MESSAGE_LENGTH,
+      },
+      capabilities: () => ({ images: false }),
+    });
+
+    const app = createHttpApp({
+      logger,
+      metrics: registry,
+      maxBodyKb: config.MAX_BODY_KB,
+      routers: config.SIM_ENABLED ? [simRouter(handleInbound)] : [],
+      ready: async () => {
+        if (connection.readyState !== 1 || !scheduler.isReady()) return false;
+        await connection.db!.command({ ping: 1 });
+        return true;
+      },
+    });
+    const server = app.listen(config.PORT, config.HOST);
+    server.requestTimeout = 30_000;
+    await Promise.race([once(server, 'listening'), once(server, 'error').then(([err]) => Promise.reject(err))]).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'EADDRINUSE' ? new StartupError(`port ${config.PORT} on ${config.HOST} is in use; stop the other process or set PORT to a free port`) : err;
+    });
+    cleanups.push(
+      () =>
+        new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeIdleConnections();
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.HOST}:${port}`;
+    logger.info({ url, simulator: config.SIM_ENABLED ? `${url}/sim` : 'disabled' }, 'redcollar is up');
+    return { url, logger, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** `npm start`: run until a signal; on a crash, stop the embedded database too (never leave an orphan). */
+async function run(): Promise<void> {
+  let app: RunningApp | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await app?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('uncaughtException', (err) => {
+    app?.logger.fatal({ err }, 'uncaught exception; shutting down');
+    void shutdown(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    app?.logger.fatal({ err }, 'unhandled rejection; shutting down');
+    void shutdown(1);
+  });
+  try {
+    // A .env file beside package.json is read when present; variables already in the environment win.
+    const envFile = resolve(ROOT, '.env');
+    if (existsSync(envFile)) process.loadEnvFile(envFile);
+    app = await startRedcollar(process.env);
+    process.stdout.write(`\nredcollar is running.\n  Simulator: ${app.url}/sim\n  Health:    ${app.url}/healthz\nPress Ctrl-C to stop.\n\n`);
+  } catch (err) {
+    const message = err instanceof ConfigError || err instanceof StartupError ? err.message : (err as Error).stack ?? String(err);
+    process.stderr.write(`redcollar could not start: ${message}\n`);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) void run();

@@ -1,0 +1,383 @@
+/**
+ * Scheduler port on agenda 6 + @agendajs/mongo-backend, running on the app's
+ * own MongoDB connection (the `Db` from mongoose's `connection.db` or from a
+ * MongoClient): nothing here opens or closes a connection.
+ *
+ * Storage layout (collection `jobs` by default), one agenda job document each:
+ *   - every():      agenda's own `type: 'single'` job, `data = { payload }`;
+ *   - scheduleAt(): a `type: 'normal'` job, `data = { key, rev, payload }`,
+ *                   written with agenda's `unique({ 'data.key': key })` upsert.
+ * A unique index on `{ name, 'data.key' }` makes "never two jobs for one
+ * name+key" (and one recurring job per name) hold even for concurrent writers
+ * on several instances; an upsert that loses that race is retried, and then
+ * updates the winner's document.
+ *
+ * `rev` is a fresh id per scheduleAt() call. Agenda writes a job's state at
+ * the start and the end of a run by `_id` only, so a run in progress would
+ * overwrite a reschedule made meanwhile (typically a handler rescheduling its
+ * own key: the end-of-run write would set nextRunAt back to null). The
+ * repository below also matches `data.rev` for keyed jobs: a superseded run
+ * neither starts nor clobbers the newer schedule.
+ *
+ * A keyed one-off job that succeeded is deleted afterwards (failed ones stay,
+ * with agenda's failReason/failedAt, until rescheduled or cancelled).
+ */
+import { Agenda, type AgendaBackend, type Job, type JobParameters, type JobRepositoryOptions } from 'agenda';
+import { MongoJobRepository } from '@agendajs/mongo-backend';
+import { ObjectId, type Collection, type Db, type Document } from 'mongodb';
+import type { JobHandler, Scheduler } from '../../app/ports/scheduler.ts';
+
+export interface SchedulerLogger {
+  info(o: object, msg?: string): void;
+  warn(o: object, msg?: string): void;
+  error(o: object, msg?: string): void;
+}
+
+export interface AgendaSchedulerOptions {
+  /** The app's database; the scheduler shares its connection. */
+  db: Db;
+  /** Job collection; default 'jobs'. */
+  collection?: string;
+  /**
+   * How often to look for due jobs: '5 seconds' (agenda's default), '100 milliseconds' in tests.
+   * Jobs due before the next look are locked and then started on time by a local timer.
+   */
+  processEvery?: string;
+  logger?: SchedulerLogger;
+}
+
+/** What the adapter stores in an agenda job's `data`. */
+interface StoredJobData {
+  /** scheduleAt()/now() key; absent on every() jobs. */
+  key?: string;
+  /** Changes on every scheduleAt() of the key; see the file comment. */
+  rev?: string;
+  payload?: Record<string, unknown>;
+}
+
+const DEFAULT_COLLECTION = 'jobs';
+const UNIQUE_INDEX_NAME = 'scheduler_name_key_unique';
+const DUPLICATE_KEY = 11000;
+const SAVE_ATTEMPTS = 3;
+const STOP_POLL_MS = 20;
+
+const silentLogger: SchedulerLogger = { info() {}, warn() {}, error() {} };
+
+/** Thrown by the repository when a run belongs to a schedule that was replaced since it was locked. */
+class SupersededJobError extends Error {
+  override name = 'SupersededJobError';
+}
+
+/**
+ * MongoJobRepository whose run-state writes for keyed jobs only apply to the
+ * schedule revision they were locked under. The `$set` mirrors
+ * MongoJobRepository.saveJobState of @agendajs/mongo-backend 4.0.3 (pinned),
+ * plus the `data.rev` condition.
+ */
+class RevisionGuardedJobRepository extends MongoJobRepository {
+  override async saveJobState(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<void> {
+    const rev = storedData(job.data).rev;
+    if (rev === undefined || !job._id) {
+      return super.saveJobState(job, options);
+    }
+    const $set = {
+      lockedAt: job.lockedAt ? new Date(job.lockedAt) : null,
+      nextRunAt: job.nextRunAt ? new Date(job.nextRunAt) : null,
+      lastRunAt: job.lastRunAt ? new Date(job.lastRunAt) : null,
+      progress: job.progress ?? null,
+      failReason: job.failReason ?? null,
+      failCount: job.failCount ?? null,
+      failedAt: job.failedAt ? new Date(job.failedAt) : null,
+      lastFinishedAt: job.lastFinishedAt ? new Date(job.lastFinishedAt) : null,
+      lastModifiedBy: options?.lastModifiedBy ?? null,
+    };
+    const result = await this.documents().updateOne(
+      { _id: new ObjectId(String(job._id)), name: job.name, 'data.rev': rev },
+      { $set },
+    );
+    if (result.matchedCount !== 1) {
+      throw new SupersededJobError(
+        `job '${job.name}' key '${String(storedData(job.data).key)}' was rescheduled or cancelled; this run is dropped`,
+      );
+    }
+  }
+
+  /** The job collection, untyped (the backend's document type is not exported). Valid after connect(). */
+  documents(): Collection<Document> {
+    return this.collection as unknown as Collection<Document>;
+  }
+}
+
+export function createAgendaScheduler(opts: AgendaSchedulerOptions): Scheduler {
+  const log = opts.logger ?? silentLogger;
+  const collectionName = opts.collection ?? DEFAULT_COLLECTION;
+  const processEvery = opts.processEvery !== undefined ? toAgendaInterval(opts.processEvery) : undefined;
+  const repository = new RevisionGuardedJobRepository({
+    mongo: opts.db,
+    db: { collection: collectionName },
+    ensureIndex: true,
+  });
+
+  const definitions = new Map<string, { handler: JobHandler; options?: { concurrency?: number; lockLifetimeMs?: number } }>();
+  let agenda: Agenda | undefined;
+  let agendaPromise: Promise<Agenda> | undefined;
+  let ready = false;
+  /** Handlers currently executing (fallback count for stop(), see runningCount). */
+  let handlersInFlight = 0;
+  const succeeded = new WeakSet<object>();
+  const pendingCleanups = new Set<Promise<void>>();
+
+  function register(target: Agenda, name: string): void {
+    const def = definitions.get(name);
+    if (!def) return;
+    const { handler, options } = def;
+    // One parameter: agenda treats two-parameter processors as callback style.
+    const processor = async (job: Job<StoredJobData>): Promise<void> => {
+      handlersInFlight += 1;
+      try {
+        await handler(storedData(job.attrs.data).payload ?? {}, { now: new Date() });
+      } finally {
+        handlersInFlight -= 1;
+      }
+    };
+    target.define(name, processor, {
+      ...(options?.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options?.lockLifetimeMs !== undefined ? { lockLifetime: options.lockLifetimeMs } : {}),
+    });
+  }
+
+  function listen(target: Agenda): void {
+    target.on('fail', (err: unknown, job: Job) => {
+      log.error(
+        { err, job: job.attrs.name, key: storedData(job.attrs.data).key, failCount: job.attrs.failCount },
+        'scheduled job failed',
+      );
+    });
+    target.on('error', (err: Error) => {
+      if (err instanceof SupersededJobError) {
+        log.info({ reason: err.message }, 'scheduled job run skipped: superseded');
+        return;
+      }
+      log.error({ err }, 'scheduler error');
+    });
+    target.on('success', (job: Job) => {
+      succeeded.add(job);
+    });
+    target.on('complete', (job: Job) => {
+      if (!succeeded.has(job)) return;
+      succeeded.delete(job);
+      const { rev } = storedData(job.attrs.data);
+      if (rev === undefined || job.attrs.nextRunAt || !job.attrs._id) return;
+      // Only this revision, and only if nothing rescheduled or re-locked it since.
+      const cleanup = repository
+        .documents()
+        .deleteOne({ _id: new ObjectId(String(job.attrs._id)), 'data.rev': rev, nextRunAt: null, lockedAt: null })
+        .then(
+          () => undefined,
+          (err: unknown) => log.warn({ err, job: job.attrs.name }, 'could not remove completed job'),
+        );
+      pendingCleanups.add(cleanup);
+      void cleanup.finally(() => pendingCleanups.delete(cleanup));
+    });
+  }
+
+  /** Connects (indexes) and builds the Agenda instance once; a failed attempt is retried on the next call. */
+  function getAgenda(): Promise<Agenda> {
+    agendaPromise ??= (async () => {
+      await repository.connect(); // takes opts.db as is; creates agenda's findAndLockNextJobIndex
+      await repository
+        .documents()
+        .createIndex({ name: 1, 'data.key': 1 }, { unique: true, name: UNIQUE_INDEX_NAME });
+      const backend: AgendaBackend = {
+        name: 'MongoDB',
+        repository,
+        ownsConnection: false,
+        // Already connected above. Agenda calls connect() from its constructor without
+        // handling a rejection, so connecting there would turn a DB error into an
+        // unhandled rejection; done here, it rejects getAgenda() instead.
+        connect: async () => {},
+        disconnect: async () => {},
+      };
+      const created = new Agenda({
+        backend,
+        ...(processEvery !== undefined ? { processEvery } : {}),
+      });
+      listen(created);
+      for (const name of definitions.keys()) register(created, name);
+      agenda = created;
+      return created;
+    })();
+    agendaPromise.catch(() => {
+      agendaPromise = undefined;
+    });
+    return agendaPromise;
+  }
+
+  /** Jobs agenda is running: its processor's own list when reachable, else the handlers we are inside. */
+  function runningCount(processor: ProcessorInternals | undefined): number {
+    return Array.isArray(processor?.runningJobs) ? processor.runningJobs.length : handlersInFlight;
+  }
+
+  async function scheduleAt(name: string, when: Date, key: string, data?: Record<string, unknown>): Promise<void> {
+    assertName(name);
+    assertKey(key);
+    if (!(when instanceof Date) || Number.isNaN(when.getTime())) {
+      throw new TypeError(`scheduleAt('${name}'): 'when' must be a valid Date`);
+    }
+    const a = await getAgenda();
+    const stored: StoredJobData = { key, rev: new ObjectId().toHexString(), payload: data ?? {} };
+    const job = a.create(name, stored).schedule(when).unique({ 'data.key': key });
+    // Upsert on { name, 'data.key' }: replaces data and nextRunAt and clears any lock/failure.
+    await retryOnDuplicateKey(() => job.save());
+  }
+
+  return {
+    define(name, handler, options) {
+      assertName(name);
+      definitions.set(name, { handler, ...(options ? { options } : {}) });
+      if (agenda) register(agenda, name);
+    },
+
+    async every(name, interval, data) {
+      assertName(name);
+      const repeat = toAgendaInterval(interval);
+      const a = await getAgenda();
+      // agenda.every() stores an unparseable interval as a failed job that never runs; refuse it here.
+      const probe = a.create(name).repeatEvery(repeat);
+      if (probe.attrs.failReason || !probe.attrs.nextRunAt) {
+        throw new Error(`invalid interval '${interval}' for job '${name}': ${probe.attrs.failReason ?? 'no next run'}`);
+      }
+      const stored: StoredJobData = { payload: data ?? {} };
+      // agenda.every() upserts the one `type: 'single'` job of this name (data and interval updated,
+      // a due nextRunAt kept).
+      await retryOnDuplicateKey(() => a.every(repeat, name, stored));
+    },
+
+    scheduleAt,
+
+    async cancel(name, key) {
+      assertName(name);
+      assertKey(key);
+      const a = await getAgenda();
+      // Becomes deleteMany({ name, 'data.key': key }).
+      return a.cancel({ name, data: { key } });
+    },
+
+    async now(name, key, data) {
+      await scheduleAt(name, new Date(), key, data);
+    },
+
+    async start() {
+      const a = await getAgenda();
+      if (ready && a.isActiveJobProcessor()) return;
+      await a.start();
+      ready = true;
+      log.info({ collection: collectionName, jobs: [...definitions.keys()] }, 'scheduler started');
+    },
+
+    async stop(timeoutMs) {
+      ready = false;
+      const a = agenda;
+      if (!a || !a.isActiveJobProcessor()) return;
+      const deadline = Date.now() + Math.max(0, timeoutMs);
+      // agenda.stop() drops its processor reference; keep it to watch the jobs still running.
+      const processor = processorOf(a);
+      // Stops polling and starting jobs; releases jobs locked but not started. Running jobs keep
+      // their locks until they finish (or the lock lifetime passes and another instance takes them).
+      await withinDeadline(
+        a.stop(false).catch((err: unknown) => log.warn({ err }, 'agenda stop failed')),
+        deadline,
+      );
+      while (runningCount(processor) > 0 && Date.now() < deadline) {
+        await sleep(Math.min(STOP_POLL_MS, Math.max(1, deadline - Date.now())));
+      }
+      const stillRunning = runningCount(processor);
+      if (stillRunning > 0) {
+        log.warn({ running: stillRunning, timeoutMs }, 'scheduler stopped with jobs still running; their locks will expire');
+        return;
+      }
+      await withinDeadline(Promise.all([...pendingCleanups]), deadline);
+      log.info({}, 'scheduler stopped');
+    },
+
+    isReady() {
+      return ready;
+    },
+  };
+}
+
+/** The part of agenda's (private) JobProcessor that stop() reads; checked at run time. */
+interface ProcessorInternals {
+  runningJobs?: unknown;
+}
+
+function processorOf(a: Agenda): ProcessorInternals | undefined {
+  const processor = (a as unknown as { jobProcessor?: unknown }).jobProcessor;
+  return typeof processor === 'object' && processor !== null ? (processor as ProcessorInternals) : undefined;
+}
+
+function storedData(data: unknown): StoredJobData {
+  if (typeof data !== 'object' || data === null) return {};
+  const d = data as Record<string, unknown>;
+  const out: StoredJobData = {};
+  if (typeof d.key === 'string') out.key = d.key;
+  if (typeof d.rev === 'string') out.rev = d.rev;
+  if (typeof d.payload === 'object' && d.payload !== null && !Array.isArray(d.payload)) {
+    out.payload = d.payload as Record<string, unknown>;
+  }
+  return out;
+}
+
+/** An upsert racing another for the same unique key can fail with E11000; the retry finds and updates the winner. */
+async function retryOnDuplicateKey<T>(save: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await save();
+    } catch (err) {
+      if (attempt >= SAVE_ATTEMPTS || (err as { code?: unknown } | null)?.code !== DUPLICATE_KEY) throw err;
+    }
+  }
+}
+
+/**
+ * Agenda reads interval strings with human-interval 2, which has no millisecond unit:
+ * '100 milliseconds' matches its 'second' and means 100 s. Millisecond intervals are
+ * therefore handed over as numbers (agenda takes a number as milliseconds); other
+ * strings ('5 seconds', '1 hour', cron expressions) go through unchanged.
+ */
+function toAgendaInterval(interval: string): string | number {
+  const ms = /^\s*(\d+(?:\.\d+)?)\s*(?:ms|msecs?|millis|milliseconds?)\s*$/i.exec(interval);
+  if (ms) return Number(ms[1]);
+  if (/millis|\dms\b|\bms\b/i.test(interval)) {
+    throw new Error(`interval '${interval}': write milliseconds alone ('250 milliseconds') or in seconds ('1.25 seconds')`);
+  }
+  return interval;
+}
+
+function assertName(name: string): void {
+  if (typeof name !== 'string' || name.length === 0) throw new TypeError('job name must be a non-empty string');
+}
+
+function assertKey(key: string): void {
+  if (typeof key !== 'string' || key.length === 0) throw new TypeError('job key must be a non-empty string');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits for `p` until `deadline` at most; a later rejection of `p` is ignored. */
+async function withinDeadline(p: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const guarded = p.then(
+    () => undefined,
+    () => undefined,
+  );
+  await Promise.race([
+    guarded,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    }),
+  ]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,30 @@
+import mongoose, { type Connection } from 'mongoose';
+
+/**
+ * One mongoose connection for the app (models, repositories and the scheduler share it). Filters built from
+ * input are zod-checked before they get here; sanitizeFilter and strictQuery are the second line of defence.
+ * Operators the code writes itself are wrapped in `mongoose.trusted`.
+ */
+export async function connectMongo(uri: string, opts: { dbName?: string } = {}): Promise<Connection> {
+  const connection = mongoose.createConnection(uri, {
+    ...(opts.dbName ? { dbName: opts.dbName } : {}),
+    autoIndex: true,
+    serverSelectionTimeoutMS: 10_000,
+    maxPoolSize: 50,
+  });
+  connection.set('sanitizeFilter', true);
+  connection.set('strictQuery', true);
+  await connection.asPromise();
+  return connection;
+}
+
+export const trusted = <T>(obj: T): T => mongoose.trusted(obj) as T;
+
+export function isDuplicateKey(err: unknown): err is { code: 11000; keyPattern?: Record<string, unknown>; message: string } {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+/** A model registered once per connection (factories may run more than once in tests). */
+export function modelOf<T>(connection: Connection, name: string, schema: import('mongoose').Schema<T>): import('mongoose').Model<T> {
+  return (connection.models[name] as import('mongoose').Model<T> | undefined) ?? connection.model<T>(name, schema);
+}

@@ -1,0 +1,114 @@
+import { Schema, type Connection } from 'mongoose';
+import type { ConversationState } from '../../engine/types.ts';
+import type { PiiCipher } from '../../infra/piiCipher.ts';
+import { ConversationBusyError, LeaseLostError, type ConversationStore } from '../../app/ports/conversationStore.ts';
+import { isDuplicateKey, modelOf, trusted } from './connection.ts';
+
+/**
+ * One document per (channel, user). Fields an operator may query (flow, step, times) are plain; everything the
+ * user typed (answers, history, parked flows) is sealed with AES-256-GCM, since answers hold ID and phone numbers.
+ */
+interface ConversationDoc {
+  _id: string;
+  channel: string;
+  userId: string;
+  flowId: string | null;
+  flowVersion: number | null;
+  stepId: string | null;
+  locale: string;
+  updatedAt: Date;
+  version: number;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  sealed: string | null;
+}
+
+const schema = new Schema<ConversationDoc>(
+  {
+    _id: String,
+    channel: { type: String, required: true },
+    userId: { type: String, required: true },
+    flowId: { type: String, default: null },
+    flowVersion: { type: Number, default: null },
+    stepId: { type: String, default: null },
+    locale: { type: String, default: 'zh-CN' },
+    updatedAt: { type: Date, required: true },
+    version: { type: Number, required: true, default: 0 },
+    leaseOwner: { type: String, default: null },
+    leaseUntil: { type: Date, default: null },
+    sealed: { type: String, default: null },
+  },
+  { collection: 'conversations', versionKey: false, _id: false },
+);
+schema.index({ updatedAt: 1 });
+
+type Sealed = Omit<ConversationState, 'channel' | 'userId' | 'flowId' | 'flowVersion' | 'stepId' | 'locale' | 'updatedAt' | 'version'>;
+
+export function createMongoConversationStore(connection: Connection, cipher: PiiCipher): ConversationStore {
+  const Model = modelOf<ConversationDoc>(connection, 'Conversation', schema);
+  const key = (channel: string, userId: string) => `${channel}:${userId}`;
+
+  return {
+    async acquire(channel, userId, owner, now, leaseMs) {
+      let doc: ConversationDoc | null;
+      try {
+        doc = await Model.findOneAndUpdate(
+          { _id: key(channel, userId), $or: [{ leaseUntil: null }, { leaseUntil: trusted({ $lt: now }) }] },
+          {
+            $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
+            $setOnInsert: { channel, userId, version: 0, updatedAt: now },
+          },
+          { upsert: true, returnDocument: 'after' },
+        ).lean<ConversationDoc>();
+      } catch (err) {
+        // The document exists but its lease is held: the filter missed and the upsert hit the unique _id.
+        if (isDuplicateKey(err)) throw new ConversationBusyError(`conversation ${channel}:${userId} is busy`);
+        throw err;
+      }
+      if (!doc || doc.leaseOwner !== owner) throw new ConversationBusyError(`conversation ${channel}:${userId} is busy`);
+      if (!doc.sealed) return null;
+      const sealed = JSON.parse(cipher.decrypt(doc.sealed)) as Sealed;
+      return {
+        ...sealed,
+        channel: doc.channel,
+        userId: doc.userId,
+        flowId: doc.flowId,
+        flowVersion: doc.flowVersion,
+        stepId: doc.stepId,
+        locale: doc.locale,
+        updatedAt: doc.updatedAt.toISOString(),
+        version: doc.version,
+      };
+    },
+
+    async commit(state, owner) {
+      const { channel, userId, flowId, flowVersion, stepId, locale, updatedAt, version, ...rest } = state;
+      const result = await Model.updateOne(
+        { _id: key(channel, userId), leaseOwner: owner, version },
+        {
+          $set: {
+            flowId,
+            flowVersion,
+            stepId,
+            locale,
+            updatedAt: new Date(updatedAt),
+            sealed: cipher.encrypt(JSON.stringify(rest)),
+            leaseOwner: null,
+            leaseUntil: null,
+          },
+          $inc: { version: 1 },
+        },
+      );
+      if (result.matchedCount !== 1) throw new LeaseLostError(`conversation ${channel}:${userId}: lease lost or version moved; the turn was not saved`);
+    },
+
+    async release(channel, userId, owner) {
+      await Model.updateOne({ _id: key(channel, userId), leaseOwner: owner }, { $set: { leaseOwner: null, leaseUntil: null } });
+    },
+
+    async deleteIdleSince(cutoff) {
+      const result = await Model.deleteMany({ updatedAt: trusted({ $lt: cutoff }), leaseOwner: null });
+      return result.deletedCount ?? 0;
+    },
+  };
+}

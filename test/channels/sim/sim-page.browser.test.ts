@@ -1,0 +1,224 @@
+/**
+ * The web simulator page (/sim) in a real browser: Debian's chromium driven by playwright-core, against the
+ * whole app started in-process on its own test database. A conversation is completed by clicking the choice
+ * buttons the page renders, the way a person demoing the bot would.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDbUri } from '../../support/db.ts';
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const REPLY_TIMEOUT_MS = 15_000;
+const XSS = '<img src=x onerror=alert(1)>';
+
+interface RunningApp {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startApp(dataDir: string): Promise<RunningApp> {
+  const { startRedcollar } = await import('../../../src/main.ts');
+  return startRedcollar({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MONGODB_URI: testDbUri('sim-page'),
+    // Required with MONGODB_URI (src/config.ts); a throwaway key for a throwaway database.
+    PII_KEY: randomBytes(32).toString('base64'),
+    SIM_ENABLED: 'true',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+  });
+}
+
+/** Bot and system messages: one of them is added for every answer from the server, good or bad. */
+const ANSWERS = '.msg.bot, .msg.system';
+
+/**
+ * Runs `act` (which sends one message) and waits until the page has shown the server's answer to it.
+ * Polled from here rather than with waitForFunction, which evaluates strings in the page: the page's CSP
+ * (no 'unsafe-eval') rightly refuses that.
+ */
+async function answered(page: Page, act: () => Promise<void>): Promise<void> {
+  const before = await page.locator(ANSWERS).count();
+  await act();
+  await expect
+    .poll(async () => (await page.locator(ANSWERS).count()) > before && !(await page.locator('#send').isDisabled()), {
+      timeout: REPLY_TIMEOUT_MS,
+    })
+    .toBe(true);
+}
+
+async function typeAndSend(page: Page, text: string): Promise<void> {
+  await answered(page, async () => {
+    await page.fill('#message-input', text);
+    await page.press('#message-input', 'Enter');
+  });
+}
+
+async function clickChoice(page: Page, label: string): Promise<void> {
+  await answered(page, () => page.locator('.choices button', { hasText: label }).click());
+}
+
+async function clickQuick(page: Page, label: string): Promise<void> {
+  await answered(page, () => page.locator('.quick button', { hasText: label }).click());
+}
+
+/** Texts of the bot messages after the newest user message: what the bot said in its last turn. */
+async function lastBotTurn(page: Page): Promise<string> {
+  const messages = await page
+    .locator('.msg.bot, .msg.user')
+    .evaluateAll((nodes) => nodes.map((node) => ({ bot: node.classList.contains('bot'), text: node.textContent ?? '' })));
+  let start = messages.length;
+  while (start > 0 && messages[start - 1]?.bot) start--;
+  return messages
+    .slice(start)
+    .map((m) => m.text)
+    .join('\n');
+}
+
+async function choiceLabels(page: Page): Promise<string[]> {
+  return page.locator('.choices button:not(.choices-send)').allTextContents();
+}
+
+describe('web simulator page', () => {
+  let app: RunningApp | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let tempDir: string | undefined;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM_PATH)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM_PATH}. Install it with \`apt-get install chromium\` ` +
+          '(Debian/Ubuntu; CI installs it), or set CHROMIUM_PATH to a Chromium or Chrome executable.',
+      );
+    }
+    tempDir = await mkdtemp(join(tmpdir(), 'redcollar-sim-page-'));
+    app = await startApp(join(tempDir, 'data'));
+    context = await chromium.launchPersistentContext(join(tempDir, 'profile'), {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      // Phone width: the page must work there.
+      viewport: { width: 375, height: 740 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const response = await page.goto(`${app.url}/sim`);
+    expect(response?.status()).toBe(200);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await app?.stop();
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  });
+
+  it('starts as a random sim user, fits a phone screen and shows no script errors', async () => {
+    expect(await page.title()).toContain('模拟器');
+    expect(await page.inputValue('#user-id')).toMatch(/^sim-[0-9a-f]+$/);
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('walks from the menu to the registration questions by clicking choices', async () => {
+    await typeAndSend(page, '菜单');
+    expect(await page.locator('.msg.user').last().textContent()).toBe('菜单');
+    expect(await choiceLabels(page)).toEqual(expect.arrayContaining(['注册', '我的信息', '办理进度', '帮助']));
+
+    await clickChoice(page, '办理进度');
+    expect(await lastBotTurn(page)).toContain('还没有注册');
+    expect(await page.locator('.msg.user').last().textContent()).toBe('办理进度');
+    // The menu's buttons went with the click: only the newest bot reply offers choices.
+    expect(await page.locator('.choices button', { hasText: '办理进度' }).count()).toBe(0);
+
+    await clickQuick(page, '菜单');
+    expect(await choiceLabels(page)).toContain('注册');
+    await clickChoice(page, '注册');
+    expect(await lastBotTurn(page)).toContain('姓名');
+
+    await typeAndSend(page, '张三');
+    expect(await lastBotTurn(page)).toContain('手机号');
+  });
+
+  it('shows message text literally, never as markup', async () => {
+    await typeAndSend(page, XSS);
+    expect(await page.locator('.msg.user').last().textContent()).toBe(XSS);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('keeps one transcript per user id and switches between them', async () => {
+    const first = await page.inputValue('#user-id');
+    const firstCount = await page.locator('.msg').count();
+    expect(firstCount).toBeGreaterThan(0);
+
+    await page.fill('#user-id', `${first}-other`);
+    await page.press('#user-id', 'Enter');
+    expect(await page.locator('.msg').count()).toBe(0);
+    // A new user is in no flow: the bot understands the menu choice from scratch.
+    await typeAndSend(page, '菜单');
+    expect(await choiceLabels(page)).toContain('注册');
+
+    await page.fill('#user-id', first);
+    await page.press('#user-id', 'Enter');
+    expect(await page.locator('.msg').count()).toBe(firstCount);
+    expect(await page.locator('.msg.user', { hasText: '张三' }).count()).toBe(1);
+
+    await page.click('#new-user');
+    const fresh = await page.inputValue('#user-id');
+    expect(fresh).toMatch(/^sim-[0-9a-f]+$/);
+    expect(fresh).not.toBe(first);
+    expect(await page.locator('.msg').count()).toBe(0);
+  });
+
+  it('shows server and network errors inline as system messages', async () => {
+    // A user id the server refuses: a real 400 with the server's reason.
+    await page.fill('#user-id', 'not a valid id!');
+    await page.press('#user-id', 'Enter');
+    await typeAndSend(page, '菜单');
+    const refused = await page.locator('.msg.system').last().textContent();
+    expect(refused).toContain('400');
+    expect(refused).toContain('userId');
+    await page.click('#new-user');
+
+    await page.route('**/sim/api/messages', (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'boom' }) }),
+    );
+    await typeAndSend(page, '菜单');
+    expect(await page.locator('.msg.system').last().textContent()).toContain('500');
+
+    await page.unroute('**/sim/api/messages');
+    await page.route('**/sim/api/messages', (route) => route.abort('connectionrefused'));
+    await typeAndSend(page, '菜单');
+    expect(await page.locator('.msg.system').last().textContent()).toContain('Network error');
+    await page.unroute('**/sim/api/messages');
+
+    // The page recovers once the server answers again.
+    await typeAndSend(page, '菜单');
+    expect(await choiceLabels(page)).toContain('注册');
+    expect(pageErrors).toEqual([]);
+  });
+});
