@@ -130,7 +130,10 @@ export function createInboundHandler(deps: HandleInboundDeps) {
           const value = await handler(args, { channel: msg.channel, userId: msg.userId, locale: result.state.locale, now });
           inbound = { type: 'actionResult', ok: true, value };
         } catch (err) {
-          deps.logger.error({ err, action: name }, 'action failed');
+          // Without an error path in the flow, a failed action fails the whole turn: nothing is saved, the user
+          // keeps their answers and can send the same message again.
+          if (!result.awaitingAction.handlesErrors) throw err;
+          deps.logger.error({ err, action: name }, 'action failed; the flow takes its onError path');
           inbound = { type: 'actionResult', ok: false, value: null, error: 'failed' };
         }
       }

@@ -85,6 +85,13 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
     return reprompt(turn);
   }
   const step = turn.step();
+  // "我的信息" typed at a choice question is not an answer but a wish to do something else: open that flow and
+  // park this one. Free-text questions are exempt, since any word may be a genuine answer there.
+  const trigger = text === null ? undefined : turn.flows.byTrigger(text);
+  if (trigger && trigger.id !== s.flowId && !(step.kind === 'ask' && step.input.type === 'text')) {
+    park(turn);
+    return startFlow(turn, trigger.id);
+  }
   const executor = executorFor(step);
   // A conversation stored at a step that does not wait (a crash between an action and its result) re-enters it.
   if (!executor.receive) return next(step.id);

@@ -92,6 +92,8 @@ export type Effect =
 export interface ActionRequest {
   name: string;
   args: Record<string, AnswerValue>;
+  /** The flow has an `onError` path for this action; without one, a failed action should abort the whole turn. */
+  handlesErrors: boolean;
 }
 
 export interface TurnResult {

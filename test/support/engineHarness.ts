@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { loadContent, type Content } from '../../src/app/loadContent.ts';
 import { newConversation, runTurn } from '../../src/engine/index.ts';
-import type { AnswerValue, ConversationState, Inbound, OutboundMessage, TurnContext } from '../../src/engine/types.ts';
+import type { ConversationState, Inbound, OutboundMessage, TurnContext } from '../../src/engine/types.ts';
+import { createActions } from '../../src/app/actions/registry.ts';
+import type { ActionRegistry } from '../../src/app/actions/types.ts';
+import { createMemoryWorkerRepository } from './memoryWorkerRepository.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -11,7 +14,6 @@ export function content(): Content {
   return (cached ??= loadContent({ root: ROOT, defaultLocale: 'zh-CN' }));
 }
 
-export type ActionFake = (args: Record<string, AnswerValue>, state: ConversationState) => AnswerValue;
 
 /**
  * Drives the pure engine the way app/handleInbound does (actions fed back into the same turn), with actions
@@ -23,7 +25,7 @@ export class EngineHarness {
   readonly sent: OutboundMessage[][] = [];
 
   constructor(
-    readonly actions: Record<string, ActionFake> = defaultActions(),
+    readonly actions: ActionRegistry = defaultActions(),
     readonly c: Content = content(),
     opts: { now?: Date; images?: boolean; channel?: string } = {},
   ) {
@@ -44,16 +46,18 @@ export class EngineHarness {
     };
   }
 
-  send(input: string | Inbound): OutboundMessage[] {
+  async send(input: string | Inbound): Promise<OutboundMessage[]> {
     const inbound: Inbound = typeof input === 'string' ? { type: 'text', text: input } : input;
     let result = runTurn(this.c.flows, this.state, inbound, this.ctx());
     const out = [...result.outbound];
     while (result.awaitingAction) {
-      const fake = this.actions[result.awaitingAction.name];
-      if (!fake) throw new Error(`no fake for action ${result.awaitingAction.name}`);
+      const action = this.actions[result.awaitingAction.name];
+      if (!action) throw new Error(`no action ${result.awaitingAction.name}`);
       let actionInbound: Inbound;
+      const s = result.state;
       try {
-        actionInbound = { type: 'actionResult', ok: true, value: fake(result.awaitingAction.args, result.state) };
+        const value = await action(result.awaitingAction.args, { channel: s.channel, userId: s.userId, locale: s.locale, now: this.now });
+        actionInbound = { type: 'actionResult', ok: true, value };
       } catch (err) {
         actionInbound = { type: 'actionResult', ok: false, value: null, error: (err as Error).message };
       }
@@ -66,8 +70,8 @@ export class EngineHarness {
   }
 
   /** All reply texts of one message, joined: the thing most assertions look at. */
-  say(input: string | Inbound): string {
-    return this.send(input)
+  async say(input: string | Inbound): Promise<string> {
+    return (await this.send(input))
       .map((m) => m.text)
       .join('\n---\n');
   }
@@ -77,32 +81,9 @@ export class EngineHarness {
   }
 }
 
-/** In-memory stand-ins for the worker actions; enough for the engine to walk the flows. */
-export function defaultActions(): Record<string, ActionFake> {
-  const byUser = new Map<string, Record<string, AnswerValue>>();
-  const ids = new Map<string, string>();
-  return {
-    'worker.profile': (_args, state) => {
-      const w = byUser.get(state.userId);
-      return w ? { registered: true, ...w, registeredOn: '2026-03-01', regionName: String(w.region), idMasked: 'masked' } : { registered: false };
-    },
-    'worker.register': (args, state) => {
-      const answers = args.answers as Record<string, AnswerValue>;
-      const id = (answers.idNumber as Record<string, string>).number!;
-      const owner = ids.get(id);
-      if (owner && owner !== state.userId) return { status: 'duplicateId' };
-      ids.set(id, state.userId);
-      byUser.set(state.userId, { ...answers, gender: (answers.idNumber as Record<string, string>).gender! });
-      return { status: 'registered' };
-    },
-    'worker.update': (args, state) => {
-      const w = byUser.get(state.userId)!;
-      const a = args.answers as Record<string, AnswerValue>;
-      const field = String(a.pick);
-      w[field] = a[field]!;
-      return { status: 'updated' };
-    },
-  };
+/** The real actions (app/actions) over an in-memory worker repository. */
+export function defaultActions(): ActionRegistry {
+  return createActions({ workers: createMemoryWorkerRepository(), regions: content().regions });
 }
 
 /** A valid 18-character ID number for a birth date and sequence (GB 11643 check digit computed here). */

@@ -48,7 +48,7 @@ export const actionExecutor: StepExecutor<Of<'action'>> = {
       // "$answers.name" reads from the conversation; anything else is a literal.
       args[name] = (typeof value === 'string' && value.startsWith('$') ? readPath(scope, value.slice(1)) ?? null : value) as AnswerValue;
     }
-    turn.awaitingAction = { name: step.action, args };
+    turn.awaitingAction = { name: step.action, args, handlesErrors: step.onError !== undefined };
     return { type: 'pause' };
   },
 };

@@ -1,0 +1,519 @@
+/**
+ * `npm run bench:engine`: throughput and latency figures for the registration flow. Prints, asserts nothing.
+ *
+ *   1. Pure engine: runTurn + the real actions over an in-memory worker repository, one user after another on
+ *      one core. Target ≥ 50,000 turns/s.
+ *   2. End to end: the real app (startRedcollar) on the embedded in-memory database, driven through the
+ *      simulator HTTP API by 200 concurrent users; saturated throughput and latency, then latency under an
+ *      open-loop arrival rate of half that maximum. Targets: messages/s ≥ 50 % of the raw database rate for a
+ *      comparable findOneAndUpdate, and p99 ≤ 100 ms at half rate.
+ *
+ * The raw database rate is measured on a second embedded memory server started just for it (RunningApp does not
+ * expose the app's database URI), before the app starts, so the two JVMs never compete for CPU.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MongoClient } from 'mongodb';
+import { parse as parseYaml } from 'yaml';
+import { createActions } from '../src/app/actions/registry.ts';
+import type { ActionRegistry } from '../src/app/actions/types.ts';
+import { loadContent, type Content } from '../src/app/loadContent.ts';
+import { newConversation, runTurn } from '../src/engine/index.ts';
+import type { ConversationState, Inbound, TurnContext } from '../src/engine/types.ts';
+import { startRedcollar, type RunningApp } from '../src/main.ts';
+import { createMemoryWorkerRepository } from '../test/support/memoryWorkerRepository.ts';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+// Durations (ms). Total run time ≈ 2 JVM starts + the sum of these ≈ 45 s.
+const ENGINE_WARMUP_MS = 1_500;
+const ENGINE_MEASURE_MS = 5_000;
+const RAW_WARMUP_MS = 1_500;
+const RAW_MEASURE_MS = 5_000;
+const RAW_IN_FLIGHT = 64;
+const RAW_KEYS = 200;
+const E2E_USERS = 200;
+const E2E_MAX_SOCKETS = 64;
+const E2E_WARMUP_MS = 3_000;
+const E2E_SATURATED_MS = 8_000;
+const E2E_HALF_RATE_MS = 8_000;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ms = (n: number) => `${fmt(n, n < 10 ? 2 : 1)} ms`;
+function row(label: string, value: string, note = ''): void {
+  out(`  ${label.padEnd(44)} ${value.padStart(14)}${note ? `   ${note}` : ''}`);
+}
+function heading(title: string): void {
+  out();
+  out(title);
+  out('─'.repeat(Math.max(title.length, 78)));
+}
+function status(text: string): void {
+  process.stderr.write(`  … ${text}\n`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+const sortNum = (a: number[]) => [...a].sort((x, y) => x - y);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The script: the user messages of test/transcripts/registration.yaml, with the ID numbers made distinct per user
+
+const transcript = parseYaml(readFileSync(join(ROOT, 'test', 'transcripts', 'registration.yaml'), 'utf8')) as { turns: { user: string | number }[] };
+const TEMPLATE = transcript.turns.map((t) => String(t.user));
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK = '10X98765432';
+const checkDigit = (body17: string) => CHECK[[...body17].reduce((acc, d, i) => acc + Number(d) * ID_WEIGHTS[i]!, 0) % 11]!;
+const isValidId = (s: string) => /^\d{17}[\dX]$/.test(s) && checkDigit(s.slice(0, 17)) === s[17];
+const isIdShaped = (s: string) => /^\d{17}[\dX]$/.test(s);
+
+/** GB 11643 ID number #n: region 320102, birth date 1970-01-01 + ⌊n/1000⌋ days, sequence n mod 1000 (7.3 M distinct). */
+function idBody(n: number): string {
+  const birth = new Date(Date.UTC(1970, 0, 1) + Math.floor(n / 1000) * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+  return `320102${birth}${String(n % 1000).padStart(3, '0')}`;
+}
+function idFor(n: number, valid: boolean): string {
+  const body = idBody(n);
+  const good = checkDigit(body);
+  if (valid) return body + good;
+  return body + (good === '0' ? '1' : good === 'X' ? '0' : String((Number(good) + 1) % 10)); // any other digit is wrong
+}
+/** The registration transcript's messages for user #n (the valid ID replaced, and the wrong-check-digit one too). */
+function scriptFor(n: number): string[] {
+  return TEMPLATE.map((text) => (isIdShaped(text) ? idFor(n, isValidId(text)) : text));
+}
+const SUCCESS = '注册成功';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Part 1: the pure engine
+
+interface EngineCounts {
+  turns: number;
+  steps: number;
+  registrations: number;
+  successes: number;
+  stateBytes: number;
+}
+
+async function playEngineUser(c: Content, actions: ActionRegistry, n: number, now: Date, counts: EngineCounts, measureState: boolean): Promise<void> {
+  let state: ConversationState = newConversation('bench', `u${n}`, 'zh-CN', now);
+  const ctx: TurnContext = {
+    now,
+    translator: c.translator,
+    defaultLocale: 'zh-CN',
+    sessionTimeoutMs: 30 * 60_000,
+    capabilities: { images: false },
+    data: { regions: c.regions },
+  };
+  let succeeded = false;
+  for (const text of scriptFor(n)) {
+    let result = runTurn(c.flows, state, { type: 'text', text }, ctx);
+    counts.steps++;
+    if (!succeeded) succeeded = result.outbound.some((m) => m.text.includes(SUCCESS));
+    while (result.awaitingAction) {
+      const action = actions[result.awaitingAction.name];
+      if (!action) throw new Error(`no action ${result.awaitingAction.name}`);
+      const s = result.state;
+      let inbound: Inbound;
+      try {
+        const value = await action(result.awaitingAction.args, { channel: s.channel, userId: s.userId, locale: s.locale, now });
+        inbound = { type: 'actionResult', ok: true, value };
+      } catch (err) {
+        inbound = { type: 'actionResult', ok: false, value: null, error: (err as Error).message };
+      }
+      result = runTurn(c.flows, result.state, inbound, ctx);
+      counts.steps++;
+      if (!succeeded) succeeded = result.outbound.some((m) => m.text.includes(SUCCESS));
+    }
+    state = { ...result.state, version: result.state.version + 1 };
+    counts.turns++;
+    if (measureState) {
+      const { channel: _c, userId: _u, flowId: _f, flowVersion: _v, stepId: _s, locale: _l, updatedAt: _t, version: _n, ...sealed } = state;
+      counts.stateBytes = Math.max(counts.stateBytes, Buffer.byteLength(JSON.stringify(sealed)));
+    }
+  }
+  counts.registrations++;
+  if (succeeded) counts.successes++;
+}
+
+async function benchEngine(): Promise<void> {
+  heading('1. Pure engine — registration flow, one core (runTurn + real actions, in-memory workers)');
+  const c = loadContent({ root: ROOT, defaultLocale: 'zh-CN' });
+  const now = new Date('2026-03-01T02:00:00Z');
+  const fresh = () => createActions({ workers: createMemoryWorkerRepository(), regions: c.regions });
+  const zero = (): EngineCounts => ({ turns: 0, steps: 0, registrations: 0, successes: 0, stateBytes: 0 });
+
+  let n = 0;
+  status(`engine warm-up ${ENGINE_WARMUP_MS / 1000} s`);
+  const warm = zero();
+  let actions = fresh();
+  for (const end = performance.now() + ENGINE_WARMUP_MS; performance.now() < end; n++) await playEngineUser(c, actions, n, now, warm, n < 3);
+
+  status(`engine measuring ${ENGINE_MEASURE_MS / 1000} s`);
+  actions = fresh();
+  const counts = zero();
+  const t0 = performance.now();
+  let elapsed = 0;
+  while ((elapsed = performance.now() - t0) < ENGINE_MEASURE_MS) {
+    // A fresh repository every 5,000 users keeps its maps from growing without bound (users never collide anyway).
+    if (counts.registrations % 5_000 === 4_999) actions = fresh();
+    await playEngineUser(c, actions, n++, now, counts, false);
+  }
+  const turnsPerS = counts.turns / (elapsed / 1000);
+  row('user messages (turns) per script', fmt(TEMPLATE.length));
+  row('registrations played', fmt(counts.registrations), `${fmt(counts.successes)} reached "${SUCCESS}"`);
+  row('measured for', `${fmt(elapsed / 1000, 2)} s`);
+  row('turns/s (one user message = one turn)', fmt(turnsPerS));
+  row('engine steps incl. action resumptions/s', fmt(counts.steps / (elapsed / 1000)), `(${fmt(counts.steps / counts.turns, 2)} runTurn calls per turn)`);
+  row('mean time per turn', `${fmt((elapsed * 1000) / counts.turns, 1)} µs`);
+  row('largest sealed state (JSON, warm-up users)', `${fmt(warm.stateBytes)} B`);
+  row('target ≥ 50,000 turns/s', turnsPerS >= 50_000 ? 'PASS' : 'BELOW');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Part 2a: the raw embedded database, a comparable findOneAndUpdate
+
+async function benchRawDb(): Promise<number> {
+  status('starting a second embedded memory server for the raw database measurement');
+  let mongo: EmbeddedMongo | undefined;
+  let client: MongoClient | undefined;
+  try {
+    mongo = await startEmbeddedMongo({ backend: 'memory' });
+    client = new MongoClient(`${mongo.uri}bench`, { maxPoolSize: RAW_IN_FLIGHT });
+    await client.connect();
+    const coll = client.db('bench').collection<{ _id: string; sealed?: string; version?: number; updatedAt?: Date }>('conversations');
+    const payload = 'x'.repeat(2048); // ~2 KB document, like a sealed conversation
+    let ops = 0;
+    let errors = 0;
+    const run = async (ms: number): Promise<number> => {
+      ops = 0;
+      const t0 = performance.now();
+      const end = t0 + ms;
+      await Promise.all(
+        Array.from({ length: RAW_IN_FLIGHT }, async (_, w) => {
+          for (let i = w; performance.now() < end; i += RAW_IN_FLIGHT) {
+            try {
+              await coll.findOneAndUpdate(
+                { _id: `k${i % RAW_KEYS}` },
+                { $set: { sealed: payload, updatedAt: new Date() }, $inc: { version: 1 } },
+                { upsert: true, returnDocument: 'after' },
+              );
+              ops++;
+            } catch {
+              errors++;
+            }
+          }
+        }),
+      );
+      return performance.now() - t0;
+    };
+    status(`raw findOneAndUpdate warm-up ${RAW_WARMUP_MS / 1000} s`);
+    await run(RAW_WARMUP_MS);
+    status(`raw findOneAndUpdate measuring ${RAW_MEASURE_MS / 1000} s`);
+    const elapsed = await run(RAW_MEASURE_MS);
+    const rate = ops / (elapsed / 1000);
+    heading('2a. Raw embedded database — comparable findOneAndUpdate (mongodb driver)');
+    out('  (a second mongo-java-server, memory backend, started for this: RunningApp does not expose the app\'s');
+    out('   database URI; measured before the app starts so the two JVMs do not share the CPU)');
+    row('operation', 'upsert by _id', `$set 2 KB string + $inc version, ${RAW_KEYS} keys, returnDocument after`);
+    row('in flight', fmt(RAW_IN_FLIGHT));
+    row('raw ops/s', fmt(rate), `${fmt(ops)} ops in ${fmt(elapsed / 1000, 2)} s, ${fmt(errors)} errors`);
+    return rate;
+  } finally {
+    await client?.close().catch(() => undefined);
+    await mongo?.stop().catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Part 2b: end to end through the simulator API
+
+interface E2eStats {
+  latencies: number[];
+  messages: number;
+  registrations: number;
+  successes: number;
+  non200: Map<number, number>;
+  networkErrors: number;
+  busyReplies: number;
+  internalErrorReplies: number;
+  firstError: string | null;
+}
+const newStats = (): E2eStats => ({
+  latencies: [],
+  messages: 0,
+  registrations: 0,
+  successes: 0,
+  non200: new Map(),
+  networkErrors: 0,
+  busyReplies: 0,
+  internalErrorReplies: 0,
+  firstError: null,
+});
+
+const BUSY = '上一条消息还在处理中';
+const INTERNAL_ERROR = '系统暂时出现问题';
+
+function post(agent: http.Agent, base: URL, userId: string, text: string): Promise<{ status: number; body: string }> {
+  const payload = Buffer.from(JSON.stringify({ userId, text }));
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method: 'POST',
+        path: '/sim/api/messages',
+        headers: { 'content-type': 'application/json', 'content-length': payload.length },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Sends one message, records the outcome; returns whether the reply contained the registration success text. */
+async function sendOne(agent: http.Agent, base: URL, userId: string, text: string, stats: E2eStats | null, startedAt: number): Promise<boolean> {
+  let ok = false;
+  let success = false;
+  try {
+    const res = await post(agent, base, userId, text);
+    if (res.status === 200) {
+      ok = true;
+      success = res.body.includes(SUCCESS);
+      if (stats) {
+        if (res.body.includes(BUSY)) stats.busyReplies++;
+        if (res.body.includes(INTERNAL_ERROR)) stats.internalErrorReplies++;
+      }
+    } else if (stats) {
+      stats.non200.set(res.status, (stats.non200.get(res.status) ?? 0) + 1);
+      stats.firstError ??= `HTTP ${res.status}: ${res.body.slice(0, 200)}`;
+    }
+  } catch (err) {
+    if (stats) {
+      stats.networkErrors++;
+      stats.firstError ??= `network: ${(err as Error).message}`;
+    }
+  }
+  if (stats) {
+    stats.messages++;
+    stats.latencies.push(performance.now() - startedAt);
+  }
+  return ok && success;
+}
+
+let nextUser = 1_000_000; // e2e users get numbers far from the engine's, though they share no repository anyway
+const RUN_TAG = Date.now().toString(36);
+
+/** Closed loop: E2E_USERS concurrent users, each registering (the whole script, message after message), then the next user. */
+async function saturate(agent: http.Agent, base: URL, durationMs: number, stats: E2eStats | null): Promise<number> {
+  const t0 = performance.now();
+  const end = t0 + durationMs;
+  let lastDone = t0;
+  await Promise.all(
+    Array.from({ length: E2E_USERS }, async () => {
+      while (performance.now() < end) {
+        const n = nextUser++;
+        const userId = `b${RUN_TAG}-${n}`;
+        let success = false;
+        let completed = true;
+        for (const text of scriptFor(n)) {
+          if (performance.now() >= end) {
+            completed = false;
+            break;
+          }
+          const started = performance.now();
+          if (await sendOne(agent, base, userId, text, stats, started)) success = true;
+          lastDone = performance.now();
+        }
+        if (stats && completed) {
+          stats.registrations++;
+          if (success) stats.successes++;
+        }
+      }
+    }),
+  );
+  return lastDone - t0;
+}
+
+/**
+ * Open loop: arrivals at a fixed rate (one every 1/rate s), from E2E_USERS users, each user still sequential.
+ * An arrival goes to an idle user (round robin over the idle queue); if all users are busy it waits in a backlog
+ * and its latency is still counted from its scheduled time (no coordinated omission).
+ */
+async function openLoop(agent: http.Agent, base: URL, rate: number, durationMs: number, stats: E2eStats): Promise<{ issued: number; maxBacklog: number; elapsed: number }> {
+  interface User {
+    n: number;
+    userId: string;
+    script: string[];
+    i: number;
+    success: boolean;
+  }
+  const newUser = (): User => {
+    const n = nextUser++;
+    return { n, userId: `h${RUN_TAG}-${n}`, script: scriptFor(n), i: 0, success: false };
+  };
+  const idle: User[] = Array.from({ length: E2E_USERS }, newUser);
+  const backlog: number[] = []; // scheduled times waiting for an idle user
+  const inFlight = new Set<Promise<void>>();
+  let issued = 0;
+  let maxBacklog = 0;
+
+  const dispatch = (user: User, scheduledAt: number): void => {
+    const text = user.script[user.i++]!;
+    const p = sendOne(agent, base, user.userId, text, stats, scheduledAt).then((success) => {
+      inFlight.delete(p);
+      if (success) user.success = true;
+      let next = user;
+      if (user.i >= user.script.length) {
+        stats.registrations++;
+        if (user.success) stats.successes++;
+        next = newUser();
+      }
+      const waiting = backlog.shift();
+      if (waiting !== undefined) dispatch(next, waiting);
+      else idle.push(next);
+    });
+    inFlight.add(p);
+  };
+
+  const interval = 1000 / rate;
+  const t0 = performance.now();
+  let k = 0;
+  await new Promise<void>((done) => {
+    const tick = () => {
+      const now = performance.now();
+      for (; t0 + k * interval <= now && k * interval < durationMs; k++) {
+        const scheduledAt = t0 + k * interval;
+        issued++;
+        const user = idle.shift();
+        if (user) dispatch(user, scheduledAt);
+        else {
+          backlog.push(scheduledAt);
+          maxBacklog = Math.max(maxBacklog, backlog.length);
+        }
+      }
+      if (k * interval >= durationMs) return done();
+      setTimeout(tick, Math.max(0, t0 + k * interval - performance.now()));
+    };
+    tick();
+  });
+  // Let the messages already issued (and any backlog) finish; they belong to this phase.
+  while (inFlight.size > 0 || backlog.length > 0) await Promise.race([...inFlight]);
+  return { issued, maxBacklog, elapsed: performance.now() - t0 };
+}
+
+function printErrors(stats: E2eStats): void {
+  const non200 = [...stats.non200.values()].reduce((a, b) => a + b, 0);
+  const detail = [...stats.non200.entries()].map(([s, c]) => `${c}× ${s}`).join(', ');
+  row('replies with status 200', `${fmt(stats.messages - non200 - stats.networkErrors)} / ${fmt(stats.messages)}`);
+  row('errors (non-200 + network)', fmt(non200 + stats.networkErrors), non200 || stats.networkErrors ? `${detail}${stats.networkErrors ? `; ${stats.networkErrors} network` : ''}` : '');
+  row('200 replies saying "busy" / "internal error"', `${fmt(stats.busyReplies)} / ${fmt(stats.internalErrorReplies)}`);
+  if (stats.firstError) out(`    first error: ${stats.firstError}`);
+}
+
+async function benchE2e(rawRate: number): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'redcollar-bench-'));
+  let app: RunningApp | undefined;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: E2E_MAX_SOCKETS });
+  try {
+    status('starting the app (startRedcollar, embedded memory database)');
+    const t = performance.now();
+    try {
+      app = await startRedcollar({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        EMBEDDED_MONGO_BACKEND: 'memory',
+        DATA_DIR: dataDir,
+        SESSION_TIMEOUT_MINUTES: '30',
+      });
+    } catch (err) {
+      heading('2b. End to end — FAILED TO START');
+      out(`  startRedcollar failed: ${(err as Error).stack ?? String(err)}`);
+      process.exitCode = 1;
+      return;
+    }
+    const startMs = performance.now() - t;
+    const base = new URL(app.url);
+
+    status(`e2e warm-up ${E2E_WARMUP_MS / 1000} s (${E2E_USERS} users)`);
+    const warm = newStats();
+    await saturate(agent, base, E2E_WARMUP_MS, warm);
+
+    status(`e2e saturated ${E2E_SATURATED_MS / 1000} s (${E2E_USERS} users, closed loop)`);
+    const sat = newStats();
+    const satElapsed = await saturate(agent, base, E2E_SATURATED_MS, sat);
+    const maxRate = sat.messages / (satElapsed / 1000);
+    const satSorted = sortNum(sat.latencies);
+
+    const halfRate = maxRate / 2;
+    status(`e2e open loop at ${fmt(halfRate)} msg/s for ${E2E_HALF_RATE_MS / 1000} s`);
+    const half = newStats();
+    const ol = await openLoop(agent, base, halfRate, E2E_HALF_RATE_MS, half);
+    const halfSorted = sortNum(half.latencies);
+
+    heading(`2b. End to end — POST /sim/api/messages, ${E2E_USERS} users registering at once (embedded memory database)`);
+    row('app start (incl. JVM)', `${fmt(startMs / 1000, 2)} s`);
+    row('client', `http keep-alive`, `maxSockets ${E2E_MAX_SOCKETS}; latency = request issued → reply read (incl. client queueing)`);
+    row('warm-up', `${fmt(E2E_WARMUP_MS / 1000, 1)} s`, `${fmt(warm.messages)} messages, ${fmt(warm.latencies.length ? percentile(sortNum(warm.latencies), 99) : NaN, 1)} ms p99 (discarded)`);
+    out();
+    out('  Saturated (closed loop: every user sends its next message as soon as the reply arrives)');
+    row('messages', fmt(sat.messages), `in ${fmt(satElapsed / 1000, 2)} s; ${fmt(sat.registrations)} registrations completed, ${fmt(sat.successes)} reached "${SUCCESS}"`);
+    row('messages/s', fmt(maxRate));
+    row('raw findOneAndUpdate ops/s (2a)', fmt(rawRate));
+    const ratio = maxRate / rawRate;
+    row('messages/s ÷ raw ops/s', `${fmt(ratio * 100, 1)} %`, `target ≥ 50 %: ${ratio >= 0.5 ? 'PASS' : 'BELOW'}`);
+    row('latency p50', ms(percentile(satSorted, 50)));
+    row('latency p99', ms(percentile(satSorted, 99)));
+    row('latency max', ms(satSorted.at(-1) ?? NaN));
+    printErrors(sat);
+    out();
+    out(`  Half of the maximum rate (open loop: arrivals every ${fmt(1000 / halfRate, 2)} ms, each user sequential)`);
+    row('target rate', `${fmt(halfRate)} msg/s`);
+    row('issued / achieved rate', `${fmt(ol.issued)}`, `${fmt(half.messages / (ol.elapsed / 1000))} msg/s completed over ${fmt(ol.elapsed / 1000, 2)} s; max backlog (no idle user) ${fmt(ol.maxBacklog)}`);
+    row('registrations completed', fmt(half.registrations), `${fmt(half.successes)} reached "${SUCCESS}"`);
+    row('latency p50 (from scheduled time)', ms(percentile(halfSorted, 50)));
+    const p99 = percentile(halfSorted, 99);
+    row('latency p99 (from scheduled time)', ms(p99), `target p99 ≤ 100 ms: ${p99 <= 100 ? 'PASS' : 'BELOW'}`);
+    row('latency max', ms(halfSorted.at(-1) ?? NaN));
+    printErrors(half);
+  } finally {
+    agent.destroy();
+    status('stopping the app');
+    await app?.stop().catch((err) => out(`  error while stopping the app: ${(err as Error).message}`));
+    await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  out(`redcollar bench:engine — node ${process.version}, ${process.platform}/${process.arch}`);
+  await benchEngine();
+  const raw = await benchRawDb();
+  await benchE2e(raw);
+  out();
+  out(`total ${fmt((performance.now() - t0) / 1000, 1)} s`);
+}
+
+await main();

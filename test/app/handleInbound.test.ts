@@ -1,0 +1,122 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeIdNumber } from '../support/engineHarness.ts';
+import { createAppInstance, registrationScript, TestClock } from '../support/appHarness.ts';
+import { testDbUri } from '../support/db.ts';
+
+/** Integration tests of the inbound pipeline over the real embedded database (no mocks below the use case). */
+const closers: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const close of closers) await close();
+});
+async function instance(uri: string, opts: Parameters<typeof createAppInstance>[1] = {}) {
+  const app = await createAppInstance(uri, opts);
+  closers.push(app.close);
+  return app;
+}
+
+describe('handleInbound with the embedded database', () => {
+  it('keeps the conversation between messages and across app instances (persistence)', async () => {
+    const uri = testDbUri('inbound_persist');
+    const a = await instance(uri);
+    expect(await a.say('p1', '注册')).toContain('请输入您的姓名');
+    expect(await a.say('p1', '张三')).toContain('手机号码');
+    // A second instance on the same database continues the same conversation.
+    const b = await instance(uri);
+    expect(await b.say('p1', '13812345678')).toContain('身份证号码');
+  });
+
+  it('completes registration and stores the worker; the same ID from another account is refused', async () => {
+    const a = await instance(testDbUri('inbound_register'));
+    const id = makeIdNumber('320102', '19850312', '321');
+    for (const text of registrationScript(id)) await a.say('r1', text);
+    expect(await a.say('r1', '确认')).toContain('注册成功');
+    const worker = await a.workers.findByAccount('sim', 'r1');
+    expect(worker).toMatchObject({ name: '张三', idNumber: id, regionCode: '320102', gender: 'male', birthDate: '1985-03-12' });
+    for (const text of registrationScript(id, '李四')) await a.say('r2', text);
+    expect(await a.say('r2', '确认')).toContain('已由其他账号登记');
+    expect(await a.workers.findByAccount('sim', 'r2')).toBeNull();
+  });
+
+  it('processes a repeated messageId once and answers the repeat with the same replies', async () => {
+    const a = await instance(testDbUri('inbound_dedupe'));
+    await a.say('d1', '注册');
+    const first = await a.handle({ channel: 'sim', userId: 'd1', messageId: 'same', input: { type: 'text', text: '张三' } });
+    const again = await a.handle({ channel: 'sim', userId: 'd1', messageId: 'same', input: { type: 'text', text: '张三' } });
+    expect(again.duplicate).toBe(true);
+    expect(again.replies).toEqual(first.replies);
+    // Had the repeat run, the bot would now be past the mobile question.
+    expect(await a.say('d1', '13812345678')).toContain('身份证号码');
+  });
+
+  it('serialises two concurrent messages of one user: both answered, none lost or doubled', async () => {
+    const a = await instance(testDbUri('inbound_concurrent'));
+    await a.say('c1', '注册');
+    const [r1, r2] = await Promise.all([a.say('c1', '张三'), a.say('c1', '13812345678')]);
+    // Whichever ran first was taken as the name; the other answered the next question.
+    const replies = [r1, r2].join('\n');
+    expect(replies).toContain('手机号码');
+    expect(replies).toContain('身份证号码');
+    const state = await a.conversations.acquire('sim', 'c1', 'inspect', a.clock.now(), 1000);
+    expect(state?.stepId).toBe('idNumber');
+    expect(state?.history.map((h) => h.stepId)).toEqual(['name', 'mobile']);
+    expect(state?.version).toBe(3);
+  });
+
+  it('serialises one user across two app instances on one database', async () => {
+    const uri = testDbUri('inbound_two_instances');
+    const a = await instance(uri);
+    const b = await instance(uri);
+    await a.say('x1', '注册');
+    // Ten answers to the name question, half through each instance, all at once: each must be one turn.
+    const texts = Array.from({ length: 10 }, (_, i) => `名字${'一二三四五六七八九十'[i]}`);
+    await Promise.all(texts.map((t, i) => (i % 2 ? a : b).say('x1', t)));
+    const state = await a.conversations.acquire('sim', 'x1', 'inspect', a.clock.now(), 1000);
+    // 1 (注册) + 10 turns, each committed exactly once.
+    expect(state?.version).toBe(11);
+    expect(state?.retries).toBeGreaterThan(0); // names were answered once; the rest were rejected as mobiles
+  });
+
+  it('offers to resume or restart after the idle timeout, and resumes where the user left off', async () => {
+    const clock = new TestClock();
+    const a = await instance(testDbUri('inbound_idle'), { clock });
+    await a.say('i1', '注册');
+    await a.say('i1', '张三');
+    clock.advance(31 * 60_000);
+    const offer = await a.say('i1', '13812345678');
+    expect(offer).toContain('欢迎回来');
+    expect(await a.say('i1', '继续')).toContain('手机号码');
+    expect(await a.say('i1', '13812345678')).toContain('身份证号码');
+    clock.advance(31 * 60_000);
+    await a.say('i1', 'hello');
+    expect(await a.say('i1', '重新开始')).toContain('请输入您的姓名');
+  });
+
+  it('leaves the conversation unchanged when an action fails (nothing half-written)', async () => {
+    const a = await instance(testDbUri('inbound_failure'), {
+      actions: (base) => ({ ...base, 'worker.register': async () => { throw new Error('database went away'); } }),
+    });
+    for (const text of registrationScript(makeIdNumber('320102', '19850312', '555'))) await a.say('f1', text);
+    expect(await a.say('f1', '确认')).toContain('您填写的内容已保留');
+    expect(await a.workers.findByAccount('sim', 'f1')).toBeNull();
+    // The turn was not saved: the user is still at the summary with every answer, and can confirm again.
+    const state = await a.conversations.acquire('sim', 'f1', 'inspect', a.clock.now(), 1000);
+    expect(state?.stepId).toBe('summary');
+    expect(state?.answers).toMatchObject({ name: '张三', orgName: '某某科技有限公司' });
+  });
+
+  it('refuses a 10,000-character message politely without touching the conversation', async () => {
+    const a = await instance(testDbUri('inbound_long'));
+    await a.say('l1', '注册');
+    expect(await a.say('l1', '长'.repeat(10_000))).toContain('消息太长');
+    expect(await a.say('l1', '张三')).toContain('手机号码');
+  });
+
+  it('treats text that looks like SQL or Mongo operators as plain text', async () => {
+    const a = await instance(testDbUri('inbound_injection'));
+    await a.say('s1', '注册');
+    expect(await a.say('s1', '{"$gt": ""}')).toContain('姓名只能包含');
+    expect(await a.say('s1', "'; DROP TABLE x;--")).toContain('姓名只能包含');
+    expect(await a.say('s1', '😀😀')).toContain('姓名只能包含');
+    expect(await a.say('s1', '张三')).toContain('手机号码');
+  });
+});

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Connection } from 'mongoose';
+import { ConversationBusyError, LeaseLostError, type ConversationStore } from '../../../src/app/ports/conversationStore.ts';
+import { newConversation } from '../../../src/engine/index.ts';
+import { createPiiCipher } from '../../../src/infra/piiCipher.ts';
+import { connectMongo } from '../../../src/store/mongo/connection.ts';
+import { createMongoConversationStore } from '../../../src/store/mongo/conversationStore.ts';
+import { TEST_PII_KEY } from '../../support/appHarness.ts';
+import { testDbUri } from '../../support/db.ts';
+
+let connection: Connection;
+let store: ConversationStore;
+const t0 = new Date('2026-03-01T02:00:00Z');
+const at = (ms: number) => new Date(t0.getTime() + ms);
+
+beforeAll(async () => {
+  connection = await connectMongo(testDbUri('conversation_store'));
+  store = createMongoConversationStore(connection, createPiiCipher(TEST_PII_KEY));
+});
+afterAll(() => connection.close());
+
+describe('Mongo conversation store', () => {
+  it('gives a new user null, then returns what was committed', async () => {
+    expect(await store.acquire('sim', 'a', 'o1', t0, 30_000)).toBeNull();
+    const state = { ...newConversation('sim', 'a', 'zh-CN', t0), flowId: 'registration', flowVersion: 1, stepId: 'name', answers: { name: '张三' } };
+    await store.commit(state, 'o1');
+    const back = await store.acquire('sim', 'a', 'o2', at(1), 30_000);
+    expect(back).toMatchObject({ flowId: 'registration', stepId: 'name', answers: { name: '张三' }, version: 1 });
+    await store.release('sim', 'a', 'o2');
+  });
+
+  it('refuses a second lease while the first is held, and grants it after the first expires', async () => {
+    await store.acquire('sim', 'b', 'o1', t0, 1000);
+    await expect(store.acquire('sim', 'b', 'o2', at(500), 1000)).rejects.toBeInstanceOf(ConversationBusyError);
+    await expect(store.acquire('sim', 'b', 'o2', at(1500), 1000)).resolves.toBeNull();
+  });
+
+  it('refuses a commit from a turn whose lease was taken over (LeaseLostError), keeping the newer owner', async () => {
+    await store.acquire('sim', 'c', 'slow', t0, 1000);
+    await store.acquire('sim', 'c', 'fast', at(2000), 1000);
+    const state = newConversation('sim', 'c', 'zh-CN', t0);
+    await expect(store.commit(state, 'slow')).rejects.toBeInstanceOf(LeaseLostError);
+    await store.commit({ ...state, stepId: 'x' }, 'fast');
+    expect(await store.acquire('sim', 'c', 'next', at(3000), 1000)).toMatchObject({ stepId: 'x', version: 1 });
+  });
+
+  it('keeps answers sealed at rest: the raw document holds no plaintext answer', async () => {
+    await store.acquire('sim', 'd', 'o1', t0, 1000);
+    const idNumber = '320102198503121234';
+    await store.commit({ ...newConversation('sim', 'd', 'zh-CN', t0), answers: { idNumber: { number: idNumber }, mobile: '13812345678' } }, 'o1');
+    const raw = await connection.db!.collection('conversations').findOne({ _id: 'sim:d' as never });
+    const text = JSON.stringify(raw);
+    expect(text).not.toContain(idNumber);
+    expect(text).not.toContain('13812345678');
+    expect(raw?.sealed).toMatch(/^v1\./);
+  });
+
+  it('deletes conversations idle since before a cutoff, but not ones in a turn', async () => {
+    await store.acquire('sim', 'old', 'o', t0, 1000);
+    await store.commit(newConversation('sim', 'old', 'zh-CN', t0), 'o');
+    await store.acquire('sim', 'busy-old', 'o', t0, 10 * 86_400_000);
+    await store.acquire('sim', 'new', 'o', t0, 1000);
+    await store.commit(newConversation('sim', 'new', 'zh-CN', at(86_400_000)), 'o');
+    const deleted = await store.deleteIdleSince(at(3600_000));
+    expect(deleted).toBeGreaterThanOrEqual(1);
+    const ids = (await connection.db!.collection('conversations').find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+    expect(ids).not.toContain('sim:old');
+    expect(ids).toContain('sim:new');
+    expect(ids).toContain('sim:busy-old');
+  });
+});
