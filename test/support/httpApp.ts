@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedcollar, type RunningApp } from '../../src/main.ts';
+import { testDbUri } from './db.ts';
+
+/** Start the whole app on a random port against this run's test database (a fresh database per call). */
+export async function startTestApp(tag: string, env: Record<string, string> = {}): Promise<RunningApp> {
+  return startRedcollar({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    MONGODB_URI: testDbUri(tag),
+    PII_KEY: randomBytes(32).toString('base64'),
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'redcollar-test-')),
+    ...env,
+  });
+}
+
+export interface SimReply {
+  text: string;
+  choices?: { id: string; label: string }[];
+}
+
+/** POST /sim/api/messages; returns status and parsed body. */
+export async function simPost(url: string, body: unknown, init: { raw?: string; contentType?: string } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${url}/sim/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': init.contentType ?? 'application/json' },
+    body: init.raw ?? JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    parsed = { nonJson: text };
+  }
+  return { status: res.status, body: parsed };
+}
+
+export async function simSay(url: string, userId: string, text: string): Promise<SimReply[]> {
+  const r = await simPost(url, { userId, text });
+  if (r.status !== 200) throw new Error(`POST /sim/api/messages answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body.replies as SimReply[];
+}
