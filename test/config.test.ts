@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+const KEY = Buffer.alloc(32, 1).toString('base64');
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', DEFAULT_LOCALE: 'zh-CN', SESSION_TIMEOUT_MINUTES: 30, LOG_LEVEL: 'info', SIM_ENABLED: true });
+    expect(c.MONGODB_URI).toBeUndefined();
+    expect(c.publicBaseUrl).toBe('http://127.0.0.1:3000');
+  });
+
+  it('reads values and treats empty strings as unset', () => {
+    const c = loadConfig({ PORT: '8080', SIM_ENABLED: 'false', PUBLIC_BASE_URL: 'https://bot.example.org/', PII_KEY: '' });
+    expect(c).toMatchObject({ PORT: 8080, SIM_ENABLED: false, publicBaseUrl: 'https://bot.example.org' });
+  });
+
+  it('reports one line per problem, naming the variable and the fix', () => {
+    const lines = problems({ PORT: 'eighty', DEFAULT_LOCALE: 'fr', SESSION_TIMEOUT_MINUTES: '0', LOG_LEVEL: 'loud', PII_KEY: 'short', MONGODB_URI: 'postgres://x' });
+    expect(lines).toHaveLength(6);
+    expect(lines.find((l) => l.includes('PORT'))).toMatch(/whole number/);
+    expect(lines.find((l) => l.includes('DEFAULT_LOCALE'))).toMatch(/zh-CN or en/);
+    expect(lines.find((l) => l.includes('SESSION_TIMEOUT_MINUTES'))).toMatch(/at least 1/);
+    expect(lines.find((l) => l.includes('LOG_LEVEL'))).toMatch(/one of/);
+    expect(lines.find((l) => l.includes('PII_KEY'))).toMatch(/openssl rand -base64 32/);
+    expect(lines.find((l) => l.includes('MONGODB_URI'))).toMatch(/mongodb:\/\//);
+  });
+
+  it('requires PII_KEY with MONGODB_URI, and accepts both together', () => {
+    expect(problems({ MONGODB_URI: 'mongodb://db:27017/redcollar' })[0]).toMatch(/PII_KEY is required when MONGODB_URI is set/);
+    expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/redcollar', PII_KEY: KEY }).MONGODB_URI).toBe('mongodb://db:27017/redcollar');
+  });
+});
