@@ -19,7 +19,12 @@ export interface JobHandlerContext {
 export type JobHandler = (data: Record<string, unknown>, ctx: JobHandlerContext) => Promise<void>;
 
 export interface Scheduler {
-  /** Register a job kind. Call before start(). */
+  /**
+   * Register a job kind. Call before start().
+   * `concurrency`: runs of this kind at once per instance. `lockLifetimeMs`: how long a run
+   * may hold its lock; a run still going after that counts as dead and another instance may
+   * start the job again, so keep it above the handler's longest run.
+   */
   define(name: string, handler: JobHandler, options?: { concurrency?: number; lockLifetimeMs?: number }): void;
   /** Run `name` repeatedly (interval like '1 minute'); idempotent: calling twice keeps one recurring job. */
   every(name: string, interval: string, data?: Record<string, unknown>): Promise<void>;

@@ -39,12 +39,16 @@ export const choiceInput: InputHandler<Spec> = {
       if (!opt) return { ...reject(ctx, 'choice', 'notAnOption', { count: spec.options.length }), choices };
       return { kind: 'accept', value: opt.value };
     }
-    const tokens = raw.split(/[,，、;；\s]+/u).filter(Boolean);
+    // Commas and 、 always separate; spaces separate only where the words are not one label ("Full member").
     const picked: string[] = [];
-    for (const token of tokens) {
-      const opt = matchOne(token, spec, ctx);
-      if (!opt) return { ...reject(ctx, 'choice', 'notAnOptionMulti', { token, count: spec.options.length }), choices };
-      if (!picked.includes(opt.value)) picked.push(opt.value);
+    for (const part of raw.split(/[,，、;；]+/u).map((p) => p.trim()).filter(Boolean)) {
+      const whole = matchOne(part, spec, ctx);
+      const opts = whole ? [whole] : part.split(/\s+/u).map((token) => ({ token, opt: matchOne(token, spec, ctx) }));
+      for (const o of opts) {
+        if ('token' in o && !o.opt) return { ...reject(ctx, 'choice', 'notAnOptionMulti', { token: o.token, count: spec.options.length }), choices };
+        const value = 'token' in o ? o.opt!.value : o.value;
+        if (!picked.includes(value)) picked.push(value);
+      }
     }
     if (picked.length === 0) return { ...reject(ctx, 'choice', 'notAnOptionMulti', { token: raw, count: spec.options.length }), choices };
     return { kind: 'accept', value: picked };

@@ -1,6 +1,14 @@
 import type { InputHandler } from './types.ts';
 import { reject, textOf } from './types.ts';
 
+// Count what a person sees as one character: a flag or a family emoji is one, not four code points.
+const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
+function graphemes(s: string): number {
+  let n = 0;
+  for (const _ of segmenter.segment(s)) n++;
+  return n;
+}
+
 type Spec = { type: 'text'; minLength: number; maxLength: number; pattern?: string; patternMessage?: string };
 
 export const textInput: InputHandler<Spec> = {
@@ -8,7 +16,7 @@ export const textInput: InputHandler<Spec> = {
     const raw = textOf(input);
     if (raw === null) return reject(ctx, 'text', 'notText');
     const value = raw.trim().replace(/\s+/g, ' ');
-    const length = [...value].length; // code points: an emoji counts once
+    const length = graphemes(value);
     if (length < spec.minLength) return reject(ctx, 'text', 'tooShort', { min: spec.minLength });
     if (length > spec.maxLength) return reject(ctx, 'text', 'tooLong', { max: spec.maxLength, length });
     if (spec.pattern && !new RegExp(spec.pattern, 'u').test(value)) {

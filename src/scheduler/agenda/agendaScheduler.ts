@@ -122,6 +122,7 @@ export function createAgendaScheduler(opts: AgendaSchedulerOptions): Scheduler {
   let agenda: Agenda | undefined;
   let agendaPromise: Promise<Agenda> | undefined;
   let ready = false;
+  let starting: Promise<void> | undefined;
   /** Handlers currently executing (fallback count for stop(), see runningCount). */
   let handlersInFlight = 0;
   const succeeded = new WeakSet<object>();
@@ -267,15 +268,22 @@ export function createAgendaScheduler(opts: AgendaSchedulerOptions): Scheduler {
       await scheduleAt(name, new Date(), key, data);
     },
 
-    async start() {
-      const a = await getAgenda();
-      if (ready && a.isActiveJobProcessor()) return;
-      await a.start();
-      ready = true;
-      log.info({ collection: collectionName, jobs: [...definitions.keys()] }, 'scheduler started');
+    start() {
+      starting ??= (async () => {
+        const a = await getAgenda();
+        if (ready && a.isActiveJobProcessor()) return;
+        await a.start();
+        ready = true;
+        log.info({ collection: collectionName, jobs: [...definitions.keys()] }, 'scheduler started');
+      })().finally(() => {
+        starting = undefined;
+      });
+      return starting;
     },
 
     async stop(timeoutMs) {
+      // A start() under way finishes first, so it cannot leave a processor running after stop().
+      await starting?.catch(() => {});
       ready = false;
       const a = agenda;
       if (!a || !a.isActiveJobProcessor()) return;
