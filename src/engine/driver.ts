@@ -60,7 +60,7 @@ export function startFlow(turn: Turn, flowId: string): Outcome {
 function callFlow(turn: Turn, flowId: string): Outcome {
   const s = turn.state;
   const callee = turn.flows.current(flowId);
-  s.stack.push({ flowId: s.flowId!, flowVersion: s.flowVersion!, returnTo: s.stepId!, answers: s.answers, history: s.history });
+  s.stack.push({ flowId: s.flowId!, flowVersion: s.flowVersion!, returnTo: s.stepId!, answers: s.answers, history: s.history, vars: s.vars });
   Object.assign(s, { flowId: callee.id, flowVersion: callee.version });
   resetFlowData(turn);
   return { type: 'next', target: callee.startStep };
@@ -73,16 +73,24 @@ function finishFlow(turn: Turn, startNext?: string): Outcome {
   const frame = turn.state.stack.pop();
   if (frame) {
     const calleeAnswers = turn.state.answers;
+    // The caller's version may have been replaced while the callee ran: continue in the current one.
+    const caller = turn.flows.version(frame.flowId, frame.flowVersion) ?? (turn.flows.has(frame.flowId) ? turn.flows.current(frame.flowId) : null);
+    if (!caller) {
+      clearFlow(turn);
+      return { type: 'done' };
+    }
     Object.assign(turn.state, {
-      flowId: frame.flowId,
-      flowVersion: frame.flowVersion,
+      flowId: caller.id,
+      flowVersion: caller.version,
       stepId: frame.returnTo,
       answers: { ...frame.answers, [flow.id]: calleeAnswers },
       history: frame.history,
+      vars: frame.vars ?? {},
       pending: null,
     });
-    const caller = turn.step();
-    return { type: 'next', target: caller.kind === 'subflow' ? turn.resolveNext(caller.next) : null };
+    const callStep = caller.stepsById.get(frame.returnTo);
+    if (!callStep) return { type: 'next', target: caller.startStep };
+    return { type: 'next', target: callStep.kind === 'subflow' ? turn.resolveNext(callStep.next) : null };
   }
   clearFlow(turn);
   if (startNext) return startFlow(turn, startNext);
@@ -92,9 +100,11 @@ function finishFlow(turn: Turn, startNext?: string): Outcome {
 
 function cancelFlow(turn: Turn): Outcome {
   const flowId = turn.state.flowId;
+  const answeredSomething = turn.state.history.length > 0;
   if (flowId) turn.effects.push({ type: 'flowCancelled', flowId });
   clearFlow(turn);
-  turn.say(turn.t('common:cancelled'));
+  // Leaving the menu opened over a flow loses nothing, so it is not announced as a cancellation.
+  if (answeredSomething || !turn.state.parked) turn.say(turn.t('common:cancelled'));
   if (turn.state.parked) return resumeParked(turn);
   return { type: 'done' };
 }
@@ -103,7 +113,11 @@ function cancelFlow(turn: Turn): Outcome {
 export function park(turn: Turn): void {
   const s = turn.state;
   if (!s.flowId || s.flowVersion === null || !s.stepId) return;
-  s.parked = { flowId: s.flowId, flowVersion: s.flowVersion, stepId: s.stepId, answers: s.answers, history: s.history, stack: s.stack };
+  // One flow waits at a time. A flow with nothing answered (the menu opened over a registration) is not worth
+  // parking and must not push out the one that waits.
+  if (s.history.length > 0 || !s.parked) {
+    s.parked = { flowId: s.flowId, flowVersion: s.flowVersion, stepId: s.stepId, answers: s.answers, history: s.history, stack: s.stack };
+  }
   clearFlow(turn);
 }
 

@@ -45,31 +45,37 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
   const text = input.type === 'text' ? input.text : input.type === 'choice' ? input.choiceId : null;
   const command = text === null ? null : commandOf(text);
 
+  if (s.flowId && !turn.flowOrNull()) {
+    const migrated = migrate(turn);
+    if (migrated) return migrated;
+  }
   if (command?.kind === 'language') {
     s.locale = command.locale;
     turn.say(turn.t('common:languageSet'));
+    if (s.pending?.kind === 'resume') s.pending = null; // the re-asked question is answered next, not the offer
     return s.flowId ? reprompt(turn) : WAIT;
   }
   if (!s.flowId) return idle(turn, input, text, command);
 
-  if (!turn.flowOrNull()) {
-    const migrated = migrate(turn);
-    if (migrated) return migrated;
-  }
-
   const idleMs = turn.ctx.now.getTime() - Date.parse(s.updatedAt);
   if (idleMs > turn.ctx.sessionTimeoutMs && s.pending?.kind !== 'resume' && !command) {
+    if (s.history.length === 0) {
+      // Nothing answered yet (a menu left open): there is nothing to resume; read the message afresh.
+      park(turn);
+      return idle(turn, input, text, command);
+    }
     s.pending = { kind: 'resume' };
     turn.say(turn.t('common:welcomeBack', { title: flowTitle(turn, s.flowId) }), resumeChoices(turn));
     return WAIT;
   }
   if (s.pending?.kind === 'resume') {
     const t = text === null ? '' : normalizeCommandText(text);
-    if (['__resume', '1', '继续', 'continue', '是', 'yes'].includes(t)) {
+    if (['__resume', '1', '继续', 'continue', '是', 'yes'].includes(t) || (text !== null && turn.isButtonLabel(text, 'common:resumeChoice'))) {
       s.pending = null;
+      s.retries = 0;
       return reprompt(turn);
     }
-    if (command?.kind === 'restart' || ['__restart', '2'].includes(t)) return restart(turn);
+    if (command?.kind === 'restart' || ['__restart', '2'].includes(t) || (text !== null && turn.isButtonLabel(text, 'common:restartChoice'))) return restart(turn);
     if (!command) {
       turn.say(turn.t('common:welcomeBack', { title: flowTitle(turn, s.flowId) }), resumeChoices(turn));
       return WAIT;
@@ -79,8 +85,7 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
 
   if (command) return inFlowCommand(turn, command);
   if (text === '__cancel' && turn.step().kind !== 'summary') return { type: 'cancel' };
-  if (text === '__retry') {
-    s.pending = null;
+  if (text === '__retry' || (text !== null && turn.isButtonLabel(text, 'common:retryChoice') && s.retries >= turn.flow().maxRetries)) {
     s.retries = 0;
     return reprompt(turn);
   }
@@ -143,7 +148,7 @@ function inFlowCommand(turn: Turn, command: GlobalCommand): Outcome {
     case 'help': {
       const key = ('help' in step && step.help) || `${flow.id}:${step.id}.help`;
       turn.say(turn.t(turn.hasTemplate(key) ? key : 'common:helpInFlow'));
-      s.pending = s.pending?.kind === 'stuck' ? null : s.pending;
+      s.retries = 0; // help read: the next attempt gets a fresh count
       return reprompt(turn);
     }
     case 'cancel':
@@ -226,7 +231,8 @@ function migrate(turn: Turn): Outcome | null {
   }
   s.answers = Object.fromEntries(Object.entries(s.answers).filter(([field]) => fields.has(field)));
   s.history = s.history.filter((h) => target.stepsById.has(h.stepId));
-  Object.assign(s, { flowVersion: target.version, stack: [], pending: null, editReturnTo: null, retries: 0 });
+  // The call stack stays: callers are resolved to their current versions when the sub-flow returns.
+  Object.assign(s, { flowVersion: target.version, pending: null, editReturnTo: null, retries: 0 });
   const here = s.stepId ? target.stepsById.get(s.stepId) : undefined;
   if (here && (here.kind === 'ask' || here.kind === 'summary')) {
     turn.effects.push({ type: 'flowMigrated', flowId: target.id, from, to: target.version, restarted: false });

@@ -1,3 +1,4 @@
+import { normalizeCommandText } from './commands.ts';
 import { evaluate } from './conditions.ts';
 import { FlowReferenceError } from './errors.ts';
 import type { FlowRegistry } from './flow/registry.ts';
@@ -114,6 +115,12 @@ export class Turn {
   formatAnswer(flow: Flow, step: AskStep, value: AnswerValue): string {
     if (value === null || value === undefined) return this.ctx.translator.t(this.state.locale, 'common:skipped');
     return inputHandler(step.input).format(step.input, value, this.inputContext(flow, step));
+  }
+
+  /** Whether `text` is the label of one of the bot's own buttons, in any locale (typed on text-only channels). */
+  isButtonLabel(text: string, key: string): boolean {
+    const t = normalizeCommandText(text);
+    return this.ctx.translator.locales().some((l) => normalizeCommandText(this.ctx.translator.t(l, key)) === t);
   }
 
   fieldOf(step: AskStep): string {

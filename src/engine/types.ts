@@ -20,12 +20,12 @@ export interface CallFrame {
   returnTo: string;
   answers: Record<string, AnswerValue>;
   history: HistoryEntry[];
+  vars: Record<string, AnswerValue>;
 }
 
 /** Multi-turn bookkeeping inside one step (a region tree being walked, a retry offer, a resume offer). */
 export type Pending =
   | { kind: 'tree'; path: string[] }
-  | { kind: 'stuck' }
   | { kind: 'resume' }
   | { kind: 'keep'; value: AnswerValue };
 
@@ -50,6 +50,7 @@ export interface ConversationState {
   vars: Record<string, AnswerValue>;
   history: HistoryEntry[];
   stack: CallFrame[];
+  /** Failed answers in a row at the current question; at the flow's maxRetries the bot offers help or cancel. */
   retries: number;
   locale: Locale;
   pending: Pending | null;

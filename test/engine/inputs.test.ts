@@ -50,7 +50,6 @@ function accepted(outcome: InputOutcome): unknown {
   return outcome.value;
 }
 
-const zh = (key: string, params: Record<string, unknown> = {}) => content().translator.t('zh-CN', key, params);
 
 describe('text input', () => {
   const spec: InputSpec = { type: 'text', minLength: 2, maxLength: 5 };
@@ -142,7 +141,6 @@ describe('decimal input', () => {
     ['２.５', 2.5],
     ['2。5', 2.5],
     ['99.99', 99.99],
-    ['1,0', 10], // a comma is a thousands separator
     ['100', 100],
     ['0', 0],
   ])('accepts %j as %d', (text, value) => {
@@ -551,6 +549,12 @@ describe('region input (walking the tree)', () => {
     expect(top.path).toEqual([]);
     expect(top.text).toBe('请选择所在省份：');
     expect(top.labels).toEqual(['江苏省', '浙江省']);
+  });
+
+  it('regression: typing the shown label 返回上一级 (or 就选这一级) is not understood', () => {
+    expect(continued(parse(spec, '返回上一级', atPath('320000', '320100'))).path).toEqual(['320000']);
+    const anyLevel: InputSpec = { type: 'region', leafOnly: false };
+    expect(accepted(parse(anyLevel, '就选这一级', atPath('320000')))).toBe('320000');
   });
 
   it('the up button works by its id', () => {

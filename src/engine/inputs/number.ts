@@ -2,9 +2,13 @@ import { toHalfWidth } from '../../domain/text/normalize.ts';
 import type { InputHandler } from './types.ts';
 import { reject, textOf } from './types.ts';
 
-/** "1,200" and "１２" are numbers too; thousands separators and full-width digits are accepted. */
+/**
+ * "1,200" and "１２" are numbers too: full-width digits and thousands separators are accepted, but only in
+ * groups of three, so "1,5" (a decimal comma elsewhere) is refused rather than read as 15.
+ */
 function clean(raw: string): string {
-  return toHalfWidth(raw).trim().replace(/[,，\s]/g, '');
+  const s = toHalfWidth(raw).trim().replace(/，/g, ',').replace(/\s/g, '');
+  return /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s) ? s.replace(/,/g, '') : s;
 }
 
 type IntSpec = { type: 'integer'; min?: number; max?: number };

@@ -67,7 +67,8 @@ export const regionInput: InputHandler<Spec> = {
     const raw = input.type === 'choice' ? input.choiceId : input.text;
     const token = normalizeCommandText(raw);
 
-    if (token === UP || ['上一级', '上级', 'up'].includes(token)) {
+    const isLabel = (key: string) => ctx.translator.locales().some((l) => normalizeCommandText(ctx.translator.t(l, key)) === token);
+    if (token === UP || ['上一级', '上级', 'up'].includes(token) || isLabel('inputs:region.up')) {
       const up = path.slice(0, -1);
       const upCtx = { ...ctx, pending: { kind: 'tree' as const, path: up } };
       const upCode = up.at(-1) ?? spec.root ?? null;
@@ -80,7 +81,7 @@ export const regionInput: InputHandler<Spec> = {
         choices: levelChoices(spec, upCtx, upCode),
       };
     }
-    if (token === HERE && code && !spec.leafOnly) return { kind: 'accept', value: code };
+    if ((token === HERE || isLabel('inputs:region.here')) && code && !spec.leafOnly) return { kind: 'accept', value: code };
 
     const byNumber = /^\d{1,3}$/.test(token) ? children[Number(token) - 1] : undefined;
     // A full code from anywhere below the current level is accepted too (people paste codes).

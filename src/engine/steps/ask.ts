@@ -1,4 +1,4 @@
-import { isKeep, isSkip } from '../commands.ts';
+import { isKeep, isSkip, normalizeCommandText } from '../commands.ts';
 import type { AskStep } from '../flow/schema.ts';
 import { inputHandler } from '../inputs/index.ts';
 import type { UserInput } from '../inputs/types.ts';
@@ -22,16 +22,13 @@ export const askExecutor: StepExecutor<AskStep> = {
 
   receive(step, input, turn) {
     const pending = turn.state.pending;
-    if (pending?.kind === 'keep' && isKeepInput(input)) return record(step, pending.value, turn);
-    if (pending?.kind === 'stuck') {
-      // A new attempt after the help-or-cancel offer starts a fresh count, so the offer does not repeat every time.
-      turn.state.pending = null;
-      turn.state.retries = 0;
-    }
+    const flow = turn.flow();
+    if (pending?.kind === 'keep' && isKeepInput(input, turn, step)) return record(step, pending.value, turn);
+    // A new attempt after the help-or-cancel offer starts a fresh count, so the offer does not repeat every time.
+    if (turn.state.retries >= flow.maxRetries) turn.state.retries = 0;
     const optional = step.optional || (step.input.type === 'image' && step.input.optional);
     if (optional && input.type === 'text' && isSkip(input.text)) return record(step, null, turn);
 
-    const flow = turn.flow();
     const handler = inputHandler(step.input);
     const outcome = handler.parse(step.input, input, turn.inputContext(flow, step));
     switch (outcome.kind) {
@@ -45,7 +42,6 @@ export const askExecutor: StepExecutor<AskStep> = {
         turn.state.retries += 1;
         turn.effects.push({ type: 'inputRejected', flowId: flow.id, stepId: step.id, reason: outcome.reason });
         if (turn.state.retries >= flow.maxRetries) {
-          turn.state.pending = { kind: 'stuck' };
           turn.say(`${outcome.message}\n${turn.t('common:stuck')}`, stuckChoices(turn));
           return WAIT;
         }
@@ -70,7 +66,8 @@ export function prompt(step: AskStep, turn: Turn, prefix?: string): void {
   const pending = turn.state.pending;
   if (pending?.kind === 'keep' && pending.value !== undefined) {
     parts.push(turn.t('common:previousAnswer', { value: turn.formatAnswer(flow, step, pending.value) }));
-    choices = [{ id: KEEP_CHOICE, label: turn.t('common:keepChoice') }, ...choices];
+    // Last, so the question's own options keep their numbers ("1" still means option 1).
+    choices = [...choices, { id: KEEP_CHOICE, label: turn.t('common:keepChoice') }];
   }
   turn.say(parts.join('\n'), choices, step.input.type === 'choice' && step.input.multi);
 }
@@ -78,7 +75,9 @@ export function prompt(step: AskStep, turn: Turn, prefix?: string): void {
 function record(step: AskStep, value: AnswerValue, turn: Turn): Outcome {
   const s = turn.state;
   s.answers[turn.fieldOf(step)] = value;
-  s.history.push({ flowId: s.flowId!, stepId: step.id });
+  // An edit from the summary changes an answer already in the history; pushing it again would make "back"
+  // at the summary return to the edited field instead of the last question.
+  if (!s.editReturnTo) s.history.push({ flowId: s.flowId!, stepId: step.id });
   s.pending = null;
   s.retries = 0;
   if (s.editReturnTo) {
@@ -89,9 +88,13 @@ function record(step: AskStep, value: AnswerValue, turn: Turn): Outcome {
   return next(turn.resolveNext(step.next));
 }
 
-function isKeepInput(input: UserInput): boolean {
+/** "保留", the button's id, its label typed out (text-only channels), or its number after the options. */
+function isKeepInput(input: UserInput, turn: Turn, step: AskStep): boolean {
   if (input.type === 'choice') return input.choiceId === KEEP_CHOICE;
-  return input.type === 'text' && (input.text === KEEP_CHOICE || isKeep(input.text));
+  if (input.type !== 'text') return false;
+  if (input.text === KEEP_CHOICE || isKeep(input.text) || turn.isButtonLabel(input.text, 'common:keepChoice')) return true;
+  const options = inputHandler(step.input).choices?.(step.input, turn.inputContext(turn.flow(), step)) ?? [];
+  return options.length > 0 && normalizeCommandText(input.text) === String(options.length + 1);
 }
 
 export function stuckChoices(turn: Turn): Choice[] {

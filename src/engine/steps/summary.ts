@@ -4,7 +4,8 @@ import { fieldStep, type Turn } from '../turn.ts';
 import { next, WAIT, type Outcome, type StepExecutor } from './types.ts';
 
 const CONFIRM = new Set(['确认', '确认提交', '提交', '确定', '是', '对', '没问题', 'confirm', 'submit', 'yes', 'ok', '__confirm'].map(normalizeCommandText));
-const CANCEL = new Set(['__cancel', '放弃', 'no', '否'].map(normalizeCommandText));
+// "否"/"no" is not taken as "throw everything away": only an explicit cancel is (取消 is a global command too).
+const CANCEL = new Set(['__cancel', '放弃'].map(normalizeCommandText));
 
 export const summaryExecutor: StepExecutor<SummaryStep> = {
   enter(step, turn) {

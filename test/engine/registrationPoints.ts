@@ -1,0 +1,73 @@
+/**
+ * Shared by the engine conversation tests: a registration driven through the real flows to a given waiting point,
+ * kept as a snapshot so that each test starts from a copy instead of replaying the whole conversation.
+ */
+import type { ConversationState, OutboundMessage } from '../../src/engine/types.ts';
+import { EngineHarness, makeIdNumber } from '../support/engineHarness.ts';
+
+export const ID_NUMBER = makeIdNumber('320102', '19850312', '123');
+export const ID_MASKED = `320***********${ID_NUMBER.slice(-4)}`;
+
+/** A complete, valid registration: [the step that waits for it, the user's reply]. */
+export const REGISTRATION_ANSWERS: readonly [string, string][] = [
+  ['name', '张三'],
+  ['mobile', '13812345678'],
+  ['idNumber', ID_NUMBER],
+  ['idConfirm', '是'],
+  ['membership', '1'],
+  ['joinDate', '2010-07-01'],
+  ['orgName', '某某科技有限公司'],
+  ['orgType', '1'],
+  ['role', '1'],
+  ['region', '江苏'],
+  ['region', '南京'],
+  ['region', '玄武'],
+  ['workStart', '2018-03-01'],
+  ['education', '本科'],
+  ['professionalTitle', '无'],
+];
+
+export interface Snapshot {
+  state: ConversationState;
+  now: Date;
+}
+
+export function snapshot(h: EngineHarness): Snapshot {
+  return { state: structuredClone(h.state), now: new Date(h.now) };
+}
+
+/** A fresh harness (fresh in-memory repository) continuing from a snapshot. */
+export function restore(snap: Snapshot): EngineHarness {
+  const h = new EngineHarness();
+  h.state = structuredClone(snap.state);
+  h.now = new Date(snap.now);
+  return h;
+}
+
+/**
+ * Start a registration (first contact: "注册") and answer until the conversation waits at `stepId`; `skip` answers
+ * of that step are given first (e.g. 1 for the region tree: stop after "江苏").
+ */
+export async function registrationAt(stepId: string, skip = 0, h = new EngineHarness()): Promise<EngineHarness> {
+  await h.send('注册');
+  for (const [step, reply] of REGISTRATION_ANSWERS) {
+    if (h.state.stepId === stepId && skip-- <= 0) break;
+    if (h.state.stepId !== step) throw new Error(`expected to wait at ${step}, waiting at ${h.state.stepId}`);
+    await h.send(reply);
+  }
+  if (h.state.stepId !== stepId) throw new Error(`expected to wait at ${stepId}, waiting at ${h.state.stepId}`);
+  return h;
+}
+
+export function texts(out: OutboundMessage[]): string {
+  return out.map((m) => m.text).join('\n---\n');
+}
+
+/** Labels of the last message that offers choices. */
+export function choiceLabels(out: OutboundMessage[]): string[] {
+  return out.filter((m) => m.choices?.length).at(-1)?.choices?.map((c) => c.label) ?? [];
+}
+
+export function choiceIds(out: OutboundMessage[]): string[] {
+  return out.filter((m) => m.choices?.length).at(-1)?.choices?.map((c) => c.id) ?? [];
+}
