@@ -25,7 +25,6 @@ export type MakeScheduler = (opts?: { store?: string }) => Promise<SchedulerUnde
 
 /** Lower-bound tolerance for timer jitter (Node timers may fire a millisecond early). */
 const EARLY_TOLERANCE_MS = 50;
-/** Generous bound for "eventually". */
 // Generous: CI runs the whole suite on two cores, and "eventually" must not turn load into a failure.
 const EVENTUALLY_MS = 20_000;
 /** How long to keep watching that something does NOT happen again. */
