@@ -21,6 +21,20 @@ function words(command: GlobalCommand, list: string[]): void {
 
 /** Lower-case, half-width, trimmed, without trailing punctuation: "  帮助！" and "HELP" match. */
 export function normalizeCommandText(text: string): string {
+  // Labels and short answers repeat constantly (every choice question compares against every label), so short
+  // strings are memoised; the cache is bounded so arbitrary user text cannot grow it without limit.
+  if (text.length > 64) return normalizeUncached(text);
+  let hit = normalized.get(text);
+  if (hit === undefined) {
+    if (normalized.size >= 10_000) normalized.clear();
+    hit = normalizeUncached(text);
+    normalized.set(text, hit);
+  }
+  return hit;
+}
+const normalized = new Map<string, string>();
+
+function normalizeUncached(text: string): string {
   return normalizeInput(text)
     .toLowerCase()
     .replace(/^[/／]/, '')

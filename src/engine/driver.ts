@@ -84,8 +84,8 @@ function finishFlow(turn: Turn, startNext?: string): Outcome {
       flowVersion: caller.version,
       stepId: frame.returnTo,
       answers: { ...frame.answers, [flow.id]: calleeAnswers },
-      history: frame.history,
-      vars: frame.vars ?? {},
+      history: [...frame.history],
+      vars: { ...(frame.vars ?? {}) },
       pending: null,
     });
     const callStep = caller.stepsById.get(frame.returnTo);
@@ -126,9 +126,9 @@ function resumeParked(turn: Turn): Outcome {
   turn.state.parked = null;
   if (!turn.flows.has(parked.flowId)) return { type: 'done' };
   const flow = turn.flows.version(parked.flowId, parked.flowVersion) ?? turn.flows.current(parked.flowId);
-  Object.assign(turn.state, { flowId: flow.id, flowVersion: flow.version, stack: parked.stack });
+  Object.assign(turn.state, { flowId: flow.id, flowVersion: flow.version, stack: [...parked.stack] });
   resetFlowData(turn);
-  Object.assign(turn.state, { answers: parked.answers, history: parked.history });
+  Object.assign(turn.state, { answers: { ...parked.answers }, history: [...parked.history] });
   turn.say(turn.t('common:resumed', { title: flowTitle(turn, flow.id) }));
   return { type: 'next', target: flow.stepsById.has(parked.stepId) ? parked.stepId : flow.startStep };
 }

@@ -21,9 +21,14 @@ export function newConversation(channel: string, userId: string, locale: Locale,
   };
 }
 
-/** States are plain JSON; a structured clone keeps the caller's copy untouched (runTurn never mutates its input). */
+/**
+ * The working copy of a turn. runTurn never mutates its input; the engine treats answer values, frames and the
+ * parked flow as immutable and only adds to or removes from these containers, so copying the containers is
+ * enough (a deep clone was the single largest cost of a turn). Code that moves a container from one place to
+ * another (parking, sub-flow frames) copies it there.
+ */
 export function cloneState(state: ConversationState): ConversationState {
-  return structuredClone(state);
+  return { ...state, answers: { ...state.answers }, vars: { ...state.vars }, history: [...state.history], stack: [...state.stack] };
 }
 
 /** Today's date in China (UTC+8, no daylight saving): the calendar the users live by. */

@@ -34,8 +34,12 @@ export class Turn {
   }
 
   // ---- text -------------------------------------------------------------------------------------------------------
-  t(key: string, params: Record<string, unknown> = {}): string {
-    return this.ctx.translator.t(this.state.locale, key, { ...this.templateScope(), ...params });
+  /**
+   * Render a template. Without `params`, flow templates may read the conversation (`{{answers.name}}`,
+   * `{{vars.profile.value.x}}`); that scope is built only when the template has placeholders at all.
+   */
+  t(key: string, params?: Record<string, unknown>): string {
+    return this.ctx.translator.t(this.state.locale, key, params ?? (() => this.templateScope()));
   }
 
   hasTemplate(key: string): boolean {

@@ -105,9 +105,12 @@ export interface TurnResult {
   awaitingAction: ActionRequest | null;
 }
 
-/** Renders a template key; a well-kept i18n library sits behind it (see app/templates). */
+/** Template parameters, or a function that builds them only if the template turns out to need any. */
+export type TemplateParams = Record<string, unknown> | (() => Record<string, unknown>);
+
+/** Renders a template key; a well-kept i18n library sits behind it (see src/templates). */
 export interface Translator {
-  t(locale: Locale, key: string, params?: Record<string, unknown>): string;
+  t(locale: Locale, key: string, params?: TemplateParams): string;
   has(locale: Locale, key: string): boolean;
   locales(): Locale[];
 }

@@ -1,5 +1,5 @@
 import i18next, { type i18n, type Resource } from 'i18next';
-import type { Locale, Translator } from '../engine/types.ts';
+import type { Locale, TemplateParams, Translator } from '../engine/types.ts';
 
 /**
  * The engine's Translator on i18next: `{{name}}` interpolation (no code is ever evaluated), `$t(...)` nesting,
@@ -22,15 +22,40 @@ export function createTranslator(resources: Resource, defaultLocale: Locale): Tr
     showSupportNotice: false,
   } as Parameters<i18n['init']>[0]);
   const locales = Object.keys(resources);
+  const split = (key: string): [string, string] => (key.includes(':') ? (key.split(/:(.*)/s, 2) as [string, string]) : ['common', key]);
+  const raw = (locale: string, key: string): unknown => {
+    const [ns, path] = split(key);
+    return instance.getResource(locale, ns, path);
+  };
+
+  // Templates are classified once per locale and key. Plain text (most labels and prompts) is served from this
+  // cache; text with only {{placeholders}} goes straight to i18next's interpolator; only text that nests other
+  // templates ($t(...)) or is missing takes the full i18next path (key resolution, fallback, nesting).
+  type Kind = { kind: 'plain'; text: string } | { kind: 'simple'; text: string } | { kind: 'full' };
+  const kinds = new Map<string, Kind>();
+  const kindOf = (lng: string, key: string): Kind => {
+    const cacheKey = `${lng}\u0000${key}`;
+    let hit = kinds.get(cacheKey);
+    if (!hit) {
+      const text = raw(lng, key) ?? raw(defaultLocale, key);
+      if (typeof text !== 'string' || text.includes('$t(')) hit = { kind: 'full' };
+      else hit = text.includes('{{') ? { kind: 'simple', text } : { kind: 'plain', text };
+      kinds.set(cacheKey, hit);
+    }
+    return hit;
+  };
 
   return {
-    t(locale, key, params = {}) {
+    t(locale, key, params?: TemplateParams) {
       const lng = locales.includes(locale) ? locale : defaultLocale;
-      return instance.t(key, { ...params, lng }) as string;
+      const k = kindOf(lng, key);
+      if (k.kind === 'plain') return k.text;
+      const values = typeof params === 'function' ? params() : (params ?? {});
+      if (k.kind === 'simple') return instance.services.interpolator.interpolate(k.text, values, lng, {});
+      return instance.t(key, { ...values, lng }) as string;
     },
     has(locale, key) {
-      const [ns, path] = key.includes(':') ? (key.split(/:(.*)/s, 2) as [string, string]) : ['common', key];
-      return instance.getResource(locale, ns, path) !== undefined;
+      return raw(locale, key) !== undefined;
     },
     locales: () => locales,
   };
