@@ -33,5 +33,12 @@ export function cloneState(state: ConversationState): ConversationState {
 
 /** Today's date in China (UTC+8, no daylight saving): the calendar the users live by. */
 export function chinaToday(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const day = Math.floor((now.getTime() + 8 * 3600_000) / 86_400_000);
+  if (day !== lastDay) {
+    lastDay = day;
+    lastDate = new Date(day * 86_400_000).toISOString().slice(0, 10);
+  }
+  return lastDate;
 }
+let lastDay = Number.NaN;
+let lastDate = '';

@@ -29,29 +29,43 @@ export function createTranslator(resources: Resource, defaultLocale: Locale): Tr
   };
 
   // Templates are classified once per locale and key. Plain text (most labels and prompts) is served from this
-  // cache; text with only {{placeholders}} goes straight to i18next's interpolator; only text that nests other
-  // templates ($t(...)) or is missing takes the full i18next path (key resolution, fallback, nesting).
-  type Kind = { kind: 'plain'; text: string } | { kind: 'simple'; text: string } | { kind: 'full' };
+  // cache; text with {{placeholders}} goes straight to i18next's interpolator, and text that nests other templates
+  // ($t(...)) to its interpolator and then its nesting, whose inner keys come back through this same cache. Only
+  // a missing key takes the full i18next path (key resolution, fallback).
+  type Kind = { kind: 'plain'; text: string } | { kind: 'simple'; text: string } | { kind: 'nested'; text: string } | { kind: 'full' };
   const kinds = new Map<string, Kind>();
   const kindOf = (lng: string, key: string): Kind => {
     const cacheKey = `${lng}\u0000${key}`;
     let hit = kinds.get(cacheKey);
     if (!hit) {
       const text = raw(lng, key) ?? raw(defaultLocale, key);
-      if (typeof text !== 'string' || text.includes('$t(')) hit = { kind: 'full' };
+      if (typeof text !== 'string') hit = { kind: 'full' };
+      else if (text.includes('$t(')) hit = { kind: 'nested', text };
       else hit = text.includes('{{') ? { kind: 'simple', text } : { kind: 'plain', text };
       kinds.set(cacheKey, hit);
     }
     return hit;
   };
 
-  return {
+  const interpolator = instance.services.interpolator;
+  const translator: Translator = {
     t(locale, key, params?: TemplateParams) {
       const lng = locales.includes(locale) ? locale : defaultLocale;
       const k = kindOf(lng, key);
       if (k.kind === 'plain') return k.text;
       const values = typeof params === 'function' ? params() : (params ?? {});
-      if (k.kind === 'simple') return instance.services.interpolator.interpolate(k.text, values, lng, {});
+      if (k.kind === 'simple') return interpolator.interpolate(k.text, values, lng, {});
+      if (k.kind === 'nested') {
+        let text = interpolator.interpolate(k.text, values, lng, {});
+        // nest() scans with a global regex whose position can skip the next $t(...) after a shortening
+        // replacement; repeat (boundedly) until every nested template is resolved, as i18next's own t() does.
+        for (let i = 0; i < 10 && text.includes('$t('); i++) {
+          const before = text;
+          text = interpolator.nest(text, (inner: string, opts: Record<string, unknown>) => translator.t(lng, inner, opts), {});
+          if (text === before) break;
+        }
+        return text;
+      }
       return instance.t(key, { ...values, lng }) as string;
     },
     has(locale, key) {
@@ -59,4 +73,5 @@ export function createTranslator(resources: Resource, defaultLocale: Locale): Tr
     },
     locales: () => locales,
   };
+  return translator;
 }

@@ -3,7 +3,10 @@ import { reject, textOf } from './types.ts';
 
 // Count what a person sees as one character: a flag or a family emoji is one, not four code points.
 const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
+// Text without surrogate pairs, joiners, variation selectors or combining marks has one grapheme per unit.
+const NEEDS_SEGMENTER = /[\uD800-\uDFFF\u200D\uFE00-\uFE0F\u0300-\u036F\u20D0-\u20FF]/;
 function graphemes(s: string): number {
+  if (!NEEDS_SEGMENTER.test(s)) return s.length;
   let n = 0;
   for (const _ of segmenter.segment(s)) n++;
   return n;
