@@ -33,16 +33,16 @@ export function createTranslator(resources: Resource, defaultLocale: Locale): Tr
   // ($t(...)) to its interpolator and then its nesting, whose inner keys come back through this same cache. Only
   // a missing key takes the full i18next path (key resolution, fallback).
   type Kind = { kind: 'plain'; text: string } | { kind: 'simple'; text: string } | { kind: 'nested'; text: string } | { kind: 'full' };
-  const kinds = new Map<string, Kind>();
+  const kinds = new Map<string, Map<string, Kind>>(locales.map((l) => [l, new Map()]));
   const kindOf = (lng: string, key: string): Kind => {
-    const cacheKey = `${lng}\u0000${key}`;
-    let hit = kinds.get(cacheKey);
+    const cache = kinds.get(lng)!;
+    let hit = cache.get(key);
     if (!hit) {
       const text = raw(lng, key) ?? raw(defaultLocale, key);
       if (typeof text !== 'string') hit = { kind: 'full' };
       else if (text.includes('$t(')) hit = { kind: 'nested', text };
       else hit = text.includes('{{') ? { kind: 'simple', text } : { kind: 'plain', text };
-      kinds.set(cacheKey, hit);
+      cache.set(key, hit);
     }
     return hit;
   };

@@ -43,12 +43,15 @@ export const summaryExecutor: StepExecutor<SummaryStep> = {
 
 export function showSummary(step: SummaryStep, turn: Turn): void {
   const flow = turn.flow();
+  // "n. label：value" — the separator comes from the templates ("：" in Chinese, ": " in English); building the
+  // line here rather than interpolating a template per line keeps the longest message of a flow cheap.
+  const separator = turn.t('common:summarySeparator');
   const lines = step.fields.map((field, i) => {
     const ask = fieldStep(flow, field);
     const label = ask ? turn.t(ask.label ?? `${flow.id}:${ask.id}.label`) : field;
     const value = turn.state.answers[field];
     const shown = ask && value !== undefined ? turn.formatAnswer(flow, ask, value) : turn.t('common:notAnswered');
-    return turn.t('common:summaryLine', { n: i + 1, label, value: shown });
+    return `${i + 1}. ${label}${separator}${shown}`;
   });
   const title = turn.t(step.title ?? 'common:summaryTitle');
   turn.say([title, ...lines, turn.t('common:summaryHint')].join('\n'), summaryChoices(turn));
