@@ -82,7 +82,7 @@ export async function startRedcollar(env: Record<string, string | undefined> = p
     const cipher = createPiiCipher(pii.key);
 
     const conversations = createMongoConversationStore(connection, cipher);
-    const inbox = createMongoInboundLog(connection, cipher, config.DEDUPE_TTL_HOURS * 3600);
+    const inbox = createMongoInboundLog(connection, config.DEDUPE_TTL_HOURS * 3600);
     const workers = createMongoWorkerRepository(connection, cipher);
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
 

@@ -68,11 +68,9 @@ export function createInboundHandler(deps: HandleInboundDeps) {
       return { replies: [{ text }], duplicate: false };
     }
 
-    const seen = await deps.inbox.begin(msg.channel, msg.messageId, now);
-    if (seen.kind !== 'new') {
+    if (!(await deps.inbox.claim(msg.channel, msg.messageId, now))) {
       deps.metrics.dedupeHit(msg.channel);
-      const replies = seen.kind === 'done' ? seen.replies : await waitForReplies(msg);
-      return { replies, duplicate: true };
+      return { replies: await repliesOfRepeat(msg), duplicate: true };
     }
 
     const owner = randomUUID();
@@ -91,8 +89,7 @@ export function createInboundHandler(deps: HandleInboundDeps) {
     try {
       const current = state ?? newConversation(msg.channel, msg.userId, deps.settings.defaultLocale, now);
       const result = await runWithActions(current, msg, now);
-      await deps.conversations.commit(result.state, owner);
-      await deps.inbox.complete(msg.channel, msg.messageId, result.outbound);
+      await deps.conversations.commit(result.state, owner, { messageId: msg.messageId, replies: result.outbound });
       deps.metrics.turn(msg.channel, (performance.now() - started) / 1000);
       return { replies: result.outbound, duplicate: false };
     } catch (err) {
@@ -157,14 +154,23 @@ export function createInboundHandler(deps: HandleInboundDeps) {
     }
   }
 
-  /** A redelivered message while the first delivery is still running: wait for its replies rather than run twice. */
-  async function waitForReplies(msg: InboundMessage): Promise<OutboundMessage[]> {
+  /**
+   * A redelivered message. If it is the conversation's last one, its replies are sent again (a platform retry
+   * still gets its answer); while the first delivery is still running, wait for it rather than run the turn
+   * twice. A message that is neither (answered long ago, or whose first delivery failed) gets no replies.
+   */
+  async function repliesOfRepeat(msg: InboundMessage): Promise<OutboundMessage[]> {
     const deadline = Date.now() + waitForTurnMs;
+    let idleChecks = 0;
     for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 200)) {
+      const { last, busy } = await deps.conversations.lastReply(msg.channel, msg.userId, deps.clock.now());
+      if (last?.messageId === msg.messageId) return last.replies;
+      if (!(await deps.inbox.seen(msg.channel, msg.messageId))) return []; // the first delivery failed and was forgotten
+      // Not busy twice in a row: nothing is processing this message (the first delivery may sit between its
+      // claim and its lease for a moment, hence the second look).
+      if (!busy && ++idleChecks >= 2) return [];
+      if (busy) idleChecks = 0;
       await sleep(delay);
-      const seen = await deps.inbox.peek(msg.channel, msg.messageId);
-      if (seen.kind === 'done') return seen.replies;
-      if (seen.kind === 'new') return []; // the first delivery failed and was forgotten; the platform will retry
     }
     return [];
   }

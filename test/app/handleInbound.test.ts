@@ -48,6 +48,37 @@ describe('handleInbound with the embedded database', () => {
     expect(await a.say('d1', '13812345678')).toContain('身份证号码');
   });
 
+  it('answers a repeat that arrives while the first delivery is still running, without a second turn', async () => {
+    const a = await instance(testDbUri('inbound_dedupe_inflight'), {
+      actions: (base) => ({
+        ...base,
+        'worker.profile': async (args, ctx) => {
+          await new Promise((r) => setTimeout(r, 300)); // a slow action keeps the first delivery busy
+          return base['worker.profile']!(args, ctx);
+        },
+      }),
+    });
+    const msg = { channel: 'sim', userId: 'd2', messageId: 'slow-1', input: { type: 'text' as const, text: '注册' } };
+    const first = a.handle(msg);
+    await new Promise((r) => setTimeout(r, 50));
+    const repeat = await a.handle(msg);
+    const original = await first;
+    expect(original.duplicate).toBe(false);
+    expect(repeat).toEqual({ replies: original.replies, duplicate: true });
+    expect(original.replies.map((r) => r.text).join()).toContain('请输入您的姓名');
+    const state = await a.conversations.acquire('sim', 'd2', 'inspect', a.clock.now(), 1000);
+    expect(state?.version).toBe(1); // one turn, not two
+  });
+
+  it('gives an old repeated message (not the last one) no replies and runs nothing', async () => {
+    const a = await instance(testDbUri('inbound_dedupe_old'));
+    await a.handle({ channel: 'sim', userId: 'd3', messageId: 'old-1', input: { type: 'text', text: '注册' } });
+    await a.say('d3', '张三');
+    const repeat = await a.handle({ channel: 'sim', userId: 'd3', messageId: 'old-1', input: { type: 'text', text: '注册' } });
+    expect(repeat).toEqual({ replies: [], duplicate: true });
+    expect(await a.say('d3', '13812345678')).toContain('身份证号码');
+  });
+
   it('serialises two concurrent messages of one user: both answered, none lost or doubled', async () => {
     const a = await instance(testDbUri('inbound_concurrent'));
     await a.say('c1', '注册');

@@ -35,7 +35,7 @@ export async function createAppInstance(uri: string, opts: { clock?: Clock; acti
   const cipher: PiiCipher = createPiiCipher(opts.key ?? TEST_PII_KEY);
   const c = content();
   const conversations = createMongoConversationStore(connection, cipher);
-  const inbox = createMongoInboundLog(connection, cipher, 3600);
+  const inbox = createMongoInboundLog(connection, 3600);
   const workers = createMongoWorkerRepository(connection, cipher);
   await Promise.all(Object.values(connection.models).map((m) => m.init()));
   const base = createActions({ workers, regions: c.regions });

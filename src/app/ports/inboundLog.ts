@@ -1,18 +1,13 @@
-import type { OutboundMessage } from '../../engine/types.ts';
-
-export type InboundBegin =
-  | { kind: 'new' }
-  /** Seen and answered before: the same replies go out again (a platform retry still gets its answer). */
-  | { kind: 'done'; replies: OutboundMessage[] }
-  /** Seen and still being processed by another request. */
-  | { kind: 'processing' };
-
-/** Inbound message ids seen recently, so a redelivered message runs its turn once. */
+/**
+ * Inbound message ids seen recently (unique per channel and id, expiring), so a redelivered message runs its
+ * turn once. The replies of a turn are kept with the conversation (ConversationStore.lastReply), written in the
+ * same update as the new state, so remembering an id costs one insert and nothing more.
+ */
 export interface InboundLog {
-  begin(channel: string, messageId: string, now: Date): Promise<InboundBegin>;
-  complete(channel: string, messageId: string, replies: OutboundMessage[]): Promise<void>;
+  /** Record the id; false when it was recorded before (the message is a repeat). */
+  claim(channel: string, messageId: string, now: Date): Promise<boolean>;
   /** Forget a message whose turn failed, so a redelivery can try again. */
   abandon(channel: string, messageId: string): Promise<void>;
-  peek(channel: string, messageId: string): Promise<InboundBegin>;
+  seen(channel: string, messageId: string): Promise<boolean>;
   purgeOlderThan(cutoff: Date): Promise<number>;
 }

@@ -1,12 +1,13 @@
 import { Schema, type Connection } from 'mongoose';
-import type { ConversationState } from '../../engine/types.ts';
+import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
 import type { PiiCipher } from '../../infra/piiCipher.ts';
 import { ConversationBusyError, LeaseLostError, type ConversationStore } from '../../app/ports/conversationStore.ts';
-import { isDuplicateKey, modelOf, trusted } from './connection.ts';
+import { isDuplicateKey, modelOf } from './connection.ts';
 
 /**
  * One document per (channel, user). Fields an operator may query (flow, step, times) are plain; everything the
- * user typed (answers, history, parked flows) is sealed with AES-256-GCM, since answers hold ID and phone numbers.
+ * user typed (answers, history, parked flows) and the last replies are sealed with AES-256-GCM, since they hold
+ * ID and phone numbers.
  */
 interface ConversationDoc {
   _id: string;
@@ -21,6 +22,8 @@ interface ConversationDoc {
   leaseOwner: string | null;
   leaseUntil: Date | null;
   sealed: string | null;
+  lastMessageId: string | null;
+  lastReplies: string | null;
 }
 
 const schema = new Schema<ConversationDoc>(
@@ -37,6 +40,8 @@ const schema = new Schema<ConversationDoc>(
     leaseOwner: { type: String, default: null },
     leaseUntil: { type: Date, default: null },
     sealed: { type: String, default: null },
+    lastMessageId: { type: String, default: null },
+    lastReplies: { type: String, default: null },
   },
   { collection: 'conversations', versionKey: false, _id: false },
 );
@@ -46,20 +51,24 @@ type Sealed = Omit<ConversationState, 'channel' | 'userId' | 'flowId' | 'flowVer
 
 export function createMongoConversationStore(connection: Connection, cipher: PiiCipher): ConversationStore {
   const Model = modelOf<ConversationDoc>(connection, 'Conversation', schema);
+  // Every turn reads and writes this collection twice; the mongoose model defines the schema and indexes, and the
+  // hot path talks to its native collection, skipping query casting. Filters here are built from ids the
+  // channels validated, never from raw input.
+  const collection = () => Model.collection;
   const key = (channel: string, userId: string) => `${channel}:${userId}`;
 
   return {
     async acquire(channel, userId, owner, now, leaseMs) {
       let doc: ConversationDoc | null;
       try {
-        doc = await Model.findOneAndUpdate(
-          { _id: key(channel, userId), $or: [{ leaseUntil: null }, { leaseUntil: trusted({ $lt: now }) }] },
+        doc = (await collection().findOneAndUpdate(
+          { _id: key(channel, userId) as never, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
           {
             $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
             $setOnInsert: { channel, userId, version: 0, updatedAt: now },
           },
           { upsert: true, returnDocument: 'after' },
-        ).lean<ConversationDoc>();
+        )) as ConversationDoc | null;
       } catch (err) {
         // The document exists but its lease is held: the filter missed and the upsert hit the unique _id.
         if (isDuplicateKey(err)) throw new ConversationBusyError(`conversation ${channel}:${userId} is busy`);
@@ -81,10 +90,10 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
       };
     },
 
-    async commit(state, owner) {
+    async commit(state, owner, reply) {
       const { channel, userId, flowId, flowVersion, stepId, locale, updatedAt, version, ...rest } = state;
-      const result = await Model.updateOne(
-        { _id: key(channel, userId), leaseOwner: owner, version },
+      const result = await collection().updateOne(
+        { _id: key(channel, userId) as never, leaseOwner: owner, version },
         {
           $set: {
             flowId,
@@ -93,6 +102,8 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
             locale,
             updatedAt: new Date(updatedAt),
             sealed: cipher.encrypt(JSON.stringify(rest)),
+            lastMessageId: reply.messageId,
+            lastReplies: cipher.encrypt(JSON.stringify(reply.replies)),
             leaseOwner: null,
             leaseUntil: null,
           },
@@ -102,12 +113,26 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
       if (result.matchedCount !== 1) throw new LeaseLostError(`conversation ${channel}:${userId}: lease lost or version moved; the turn was not saved`);
     },
 
+    async lastReply(channel, userId, now) {
+      const doc = (await collection().findOne(
+        { _id: key(channel, userId) as never },
+        { projection: { lastMessageId: 1, lastReplies: 1, leaseOwner: 1, leaseUntil: 1 } },
+      )) as Pick<ConversationDoc, 'lastMessageId' | 'lastReplies' | 'leaseOwner' | 'leaseUntil'> | null;
+      if (!doc) return { last: null, busy: false };
+      const busy = doc.leaseOwner !== null && doc.leaseUntil !== null && doc.leaseUntil > now;
+      const last =
+        doc.lastMessageId && doc.lastReplies
+          ? { messageId: doc.lastMessageId, replies: JSON.parse(cipher.decrypt(doc.lastReplies)) as OutboundMessage[] }
+          : null;
+      return { last, busy };
+    },
+
     async release(channel, userId, owner) {
-      await Model.updateOne({ _id: key(channel, userId), leaseOwner: owner }, { $set: { leaseOwner: null, leaseUntil: null } });
+      await collection().updateOne({ _id: key(channel, userId) as never, leaseOwner: owner }, { $set: { leaseOwner: null, leaseUntil: null } });
     },
 
     async deleteIdleSince(cutoff) {
-      const result = await Model.deleteMany({ updatedAt: trusted({ $lt: cutoff }), leaseOwner: null });
+      const result = await collection().deleteMany({ updatedAt: { $lt: cutoff }, leaseOwner: null });
       return result.deletedCount ?? 0;
     },
   };

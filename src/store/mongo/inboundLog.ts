@@ -1,64 +1,43 @@
 import { Schema, type Connection } from 'mongoose';
-import type { OutboundMessage } from '../../engine/types.ts';
-import type { PiiCipher } from '../../infra/piiCipher.ts';
-import type { InboundBegin, InboundLog } from '../../app/ports/inboundLog.ts';
-import { isDuplicateKey, modelOf, trusted } from './connection.ts';
+import type { InboundLog } from '../../app/ports/inboundLog.ts';
+import { isDuplicateKey, modelOf } from './connection.ts';
 
 interface InboundDoc {
   _id: string;
-  status: 'processing' | 'done';
   createdAt: Date;
-  /** Replies of the finished turn, sealed (they can echo personal data back to the user). */
-  replies: string | null;
 }
 
 const inboundSchema = (ttlSeconds: number) => {
-  const schema = new Schema<InboundDoc>(
-  {
-    _id: String,
-    status: { type: String, required: true },
-    createdAt: { type: Date, required: true },
-    replies: { type: String, default: null },
-  },
-  { collection: 'inbound_messages', versionKey: false, _id: false },
-  );
+  const schema = new Schema<InboundDoc>({ _id: String, createdAt: { type: Date, required: true } }, { collection: 'inbound_messages', versionKey: false, _id: false });
   schema.index({ createdAt: 1 }, { expireAfterSeconds: ttlSeconds });
   return schema;
 };
 
-/** Unique (channel, messageId) by _id; expiring by a TTL index, and by the housekeeping job where TTL is not honoured. */
-export function createMongoInboundLog(connection: Connection, cipher: PiiCipher, ttlSeconds: number): InboundLog {
+/**
+ * Unique (channel, messageId) by _id; expiring by a TTL index, and by the housekeeping job on servers that do not
+ * honour TTL indexes (the embedded one does not). One insert per inbound message, on the native collection.
+ */
+export function createMongoInboundLog(connection: Connection, ttlSeconds: number): InboundLog {
   const Model = modelOf<InboundDoc>(connection, 'InboundMessage', inboundSchema(ttlSeconds));
   const key = (channel: string, messageId: string) => `${channel}:${messageId}`;
-
-  const read = async (id: string): Promise<InboundBegin> => {
-    const doc = await Model.findById(id).lean();
-    if (!doc) return { kind: 'new' };
-    if (doc.status === 'done') return { kind: 'done', replies: doc.replies ? (JSON.parse(cipher.decrypt(doc.replies)) as OutboundMessage[]) : [] };
-    return { kind: 'processing' };
-  };
-
   return {
-    async begin(channel, messageId, now) {
+    async claim(channel, messageId, now) {
       try {
-        await Model.create({ _id: key(channel, messageId), status: 'processing', createdAt: now, replies: null });
-        return { kind: 'new' };
+        await Model.collection.insertOne({ _id: key(channel, messageId), createdAt: now } as never);
+        return true;
       } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        const seen = await read(key(channel, messageId));
-        // Deleted between our insert and our read (abandoned by a failed turn): treat as seen-and-processing.
-        return seen.kind === 'new' ? { kind: 'processing' } : seen;
+        if (isDuplicateKey(err)) return false;
+        throw err;
       }
     },
-    async complete(channel, messageId, replies) {
-      await Model.updateOne({ _id: key(channel, messageId) }, { $set: { status: 'done', replies: cipher.encrypt(JSON.stringify(replies)) } });
-    },
     async abandon(channel, messageId) {
-      await Model.deleteOne({ _id: key(channel, messageId) });
+      await Model.collection.deleteOne({ _id: key(channel, messageId) as never });
     },
-    peek: (channel, messageId) => read(key(channel, messageId)),
+    async seen(channel, messageId) {
+      return (await Model.collection.countDocuments({ _id: key(channel, messageId) as never }, { limit: 1 })) > 0;
+    },
     async purgeOlderThan(cutoff) {
-      const r = await Model.deleteMany({ createdAt: trusted({ $lt: cutoff }) });
+      const r = await Model.collection.deleteMany({ createdAt: { $lt: cutoff } });
       return r.deletedCount ?? 0;
     },
   };

@@ -12,6 +12,7 @@ let connection: Connection;
 let store: ConversationStore;
 const t0 = new Date('2026-03-01T02:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
+const NO_REPLY = { messageId: 'm0', replies: [] };
 
 beforeAll(async () => {
   connection = await connectMongo(testDbUri('conversation_store'));
@@ -23,7 +24,7 @@ describe('Mongo conversation store', () => {
   it('gives a new user null, then returns what was committed', async () => {
     expect(await store.acquire('sim', 'a', 'o1', t0, 30_000)).toBeNull();
     const state = { ...newConversation('sim', 'a', 'zh-CN', t0), flowId: 'registration', flowVersion: 1, stepId: 'name', answers: { name: '张三' } };
-    await store.commit(state, 'o1');
+    await store.commit(state, 'o1', NO_REPLY);
     const back = await store.acquire('sim', 'a', 'o2', at(1), 30_000);
     expect(back).toMatchObject({ flowId: 'registration', stepId: 'name', answers: { name: '张三' }, version: 1 });
     await store.release('sim', 'a', 'o2');
@@ -39,15 +40,26 @@ describe('Mongo conversation store', () => {
     await store.acquire('sim', 'c', 'slow', t0, 1000);
     await store.acquire('sim', 'c', 'fast', at(2000), 1000);
     const state = newConversation('sim', 'c', 'zh-CN', t0);
-    await expect(store.commit(state, 'slow')).rejects.toBeInstanceOf(LeaseLostError);
-    await store.commit({ ...state, stepId: 'x' }, 'fast');
+    await expect(store.commit(state, 'slow', NO_REPLY)).rejects.toBeInstanceOf(LeaseLostError);
+    await store.commit({ ...state, stepId: 'x' }, 'fast', NO_REPLY);
     expect(await store.acquire('sim', 'c', 'next', at(3000), 1000)).toMatchObject({ stepId: 'x', version: 1 });
+  });
+
+  it('keeps the last replies with the state, and tells whether a turn is running', async () => {
+    await store.acquire('sim', 'r', 'o1', t0, 1000);
+    expect(await store.lastReply('sim', 'r', at(1))).toEqual({ last: null, busy: true });
+    await store.commit(newConversation('sim', 'r', 'zh-CN', t0), 'o1', { messageId: 'msg-7', replies: [{ text: '你好' }] });
+    expect(await store.lastReply('sim', 'r', at(2))).toEqual({ last: { messageId: 'msg-7', replies: [{ text: '你好' }] }, busy: false });
+    expect(await store.lastReply('sim', 'nobody', at(2))).toEqual({ last: null, busy: false });
   });
 
   it('keeps answers sealed at rest: the raw document holds no plaintext answer', async () => {
     await store.acquire('sim', 'd', 'o1', t0, 1000);
     const idNumber = '320102198503121234';
-    await store.commit({ ...newConversation('sim', 'd', 'zh-CN', t0), answers: { idNumber: { number: idNumber }, mobile: '13812345678' } }, 'o1');
+    await store.commit({ ...newConversation('sim', 'd', 'zh-CN', t0), answers: { idNumber: { number: idNumber }, mobile: '13812345678' } }, 'o1', {
+      messageId: 'm1',
+      replies: [{ text: `身份证 ${idNumber}` }],
+    });
     const raw = await connection.db!.collection('conversations').findOne({ _id: 'sim:d' as never });
     const text = JSON.stringify(raw);
     expect(text).not.toContain(idNumber);
@@ -57,10 +69,10 @@ describe('Mongo conversation store', () => {
 
   it('deletes conversations idle since before a cutoff, but not ones in a turn', async () => {
     await store.acquire('sim', 'old', 'o', t0, 1000);
-    await store.commit(newConversation('sim', 'old', 'zh-CN', t0), 'o');
+    await store.commit(newConversation('sim', 'old', 'zh-CN', t0), 'o', NO_REPLY);
     await store.acquire('sim', 'busy-old', 'o', t0, 10 * 86_400_000);
     await store.acquire('sim', 'new', 'o', t0, 1000);
-    await store.commit(newConversation('sim', 'new', 'zh-CN', at(86_400_000)), 'o');
+    await store.commit(newConversation('sim', 'new', 'zh-CN', at(86_400_000)), 'o', NO_REPLY);
     const deleted = await store.deleteIdleSince(at(3600_000));
     expect(deleted).toBeGreaterThanOrEqual(1);
     const ids = (await connection.db!.collection('conversations').find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
