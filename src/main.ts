@@ -42,7 +42,11 @@ export class StartupError extends Error {
  * inbound pipeline → HTTP. This is the only place that constructs adapters. Resources opened so far are
  * closed again if a later step fails, so a failed start leaves no child process or open port behind.
  */
-export async function startRedcollar(env: Record<string, string | undefined> = process.env, opts: { clock?: Clock } = {}): Promise<RunningApp> {
+export async function startRedcollar(
+  env: Record<string, string | undefined> = process.env,
+  /** `root`: where flows/, templates/ and policies/ are read from (tests point it at a copy). */
+  opts: { clock?: Clock; root?: string } = {},
+): Promise<RunningApp> {
   const config = loadConfig(env);
   const logger = createLogger(config.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
@@ -53,7 +57,7 @@ export async function startRedcollar(env: Record<string, string | undefined> = p
   };
 
   try {
-    const content = loadContent({ root: ROOT, defaultLocale: config.DEFAULT_LOCALE });
+    const content = loadContent({ root: opts.root ?? ROOT, defaultLocale: config.DEFAULT_LOCALE });
     for (const f of content.findings) (f.severity === 'error' ? logger.error : logger.warn).call(logger, { file: f.file, step: f.step }, f.message);
     const errors = content.findings.filter((f) => f.severity === 'error');
     if (errors.length) {

@@ -1,0 +1,55 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config.ts';
+import { startRedcollar, StartupError } from '../../src/main.ts';
+import { ROOT } from '../support/engineHarness.ts';
+import { testDbUri } from '../support/db.ts';
+
+/** A copy of the repository's content (flows, templates, policies) that a test may break. */
+function contentCopy(): string {
+  const root = mkdtempSync(join(tmpdir(), 'redcollar-content-'));
+  for (const dir of ['flows', 'templates', 'policies']) cpSync(join(ROOT, dir), join(root, dir), { recursive: true });
+  return root;
+}
+
+const env = () => ({ PORT: '0', LOG_LEVEL: 'silent', MONGODB_URI: testDbUri('startup'), PII_KEY: Buffer.alloc(32, 9).toString('base64') });
+
+describe('start-up checks', () => {
+  it('refuses a flow with lint errors, naming the file and the step', async () => {
+    const root = contentCopy();
+    const file = join(root, 'flows', 'registration.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('next: mobile', 'next: mobiel'));
+    const err = await startRedcollar(env(), { root }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StartupError);
+    expect((err as Error).message).toContain('flows/registration.yaml step `name`: target `mobiel` does not exist');
+  });
+
+  it('refuses a flow that calls an action the code does not have', async () => {
+    const root = contentCopy();
+    const file = join(root, 'flows', 'status.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('action: worker.profile', 'action: worker.profiel'));
+    const err = await startRedcollar(env(), { root }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StartupError);
+    expect((err as Error).message).toMatch(/flows\/status.yaml step `load`: action `worker.profiel`/);
+  });
+
+  it('refuses bad configuration before touching anything, one line per problem', async () => {
+    const err = await startRedcollar({ PORT: 'x', DEFAULT_LOCALE: 'de' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toHaveLength(2);
+  });
+
+  it('says clearly when the port is taken', async () => {
+    const first = await startRedcollar(env());
+    try {
+      const port = new URL(first.url).port;
+      const err = await startRedcollar({ ...env(), PORT: port }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StartupError);
+      expect((err as Error).message).toContain(`port ${port} on 127.0.0.1 is in use`);
+    } finally {
+      await first.stop();
+    }
+  });
+});
