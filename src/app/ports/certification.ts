@@ -1,0 +1,102 @@
+import type { AnnualRecord, Application, AssessmentGrade, Actor, Certificate, CertificateStatus, LevelId, StageId, ApplicationStatus } from '../../domain/certification/types.ts';
+
+/** Someone else changed the record since it was read (two admins at once): the loser gets HTTP 409. */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+/** A worker may have one open (or returned) application per level. */
+export class OpenApplicationExistsError extends Error {
+  override name = 'OpenApplicationExistsError';
+  constructor(readonly existing: Application) {
+    super(`an application for level ${existing.level} is already ${existing.status} (id ${existing.id})`);
+  }
+}
+
+export interface ApplicationFilter {
+  stage?: StageId;
+  status?: ApplicationStatus;
+  /** Region code prefix the admin may see (e.g. 3201 for Nanjing and its districts). */
+  regionPrefix?: string;
+  /** Levels the admin manages; absent = all. */
+  levels?: LevelId[];
+  level?: LevelId;
+  policyId?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page; null on the last page. */
+  next: string | null;
+  total?: number;
+}
+
+export interface ApplicationRepository {
+  /** Insert a new application; throws OpenApplicationExistsError when the worker has an open one at that level. */
+  create(app: Application): Promise<void>;
+  get(id: string): Promise<Application | null>;
+  listByWorker(workerId: string): Promise<Application[]>;
+  /**
+   * Replace the stored application with `app` when the stored version is `app.version - 1` (single-document
+   * compare-and-set); throws ConflictError otherwise. Callers increment the version.
+   */
+  save(app: Application): Promise<void>;
+  /** Newest first by createdAt then id; `limit` 1..100. */
+  list(filter: ApplicationFilter, page: { limit: number; cursor?: string | null }): Promise<Page<Application>>;
+  /** Open applications in a public-notice stage whose period ended by `now` (the job that advances them). */
+  noticesDueBy(now: Date): Promise<Application[]>;
+}
+
+export interface CertificateRepository {
+  /**
+   * Issue the certificate of an application: the next sequence number of (regionCode, year) from an atomic
+   * counter, formatted by `format(seq)`. Idempotent per application: a second call returns the first certificate.
+   */
+  issue(input: Omit<Certificate, 'number'>, year: number, format: (seq: number) => string): Promise<Certificate>;
+  get(number: string): Promise<Certificate | null>;
+  listByWorker(workerId: string): Promise<Certificate[]>;
+  /** Holders whose certificate was valid at some point in `year` (for inspections and the allowance report). */
+  listForRegion(regionPrefix: string): Promise<Certificate[]>;
+  setStatus(number: string, status: CertificateStatus, reason: string, actor: Actor, at: Date): Promise<Certificate | null>;
+}
+
+export interface AnnualRecordRepository {
+  recordInspection(workerId: string, certificateNumber: string, year: number, inspection: NonNullable<AnnualRecord['inspection']>): Promise<AnnualRecord>;
+  recordAssessment(workerId: string, certificateNumber: string, year: number, assessment: { grade: AssessmentGrade; note?: string; recordedAt: string; by: Actor }): Promise<AnnualRecord>;
+  get(workerId: string, year: number): Promise<AnnualRecord | null>;
+  listForYear(year: number): Promise<AnnualRecord[]>;
+}
+
+export interface AdminRecord {
+  id: string;
+  name: string;
+  /** Region code the admin is responsible for (a province, city or county); they see everything below it. */
+  regionCode: string;
+  /** Levels the admin manages; empty = all levels. */
+  levels: LevelId[];
+  createdAt: string;
+  disabled: boolean;
+}
+
+export interface AdminRepository {
+  /** Store a new admin with the SHA-256 of their token (never the token). */
+  create(admin: AdminRecord, tokenHash: string): Promise<void>;
+  /** The admin and their token hash, for a timing-safe comparison by the caller. */
+  findWithHash(id: string): Promise<{ admin: AdminRecord; tokenHash: string } | null>;
+}
+
+export interface AuditEntry {
+  at: string;
+  adminId: string;
+  action: string;
+  target: string;
+  /** Whether the action changed anything (refused attempts are logged too). */
+  outcome: 'done' | 'refused' | 'conflict' | 'invalid';
+  detail?: Record<string, unknown>;
+}
+
+/** Append-only: no update or delete exists on this port. */
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  list(filter: { adminId?: string; target?: string }, limit: number): Promise<AuditEntry[]>;
+}

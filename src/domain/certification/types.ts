@@ -1,0 +1,124 @@
+/**
+ * The certification records as plain data: applications moving through a region's pipeline, and the
+ * certificates they end in. Shared by the pure rules (pipeline.ts, eligibility), the stores and the admin API.
+ * See shared/DOMAIN.md "The application pipeline" and "After certification".
+ */
+
+/** A level id from the worker's policy, e.g. 'junior' | 'intermediate' | 'senior' | 'special'. */
+export type LevelId = string;
+/** A stage id from the policy's pipeline, e.g. 'declaration', 'qualificationReview', 'trainingTest'. */
+export type StageId = string;
+
+export type Actor =
+  | { kind: 'worker'; id: string }
+  | { kind: 'admin'; id: string; name: string }
+  | { kind: 'system'; id: string };
+
+export type ApplicationStatus =
+  /** Moving through the stages. */
+  | 'open'
+  /** Sent back to the worker for correction; the worker resubmits and it is open again at the same stage. */
+  | 'returned'
+  | 'rejected'
+  | 'withdrawn'
+  /** Passed every stage; a certificate was issued. */
+  | 'certified';
+
+export type ApplicationAction =
+  | 'submit'
+  | 'advance'
+  | 'return'
+  | 'resubmit'
+  | 'reject'
+  | 'withdraw'
+  | 'recordScore'
+  | 'recordSatisfaction'
+  | 'recordObjection'
+  | 'decideObjection'
+  | 'certify';
+
+/** One line of an application's history: every change is appended, none is silent. */
+export interface ApplicationEvent {
+  at: string; // ISO time
+  actor: Actor;
+  action: ApplicationAction;
+  fromStage: StageId | null;
+  toStage: StageId | null;
+  fromStatus: ApplicationStatus | null;
+  toStatus: ApplicationStatus;
+  /** Shown to the worker for returns and rejections. */
+  note?: string;
+  /** Extra facts of the event (a score, a satisfaction rate, an objection id). */
+  data?: Record<string, string | number | boolean | null>;
+}
+
+export interface Objection {
+  id: string;
+  at: string;
+  text: string;
+  /** null while undecided; an upheld objection stops certification. */
+  upheld: boolean | null;
+  decidedAt?: string;
+}
+
+export type WayIn = 'self' | 'recommended';
+
+export interface Application {
+  id: string;
+  workerId: string;
+  /** The worker's account, so the worker can be told about every change on their channel. */
+  channel: string;
+  userId: string;
+  policyId: string;
+  regionCode: string;
+  level: LevelId;
+  wayIn: WayIn;
+  recommendingOrg?: string;
+  /** Facts the worker declared (exam results, commendations, years) as the declaration flow collected them. */
+  declared: Record<string, string | number | boolean | null>;
+  /** Media references of evidence photos, where the channel carries images. */
+  evidence: string[];
+  stage: StageId;
+  status: ApplicationStatus;
+  testScore: number | null;
+  /** 0..1, recorded by an admin until polls exist. */
+  satisfaction: number | null;
+  objections: Objection[];
+  noticeStartedAt: string | null;
+  noticeEndsAt: string | null;
+  certificateNumber: string | null;
+  history: ApplicationEvent[];
+  createdAt: string;
+  updatedAt: string;
+  /** Optimistic concurrency: every write checks and increments it; a stale write is a conflict (HTTP 409). */
+  version: number;
+}
+
+export type CertificateStatus = 'valid' | 'suspended' | 'revoked' | 'expired';
+
+export interface Certificate {
+  number: string;
+  applicationId: string;
+  workerId: string;
+  policyId: string;
+  level: LevelId;
+  regionCode: string;
+  /** Where it is valid: a city (高级 and below) or the whole province (特级). */
+  scope: 'city' | 'province';
+  scopeRegionCode: string;
+  issuedOn: string; // YYYY-MM-DD
+  validUntil: string; // YYYY-MM-DD
+  status: CertificateStatus;
+  statusHistory: { at: string; status: CertificateStatus; reason: string; actor: Actor }[];
+}
+
+export type AssessmentGrade = 'excellent' | 'competent' | 'basicallyCompetent' | 'incompetent';
+
+/** 年检 and 年度考核, one record per holder and year. */
+export interface AnnualRecord {
+  workerId: string;
+  certificateNumber: string;
+  year: number;
+  inspection: { passed: boolean; note?: string; recordedAt: string; by: Actor } | null;
+  assessment: { grade: AssessmentGrade; note?: string; recordedAt: string; by: Actor } | null;
+}
