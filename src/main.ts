@@ -4,37 +4,49 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connection } from 'mongoose';
-import { EmbeddedMongoUnavailableError, startEmbeddedMongo, type EmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
 import { createActions } from './app/actions/registry.ts';
 import { createInboundHandler } from './app/handleInbound.ts';
 import { EXPIRE_CONVERSATIONS_JOB, expireConversations } from './app/housekeeping/expireConversations.ts';
 import { loadContent } from './app/loadContent.ts';
 import { systemClock, type Clock } from './app/ports/clock.ts';
 import type { Scheduler } from './app/ports/scheduler.ts';
-import { simRouter } from './channels/sim/routes.ts';
+import { createAdminService } from './app/certification/adminService.ts';
+import { NOTICE_ENDED_JOB, NOTICE_SWEEP_JOB, type CertificationDeps } from './app/certification/deps.ts';
+import { noticeEnded, noticeSweep } from './app/certification/noticeEnded.ts';
+import { verifyCertificate } from './app/certification/verifyCertificate.ts';
+import { senderByChannel } from './app/ports/sender.ts';
+import { SIM_CHANNEL, simRouter } from './channels/sim/routes.ts';
+import { adminRouter } from './http/admin/routes.ts';
+import { verifyRouter } from './http/verify.ts';
+import { createMongoAdminRepository } from './store/mongo/adminRepository.ts';
+import { createMongoAnnualRecordRepository } from './store/mongo/annualRecordRepository.ts';
+import { createMongoApplicationRepository } from './store/mongo/applicationRepository.ts';
+import { createMongoAuditLog } from './store/mongo/auditLog.ts';
+import { createMongoCertificateRepository } from './store/mongo/certificateRepository.ts';
+import { createSimOutbox } from './store/mongo/simOutbox.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createHttpApp } from './http/server.ts';
 import { createMetrics } from './http/metrics.ts';
+import { chinaToday } from './engine/index.ts';
 import { createLogger, type Logger } from './infra/logger.ts';
 import { createPiiCipher } from './infra/piiCipher.ts';
 import { resolvePiiKey } from './infra/piiKeyFile.ts';
 import { createAgendaScheduler } from './scheduler/agenda/agendaScheduler.ts';
-import { connectMongo } from './store/mongo/connection.ts';
+import { openDatabase, StartupError } from './store/mongo/openDatabase.ts';
 import { createMongoConversationStore } from './store/mongo/conversationStore.ts';
 import { createMongoInboundLog } from './store/mongo/inboundLog.ts';
 import { createMongoWorkerRepository } from './store/mongo/workerRepository.ts';
+
+export { StartupError };
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 export interface RunningApp {
   url: string;
   logger: Logger;
+  /** The app's scheduler, for operations and tests that run a job now. */
+  scheduler: Scheduler;
   stop(): Promise<void>;
-}
-
-/** A start-up problem with one clear message for the operator (no stack trace needed). */
-export class StartupError extends Error {
-  override name = 'StartupError';
 }
 
 /**
@@ -65,21 +77,9 @@ export async function startRedcollar(
     }
 
     const dataDir = resolve(ROOT, config.DATA_DIR);
-    let uri = config.MONGODB_URI;
-    if (!uri) {
-      let embedded: EmbeddedMongo;
-      try {
-        embedded = await startEmbeddedMongo({ backend: config.EMBEDDED_MONGO_BACKEND, dataDir, log: (line) => logger.debug({ embeddedMongo: line }) });
-      } catch (err) {
-        if (err instanceof EmbeddedMongoUnavailableError) throw new StartupError(err.message);
-        throw err;
-      }
-      cleanups.push(() => embedded.stop());
-      uri = `${embedded.uri.replace(/\/$/, '')}/redcollar`;
-      logger.info({ backend: config.EMBEDDED_MONGO_BACKEND, dataDir }, 'embedded database started');
-    }
-    const connection: Connection = await connectMongo(uri);
-    cleanups.push(() => connection.close());
+    const db = await openDatabase({ uri: config.MONGODB_URI, dataDir, backend: config.EMBEDDED_MONGO_BACKEND, logger });
+    cleanups.push(() => db.close());
+    const connection: Connection = db.connection;
 
     const pii = resolvePiiKey(config.PII_KEY, dataDir);
     if (pii.generated) logger.warn({ file: resolve(dataDir, 'pii.key') }, 'generated a new PII key; back it up — encrypted ID and phone numbers cannot be read without it');
@@ -88,15 +88,38 @@ export async function startRedcollar(
     const conversations = createMongoConversationStore(connection, cipher);
     const inbox = createMongoInboundLog(connection, config.DEDUPE_TTL_HOURS * 3600);
     const workers = createMongoWorkerRepository(connection, cipher);
+    const simOutbox = createSimOutbox(connection, cipher, () => clock.now());
+    const admins = createMongoAdminRepository(connection);
+    const stores = {
+      applications: createMongoApplicationRepository(connection),
+      certificates: createMongoCertificateRepository(connection),
+      annual: createMongoAnnualRecordRepository(connection),
+      admins,
+      audit: createMongoAuditLog(connection),
+    };
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
 
-    const actions = createActions({ workers, regions: content.regions });
+    const scheduler: Scheduler = createAgendaScheduler({ db: connection.db!, logger });
+    const certification: CertificationDeps = {
+      ...stores,
+      policies: content.policies,
+      regions: content.regions,
+      workers,
+      sender: senderByChannel({ [SIM_CHANNEL]: simOutbox }),
+      scheduler,
+      clock,
+      translator: content.translator,
+      logger,
+      publicBaseUrl: config.publicBaseUrl,
+    };
+    const actions = createActions({ workers, regions: content.regions, certification });
     const missing = content.flows
       .all()
       .flatMap((f) => f.steps.filter((s) => s.kind === 'action' && !actions[s.action]).map((s) => `${f.file} step \`${s.id}\`: action \`${(s as { action: string }).action}\``));
     if (missing.length) throw new StartupError(`flows call actions that do not exist:\n  ${missing.join('\n  ')}\nknown actions: ${Object.keys(actions).join(', ')}`);
 
-    const scheduler: Scheduler = createAgendaScheduler({ db: connection.db!, logger });
+    scheduler.define(NOTICE_ENDED_JOB, async (data) => noticeEnded(certification)(data), { concurrency: 4 });
+    scheduler.define(NOTICE_SWEEP_JOB, async () => noticeSweep(certification)(), { concurrency: 1 });
     scheduler.define(
       EXPIRE_CONVERSATIONS_JOB,
       async () => {
@@ -114,6 +137,7 @@ export async function startRedcollar(
     await scheduler.start();
     cleanups.push(() => scheduler.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000));
     await scheduler.every(EXPIRE_CONVERSATIONS_JOB, '10 minutes');
+    await scheduler.every(NOTICE_SWEEP_JOB, '10 minutes');
 
     const { registry, turnMetrics } = createMetrics();
     const handleInbound = createInboundHandler({
@@ -138,7 +162,11 @@ export async function startRedcollar(
       logger,
       metrics: registry,
       maxBodyKb: config.MAX_BODY_KB,
-      routers: config.SIM_ENABLED ? [simRouter(handleInbound)] : [],
+      routers: [
+        ...(config.SIM_ENABLED ? [simRouter(handleInbound, simOutbox)] : []),
+        adminRouter({ admins, service: createAdminService(certification) }),
+        verifyRouter({ verify: (number) => verifyCertificate(certification)(number, chinaToday(clock.now())), publicBaseUrl: config.publicBaseUrl }),
+      ],
       ready: async () => {
         if (connection.readyState !== 1 || !scheduler.isReady()) return false;
         await connection.db!.command({ ping: 1 });
@@ -160,7 +188,7 @@ export async function startRedcollar(
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.HOST}:${port}`;
     logger.info({ url, simulator: config.SIM_ENABLED ? `${url}/sim` : 'disabled' }, 'redcollar is up');
-    return { url, logger, stop: stopAll };
+    return { url, logger, scheduler, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { parsePolicy, parsePolicyMapping, PolicySet } from '../domain/policy/load.ts';
 import { parseRegionFile, type RegionNode } from '../domain/regions/regions.ts';
 import { FlowRegistry, lintFlows, parseFlow, type LintFinding } from '../engine/index.ts';
 import type { Translator } from '../engine/types.ts';
@@ -12,8 +13,12 @@ export interface Content {
   flows: FlowRegistry;
   translator: Translator;
   regions: RegionNode[];
+  policies: PolicySet;
   findings: LintFinding[];
 }
+
+/** Files in policies/ that are not policies themselves. */
+const NOT_POLICIES = new Set(['regions.yaml', 'mapping.yaml']);
 
 export interface ContentPaths {
   root: string;
@@ -41,6 +46,14 @@ export function loadContent({ root, defaultLocale }: ContentPaths): Content {
   const regionsPath = join(root, 'policies', 'regions.yaml');
   const regionFile = parseRegionFile(parseYaml(readFileSync(regionsPath, 'utf8')));
   if (!regionFile.ok) throw new Error(`${regionsPath}: ${regionFile.issues.join('; ')}`);
+  const policyDir = join(root, 'policies');
+  const policies = new PolicySet(
+    readdirSync(policyDir)
+      .filter((f) => f.endsWith('.yaml') && !NOT_POLICIES.has(f))
+      .sort()
+      .map((f) => parsePolicy(readFileSync(join(policyDir, f), 'utf8'), `policies/${f}`)),
+    parsePolicyMapping(readFileSync(join(policyDir, 'mapping.yaml'), 'utf8'), 'policies/mapping.yaml'),
+  );
   const findings = lintFlows(flows, translator, defaultLocale);
-  return { flows, translator, regions: regionFile.value.regions, findings };
+  return { flows, translator, regions: regionFile.value.regions, policies, findings };
 }

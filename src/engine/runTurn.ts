@@ -174,7 +174,7 @@ function inFlowCommand(turn: Turn, command: GlobalCommand): Outcome {
       park(turn);
       return openFlow(turn, STATUS_FLOW);
     case 'edit':
-      turn.say(turn.t(step.kind === 'summary' ? 'common:summaryEditHow' : 'common:editOnlyAtSummary', { count: step.kind === 'summary' ? step.fields.length : 0 }));
+      turn.say(turn.t(step.kind === 'summary' ? 'common:summaryEditHow' : 'common:editOnlyAtSummary', { count: step.kind === 'summary' ? step.fields.filter((f) => s.answers[f] !== undefined).length : 0 }));
       return step.kind === 'summary' ? WAIT : reprompt(turn);
     case 'language':
       return reprompt(turn); // handled before; kept for exhaustiveness

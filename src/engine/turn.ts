@@ -113,6 +113,7 @@ export class Turn {
       data: this.ctx.data,
       capabilities: this.ctx.capabilities,
       pending: this.state.pending,
+      vars: this.state.vars,
     };
   }
 

@@ -21,7 +21,7 @@ function askStep(id: string): AskStep {
   return step;
 }
 
-function ctx(stepId = 'name', opts: { locale?: string; pending?: Pending | null; images?: boolean } = {}): InputContext {
+function ctx(stepId = 'name', opts: { locale?: string; pending?: Pending | null; images?: boolean; vars?: Record<string, unknown> } = {}): InputContext {
   return {
     flow: registration(),
     step: askStep(stepId),
@@ -31,6 +31,7 @@ function ctx(stepId = 'name', opts: { locale?: string; pending?: Pending | null;
     data: { regions: content().regions },
     capabilities: { images: opts.images ?? true },
     pending: opts.pending ?? null,
+    vars: opts.vars ?? {},
   };
 }
 
@@ -589,5 +590,28 @@ describe('region input (walking the tree)', () => {
   it('formats an answer as the path of names in the conversation language', () => {
     expect(inputHandler(spec).format(spec, '320102', atPath())).toBe('江苏省 / 南京市 / 玄武区');
     expect(inputHandler(spec).format(spec, '320102', ctx('region', { locale: 'en' }))).toBe('Jiangsu Province / Nanjing City / Xuanwu District');
+  });
+});
+
+describe('choice options computed by an action (optionsFrom)', () => {
+  const spec = { type: 'choice' as const, options: [], optionsFrom: 'vars.levels.value.options', multi: false };
+  const vars = { levels: { ok: true, value: { options: [{ value: 'junior', label: '初级（可申报）' }, { value: 'senior', label: '高级（暂不符合）' }] } } };
+  const handler = inputHandler(spec);
+
+  it('offers the computed options and accepts their number, label or value', () => {
+    const c = ctx('membership', { vars });
+    expect(handler.choices!(spec, c)).toEqual([
+      { id: 'junior', label: '初级（可申报）' },
+      { id: 'senior', label: '高级（暂不符合）' },
+    ]);
+    expect(handler.parse(spec, { type: 'text', text: '2' }, c)).toEqual({ kind: 'accept', value: 'senior' });
+    expect(handler.parse(spec, { type: 'text', text: '初级（可申报）' }, c)).toEqual({ kind: 'accept', value: 'junior' });
+    expect(handler.parse(spec, { type: 'choice', choiceId: 'junior' }, c)).toEqual({ kind: 'accept', value: 'junior' });
+    expect(handler.format(spec, 'senior', c)).toBe('高级（暂不符合）');
+  });
+
+  it('rejects anything else, and offers nothing when the action gave no options', () => {
+    expect(handler.parse(spec, { type: 'text', text: '3' }, ctx('membership', { vars })).kind).toBe('reject');
+    expect(handler.choices!(spec, ctx('membership'))).toEqual([]);
   });
 });

@@ -32,6 +32,9 @@ export function workerRepositoryContract(name: string, make: () => Promise<Worke
       expect(byAccount).toMatchObject({ ...sampleProfile(), channel: 'sim', userId: 'u1' });
       expect(byAccount?.registeredAt.toISOString()).toBe(now.toISOString());
       expect((await repo.findByIdNumber('320102198503121234'))?.userId).toBe('u1');
+      if (created.status !== 'created') throw new Error('expected created');
+      expect((await repo.findById(created.worker.id))?.userId).toBe('u1');
+      expect(await repo.findById('ffffffffffffffffffffffff')).toBeNull();
       expect(await repo.findByAccount('sim', 'nobody')).toBeNull();
     });
 

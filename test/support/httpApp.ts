@@ -2,20 +2,31 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../../src/app/ports/clock.ts';
 import { startRedcollar, type RunningApp } from '../../src/main.ts';
 import { testDbUri } from './db.ts';
 
 /** Start the whole app on a random port against this run's test database (a fresh database per call). */
-export async function startTestApp(tag: string, env: Record<string, string> = {}): Promise<RunningApp> {
-  return startRedcollar({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    MONGODB_URI: testDbUri(tag),
-    PII_KEY: randomBytes(32).toString('base64'),
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'redcollar-test-')),
-    ...env,
-  });
+export async function startTestApp(tag: string, env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<RunningApp> {
+  return (await startTestAppWithDb(tag, env, opts)).app;
+}
+
+/** The same, also giving the database URI so a test can look at (or seed) the database directly. */
+export async function startTestAppWithDb(tag: string, env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<{ app: RunningApp; uri: string }> {
+  const uri = testDbUri(tag);
+  const app = await startRedcollar(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      MONGODB_URI: uri,
+      PII_KEY: randomBytes(32).toString('base64'),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'redcollar-test-')),
+      ...env,
+    },
+    opts,
+  );
+  return { app, uri };
 }
 
 export interface SimReply {

@@ -14,6 +14,10 @@ export function createMemoryWorkerRepository(): WorkerRepository {
       const w = byAccount.get(key(channel, userId));
       return w ? structuredClone(w) : null;
     },
+    async findById(id) {
+      for (const w of byAccount.values()) if (w.id === id) return structuredClone(w);
+      return null;
+    },
     async findByIdNumber(idNumber) {
       const k = byId.get(idNumber);
       return k ? structuredClone(byAccount.get(k)!) : null;

@@ -1,15 +1,32 @@
 import type { RegionNode } from '../../domain/regions/regions.ts';
+import { applicationStatus } from '../certification/applicationStatus.ts';
+import { declareApplication } from '../certification/declareApplication.ts';
+import type { CertificationDeps } from '../certification/deps.ts';
+import { listDeclarableLevels } from '../certification/listDeclarableLevels.ts';
+import { myCertificates } from '../certification/myCertificates.ts';
 import type { WorkerRepository } from '../ports/workerRepository.ts';
 import { registerWorker } from '../worker/registerWorker.ts';
 import { updateProfile } from '../worker/updateProfile.ts';
 import { viewProfile } from '../worker/viewProfile.ts';
 import type { ActionRegistry } from './types.ts';
 
-/** Every action a flow may name. A flow naming anything else is caught by the start-up check in main.ts. */
-export function createActions(deps: { workers: WorkerRepository; regions: RegionNode[] }): ActionRegistry {
-  return {
+/**
+ * Every action a flow may name. A flow naming anything else is refused at start-up (main.ts). The certification
+ * actions need the certification stores; pure engine tests run without them.
+ */
+export function createActions(deps: { workers: WorkerRepository; regions: RegionNode[]; certification?: CertificationDeps }): ActionRegistry {
+  const actions: ActionRegistry = {
     'worker.profile': viewProfile(deps),
     'worker.register': registerWorker(deps),
     'worker.update': updateProfile(deps),
   };
+  if (deps.certification) {
+    Object.assign(actions, {
+      'certification.levels': listDeclarableLevels(deps.certification),
+      'certification.declare': declareApplication(deps.certification),
+      'certification.status': applicationStatus(deps.certification),
+      'certification.certificates': myCertificates(deps.certification),
+    });
+  }
+  return actions;
 }

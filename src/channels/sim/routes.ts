@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { HandleInbound } from '../../app/handleInbound.ts';
+import type { OutboundMessage } from '../../engine/types.ts';
 import { HttpError } from '../../http/errors.ts';
 
 /** The simulator's request body. User ids are plain tokens so they cannot smuggle operators or paths anywhere. */
@@ -21,7 +22,11 @@ export const SIM_CHANNEL = 'sim';
  * The web simulator: a real channel through the same pipeline as WeChat and Telegram. Replies come back in the
  * HTTP response (the page shows them); choices are buttons on the page.
  */
-export function simRouter(handle: HandleInbound): Router {
+const pushQuery = z.strictObject({
+  userId: z.string({ message: 'userId is required' }).regex(/^[A-Za-z0-9_.:@-]{1,64}$/, { message: 'userId must be 1-64 letters, digits or _ . : @ -' }),
+});
+
+export function simRouter(handle: HandleInbound, outbox: { take(userId: string): Promise<OutboundMessage[]> }): Router {
   const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
   const router = new Router();
   router.get('/sim', (ctx) => {
@@ -42,6 +47,13 @@ export function simRouter(handle: HandleInbound): Router {
       replies: result.replies.map((r) => ({ text: r.text, ...(r.choices ? { choices: r.choices } : {}), ...(r.multi ? { multi: true } : {}) })),
       ...(result.duplicate ? { duplicate: true } : {}),
     };
+  });
+  // Pushes (messages the bot sent on its own) for one user, in the same shape as replies; fetched once each.
+  router.get('/sim/api/pushes', async (ctx) => {
+    const parsed = pushQuery.safeParse(ctx.query);
+    if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => i.message).join('; '));
+    const messages = await outbox.take(parsed.data.userId);
+    ctx.body = { replies: messages.map((r) => ({ text: r.text, ...(r.choices ? { choices: r.choices } : {}) })) };
   });
   return router;
 }

@@ -62,9 +62,15 @@ export const inputSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('choice'),
-    options: z.array(option).min(1),
+    /** Fixed options; with `optionsFrom` these are ignored and may be left empty. */
+    options: z.array(option).default([]),
+    /**
+     * Options computed by an earlier action, e.g. `vars.levels.value.options`: a list of `{ value, label }` with
+     * labels already in the user's language (the levels a worker may declare, with their reasons).
+     */
+    optionsFrom: z.string().regex(/^vars(\.[A-Za-z0-9_-]+)+$/, 'optionsFrom reads an action result: vars.<result>.value.<field>').optional(),
     multi: z.boolean().default(false),
-  }),
+  }).refine((c) => c.options.length > 0 || c.optionsFrom, { message: 'a choice needs options or optionsFrom' }),
   z.strictObject({ type: z.literal('yesno') }),
   z.strictObject({
     type: z.literal('date'),

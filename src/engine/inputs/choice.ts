@@ -1,66 +1,90 @@
+import { readPath } from '../conditions.ts';
 import { normalizeCommandText } from '../commands.ts';
 import type { Choice } from '../types.ts';
 import type { InputContext, InputHandler } from './types.ts';
 import { reject } from './types.ts';
 
 type Option = { value: string; label?: string; synonyms: string[] };
-type Spec = { type: 'choice'; options: Option[]; multi: boolean };
+type Spec = { type: 'choice'; options: Option[]; optionsFrom?: string; multi: boolean };
+
+/** An option ready to show and match: its label in the user's language, and every text that selects it. */
+interface Resolved {
+  value: string;
+  label: string;
+  /** Labels in every locale (fixed options) or the one computed label (optionsFrom). */
+  matches: string[];
+  synonyms: string[];
+}
 
 export function optionLabelKey(ctx: Pick<InputContext, 'flow' | 'step'>, option: Option): string {
   return option.label ?? `${ctx.flow.id}:${ctx.step.id}.options.${option.value}`;
 }
 
-function labels(spec: Spec, ctx: InputContext): Choice[] {
-  return spec.options.map((o) => ({ id: o.value, label: ctx.translator.t(ctx.locale, optionLabelKey(ctx, o)) }));
+function resolve(spec: Spec, ctx: InputContext): Resolved[] {
+  if (spec.optionsFrom) {
+    const computed = readPath({ vars: ctx.vars }, spec.optionsFrom);
+    if (!Array.isArray(computed)) return [];
+    return computed
+      .filter((o): o is { value: string; label: string } => !!o && typeof o === 'object' && typeof (o as { value?: unknown }).value === 'string' && typeof (o as { label?: unknown }).label === 'string')
+      .map((o) => ({ value: o.value, label: o.label, matches: [o.label], synonyms: [] }));
+  }
+  return spec.options.map((o) => {
+    const key = optionLabelKey(ctx, o);
+    return {
+      value: o.value,
+      label: ctx.translator.t(ctx.locale, key),
+      matches: ctx.translator.locales().map((loc) => ctx.translator.t(loc, key)),
+      synonyms: o.synonyms,
+    };
+  });
 }
+
+const choicesOf = (options: Resolved[]): Choice[] => options.map((o) => ({ id: o.value, label: o.label }));
 
 /**
  * One token → one option: its number (1-based), its id, its label in the user's language or any language,
  * or a synonym. Labels are compared after normalisation so "１" and "正式党员 " match.
  */
-function matchOne(token: string, spec: Spec, ctx: InputContext): Option | undefined {
+function matchOne(token: string, options: Resolved[]): Resolved | undefined {
   const t = normalizeCommandText(token);
-  if (/^\d+$/.test(t)) return spec.options[Number(t) - 1];
-  return spec.options.find((o) => {
-    if (normalizeCommandText(o.value) === t) return true;
-    if (o.synonyms.some((s) => normalizeCommandText(s) === t)) return true;
-    const key = optionLabelKey(ctx, o);
-    return ctx.translator.locales().some((loc) => normalizeCommandText(ctx.translator.t(loc, key)) === t);
-  });
+  if (/^\d+$/.test(t)) return options[Number(t) - 1];
+  return options.find(
+    (o) =>
+      normalizeCommandText(o.value) === t ||
+      o.synonyms.some((s) => normalizeCommandText(s) === t) ||
+      o.matches.some((m) => normalizeCommandText(m) === t),
+  );
 }
 
 export const choiceInput: InputHandler<Spec> = {
   parse(spec, input, ctx) {
-    const choices = labels(spec, ctx);
-    if (input.type === 'image') return { ...reject(ctx, 'choice', 'notAnOption', { count: spec.options.length }), choices };
+    const options = resolve(spec, ctx);
+    const choices = choicesOf(options);
+    if (input.type === 'image') return { ...reject(ctx, 'choice', 'notAnOption', { count: options.length }), choices };
     const raw = input.type === 'choice' ? input.choiceId : input.text;
     if (!spec.multi) {
-      const opt = matchOne(raw, spec, ctx);
-      if (!opt) return { ...reject(ctx, 'choice', 'notAnOption', { count: spec.options.length }), choices };
+      const opt = matchOne(raw, options);
+      if (!opt) return { ...reject(ctx, 'choice', 'notAnOption', { count: options.length }), choices };
       return { kind: 'accept', value: opt.value };
     }
     // Commas and 、 always separate; spaces separate only where the words are not one label ("Full member").
     const picked: string[] = [];
     for (const part of raw.split(/[,，、;；]+/u).map((p) => p.trim()).filter(Boolean)) {
-      const whole = matchOne(part, spec, ctx);
-      const opts = whole ? [whole] : part.split(/\s+/u).map((token) => ({ token, opt: matchOne(token, spec, ctx) }));
-      for (const o of opts) {
-        if ('token' in o && !o.opt) return { ...reject(ctx, 'choice', 'notAnOptionMulti', { token: o.token, count: spec.options.length }), choices };
-        const value = 'token' in o ? o.opt!.value : o.value;
-        if (!picked.includes(value)) picked.push(value);
+      const whole = matchOne(part, options);
+      const found = whole ? [whole] : part.split(/\s+/u).map((token) => ({ token, opt: matchOne(token, options) }));
+      for (const f of found) {
+        const opt = 'token' in f ? f.opt : f;
+        if (!opt) return { ...reject(ctx, 'choice', 'notAnOptionMulti', { token: (f as { token: string }).token, count: options.length }), choices };
+        if (!picked.includes(opt.value)) picked.push(opt.value);
       }
     }
-    if (picked.length === 0) return { ...reject(ctx, 'choice', 'notAnOptionMulti', { token: raw, count: spec.options.length }), choices };
+    if (picked.length === 0) return { ...reject(ctx, 'choice', 'notAnOptionMulti', { token: raw, count: options.length }), choices };
     return { kind: 'accept', value: picked };
   },
-  choices: labels,
+  choices: (spec, ctx) => choicesOf(resolve(spec, ctx)),
   format(spec, value, ctx) {
+    const options = resolve(spec, ctx);
     const values = Array.isArray(value) ? value : [value];
-    return values
-      .map((v) => {
-        const opt = spec.options.find((o) => o.value === v);
-        return opt ? ctx.translator.t(ctx.locale, optionLabelKey(ctx, opt)) : String(v);
-      })
-      .join(ctx.locale.startsWith('zh') ? '、' : ', ');
+    return values.map((v) => options.find((o) => o.value === v)?.label ?? String(v)).join(ctx.locale.startsWith('zh') ? '、' : ', ');
   },
 };

@@ -11,6 +11,8 @@ export interface InputContext {
   data: EngineData;
   capabilities: ChannelCapabilities;
   pending: Pending | null;
+  /** Action results of the conversation, for inputs whose options come from one (`optionsFrom`). */
+  vars: Record<string, unknown>;
 }
 
 export type InputOutcome =

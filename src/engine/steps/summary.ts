@@ -20,12 +20,13 @@ export const summaryExecutor: StepExecutor<SummaryStep> = {
     if (CANCEL.has(t)) return step.cancel ? next(step.cancel) : { type: 'cancel' };
     // "3", "修改3", "修改 3", "edit 3": change that field, then come back here.
     const m = /^(?:修改|更改|改|edit|change)?\s*第?(\d{1,3})(?:项|条)?$/u.exec(t);
+    const shown = shownFields(step, turn);
     if (m) {
       const n = Number(m[1]);
-      const field = step.fields[n - 1];
+      const field = shown[n - 1];
       const target = field ? fieldStep(turn.flow(), field) : undefined;
       if (!target) {
-        turn.say(turn.t('common:summaryBadNumber', { count: step.fields.length }), summaryChoices(turn));
+        turn.say(turn.t('common:summaryBadNumber', { count: shown.length }), summaryChoices(turn));
         return WAIT;
       }
       turn.state.editReturnTo = step.id;
@@ -33,10 +34,10 @@ export const summaryExecutor: StepExecutor<SummaryStep> = {
       return next(target.id, previous === undefined ? undefined : { value: previous });
     }
     if (t === '__edit') {
-      turn.say(turn.t('common:summaryEditHow', { count: step.fields.length }));
+      turn.say(turn.t('common:summaryEditHow', { count: shown.length }));
       return WAIT;
     }
-    turn.say(turn.t('common:summaryNotUnderstood', { count: step.fields.length }), summaryChoices(turn));
+    turn.say(turn.t('common:summaryNotUnderstood', { count: shown.length }), summaryChoices(turn));
     return WAIT;
   },
 };
@@ -46,7 +47,7 @@ export function showSummary(step: SummaryStep, turn: Turn): void {
   // "n. label：value" — the separator comes from the templates ("：" in Chinese, ": " in English); building the
   // line here rather than interpolating a template per line keeps the longest message of a flow cheap.
   const separator = turn.t('common:summarySeparator');
-  const lines = step.fields.map((field, i) => {
+  const lines = shownFields(step, turn).map((field, i) => {
     const ask = fieldStep(flow, field);
     const label = ask ? turn.t(ask.label ?? `${flow.id}:${ask.id}.label`) : field;
     const value = turn.state.answers[field];
@@ -55,6 +56,14 @@ export function showSummary(step: SummaryStep, turn: Turn): void {
   });
   const title = turn.t(step.title ?? 'common:summaryTitle');
   turn.say([title, ...lines, turn.t('common:summaryHint')].join('\n'), summaryChoices(turn));
+}
+
+/**
+ * The fields the summary lists and numbers: those the flow asked (a question skipped by a branch, such as the
+ * recommending organisation of a self-application, is left out; one the user chose to skip shows as 未填写).
+ */
+function shownFields(step: SummaryStep, turn: Turn): string[] {
+  return step.fields.filter((f) => turn.state.answers[f] !== undefined);
 }
 
 function summaryChoices(turn: Turn) {

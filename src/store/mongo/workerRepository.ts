@@ -79,6 +79,12 @@ export function createMongoWorkerRepository(connection: Connection, cipher: PiiC
       return doc ? toRecord(doc as WorkerDoc & { _id: unknown }) : null;
     },
 
+    async findById(id) {
+      if (!/^[0-9a-f]{24}$/.test(id)) return null;
+      const doc = await Model.findById(id).lean();
+      return doc ? toRecord(doc as WorkerDoc & { _id: unknown }) : null;
+    },
+
     async findByIdNumber(idNumber) {
       const doc = await Model.findOne({ idHmac: cipher.hmac(idNumber) }).lean();
       return doc ? toRecord(doc as WorkerDoc & { _id: unknown }) : null;

@@ -1,0 +1,173 @@
+/**
+ * `npx tsx bench/domain.bench.ts`: throughput of the pure domain rules. Prints, asserts nothing.
+ *
+ *   1. Eligibility: evaluateEligibility over a realistic mix of workers under both shipped policies (Jiangsu and
+ *      Pinghu), one call after another on one core, all levels each call. Target ≥ 100,000 evaluations/s.
+ *   2. Admin list: (added later, see benchAdminList below).
+ *
+ * BENCH_ONLY=eligibility | adminList runs one part (for profiling with --cpu-prof); unset runs everything.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { evaluateEligibility } from '../src/domain/eligibility/eligibility.ts';
+import type { CommendationLevel, Education, OrgSizeClass, ProfessionalTitle, WorkerFacts } from '../src/domain/eligibility/facts.ts';
+import { parsePolicy } from '../src/domain/policy/load.ts';
+import type { Policy } from '../src/domain/policy/schema.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+const ELIGIBILITY_WARMUP_MS = 1_000;
+const ELIGIBILITY_MEASURE_MS = 3_000;
+const ELIGIBILITY_PER_POLICY_MS = 1_000;
+const ELIGIBILITY_TARGET = 100_000;
+const WORKERS = 4_096;
+const TODAY = '2026-03-01';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+function row(label: string, value: string, note = ''): void {
+  out(`  ${label.padEnd(44)} ${value.padStart(14)}${note ? `   ${note}` : ''}`);
+}
+function heading(title: string): void {
+  out();
+  out(title);
+  out('─'.repeat(Math.max(title.length, 78)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Data
+
+function loadPolicy(id: string): Policy {
+  const file = `policies/${id}.yaml`;
+  return parsePolicy(readFileSync(`${ROOT}${file}`, 'utf8'), file);
+}
+
+/** A seeded generator, so every run measures the same workers. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * Workers as they come: mostly full members in post, some without a certificate, the certified ones holding the
+ * lower levels in order (2,583 初级, 842 中级, 91 高级 in Jiangsu's pilot year), half with a satisfaction figure,
+ * organisation size and commendations declared by some. About three in four under Jiangsu (the larger region).
+ */
+function makeWorkers(jiangsu: Policy, pinghu: Policy, n: number): { policy: Policy; facts: WorkerFacts }[] {
+  const rnd = random(20260301);
+  const pick = <T>(values: readonly T[], weights: readonly number[]): T => {
+    let x = rnd() * weights.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < values.length; i++) {
+      x -= weights[i]!;
+      if (x < 0) return values[i]!;
+    }
+    return values[values.length - 1]!;
+  };
+  const date = (from: number, to: number) => `${from + Math.floor(rnd() * (to - from + 1))}-${pad(1 + Math.floor(rnd() * 12))}-${pad(1 + Math.floor(rnd() * 28))}`;
+  const workers: { policy: Policy; facts: WorkerFacts }[] = [];
+  for (let i = 0; i < n; i++) {
+    const policy = rnd() < 0.75 ? jiangsu : pinghu;
+    const ids = policy.levels.map((l) => l.id);
+    const held = pick([0, 1, 2, 3], [50, 35, 12, 3]);
+    const heldLevels = ids.slice(0, Math.min(held, ids.length));
+    const examsPassed = ids.slice(0, Math.min(held + (rnd() < 0.3 ? 1 : 0), ids.length));
+    workers.push({
+      policy,
+      facts: {
+        birthDate: date(1964, 2000),
+        gender: rnd() < 0.55 ? 'male' : 'female',
+        membership: rnd() < 0.92 ? 'full' : 'probationary',
+        education: pick<Education>(['juniorHigh', 'highSchool', 'college', 'bachelor', 'postgraduate'], [3, 20, 35, 37, 5]),
+        professionalTitle: pick<ProfessionalTitle>(['none', 'political', 'socialWork'], [70, 20, 10]),
+        workStart: date(2004, 2025),
+        stillInPost: rnd() < 0.9,
+        examsPassed,
+        satisfaction: rnd() < 0.5 ? null : 0.6 + rnd() * 0.4,
+        orgSizeClass: pick<OrgSizeClass | null>([null, 'belowDesignatedSize', 'aboveDesignatedSize'], [50, 30, 20]),
+        commendationLevel: pick<CommendationLevel | null>([null, 'none', 'county', 'city', 'province'], [50, 25, 12, 10, 3]),
+        heldLevels,
+      },
+    });
+  }
+  return workers;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Eligibility
+
+/** Evaluations per second over `workers` for about `ms`, checking the clock every 1,024 calls. */
+function measure(workers: { policy: Policy; facts: WorkerFacts }[], ms: number): { perSecond: number; calls: number; sink: number } {
+  let calls = 0;
+  let sink = 0; // eligible levels seen, so the work cannot be optimised away
+  let i = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (let k = 0; k < 1024; k++) {
+      const w = workers[i]!;
+      const levels = evaluateEligibility(w.policy, w.facts, TODAY);
+      for (let l = 0; l < levels.length; l++) if (levels[l]!.eligible) sink++;
+      i = i + 1 === workers.length ? 0 : i + 1;
+    }
+    calls += 1024;
+    elapsed = performance.now() - t0;
+  }
+  return { perSecond: (calls * 1000) / elapsed, calls, sink };
+}
+
+function benchEligibility(): void {
+  heading(`1. Eligibility: evaluateEligibility, all levels per call, one core (${fmt(WORKERS)} workers, both policies)`);
+  const jiangsu = loadPolicy('jiangsu');
+  const pinghu = loadPolicy('pinghu');
+  const workers = makeWorkers(jiangsu, pinghu, WORKERS);
+
+  measure(workers, ELIGIBILITY_WARMUP_MS);
+  const mixed = measure(workers, ELIGIBILITY_MEASURE_MS);
+  const jiangsuOnly = measure(
+    workers.filter((w) => w.policy === jiangsu),
+    ELIGIBILITY_PER_POLICY_MS,
+  );
+  const pinghuOnly = measure(
+    workers.filter((w) => w.policy === pinghu),
+    ELIGIBILITY_PER_POLICY_MS,
+  );
+
+  const eligibleShare = mixed.sink / mixed.calls;
+  row('evaluations/s, mixed (3 s)', fmt(mixed.perSecond), `${fmt(mixed.calls)} calls, ${fmt(eligibleShare, 2)} eligible levels per worker`);
+  row('evaluations/s, Jiangsu only (4 levels)', fmt(jiangsuOnly.perSecond));
+  row('evaluations/s, Pinghu only (3 levels)', fmt(pinghuOnly.perSecond));
+  row('time per evaluation', `${fmt(1e6 / mixed.perSecond, 2)} µs`);
+  out(`  target ≥ ${fmt(ELIGIBILITY_TARGET)}/s: ${mixed.perSecond >= ELIGIBILITY_TARGET ? 'PASS' : 'BELOW'}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. Admin list
+//
+// ▼▼▼ PART 2 GOES HERE (the lead adds it): `async function benchAdminList(): Promise<void>` ▼▼▼
+// ▲▲▲ end of part 2 ▲▲▲
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** BENCH_ONLY=eligibility | adminList runs one part; unset runs everything. */
+const ONLY = process.env.BENCH_ONLY;
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  out(`redcollar bench:domain — node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, load average ${load()}`);
+  if (!ONLY || ONLY === 'eligibility') benchEligibility();
+  // Part 2: if (!ONLY || ONLY === 'adminList') await benchAdminList();
+  out();
+  out(`total ${fmt((performance.now() - t0) / 1000, 1)} s; load average now ${load()} (other processes on this machine skew every figure)`);
+}
+
+await main();

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import type { PipelineCommand } from '../../domain/certification/pipeline.ts';
+import type { Actor, Application, AssessmentGrade } from '../../domain/certification/types.ts';
+import { inScope, scopeOf } from '../admin/scope.ts';
+import type { AdminRecord, ApplicationFilter, AuditEntry, Page } from '../ports/certification.ts';
+import type { CertificationDeps } from './deps.ts';
+import { recordAssessment, recordInspection } from './annualRecords.ts';
+import { allowanceReport, type AllowanceReport } from './allowanceReport.ts';
+import { runCommand, type Result, type ServiceError } from './runCommand.ts';
+
+export type { ServiceError };
+
+const forbidden = (what: string): ServiceError => ({ status: 403, code: 'outOfScope', message: `${what} is outside your region or levels` });
+const actorOf = (admin: AdminRecord): Actor => ({ kind: 'admin', id: admin.id, name: admin.name });
+
+/**
+ * What the admin API can do, scoped to the calling admin (region and levels) and written to the append-only
+ * audit log, refusals included. Routes in src/http/admin call exactly one of these.
+ */
+export function createAdminService(deps: CertificationDeps) {
+  async function audited<T>(admin: AdminRecord, action: string, target: string, detail: Record<string, unknown>, run: () => Promise<Result<T>>): Promise<Result<T>> {
+    const result = await run();
+    const outcome: AuditEntry['outcome'] = result.ok ? 'done' : result.error.status === 409 ? 'conflict' : result.error.status === 403 ? 'refused' : 'invalid';
+    await deps.audit.append({ at: deps.clock.now().toISOString(), adminId: admin.id, action, target, outcome, detail: result.ok ? detail : { ...detail, error: result.error.message } });
+    return result;
+  }
+
+  const guard = (admin: AdminRecord) => (app: Application) => (inScope(scopeOf(admin), app) ? null : forbidden(`application ${app.id}`));
+
+  return {
+    async listApplications(admin: AdminRecord, q: { stage?: string; status?: Application['status']; level?: string; region?: string; limit: number; cursor?: string }): Promise<Result<Page<Application>>> {
+      const scope = scopeOf(admin);
+      // A narrower region than the admin's own is fine; a region outside it is refused rather than silently empty.
+      const region = q.region ?? scope.regionPrefix;
+      if (!region.startsWith(scope.regionPrefix)) return { ok: false, error: forbidden(`region ${q.region}`) };
+      if (q.level && scope.levels && !scope.levels.includes(q.level)) return { ok: false, error: forbidden(`level ${q.level}`) };
+      const filter: ApplicationFilter = {
+        regionPrefix: region,
+        ...(q.stage ? { stage: q.stage } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.level ? { level: q.level } : scope.levels ? { levels: scope.levels } : {}),
+      };
+      return { ok: true, value: await deps.applications.list(filter, { limit: q.limit, cursor: q.cursor ?? null }) };
+    },
+
+    async getApplication(admin: AdminRecord, id: string): Promise<Result<Application>> {
+      const app = await deps.applications.get(id);
+      if (!app) return { ok: false, error: { status: 404, code: 'notFound', message: `no application ${id}` } };
+      if (!inScope(scopeOf(admin), app)) return { ok: false, error: forbidden(`application ${id}`) };
+      return { ok: true, value: app };
+    },
+
+    command(admin: AdminRecord, id: string, command: PipelineCommand, expectedVersion: number): Promise<Result<Application>> {
+      return audited(admin, command.type, `application:${id}`, { ...command, expectedVersion }, () =>
+        runCommand(deps, id, command, actorOf(admin), { expectedVersion, allow: guard(admin) }),
+      );
+    },
+
+    recordObjection(admin: AdminRecord, id: string, text: string, expectedVersion: number): Promise<Result<Application>> {
+      const command: PipelineCommand = { type: 'recordObjection', id: randomUUID().slice(0, 8), text };
+      return audited(admin, 'recordObjection', `application:${id}`, { objection: command.id, expectedVersion }, () =>
+        runCommand(deps, id, command, actorOf(admin), { expectedVersion, allow: guard(admin) }),
+      );
+    },
+
+    recordInspection(admin: AdminRecord, number: string, input: { year: number; passed: boolean; note?: string }) {
+      return audited(admin, 'recordInspection', `certificate:${number}`, input, () => recordInspection(deps, admin, number, input));
+    },
+
+    recordAssessment(admin: AdminRecord, number: string, input: { year: number; grade: AssessmentGrade; note?: string }) {
+      return audited(admin, 'recordAssessment', `certificate:${number}`, input, () => recordAssessment(deps, admin, number, input));
+    },
+
+    allowanceReport(admin: AdminRecord, year: number): Promise<Result<AllowanceReport>> {
+      return allowanceReport(deps, scopeOf(admin), year);
+    },
+
+    async audit(admin: AdminRecord, q: { target?: string; limit: number }): Promise<Result<AuditEntry[]>> {
+      // Admins read their own trail; the region-wide audit view belongs to the console (a later issue).
+      return { ok: true, value: await deps.audit.list({ adminId: admin.id, ...(q.target ? { target: q.target } : {}) }, q.limit) };
+    },
+  };
+}
+
+export type AdminService = ReturnType<typeof createAdminService>;

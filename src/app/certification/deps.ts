@@ -1,0 +1,37 @@
+import type { PolicySet } from '../../domain/policy/load.ts';
+import type { RegionNode } from '../../domain/regions/regions.ts';
+import type { Translator } from '../../engine/types.ts';
+import type { Logger } from '../../infra/logger.ts';
+import type { AdminRepository, AnnualRecordRepository, ApplicationRepository, AuditLog, CertificateRepository } from '../ports/certification.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Scheduler } from '../ports/scheduler.ts';
+import type { Sender } from '../ports/sender.ts';
+import type { WorkerRepository } from '../ports/workerRepository.ts';
+
+/** Everything the certification use cases need; main.ts builds it once. */
+export interface CertificationDeps {
+  policies: PolicySet;
+  regions: RegionNode[];
+  workers: WorkerRepository;
+  applications: ApplicationRepository;
+  certificates: CertificateRepository;
+  annual: AnnualRecordRepository;
+  admins: AdminRepository;
+  audit: AuditLog;
+  sender: Sender;
+  scheduler: Scheduler;
+  clock: Clock;
+  translator: Translator;
+  logger: Logger;
+  publicBaseUrl: string;
+}
+
+/** The job that ends a public notice period; keyed by application id. */
+export const NOTICE_ENDED_JOB = 'certification.noticeEnded';
+/** A periodic sweep for notices whose job was lost (a restore from backup, a scheduler outage). */
+export const NOTICE_SWEEP_JOB = 'certification.noticeSweep';
+
+/** China's calendar date of an instant (the users' "today"). */
+export function chinaDate(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,98 @@
+import { applyAction, type PipelineCommand, type PipelineError } from '../../domain/certification/pipeline.ts';
+import { certificateFor, formatCertificateNumber, scopeRegionOf } from '../../domain/certification/certificateNumber.ts';
+import type { Actor, Application } from '../../domain/certification/types.ts';
+import type { Policy } from '../../domain/policy/schema.ts';
+import { ConflictError } from '../ports/certification.ts';
+import { chinaDate, NOTICE_ENDED_JOB, type CertificationDeps } from './deps.ts';
+import { notifyWorker } from './notifyWorker.ts';
+
+/** A refusal with the HTTP status it maps to; the message is safe to show. */
+export interface ServiceError {
+  status: 400 | 403 | 404 | 409 | 422 | 500;
+  code: string;
+  message: string;
+}
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ServiceError };
+
+const STATUS_OF: Record<PipelineError['code'], ServiceError['status']> = {
+  notAllowed: 422,
+  wrongStage: 422,
+  closed: 422,
+  guard: 422,
+  invalid: 400,
+  forbiddenActor: 403,
+};
+
+/**
+ * One command on one application, the same for admins, workers and the scheduler: read → decide (pure pipeline)
+ * → one compare-and-set write → carry out the effects (notify the worker, schedule the notice's end, issue the
+ * certificate). The write is the commit point; effects are idempotent so a retry after a crash repeats them safely.
+ */
+export async function runCommand(
+  deps: CertificationDeps,
+  applicationId: string,
+  command: PipelineCommand,
+  actor: Actor,
+  opts: { expectedVersion?: number; allow?: (app: Application) => ServiceError | null } = {},
+): Promise<Result<Application>> {
+  const app = await deps.applications.get(applicationId);
+  if (!app) return { ok: false, error: { status: 404, code: 'notFound', message: `no application ${applicationId}` } };
+  const refused = opts.allow?.(app);
+  if (refused) return { ok: false, error: refused };
+  if (opts.expectedVersion !== undefined && app.version !== opts.expectedVersion) {
+    return { ok: false, error: { status: 409, code: 'conflict', message: `application ${applicationId} is at version ${app.version}, not ${opts.expectedVersion}: someone changed it since you read it; reload and try again` } };
+  }
+  const policy = deps.policies.get(app.policyId);
+  if (!policy) return { ok: false, error: { status: 500, code: 'policyMissing', message: `policy ${app.policyId} is not loaded` } };
+
+  const decided = applyAction(app, policy, command, actor, deps.clock.now());
+  if (!decided.ok) return { ok: false, error: { status: STATUS_OF[decided.error.code], code: decided.error.code, message: decided.error.message } };
+  try {
+    await deps.applications.save(decided.app);
+  } catch (err) {
+    if (err instanceof ConflictError) {
+      return { ok: false, error: { status: 409, code: 'conflict', message: `application ${applicationId} was changed by someone else at the same time; reload and try again` } };
+    }
+    throw err;
+  }
+
+  let current = decided.app;
+  for (const effect of decided.effects) {
+    if (effect.kind === 'scheduleNoticeEnd') {
+      await deps.scheduler.scheduleAt(NOTICE_ENDED_JOB, new Date(effect.at), current.id, { applicationId: current.id });
+    } else if (effect.kind === 'issueCertificate') {
+      current = await ensureCertificate(deps, current, policy);
+    } else if (effect.kind === 'notifyWorker') {
+      await notifyWorker(deps, current, policy, effect.event);
+    }
+  }
+  return { ok: true, value: current };
+}
+
+/**
+ * Issue the certificate of a certified application and record its number on the application. Both steps are
+ * idempotent (one certificate per application; the number is only written where it is missing), so running this
+ * again after a crash completes the job without a second number.
+ */
+export async function ensureCertificate(deps: CertificationDeps, app: Application, policy: Policy): Promise<Application> {
+  const issuedOn = chinaDate(deps.clock.now());
+  const year = Number(issuedOn.slice(0, 4));
+  const scopeRegion = scopeRegionOf(policy, app.level, app.regionCode);
+  const levelCode = policy.levels.find((l) => l.id === app.level)!.code;
+  const cert = await deps.certificates.issue(certificateFor(app, policy, issuedOn, scopeRegion), year, (seq) =>
+    formatCertificateNumber(policy.certificate.numberFormat, { region: scopeRegion, year, levelCode, seq }),
+  );
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const latest = (await deps.applications.get(app.id)) ?? app;
+    if (latest.certificateNumber === cert.number) return latest;
+    const updated: Application = { ...latest, certificateNumber: cert.number, version: latest.version + 1, updatedAt: deps.clock.now().toISOString() };
+    try {
+      await deps.applications.save(updated);
+      return updated;
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+    }
+  }
+  deps.logger.error({ application: app.id, certificate: cert.number }, 'certificate issued but its number could not be recorded on the application');
+  return app;
+}

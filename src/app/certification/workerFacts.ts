@@ -1,0 +1,15 @@
+import { factsFromProfile, type CertificationFacts, type WorkerFacts } from '../../domain/eligibility/facts.ts';
+import type { WorkerRecord } from '../ports/workerRepository.ts';
+import type { CertificationDeps } from './deps.ts';
+import { effectiveStatus } from '../../domain/certification/annual.ts';
+import { chinaDate } from './deps.ts';
+
+/**
+ * Everything eligibility needs about a worker: the registered profile, the levels whose certificate they hold in
+ * good standing, and the facts they declared in this conversation (still in post, organisation size, commendations).
+ */
+export async function workerFacts(deps: Pick<CertificationDeps, 'certificates' | 'clock'>, worker: WorkerRecord, declared: CertificationFacts): Promise<WorkerFacts> {
+  const today = chinaDate(deps.clock.now());
+  const held = (await deps.certificates.listByWorker(worker.id)).filter((c) => effectiveStatus(c, today) === 'valid').map((c) => c.level);
+  return factsFromProfile(worker, { ...declared, heldLevels: [...new Set([...(declared.heldLevels ?? []), ...held])] });
+}

@@ -1,0 +1,165 @@
+import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import type { AdminService, ServiceError } from '../../app/certification/adminService.ts';
+import { authenticate } from '../../app/admin/tokens.ts';
+import type { AdminRecord, AdminRepository } from '../../app/ports/certification.ts';
+import { HttpError } from '../errors.ts';
+
+/**
+ * The admin API (/admin/api): bearer tokens, every body and query checked by zod, one service call per route.
+ * Failures map to status codes: 400 bad input, 401 bad token, 403 out of scope, 404 unknown id, 409 someone
+ * else changed it first, 422 a rule of the pipeline refused it. Nothing changes on any of these.
+ */
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1-64 letters, digits, _ or -');
+const level = z.string().regex(/^[a-z][A-Za-z0-9]{0,30}$/, 'levels look like intermediate');
+const version = z.number({ message: 'expectedVersion must be the version you read (a number)' }).int().min(1);
+
+const listQuery = z.strictObject({
+  stage: z.string().regex(/^[a-z][A-Za-z0-9]{0,40}$/).optional(),
+  status: z.enum(['open', 'returned', 'rejected', 'withdrawn', 'certified']).optional(),
+  level: level.optional(),
+  region: z.string().regex(/^\d{2,9}$/, 'region is a region code or prefix, e.g. 3201').optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().regex(/^[A-Za-z0-9_=-]{1,200}$/).optional(),
+});
+
+const commandBody = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('advance'), note: z.string().max(500).optional(), expectedVersion: version }),
+  z.strictObject({ action: z.literal('return'), note: z.string().min(1, 'a return needs a note the worker will see').max(500), expectedVersion: version }),
+  z.strictObject({ action: z.literal('reject'), note: z.string().min(1, 'a rejection needs a reason the worker will see').max(500), expectedVersion: version }),
+]);
+const scoreBody = z.strictObject({ score: z.number().min(0, 'score must be 0-100').max(100, 'score must be 0-100'), expectedVersion: version });
+const satisfactionBody = z.strictObject({
+  rate: z.number().min(0, 'rate is a fraction 0-1 (0.85 = 85 %)').max(1, 'rate is a fraction 0-1 (0.85 = 85 %)'),
+  expectedVersion: version,
+});
+const objectionBody = z.strictObject({ text: z.string().min(1).max(1000), expectedVersion: version });
+const decisionBody = z.strictObject({ upheld: z.boolean(), note: z.string().max(500).optional(), expectedVersion: version });
+const year = z.number().int().min(2000).max(2100);
+const inspectionBody = z.strictObject({ year, passed: z.boolean(), note: z.string().max(500).optional() });
+const assessmentBody = z.strictObject({ year, grade: z.enum(['excellent', 'competent', 'basicallyCompetent', 'incompetent']), note: z.string().max(500).optional() });
+const reportQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100), format: z.enum(['json', 'csv']).default('json') });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) throw new HttpError(400, r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+  return r.data;
+}
+
+function fail(e: ServiceError): never {
+  throw new HttpError(e.status, e.message);
+}
+
+export function adminRouter(deps: { admins: AdminRepository; service: AdminService }): Router {
+  const router = new Router({ prefix: '/admin/api' });
+
+  router.use(async (ctx: Context, next: Next) => {
+    const auth = await authenticate(deps.admins, ctx.get('authorization') || undefined);
+    if (!auth.ok) {
+      ctx.set('WWW-Authenticate', 'Bearer realm="redcollar-admin"');
+      throw new HttpError(401, auth.reason === 'missing' ? 'missing Authorization: Bearer <token>' : 'invalid or revoked token');
+    }
+    ctx.state.admin = auth.admin;
+    await next();
+  });
+  const adminOf = (ctx: Context) => ctx.state.admin as AdminRecord;
+
+  router.get('/me', (ctx) => {
+    ctx.body = adminOf(ctx);
+  });
+
+  router.get('/applications', async (ctx) => {
+    const q = parse(listQuery, ctx.query);
+    const r = await deps.service.listApplications(adminOf(ctx), q);
+    if (!r.ok) fail(r.error);
+    ctx.body = r.value;
+  });
+
+  router.get('/applications/:id', async (ctx) => {
+    const r = await deps.service.getApplication(adminOf(ctx), parse(id, ctx.params.id));
+    if (!r.ok) fail(r.error);
+    ctx.body = r.value;
+  });
+
+  router.post('/applications/:id/transitions', async (ctx) => {
+    const body = parse(commandBody, ctx.request.body);
+    const command = body.action === 'advance' ? { type: 'advance' as const, ...(body.note ? { note: body.note } : {}) } : { type: body.action, note: body.note };
+    const r = await deps.service.command(adminOf(ctx), parse(id, ctx.params.id), command, body.expectedVersion);
+    if (!r.ok) fail(r.error);
+    ctx.body = r.value;
+  });
+
+  router.post('/applications/:id/score', async (ctx) => {
+    const body = parse(scoreBody, ctx.request.body);
+    const r = await deps.service.command(adminOf(ctx), parse(id, ctx.params.id), { type: 'recordScore', score: body.score }, body.expectedVersion);
+    if (!r.ok) fail(r.error);
+    ctx.body = r.value;
+  });
+
+  router.post('/applications/:id/satisfaction', async (ctx) => {
+    const body = parse(satisfactionBody, ctx.request.body);
+    const r = await deps.service.command(adminOf(ctx), parse(id, ctx.params.id), { type: 'recordSatisfaction', rate: body.rate }, body.expectedVersion);
+    if (!r.ok) fail(r.error);
+    ctx.body = r.value;
+  });
+
+  router.post('/applications/:id/objections', async (ctx) => {
+    const body = parse(objectionBody, ctx.request.body);
+    const r = await deps.service.recordObjection(adminOf(ctx), parse(id, ctx.params.id), body.text, body.expectedVersion);
+    if (!r.ok) fail(r.error);
+    ctx.status = 201;
+    ctx.body = r.value;
+  });
+
+  router.post('/applications/:id/objections/:objectionId/decision', async (ctx) => {
+    const body = parse(decisionBody, ctx.request.body);
+    const command = { type: 'decideObjection' as const, id: parse(id, ctx.params.objectionId), upheld: body.upheld };
+    const r = await deps.service.command(adminOf(ctx), parse(id, ctx.params.id), command, body.expectedVersion);
+    if (!r.ok) fail(r.error);
+    ctx.body = r.value;
+  });
+
+  router.post('/certificates/:number/inspections', async (ctx) => {
+    const body = parse(inspectionBody, ctx.request.body);
+    const r = await deps.service.recordInspection(adminOf(ctx), parse(id, ctx.params.number), body);
+    if (!r.ok) fail(r.error);
+    ctx.body = r.value;
+  });
+
+  router.post('/certificates/:number/assessments', async (ctx) => {
+    const body = parse(assessmentBody, ctx.request.body);
+    const r = await deps.service.recordAssessment(adminOf(ctx), parse(id, ctx.params.number), body);
+    if (!r.ok) fail(r.error);
+    ctx.body = r.value;
+  });
+
+  router.get('/reports/allowance', async (ctx) => {
+    const q = parse(reportQuery, ctx.query);
+    const r = await deps.service.allowanceReport(adminOf(ctx), q.year);
+    if (!r.ok) fail(r.error);
+    if (q.format === 'csv') {
+      ctx.type = 'text/csv; charset=utf-8';
+      ctx.set('Content-Disposition', `attachment; filename="allowance-${q.year}.csv"`);
+      // A BOM so Excel opens the Chinese text as UTF-8; the holder's name is masked, as in every export.
+      ctx.body =
+        '\uFEFF' +
+        stringify(r.value.rows, {
+          header: true,
+          columns: ['certificateNumber', 'holder', 'level', 'regionCode', 'grade', 'amountYuan'],
+        });
+      return;
+    }
+    ctx.body = r.value;
+  });
+
+  router.get('/audit', async (ctx) => {
+    const q = parse(z.strictObject({ target: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }), ctx.query);
+    const r = await deps.service.audit(adminOf(ctx), q);
+    if (!r.ok) fail(r.error);
+    ctx.body = r.value;
+  });
+
+  return router;
+}

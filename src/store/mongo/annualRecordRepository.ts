@@ -1,0 +1,82 @@
+import { Schema, type Connection } from 'mongoose';
+import type { Collection } from 'mongodb';
+import type { AnnualRecord } from '../../domain/certification/types.ts';
+import type { AnnualRecordRepository } from '../../app/ports/certification.ts';
+import { isDuplicateKey, modelOf } from './connection.ts';
+
+/**
+ * 年检 and 年度考核: one document per (worker, year), `_id` = `${workerId}:${year}`. Recording an inspection or an
+ * assessment is one upsert on that _id that sets only its own part, so the two can be recorded in either order,
+ * or at once, without overwriting each other.
+ */
+interface AnnualRecordDoc extends AnnualRecord {
+  _id: string;
+}
+
+const schema = new Schema<AnnualRecordDoc>(
+  {
+    _id: String,
+    workerId: { type: String, required: true },
+    certificateNumber: { type: String, required: true },
+    year: { type: Number, required: true },
+    inspection: { type: Schema.Types.Mixed, default: null },
+    assessment: { type: Schema.Types.Mixed, default: null },
+  },
+  { collection: 'annual_records', versionKey: false, _id: false, minimize: false },
+);
+// listForYear, in worker order; also states the (worker, year) uniqueness the _id already gives.
+schema.index({ year: 1, workerId: 1 }, { unique: true });
+
+function str(value: unknown, what: string): string {
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
+  return value;
+}
+
+function toRecord(doc: AnnualRecordDoc): AnnualRecord {
+  const { _id: _i, ...rest } = doc;
+  return rest;
+}
+
+export function createMongoAnnualRecordRepository(connection: Connection): AnnualRecordRepository {
+  const Model = modelOf<AnnualRecordDoc>(connection, 'AnnualRecord', schema);
+  const collection = () => Model.collection as unknown as Collection<AnnualRecordDoc>;
+  const key = (workerId: string, year: number) => `${workerId}:${year}`;
+
+  async function upsert(workerId: string, certificateNumber: string, year: number, part: 'inspection' | 'assessment', value: object): Promise<AnnualRecord> {
+    str(workerId, 'workerId');
+    str(certificateNumber, 'certificateNumber');
+    if (!Number.isInteger(year)) throw new TypeError('year must be an integer');
+    const other = part === 'inspection' ? 'assessment' : 'inspection';
+    const run = () =>
+      collection().findOneAndUpdate(
+        { _id: key(workerId, year) },
+        { $set: { certificateNumber, [part]: value }, $setOnInsert: { workerId, year, [other]: null } } as never,
+        { upsert: true, returnDocument: 'after', ignoreUndefined: true },
+      );
+    let doc: unknown;
+    try {
+      doc = await run();
+    } catch (err) {
+      // Two first recordings for one (worker, year) raced to insert; the document exists now.
+      if (!isDuplicateKey(err)) throw err;
+      doc = await run();
+    }
+    return toRecord(doc as AnnualRecordDoc);
+  }
+
+  return {
+    recordInspection: (workerId, certificateNumber, year, inspection) => upsert(workerId, certificateNumber, year, 'inspection', inspection),
+    recordAssessment: (workerId, certificateNumber, year, assessment) => upsert(workerId, certificateNumber, year, 'assessment', assessment),
+
+    async get(workerId, year) {
+      const doc = await collection().findOne({ _id: key(str(workerId, 'workerId'), year) });
+      return doc ? toRecord(doc) : null;
+    },
+
+    async listForYear(year) {
+      if (!Number.isInteger(year)) throw new TypeError('year must be an integer');
+      const docs = await collection().find({ year }).sort({ workerId: 1 }).toArray();
+      return docs.map(toRecord);
+    },
+  };
+}
