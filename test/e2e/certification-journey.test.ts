@@ -25,7 +25,7 @@ let juniorOnlyToken: string; // Nanjing, junior level only
 const text = (replies: { text: string }[]) => replies.map((r) => r.text).join('\n');
 const say = async (userId: string, t: string) => text(await simSay(app.url, userId, t));
 
-async function api(method: string, path: string, body?: unknown, bearer = token): Promise<{ status: number; body: any }> {
+async function api(method: string, path: string, body?: unknown, bearer = token): Promise<{ status: number; body: any }> // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of several shapes, checked by the assertions {
   const res = await fetch(`${app.url}/admin/api${path}`, {
     method,
     headers: { authorization: `Bearer ${bearer}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -111,7 +111,7 @@ describe('certification journey end to end', () => {
     expect(inNotice.noticeEndsAt).toBe('2026-03-08T02:00:00.000Z');
 
     // The worker was told about each step on their channel (the simulator keeps pushes until fetched).
-    const pushes = text((await (await fetch(`${app.url}/sim/api/pushes?userId=journey`)).json()).replies);
+    const pushes = text(((await (await fetch(`${app.url}/sim/api/pushes?userId=journey`)).json()) as { replies: { text: string }[] }).replies);
     expect(pushes).toContain('已进入下一环节：资格审查');
     expect(pushes).toContain('培训测试成绩已登记：85 分');
     expect(pushes).toContain('社会公示');
@@ -166,7 +166,7 @@ describe('certification journey end to end', () => {
     expect(await csv.text()).toContain(`${number},张*,intermediate,320102,competent,4800`);
     // A failed inspection suspends the certificate (Jiangsu's policy), which /verify shows.
     expect((await api('POST', `/certificates/${number}/inspections`, { year, passed: false, note: '未按期述职' })).status).toBe(200);
-    expect((await (await fetch(`${app.url}/verify/${number}.json`)).json()).status).toBe('suspended');
+    expect(((await (await fetch(`${app.url}/verify/${number}.json`)).json()) as { status: string }).status).toBe('suspended');
   });
 });
 
