@@ -25,7 +25,9 @@ let juniorOnlyToken: string; // Nanjing, junior level only
 const text = (replies: { text: string }[]) => replies.map((r) => r.text).join('\n');
 const say = async (userId: string, t: string) => text(await simSay(app.url, userId, t));
 
-async function api(method: string, path: string, body?: unknown, bearer = token): Promise<{ status: number; body: any }> // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of several shapes, checked by the assertions {
+// The API answers JSON of several shapes; the assertions check them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function api(method: string, path: string, body?: unknown, bearer = token): Promise<{ status: number; body: any }> {
   const res = await fetch(`${app.url}/admin/api${path}`, {
     method,
     headers: { authorization: `Bearer ${bearer}`, ...(body ? { 'content-type': 'application/json' } : {}) },
