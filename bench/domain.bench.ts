@@ -3,7 +3,8 @@
  *
  *   1. Eligibility: evaluateEligibility over a realistic mix of workers under both shipped policies (Jiangsu and
  *      Pinghu), one call after another on one core, all levels each call. Target ≥ 100,000 evaluations/s.
- *   2. Admin list: (added later, see benchAdminList below).
+ *   2. Admin list: the admin API's application list over 100,000 applications on the embedded database, with
+ *      filters and pagination; p50/p95 per query. Target p95 ≤ 100 ms.
  *
  * BENCH_ONLY=eligibility | adminList runs one part (for profiling with --cpu-prof); unset runs everything.
  */
@@ -14,6 +15,13 @@ import { evaluateEligibility } from '../src/domain/eligibility/eligibility.ts';
 import type { CommendationLevel, Education, OrgSizeClass, ProfessionalTitle, WorkerFacts } from '../src/domain/eligibility/facts.ts';
 import { parsePolicy } from '../src/domain/policy/load.ts';
 import type { Policy } from '../src/domain/policy/schema.ts';
+import { parse as parseYaml } from 'yaml';
+import type { ApplicationFilter, ApplicationRepository, Page } from '../src/app/ports/certification.ts';
+import type { Application } from '../src/domain/certification/types.ts';
+import { parseRegionFile } from '../src/domain/regions/regions.ts';
+import { connectMongo } from '../src/store/mongo/connection.ts';
+import { createMongoApplicationRepository } from '../src/store/mongo/applicationRepository.ts';
+import { startEmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -152,8 +160,118 @@ function benchEligibility(): void {
 // ---------------------------------------------------------------------------------------------------------------
 // 2. Admin list
 //
-// ▼▼▼ PART 2 GOES HERE (the lead adds it): `async function benchAdminList(): Promise<void>` ▼▼▼
-// ▲▲▲ end of part 2 ▲▲▲
+// 100,000 applications spread over Jiangsu's counties and Pinghu, every stage, status and level, inserted into a
+// fresh embedded (memory) server; then the admin list as admins use it: a county, a city or the province, with
+// a stage, status or level filter, first pages and pages deep into the list. Target p95 ≤ 100 ms.
+
+const LIST_APPLICATIONS = 100_000;
+const regionsFile = (() => {
+  const parsed = parseRegionFile(parseYaml(readFileSync(`${ROOT}policies/regions.yaml`, 'utf8')));
+  if (!parsed.ok) throw new Error(parsed.issues.join('; '));
+  return parsed.value;
+})();
+const LIST_TARGET_P95_MS = 100;
+
+async function benchAdminList(): Promise<void> {
+  heading(`2. Admin application list — ${fmt(LIST_APPLICATIONS)} applications, embedded database (memory backend)`);
+  const mongo = await startEmbeddedMongo({ backend: 'memory' });
+  const connection = await connectMongo(`${mongo.uri}bench_admin_list`);
+  try {
+    const repo = createMongoApplicationRepository(connection);
+    await Promise.all(Object.values(connection.models).map((m) => m.init()));
+    const counties = regionsFile.regions.flatMap((p) => (p.children ?? []).flatMap((c) => (c.children ?? []).map((x) => x.code))).filter((c) => c.length === 6);
+    const jiangsuStages = ['declaration', 'qualificationReview', 'trainingTest', 'comprehensiveReview', 'publicNotice'];
+    const levels = ['junior', 'intermediate', 'senior', 'special'];
+    const statuses = ['open', 'open', 'open', 'returned', 'rejected', 'withdrawn', 'certified'] as const;
+    const t0 = Date.parse('2025-01-01T00:00:00Z');
+    status(`inserting ${fmt(LIST_APPLICATIONS)} applications`);
+    const insertStart = performance.now();
+    const IN_FLIGHT = 32;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        for (let i = next++; i < LIST_APPLICATIONS; i = next++) {
+          const regionCode = counties[i % counties.length]!;
+          const createdAt = new Date(t0 + i * 300_000).toISOString();
+          await repo.create({
+            id: `a${String(i).padStart(7, '0')}`,
+            workerId: `w${i}`,
+            channel: 'sim',
+            userId: `u${i}`,
+            policyId: 'jiangsu',
+            regionCode,
+            level: levels[i % 4]!,
+            wayIn: 'self',
+            declared: {},
+            evidence: [],
+            stage: jiangsuStages[(i >> 2) % 5]!,
+            status: statuses[i % 7]!,
+            testScore: null,
+            satisfaction: null,
+            objections: [],
+            noticeStartedAt: null,
+            noticeEndsAt: null,
+            certificateNumber: null,
+            history: [{ at: createdAt, actor: { kind: 'worker', id: `w${i}` }, action: 'submit', fromStage: null, toStage: 'declaration', fromStatus: null, toStatus: 'open' }],
+            createdAt,
+            updatedAt: createdAt,
+            version: 1,
+          });
+        }
+      }),
+    );
+    row('inserted', `${fmt((performance.now() - insertStart) / 1000, 1)} s`, `${fmt(LIST_APPLICATIONS / ((performance.now() - insertStart) / 1000))} inserts/s, ${IN_FLIGHT} in flight`);
+
+    const city = counties[0]!.slice(0, 4);
+    const county = counties[1]!;
+    const queries: { name: string; filter: ApplicationFilter; pages: number }[] = [
+      { name: `city ${city}, first page`, filter: { regionPrefix: city }, pages: 1 },
+      { name: `city ${city}, stage qualificationReview`, filter: { regionPrefix: city, stage: 'qualificationReview' }, pages: 1 },
+      { name: `city ${city}, status open, 10 pages deep`, filter: { regionPrefix: city, status: 'open' }, pages: 10 },
+      { name: 'province 32, level intermediate', filter: { regionPrefix: '32', level: 'intermediate' }, pages: 1 },
+      { name: 'province 32, levels junior+intermediate, 5 pages', filter: { regionPrefix: '32', levels: ['junior', 'intermediate'] }, pages: 5 },
+      { name: `county ${county}, stage trainingTest`, filter: { regionPrefix: county, stage: 'trainingTest' }, pages: 1 },
+    ];
+    status('warming up the list queries');
+    for (const q of queries) for (let i = 0; i < 5; i++) await walk(repo, q.filter, q.pages);
+    const all: number[] = [];
+    for (const q of queries) {
+      const times: number[] = [];
+      for (let i = 0; i < 40; i++) times.push(...(await walk(repo, q.filter, q.pages)));
+      all.push(...times);
+      row(q.name, `p50 ${fmt(pct(times, 50), 1)} ms`, `p95 ${fmt(pct(times, 95), 1)} ms (${times.length} pages of 20)`);
+    }
+    row('all list requests', `p50 ${fmt(pct(all, 50), 1)} ms`, `p95 ${fmt(pct(all, 95), 1)} ms over ${fmt(all.length)} pages`);
+    row(`target p95 ≤ ${LIST_TARGET_P95_MS} ms`, pct(all, 95) <= LIST_TARGET_P95_MS ? 'PASS' : 'BELOW');
+  } finally {
+    await connection.close();
+    await mongo.stop();
+  }
+}
+
+/** Page through a filter; returns the time of each page in ms. */
+async function walk(repo: ApplicationRepository, filter: ApplicationFilter, pages: number): Promise<number[]> {
+  const times: number[] = [];
+  let cursor: string | null = null;
+  for (let p = 0; p < pages; p++) {
+    const t = performance.now();
+    const page: Page<Application> = await repo.list(filter, { limit: 20, cursor });
+    times.push(performance.now() - t);
+    cursor = page.next;
+    if (!cursor) break;
+  }
+  return times;
+}
+
+function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function status(message: string): void {
+  process.stderr.write(`  … ${message}\n`);
+}
+
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -165,7 +283,7 @@ async function main(): Promise<void> {
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   out(`redcollar bench:domain — node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, load average ${load()}`);
   if (!ONLY || ONLY === 'eligibility') benchEligibility();
-  // Part 2: if (!ONLY || ONLY === 'adminList') await benchAdminList();
+  if (!ONLY || ONLY === 'adminList') await benchAdminList();
   out();
   out(`total ${fmt((performance.now() - t0) / 1000, 1)} s; load average now ${load()} (other processes on this machine skew every figure)`);
 }
