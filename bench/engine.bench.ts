@@ -27,6 +27,7 @@ import { newConversation, runTurn } from '../src/engine/index.ts';
 import type { ConversationState, Inbound, TurnContext } from '../src/engine/types.ts';
 import { startRedcollar, type RunningApp } from '../src/main.ts';
 import { createMemoryWorkerRepository } from '../test/support/memoryWorkerRepository.ts';
+import { createMemoryOrganizationRepository } from '../test/support/memoryOrganizationRepository.ts';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -200,7 +201,7 @@ async function playEngineUser(c: Content, actions: ActionRegistry, n: number, no
  */
 async function recordActionResults(c: Content, now: Date): Promise<Inbound[]> {
   const recorded: Inbound[] = [];
-  const real = createActions({ workers: createMemoryWorkerRepository(), regions: c.regions });
+  const real = createActions({ workers: createMemoryWorkerRepository(), organizations: createMemoryOrganizationRepository(), regions: c.regions });
   const recording: ActionRegistry = Object.fromEntries(
     Object.entries(real).map(([name, action]) => [
       name,
@@ -257,7 +258,7 @@ async function benchEngine(): Promise<void> {
   heading('1b. Engine with the real actions — registration flow, one core (in-memory worker repository)');
   const c = loadContent({ root: ROOT, defaultLocale: 'zh-CN' });
   const now = new Date('2026-03-01T02:00:00Z');
-  const fresh = () => createActions({ workers: createMemoryWorkerRepository(), regions: c.regions });
+  const fresh = () => createActions({ workers: createMemoryWorkerRepository(), organizations: createMemoryOrganizationRepository(), regions: c.regions });
   const zero = (): EngineCounts => ({ turns: 0, steps: 0, registrations: 0, successes: 0, stateBytes: 0 });
 
   let n = 0;

@@ -24,6 +24,7 @@ import { createMongoApplicationRepository } from './store/mongo/applicationRepos
 import { createMongoAuditLog } from './store/mongo/auditLog.ts';
 import { createMongoCertificateRepository } from './store/mongo/certificateRepository.ts';
 import { createSimOutbox } from './store/mongo/simOutbox.ts';
+import { createMongoOrganizationRepository } from './store/mongo/organizationRepository.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createHttpApp } from './http/server.ts';
 import { createMetrics } from './http/metrics.ts';
@@ -88,6 +89,7 @@ export async function startRedcollar(
     const conversations = createMongoConversationStore(connection, cipher);
     const inbox = createMongoInboundLog(connection, config.DEDUPE_TTL_HOURS * 3600);
     const workers = createMongoWorkerRepository(connection, cipher);
+    const organizations = createMongoOrganizationRepository(connection);
     const simOutbox = createSimOutbox(connection, cipher, () => clock.now());
     const admins = createMongoAdminRepository(connection);
     const stores = {
@@ -103,6 +105,7 @@ export async function startRedcollar(
     const certification: CertificationDeps = {
       ...stores,
       policies: content.policies,
+      organizations,
       regions: content.regions,
       workers,
       sender: senderByChannel({ [SIM_CHANNEL]: simOutbox }),
@@ -112,7 +115,7 @@ export async function startRedcollar(
       logger,
       publicBaseUrl: config.publicBaseUrl,
     };
-    const actions = createActions({ workers, regions: content.regions, certification });
+    const actions = createActions({ workers, organizations, regions: content.regions, certification });
     const missing = content.flows
       .all()
       .flatMap((f) => f.steps.filter((s) => s.kind === 'action' && !actions[s.action]).map((s) => `${f.file} step \`${s.id}\`: action \`${(s as { action: string }).action}\``));

@@ -29,10 +29,10 @@ describe('start-up checks', () => {
   it('refuses a flow that calls an action the code does not have', async () => {
     const root = contentCopy();
     const file = join(root, 'flows', 'status.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('action: worker.profile', 'action: worker.profiel'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('action: certification.status', 'action: certification.statsu'));
     const err = await startRedcollar(env(), { root }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StartupError);
-    expect((err as Error).message).toMatch(/flows\/status.yaml step `load`: action `worker.profiel`/);
+    expect((err as Error).message).toMatch(/flows\/status.yaml step `load`: action `certification.statsu`/);
   });
 
   it('refuses bad configuration before touching anything, one line per problem', async () => {

@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineHarness } from '../support/engineHarness.ts';
 import { choiceIds, choiceLabels, ID_MASKED, registrationAt, restore, snapshot, texts, type Snapshot } from './registrationPoints.ts';
 
+const MENU_LABELS = ['注册', '我的信息', '我能申报什么', '资格申报', '办理进度', '我的证书', '帮助'];
+
 const HELP_IN_FLOW = '正在办理中，回答下面的问题即可';
 const HELP_IDLE = '可以直接回复下列数字或文字';
 const MENU_PROMPT = '请选择要办理的事项';
@@ -35,7 +37,7 @@ const POINTS: Point[] = [
     question: '请输入您所在单位（两新组织）的全称',
     questionEn: 'The full name of your organisation:',
     back: { step: 'joinDate', field: 'joinDate', prompt: '您的入党时间是？', shown: '2010-07-01' },
-    nextEn: { reply: 'Acme Ltd', expect: 'What kind of organisation is it?' },
+    nextEn: { reply: 'Acme Ltd', expect: 'unified social credit code' },
   },
   {
     name: 'a choice question (orgType)',
@@ -43,8 +45,8 @@ const POINTS: Point[] = [
     step: 'orgType',
     question: '您所在单位的类型是？',
     questionEn: 'What kind of organisation is it?',
-    back: { step: 'orgName', field: 'orgName', prompt: '请输入您所在单位（两新组织）的全称', shown: '某某科技有限公司' },
-    nextEn: { reply: 'Social organisation', expect: 'Your party post?' },
+    back: { step: 'orgCode', field: 'orgCode', prompt: '请输入单位的统一社会信用代码', shown: '未填写' },
+    nextEn: { reply: 'Social organisation', expect: 'Is your organisation above the designated size' },
   },
   {
     name: 'a yes/no question (idConfirm)',
@@ -129,7 +131,7 @@ describe.each(POINTS)('global commands at $name', (p) => {
     expect(h.state).toMatchObject({ flowId: null, stepId: null, answers: {}, parked: null, pending: null });
     const menu = await h.send('菜单');
     expect(texts(menu)).toContain(MENU_PROMPT);
-    expect(choiceLabels(menu)).toEqual(['注册', '我的信息', '办理进度', '帮助']);
+    expect(choiceLabels(menu)).toEqual(MENU_LABELS);
   });
 
   it.each(['返回', 'back', '上一步'])('%j goes to the previous question offering the previous answer; 保留 keeps it and moves on', async (word) => {
@@ -172,7 +174,7 @@ describe.each(POINTS)('global commands at $name', (p) => {
     expect(h.state.flowId).toBe('menu');
     expect(h.state.parked).toMatchObject({ flowId: 'registration', stepId: p.step });
 
-    const back = await h.say('4'); // 帮助: the menu ends with the help text
+    const back = await h.say('7'); // 帮助: the menu ends with the help text
     expect(back).toContain(HELP_IDLE);
     expect(back).toContain(RESUMED);
     expect(back).toContain(p.question);
@@ -226,7 +228,7 @@ describe.each(POINTS)('global commands at $name', (p) => {
   it('修改 outside the summary asks to answer first (at the summary: explains how to edit)', async () => {
     const h = at(p);
     const reply = await h.say('修改');
-    if (p.step === 'summary') expect(reply).toContain('请回复要修改的项目编号（1 到 12）');
+    if (p.step === 'summary') expect(reply).toContain('请回复要修改的项目编号（1 到 15）');
     else expect(reply).toContain('请先回答当前问题');
     expect(h.state).toMatchObject({ flowId: 'registration', stepId: p.step });
   });
@@ -333,7 +335,7 @@ describe('off-script text at a choice question', () => {
       expect(choiceLabels(out).length).toBeGreaterThan(0);
       expect(h.state).toMatchObject({ flowId: 'registration', stepId: 'orgType' });
     }
-    expect(await h.say('社会组织')).toContain('您在党组织中担任的职务是？');
+    expect(await h.say('社会组织')).toContain('单位是否为规模以上企业');
   });
 
   it('a trigger word at a choice question opens that flow and comes back (我的信息)', async () => {
@@ -347,7 +349,7 @@ describe('off-script text at a choice question', () => {
 
   it('a trigger word at a free-text question is an answer, not a flow switch', async () => {
     const h = at(POINTS[0]!);
-    expect(await h.say('我的信息')).toContain('您所在单位的类型是？');
+    expect(await h.say('我的信息')).toContain('统一社会信用代码');
     expect(h.state.answers.orgName).toBe('我的信息');
   });
 });
@@ -364,8 +366,8 @@ describe('the menu parked over a registration', () => {
   });
 
   it.each([
-    ['菜单', '4'],
-    ['进度', '4'],
+    ['菜单', '7'],
+    ['进度', '7'],
   ])('regression: %j typed at the menu opened from a registration loses the parked registration', async (command, finish) => {
     const h = at(POINTS[0]!);
     const answers = structuredClone(h.state.answers);
@@ -462,7 +464,7 @@ describe('when nothing is in progress', () => {
     expect(text).toContain(MENU_PROMPT);
     expect(text).not.toContain('没有理解');
     expect(text.indexOf('您好！')).toBeLessThan(text.indexOf(MENU_PROMPT));
-    expect(choiceLabels(out)).toEqual(['注册', '我的信息', '办理进度', '帮助']);
+    expect(choiceLabels(out)).toEqual(MENU_LABELS);
     expect(h.state.flowId).toBe('menu');
   });
 

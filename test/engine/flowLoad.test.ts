@@ -271,7 +271,9 @@ describe('the shipped flows', () => {
     expect(errors(c.findings)).toEqual([]);
   });
 
-  it('are all loaded (menu, profile, registration, status)', () => {
-    expect(content().flows.ids().sort()).toEqual(['menu', 'profile', 'registration', 'status']);
+  it('are all loaded, with the archived version 1 of registration beside version 2', () => {
+    expect(content().flows.ids().sort()).toEqual(['certificates', 'declaration', 'levels', 'menu', 'profile', 'registration', 'status']);
+    expect(content().flows.version('registration', 1)?.file).toBe('flows/archive/registration.v1.yaml');
+    expect(content().flows.current('registration').version).toBe(2);
   });
 });

@@ -44,12 +44,15 @@ describe('the summary', () => {
       '4. 党员身份：正式党员',
       '5. 入党时间：2010-07-01',
       '6. 单位名称：某某科技有限公司',
-      '7. 单位类型：非公企业',
-      '8. 职务：党组织书记',
-      '9. 所在地区：江苏省 / 南京市 / 玄武区',
-      '10. 党务工作起始时间：2018-03-01',
-      '11. 学历：本科',
-      '12. 职称：无',
+      '7. 统一社会信用代码：未填写',
+      '8. 单位类型：非公企业',
+      '9. 单位规模：规模以上',
+      '10. 员工人数：120',
+      '11. 职务：党组织书记',
+      '12. 所在地区：江苏省 / 南京市 / 玄武区',
+      '13. 党务工作起始时间：2018-03-01',
+      '14. 学历：本科',
+      '15. 职称：无',
     ];
     const lines = text.split('\n').filter((l) => /^\d+\. /.test(l));
     expect(lines).toEqual(expected);
@@ -64,7 +67,7 @@ describe('the summary', () => {
     const reply = await h.say('English');
     expect(reply).toContain('Please check your details:');
     expect(reply).toContain('4. Membership: Full member');
-    expect(reply).toContain('9. Region: Jiangsu Province / Nanjing City / Xuanwu District');
+    expect(reply).toContain('12. Region: Jiangsu Province / Nanjing City / Xuanwu District');
   });
 });
 
@@ -87,11 +90,14 @@ describe('editing a field from the summary', () => {
     ['4', '预备党员', '4. 党员身份：预备党员'],
     ['5', '2011年7月1日', '5. 入党时间：2011-07-01'],
     ['6', '另一家社会组织', '6. 单位名称：另一家社会组织'],
-    ['7', '2', '7. 单位类型：社会组织'],
-    ['8', '指导员', '8. 职务：党建工作指导员'],
-    ['10', '2019/5/1', '10. 党务工作起始时间：2019-05-01'],
-    ['11', '研究生', '11. 学历：研究生'],
-    ['12', '政工', '12. 职称：政工类职称'],
+    ['7', '91350100M000100Y43', '7. 统一社会信用代码：91350100M000100Y43'],
+    ['8', '2', '8. 单位类型：社会组织'],
+    ['9', '规模以下', '9. 单位规模：规模以下'],
+    ['10', '1,200', '10. 员工人数：1200'],
+    ['11', '指导员', '11. 职务：党建工作指导员'],
+    ['13', '2019/5/1', '13. 党务工作起始时间：2019-05-01'],
+    ['14', '研究生', '14. 学历：研究生'],
+    ['15', '政工', '15. 职称：政工类职称'],
   ])('edit %s, answer %j: the summary returns directly showing %j', async (n, answer, line) => {
     const h = summary();
     await h.send(n);
@@ -115,20 +121,20 @@ describe('editing a field from the summary', () => {
 
   it('editing the region walks the tree and then returns to the summary', async () => {
     const h = summary();
-    await h.send('9');
+    await h.send('12');
     expect(await h.say('江苏')).toContain('已选择：江苏省');
     expect(await h.say('南京')).toContain('已选择：江苏省 / 南京市');
     const reply = await h.say('鼓楼');
     expect(reply.startsWith(SUMMARY_TITLE)).toBe(true);
-    expect(reply).toContain('9. 所在地区：江苏省 / 南京市 / 鼓楼区');
+    expect(reply).toContain('12. 所在地区：江苏省 / 南京市 / 鼓楼区');
   });
 
   it.each(['保留', 'keep', { type: 'choice' as const, choiceId: '__keep' }])('%j at the edited question keeps the answer and returns', async (keep) => {
     const h = summary();
-    await h.send('8');
+    await h.send('11');
     const reply = await h.say(keep);
     expect(reply.startsWith(SUMMARY_TITLE)).toBe(true);
-    expect(reply).toContain('8. 职务：党组织书记');
+    expect(reply).toContain('11. 职务：党组织书记');
   });
 
   it('a rejected answer at the edited question re-prompts; the next valid one still returns to the summary', async () => {
@@ -144,10 +150,10 @@ describe('editing a field from the summary', () => {
     const h = summary();
     await h.send('1');
     await h.send('王五');
-    await h.send('修改 11');
+    await h.send('修改 14');
     const second = await h.say('大专');
     expect(second).toContain('1. 姓名：王五');
-    expect(second).toContain('11. 学历：大专');
+    expect(second).toContain('14. 学历：大专');
     expect(await h.say('确认')).toContain('注册成功！');
   });
 
@@ -173,23 +179,23 @@ describe('editing a field from the summary', () => {
     expect(kept).not.toContain('请输入您的手机号码');
   });
 
-  it.each(['13', '0', '99', '修改13', 'edit 0'])('%j is not a field number: the bad-number message, summary still waiting', async (text) => {
+  it.each(['16', '0', '99', '修改16', 'edit 0'])('%j is not a field number: the bad-number message, summary still waiting', async (text) => {
     const h = summary();
     const out = await h.send(text);
-    expect(texts(out)).toBe('没有这个编号，请回复 1 到 12 之间的编号修改，或回复“确认”提交。');
+    expect(texts(out)).toBe('没有这个编号，请回复 1 到 15 之间的编号修改，或回复“确认”提交。');
     expect(choiceLabels(out)).toEqual(['确认提交', '修改', '取消']);
     expect(h.state).toMatchObject({ stepId: 'summary', editReturnTo: null });
   });
 
   it('the 修改 button asks which number', async () => {
     const h = summary();
-    expect(await h.say({ type: 'choice', choiceId: '__edit' })).toBe('请回复要修改的项目编号（1 到 12）。');
+    expect(await h.say({ type: 'choice', choiceId: '__edit' })).toBe('请回复要修改的项目编号（1 到 15）。');
     expect(await h.say('6')).toContain('请输入您所在单位');
   });
 
   it('text that is neither a number, confirm nor cancel explains the choices', async () => {
     const h = summary();
-    expect(await h.say('好像不太对')).toBe('请回复“确认”提交，回复 1 到 12 之间的编号修改对应项，或回复“取消”。');
+    expect(await h.say('好像不太对')).toBe('请回复“确认”提交，回复 1 到 15 之间的编号修改对应项，或回复“取消”。');
     expect(h.state.stepId).toBe('summary');
   });
 });

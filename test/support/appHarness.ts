@@ -11,6 +11,7 @@ import { connectMongo } from '../../src/store/mongo/connection.ts';
 import { createMongoConversationStore } from '../../src/store/mongo/conversationStore.ts';
 import { createMongoInboundLog } from '../../src/store/mongo/inboundLog.ts';
 import { createMongoWorkerRepository } from '../../src/store/mongo/workerRepository.ts';
+import { createMongoOrganizationRepository } from '../../src/store/mongo/organizationRepository.ts';
 import { content } from './engineHarness.ts';
 
 /** A clock tests move by hand. */
@@ -38,7 +39,9 @@ export async function createAppInstance(uri: string, opts: { clock?: Clock; acti
   const inbox = createMongoInboundLog(connection, 3600);
   const workers = createMongoWorkerRepository(connection, cipher);
   await Promise.all(Object.values(connection.models).map((m) => m.init()));
-  const base = createActions({ workers, regions: c.regions });
+  const organizations = createMongoOrganizationRepository(connection);
+  await connection.models.Organization!.init();
+  const base = createActions({ workers, organizations, regions: c.regions });
   const clock = opts.clock ?? new TestClock();
   const handle: HandleInbound = createInboundHandler({
     flows: c.flows,
@@ -59,10 +62,10 @@ export async function createAppInstance(uri: string, opts: { clock?: Clock; acti
     const r = await handle({ channel: 'sim', userId, messageId, input: { type: 'text', text } });
     return r.replies.map((x) => x.text).join('\n');
   };
-  return { connection, cipher, conversations, inbox, workers, handle, say, clock, close: () => connection.close() };
+  return { connection, cipher, conversations, inbox, workers, organizations, handle, say, clock, close: () => connection.close() };
 }
 
 /** The registration answers up to the summary, for a user with the given ID number. */
 export function registrationScript(idNumber: string, name = '张三'): string[] {
-  return ['注册', name, '13812345678', idNumber, '是', '1', '2010-07-01', '某某科技有限公司', '1', '1', '江苏', '南京', '玄武', '2018-03-01', '本科', '无'];
+  return ['注册', name, '13812345678', idNumber, '是', '1', '2010-07-01', '某某科技有限公司', '跳过', '1', '规模以上', '120', '1', '江苏', '南京', '玄武', '2018-03-01', '本科', '无'];
 }

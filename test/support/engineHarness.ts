@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { loadContent, type Content } from '../../src/app/loadContent.ts';
 import { newConversation, runTurn } from '../../src/engine/index.ts';
-import type { ConversationState, Inbound, OutboundMessage, TurnContext } from '../../src/engine/types.ts';
+import type { AnswerValue, ConversationState, Inbound, OutboundMessage, TurnContext } from '../../src/engine/types.ts';
 import { createActions } from '../../src/app/actions/registry.ts';
 import type { ActionRegistry } from '../../src/app/actions/types.ts';
 import { createMemoryWorkerRepository } from './memoryWorkerRepository.ts';
+import { createMemoryOrganizationRepository } from './memoryOrganizationRepository.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -81,9 +82,21 @@ export class EngineHarness {
   }
 }
 
-/** The real actions (app/actions) over an in-memory worker repository. */
+/**
+ * The real worker actions (app/actions) over in-memory repositories. The certification actions, which need the
+ * certification stores, answer as for a worker with no application yet; their real behaviour is tested with the
+ * database (test/e2e/certification-journey.test.ts).
+ */
 export function defaultActions(): ActionRegistry {
-  return createActions({ workers: createMemoryWorkerRepository(), regions: content().regions });
+  const workers = createMemoryWorkerRepository();
+  const registered = async (ctx: { channel: string; userId: string }) => (await workers.findByAccount(ctx.channel, ctx.userId)) !== null;
+  return {
+    ...createActions({ workers, organizations: createMemoryOrganizationRepository(), regions: content().regions }),
+    'certification.status': async (_args, ctx): Promise<AnswerValue> => ((await registered(ctx)) ? { registered: true, text: '注册：已完成。' } : { registered: false }),
+    'certification.levels': async (_args, ctx): Promise<AnswerValue> => ((await registered(ctx)) ? { registered: true, policy: null } : { registered: false }),
+    'certification.certificates': async (_args, ctx): Promise<AnswerValue> => ((await registered(ctx)) ? { registered: true, count: 0, text: '您还没有资格证书。' } : { registered: false }),
+    'certification.declare': async (): Promise<AnswerValue> => ({ status: 'noPolicy' }),
+  };
 }
 
 /** A valid 18-character ID number for a birth date and sequence (GB 11643 check digit computed here). */

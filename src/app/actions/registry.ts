@@ -4,6 +4,7 @@ import { declareApplication } from '../certification/declareApplication.ts';
 import type { CertificationDeps } from '../certification/deps.ts';
 import { listDeclarableLevels } from '../certification/listDeclarableLevels.ts';
 import { myCertificates } from '../certification/myCertificates.ts';
+import type { OrganizationRepository } from '../ports/organizationRepository.ts';
 import type { WorkerRepository } from '../ports/workerRepository.ts';
 import { registerWorker } from '../worker/registerWorker.ts';
 import { updateProfile } from '../worker/updateProfile.ts';
@@ -14,7 +15,7 @@ import type { ActionRegistry } from './types.ts';
  * Every action a flow may name. A flow naming anything else is refused at start-up (main.ts). The certification
  * actions need the certification stores; pure engine tests run without them.
  */
-export function createActions(deps: { workers: WorkerRepository; regions: RegionNode[]; certification?: CertificationDeps }): ActionRegistry {
+export function createActions(deps: { workers: WorkerRepository; organizations: OrganizationRepository; regions: RegionNode[]; certification?: CertificationDeps }): ActionRegistry {
   const actions: ActionRegistry = {
     'worker.profile': viewProfile(deps),
     'worker.register': registerWorker(deps),

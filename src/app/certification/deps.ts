@@ -6,6 +6,7 @@ import type { AdminRepository, AnnualRecordRepository, ApplicationRepository, Au
 import type { Clock } from '../ports/clock.ts';
 import type { Scheduler } from '../ports/scheduler.ts';
 import type { Sender } from '../ports/sender.ts';
+import type { OrganizationRepository } from '../ports/organizationRepository.ts';
 import type { WorkerRepository } from '../ports/workerRepository.ts';
 
 /** Everything the certification use cases need; main.ts builds it once. */
@@ -13,6 +14,7 @@ export interface CertificationDeps {
   policies: PolicySet;
   regions: RegionNode[];
   workers: WorkerRepository;
+  organizations: OrganizationRepository;
   applications: ApplicationRepository;
   certificates: CertificateRepository;
   annual: AnnualRecordRepository;

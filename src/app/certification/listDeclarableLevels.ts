@@ -23,12 +23,14 @@ export function listDeclarableLevels(deps: CertificationDeps): ActionHandler {
     const name = (id: string) => policy.levels.find((l) => l.id === id)?.name[locale] ?? id;
     const ordered = [...results.filter((r) => !r.held && r.eligible), ...results.filter((r) => !r.held && !r.eligible)];
     const asks = (condition: 'orgSizeClass' | 'commendationLevel' | 'stillInPost') => policy.levels.some((l) => l.conditions[condition] !== undefined);
+    // The organisation's size is asked only when the registration did not record it.
+    const orgSizeKnown = facts.orgSizeClass !== null;
     return {
       registered: true,
       policy: policy.id,
       policyName: policy.name[locale],
       anyEligible: ordered.some((r) => r.eligible),
-      asks: { orgSizeClass: asks('orgSizeClass'), commendationLevel: asks('commendationLevel'), stillInPost: asks('stillInPost') },
+      asks: { orgSizeClass: asks('orgSizeClass') && !orgSizeKnown, commendationLevel: asks('commendationLevel'), stillInPost: asks('stillInPost') },
       options: ordered.map((r) => ({
         value: r.level,
         label: deps.translator.t(locale, r.eligible ? 'certification:declare.levelOption' : 'certification:declare.levelOptionNot', { level: name(r.level) }),

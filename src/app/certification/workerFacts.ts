@@ -8,8 +8,11 @@ import { chinaDate } from './deps.ts';
  * Everything eligibility needs about a worker: the registered profile, the levels whose certificate they hold in
  * good standing, and the facts they declared in this conversation (still in post, organisation size, commendations).
  */
-export async function workerFacts(deps: Pick<CertificationDeps, 'certificates' | 'clock'>, worker: WorkerRecord, declared: CertificationFacts): Promise<WorkerFacts> {
+export async function workerFacts(deps: Pick<CertificationDeps, 'certificates' | 'clock' | 'organizations'>, worker: WorkerRecord, declared: CertificationFacts): Promise<WorkerFacts> {
   const today = chinaDate(deps.clock.now());
   const held = (await deps.certificates.listByWorker(worker.id)).filter((c) => effectiveStatus(c, today) === 'valid').map((c) => c.level);
-  return factsFromProfile(worker, { ...declared, heldLevels: [...new Set([...(declared.heldLevels ?? []), ...held])] });
+  // The organisation's size as recorded at registration, unless the worker declared it in this conversation.
+  const org = worker.orgId ? await deps.organizations.get(worker.orgId) : null;
+  const orgSizeClass = declared.orgSizeClass ?? org?.sizeClass ?? undefined;
+  return factsFromProfile(worker, { ...declared, ...(orgSizeClass ? { orgSizeClass } : {}), heldLevels: [...new Set([...(declared.heldLevels ?? []), ...held])] });
 }

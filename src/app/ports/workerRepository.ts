@@ -2,6 +2,8 @@ import type { WorkerProfile } from '../../domain/worker/profile.ts';
 
 export interface WorkerRecord extends WorkerProfile {
   id: string;
+  /** The organisation record (src/app/ports/organizationRepository.ts); null for workers registered before it existed. */
+  orgId: string | null;
   channel: string;
   userId: string;
   registeredAt: Date;
@@ -20,6 +22,6 @@ export interface WorkerRepository {
   findByAccount(channel: string, userId: string): Promise<WorkerRecord | null>;
   findById(id: string): Promise<WorkerRecord | null>;
   findByIdNumber(idNumber: string): Promise<WorkerRecord | null>;
-  create(channel: string, userId: string, profile: WorkerProfile, now: Date): Promise<CreateWorkerResult>;
-  update(channel: string, userId: string, changes: Partial<Omit<WorkerProfile, 'idNumber' | 'gender' | 'birthDate'>>, now: Date): Promise<WorkerRecord | null>;
+  create(channel: string, userId: string, profile: WorkerProfile, now: Date, orgId?: string | null): Promise<CreateWorkerResult>;
+  update(channel: string, userId: string, changes: Partial<Omit<WorkerProfile, 'idNumber' | 'gender' | 'birthDate'>> & { orgId?: string }, now: Date): Promise<WorkerRecord | null>;
 }

@@ -41,7 +41,18 @@ export const registrationAnswersSchema = z.object({
   workStart: z.string(),
   education: z.string(),
   professionalTitle: z.string(),
+  // Added in version 2 of the flow; absent in conversations that started on version 1.
+  orgCode: z.string().nullish(),
+  orgSize: z.enum(['aboveDesignatedSize', 'belowDesignatedSize']).nullish(),
+  employees: z.number().int().positive().nullish(),
 });
+
+/** The organisation facts of the registration answers (all optional). */
+export function organizationFacts(raw: unknown): { uscc: string | null; sizeClass: 'aboveDesignatedSize' | 'belowDesignatedSize' | null; employees: number | null } {
+  const parsed = registrationAnswersSchema.partial().safeParse(raw);
+  const a = parsed.success ? parsed.data : {};
+  return { uscc: a.orgCode ?? null, sizeClass: a.orgSize ?? null, employees: a.employees ?? null };
+}
 
 export type ProfileProblem = { field: string; message: string };
 

@@ -86,6 +86,8 @@ export const inputSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('mobile') }),
   z.strictObject({ type: z.literal('idNumber') }),
+  /** An organisation's unified social credit code (GB 32100). */
+  z.strictObject({ type: z.literal('uscc') }),
   z.strictObject({ type: z.literal('image'), optional: z.boolean().default(false) }),
   z.strictObject({
     type: z.literal('region'),

@@ -1,8 +1,19 @@
 import { maskIdNumber, parseIdNumber } from '../../domain/identity/idNumber.ts';
 import { parseMobile } from '../../domain/identity/mobile.ts';
+import { parseUscc } from '../../domain/identity/uscc.ts';
 import type { AnswerValue } from '../types.ts';
 import type { InputHandler } from './types.ts';
 import { reject, textOf } from './types.ts';
+
+export const usccInput: InputHandler<{ type: 'uscc' }> = {
+  parse(_spec, input, ctx) {
+    const raw = textOf(input);
+    if (raw === null) return reject(ctx, 'uscc', 'format');
+    const r = parseUscc(raw);
+    return r.ok ? { kind: 'accept', value: r.value } : reject(ctx, 'uscc', r.reason);
+  },
+  format: (_spec, value) => String(value),
+};
 
 export const mobileInput: InputHandler<{ type: 'mobile' }> = {
   parse(_spec, input, ctx) {

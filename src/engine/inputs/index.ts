@@ -1,7 +1,7 @@
 import type { InputSpec } from '../flow/schema.ts';
 import { choiceInput } from './choice.ts';
 import { dateInput, yearMonthInput } from './date.ts';
-import { idNumberInput, mobileInput } from './identity.ts';
+import { idNumberInput, mobileInput, usccInput } from './identity.ts';
 import { imageInput } from './image.ts';
 import { decimalInput, integerInput } from './number.ts';
 import { regionInput } from './region.ts';
@@ -20,6 +20,7 @@ const HANDLERS: { [K in InputSpec['type']]: InputHandler<Extract<InputSpec, { ty
   yearMonth: yearMonthInput,
   mobile: mobileInput,
   idNumber: idNumberInput,
+  uscc: usccInput,
   image: imageInput,
   region: regionInput,
 };

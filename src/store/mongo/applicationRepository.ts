@@ -69,6 +69,10 @@ const schema = new Schema<ApplicationDoc>(
 );
 // One open application per worker and level (see openKey above).
 schema.index({ openKey: 1 }, { unique: true });
+// save()'s compare-and-set filter. Redundant on MongoDB, which answers { _id, version } from the _id index; the
+// embedded server answers a query from an index only when the query names exactly that unique index's fields,
+// and without this one every save scanned the whole collection (about 90 ms at 100,000 applications).
+schema.index({ _id: 1, version: 1 }, { unique: true });
 // listByWorker.
 schema.index({ workerId: 1, sortKey: -1 });
 // The admin lists: equality fields first, then the sort key, which also carries the cursor bound (ESR). With
@@ -213,9 +217,9 @@ export function createMongoApplicationRepository(connection: Connection): Applic
     async list(filter, page): Promise<Page<Application>> {
       const { limit } = page;
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new RangeError('limit must be an integer from 1 to 100');
-      const query = buildQuery(filter);
+      const before = page.cursor === undefined || page.cursor === null ? null : decodeCursor(page.cursor);
+      const query = buildQuery(filter, before);
       if (query === null) return { items: [], next: null };
-      if (page.cursor !== undefined && page.cursor !== null) query.sortKey = { $lt: decodeCursor(page.cursor) };
       const docs = await collection()
         .find(query)
         .sort({ sortKey: -1 })
@@ -239,17 +243,16 @@ export function createMongoApplicationRepository(connection: Connection): Applic
   };
 }
 
-/** The Mongo filter for an admin list; null when it can match nothing (a level outside the admin's levels). */
-function buildQuery(filter: ApplicationFilter): Filter<ApplicationDoc> | null {
+/**
+ * The Mongo filter for an admin list; null when it can match nothing (a level outside the admin's levels).
+ * Key order is irrelevant to MongoDB's planner, but the embedded server has no secondary indexes and tests each
+ * document against the conditions in key order, stopping at the first miss: the cheap scalar equalities come
+ * first, the multikey region match (about three times dearer per document there) last.
+ */
+function buildQuery(filter: ApplicationFilter, before: string | null): Filter<ApplicationDoc> | null {
   const query: Filter<ApplicationDoc> = {};
-  if (filter.regionPrefix !== undefined && filter.regionPrefix !== '') {
-    const prefix = str(filter.regionPrefix, 'regionPrefix');
-    if ((REGION_BOUNDARIES as readonly number[]).includes(prefix.length)) query.regionPath = prefix;
-    else query.regionCode = { $regex: `^${escapeRegex(prefix)}` };
-  }
   if (filter.stage !== undefined) query.stage = str(filter.stage, 'stage');
   if (filter.status !== undefined) query.status = str(filter.status, 'status') as ApplicationStatus;
-  if (filter.policyId !== undefined) query.policyId = str(filter.policyId, 'policyId');
   // An empty `levels` means all levels, as on AdminRecord.
   const levels = filter.levels?.length ? filter.levels.map((l) => str(l, 'levels[]')) : null;
   if (filter.level !== undefined) {
@@ -258,6 +261,13 @@ function buildQuery(filter: ApplicationFilter): Filter<ApplicationDoc> | null {
     query.level = level;
   } else if (levels) {
     query.level = { $in: levels };
+  }
+  if (filter.policyId !== undefined) query.policyId = str(filter.policyId, 'policyId');
+  if (before !== null) query.sortKey = { $lt: before };
+  if (filter.regionPrefix !== undefined && filter.regionPrefix !== '') {
+    const prefix = str(filter.regionPrefix, 'regionPrefix');
+    if ((REGION_BOUNDARIES as readonly number[]).includes(prefix.length)) query.regionPath = prefix;
+    else query.regionCode = { $regex: `^${escapeRegex(prefix)}` };
   }
   return query;
 }

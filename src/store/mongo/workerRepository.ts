@@ -9,6 +9,7 @@ import { isDuplicateKey, modelOf } from './connection.ts';
  * is what refuses a second account for the same person, atomically, without reading first.
  */
 interface WorkerDoc extends Omit<WorkerProfile, 'idNumber' | 'mobile'> {
+  orgId?: string | null;
   accountKey: string;
   channel: string;
   userId: string;
@@ -38,6 +39,7 @@ const schema = new Schema<WorkerDoc>(
     orgType: { type: String, required: true },
     role: { type: String, required: true },
     regionCode: { type: String, required: true, index: true },
+    orgId: { type: String, default: null, index: true },
     workStart: { type: String, required: true },
     education: { type: String, required: true },
     professionalTitle: { type: String, required: true },
@@ -69,6 +71,7 @@ export function createMongoWorkerRepository(connection: Connection, cipher: PiiC
     workStart: doc.workStart,
     education: doc.education,
     professionalTitle: doc.professionalTitle,
+    orgId: doc.orgId ?? null,
     registeredAt: doc.registeredAt,
     updatedAt: doc.updatedAt,
   });
@@ -90,11 +93,12 @@ export function createMongoWorkerRepository(connection: Connection, cipher: PiiC
       return doc ? toRecord(doc as WorkerDoc & { _id: unknown }) : null;
     },
 
-    async create(channel, userId, profile, now): Promise<CreateWorkerResult> {
+    async create(channel, userId, profile, now, orgId = null): Promise<CreateWorkerResult> {
       const { idNumber, mobile, ...plain } = profile;
       try {
         const doc = await Model.create({
           ...plain,
+          orgId,
           accountKey: accountKey(channel, userId),
           channel,
           userId,

@@ -146,7 +146,7 @@ describe('web simulator page', () => {
   it('walks from the menu to the registration questions by clicking choices', async () => {
     await typeAndSend(page, '菜单');
     expect(await page.locator('.msg.user').last().textContent()).toBe('菜单');
-    expect(await choiceLabels(page)).toEqual(expect.arrayContaining(['注册', '我的信息', '办理进度', '帮助']));
+    expect(await choiceLabels(page)).toEqual(expect.arrayContaining(['注册', '我的信息', '我能申报什么', '资格申报', '办理进度', '我的证书', '帮助']));
 
     await clickChoice(page, '办理进度');
     expect(await lastBotTurn(page)).toContain('还没有注册');
