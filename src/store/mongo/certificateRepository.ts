@@ -129,7 +129,9 @@ export function createMongoCertificateRepository(connection: Connection): Certif
       const existing = await byApplication(applicationId);
       if (existing) return toCertificate(existing);
 
-      const counterId = certificateCounterId(input.regionCode, year);
+      // Numbers are per issuing scope (the city, or the province for 特级), which is also the region in the
+      // number itself: counting per county would give two counties of one city the same numbers.
+      const counterId = certificateCounterId(str(input.scopeRegionCode, 'scopeRegionCode'), year);
       const seq = await claim(counterId, applicationId);
       // From here until the insert is the crash window described above: the number stays reserved in `claims`.
       const number = str(format(seq), 'certificate number');
