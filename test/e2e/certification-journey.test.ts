@@ -238,3 +238,30 @@ describe('admin API refusals change nothing', () => {
     expect(outcomes).toContain('invalid');
   });
 });
+
+describe('returned for correction, resubmitted and withdrawn in chat', () => {
+  it('tells the worker the reason, lets them resubmit, then withdraw', async () => {
+    await register('third', '403');
+    await declareIntermediate('third');
+    const app3 = await latest('third');
+    await act(app3.id, '/transitions', { action: 'return', note: '请补充任职文件' });
+    const pushes = text(((await (await fetch(`${app.url}/sim/api/pushes?userId=third`)).json()) as { replies: { text: string }[] }).replies);
+    expect(pushes).toContain('被退回修改，原因：请补充任职文件');
+    expect(await say('third', '进度')).toContain('退回修改');
+
+    const options = await simSay(app.url, 'third', '重新提交');
+    expect(text(options)).toContain('请选择要重新提交的申报');
+    expect(options.at(-1)?.choices?.[0]?.label).toContain('请补充任职文件');
+    expect(await say('third', '1')).toContain('重新提交吗');
+    expect(await say('third', '是')).toContain('已重新提交');
+    expect((await api('GET', `/applications/${app3.id}`)).body).toMatchObject({ status: 'open', stage: 'declaration' });
+
+    expect(await say('third', '撤回')).toContain('要撤回哪一项申报');
+    await say('third', '1');
+    expect(await say('third', '是')).toContain('申报已撤回');
+    const after = (await api('GET', `/applications/${app3.id}`)).body as Application;
+    expect(after.status).toBe('withdrawn');
+    expect(after.history.map((e) => e.action)).toEqual(['submit', 'return', 'resubmit', 'withdraw']);
+    expect(await say('third', '撤回')).toContain('没有可以撤回的申报');
+  });
+});

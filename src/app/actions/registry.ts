@@ -4,6 +4,7 @@ import { declareApplication } from '../certification/declareApplication.ts';
 import type { CertificationDeps } from '../certification/deps.ts';
 import { listDeclarableLevels } from '../certification/listDeclarableLevels.ts';
 import { myCertificates } from '../certification/myCertificates.ts';
+import { myApplications, workerCommand } from '../certification/workerCommands.ts';
 import type { OrganizationRepository } from '../ports/organizationRepository.ts';
 import type { WorkerRepository } from '../ports/workerRepository.ts';
 import { registerWorker } from '../worker/registerWorker.ts';
@@ -27,6 +28,9 @@ export function createActions(deps: { workers: WorkerRepository; organizations: 
       'certification.declare': declareApplication(deps.certification),
       'certification.status': applicationStatus(deps.certification),
       'certification.certificates': myCertificates(deps.certification),
+      'certification.myApplications': myApplications(deps.certification),
+      'certification.withdraw': workerCommand(deps.certification, 'withdraw'),
+      'certification.resubmit': workerCommand(deps.certification, 'resubmit'),
     });
   }
   return actions;
