@@ -227,6 +227,9 @@ describe('admin API refusals change nothing', () => {
     expect((await api('GET', '/applications/nope')).status).toBe(404);
     expect((await api('POST', '/certificates/NOPE123/inspections', { year: 2026, passed: true })).status).toBe(404);
     expect((await api('GET', '/applications/%24where')).status).toBe(400);
+    const badCursor = await api('GET', '/applications?cursor=bm90LWEtY3Vyc29y');
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.error).toMatch(/cursor/);
   });
 
   it('keeps an audit trail of actions and refusals', async () => {

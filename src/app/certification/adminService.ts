@@ -40,7 +40,13 @@ export function createAdminService(deps: CertificationDeps) {
         ...(q.status ? { status: q.status } : {}),
         ...(q.level ? { level: q.level } : scope.levels ? { levels: scope.levels } : {}),
       };
-      return { ok: true, value: await deps.applications.list(filter, { limit: q.limit, cursor: q.cursor ?? null }) };
+      try {
+        return { ok: true, value: await deps.applications.list(filter, { limit: q.limit, cursor: q.cursor ?? null }) };
+      } catch (err) {
+        // A cursor is opaque to clients; one that does not decode was not given by this API.
+        if ((err as Error).name === 'InvalidCursorError') return { ok: false, error: { status: 400, code: 'invalidCursor', message: 'cursor is not one this API returned; start again without it' } };
+        throw err;
+      }
     },
 
     async getApplication(admin: AdminRecord, id: string): Promise<Result<Application>> {
