@@ -14,7 +14,8 @@ import { createAdminService } from './app/certification/adminService.ts';
 import { NOTICE_ENDED_JOB, NOTICE_SWEEP_JOB, type CertificationDeps } from './app/certification/deps.ts';
 import { noticeEnded, noticeSweep } from './app/certification/noticeEnded.ts';
 import { verifyCertificate } from './app/certification/verifyCertificate.ts';
-import { senderByChannel } from './app/ports/sender.ts';
+import { senderByChannel, type Sender } from './app/ports/sender.ts';
+import { createWechatOaChannel, parseTemplateIds, WECHAT_OA_CHANNEL, type WechatOaChannel } from './channels/wechat-oa/channel.ts';
 import { SIM_CHANNEL, simRouter } from './channels/sim/routes.ts';
 import { adminRouter } from './http/admin/routes.ts';
 import { verifyRouter } from './http/verify.ts';
@@ -102,13 +103,16 @@ export async function startRedcollar(
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
 
     const scheduler: Scheduler = createAgendaScheduler({ db: connection.db!, logger });
+    const senders: Record<string, Sender> = { [SIM_CHANNEL]: simOutbox };
+    let wechatOa: WechatOaChannel | null = null;
     const certification: CertificationDeps = {
       ...stores,
       policies: content.policies,
       organizations,
       regions: content.regions,
       workers,
-      sender: senderByChannel({ [SIM_CHANNEL]: simOutbox }),
+      // Looked up at send time: channels created further down add their senders to this map.
+      sender: senderByChannel(senders),
       scheduler,
       clock,
       translator: content.translator,
@@ -134,6 +138,8 @@ export async function startRedcollar(
           retentionMs: config.CONVERSATION_RETENTION_DAYS * 86_400_000,
           dedupeTtlMs: config.DEDUPE_TTL_HOURS * 3_600_000,
         })();
+        // The embedded database ignores TTL indexes; WeChat's delivery claims are only needed for two days.
+        await wechatOa?.purgeDeliveryClaims(new Date(clock.now().getTime() - 2 * 86_400_000));
       },
       { concurrency: 1 },
     );
@@ -158,8 +164,35 @@ export async function startRedcollar(
         sessionTimeoutMs: config.SESSION_TIMEOUT_MINUTES * 60_000,
         maxMessageLength: config.MAX_MESSAGE_LENGTH,
       },
-      capabilities: () => ({ images: false }),
+      // Pictures arrive on WeChat; the simulator, the terminal chat and Telegram text carry none.
+      capabilities: (channel) => ({ images: channel === WECHAT_OA_CHANNEL }),
     });
+
+    if (config.WECHAT_OA_APPID && config.WECHAT_OA_SECRET && config.WECHAT_OA_TOKEN) {
+      const oa = (wechatOa = createWechatOaChannel({
+        config: {
+          appId: config.WECHAT_OA_APPID,
+          secret: config.WECHAT_OA_SECRET,
+          token: config.WECHAT_OA_TOKEN,
+          aesKey: config.WECHAT_OA_AES_KEY,
+          previousAesKey: config.WECHAT_OA_AES_KEY_PREVIOUS,
+          apiBase: config.WECHAT_API_BASE,
+          replyBudgetMs: config.WECHAT_REPLY_BUDGET_MS,
+          timestampWindowSeconds: config.WECHAT_TIMESTAMP_WINDOW_SECONDS,
+          csWindowHours: config.WECHAT_CS_WINDOW_HOURS,
+          csQuota: config.WECHAT_CS_QUOTA,
+          templateIds: parseTemplateIds(config.WECHAT_TEMPLATE_IDS),
+        },
+        handleInbound,
+        connection,
+        logger,
+        clock,
+      }));
+      await oa.init();
+      senders[WECHAT_OA_CHANNEL] = oa.sender;
+      cleanups.push(() => oa.drain());
+      logger.info({ path: '/wechat/oa' }, 'WeChat Official Account channel enabled');
+    }
 
     const app = createHttpApp({
       logger,
@@ -167,6 +200,7 @@ export async function startRedcollar(
       maxBodyKb: config.MAX_BODY_KB,
       routers: [
         ...(config.SIM_ENABLED ? [simRouter(handleInbound, simOutbox)] : []),
+        ...(wechatOa ? [wechatOa.router] : []),
         adminRouter({ admins, service: createAdminService(certification) }),
         verifyRouter({ verify: (number) => verifyCertificate(certification)(number, chinaToday(clock.now())), publicBaseUrl: config.publicBaseUrl }),
       ],

@@ -1,0 +1,362 @@
+/**
+ * `npm run bench:channels`: the platform channels end to end over loopback, against the real inbound pipeline on
+ * the embedded in-memory database. Prints figures, asserts nothing.
+ *
+ *   WeChat OA (benchWechat): safe-mode (encrypted, signed) text messages POSTed to /wechat/oa by 200 simulated
+ *   users, each playing the registration script. Saturated throughput (closed loop), then latency at half that
+ *   rate (open loop). Targets: p99 ≤ 200 ms at half the maximum rate; no passive reply later than the 4 s budget
+ *   (a turn over budget is answered "success" and delivered through the customer-service API instead: counted).
+ *
+ *   Telegram (benchTelegram): left to the Telegram channel — see the placeholder at the end of this file.
+ *
+ * BENCH_ONLY=wechat | telegram runs one part.
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
+import * as wecom from '@wecom/crypto';
+import mongoose from 'mongoose';
+import { Registry } from 'prom-client';
+import { systemClock } from '../src/app/ports/clock.ts';
+import { createWechatOaChannel } from '../src/channels/wechat-oa/channel.ts';
+import { createWechatCrypto } from '../src/channels/wechat-common/crypto.ts';
+import { buildWechatXml, parseWechatXml } from '../src/channels/wechat-common/xml.ts';
+import { createHttpApp } from '../src/http/server.ts';
+import { createLogger } from '../src/infra/logger.ts';
+import { createAppInstance, registrationScript } from '../test/support/appHarness.ts';
+import { makeIdNumber } from '../test/support/engineHarness.ts';
+import { startFakeWechatApi } from '../test/channels/wechat-common/fakeWechatApi.ts';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared by every channel's part: output, percentiles, closed and open loops over sequential simulated users.
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ms = (n: number) => `${fmt(n, n < 10 ? 2 : 1)} ms`;
+function row(label: string, value: string, note = ''): void {
+  out(`  ${label.padEnd(44)} ${value.padStart(14)}${note ? `   ${note}` : ''}`);
+}
+function heading(title: string): void {
+  out();
+  out(title);
+  out('─'.repeat(Math.max(title.length, 78)));
+}
+function status(text: string): void {
+  process.stderr.write(`  … ${text}\n`);
+}
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+const sortNum = (a: number[]) => [...a].sort((x, y) => x - y);
+
+interface Stats {
+  latencies: number[];
+  messages: number;
+  registrations: number;
+  successes: number;
+  /** Outcome counts by kind ("passive", "success (late)", "HTTP 403", "network", ...). */
+  outcomes: Map<string, number>;
+  /** Passive replies that arrived later than the reply budget after the request was sent. */
+  latePassive: number;
+  firstError: string | null;
+}
+const newStats = (): Stats => ({ latencies: [], messages: 0, registrations: 0, successes: 0, outcomes: new Map(), latePassive: 0, firstError: null });
+const count = (s: Stats, kind: string) => s.outcomes.set(kind, (s.outcomes.get(kind) ?? 0) + 1);
+
+/** A simulated user part-way through its script; `send` delivers one message and says whether it registered. */
+interface SimUser {
+  n: number;
+  script: string[];
+  i: number;
+  success: boolean;
+}
+type SendFn = (user: SimUser, text: string, stats: Stats, startedAt: number) => Promise<void>;
+
+let nextUserNumber = 0;
+/** Registration script of user #n with a distinct valid ID number: birth 1970-01-01 + ⌊n/1000⌋ days, sequence n mod 1000. */
+function newUser(): SimUser {
+  const n = nextUserNumber++;
+  const birth = new Date(Date.UTC(1970, 0, 1) + Math.floor(n / 1000) * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+  return { n, script: [...registrationScript(makeIdNumber('320102', birth, String(n % 1000).padStart(3, '0'))), '确认'], i: 0, success: false };
+}
+
+async function sendNext(send: SendFn, user: SimUser, stats: Stats, startedAt: number): Promise<SimUser> {
+  const text = user.script[user.i++]!;
+  await send(user, text, stats, startedAt);
+  stats.messages++;
+  stats.latencies.push(performance.now() - startedAt);
+  if (user.i < user.script.length) return user;
+  stats.registrations++;
+  if (user.success) stats.successes++;
+  return newUser();
+}
+
+/** Closed loop: each user sends its next message as soon as the previous reply arrived. */
+async function saturate(send: SendFn, users: SimUser[], durationMs: number, stats: Stats): Promise<number> {
+  const t0 = performance.now();
+  const end = t0 + durationMs;
+  let lastDone = t0;
+  await Promise.all(
+    users.map(async (_, slot) => {
+      while (performance.now() < end) {
+        users[slot] = await sendNext(send, users[slot]!, stats, performance.now());
+        lastDone = performance.now();
+      }
+    }),
+  );
+  return lastDone - t0;
+}
+
+/**
+ * Open loop: arrivals at a fixed rate spread over the users, each user still sequential; an arrival with no idle
+ * user waits in a backlog and its latency counts from its scheduled time (no coordinated omission).
+ */
+async function openLoop(send: SendFn, users: SimUser[], rate: number, durationMs: number, stats: Stats): Promise<{ issued: number; maxBacklog: number; elapsed: number }> {
+  const idle = users.splice(0);
+  const backlog: number[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let issued = 0;
+  let maxBacklog = 0;
+  const dispatch = (user: SimUser, scheduledAt: number): void => {
+    const p: Promise<void> = sendNext(send, user, stats, scheduledAt).then((next) => {
+      inFlight.delete(p);
+      const waiting = backlog.shift();
+      if (waiting !== undefined) dispatch(next, waiting);
+      else idle.push(next);
+    });
+    inFlight.add(p);
+  };
+  const interval = 1000 / rate;
+  const t0 = performance.now();
+  let k = 0;
+  await new Promise<void>((done) => {
+    const tick = () => {
+      const now = performance.now();
+      for (; t0 + k * interval <= now && k * interval < durationMs; k++) {
+        issued++;
+        const user = idle.shift();
+        if (user) dispatch(user, t0 + k * interval);
+        else {
+          backlog.push(t0 + k * interval);
+          maxBacklog = Math.max(maxBacklog, backlog.length);
+        }
+      }
+      if (k * interval >= durationMs) return done();
+      setTimeout(tick, Math.max(0, t0 + k * interval - performance.now()));
+    };
+    tick();
+  });
+  while (inFlight.size > 0 || backlog.length > 0) await Promise.race([...inFlight]);
+  users.push(...idle);
+  return { issued, maxBacklog, elapsed: performance.now() - t0 };
+}
+
+function printOutcomes(stats: Stats): void {
+  row('messages', fmt(stats.messages), `${fmt(stats.registrations)} registrations finished, ${fmt(stats.successes)} with "注册成功"`);
+  row('outcomes', '', [...stats.outcomes.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${fmt(v)}× ${k}`).join(', '));
+  if (stats.firstError) out(`    first error: ${stats.firstError}`);
+}
+
+function post(agent: http.Agent, base: URL, path: string, body: Buffer, contentType: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { agent, host: base.hostname, port: base.port, method: 'POST', path, headers: { 'content-type': contentType, 'content-length': body.length } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// WeChat Official Account
+
+const WX_USERS = 200;
+const WX_MAX_SOCKETS = 64;
+const WX_WARMUP_MS = 6_000;
+const WX_SATURATED_MS = 8_000;
+const WX_HALF_RATE_MS = 8_000;
+const WX_BUDGET_MS = 4_000;
+const WX = { appId: 'wx1234567890abcdef', token: 'benchToken123', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', gh: 'gh_bench00000001' };
+const RUN_TAG = randomBytes(3).toString('hex');
+
+async function benchWechat(): Promise<void> {
+  let mongo: EmbeddedMongo | undefined;
+  const fake = await startFakeWechatApi();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: WX_MAX_SOCKETS });
+  let server: http.Server | undefined;
+  let app: Awaited<ReturnType<typeof createAppInstance>> | undefined;
+  let drain: (() => Promise<void>) | undefined;
+  try {
+    status('starting the embedded memory database');
+    mongo = await startEmbeddedMongo({ backend: 'memory' });
+    // The pipeline exactly as the tests build it (real stores, real actions), on the system clock.
+    app = await createAppInstance(`${mongo.uri}bench_wechat`, { clock: systemClock });
+    const logger = createLogger('silent');
+    const channel = createWechatOaChannel({
+      config: {
+        appId: WX.appId,
+        secret: 'bench-secret-bench-secret',
+        token: WX.token,
+        aesKey: WX.aesKey,
+        apiBase: fake.url,
+        replyBudgetMs: WX_BUDGET_MS,
+        timestampWindowSeconds: 300,
+        csWindowHours: 48,
+        csQuota: 5,
+        templateIds: {},
+      },
+      handleInbound: app.handle,
+      connection: app.connection,
+      logger,
+      clock: systemClock,
+    });
+    await channel.init();
+    drain = () => channel.drain();
+    server = createHttpApp({ logger, metrics: new Registry(), maxBodyKb: 64, ready: async () => true, routers: [channel.router] }).listen(0, '127.0.0.1');
+    await new Promise<void>((r) => server!.once('listening', () => r()));
+    const base = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const ours = createWechatCrypto({ token: WX.token, appId: WX.appId, aesKey: WX.aesKey });
+    let msgSeq = 0;
+
+    /** WeChat's side: encrypt and sign with @wecom/crypto, POST, classify the answer (decrypting only when asked). */
+    const makeSend =
+      (verify: boolean): SendFn =>
+      async (user, text, stats, startedAt) => {
+        const openid = `oBench_${RUN_TAG}_${String(user.n).padStart(8, '0')}`;
+        const ts = Math.floor(Date.now() / 1000);
+        const nonce = String(100000 + (msgSeq % 900000));
+        const inner = buildWechatXml({ ToUserName: WX.gh, FromUserName: openid, CreateTime: ts, MsgType: 'text', Content: text, MsgId: `${Date.now()}${String(++msgSeq).padStart(7, '0')}` });
+        const encrypt = wecom.encrypt(WX.aesKey, inner, WX.appId);
+        const qs = new URLSearchParams({ signature: ours.signature(String(ts), nonce), timestamp: String(ts), nonce, openid, encrypt_type: 'aes', msg_signature: wecom.getSignature(WX.token, ts, nonce, encrypt) });
+        const body = Buffer.from(`<xml><ToUserName><![CDATA[${WX.gh}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`);
+        try {
+          const res = await post(agent, base, `/wechat/oa?${qs}`, body, 'text/xml');
+          const took = performance.now() - startedAt;
+          if (res.status !== 200) {
+            count(stats, `HTTP ${res.status}`);
+            stats.firstError ??= `HTTP ${res.status}: ${res.body.slice(0, 200)}`;
+          } else if (res.body === 'success') {
+            count(stats, 'success (answered later by customer-service message)');
+          } else if (res.body.startsWith('<xml><Encrypt>')) {
+            count(stats, 'passive reply');
+            if (took > WX_BUDGET_MS) stats.latePassive++;
+            if (verify || text === '确认') {
+              const f = parseWechatXml(res.body).fields;
+              if (wecom.getSignature(WX.token, f.TimeStamp!, f.Nonce!, f.Encrypt!) !== f.MsgSignature) throw new Error('reply signature does not verify');
+              const content = parseWechatXml(wecom.decrypt(WX.aesKey, f.Encrypt!).message).fields.Content ?? '';
+              if (content.includes('注册成功')) user.success = true;
+            }
+          } else {
+            count(stats, 'unexpected body');
+            stats.firstError ??= `unexpected: ${res.body.slice(0, 200)}`;
+          }
+        } catch (err) {
+          count(stats, 'network');
+          stats.firstError ??= `network: ${(err as Error).message}`;
+        }
+      };
+
+    status('sanity: one user, the whole script, every reply decrypted');
+    const sanity = newStats();
+    const ops = new Map<string, number>();
+    mongoose.set('debug', (collection: string, method: string) => void ops.set(`${collection}.${method}`, (ops.get(`${collection}.${method}`) ?? 0) + 1));
+    try {
+      for (let u = newUser(), first = u; u === first; ) u = await sendNext(makeSend(true), u, sanity, performance.now());
+    } finally {
+      mongoose.set('debug', false);
+    }
+    const opsTotal = [...ops.values()].reduce((a, b) => a + b, 0);
+    const sanitySorted = sortNum(sanity.latencies);
+
+    const send = makeSend(false);
+    const users = Array.from({ length: WX_USERS }, newUser);
+    status(`warm-up ${WX_WARMUP_MS / 1000} s (${WX_USERS} users)`);
+    const warm = newStats();
+    await saturate(send, users, WX_WARMUP_MS, warm);
+
+    status(`saturated ${WX_SATURATED_MS / 1000} s (closed loop)`);
+    const sat = newStats();
+    const satElapsed = await saturate(send, users, WX_SATURATED_MS, sat);
+    const maxRate = sat.messages / (satElapsed / 1000);
+    const satSorted = sortNum(sat.latencies);
+
+    const halfRate = maxRate / 2;
+    status(`open loop at ${fmt(halfRate)} msg/s for ${WX_HALF_RATE_MS / 1000} s`);
+    const half = newStats();
+    const ol = await openLoop(send, users, halfRate, WX_HALF_RATE_MS, half);
+    const halfSorted = sortNum(half.latencies);
+    await channel.drain();
+
+    heading(`WeChat OA — safe-mode POST /wechat/oa, ${WX_USERS} users registering at once (embedded memory database)`);
+    row('client', 'http keep-alive', `maxSockets ${WX_MAX_SOCKETS}; @wecom/crypto encrypts and signs; latency = issued → reply read`);
+    row('sanity: one user alone, whole script (cold)', sanity.successes === 1 ? 'registered' : 'NOT registered', `${sanity.messages} messages, p50 ${ms(percentile(sanitySorted, 50))}, max ${ms(sanitySorted.at(-1) ?? NaN)}`);
+    row('database operations per message', fmt(opsTotal / Math.max(1, sanity.messages), 2), '(mongoose, sanity user)');
+    out(`    ${[...ops.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+    row('warm-up (discarded)', `${fmt(WX_WARMUP_MS / 1000, 1)} s`, `${fmt(warm.messages)} messages, p99 ${ms(percentile(sortNum(warm.latencies), 99))}`);
+    out();
+    out('  Saturated (closed loop)');
+    printOutcomes(sat);
+    row('messages/s', fmt(maxRate), `over ${fmt(satElapsed / 1000, 2)} s`);
+    row('latency p50', ms(percentile(satSorted, 50)));
+    row('latency p99', ms(percentile(satSorted, 99)));
+    row('latency max', ms(satSorted.at(-1) ?? NaN));
+    row('passive replies later than the 4 s budget', fmt(sat.latePassive), `target 0: ${sat.latePassive === 0 ? 'PASS' : 'FAIL'}`);
+    out();
+    out(`  Half the maximum rate (open loop, one arrival every ${fmt(1000 / halfRate, 2)} ms)`);
+    row('target rate', `${fmt(halfRate)} msg/s`);
+    row('issued / completed rate', fmt(ol.issued), `${fmt(half.messages / (ol.elapsed / 1000))} msg/s over ${fmt(ol.elapsed / 1000, 2)} s; max backlog ${fmt(ol.maxBacklog)}`);
+    printOutcomes(half);
+    row('latency p50 (from scheduled time)', ms(percentile(halfSorted, 50)));
+    const p99 = percentile(halfSorted, 99);
+    row('latency p99 (from scheduled time)', ms(p99), `target ≤ 200 ms: ${p99 <= 200 ? 'PASS' : 'BELOW'}`);
+    row('latency max', ms(halfSorted.at(-1) ?? NaN));
+    row('passive replies later than the 4 s budget', fmt(half.latePassive), `target 0: ${half.latePassive === 0 ? 'PASS' : 'FAIL'}`);
+    row('customer-service sends (slow-path answers)', fmt(fake.callsTo('/cgi-bin/message/custom/send').length), `stable_token calls: ${fake.callsTo('/cgi-bin/stable_token').length}`);
+  } finally {
+    agent.destroy();
+    await drain?.().catch(() => undefined);
+    if (server) await new Promise<void>((r) => (server!.close(() => r()), server!.closeAllConnections()));
+    await app?.close().catch(() => undefined);
+    await mongo?.stop().catch(() => undefined);
+    await fake.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Telegram — PLACEHOLDER. The Telegram channel's engineer adds `benchTelegram()` here (webhook updates POSTed to
+// the Telegram route over loopback against the same kind of pipeline, reusing the helpers above), and calls it
+// from main() below. Until then it reports that it is not written yet.
+
+async function benchTelegram(): Promise<void> {
+  heading('Telegram — not benchmarked yet (placeholder in bench/channels.bench.ts)');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const ONLY = process.env.BENCH_ONLY;
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  out(`redcollar bench:channels — node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, load average ${load()}`);
+  if (!ONLY || ONLY === 'wechat') await benchWechat();
+  if (!ONLY || ONLY === 'telegram') await benchTelegram();
+  out();
+  out(`total ${fmt((performance.now() - t0) / 1000, 1)} s; load average now ${load()} (other processes on this machine skew every figure)`);
+}
+
+await main();
+setTimeout(() => {
+  process.stderr.write(`note: still alive 1 s after stop(), held by ${JSON.stringify(process.getActiveResourcesInfo())}; exiting explicitly\n`);
+  process.exit(process.exitCode ?? 0);
+}, 1000).unref();

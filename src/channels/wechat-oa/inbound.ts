@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import type { InboundMessage } from '../../app/handleInbound.ts';
+import { OPENID } from '../wechat-common/users.ts';
+import { CLICK_COMMANDS } from './menu.ts';
+import type { WechatOaTexts } from './texts.ts';
+
+export const WECHAT_OA_CHANNEL = 'wechat-oa';
+
+/**
+ * The fields every push carries, checked before anything is looked up or stored: FromUserName becomes the user id
+ * (the openid), so it must look like one.
+ */
+const envelope = z.object({
+  ToUserName: z.string().min(1).max(64),
+  FromUserName: z.string().regex(OPENID, { message: 'FromUserName is not an openid' }),
+  CreateTime: z.string().regex(/^\d{1,12}$/, { message: 'CreateTime is not a Unix time' }),
+  MsgType: z.string().regex(/^[a-z_]{1,32}$/i, { message: 'MsgType is missing' }),
+  MsgId: z.string().regex(/^\d{1,24}$/, { message: 'MsgId is not a number' }).optional(),
+  Event: z.string().max(64).optional(),
+  EventKey: z.string().max(256).optional(),
+});
+
+export type OaEnvelope = z.infer<typeof envelope>;
+
+export type OaDecision =
+  /** Run a turn; the reply goes back passively or through the customer-service API. */
+  | { kind: 'turn'; message: InboundMessage; subscribe: boolean }
+  /** Answer by the channel itself, no turn (voice without recognition, video, location, ...). */
+  | { kind: 'say'; openid: string; text: string }
+  | { kind: 'unsubscribe'; openid: string }
+  /** Acknowledge with "success" and do nothing (VIEW, unknown events). */
+  | { kind: 'ignore'; openid: string; opensWindow: boolean };
+
+export class OaMessageError extends Error {
+  override name = 'OaMessageError';
+}
+
+/** Check the envelope of a decrypted push. */
+export function readEnvelope(fields: Record<string, string>): OaEnvelope {
+  const parsed = envelope.safeParse(fields);
+  if (!parsed.success) throw new OaMessageError(parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+  return parsed.data;
+}
+
+/** Whether a decision stands for an interaction that opens the customer-service window. */
+export function opensWindow(d: OaDecision): boolean {
+  return d.kind === 'turn' || d.kind === 'say' || (d.kind === 'ignore' && d.opensWindow);
+}
+
+/**
+ * From a WeChat push to what the channel does with it. Ids for dedupe: MsgId for messages; for events (which have
+ * none) FromUserName + CreateTime + Event (+ EventKey, so two different menu clicks in one second stay distinct;
+ * a retry repeats all four).
+ */
+export function decide(env: OaEnvelope, fields: Record<string, string>, texts: WechatOaTexts): OaDecision {
+  const openid = env.FromUserName;
+  const type = env.MsgType.toLowerCase();
+  const msgId = env.MsgId ?? `msg:${openid}:${env.CreateTime}:${type}`;
+  const turn = (messageId: string, input: InboundMessage['input'], subscribe = false): OaDecision => ({
+    kind: 'turn',
+    message: { channel: WECHAT_OA_CHANNEL, userId: openid, messageId, input },
+    subscribe,
+  });
+
+  switch (type) {
+    case 'text':
+      return turn(msgId, { type: 'text', text: fields.Content ?? '' });
+    case 'image': {
+      const mediaId = fields.MediaId;
+      if (!mediaId || !/^[A-Za-z0-9_-]{1,256}$/.test(mediaId)) return { kind: 'say', openid, text: texts.unsupported };
+      return turn(msgId, { type: 'image', mediaRef: `wechat-media:${mediaId}` });
+    }
+    case 'voice': {
+      const recognised = (fields.Recognition ?? '').trim();
+      return recognised ? turn(msgId, { type: 'text', text: recognised }) : { kind: 'say', openid, text: texts.voiceNotRecognised };
+    }
+    case 'event':
+      return decideEvent(env, openid, turn);
+    default:
+      // video, shortvideo, location, link, file, ...
+      return { kind: 'say', openid, text: texts.unsupported };
+  }
+}
+
+function decideEvent(env: OaEnvelope, openid: string, turn: (id: string, input: InboundMessage['input'], subscribe?: boolean) => OaDecision): OaDecision {
+  const event = (env.Event ?? '').toLowerCase();
+  const key = env.EventKey ?? '';
+  const eventId = `evt:${openid}:${env.CreateTime}:${event}${key ? `:${key}` : ''}`;
+  switch (event) {
+    case 'subscribe': {
+      // Followed through a parametric QR code: EventKey is "qrscene_<scene>", and the scene starts a flow.
+      const scene = key.startsWith('qrscene_') ? key.slice('qrscene_'.length).trim() : '';
+      // Without a scene: "菜单" — on first contact the engine greets and offers the menu, 注册 first.
+      return turn(eventId, { type: 'text', text: scene || '菜单' }, true);
+    }
+    case 'unsubscribe':
+      return { kind: 'unsubscribe', openid };
+    case 'scan': {
+      const scene = key.trim();
+      return scene ? turn(eventId, { type: 'text', text: scene }) : { kind: 'ignore', openid, opensWindow: true };
+    }
+    case 'click': {
+      const command = CLICK_COMMANDS[key];
+      return command ? turn(eventId, { type: 'text', text: command }) : { kind: 'ignore', openid, opensWindow: true };
+    }
+    default:
+      // VIEW (a link in the menu), LOCATION reports, template/mass-send receipts, ...
+      return { kind: 'ignore', openid, opensWindow: false };
+  }
+}

@@ -1,0 +1,214 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { HandleInbound, HandleResult } from '../../app/handleInbound.ts';
+import type { Clock } from '../../app/ports/clock.ts';
+import type { OutboundMessage } from '../../engine/types.ts';
+import { HttpError } from '../../http/errors.ts';
+import type { Logger } from '../../infra/logger.ts';
+import { WechatCryptoError, type WechatCrypto } from '../wechat-common/crypto.ts';
+import { maskOpenid } from '../wechat-common/delivery.ts';
+import { readRawBody, WECHAT_MAX_BODY_BYTES } from '../wechat-common/rawBody.ts';
+import type { WechatUsers } from '../wechat-common/users.ts';
+import { buildWechatXml, parseWechatXml, WechatXmlError } from '../wechat-common/xml.ts';
+import type { DeliveryClaims } from './deliveryClaims.ts';
+import { decide, OaMessageError, opensWindow, readEnvelope, WECHAT_OA_CHANNEL, type OaDecision } from './inbound.ts';
+import type { WechatOaOutbound } from './outbound.ts';
+import { MAX_TEXT_BYTES, renderText } from './render.ts';
+import type { WechatOaTexts } from './texts.ts';
+
+export const WECHAT_OA_PATH = '/wechat/oa';
+
+export interface WechatOaRouterDeps {
+  crypto: WechatCrypto;
+  handleInbound: HandleInbound;
+  users: WechatUsers;
+  claims: DeliveryClaims;
+  outbound: WechatOaOutbound;
+  logger: Logger;
+  clock: Clock;
+  texts: WechatOaTexts;
+  replyBudgetMs: number;
+  timestampWindowSeconds: number;
+  /** Work that outlives its request (slow-path deliveries); the channel keeps it so shutdown and tests can wait. */
+  track(work: Promise<unknown>): void;
+}
+
+const token = (name: string, max: number) => z.string({ message: `${name} is required` }).regex(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`), { message: `${name} is malformed` });
+const hex40 = (name: string) => z.string({ message: `${name} is required` }).regex(/^[0-9a-fA-F]{40}$/, { message: `${name} is not a SHA-1 signature` });
+const timestamp = z.string({ message: 'timestamp is required' }).regex(/^\d{1,12}$/, { message: 'timestamp is not a Unix time' });
+
+const verifyQuery = z.object({ signature: hex40('signature'), timestamp, nonce: token('nonce', 64), echostr: token('echostr', 128) });
+const pushQuery = z.object({
+  signature: hex40('signature').optional(),
+  timestamp,
+  nonce: token('nonce', 64),
+  encrypt_type: z.enum(['raw', 'aes'], { message: 'encrypt_type must be raw or aes' }).optional(),
+  msg_signature: hex40('msg_signature').optional(),
+  openid: z.string().max(64).optional(),
+});
+
+function parseQuery<T>(schema: z.ZodType<T>, ctx: Context): T {
+  const parsed = schema.safeParse(ctx.query);
+  if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => i.message).join('; '));
+  return parsed.data;
+}
+
+/**
+ * GET /wechat/oa (URL verification) and POST /wechat/oa (pushes). Every refusal happens before anything is stored;
+ * a well-signed push is always answered within the reply budget: the replies themselves when the turn is done in
+ * time, otherwise "success" now and a customer-service message when the turn completes.
+ */
+export function wechatOaRouter(deps: WechatOaRouterDeps): Router {
+  const { crypto, logger, clock } = deps;
+  const router = new Router();
+
+  function checkTimestamp(ts: string): void {
+    const skew = Math.abs(Math.floor(clock.now().getTime() / 1000) - Number(ts));
+    if (skew > deps.timestampWindowSeconds) throw new HttpError(403, 'timestamp outside the accepted window; check the server clock');
+  }
+
+  router.get(WECHAT_OA_PATH, (ctx) => {
+    const q = parseQuery(verifyQuery, ctx);
+    checkTimestamp(q.timestamp);
+    if (!crypto.verifySignature(q.signature, q.timestamp, q.nonce)) throw new HttpError(403, 'signature does not match; check WECHAT_OA_TOKEN');
+    ctx.type = 'text/plain';
+    ctx.body = q.echostr;
+  });
+
+  router.post(WECHAT_OA_PATH, async (ctx) => {
+    const started = performance.now();
+    const q = parseQuery(pushQuery, ctx);
+    const encrypted = q.encrypt_type === 'aes';
+    checkTimestamp(q.timestamp);
+    // WeChat sends `signature` in every mode; checked before the body is read when present.
+    if (q.signature && !crypto.verifySignature(q.signature, q.timestamp, q.nonce)) throw new HttpError(403, 'signature does not match');
+    if (!encrypted && !q.signature) throw new HttpError(400, 'signature is required');
+    if (encrypted && !q.msg_signature) throw new HttpError(400, 'msg_signature is required with encrypt_type=aes');
+    if (encrypted && !crypto.canDecrypt) throw new HttpError(400, 'this account has no EncodingAESKey configured; set WECHAT_OA_AES_KEY or use plaintext mode');
+
+    const raw = (await readRawBody(ctx.req, WECHAT_MAX_BODY_BYTES)).toString('utf8');
+    let fields: Record<string, string>;
+    let keyIndex = 0;
+    try {
+      const outer = parseWechatXml(raw);
+      if (encrypted) {
+        const enc = outer.fields.Encrypt;
+        if (!enc) throw new HttpError(400, 'Encrypt is missing');
+        if (!crypto.verifyMsgSignature(q.msg_signature!, q.timestamp, q.nonce, enc)) throw new HttpError(403, 'msg_signature does not match');
+        const decrypted = crypto.decrypt(enc);
+        keyIndex = decrypted.keyIndex;
+        fields = parseWechatXml(decrypted.message).fields;
+      } else {
+        fields = outer.fields;
+      }
+    } catch (err) {
+      if (err instanceof WechatXmlError) throw new HttpError(400, err.message);
+      if (err instanceof WechatCryptoError) {
+        logger.warn({ reason: err.reason }, 'a WeChat push with a valid signature could not be decrypted');
+        throw new HttpError(400, 'the message could not be decrypted');
+      }
+      throw err;
+    }
+
+    let decision: OaDecision;
+    let replyEnvelope: { from: string; to: string };
+    try {
+      const env = readEnvelope(fields);
+      decision = decide(env, fields, deps.texts);
+      replyEnvelope = { from: env.ToUserName, to: env.FromUserName };
+    } catch (err) {
+      if (err instanceof OaMessageError) throw new HttpError(400, err.message);
+      throw err;
+    }
+
+    const now = clock.now();
+    const reply = (replies: OutboundMessage[]) => passive(ctx, renderText(replies), replyEnvelope, encrypted, q.nonce, keyIndex);
+
+    if (decision.kind === 'unsubscribe') {
+      await deps.users.markUnsubscribed(decision.openid, now);
+      return success(ctx);
+    }
+    const openid = decision.kind === 'turn' ? decision.message.userId : decision.openid;
+    // The window is opened in the background: the turn does not wait for it, only a slow-path send does.
+    const touched = opensWindow(decision)
+      ? (async () => {
+          if (decision.kind === 'turn' && decision.subscribe) await deps.users.markSubscribed(openid, now);
+          await deps.users.touchInbound(openid, now);
+        })().catch((err: unknown) => logger.error({ err, openid: maskOpenid(openid) }, 'could not record a WeChat interaction'))
+      : Promise.resolve();
+
+    if (decision.kind === 'ignore') {
+      deps.track(touched);
+      return success(ctx);
+    }
+    if (decision.kind === 'say') {
+      deps.track(touched);
+      return reply([{ text: decision.text }]);
+    }
+
+    const message = decision.message;
+    const turn = deps.handleInbound(message);
+    const budgetLeft = deps.replyBudgetMs - (performance.now() - started);
+    const result = await within(turn, budgetLeft);
+
+    if (result && Buffer.byteLength(renderText(result.replies), 'utf8') <= MAX_TEXT_BYTES) {
+      deps.track(touched);
+      if (result.replies.length === 0) return success(ctx);
+      // A retry answering passively must not race a slow first attempt that is about to send the same answer.
+      if (result.duplicate && !(await deps.claims.claimPassive(message.messageId, clock.now()))) return success(ctx);
+      return reply(result.replies);
+    }
+
+    // Too slow (or too long for one message): "success" now, customer-service message(s) when done.
+    deps.track(
+      turn
+        .then(async (done) => {
+          await touched;
+          if (done.replies.length === 0) return;
+          if (!(await deps.claims.claimCustomerService(message.messageId, clock.now()))) return;
+          const sent = await deps.outbound.sendCustomerService(openid, done.replies);
+          if (!sent.ok) logger.warn({ openid: maskOpenid(openid), reason: sent.reason }, 'the late answer could not be delivered');
+        })
+        .catch((err: unknown) => logger.error({ err, openid: maskOpenid(openid) }, 'a slow WeChat turn failed after its passive reply window')),
+    );
+    logger.info({ openid: maskOpenid(openid), budgetMs: deps.replyBudgetMs, late: !result }, 'wechat answer goes through the customer-service API');
+    return success(ctx);
+  });
+
+  function passive(ctx: Context, text: string, env: { from: string; to: string }, encrypted: boolean, nonce: string, keyIndex: number): void {
+    const now = Math.floor(clock.now().getTime() / 1000);
+    const xml = buildWechatXml({ ToUserName: env.to, FromUserName: env.from, CreateTime: now, MsgType: 'text', Content: text });
+    ctx.type = 'application/xml';
+    if (!encrypted) {
+      ctx.body = xml;
+      return;
+    }
+    const e = crypto.encryptReply(xml, String(now), nonce, keyIndex);
+    ctx.body = buildWechatXml({ Encrypt: e.Encrypt, MsgSignature: e.MsgSignature, TimeStamp: now, Nonce: e.Nonce });
+  }
+
+  return router;
+}
+
+/** The plain "success" WeChat takes as "received, no reply" (never encrypted). */
+function success(ctx: Context): void {
+  ctx.type = 'text/plain';
+  ctx.body = 'success';
+}
+
+/** The turn's result if it settles within `ms`; null otherwise. A rejection within the budget is rethrown. */
+async function within(turn: Promise<HandleResult>, ms: number): Promise<HandleResult | null> {
+  if (ms <= 0) return null;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([turn, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export { WECHAT_OA_CHANNEL };
