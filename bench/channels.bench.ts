@@ -7,7 +7,9 @@
  *   rate (open loop). Targets: p99 ≤ 200 ms at half the maximum rate; no passive reply later than the 4 s budget
  *   (a turn over budget is answered "success" and delivered through the customer-service API instead: counted).
  *
- *   Telegram (benchTelegram): left to the Telegram channel — see the placeholder at the end of this file.
+ *   Telegram (benchTelegram): updates POSTed to /telegram/webhook by 200 simulated chats playing the registration
+ *   script, replies sent through node-telegram-bot-api to a fake Bot API; updates/s saturated (send limits lifted),
+ *   p50/p99 update → sendMessage at half that rate, and p50/p99 under the production limits (1/s per chat, 30/s).
  *
  * BENCH_ONLY=wechat | telegram runs one part.
  */
@@ -28,6 +30,9 @@ import { createAppInstance, registrationScript } from '../test/support/appHarnes
 import { makeIdNumber } from '../test/support/engineHarness.ts';
 import { startFakeWechatApi } from '../test/channels/wechat-common/fakeWechatApi.ts';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
+import { createTelegramChannel } from '../src/channels/telegram/channel.ts';
+import { renderReplies as renderTelegramReplies } from '../src/channels/telegram/render.ts';
+import { FakeBotApi } from '../test/channels/telegram/fakeBotApi.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared by every channel's part: output, percentiles, closed and open loops over sequential simulated users.
@@ -333,12 +338,192 @@ async function benchWechat(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Telegram — PLACEHOLDER. The Telegram channel's engineer adds `benchTelegram()` here (webhook updates POSTed to
-// the Telegram route over loopback against the same kind of pipeline, reusing the helpers above), and calls it
-// from main() below. Until then it reports that it is not written yet.
+// Telegram: updates POSTed to /telegram/webhook (secret header, JSON) by 200 simulated chats, each playing the
+// registration script; the webhook answers 200 at once, the turn runs in the chat's queue, and the reply leaves
+// through node-telegram-bot-api for a fake Bot API on 127.0.0.1. Latency = update POSTed → the turn's
+// sendMessage arriving at the fake server (a turn is one message: text-only replies ride on the question).
+// Saturated and half-rate runs lift the Telegram limits (the pipeline is what is measured); a last run keeps the
+// production limits (1 message/s per chat, 30/s overall) at an offered rate below the global cap.
+
+const TG_USERS = 200;
+const TG_MAX_SOCKETS = 64;
+const TG_WARMUP_MS = 6_000;
+const TG_SATURATED_MS = 8_000;
+const TG_HALF_RATE_MS = 8_000;
+const TG_PRODUCTION_MS = 6_000;
+const TG_PRODUCTION_RATE = 25;
+const TG = { token: '424242:BENCH-token-abcdefghijklmnopqrstuvwxyz', secret: 'bench_webhook_secret_0123456789' };
+/** Chat ids of the simulated users: user #n is chat TG_CHAT_BASE + n. */
+const TG_CHAT_BASE = 5_000_000;
 
 async function benchTelegram(): Promise<void> {
-  heading('Telegram — not benchmarked yet (placeholder in bench/channels.bench.ts)');
+  let mongo: EmbeddedMongo | undefined;
+  let app: Awaited<ReturnType<typeof createAppInstance>> | undefined;
+  const fake = await new FakeBotApi(TG.token, { keepLog: false }).start();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: TG_MAX_SOCKETS });
+  const servers: http.Server[] = [];
+  const channels: { close(): Promise<void> }[] = [];
+  try {
+    status('starting the embedded memory database');
+    mongo = await startEmbeddedMongo({ backend: 'memory' });
+    app = await createAppInstance(`${mongo.uri}redcollar_bench_telegram_${RUN_TAG}`);
+    const pipeline = app;
+
+    /** The update in flight per chat: the messages its turn will send (known once the turn is done) and those arrived. */
+    interface InFlight {
+      expected: number | null;
+      got: number;
+      done: () => void;
+      user: SimUser;
+    }
+    const inFlight = new Map<string, InFlight>();
+    const settle = (chat: string, f: InFlight) => {
+      if (f.expected === null || f.got < f.expected) return;
+      inFlight.delete(chat);
+      f.done();
+    };
+    fake.onCall = (call) => {
+      if (call.method !== 'sendMessage') return;
+      const chat = String(call.params.chat_id);
+      const f = inFlight.get(chat);
+      if (!f) return;
+      f.got++;
+      if (String(call.params.text).includes('注册成功')) f.user.success = true;
+      settle(chat, f);
+    };
+    // The real pipeline, wrapped only to learn how many messages a turn sends (so the load generator knows when
+    // the reply is complete); the wrapper costs a map lookup.
+    const handle: typeof pipeline.handle = async (msg) => {
+      const result = await pipeline.handle(msg);
+      const f = inFlight.get(msg.userId);
+      if (f) {
+        f.expected = result.duplicate ? 0 : renderTelegramReplies(result.replies).length;
+        settle(msg.userId, f);
+      }
+      return result;
+    };
+
+    const logger = createLogger('silent');
+    const serve = async (perChatPerSecond: number, globalPerSecond: number): Promise<URL> => {
+      const channel = createTelegramChannel({ config: { botToken: TG.token, webhookSecret: TG.secret, apiBase: fake.url, perChatPerSecond, globalPerSecond }, handleInbound: handle, connection: pipeline.connection, logger });
+      channels.push(channel);
+      const server = createHttpApp({ logger, metrics: new Registry(), maxBodyKb: 64, ready: async () => true, routers: [channel.router] }).listen(0, '127.0.0.1');
+      servers.push(server);
+      await new Promise<void>((r) => server.once('listening', () => r()));
+      return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    };
+    const lifted = await serve(100_000, 100_000);
+    const production = await serve(1, 30);
+
+    let updateId = 1;
+    const sendTo =
+      (base: URL): SendFn =>
+      async (user, text, stats) => {
+        const chatId = TG_CHAT_BASE + user.n;
+        const key = String(chatId);
+        const replied = new Promise<void>((done) => inFlight.set(key, { expected: null, got: 0, done, user }));
+        const update = { update_id: updateId++, message: { message_id: user.i, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private' }, from: { id: chatId, is_bot: false, first_name: 'Bench' }, text } };
+        let res: { status: number; body: string };
+        try {
+          res = await postWithSecret(agent, base, Buffer.from(JSON.stringify(update)));
+        } catch (err) {
+          inFlight.delete(key);
+          count(stats, 'network');
+          stats.firstError ??= (err as Error).message;
+          return;
+        }
+        if (res.status !== 200) {
+          inFlight.delete(key);
+          count(stats, `HTTP ${res.status}`);
+          stats.firstError ??= `HTTP ${res.status}: ${res.body.slice(0, 200)}`;
+          return;
+        }
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = await Promise.race([replied.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), 30_000)))]);
+        clearTimeout(timer);
+        if (timedOut) {
+          inFlight.delete(key);
+          count(stats, 'no sendMessage within 30 s');
+        } else count(stats, 'answered');
+      };
+
+    const users = Array.from({ length: TG_USERS }, newUser);
+    status(`telegram warm-up ${TG_WARMUP_MS / 1000} s (${TG_USERS} chats)`);
+    const warm = newStats();
+    await saturate(sendTo(lifted), users, TG_WARMUP_MS, warm);
+
+    status(`telegram saturated ${TG_SATURATED_MS / 1000} s (${TG_USERS} chats, closed loop, limits lifted)`);
+    const sat = newStats();
+    const satElapsed = await saturate(sendTo(lifted), users, TG_SATURATED_MS, sat);
+    const maxRate = sat.messages / (satElapsed / 1000);
+    const satSorted = sortNum(sat.latencies);
+
+    const halfRate = maxRate / 2;
+    status(`telegram open loop at ${fmt(halfRate)} updates/s for ${TG_HALF_RATE_MS / 1000} s`);
+    const half = newStats();
+    const ol = await openLoop(sendTo(lifted), users, halfRate, TG_HALF_RATE_MS, half);
+    const halfSorted = sortNum(half.latencies);
+
+    status(`telegram production limits, ${TG_PRODUCTION_RATE} updates/s for ${TG_PRODUCTION_MS / 1000} s`);
+    const prod = newStats();
+    const pl = await openLoop(sendTo(production), users, TG_PRODUCTION_RATE, TG_PRODUCTION_MS, prod);
+    const prodSorted = sortNum(prod.latencies);
+
+    heading(`Telegram — POST /telegram/webhook, ${TG_USERS} chats registering at once (embedded memory database, fake Bot API)`);
+    row('latency', 'update → send', 'POST issued (open loop: scheduled) → its sendMessage at the fake Bot API');
+    row('warm-up (discarded)', `${fmt(TG_WARMUP_MS / 1000, 1)} s`, `${fmt(warm.messages)} updates, p99 ${ms(percentile(sortNum(warm.latencies), 99))}`);
+    out();
+    out('  Saturated (closed loop; per-chat and global send limits lifted)');
+    row('updates/s', fmt(maxRate), `${fmt(sat.messages)} updates in ${fmt(satElapsed / 1000, 2)} s`);
+    printOutcomes(sat);
+    row('latency p50', ms(percentile(satSorted, 50)));
+    row('latency p99', ms(percentile(satSorted, 99)));
+    out();
+    out(`  Half the maximum rate (open loop, one arrival every ${fmt(1000 / halfRate, 2)} ms)`);
+    row('target rate', `${fmt(halfRate)} updates/s`);
+    row('issued / completed rate', fmt(ol.issued), `${fmt(half.messages / (ol.elapsed / 1000))} updates/s over ${fmt(ol.elapsed / 1000, 2)} s; max backlog ${fmt(ol.maxBacklog)}`);
+    printOutcomes(half);
+    row('latency p50 (from scheduled time)', ms(percentile(halfSorted, 50)));
+    row('latency p99 (from scheduled time)', ms(percentile(halfSorted, 99)));
+    row('latency max', ms(halfSorted.at(-1) ?? NaN));
+    out();
+    out(`  Production limits (1 message/s per chat, 30/s overall), open loop at ${TG_PRODUCTION_RATE} updates/s`);
+    row('issued / completed rate', fmt(pl.issued), `${fmt(prod.messages / (pl.elapsed / 1000))} updates/s over ${fmt(pl.elapsed / 1000, 2)} s`);
+    printOutcomes(prod);
+    row('latency p50 (from scheduled time)', ms(percentile(prodSorted, 50)));
+    row('latency p99 (from scheduled time)', ms(percentile(prodSorted, 99)), 'includes waiting for the send limits');
+  } finally {
+    agent.destroy();
+    for (const c of channels) await c.close().catch(() => undefined);
+    for (const server of servers) await new Promise<void>((r) => (server.close(() => r()), server.closeAllConnections()));
+    await app?.close().catch(() => undefined);
+    await mongo?.stop().catch(() => undefined);
+    await fake.stop();
+  }
+}
+
+/** POST an update with the webhook secret header. */
+function postWithSecret(agent: http.Agent, base: URL, body: Buffer): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method: 'POST',
+        path: '/telegram/webhook',
+        headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-telegram-bot-api-secret-token': TG.secret },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -272,7 +272,7 @@ describe('the shipped flows', () => {
   });
 
   it('are all loaded, with the archived version 1 of registration beside version 2', () => {
-    expect(content().flows.ids().sort()).toEqual(['certificates', 'declaration', 'levels', 'menu', 'profile', 'registration', 'status']);
+    expect(content().flows.ids().sort()).toEqual(['certificates', 'declaration', 'levels', 'menu', 'profile', 'registration', 'resubmit', 'status', 'withdraw']);
     expect(content().flows.version('registration', 1)?.file).toBe('flows/archive/registration.v1.yaml');
     expect(content().flows.current('registration').version).toBe(2);
   });

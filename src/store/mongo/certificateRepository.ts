@@ -8,8 +8,8 @@ import { isDuplicateKey, modelOf } from './connection.ts';
 /**
  * Certificates (`_id` = the certificate number, so numbers are unique by the _id index) and their number counters.
  *
- * Numbering. One counter document per (region, year) in `counters`: `{ _id: 'cert:<regionCode>:<year>', seq,
- * claims }`. Issuing takes the next number with ONE atomic findOneAndUpdate (upsert) that does both
+ * Numbering. One counter document per (issuing scope, year) in `counters`: `{ _id: 'cert:<scopeRegionCode>:<year>',
+ * seq, claims }`. Issuing takes the next number with ONE atomic findOneAndUpdate (upsert) that does both
  * `$inc: { seq: 1 }` and `$push: { claims: applicationId }`, guarded by `claims: { $ne: applicationId }`. So:
  * - numbers are unique and consecutive: every increment is a single-document atomic write;
  * - `claims[seq - 1]` is the application that took number `seq`, written in the same write as the increment;
