@@ -408,6 +408,9 @@ async function benchTelegram(): Promise<void> {
       const channel = createTelegramChannel({ config: { botToken: TG.token, webhookSecret: TG.secret, apiBase: fake.url, perChatPerSecond, globalPerSecond }, handleInbound: handle, connection: pipeline.connection, logger });
       channels.push(channel);
       const server = createHttpApp({ logger, metrics: new Registry(), maxBodyKb: 64, ready: async () => true, routers: [channel.router] }).listen(0, '127.0.0.1');
+      // The webhook answers at once and the chat then waits seconds for its reply, so a pooled socket can sit idle
+      // past Node's 5 s keep-alive; the server closing it just as the client reuses it shows up as ECONNRESET.
+      server.keepAliveTimeout = 65_000;
       servers.push(server);
       await new Promise<void>((r) => server.once('listening', () => r()));
       return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);

@@ -67,6 +67,12 @@ const envSchema = z.object({
   WECHAT_MP_SECRET: z.string().min(16, { message: 'WECHAT_MP_SECRET is the mini program AppSecret' }).optional(),
   WECHAT_MP_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, { message: 'WECHAT_MP_TOKEN is the 3-32 letter/digit message-push Token' }).optional(),
   WECHAT_MP_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, { message: 'WECHAT_MP_AES_KEY is the 43-character EncodingAESKey' }).optional(),
+  /** Subscribe-message template ids the bot may use, in order of preference, comma-separated. */
+  WECHAT_MP_SUBSCRIBE_TEMPLATE_IDS: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/, { message: 'WECHAT_MP_SUBSCRIBE_TEMPLATE_IDS is a comma-separated list of template ids' })
+    .transform((v) => v.split(','))
+    .optional(),
 
   // ---- Telegram (enabled when the bot token is set) ----
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: 'TELEGRAM_BOT_TOKEN looks like 123456:ABC... (from @BotFather)' }).optional(),

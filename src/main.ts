@@ -16,6 +16,9 @@ import { noticeEnded, noticeSweep } from './app/certification/noticeEnded.ts';
 import { verifyCertificate } from './app/certification/verifyCertificate.ts';
 import { senderByChannel, type Sender } from './app/ports/sender.ts';
 import { createWechatOaChannel, parseTemplateIds, WECHAT_OA_CHANNEL, type WechatOaChannel } from './channels/wechat-oa/channel.ts';
+import { createTelegramChannel, TELEGRAM_CHANNEL, type TelegramChannel } from './channels/telegram/channel.ts';
+import { createWechatMpChannel, WECHAT_MP_CHANNEL, type WechatMpChannel } from './channels/wechat-mp/channel.ts';
+import { applicationStatus } from './app/certification/applicationStatus.ts';
 import { SIM_CHANNEL, simRouter } from './channels/sim/routes.ts';
 import { adminRouter } from './http/admin/routes.ts';
 import { verifyRouter } from './http/verify.ts';
@@ -105,6 +108,7 @@ export async function startRedcollar(
     const scheduler: Scheduler = createAgendaScheduler({ db: connection.db!, logger });
     const senders: Record<string, Sender> = { [SIM_CHANNEL]: simOutbox };
     let wechatOa: WechatOaChannel | null = null;
+    let wechatMp: WechatMpChannel | null = null;
     const certification: CertificationDeps = {
       ...stores,
       policies: content.policies,
@@ -140,6 +144,7 @@ export async function startRedcollar(
         })();
         // The embedded database ignores TTL indexes; WeChat's delivery claims are only needed for two days.
         await wechatOa?.purgeDeliveryClaims(new Date(clock.now().getTime() - 2 * 86_400_000));
+        await wechatMp?.purgeExpiredSessions();
       },
       { concurrency: 1 },
     );
@@ -164,8 +169,8 @@ export async function startRedcollar(
         sessionTimeoutMs: config.SESSION_TIMEOUT_MINUTES * 60_000,
         maxMessageLength: config.MAX_MESSAGE_LENGTH,
       },
-      // Pictures arrive on WeChat; the simulator, the terminal chat and Telegram text carry none.
-      capabilities: (channel) => ({ images: channel === WECHAT_OA_CHANNEL }),
+      // Pictures arrive on WeChat and Telegram; the simulator, the terminal chat and the mini program carry none.
+      capabilities: (channel) => ({ images: channel === WECHAT_OA_CHANNEL || channel === TELEGRAM_CHANNEL }),
     });
 
     if (config.WECHAT_OA_APPID && config.WECHAT_OA_SECRET && config.WECHAT_OA_TOKEN) {
@@ -194,6 +199,54 @@ export async function startRedcollar(
       logger.info({ path: '/wechat/oa' }, 'WeChat Official Account channel enabled');
     }
 
+    let telegram: TelegramChannel | null = null;
+    if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_WEBHOOK_SECRET) {
+      const tg = (telegram = createTelegramChannel({
+        config: {
+          botToken: config.TELEGRAM_BOT_TOKEN,
+          webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
+          apiBase: config.TELEGRAM_API_BASE,
+          perChatPerSecond: config.TELEGRAM_PER_CHAT_PER_SECOND,
+          globalPerSecond: config.TELEGRAM_GLOBAL_PER_SECOND,
+          closeTimeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+        },
+        handleInbound,
+        connection,
+        logger,
+        now: () => clock.now(),
+      }));
+      senders[TELEGRAM_CHANNEL] = tg.sender;
+      cleanups.push(() => tg.close());
+      logger.info({ path: '/telegram/webhook' }, 'Telegram channel enabled');
+    }
+
+    if (config.WECHAT_MP_APPID && config.WECHAT_MP_SECRET) {
+      const mp = (wechatMp = createWechatMpChannel({
+        config: {
+          appId: config.WECHAT_MP_APPID,
+          secret: config.WECHAT_MP_SECRET,
+          token: config.WECHAT_MP_TOKEN,
+          aesKey: config.WECHAT_MP_AES_KEY,
+          apiBase: config.WECHAT_API_BASE,
+          timestampWindowSeconds: config.WECHAT_TIMESTAMP_WINDOW_SECONDS,
+          subscribeTemplateIds: config.WECHAT_MP_SUBSCRIBE_TEMPLATE_IDS,
+          defaultLocale: config.DEFAULT_LOCALE,
+        },
+        handleInbound,
+        connection,
+        logger,
+        clock,
+        cipher,
+        workers,
+        regions: content.regions,
+        status: applicationStatus(certification),
+        translator: content.translator,
+      }));
+      await mp.init();
+      senders[WECHAT_MP_CHANNEL] = mp.sender;
+      logger.info({ path: '/mp/api' }, 'WeChat mini program channel enabled');
+    }
+
     const app = createHttpApp({
       logger,
       metrics: registry,
@@ -201,6 +254,8 @@ export async function startRedcollar(
       routers: [
         ...(config.SIM_ENABLED ? [simRouter(handleInbound, simOutbox)] : []),
         ...(wechatOa ? [wechatOa.router] : []),
+        ...(telegram ? [telegram.router] : []),
+        ...(wechatMp ? [wechatMp.router] : []),
         adminRouter({ admins, service: createAdminService(certification) }),
         verifyRouter({ verify: (number) => verifyCertificate(certification)(number, chinaToday(clock.now())), publicBaseUrl: config.publicBaseUrl }),
       ],

@@ -1,0 +1,183 @@
+import type Router from '@koa/router';
+import type { Connection } from 'mongoose';
+import { Api } from 'node-telegram-bot-api';
+import type { HandleInbound, HandleResult, InboundMessage } from '../../app/handleInbound.ts';
+import type { Sender } from '../../app/ports/sender.ts';
+import type { Logger } from '../../infra/logger.ts';
+import { KeyedQueue } from './keyedQueue.ts';
+import { maskChatId } from './mask.ts';
+import { TelegramOutbound } from './outbound.ts';
+import { telegramWebhookRouter, type Admission } from './routes.ts';
+import { parseUpdate, TELEGRAM_CHANNEL, type TelegramUpdate } from './updates.ts';
+import { createTelegramUsers, type TelegramUsers } from './users.ts';
+
+export { TELEGRAM_CHANNEL };
+
+export interface TelegramChannelConfig {
+  botToken: string;
+  webhookSecret: string;
+  /** Bot API origin, e.g. https://api.telegram.org (tests: a fake server on 127.0.0.1). */
+  apiBase: string;
+  perChatPerSecond: number;
+  globalPerSecond: number;
+  /** Retries of one Bot API call on 429 and transient errors (network, timeout, 5xx). Default 3. */
+  maxRetries?: number;
+  /** Base of the jittered exponential backoff between transient retries. Default 300 ms. */
+  retryBackoffMs?: number;
+  /** Client timeout of one Bot API call. Default 10 s. */
+  requestTimeoutMs?: number;
+  /** Updates accepted and not yet handled, over all chats, before the webhook answers 503. Default 10,000. */
+  maxQueuedUpdates?: number;
+  /** How long close() waits for queued updates and sends. Default 10 s. */
+  closeTimeoutMs?: number;
+}
+
+export interface TelegramChannelDeps {
+  config: TelegramChannelConfig;
+  handleInbound: HandleInbound;
+  connection: Connection;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface TelegramChannel {
+  /** POST /telegram/webhook */
+  router: Router;
+  /** Pushes for channel 'telegram' (userId = the chat id as a string). */
+  sender: Sender;
+  /** The node-telegram-bot-api client (setWebhook, getWebhookInfo, ...). */
+  api: Api;
+  users: TelegramUsers;
+  /** Resolves when every accepted update has been handled and its replies sent (tests and benchmarks). */
+  idle(): Promise<void>;
+  /** Refuse new updates (503), finish the queued ones and their sends (bounded by closeTimeoutMs). */
+  close(): Promise<void>;
+}
+
+/** Update ids remembered in this process, so a redelivery to the same instance does not even reach the queue. */
+const SEEN_UPDATES = 10_000;
+const HANDLE_ATTEMPTS = 3;
+
+/**
+ * The Telegram channel: webhook in, per-chat ordered handling, paced sending out. node-telegram-bot-api (v2) is
+ * the Bot API client (sendMessage, answerCallbackQuery, setWebhook, its retries and error types); the webhook is
+ * served by Koa rather than the library's `webhookCallback`, which would need a Fetch `Request`, has no per-chat
+ * ordering and cannot be put behind the app's body limits and error mapping.
+ */
+export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChannel {
+  const { config, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const api = new Api(config.botToken, {
+    apiRoot: config.apiBase,
+    maxRetries: config.maxRetries ?? 3,
+    retryBackoffMs: config.retryBackoffMs ?? 300,
+    timeoutMs: config.requestTimeoutMs ?? 10_000,
+  });
+  const users = createTelegramUsers(deps.connection);
+  /** Chat → when this process last cleared its unreachable flag; see markReachable below. Bounded. */
+  const reachableMarked = new Map<string, number>();
+  const outbound = new TelegramOutbound({
+    api,
+    users,
+    logger,
+    perChatPerSecond: config.perChatPerSecond,
+    globalPerSecond: config.globalPerSecond,
+    now,
+    onUnreachable: (chatId) => reachableMarked.delete(chatId),
+  });
+  const inbound = new KeyedQueue(config.maxQueuedUpdates ?? 10_000, (err, chat) => logger.error({ err, chat: maskChatId(chat) }, 'telegram: update failed'));
+  const seen = new Set<number>();
+  let closing = false;
+
+  function admit(update: TelegramUpdate): Admission {
+    if (closing) return 'full';
+    if (seen.has(update.update_id)) return 'ignored';
+    const parsed = parseUpdate(update);
+    if (!parsed) return 'ignored';
+    if (parsed.inbound && inbound.pending >= (config.maxQueuedUpdates ?? 10_000)) return 'full';
+    remember(update.update_id);
+    // Answered at once, not behind the chat's queue: the user's button shows a spinner until it is.
+    if (parsed.callbackQueryId) answerCallback(parsed.callbackQueryId, parsed.chatId);
+    const msg = parsed.inbound;
+    if (!msg) return 'ignored';
+    inbound.push(parsed.chatId, () => handle(parsed.chatId, msg));
+    return 'queued';
+  }
+
+  function remember(updateId: number): void {
+    if (seen.size >= SEEN_UPDATES) seen.delete(seen.values().next().value!);
+    seen.add(updateId);
+  }
+
+  function answerCallback(id: string, chatId: string): void {
+    api.answerCallbackQuery({ callback_query_id: id }).catch((err: unknown) => {
+      // A query older than ~15 s can no longer be answered; the tap itself is still handled.
+      logger.warn({ err, chat: maskChatId(chatId) }, 'telegram: could not answer a callback query');
+    });
+  }
+
+  async function handle(chatId: string, msg: InboundMessage): Promise<void> {
+    markReachable(chatId);
+    const result = await handleWithRetry(msg);
+    // A duplicate's replies were sent by the first delivery (or are being sent); sending them again would show
+    // the user every answer twice. If the process died between the turn and the send, the user asks again.
+    if (result.duplicate || result.replies.length === 0) return;
+    void outbound.deliver(chatId, result.replies);
+  }
+
+  /**
+   * A message from the chat means it is reachable again (unblocking the bot sends /start). The write is made at
+   * most once a minute per chat and process, not for every message of a registration burst; a chat that blocked
+   * and unblocked the bot within that minute, on another instance, keeps its flag until its next message.
+   */
+  function markReachable(chatId: string): void {
+    const at = now();
+    const last = reachableMarked.get(chatId);
+    if (last !== undefined && at.getTime() - last < 60_000 && at.getTime() >= last) return;
+    if (reachableMarked.size >= 50_000) reachableMarked.clear();
+    reachableMarked.set(chatId, at.getTime());
+    users.markReachable(chatId, at).catch((err: unknown) => {
+      reachableMarked.delete(chatId);
+      logger.warn({ err, chat: maskChatId(chatId) }, 'telegram: could not update telegram_users');
+    });
+  }
+
+  /** Telegram has had its 200 already, so a database blip is retried here rather than by redelivery. */
+  async function handleWithRetry(msg: InboundMessage): Promise<HandleResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await deps.handleInbound(msg);
+      } catch (err) {
+        if (attempt >= HANDLE_ATTEMPTS || closing) throw err;
+        logger.warn({ err, chat: maskChatId(msg.userId), attempt }, 'telegram: handling an update failed; retrying');
+        await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+      }
+    }
+  }
+
+  const sender: Sender = {
+    async send(channel, userId, messages) {
+      if (channel !== TELEGRAM_CHANNEL) return { ok: false, permanent: true, reason: `the Telegram sender cannot send to channel ${channel}` };
+      if (!/^-?\d{1,16}$/.test(userId)) return { ok: false, permanent: true, reason: 'a Telegram user id is a numeric chat id' };
+      return outbound.deliver(userId, messages);
+    },
+  };
+
+  return {
+    router: telegramWebhookRouter({ secret: config.webhookSecret, admit }),
+    sender,
+    api,
+    users,
+    async idle() {
+      await inbound.idle();
+      await outbound.idle();
+    },
+    async close() {
+      closing = true;
+      const timeoutMs = config.closeTimeoutMs ?? 10_000;
+      const deadline = Date.now() + timeoutMs;
+      await Promise.race([inbound.idle(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+      await outbound.close(Math.max(0, deadline - Date.now()));
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import Router from '@koa/router';
+import type { Connection } from 'mongoose';
+import type { ActionHandler } from '../../app/actions/types.ts';
+import type { HandleInbound, InboundMessage } from '../../app/handleInbound.ts';
+import type { Clock } from '../../app/ports/clock.ts';
+import type { Sender } from '../../app/ports/sender.ts';
+import type { WorkerRepository } from '../../app/ports/workerRepository.ts';
+import type { RegionNode } from '../../domain/regions/regions.ts';
+import type { Translator } from '../../engine/types.ts';
+import type { Logger } from '../../infra/logger.ts';
+import type { PiiCipher } from '../../infra/piiCipher.ts';
+import { KeyedQueue } from '../telegram/keyedQueue.ts';
+import { createWechatApiClient, type WechatApiClient } from '../wechat-common/apiClient.ts';
+import { createWechatCrypto } from '../wechat-common/crypto.ts';
+import { createTokenBucket, maskOpenid, type RetryOptions } from '../wechat-common/delivery.ts';
+import { mpApiRouter } from './apiRoutes.ts';
+import { createCode2Session } from './code2session.ts';
+import { createMpOutbound, defaultSubscribeData, WECHAT_MP_CHANNEL, type SubscribeDataBuilder } from './outbound.ts';
+import { mpPushRouter } from './pushRoutes.ts';
+import { createMpSessions, type MpSessions } from './sessions.ts';
+import { createMpSubscriptions, TEMPLATE_ID, type MpSubscriptions } from './subscriptions.ts';
+
+export { WECHAT_MP_CHANNEL };
+
+export interface WechatMpConfig {
+  appId: string;
+  secret: string;
+  /** Message-push Token; without it /wechat/mp is not served (the REST API works without pushes). */
+  token?: string | undefined;
+  /** EncodingAESKey, for safe-mode pushes. */
+  aesKey?: string | undefined;
+  /** e.g. https://api.weixin.qq.com */
+  apiBase: string;
+  /** Lifetime of a login session. Default 7 days. */
+  sessionTtlHours?: number;
+  /** Accepted clock skew of push timestamps. Default 300 s. */
+  timestampWindowSeconds?: number;
+  /** Subscribe-message template ids the bot uses, in order of preference. Default none. */
+  subscribeTemplateIds?: string[];
+  /** The page a subscribe message opens. Default 'pages/index/index'. */
+  subscribePage?: string;
+  /** Which version of the mini program a subscribe message opens. Default 'formal'. */
+  miniprogramState?: 'formal' | 'trial' | 'developer';
+  /** WeChat API calls per second, per process. Default 20. */
+  sendRatePerSecond?: number;
+  retry?: RetryOptions;
+  defaultLocale?: 'zh-CN' | 'en';
+  /** Pushes accepted and not yet handled before /wechat/mp answers 503. Default 10,000. */
+  maxQueuedPushes?: number;
+}
+
+export interface WechatMpChannelDeps {
+  config: WechatMpConfig;
+  handleInbound: HandleInbound;
+  connection: Connection;
+  logger: Logger;
+  clock: Clock;
+  /** Seals WeChat's session_key in mp_sessions. */
+  cipher: PiiCipher;
+  workers: WorkerRepository;
+  regions: RegionNode[];
+  /** The `certification.status` action, for GET /mp/api/status. */
+  status: ActionHandler;
+  translator: Translator;
+  /** Subscribe-message data for the configured templates' keywords (default: thing1 + time2). */
+  templateData?: SubscribeDataBuilder;
+  fetch?: typeof fetch;
+}
+
+export interface WechatMpChannel {
+  /** /mp/api/* always; GET and POST /wechat/mp when a push Token is configured. */
+  router: Router;
+  /** The Sender for channel 'wechat-mp': subscribe messages, one grant per message. */
+  sender: Sender;
+  api: WechatApiClient;
+  sessions: MpSessions;
+  subscriptions: MpSubscriptions;
+  /** Build this channel's indexes (once at start-up). */
+  init(): Promise<void>;
+  /** Resolves when every accepted push has been handled and answered (tests, shutdown). */
+  idle(): Promise<void>;
+  /** Delete expired sessions (for databases that ignore TTL indexes; run it from housekeeping). */
+  purgeExpiredSessions(): Promise<number>;
+}
+
+/** The WeChat Mini Program channel: login and REST API for the front end, customer-service pushes, subscribe messages. */
+export function createWechatMpChannel(deps: WechatMpChannelDeps): WechatMpChannel {
+  const { config, connection, clock } = deps;
+  const logger = deps.logger.child({ channel: WECHAT_MP_CHANNEL });
+  const templateIds = config.subscribeTemplateIds ?? [];
+  const bad = templateIds.filter((t) => !TEMPLATE_ID.test(t));
+  if (bad.length) throw new Error(`subscribe template ids must be letters, digits, _ and -: ${bad.join(', ')}`);
+
+  const api = createWechatApiClient({ config: { appId: config.appId, secret: config.secret, apiBase: config.apiBase }, connection, logger, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const code2Session = createCode2Session({ appId: config.appId, secret: config.secret, apiBase: config.apiBase, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const sessions = createMpSessions(connection, deps.cipher, { ttlMs: (config.sessionTtlHours ?? 24 * 7) * 3_600_000 });
+  const subscriptions = createMpSubscriptions(connection);
+  const outbound = createMpOutbound({
+    api,
+    subscriptions,
+    logger,
+    clock,
+    bucket: createTokenBucket(config.sendRatePerSecond ?? 20),
+    templateIds,
+    templateData: deps.templateData ?? defaultSubscribeData,
+    page: config.subscribePage ?? 'pages/index/index',
+    miniprogramState: config.miniprogramState ?? 'formal',
+    ...(config.retry ? { retry: config.retry } : {}),
+  });
+
+  const maxQueued = config.maxQueuedPushes ?? 10_000;
+  const queue = new KeyedQueue(maxQueued, (err, openid) => logger.error({ err, openid: maskOpenid(openid) }, 'mini program push failed'));
+
+  async function handlePush(message: InboundMessage): Promise<void> {
+    const result = await deps.handleInbound(message);
+    // WeChat retries a push it got no answer to; the first delivery has sent (or is sending) these replies.
+    if (result.duplicate || result.replies.length === 0) return;
+    const sent = await outbound.sendCustomerService(message.userId, result.replies);
+    if (!sent.ok) logger.warn({ openid: maskOpenid(message.userId), reason: sent.reason }, 'the answer to a mini program message could not be delivered');
+  }
+
+  const router = new Router();
+  const apiRouter = mpApiRouter({
+    code2Session,
+    sessions,
+    subscriptions,
+    handleInbound: deps.handleInbound,
+    workers: deps.workers,
+    regions: deps.regions,
+    status: deps.status,
+    translator: deps.translator,
+    clock,
+    logger,
+    templateIds,
+    defaultLocale: config.defaultLocale ?? 'zh-CN',
+  });
+  router.use(apiRouter.routes(), apiRouter.allowedMethods());
+  if (config.token) {
+    const crypto = createWechatCrypto({ token: config.token, appId: config.appId, aesKey: config.aesKey });
+    const push = mpPushRouter({
+      crypto,
+      clock,
+      logger,
+      timestampWindowSeconds: config.timestampWindowSeconds ?? 300,
+      accept: (decision) => decision.kind !== 'turn' || queue.push(decision.message.userId, () => handlePush(decision.message)),
+    });
+    router.use(push.routes(), push.allowedMethods());
+  }
+
+  return {
+    router,
+    sender: outbound.sender,
+    api,
+    sessions,
+    subscriptions,
+    async init() {
+      await Promise.all(['WechatToken', 'MpSession', 'MpSubscription'].map((name) => connection.models[name]?.init()));
+    },
+    idle: () => queue.idle(),
+    purgeExpiredSessions: () => sessions.purgeExpired(clock.now()),
+  };
+}
