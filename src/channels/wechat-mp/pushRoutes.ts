@@ -1,8 +1,8 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
 import type { Clock } from '../../app/ports/clock.ts';
 import { HttpError } from '../../http/errors.ts';
+import { answerUrlVerification, checkPushQuery } from '../wechat-common/signedRequest.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { WechatCryptoError, type WechatCrypto } from '../wechat-common/crypto.ts';
 import { maskOpenid } from '../wechat-common/delivery.ts';
@@ -12,24 +12,6 @@ import { decidePush, jsonFields, MpPushError, type MpPushDecision } from './push
 
 export const WECHAT_MP_PUSH_PATH = '/wechat/mp';
 
-const token = (name: string, max: number) => z.string({ message: `${name} is required` }).regex(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`), { message: `${name} is malformed` });
-const hex40 = (name: string) => z.string({ message: `${name} is required` }).regex(/^[0-9a-fA-F]{40}$/, { message: `${name} is not a SHA-1 signature` });
-const timestamp = z.string({ message: 'timestamp is required' }).regex(/^\d{1,12}$/, { message: 'timestamp is not a Unix time' });
-const verifyQuery = z.object({ signature: hex40('signature'), timestamp, nonce: token('nonce', 64), echostr: token('echostr', 128) });
-const pushQuery = z.object({
-  signature: hex40('signature').optional(),
-  timestamp,
-  nonce: token('nonce', 64),
-  encrypt_type: z.enum(['raw', 'aes'], { message: 'encrypt_type must be raw or aes' }).optional(),
-  msg_signature: hex40('msg_signature').optional(),
-  openid: z.string().max(64).optional(),
-});
-
-function parseQuery<T>(schema: z.ZodType<T>, ctx: Context): T {
-  const parsed = schema.safeParse(ctx.query);
-  if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => i.message).join('; '));
-  return parsed.data;
-}
 
 export interface MpPushRouterDeps {
   crypto: WechatCrypto;
@@ -49,28 +31,13 @@ export interface MpPushRouterDeps {
 export function mpPushRouter(deps: MpPushRouterDeps): Router {
   const { crypto, clock, logger } = deps;
   const router = new Router();
+  const checks = { crypto, clock, timestampWindowSeconds: deps.timestampWindowSeconds, tokenSetting: 'WECHAT_MP_TOKEN', aesKeySetting: 'WECHAT_MP_AES_KEY' };
 
-  function checkTimestamp(ts: string): void {
-    const skew = Math.abs(Math.floor(clock.now().getTime() / 1000) - Number(ts));
-    if (skew > deps.timestampWindowSeconds) throw new HttpError(403, 'timestamp outside the accepted window; check the server clock');
-  }
 
-  router.get(WECHAT_MP_PUSH_PATH, (ctx) => {
-    const q = parseQuery(verifyQuery, ctx);
-    checkTimestamp(q.timestamp);
-    if (!crypto.verifySignature(q.signature, q.timestamp, q.nonce)) throw new HttpError(403, 'signature does not match; check WECHAT_MP_TOKEN');
-    ctx.type = 'text/plain';
-    ctx.body = q.echostr;
-  });
+  router.get(WECHAT_MP_PUSH_PATH, (ctx) => answerUrlVerification(checks, ctx));
 
   router.post(WECHAT_MP_PUSH_PATH, async (ctx) => {
-    const q = parseQuery(pushQuery, ctx);
-    const encrypted = q.encrypt_type === 'aes';
-    checkTimestamp(q.timestamp);
-    if (q.signature && !crypto.verifySignature(q.signature, q.timestamp, q.nonce)) throw new HttpError(403, 'signature does not match');
-    if (!encrypted && !q.signature) throw new HttpError(400, 'signature is required');
-    if (encrypted && !q.msg_signature) throw new HttpError(400, 'msg_signature is required with encrypt_type=aes');
-    if (encrypted && !crypto.canDecrypt) throw new HttpError(400, 'no EncodingAESKey is configured; set WECHAT_MP_AES_KEY or use plaintext mode');
+    const { q, encrypted } = checkPushQuery(checks, ctx);
 
     let fields: Record<string, string>;
     try {
