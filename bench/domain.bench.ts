@@ -243,6 +243,14 @@ async function benchAdminList(): Promise<void> {
     }
     row('all list requests', `p50 ${fmt(pct(all, 50), 1)} ms`, `p95 ${fmt(pct(all, 95), 1)} ms over ${fmt(all.length)} pages`);
     row(`target p95 ≤ ${LIST_TARGET_P95_MS} ms`, pct(all, 95) <= LIST_TARGET_P95_MS ? 'PASS' : 'BELOW');
+    // Not an admin list, but the same collection: "进度" in chat reads a worker's own applications on every ask.
+    const byWorker: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      await repo.listByWorker(`w${(i * 7_919) % LIST_APPLICATIONS}`);
+      byWorker.push(performance.now() - t);
+    }
+    row("one worker's applications (listByWorker)", `p50 ${fmt(pct(byWorker, 50), 1)} ms`, `p95 ${fmt(pct(byWorker, 95), 1)} ms over ${byWorker.length} workers`);
   } finally {
     await connection.close();
     await mongo.stop();

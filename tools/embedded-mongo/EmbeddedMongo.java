@@ -8,8 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /**
  * Embedded MongoDB-wire-compatible server (mongo-java-server) for running the
@@ -176,7 +174,7 @@ public final class EmbeddedMongo {
 
     private static MongoBackend createBackend(Options options) {
         if (options.backend.equals("memory")) {
-            return new MemoryBackend();
+            return IndexedBackends.memory();
         }
         File file = new File(options.file).getAbsoluteFile();
         File dir = file.getParentFile();
@@ -184,7 +182,7 @@ public final class EmbeddedMongo {
             throw new IllegalStateException("cannot create directory " + dir + " for the H2 file");
         }
         // MVStore auto-commits about once a second, so even a hard kill loses at most ~1 s of writes.
-        return new H2Backend(file.getPath());
+        return IndexedBackends.h2(file.getPath());
     }
 
     private static void registerShutdownHook(MongoServer server) {

@@ -2,16 +2,16 @@
  * Starts the embedded MongoDB-wire-compatible server (mongo-java-server, see
  * EmbeddedMongo.java) as a child JVM, for when MONGODB_URI is unset.
  *
- * First start: Maven resolves the jars (into ~/.m2) and javac compiles
- * EmbeddedMongo.java; both results are cached under the user cache dir, so
+ * First start: Maven resolves the jars (into ~/.m2) and javac compiles the
+ * Java sources here; both results are cached under the user cache dir, so
  * later starts run neither Maven nor javac and only pay for JVM startup.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +44,11 @@ export interface StartEmbeddedMongoOptions {
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const POM_PATH = join(HERE, 'pom.xml');
-const SOURCE_PATH = join(HERE, 'EmbeddedMongo.java');
+/** The server's Java sources: EmbeddedMongo.java (main) and the secondary indexes it adds to mongo-java-server. */
+const SOURCE_PATHS = readdirSync(HERE)
+  .filter((name) => name.endsWith('.java'))
+  .sort()
+  .map((name) => join(HERE, name));
 const MAIN_CLASS = 'EmbeddedMongo';
 const H2_FILE_NAME = 'embedded-mongo.mv';
 const MIN_JAVA_MAJOR = 17;
@@ -234,7 +238,7 @@ async function resolveClasspath(cacheDir: string, log: (line: string) => void): 
 
 /**
  * Compiling once saves ~1.4 s per start compared with Java's single-file
- * source launch, which recompiles EmbeddedMongo.java on every run.
+ * source launch, which recompiles the sources on every run.
  */
 async function compileLauncherClass(
   cacheDir: string,
@@ -242,16 +246,16 @@ async function compileLauncherClass(
   javac: string,
   log: (line: string) => void,
 ): Promise<string> {
-  const source = readFileSync(SOURCE_PATH, 'utf8');
-  const classesDir = join(cacheDir, `classes-${shortHash(source, pomHash())}`);
+  const sources = SOURCE_PATHS.flatMap((path) => [basename(path), readFileSync(path, 'utf8')]);
+  const classesDir = join(cacheDir, `classes-${shortHash(...sources, pomHash())}`);
   if (existsSync(join(classesDir, `${MAIN_CLASS}.class`))) return classesDir;
 
-  log('embedded-mongo: compiling EmbeddedMongo.java (first run only)...');
+  log('embedded-mongo: compiling the server (first run only)...');
   const tmpDir = `${classesDir}.${process.pid}.tmp`;
   await rm(tmpDir, { recursive: true, force: true });
   try {
     // --release 17 keeps the class runnable on any supported JVM, whichever JDK compiles it.
-    await run(javac, ['--release', String(MIN_JAVA_MAJOR), '-cp', classpath, '-d', tmpDir, SOURCE_PATH], JAVAC_TIMEOUT_MS);
+    await run(javac, ['--release', String(MIN_JAVA_MAJOR), '-cp', classpath, '-d', tmpDir, ...SOURCE_PATHS], JAVAC_TIMEOUT_MS);
   } catch (error) {
     await rm(tmpDir, { recursive: true, force: true });
     if (error instanceof ToolMissingError) {

@@ -1,0 +1,222 @@
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.Document;
+
+/**
+ * mongo-java-server's memory and H2 backends with working secondary indexes ({@link SecondaryIndex}).
+ *
+ * Each backend is the library's own with three overrides, all through its protected extension points: the database
+ * creates a SecondaryIndex where the library would create an empty placeholder, and creates collections of the
+ * subclasses below; the collections plan their queries with those indexes before falling back to the library's
+ * full scan. Storage, unique indexes, matching, projection and cursors stay the library's.
+ */
+final class IndexedBackends {
+
+    private IndexedBackends() {
+    }
+
+    static MemoryBackend memory() {
+        return new IndexedMemoryBackend();
+    }
+
+    static H2Backend h2(String file) {
+        return new IndexedH2Backend(file);
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // Query planning, shared by both collection types
+
+    /**
+     * Reads one collection's documents. Both collection types implement it with the same two lines over their
+     * protected accessors: they extend different library classes, so no shared base class can hold them.
+     */
+    interface Reader<P> {
+        Document document(P position);
+
+        QueryResult collect(Document query, Stream<Document> candidates, int skip, int limit, int batchSize,
+                            Comparator<Document> order, Document fieldSelector);
+    }
+
+    /**
+     * The best secondary-index plan for the query, or null to let the library answer it: when a unique index can
+     * (it is exact), when the sort is `$natural`, or when no secondary index helps.
+     */
+    static <P> SecondaryIndex<P>.Plan plan(List<Index<P>> indexes, Document query, Document orderBy) {
+        if (orderBy != null && orderBy.containsKey("$natural")) {
+            return null;
+        }
+        SecondaryIndex<P>.Plan best = null;
+        for (Index<P> index : indexes) {
+            if (!(index instanceof SecondaryIndex)) {
+                if (index.canHandle(query)) {
+                    return null;
+                }
+                continue;
+            }
+            SecondaryIndex<P>.Plan plan = ((SecondaryIndex<P>) index).plan(query, orderBy);
+            if (plan != null && (best == null || plan.score() > best.score())) {
+                best = plan;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * A collection's query: through the best secondary-index plan, else the library's own way (`fullScan`). The
+     * plan's candidates are read lazily and the library's matcher decides; an ordered plan needs no sort, so the
+     * stream stops after skip + limit matches. Callers hold the collection's monitor.
+     */
+    static <P> QueryResult query(Reader<P> reader, List<Index<P>> indexes, Document query, Document orderBy,
+                                 int skip, int limit, int batchSize, Document fieldSelector,
+                                 Comparator<Document> sort, Supplier<QueryResult> fullScan) {
+        SecondaryIndex<P>.Plan plan = plan(indexes, query, orderBy);
+        if (plan == null) {
+            return fullScan.get();
+        }
+        Stream<Document> candidates = StreamSupport.stream(plan.positions().spliterator(), false)
+            .map(reader::document);
+        return reader.collect(query, candidates, skip, limit, batchSize, plan.ordered ? null : sort, fieldSelector);
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // Memory backend
+
+    static final class IndexedMemoryBackend extends MemoryBackend {
+        @Override
+        public MemoryDatabase openOrCreateDatabase(String databaseName) {
+            return new IndexedMemoryDatabase(databaseName, getCursorRegistry());
+        }
+    }
+
+    static final class IndexedMemoryDatabase extends MemoryDatabase {
+        IndexedMemoryDatabase(String databaseName, CursorRegistry cursorRegistry) {
+            super(databaseName, cursorRegistry);
+        }
+
+        @Override
+        protected MemoryCollection openOrCreateCollection(String collectionName, CollectionOptions options) {
+            return new IndexedMemoryCollection(this, collectionName, options, cursorRegistry);
+        }
+
+        @Override
+        protected Index<Integer> openOrCreateSecondaryIndex(String collectionName, String indexName,
+                                                            List<IndexKey> keys, boolean sparse) {
+            return new SecondaryIndex<>(indexName, keys, sparse);
+        }
+    }
+
+    static final class IndexedMemoryCollection extends MemoryCollection implements Reader<Integer> {
+        IndexedMemoryCollection(MongoDatabase database, String collectionName, CollectionOptions options,
+                                CursorRegistry cursorRegistry) {
+            super(database, collectionName, options, cursorRegistry);
+        }
+
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+                                             Document fieldSelector) {
+            synchronized (this) {
+                return query(this, getIndexes(), query, orderBy, skip, limit, batchSize, fieldSelector,
+                    deriveComparator(orderBy),
+                    () -> super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector));
+            }
+        }
+
+        @Override
+        public Document document(Integer position) {
+            return getDocument(position);
+        }
+
+        @Override
+        public QueryResult collect(Document query, Stream<Document> candidates, int skip, int limit, int batchSize,
+                                   Comparator<Document> order, Document fieldSelector) {
+            return matchDocumentsFromStream(query, candidates, skip, limit, batchSize, order, fieldSelector);
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // H2 backend (the persistent one `npm start` uses)
+
+    static final class IndexedH2Backend extends H2Backend {
+        IndexedH2Backend(String file) {
+            super(file);
+        }
+
+        @Override
+        protected MongoDatabase openOrCreateDatabase(String databaseName) {
+            return new IndexedH2Database(databaseName);
+        }
+
+        /**
+         * An inner class on purpose: H2Database's constructor reopens the stored collections and indexes (calling
+         * the overrides below) before a subclass's own fields are set, but an inner class's link to its backend is
+         * set before the superclass constructor runs, so the overrides can reach the store through it.
+         */
+        final class IndexedH2Database extends H2Database {
+            IndexedH2Database(String databaseName) {
+                super(databaseName, getMvStore(), getCursorRegistry());
+            }
+
+            @Override
+            protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+                // The same map names H2Database.openOrCreateCollection uses, so existing data files open unchanged.
+                String namespace = getFullCollectionNamespace(collectionName);
+                return new IndexedH2Collection(this, collectionName, options,
+                    getMvStore().openMap("databases." + namespace), getMvStore().openMap("meta." + namespace),
+                    cursorRegistry);
+            }
+
+            @Override
+            protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName,
+                                                               List<IndexKey> keys, boolean sparse) {
+                // Kept in memory and rebuilt from the documents when the data file is opened.
+                return new SecondaryIndex<>(indexName, keys, sparse);
+            }
+        }
+    }
+
+    static final class IndexedH2Collection extends H2Collection implements Reader<Object> {
+        IndexedH2Collection(MongoDatabase database, String collectionName, CollectionOptions options,
+                            org.h2.mvstore.MVMap<Object, Document> dataMap,
+                            org.h2.mvstore.MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {
+            super(database, collectionName, options, dataMap, metaMap, cursorRegistry);
+        }
+
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+                                             Document fieldSelector) {
+            synchronized (this) {
+                return query(this, getIndexes(), query, orderBy, skip, limit, batchSize, fieldSelector,
+                    deriveComparator(orderBy),
+                    () -> super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector));
+            }
+        }
+
+        @Override
+        public Document document(Object position) {
+            return getDocument(position);
+        }
+
+        @Override
+        public QueryResult collect(Document query, Stream<Document> candidates, int skip, int limit, int batchSize,
+                                   Comparator<Document> order, Document fieldSelector) {
+            return matchDocumentsFromStream(query, candidates, skip, limit, batchSize, order, fieldSelector);
+        }
+    }
+}
