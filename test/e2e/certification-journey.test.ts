@@ -132,7 +132,9 @@ describe('certification journey end to end', () => {
     expect(certified).toMatchObject({ status: 'certified' });
     const number = certified!.certificateNumber!;
     expect(number).toMatch(/^3201002026Z\d{5}$/);
-    expect(certified!.history.map((e) => e.action)).toEqual(['submit', 'advance', 'advance', 'recordScore', 'advance', 'recordSatisfaction', 'advance', 'certify']);
+    // Regression (certificate number recorded silently): the number arrives with its own history event.
+    expect(certified!.history.map((e) => e.action)).toEqual(['submit', 'advance', 'advance', 'recordScore', 'advance', 'recordSatisfaction', 'advance', 'certify', 'certificateIssued']);
+    expect(certified!.history.at(-1)).toMatchObject({ actor: { kind: 'system' }, data: { number }, toStatus: 'certified' });
 
     const mine = await say('journey', '我的证书');
     expect(mine).toContain(number);
@@ -140,6 +142,7 @@ describe('certification journey end to end', () => {
     expect(mine).toContain(`https://bot.example.org/verify/${number}`);
     status = await say('journey', '进度');
     expect(status).toContain('已发证');
+    expect(status).toContain(`证书编号：${number}`);
 
     const page = await fetch(`${app.url}/verify/${number}`);
     expect(page.status).toBe(200);

@@ -35,7 +35,7 @@ function renderStatus(translator: Translator, locale: Locale, v: ReturnType<type
   if (v.timeline.length) {
     lines.push(t('certification:status.timeline'));
     for (const e of v.timeline) {
-      const what = [e.stageName ?? '', e.score !== undefined ? `${e.score}` : '', e.rate !== undefined ? `${(e.rate * 100).toFixed(1)}%` : '', e.note ?? ''].filter(Boolean).join(' · ');
+      const what = e.number ?? [e.stageName ?? '', e.score !== undefined ? `${e.score}` : '', e.rate !== undefined ? `${(e.rate * 100).toFixed(1)}%` : '', e.note ?? ''].filter(Boolean).join(' · ');
       lines.push(t('certification:status.line', { date: e.date, what: `${t(`certification:status.actions.${e.action}`)}${what ? `：${what}` : ''}` }));
     }
   }

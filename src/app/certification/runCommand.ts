@@ -1,6 +1,6 @@
 import { applyAction, type PipelineCommand, type PipelineError } from '../../domain/certification/pipeline.ts';
 import { certificateFor, formatCertificateNumber, scopeRegionOf } from '../../domain/certification/certificateNumber.ts';
-import type { Actor, Application } from '../../domain/certification/types.ts';
+import type { Actor, Application, ApplicationEvent } from '../../domain/certification/types.ts';
 import type { Policy } from '../../domain/policy/schema.ts';
 import { ConflictError } from '../ports/certification.ts';
 import { chinaDate, NOTICE_ENDED_JOB, type CertificationDeps } from './deps.ts';
@@ -85,7 +85,25 @@ export async function ensureCertificate(deps: CertificationDeps, app: Applicatio
   for (let attempt = 0; attempt < 5; attempt++) {
     const latest = (await deps.applications.get(app.id)) ?? app;
     if (latest.certificateNumber === cert.number) return latest;
-    const updated: Application = { ...latest, certificateNumber: cert.number, version: latest.version + 1, updatedAt: deps.clock.now().toISOString() };
+    const at = deps.clock.now().toISOString();
+    // Its own history event, so the number's arrival is not a silent change (the certify event came before it).
+    const issued: ApplicationEvent = {
+      at,
+      actor: { kind: 'system', id: 'certificates' },
+      action: 'certificateIssued',
+      fromStage: latest.stage,
+      toStage: latest.stage,
+      fromStatus: latest.status,
+      toStatus: latest.status,
+      data: { number: cert.number },
+    };
+    const updated: Application = {
+      ...latest,
+      certificateNumber: cert.number,
+      history: [...latest.history, issued],
+      version: latest.version + 1,
+      updatedAt: at,
+    };
     try {
       await deps.applications.save(updated);
       return updated;

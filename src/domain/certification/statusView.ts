@@ -39,6 +39,8 @@ export interface TimelineEntry {
   rate?: number;
   /** For decideObjection. */
   upheld?: boolean;
+  /** For certificateIssued: the certificate's number. */
+  number?: string;
 }
 
 export interface StatusView {
@@ -130,5 +132,6 @@ function timelineEntry(e: ApplicationEvent, stageName: (id: StageId | null) => s
   if (e.action === 'recordScore' && typeof e.data?.score === 'number') entry.score = e.data.score;
   if (e.action === 'recordSatisfaction' && typeof e.data?.rate === 'number') entry.rate = e.data.rate;
   if (e.action === 'decideObjection' && typeof e.data?.upheld === 'boolean') entry.upheld = e.data.upheld;
+  if (e.action === 'certificateIssued' && typeof e.data?.number === 'string') entry.number = e.data.number;
   return entry;
 }

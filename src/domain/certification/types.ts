@@ -35,7 +35,9 @@ export type ApplicationAction =
   | 'recordSatisfaction'
   | 'recordObjection'
   | 'decideObjection'
-  | 'certify';
+  | 'certify'
+  /** The certificate's number was recorded on the certified application (data.number); no stage or status change. */
+  | 'certificateIssued';
 
 /** One line of an application's history: every change is appended, none is silent. */
 export interface ApplicationEvent {

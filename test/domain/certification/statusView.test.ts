@@ -47,6 +47,18 @@ function run(app: Application, steps: [PipelineCommand, Actor, Date][]): Applica
   return cur;
 }
 
+/** Through every stage to certified on 2026-04-17 (the certificate number is the app layer's to add). */
+function certifiedApp(): Application {
+  return run(submitted(), [
+    [{ type: 'advance' }, admin, at('2026-03-02')],
+    [{ type: 'advance' }, admin, at('2026-03-10')],
+    [{ type: 'recordScore', score: 80 }, admin, at('2026-04-01')],
+    [{ type: 'advance' }, admin, at('2026-04-02')],
+    [{ type: 'advance' }, admin, at('2026-04-10')],
+    [{ type: 'noticeEnded' }, system, at('2026-04-17')],
+  ]);
+}
+
 describe('statusView', () => {
   it('a new application: first stage, its todo, next stage expected by entry + expectedDays', () => {
     const v = statusView(submitted(), policy, '2026-03-02');
@@ -152,18 +164,29 @@ describe('statusView', () => {
   });
 
   it('certified: the certificate number once the app layer has set it', () => {
-    let app = run(submitted(), [
-      [{ type: 'advance' }, admin, at('2026-03-02')],
-      [{ type: 'advance' }, admin, at('2026-03-10')],
-      [{ type: 'recordScore', score: 80 }, admin, at('2026-04-01')],
-      [{ type: 'advance' }, admin, at('2026-04-02')],
-      [{ type: 'advance' }, admin, at('2026-04-10')],
-      [{ type: 'noticeEnded' }, system, at('2026-04-17')],
-    ]);
+    let app = certifiedApp();
     app = { ...app, certificateNumber: '3200002026C00001' };
     const v = statusView(app, policy, '2026-04-18');
     expect(v).toMatchObject({ status: 'certified', next: null, todo: null, certificateNumber: '3200002026C00001' });
     expect(v.timeline.at(-1)).toEqual({ date: '2026-04-17', action: 'certify', stageId: 'publicNotice', stageName: '社会公示', status: 'certified' });
+  });
+
+  it('shows the certificate number event in the timeline (regression: certificate number recorded silently)', () => {
+    const certified = certifiedApp();
+    const issued = {
+      at: '2026-04-17T02:00:01.000Z',
+      actor: { kind: 'system', id: 'certificates' },
+      action: 'certificateIssued',
+      fromStage: 'publicNotice',
+      toStage: 'publicNotice',
+      fromStatus: 'certified',
+      toStatus: 'certified',
+      data: { number: '3200002026C00001' },
+    } as const;
+    const app = { ...certified, certificateNumber: '3200002026C00001', history: [...certified.history, issued] };
+    const v = statusView(app, policy, '2026-04-18');
+    expect(v.timeline.at(-1)).toEqual({ date: '2026-04-17', action: 'certificateIssued', stageId: 'publicNotice', stageName: '社会公示', status: 'certified', number: '3200002026C00001' });
+    expect(v.timeline.at(-2)).toMatchObject({ action: 'certify' });
   });
 
   it('a stage the policy no longer has is shown by its id', () => {
