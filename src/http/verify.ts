@@ -9,6 +9,12 @@ const STATUS_TEXT: Record<PublicCertificate['status'], string> = {
   expired: '已过期 / Expired',
 };
 
+const SCOPE_TEXT: Record<PublicCertificate['scope'], string> = {
+  county: '全县（市、区） / County-wide',
+  city: '全市 / City-wide',
+  province: '全省 / Province-wide',
+};
+
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
@@ -56,7 +62,7 @@ export function verifyRouter(deps: { verify: (number: string) => Promise<PublicC
       ['持证人 / Holder', cert.holder],
       ['等级 / Level', `${cert.level['zh-CN']} / ${cert.level.en}`],
       ['颁发 / Issued under', `${cert.policy['zh-CN']} / ${cert.policy.en}`],
-      ['有效范围 / Scope', cert.scope === 'province' ? '全省 / Province-wide' : '全市 / City-wide'],
+      ['有效范围 / Scope', SCOPE_TEXT[cert.scope]],
       ['状态 / Status', STATUS_TEXT[cert.status]],
       ['有效期 / Valid', `${cert.issuedOn} — ${cert.validUntil}`],
     ];

@@ -1,4 +1,5 @@
 import { effectiveStatus } from '../../domain/certification/annual.ts';
+import type { CertificateScope } from '../../domain/certification/types.ts';
 import type { PolicySet } from '../../domain/policy/load.ts';
 import { maskName } from '../../domain/pii/maskName.ts';
 import type { CertificateRepository } from '../ports/certification.ts';
@@ -10,7 +11,7 @@ export interface PublicCertificate {
   holder: string;
   level: { 'zh-CN': string; en: string };
   policy: { 'zh-CN': string; en: string };
-  scope: 'city' | 'province';
+  scope: CertificateScope;
   status: 'valid' | 'suspended' | 'revoked' | 'expired';
   issuedOn: string;
   validUntil: string;

@@ -160,14 +160,16 @@ export function parseCertificateNumber(
 // ---- the certificate --------------------------------------------------------------------------------------------
 
 /**
- * Where a level's certificate is valid, as a region code: city-scoped → the worker's city (4-digit prefix + '00'),
- * province-scoped → the province (2-digit prefix + '0000'). `regionCode` is the worker's (6 or 9 digits).
+ * Where a level's certificate is valid, as a region code: county-scoped → the worker's county-level unit (6-digit
+ * prefix), city-scoped → the worker's city (4-digit prefix + '00'), province-scoped → the province (2-digit prefix
+ * + '0000'). `regionCode` is the worker's (6 or 9 digits).
  */
 export function scopeRegionOf(policy: Policy, level: LevelId, regionCode: string): string {
   const l = policy.levels.find((x) => x.id === level);
   if (!l) throw new RangeError(`policy ${policy.id} has no level ${JSON.stringify(level)}`);
   if (!/^\d{6}(\d{3})?$/.test(regionCode)) throw new RangeError(`a region code has 6 or 9 digits, got ${JSON.stringify(regionCode)}`);
-  return l.scope === 'province' ? `${regionCode.slice(0, 2)}0000` : `${regionCode.slice(0, 4)}00`;
+  if (l.scope === 'province') return `${regionCode.slice(0, 2)}0000`;
+  return l.scope === 'city' ? `${regionCode.slice(0, 4)}00` : regionCode.slice(0, 6);
 }
 
 /**

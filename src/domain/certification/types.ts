@@ -98,6 +98,9 @@ export interface Application {
 
 export type CertificateStatus = 'valid' | 'suspended' | 'revoked' | 'expired';
 
+/** Where a certificate is valid: the holder's county-level unit, city or province (see scopeRegionOf). */
+export type CertificateScope = 'county' | 'city' | 'province';
+
 export interface Certificate {
   number: string;
   applicationId: string;
@@ -105,8 +108,8 @@ export interface Certificate {
   policyId: string;
   level: LevelId;
   regionCode: string;
-  /** Where it is valid: a city (高级 and below) or the whole province (特级). */
-  scope: 'city' | 'province';
+  /** Where it is valid, per the level's policy (Jiangsu: a city for 高级 and below, the province for 特级). */
+  scope: CertificateScope;
   scopeRegionCode: string;
   issuedOn: string; // YYYY-MM-DD
   validUntil: string; // YYYY-MM-DD

@@ -48,8 +48,11 @@ export const levelSchema = z.strictObject({
   name: localized,
   /** The admin tier that reviews this level (Jiangsu: province 特级, city 高级/中级, county 初级). */
   managedBy: tier,
-  /** Where the certificate is valid. */
-  scope: z.enum(['city', 'province']),
+  /**
+   * Where the certificate is valid: the worker's county-level unit (Pinghu, a county-level city, certifies for
+   * itself), their city (Jiangsu 高级 and below) or their province (Jiangsu 特级).
+   */
+  scope: z.enum(['county', 'city', 'province']),
   /** One or two capital letters in the certificate number, e.g. C for 初级. */
   code: z.string().regex(/^[A-Z0-9]{1,2}$/),
   conditions: conditionsSchema,

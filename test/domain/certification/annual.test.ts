@@ -186,8 +186,8 @@ describe('allowanceReport (红领津贴)', () => {
     // w13: promoted during 2026, holds junior and intermediate: paid once, the higher one
     cert({ number: 'JS-C13', workerId: 'w13', level: 'junior' }),
     cert({ number: 'JS-Z13', workerId: 'w13', level: 'intermediate', issuedOn: '2026-04-01', validUntil: '2029-03-31' }),
-    cert({ number: 'PH-C1', workerId: 'p1', policyId: 'pinghu', level: 'junior', regionCode: '330482', scopeRegionCode: '330400' }),
-    cert({ number: 'PH-G1', workerId: 'p2', policyId: 'pinghu', level: 'senior', regionCode: '330482', scopeRegionCode: '330400' }), // level without allowance
+    cert({ number: 'PH-C1', workerId: 'p1', policyId: 'pinghu', level: 'junior', regionCode: '330482', scopeRegionCode: '330482' }),
+    cert({ number: 'PH-G1', workerId: 'p2', policyId: 'pinghu', level: 'senior', regionCode: '330482', scopeRegionCode: '330482' }), // level without allowance
     cert({ number: 'XX-1', workerId: 'x1', policyId: 'nowhere' }),
   ];
   const records: AnnualRecord[] = [

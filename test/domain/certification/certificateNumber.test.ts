@@ -20,6 +20,7 @@ const policy: Policy = {
   levels: [
     { id: 'junior', name: { 'zh-CN': '初级', en: 'Junior' }, managedBy: 'county', scope: 'city', code: 'C', conditions: {}, relaxations: [], allowanceYuan: 2400 },
     { id: 'special', name: { 'zh-CN': '特级', en: 'Special' }, managedBy: 'province', scope: 'province', code: 'T', conditions: {}, relaxations: [], allowanceYuan: 12000 },
+    { id: 'local', name: { 'zh-CN': '县级', en: 'Local' }, managedBy: 'county', scope: 'county', code: 'L', conditions: {}, relaxations: [], allowanceYuan: 0 },
   ],
   pipeline: {
     stages: [
@@ -112,6 +113,8 @@ describe('scopeRegionOf', () => {
     ['junior', '320102001', '320100'], // a street code
     ['special', '320102', '320000'], // province-scoped
     ['special', '330482', '330000'],
+    ['local', '330482', '330482'], // county-scoped: Pinghu itself, not Jiaxing (regression: Pinghu got 330400)
+    ['local', '330482101', '330482'], // a Pinghu street code
   ])('%s in %s → %s', (level, region, scope) => {
     expect(scopeRegionOf(policy, level, region)).toBe(scope);
   });

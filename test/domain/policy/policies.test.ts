@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, parsePolicyMapping, PolicyLoadError, PolicySet } from '../../../src/domain/policy/load.ts';
 import type { Policy } from '../../../src/domain/policy/schema.ts';
+import { scopeRegionOf } from '../../../src/domain/certification/certificateNumber.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (file: string) => readFileSync(`${ROOT}${file}`, 'utf8');
@@ -24,11 +25,13 @@ describe('shipped policy files', () => {
       ['special', '特级', 'T', 'province', 'province'],
     ]);
     expect(pinghu.regionCode).toBe('330482');
-    expect(pinghu.levels.map((l) => [l.id, l.name['zh-CN']])).toEqual([
-      ['junior', '初级'],
-      ['intermediate', '中级'],
-      ['senior', '高级'],
+    // Pinghu certifies for itself: county scope, so its certificates are valid in and numbered for 330482.
+    expect(pinghu.levels.map((l) => [l.id, l.name['zh-CN'], l.scope])).toEqual([
+      ['junior', '初级', 'county'],
+      ['intermediate', '中级', 'county'],
+      ['senior', '高级', 'county'],
     ]);
+    expect(scopeRegionOf(pinghu, 'senior', '330482101')).toBe('330482');
   });
 
   it('have the pipelines of the sources, every stage named in both locales', () => {
