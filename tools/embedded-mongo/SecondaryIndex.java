@@ -38,23 +38,24 @@ import de.bwaldvogel.mongo.bson.ObjectId;
  * MongoDB's own B-tree keys are laid out. It never decides what matches: a plan (see {@link #plan}) only hands the
  * collection candidate positions, a superset of the matching documents, and the server's own matcher tests each
  * one. When the plan also yields the candidates in the order the query sorts by, the collection stops reading
- * after skip + limit matches instead of sorting everything (see IndexedCollections).
+ * after skip + limit matches instead of sorting everything (see IndexedBackends).
  *
  * Shapes it serves, each conservative so that the candidates are always a superset:
  * - equality (`{f: v}`, `{f: {$eq: v}}`) or `$in` on a leading run of the index's fields, with scalar values only
  *   (strings, numbers, booleans, dates, ObjectIds): null, arrays, documents and regexes have matching rules an
  *   index lookup would get wrong, so they end the run;
- * - a range (`$gt`, `$gte`, `$lt`, `$lte`) on the field after that run, used to seek, bounds inclusive;
+ * - a range (`$gt`, `$gte`, `$lt`, `$lte`) on the field after that run, used to seek, bounds inclusive, unless
+ *   that field has ever held an array;
  * - a sort on the fields after the run, in the index's directions or all reversed, unless one of those fields has
  *   ever held an array (MongoDB sorts arrays by their smallest or largest element, which entries don't give).
  * Everything else (top-level operators such as $or, $natural sorts) is left to the server's full scan.
  *
  * Thread safety: every caller runs under the collection's monitor (the collection methods are synchronized, and
- * IndexedCollections takes the same monitor around planning and reading); the methods here are synchronized too.
+ * IndexedBackends takes the same monitor around planning and reading); the methods here are synchronized too.
  */
 final class SecondaryIndex<P> extends Index<P> {
 
-    /** Entries with more `$in` combinations than this are not planned: the seeks would cost more than they save. */
+    /** The equality run stops before a field whose `$in` would take the seeks past this many (too dear to help). */
     private static final int MAX_COMBINATIONS = 256;
 
     private static final ValueComparator VALUES = ValueComparator.asc();
@@ -108,8 +109,8 @@ final class SecondaryIndex<P> extends Index<P> {
         if (a == HIGH || b == LOW) {
             return 1;
         }
-        // Strings are most keys here (ids, codes, sort keys); ValueComparator compares two of them the same way
-        // after a type lookup that made it the larger part of an insert's cost.
+        // Strings are most keys here (ids, codes, sort keys). ValueComparator orders two strings by compareTo as
+        // well, after type checks that cost more than the comparison; every insert makes hundreds of these.
         int c = a instanceof String && b instanceof String ? ((String) a).compareTo((String) b) : VALUES.compare(a, b);
         return ascending[field] ? c : -c;
     }
