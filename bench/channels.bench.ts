@@ -33,30 +33,12 @@ import { startEmbeddedMongo, type EmbeddedMongo } from '../tools/embedded-mongo/
 import { createTelegramChannel } from '../src/channels/telegram/channel.ts';
 import { renderReplies as renderTelegramReplies } from '../src/channels/telegram/render.ts';
 import { FakeBotApi } from '../test/channels/telegram/fakeBotApi.ts';
+import { post } from './support/http.ts';
+import { openLoop, saturate } from './support/load.ts';
+import { fmt, heading, ms, out, percentile, row, sortNum, status } from './support/report.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Shared by every channel's part: output, percentiles, closed and open loops over sequential simulated users.
-
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const ms = (n: number) => `${fmt(n, n < 10 ? 2 : 1)} ms`;
-function row(label: string, value: string, note = ''): void {
-  out(`  ${label.padEnd(44)} ${value.padStart(14)}${note ? `   ${note}` : ''}`);
-}
-function heading(title: string): void {
-  out();
-  out(title);
-  out('─'.repeat(Math.max(title.length, 78)));
-}
-function status(text: string): void {
-  process.stderr.write(`  … ${text}\n`);
-}
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
-}
-const sortNum = (a: number[]) => [...a].sort((x, y) => x - y);
+// Shared by every channel's part: closed and open loops over sequential simulated users.
 
 interface Stats {
   latencies: number[];
@@ -100,86 +82,10 @@ async function sendNext(send: SendFn, user: SimUser, stats: Stats, startedAt: nu
   return newUser();
 }
 
-/** Closed loop: each user sends its next message as soon as the previous reply arrived. */
-async function saturate(send: SendFn, users: SimUser[], durationMs: number, stats: Stats): Promise<number> {
-  const t0 = performance.now();
-  const end = t0 + durationMs;
-  let lastDone = t0;
-  await Promise.all(
-    users.map(async (_, slot) => {
-      while (performance.now() < end) {
-        users[slot] = await sendNext(send, users[slot]!, stats, performance.now());
-        lastDone = performance.now();
-      }
-    }),
-  );
-  return lastDone - t0;
-}
-
-/**
- * Open loop: arrivals at a fixed rate spread over the users, each user still sequential; an arrival with no idle
- * user waits in a backlog and its latency counts from its scheduled time (no coordinated omission).
- */
-async function openLoop(send: SendFn, users: SimUser[], rate: number, durationMs: number, stats: Stats): Promise<{ issued: number; maxBacklog: number; elapsed: number }> {
-  const idle = users.splice(0);
-  const backlog: number[] = [];
-  const inFlight = new Set<Promise<void>>();
-  let issued = 0;
-  let maxBacklog = 0;
-  const dispatch = (user: SimUser, scheduledAt: number): void => {
-    const p: Promise<void> = sendNext(send, user, stats, scheduledAt).then((next) => {
-      inFlight.delete(p);
-      const waiting = backlog.shift();
-      if (waiting !== undefined) dispatch(next, waiting);
-      else idle.push(next);
-    });
-    inFlight.add(p);
-  };
-  const interval = 1000 / rate;
-  const t0 = performance.now();
-  let k = 0;
-  await new Promise<void>((done) => {
-    const tick = () => {
-      const now = performance.now();
-      for (; t0 + k * interval <= now && k * interval < durationMs; k++) {
-        issued++;
-        const user = idle.shift();
-        if (user) dispatch(user, t0 + k * interval);
-        else {
-          backlog.push(t0 + k * interval);
-          maxBacklog = Math.max(maxBacklog, backlog.length);
-        }
-      }
-      if (k * interval >= durationMs) return done();
-      setTimeout(tick, Math.max(0, t0 + k * interval - performance.now()));
-    };
-    tick();
-  });
-  while (inFlight.size > 0 || backlog.length > 0) await Promise.race([...inFlight]);
-  users.push(...idle);
-  return { issued, maxBacklog, elapsed: performance.now() - t0 };
-}
-
 function printOutcomes(stats: Stats): void {
   row('messages', fmt(stats.messages), `${fmt(stats.registrations)} registrations finished, ${fmt(stats.successes)} with "注册成功"`);
   row('outcomes', '', [...stats.outcomes.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${fmt(v)}× ${k}`).join(', '));
   if (stats.firstError) out(`    first error: ${stats.firstError}`);
-}
-
-function post(agent: http.Agent, base: URL, path: string, body: Buffer, contentType: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { agent, host: base.hostname, port: base.port, method: 'POST', path, headers: { 'content-type': contentType, 'content-length': body.length } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -245,7 +151,7 @@ async function benchWechat(): Promise<void> {
         const qs = new URLSearchParams({ signature: ours.signature(String(ts), nonce), timestamp: String(ts), nonce, openid, encrypt_type: 'aes', msg_signature: wecom.getSignature(WX.token, ts, nonce, encrypt) });
         const body = Buffer.from(`<xml><ToUserName><![CDATA[${WX.gh}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`);
         try {
-          const res = await post(agent, base, `/wechat/oa?${qs}`, body, 'text/xml');
+          const res = await post(agent, base, `/wechat/oa?${qs}`, body, { 'content-type': 'text/xml' });
           const took = performance.now() - startedAt;
           if (res.status !== 200) {
             count(stats, `HTTP ${res.status}`);
@@ -287,18 +193,18 @@ async function benchWechat(): Promise<void> {
     const users = Array.from({ length: WX_USERS }, newUser);
     status(`warm-up ${WX_WARMUP_MS / 1000} s (${WX_USERS} users)`);
     const warm = newStats();
-    await saturate(send, users, WX_WARMUP_MS, warm);
+    await saturate((u, t) => sendNext(send, u, warm, t), users, WX_WARMUP_MS);
 
     status(`saturated ${WX_SATURATED_MS / 1000} s (closed loop)`);
     const sat = newStats();
-    const satElapsed = await saturate(send, users, WX_SATURATED_MS, sat);
+    const satElapsed = await saturate((u, t) => sendNext(send, u, sat, t), users, WX_SATURATED_MS);
     const maxRate = sat.messages / (satElapsed / 1000);
     const satSorted = sortNum(sat.latencies);
 
     const halfRate = maxRate / 2;
     status(`open loop at ${fmt(halfRate)} msg/s for ${WX_HALF_RATE_MS / 1000} s`);
     const half = newStats();
-    const ol = await openLoop(send, users, halfRate, WX_HALF_RATE_MS, half);
+    const ol = await openLoop((u, t) => sendNext(send, u, half, t), users, halfRate, WX_HALF_RATE_MS);
     const halfSorted = sortNum(half.latencies);
     await channel.drain();
 
@@ -428,7 +334,7 @@ async function benchTelegram(): Promise<void> {
         const update = { update_id: updateId++, message: { message_id: user.i, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private' }, from: { id: chatId, is_bot: false, first_name: 'Bench' }, text } };
         let res: { status: number; body: string };
         try {
-          res = await postWithSecret(agent, base, Buffer.from(JSON.stringify(update)));
+          res = await post(agent, base, '/telegram/webhook', Buffer.from(JSON.stringify(update)), { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG.secret });
         } catch (err) {
           inFlight.delete(key);
           count(stats, 'network');
@@ -453,23 +359,23 @@ async function benchTelegram(): Promise<void> {
     const users = Array.from({ length: TG_USERS }, newUser);
     status(`telegram warm-up ${TG_WARMUP_MS / 1000} s (${TG_USERS} chats)`);
     const warm = newStats();
-    await saturate(sendTo(lifted), users, TG_WARMUP_MS, warm);
+    await saturate((u, t) => sendNext(sendTo(lifted), u, warm, t), users, TG_WARMUP_MS);
 
     status(`telegram saturated ${TG_SATURATED_MS / 1000} s (${TG_USERS} chats, closed loop, limits lifted)`);
     const sat = newStats();
-    const satElapsed = await saturate(sendTo(lifted), users, TG_SATURATED_MS, sat);
+    const satElapsed = await saturate((u, t) => sendNext(sendTo(lifted), u, sat, t), users, TG_SATURATED_MS);
     const maxRate = sat.messages / (satElapsed / 1000);
     const satSorted = sortNum(sat.latencies);
 
     const halfRate = maxRate / 2;
     status(`telegram open loop at ${fmt(halfRate)} updates/s for ${TG_HALF_RATE_MS / 1000} s`);
     const half = newStats();
-    const ol = await openLoop(sendTo(lifted), users, halfRate, TG_HALF_RATE_MS, half);
+    const ol = await openLoop((u, t) => sendNext(sendTo(lifted), u, half, t), users, halfRate, TG_HALF_RATE_MS);
     const halfSorted = sortNum(half.latencies);
 
     status(`telegram production limits, ${TG_PRODUCTION_RATE} updates/s for ${TG_PRODUCTION_MS / 1000} s`);
     const prod = newStats();
-    const pl = await openLoop(sendTo(production), users, TG_PRODUCTION_RATE, TG_PRODUCTION_MS, prod);
+    const pl = await openLoop((u, t) => sendNext(sendTo(production), u, prod, t), users, TG_PRODUCTION_RATE, TG_PRODUCTION_MS);
     const prodSorted = sortNum(prod.latencies);
 
     heading(`Telegram — POST /telegram/webhook, ${TG_USERS} chats registering at once (embedded memory database, fake Bot API)`);
@@ -506,29 +412,6 @@ async function benchTelegram(): Promise<void> {
 }
 
 /** POST an update with the webhook secret header. */
-function postWithSecret(agent: http.Agent, base: URL, body: Buffer): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        host: base.hostname,
-        port: base.port,
-        method: 'POST',
-        path: '/telegram/webhook',
-        headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-telegram-bot-api-secret-token': TG.secret },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 
 const ONLY = process.env.BENCH_ONLY;

@@ -22,6 +22,7 @@ import { parseRegionFile } from '../src/domain/regions/regions.ts';
 import { connectMongo } from '../src/store/mongo/connection.ts';
 import { createMongoApplicationRepository } from '../src/store/mongo/applicationRepository.ts';
 import { startEmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
+import { fmt, heading, out, pct, row, status } from './support/report.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -31,20 +32,6 @@ const ELIGIBILITY_PER_POLICY_MS = 1_000;
 const ELIGIBILITY_TARGET = 100_000;
 const WORKERS = 4_096;
 const TODAY = '2026-03-01';
-
-// ---------------------------------------------------------------------------------------------------------------
-// Output
-
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-function row(label: string, value: string, note = ''): void {
-  out(`  ${label.padEnd(44)} ${value.padStart(14)}${note ? `   ${note}` : ''}`);
-}
-function heading(title: string): void {
-  out();
-  out(title);
-  out('─'.repeat(Math.max(title.length, 78)));
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Data
@@ -270,16 +257,6 @@ async function walk(repo: ApplicationRepository, filter: ApplicationFilter, page
   }
   return times;
 }
-
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-function status(message: string): void {
-  process.stderr.write(`  … ${message}\n`);
-}
-
 
 // ---------------------------------------------------------------------------------------------------------------
 

@@ -29,6 +29,9 @@ import { startRedcollar, type RunningApp } from '../src/main.ts';
 import { createMemoryWorkerRepository } from '../test/support/memoryWorkerRepository.ts';
 import { createMemoryOrganizationRepository } from '../test/support/memoryOrganizationRepository.ts';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
+import { post } from './support/http.ts';
+import { openLoop, saturate } from './support/load.ts';
+import { fmt, heading, ms, out, percentile, row, sortNum, status } from './support/report.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -46,22 +49,7 @@ const E2E_SATURATED_MS = 8_000;
 const E2E_HALF_RATE_MS = 8_000;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Output
-
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const ms = (n: number) => `${fmt(n, n < 10 ? 2 : 1)} ms`;
-function row(label: string, value: string, note = ''): void {
-  out(`  ${label.padEnd(44)} ${value.padStart(14)}${note ? `   ${note}` : ''}`);
-}
-function heading(title: string): void {
-  out();
-  out(title);
-  out('─'.repeat(Math.max(title.length, 78)));
-}
-function status(text: string): void {
-  process.stderr.write(`  … ${text}\n`);
-}
+// CPU accounting
 
 /** CPU time (ms) of this process and of child JVMs, from /proc (Linux; zeros elsewhere). Ticks assumed 100 Hz. */
 function childJavaPids(): number[] {
@@ -107,13 +95,6 @@ function cpuSince(m: CpuMark): string {
   const pct = (x: number) => `${fmt((x / wall) * 100)} %`;
   return `node ${pct(now.node - m.node)}, JVM ${m.pids.length ? pct(now.jvm - m.jvm) : 'n/a'} of one core`;
 }
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
-}
-const sortNum = (a: number[]) => [...a].sort((x, y) => x - y);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The script: the user messages of test/transcripts/registration.yaml, with the ID numbers made distinct per user
@@ -380,30 +361,6 @@ const newStats = (): E2eStats => ({
 const BUSY = '上一条消息还在处理中';
 const INTERNAL_ERROR = '系统暂时出现问题';
 
-function post(agent: http.Agent, base: URL, userId: string, text: string): Promise<{ status: number; body: string }> {
-  const payload = Buffer.from(JSON.stringify({ userId, text }));
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        host: base.hostname,
-        port: base.port,
-        method: 'POST',
-        path: '/sim/api/messages',
-        headers: { 'content-type': 'application/json', 'content-length': payload.length },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 /** One simulated user, part-way through the registration script. Users carry over from phase to phase. */
 interface SimUser {
   userId: string;
@@ -426,7 +383,7 @@ async function sendNext(agent: http.Agent, base: URL, user: SimUser, stats: E2eS
   const pos = ++user.i;
   const text = user.script[pos - 1]!;
   try {
-    const res = await post(agent, base, user.userId, text);
+    const res = await post(agent, base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId: user.userId, text })), { 'content-type': 'application/json' });
     if (res.status === 200) {
       if (res.body.includes(SUCCESS)) user.success = true;
       if (res.body.includes(BUSY)) stats.busyReplies++;
@@ -447,71 +404,6 @@ async function sendNext(agent: http.Agent, base: URL, user: SimUser, stats: E2eS
   stats.registrations++;
   if (user.success) stats.successes++;
   return newSimUser();
-}
-
-/** Closed loop: every user sends its next message as soon as the previous reply arrived, until the deadline. */
-async function saturate(agent: http.Agent, base: URL, users: SimUser[], durationMs: number, stats: E2eStats): Promise<number> {
-  const t0 = performance.now();
-  const end = t0 + durationMs;
-  let lastDone = t0;
-  await Promise.all(
-    users.map(async (_, slot) => {
-      while (performance.now() < end) {
-        users[slot] = await sendNext(agent, base, users[slot]!, stats, performance.now());
-        lastDone = performance.now();
-      }
-    }),
-  );
-  return lastDone - t0;
-}
-
-/**
- * Open loop: arrivals at a fixed rate (one every 1/rate s) spread over the users, each user still sequential.
- * An arrival goes to an idle user (FIFO); if all users are busy it waits in a backlog and its latency is still
- * counted from its scheduled time (no coordinated omission).
- */
-async function openLoop(agent: http.Agent, base: URL, users: SimUser[], rate: number, durationMs: number, stats: E2eStats): Promise<{ issued: number; maxBacklog: number; elapsed: number }> {
-  const idle: SimUser[] = users.splice(0);
-  const backlog: number[] = []; // scheduled times waiting for an idle user
-  const inFlight = new Set<Promise<void>>();
-  let issued = 0;
-  let maxBacklog = 0;
-
-  const dispatch = (user: SimUser, scheduledAt: number): void => {
-    const p: Promise<void> = sendNext(agent, base, user, stats, scheduledAt).then((next) => {
-      inFlight.delete(p);
-      const waiting = backlog.shift();
-      if (waiting !== undefined) dispatch(next, waiting);
-      else idle.push(next);
-    });
-    inFlight.add(p);
-  };
-
-  const interval = 1000 / rate;
-  const t0 = performance.now();
-  let k = 0;
-  await new Promise<void>((done) => {
-    const tick = () => {
-      const now = performance.now();
-      for (; t0 + k * interval <= now && k * interval < durationMs; k++) {
-        const scheduledAt = t0 + k * interval;
-        issued++;
-        const user = idle.shift();
-        if (user) dispatch(user, scheduledAt);
-        else {
-          backlog.push(scheduledAt);
-          maxBacklog = Math.max(maxBacklog, backlog.length);
-        }
-      }
-      if (k * interval >= durationMs) return done();
-      setTimeout(tick, Math.max(0, t0 + k * interval - performance.now()));
-    };
-    tick();
-  });
-  // The messages already issued (and any backlog) belong to this phase: let them finish.
-  while (inFlight.size > 0 || backlog.length > 0) await Promise.race([...inFlight]);
-  users.push(...idle);
-  return { issued, maxBacklog, elapsed: performance.now() - t0 };
 }
 
 function printErrors(stats: E2eStats): void {
@@ -579,12 +471,12 @@ async function benchE2e(rawRate: number): Promise<void> {
     const users = Array.from({ length: E2E_USERS }, newSimUser);
     status(`e2e warm-up ${E2E_WARMUP_MS / 1000} s (${E2E_USERS} users)`);
     const warm = newStats();
-    await saturate(agent, base, users, E2E_WARMUP_MS, warm);
+    await saturate((u, t) => sendNext(agent, base, u, warm, t), users, E2E_WARMUP_MS);
 
     status(`e2e saturated ${E2E_SATURATED_MS / 1000} s (${E2E_USERS} users, closed loop)`);
     const sat = newStats();
     const satCpu = cpuMark(jvmPids);
-    const satElapsed = await saturate(agent, base, users, E2E_SATURATED_MS, sat);
+    const satElapsed = await saturate((u, t) => sendNext(agent, base, u, sat, t), users, E2E_SATURATED_MS);
     const satCpuText = cpuSince(satCpu);
     const maxRate = sat.messages / (satElapsed / 1000);
     const satSorted = sortNum(sat.latencies);
@@ -593,7 +485,7 @@ async function benchE2e(rawRate: number): Promise<void> {
     status(`e2e open loop at ${fmt(halfRate)} msg/s for ${E2E_HALF_RATE_MS / 1000} s`);
     const half = newStats();
     const halfCpu = cpuMark(jvmPids);
-    const ol = await openLoop(agent, base, users, halfRate, E2E_HALF_RATE_MS, half);
+    const ol = await openLoop((u, t) => sendNext(agent, base, u, half, t), users, halfRate, E2E_HALF_RATE_MS);
     const halfCpuText = cpuSince(halfCpu);
     const halfSorted = sortNum(half.latencies);
 
