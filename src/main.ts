@@ -15,6 +15,11 @@ import { NOTICE_ENDED_JOB, NOTICE_SWEEP_JOB, type CertificationDeps } from './ap
 import { noticeEnded, noticeSweep } from './app/certification/noticeEnded.ts';
 import { verifyCertificate } from './app/certification/verifyCertificate.ts';
 import { senderByChannel, type Sender } from './app/ports/sender.ts';
+import { mediaSourceByScheme, type MediaSource } from './app/ports/media.ts';
+import { ARCHIVE_EVIDENCE_JOB, archiveEvidenceJob } from './app/certification/archiveEvidence.ts';
+import { createMongoMediaStore } from './store/mongo/mediaStore.ts';
+import { wechatMediaSource } from './channels/wechat-common/mediaSource.ts';
+import { telegramMediaSource } from './channels/telegram/mediaSource.ts';
 import { createWechatOaChannel, parseTemplateIds, WECHAT_OA_CHANNEL, type WechatOaChannel } from './channels/wechat-oa/channel.ts';
 import { createTelegramChannel, TELEGRAM_CHANNEL, type TelegramChannel } from './channels/telegram/channel.ts';
 import { createWechatMpChannel, WECHAT_MP_CHANNEL, type WechatMpChannel } from './channels/wechat-mp/channel.ts';
@@ -102,11 +107,14 @@ export async function startRedcollar(
       annual: createMongoAnnualRecordRepository(connection),
       admins,
       audit: createMongoAuditLog(connection),
+      media: createMongoMediaStore(connection, cipher),
     };
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
 
     const scheduler: Scheduler = createAgendaScheduler({ db: connection.db!, logger });
     const senders: Record<string, Sender> = { [SIM_CHANNEL]: simOutbox };
+    // Filled in below by the channels that carry pictures (the simulator carries none).
+    const mediaSources: Record<string, MediaSource> = {};
     let wechatOa: WechatOaChannel | null = null;
     let wechatMp: WechatMpChannel | null = null;
     const certification: CertificationDeps = {
@@ -117,6 +125,7 @@ export async function startRedcollar(
       workers,
       // Looked up at send time: channels created further down add their senders to this map.
       sender: senderByChannel(senders),
+      mediaSource: mediaSourceByScheme(mediaSources),
       scheduler,
       clock,
       translator: content.translator,
@@ -131,6 +140,7 @@ export async function startRedcollar(
 
     scheduler.define(NOTICE_ENDED_JOB, async (data) => noticeEnded(certification)(data), { concurrency: 4 });
     scheduler.define(NOTICE_SWEEP_JOB, async () => noticeSweep(certification)(), { concurrency: 1 });
+    scheduler.define(ARCHIVE_EVIDENCE_JOB, archiveEvidenceJob(certification), { concurrency: 2 });
     scheduler.define(
       EXPIRE_CONVERSATIONS_JOB,
       async () => {
@@ -195,6 +205,7 @@ export async function startRedcollar(
       }));
       await oa.init();
       senders[WECHAT_OA_CHANNEL] = oa.sender;
+      mediaSources['wechat-media'] = wechatMediaSource(oa.api, 'wechat-media');
       cleanups.push(() => oa.drain());
       logger.info({ path: '/wechat/oa' }, 'WeChat Official Account channel enabled');
     }
@@ -216,6 +227,7 @@ export async function startRedcollar(
         now: () => clock.now(),
       }));
       senders[TELEGRAM_CHANNEL] = tg.sender;
+      mediaSources.telegram = telegramMediaSource(tg.api, { apiBase: config.TELEGRAM_API_BASE, botToken: config.TELEGRAM_BOT_TOKEN });
       cleanups.push(() => tg.close());
       logger.info({ path: '/telegram/webhook' }, 'Telegram channel enabled');
     }
@@ -244,6 +256,7 @@ export async function startRedcollar(
       }));
       await mp.init();
       senders[WECHAT_MP_CHANNEL] = mp.sender;
+      mediaSources['wechat-mp-media'] = wechatMediaSource(mp.api, 'wechat-mp-media');
       logger.info({ path: '/mp/api' }, 'WeChat mini program channel enabled');
     }
 

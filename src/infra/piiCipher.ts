@@ -10,9 +10,15 @@ export interface PiiCipher {
   decrypt(sealed: string): string;
   /** A stable, keyed fingerprint for unique indexes and lookups. */
   hmac(value: string): string;
+  /** The same AES-256-GCM for bytes (evidence photos): version byte, IV, tag, ciphertext, with no text encoding. */
+  sealBytes(bytes: Buffer): Buffer;
+  openBytes(sealed: Buffer): Buffer;
 }
 
 const VERSION = 'v1';
+const BYTES_VERSION = 1;
+const IV_LENGTH = 12;
+const TAG_LENGTH = 16;
 
 export function createPiiCipher(masterKey: Buffer): PiiCipher {
   if (masterKey.length !== 32) throw new Error('PII key must be 32 bytes');
@@ -34,6 +40,19 @@ export function createPiiCipher(masterKey: Buffer): PiiCipher {
     },
     hmac(value) {
       return createHmac('sha256', macKey).update(value, 'utf8').digest('base64url');
+    },
+    sealBytes(bytes) {
+      const iv = randomBytes(IV_LENGTH);
+      const cipher = createCipheriv('aes-256-gcm', encKey, iv);
+      const body = Buffer.concat([cipher.update(bytes), cipher.final()]);
+      return Buffer.concat([Buffer.of(BYTES_VERSION), iv, cipher.getAuthTag(), body]);
+    },
+    openBytes(sealed) {
+      if (sealed.length < 1 + IV_LENGTH + TAG_LENGTH || sealed[0] !== BYTES_VERSION) throw new Error('not sealed bytes of this version');
+      const iv = sealed.subarray(1, 1 + IV_LENGTH);
+      const decipher = createDecipheriv('aes-256-gcm', encKey, iv);
+      decipher.setAuthTag(sealed.subarray(1 + IV_LENGTH, 1 + IV_LENGTH + TAG_LENGTH));
+      return Buffer.concat([decipher.update(sealed.subarray(1 + IV_LENGTH + TAG_LENGTH)), decipher.final()]);
     },
   };
 }

@@ -28,6 +28,20 @@ describe('PII cipher', () => {
     expect(createPiiCipher(Buffer.alloc(32, 4)).hmac('a')).not.toBe(cipher.hmac('a'));
   });
 
+  it('seals bytes: round-trips, fresh IV, plaintext not visible, tampering and truncation refused', () => {
+    const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.from('320102198503121234 on a scanned page')]);
+    const a = cipher.sealBytes(photo);
+    const b = cipher.sealBytes(photo);
+    expect(a.equals(b)).toBe(false);
+    expect(cipher.openBytes(a).equals(photo)).toBe(true);
+    expect(a.includes(Buffer.from('320102198503121234'))).toBe(false);
+    const tampered = Buffer.from(a);
+    tampered[tampered.length - 1] = tampered[tampered.length - 1]! ^ 1;
+    expect(() => cipher.openBytes(tampered)).toThrow();
+    expect(() => cipher.openBytes(a.subarray(0, 20))).toThrow(/not sealed bytes/);
+    expect(() => createPiiCipher(Buffer.alloc(32, 4)).openBytes(a)).toThrow();
+  });
+
   it('requires a 32-byte key', () => {
     expect(() => createPiiCipher(Buffer.alloc(16))).toThrow(/32 bytes/);
   });

@@ -3,6 +3,8 @@ import type { PipelineCommand } from '../../domain/certification/pipeline.ts';
 import type { Actor, Application, AssessmentGrade } from '../../domain/certification/types.ts';
 import { inScope, scopeOf } from '../admin/scope.ts';
 import type { AdminRecord, ApplicationFilter, AuditEntry, Page } from '../ports/certification.ts';
+import { MediaGoneError, UnknownMediaError, type StoredMedia } from '../ports/media.ts';
+import { archiveMedia } from './archiveEvidence.ts';
 import type { CertificationDeps } from './deps.ts';
 import { recordAssessment, recordInspection } from './annualRecords.ts';
 import { allowanceReport, type AllowanceReport } from './allowanceReport.ts';
@@ -26,6 +28,24 @@ export function createAdminService(deps: CertificationDeps) {
   }
 
   const guard = (admin: AdminRecord) => (app: Application) => (inScope(scopeOf(admin), app) ? null : forbidden(`application ${app.id}`));
+
+  /** See `evidence` below. */
+  async function evidencePhoto(admin: AdminRecord, id: string, index: number): Promise<Result<StoredMedia>> {
+    const app = await deps.applications.get(id);
+    if (!app) return { ok: false, error: { status: 404, code: 'notFound', message: `no application ${id}` } };
+    if (!inScope(scopeOf(admin), app)) return { ok: false, error: forbidden(`application ${id}`) };
+    const ref = app.evidence[index];
+    if (ref === undefined) return { ok: false, error: { status: 404, code: 'notFound', message: `application ${id} has ${app.evidence.length} evidence photo(s); there is no photo ${index}` } };
+    try {
+      return { ok: true, value: await archiveMedia(deps, ref) };
+    } catch (err) {
+      const gone = err instanceof UnknownMediaError || err instanceof MediaGoneError;
+      deps.logger.warn({ application: id, index, err: (err as Error).message }, 'evidence photo not available');
+      return gone
+        ? { ok: false, error: { status: 404, code: 'mediaGone', message: `evidence photo ${index} of application ${id} was not kept and can no longer be fetched from its channel` } }
+        : { ok: false, error: { status: 502, code: 'mediaUnavailable', message: `evidence photo ${index} of application ${id} could not be fetched from its channel just now; try again later` } };
+    }
+  }
 
   return {
     async listApplications(admin: AdminRecord, q: { stage?: string; status?: Application['status']; level?: string; region?: string; limit: number; cursor?: string }): Promise<Result<Page<Application>>> {
@@ -54,6 +74,15 @@ export function createAdminService(deps: CertificationDeps) {
       if (!app) return { ok: false, error: { status: 404, code: 'notFound', message: `no application ${id}` } };
       if (!inScope(scopeOf(admin), app)) return { ok: false, error: forbidden(`application ${id}`) };
       return { ok: true, value: app };
+    },
+
+    /**
+     * Evidence photo `index` (from 0) of an application, from the kept copy; a photo not copied yet is fetched
+     * from its platform now, if it still has it. 404 when there is no such photo or it is gone for good, 502
+     * when the platform fails (try again later). Each viewing is in the audit log: the photo is personal data.
+     */
+    evidence(admin: AdminRecord, id: string, index: number): Promise<Result<StoredMedia>> {
+      return audited(admin, 'viewEvidence', `application:${id}`, { index }, () => evidencePhoto(admin, id, index));
     },
 
     command(admin: AdminRecord, id: string, command: PipelineCommand, expectedVersion: number): Promise<Result<Application>> {

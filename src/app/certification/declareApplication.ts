@@ -5,6 +5,7 @@ import { evaluateEligibility } from '../../domain/eligibility/eligibility.ts';
 import type { AnswerValue } from '../../engine/types.ts';
 import type { ActionHandler } from '../actions/types.ts';
 import { OpenApplicationExistsError } from '../ports/certification.ts';
+import { scheduleEvidenceArchive } from './archiveEvidence.ts';
 import { chinaDate, type CertificationDeps } from './deps.ts';
 import { declaredFacts, declaredRecord } from './declaredFacts.ts';
 import { describeCondition } from './describeEligibility.ts';
@@ -66,6 +67,13 @@ export function declareApplication(deps: CertificationDeps): ActionHandler {
     } catch (err) {
       if (err instanceof OpenApplicationExistsError) return existsResult(deps, policy, err.existing, locale);
       throw err;
+    }
+    // Copy the photos while the platform still has them (WeChat: 3 days). The application stands either way; a
+    // photo whose job cannot even be scheduled is fetched when a reviewer opens it, if still possible.
+    if (app.evidence.length > 0) {
+      await scheduleEvidenceArchive(deps, app.evidence).catch((err: unknown) =>
+        deps.logger.error({ application: app.id, err: (err as Error).message }, 'could not schedule the copy of evidence photos'),
+      );
     }
     // The worker is in the conversation: the flow's reply is the notice of the submission.
     const stage = policy.pipeline.stages.find((s) => s.id === app.stage)!;

@@ -4,6 +4,7 @@ import type { Translator } from '../../engine/types.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { AdminRepository, AnnualRecordRepository, ApplicationRepository, AuditLog, CertificateRepository } from '../ports/certification.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { MediaSource, MediaStore } from '../ports/media.ts';
 import type { Scheduler } from '../ports/scheduler.ts';
 import type { Sender } from '../ports/sender.ts';
 import type { OrganizationRepository } from '../ports/organizationRepository.ts';
@@ -21,6 +22,9 @@ export interface CertificationDeps {
   admins: AdminRepository;
   audit: AuditLog;
   sender: Sender;
+  /** Kept copies of evidence photos, and the channels' platforms to fetch them from. */
+  media: MediaStore;
+  mediaSource: MediaSource;
   scheduler: Scheduler;
   clock: Clock;
   translator: Translator;

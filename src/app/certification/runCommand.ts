@@ -8,7 +8,7 @@ import { notifyWorker } from './notifyWorker.ts';
 
 /** A refusal with the HTTP status it maps to; the message is safe to show. */
 export interface ServiceError {
-  status: 400 | 403 | 404 | 409 | 422 | 500;
+  status: 400 | 403 | 404 | 409 | 422 | 500 | 502;
   code: string;
   message: string;
 }

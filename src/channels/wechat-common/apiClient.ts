@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { Clock } from '../../app/ports/clock.ts';
+import type { MediaContent } from '../../app/ports/media.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { modelOf } from '../../store/mongo/connection.ts';
 
@@ -212,17 +213,48 @@ export function createWechatApiClient(deps: WechatApiDeps) {
     });
   }
 
-  /** A call that needs the access token; an invalid-token answer refreshes the token once and retries once. */
-  async function call(path: string, body: unknown): Promise<WechatApiResult> {
+  /** A request that needs the access token; an invalid-token answer refreshes the token once and retries once. */
+  async function withToken<T>(path: string, request: (token: string) => Promise<T>): Promise<T> {
     const token = await accessToken();
     try {
-      return await post(path, body, { access_token: token });
+      return await request(token);
     } catch (err) {
       if (!(err instanceof WechatApiError) || !TOKEN_INVALID.has(err.errcode)) throw err;
       logger.warn({ path, errcode: err.errcode }, 'wechat refused the access token; refreshing once');
-      const next = await replaceToken(token);
-      return post(path, body, { access_token: next });
+      return request(await replaceToken(token));
     }
+  }
+
+  const call = (path: string, body: unknown): Promise<WechatApiResult> => withToken(path, (token) => post(path, body, { access_token: token }));
+
+  /**
+   * One GET of a file. WeChat answers a file with its own content type, and a refusal with a JSON errcode (as
+   * application/json or text/plain), which becomes a WechatApiError like any other call's.
+   */
+  async function getFile(path: string, query: Record<string, string>): Promise<MediaContent> {
+    const url = new URL(`${base}${path}`);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    let res: Response;
+    try {
+      res = await doFetch(url, { method: 'GET', signal: AbortSignal.timeout(timeoutMs * 3) });
+    } catch (err) {
+      throw new WechatApiError(path, 0, `network error: ${(err as Error).message}`, true);
+    }
+    if (res.status >= 500) throw new WechatApiError(path, 0, `HTTP ${res.status}`, true, res.status);
+    if (!res.ok) throw new WechatApiError(path, 0, `HTTP ${res.status}`, false, res.status);
+    const contentType = (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (contentType === 'application/json' || contentType === 'text/plain') {
+      let json: WechatApiResult;
+      try {
+        json = JSON.parse(bytes.toString('utf8')) as WechatApiResult;
+      } catch {
+        throw new WechatApiError(path, 0, `the answer is ${contentType} but not JSON`, true, res.status);
+      }
+      const errcode = typeof json.errcode === 'number' ? json.errcode : 0;
+      throw new WechatApiError(path, errcode, String(json.errmsg ?? 'a JSON answer where a file was expected'), TRANSIENT.has(errcode), res.status);
+    }
+    return { contentType, bytes };
   }
 
   return {
@@ -234,6 +266,8 @@ export function createWechatApiClient(deps: WechatApiDeps) {
     sendTemplateMessage: (openid: string, message: TemplateMessage) => call('/cgi-bin/message/template/send', { touser: openid, ...message }),
     /** POST /cgi-bin/menu/create: replace the account's custom menu. */
     createMenu: (menu: { button: unknown[] }) => call('/cgi-bin/menu/create', menu),
+    /** GET /cgi-bin/media/get: a temporary media file (a picture a user sent; WeChat keeps it for 3 days). */
+    getMedia: (mediaId: string) => withToken('/cgi-bin/media/get', (token) => getFile('/cgi-bin/media/get', { access_token: token, media_id: mediaId })),
   };
 }
 

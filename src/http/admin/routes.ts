@@ -83,6 +83,18 @@ export function adminRouter(deps: { admins: AdminRepository; service: AdminServi
     ctx.body = r.value;
   });
 
+  // The picture itself, for the reviewer's screen. Never cached by the browser or a proxy: it is personal data.
+  router.get('/applications/:id/evidence/:index', async (ctx) => {
+    const index = parse(z.coerce.number({ message: 'the photo index is a number, 0 for the first' }).int().min(0, 'the photo index is 0 or more').max(99), ctx.params.index);
+    const r = await deps.service.evidence(adminOf(ctx), parse(id, ctx.params.id), index);
+    if (!r.ok) fail(r.error);
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('X-Evidence-SHA256', r.value.sha256);
+    ctx.type = r.value.contentType;
+    ctx.body = r.value.bytes;
+  });
+
   router.post('/applications/:id/transitions', async (ctx) => {
     const body = parse(commandBody, ctx.request.body);
     const command = body.action === 'advance' ? { type: 'advance' as const, ...(body.note ? { note: body.note } : {}) } : { type: body.action, note: body.note };

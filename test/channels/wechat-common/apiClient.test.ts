@@ -107,3 +107,24 @@ describe('WeChat API client: the access token', () => {
     expect(err).toMatchObject({ transient: true, errcode: 0 });
   });
 });
+
+describe('WeChat API client: temporary media', () => {
+  const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]);
+
+  it('downloads a picture with its content type, refreshing a rejected token once', async () => {
+    const { clients: [a] } = await clients('wx_api_media');
+    fake.media.set('MEDIA_1', { contentType: 'image/jpeg', bytes: JPEG });
+    expect(await a!.getMedia('MEDIA_1')).toEqual({ contentType: 'image/jpeg', bytes: JPEG });
+    fake.answerNext('/cgi-bin/media/get', { json: { errcode: 40001, errmsg: 'invalid credential' } });
+    expect((await a!.getMedia('MEDIA_1')).bytes.equals(JPEG)).toBe(true);
+    expect(fake.callsTo(STABLE)).toHaveLength(2);
+    expect(fake.callsTo('/cgi-bin/media/get').map((c) => c.query.media_id)).toEqual(['MEDIA_1', 'MEDIA_1', 'MEDIA_1']);
+  });
+
+  it("turns WeChat's JSON refusal (an expired media id) into a WechatApiError, not a file", async () => {
+    const { clients: [a] } = await clients('wx_api_media_gone');
+    const error = await a!.getMedia('EXPIRED').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WechatApiError);
+    expect(error).toMatchObject({ errcode: 40007, transient: false });
+  });
+});

@@ -13,7 +13,7 @@ export interface FakeCall {
   at: number;
 }
 
-type Answer = { status?: number; json?: unknown; raw?: string; delayMs?: number };
+type Answer = { status?: number; json?: unknown; raw?: string; file?: { contentType: string; bytes: Buffer }; delayMs?: number };
 
 export interface FakeWechatApi {
   url: string;
@@ -28,6 +28,8 @@ export interface FakeWechatApi {
   validToken(): string;
   /** Every call carrying a token other than the valid one gets errcode 40001. Default true. */
   checkTokens: boolean;
+  /** Temporary media GET /cgi-bin/media/get serves, by media id (others: errcode 40007, as after the 3 days). */
+  media: Map<string, { contentType: string; bytes: Buffer }>;
   waitForCalls(path: string, count: number, timeoutMs?: number): Promise<FakeCall[]>;
   reset(): void;
   close(): Promise<void>;
@@ -47,6 +49,10 @@ export async function startFakeWechatApi(): Promise<FakeWechatApi> {
     }
     if (api.checkTokens && call.query.access_token !== token()) return { json: { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' } };
     if (call.path === '/cgi-bin/message/template/send') return { json: { errcode: 0, errmsg: 'ok', msgid: 200228332 } };
+    if (call.path === '/cgi-bin/media/get') {
+      const file = api.media.get(call.query.media_id ?? '');
+      return file ? { file } : { json: { errcode: 40007, errmsg: 'invalid media_id' } };
+    }
     return { json: { errcode: 0, errmsg: 'ok' } };
   };
 
@@ -66,7 +72,13 @@ export async function startFakeWechatApi(): Promise<FakeWechatApi> {
       const answer = queued.get(call.path)?.shift() ?? fns.get(call.path)?.(call) ?? defaultAnswer(call);
       const send = () => {
         res.statusCode = answer.status ?? 200;
-        res.setHeader('content-type', 'application/json');
+        if (answer.file) {
+          res.setHeader('content-type', answer.file.contentType);
+          res.end(answer.file.bytes);
+          return;
+        }
+        // WeChat sends some errors (media/get's among them) as text/plain; JSON either way.
+        res.setHeader('content-type', call.path === '/cgi-bin/media/get' ? 'text/plain' : 'application/json');
         res.end(answer.raw ?? JSON.stringify(answer.json ?? {}));
       };
       if (answer.delayMs) setTimeout(send, answer.delayMs);
@@ -81,6 +93,7 @@ export async function startFakeWechatApi(): Promise<FakeWechatApi> {
     url: `http://127.0.0.1:${port}`,
     calls,
     checkTokens: true,
+    media: new Map(),
     callsTo: (path) => calls.filter((c) => c.path === path),
     answerNext(path, ...answers) {
       queued.set(path, [...(queued.get(path) ?? []), ...answers]);
@@ -100,6 +113,7 @@ export async function startFakeWechatApi(): Promise<FakeWechatApi> {
     },
     reset() {
       calls.length = 0;
+      api.media.clear();
       queued.clear();
       fns.clear();
     },
