@@ -16,7 +16,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism, loadavg } from 'node:os';
 import * as wecom from '@wecom/crypto';
 import mongoose from 'mongoose';
 import { Registry } from 'prom-client';
@@ -35,7 +34,7 @@ import { renderReplies as renderTelegramReplies } from '../src/channels/telegram
 import { FakeBotApi } from '../test/channels/telegram/fakeBotApi.ts';
 import { post } from './support/http.ts';
 import { openLoop, saturate } from './support/load.ts';
-import { fmt, heading, ms, out, percentile, row, sortNum, status } from './support/report.ts';
+import { exitSoonAfterStop, fmt, heading, ms, out, percentile, row, runBench, sortNum, status } from './support/report.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared by every channel's part: closed and open loops over sequential simulated users.
@@ -417,17 +416,11 @@ async function benchTelegram(): Promise<void> {
 const ONLY = process.env.BENCH_ONLY;
 
 async function main(): Promise<void> {
-  const t0 = performance.now();
-  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-  out(`redcollar bench:channels — node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, load average ${load()}`);
-  if (!ONLY || ONLY === 'wechat') await benchWechat();
-  if (!ONLY || ONLY === 'telegram') await benchTelegram();
-  out();
-  out(`total ${fmt((performance.now() - t0) / 1000, 1)} s; load average now ${load()} (other processes on this machine skew every figure)`);
+  await runBench('bench:channels', async () => {
+    if (!ONLY || ONLY === 'wechat') await benchWechat();
+    if (!ONLY || ONLY === 'telegram') await benchTelegram();
+  });
 }
 
 await main();
-setTimeout(() => {
-  process.stderr.write(`note: still alive 1 s after stop(), held by ${JSON.stringify(process.getActiveResourcesInfo())}; exiting explicitly\n`);
-  process.exit(process.exitCode ?? 0);
-}, 1000).unref();
+exitSoonAfterStop();

@@ -9,7 +9,6 @@
  * BENCH_ONLY=eligibility | adminList runs one part (for profiling with --cpu-prof); unset runs everything.
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { evaluateEligibility } from '../src/domain/eligibility/eligibility.ts';
 import type { CommendationLevel, Education, OrgSizeClass, ProfessionalTitle, WorkerFacts } from '../src/domain/eligibility/facts.ts';
@@ -22,7 +21,7 @@ import { parseRegionFile } from '../src/domain/regions/regions.ts';
 import { connectMongo } from '../src/store/mongo/connection.ts';
 import { createMongoApplicationRepository } from '../src/store/mongo/applicationRepository.ts';
 import { startEmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
-import { fmt, heading, out, pct, row, status } from './support/report.ts';
+import { fmt, heading, out, pct, row, runBench, status } from './support/report.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -264,13 +263,10 @@ async function walk(repo: ApplicationRepository, filter: ApplicationFilter, page
 const ONLY = process.env.BENCH_ONLY;
 
 async function main(): Promise<void> {
-  const t0 = performance.now();
-  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-  out(`redcollar bench:domain — node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, load average ${load()}`);
-  if (!ONLY || ONLY === 'eligibility') benchEligibility();
-  if (!ONLY || ONLY === 'adminList') await benchAdminList();
-  out();
-  out(`total ${fmt((performance.now() - t0) / 1000, 1)} s; load average now ${load()} (other processes on this machine skew every figure)`);
+  await runBench('bench:domain', async () => {
+    if (!ONLY || ONLY === 'eligibility') benchEligibility();
+    if (!ONLY || ONLY === 'adminList') await benchAdminList();
+  });
 }
 
 await main();

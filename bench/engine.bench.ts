@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
@@ -31,7 +31,7 @@ import { createMemoryOrganizationRepository } from '../test/support/memoryOrgani
 import { startEmbeddedMongo, type EmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
 import { post } from './support/http.ts';
 import { openLoop, saturate } from './support/load.ts';
-import { fmt, heading, ms, out, percentile, row, sortNum, status } from './support/report.ts';
+import { exitSoonAfterStop, fmt, heading, ms, out, percentile, row, runBench, sortNum, status } from './support/report.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -533,23 +533,14 @@ async function benchE2e(rawRate: number): Promise<void> {
 const ONLY = process.env.BENCH_ONLY;
 
 async function main(): Promise<void> {
-  const t0 = performance.now();
-  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-  out(`redcollar bench:engine — node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, load average ${load()}`);
-  if (!ONLY || ONLY === 'engine') {
-    await benchEngineOnly();
-    await benchEngine();
-  }
-  if (!ONLY || ONLY === 'e2e') await benchE2e(await benchRawDb());
-  out();
-  out(`total ${fmt((performance.now() - t0) / 1000, 1)} s; load average now ${load()} (other processes on this machine skew every figure)`);
+  await runBench('bench:engine', async () => {
+    if (!ONLY || ONLY === 'engine') {
+      await benchEngineOnly();
+      await benchEngine();
+    }
+    if (!ONLY || ONLY === 'e2e') await benchE2e(await benchRawDb());
+  });
 }
 
 await main();
-// Anything still keeping the event loop alive a second after everything was stopped is a leak worth seeing; the
-// bench then exits anyway so it stays within its time budget. (Seen: agenda's JobProcessor checkIfJobIsStillAlive
-// leaves a lockLifetime/2 = 5 min timer behind once the housekeeping job has run, even after scheduler.stop().)
-setTimeout(() => {
-  process.stderr.write(`note: still alive 1 s after stop(), held by ${JSON.stringify(process.getActiveResourcesInfo())}; exiting explicitly\n`);
-  process.exit(process.exitCode ?? 0);
-}, 1000).unref();
+exitSoonAfterStop();

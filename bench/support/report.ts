@@ -1,3 +1,5 @@
+import { availableParallelism, loadavg } from 'node:os';
+
 /**
  * Output and percentiles shared by the benchmark scripts: figures go to stdout as aligned rows, progress to stderr
  * (so `npm run bench:* > figures.txt` keeps only the figures).
@@ -39,3 +41,32 @@ export const sortNum = (a: number[]): number[] => [...a].sort((x, y) => x - y);
 
 /** The percentile of values in any order. */
 export const pct = (values: number[], p: number): number => percentile(sortNum(values), p);
+
+const loadAverage = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/**
+ * Runs a benchmark's parts between a header (machine, load) and a total, the load again at the end: other
+ * processes on the machine skew every figure, and the reader should see how busy it was.
+ */
+export async function runBench(name: string, parts: () => Promise<void>): Promise<void> {
+  const t0 = performance.now();
+  out(`redcollar ${name} — node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, load average ${loadAverage()}`);
+  await parts();
+  out();
+  out(`total ${fmt((performance.now() - t0) / 1000, 1)} s; load average now ${loadAverage()} (other processes on this machine skew every figure)`);
+}
+
+/**
+ * Anything still keeping the event loop alive a second after everything was stopped is a leak worth seeing; the
+ * bench then exits anyway so it stays within its time budget. (Seen: agenda's JobProcessor checkIfJobIsStillAlive
+ * leaves a lockLifetime/2 = 5 min timer behind once the housekeeping job has run, even after scheduler.stop().)
+ */
+export function exitSoonAfterStop(): void {
+  setTimeout(() => {
+    process.stderr.write(`note: still alive 1 s after stop(), held by ${JSON.stringify(process.getActiveResourcesInfo())}; exiting explicitly\n`);
+    process.exit(process.exitCode ?? 0);
+  }, 1000).unref();
+}
