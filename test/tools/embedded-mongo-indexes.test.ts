@@ -216,6 +216,37 @@ describe('secondary indexes answer exactly as the full scan does (shared test se
   });
 });
 
+describe('creating indexes while the collection is in use (regression: "Unknown error: null")', () => {
+  it('fails no write or read that runs while indexes are being built', async () => {
+    // mongo-java-server built an index without the collection's lock, so an upsert or query running meanwhile
+    // failed now and then with "Unknown error: null" (a ConcurrentModificationException in the server); mongoose
+    // creates indexes while the app already works. These 200 rounds failed in most runs before the fix.
+    const client = new MongoClient(testDbUri('index_race'), { serverSelectionTimeoutMS: 5_000 });
+    await client.connect();
+    const failures: string[] = [];
+    try {
+      const db = client.db();
+      for (let round = 0; round < 200; round++) {
+        const c = db.collection<{ _id: string; a: number; b: number }>(`race${round}`);
+        const work = Array.from({ length: 150 }, (_, i) => {
+          const op =
+            i % 3 === 0
+              ? c.updateOne({ _id: `d${i}` }, { $set: { a: i % 7, b: i } }, { upsert: true })
+              : i % 3 === 1
+                ? c.updateOne({ _id: `d${i - 1}`, b: { $gte: 0 } }, { $inc: { b: 1 } })
+                : c.find({ a: i % 7 }).sort({ b: -1 }).limit(5).toArray();
+          return op.catch((e: unknown) => void failures.push(String(e)));
+        });
+        await Promise.all([...work, c.createIndex({ a: 1, b: -1 }), c.createIndex({ b: 1 })]);
+      }
+      await db.dropDatabase();
+    } finally {
+      await client.close();
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
+
 describe('the embedded server reads its secondary indexes', () => {
   const started: EmbeddedMongo[] = [];
   const tempDirs: string[] = [];

@@ -138,6 +138,21 @@ final class IndexedBackends {
             }
         }
 
+        /**
+         * The library builds an index from the documents without the collection's lock, so writes and reads
+         * running meanwhile (mongoose creates indexes while the app already works) saw a half-built index or a
+         * list of indexes being changed. Taking the lock makes creating and dropping an index one step.
+         */
+        @Override
+        public synchronized void addIndex(Index<Integer> index) {
+            super.addIndex(index);
+        }
+
+        @Override
+        public synchronized void dropIndex(String indexName) {
+            super.dropIndex(indexName);
+        }
+
         @Override
         public Document document(Integer position) {
             return getDocument(position);
@@ -206,6 +221,21 @@ final class IndexedBackends {
                     deriveComparator(orderBy),
                     () -> super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector));
             }
+        }
+
+        /**
+         * The library builds an index from the documents without the collection's lock, so writes and reads
+         * running meanwhile (mongoose creates indexes while the app already works) saw a half-built index or a
+         * list of indexes being changed. Taking the lock makes creating and dropping an index one step.
+         */
+        @Override
+        public synchronized void addIndex(Index<Object> index) {
+            super.addIndex(index);
+        }
+
+        @Override
+        public synchronized void dropIndex(String indexName) {
+            super.dropIndex(indexName);
         }
 
         @Override
