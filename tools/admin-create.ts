@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { createAdmin } from '../src/app/admin/tokens.ts';
 import { loadContent } from '../src/app/loadContent.ts';
 import { loadConfig } from '../src/config.ts';
+import { mayAct, tierOf } from '../src/domain/certification/tier.ts';
 import { findRegion } from '../src/domain/regions/regions.ts';
 import { createLogger } from '../src/infra/logger.ts';
 import { ROOT } from '../src/main.ts';
@@ -53,8 +54,11 @@ async function main(): Promise<void> {
     const repo = createMongoAdminRepository(db.connection);
     await Promise.all(Object.values(db.connection.models).map((m) => m.init()));
     const { admin, token } = await createAdmin(repo, { name, regionCode: region, levels }, new Date());
+    // Which levels the tier acts on, so a province admin created for 中级 work learns at once that it only reads them.
+    const acts = policy ? policy.levels.filter((l) => mayAct(l, region, region).ok).map((l) => l.name['zh-CN']) : [];
     process.stdout.write(
       `Admin created: ${admin.name} (id ${admin.id}), region ${region} ${node.name['zh-CN']}, levels ${levels.length ? levels.join(', ') : 'all'}\n` +
+        `Tier ${tierOf(region)}: acts on ${acts.length ? acts.join(', ') : 'no level'} (per policies' managedBy); reads everything in the region\n` +
         `Token (shown once; store it safely):\n${token}\n`,
     );
   } finally {

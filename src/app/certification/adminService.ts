@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PipelineCommand } from '../../domain/certification/pipeline.ts';
 import type { Actor, Application, AssessmentGrade } from '../../domain/certification/types.ts';
-import { inScope, scopeOf } from '../admin/scope.ts';
+import { actRefusal, inScope, scopeOf } from '../admin/scope.ts';
 import type { AdminRecord, ApplicationFilter, AuditEntry, Page } from '../ports/certification.ts';
 import { MediaGoneError, UnknownMediaError, type StoredMedia } from '../ports/media.ts';
 import { archiveMedia } from './archiveEvidence.ts';
@@ -16,18 +16,19 @@ const forbidden = (what: string): ServiceError => ({ status: 403, code: 'outOfSc
 const actorOf = (admin: AdminRecord): Actor => ({ kind: 'admin', id: admin.id, name: admin.name });
 
 /**
- * What the admin API can do, scoped to the calling admin (region and levels) and written to the append-only
- * audit log, refusals included. Routes in src/http/admin call exactly one of these.
+ * What the admin API can do, scoped to the calling admin (region and levels; acting also needs the tier that
+ * manages the level) and written to the append-only audit log, refusals included. Routes in src/http/admin call exactly one of these.
  */
 export function createAdminService(deps: CertificationDeps) {
   async function audited<T>(admin: AdminRecord, action: string, target: string, detail: Record<string, unknown>, run: () => Promise<Result<T>>): Promise<Result<T>> {
     const result = await run();
     const outcome: AuditEntry['outcome'] = result.ok ? 'done' : result.error.status === 409 ? 'conflict' : result.error.status === 403 ? 'refused' : 'invalid';
-    await deps.audit.append({ at: deps.clock.now().toISOString(), adminId: admin.id, action, target, outcome, detail: result.ok ? detail : { ...detail, error: result.error.message } });
+    await deps.audit.append({ at: deps.clock.now().toISOString(), adminId: admin.id, action, target, outcome, detail: result.ok ? detail : { ...detail, ...result.error.detail, error: result.error.message } });
     return result;
   }
 
-  const guard = (admin: AdminRecord) => (app: Application) => (inScope(scopeOf(admin), app) ? null : forbidden(`application ${app.id}`));
+  /** Before any change: the application is in the admin's scope, and their tier manages its level. */
+  const guard = (admin: AdminRecord) => (app: Application) => (inScope(scopeOf(admin), app) ? actRefusal(deps.policies, admin, app, 'applications') : forbidden(`application ${app.id}`));
 
   /** See `evidence` below. */
   async function evidencePhoto(admin: AdminRecord, id: string, index: number): Promise<Result<StoredMedia>> {

@@ -1,20 +1,22 @@
 import { inspectionOutcome } from '../../domain/certification/annual.ts';
 import type { AnnualRecord, AssessmentGrade, Certificate } from '../../domain/certification/types.ts';
-import { inScope, scopeOf } from '../admin/scope.ts';
+import { actRefusal, inScope, scopeOf } from '../admin/scope.ts';
 import type { AdminRecord } from '../ports/certification.ts';
 import type { CertificationDeps } from './deps.ts';
 import type { Result, ServiceError } from './runCommand.ts';
 
-async function certificateInScope(deps: CertificationDeps, admin: AdminRecord, number: string): Promise<{ cert: Certificate } | { error: ServiceError }> {
+/** The certificate, if it is in the admin's scope and their tier manages its level (年检 and 考核 are acts). */
+async function certificateToActOn(deps: CertificationDeps, admin: AdminRecord, number: string): Promise<{ cert: Certificate } | { error: ServiceError }> {
   const cert = await deps.certificates.get(number);
   if (!cert) return { error: { status: 404, code: 'notFound', message: `no certificate ${number}` } };
   if (!inScope(scopeOf(admin), cert)) return { error: { status: 403, code: 'outOfScope', message: `certificate ${number} is outside your region or levels` } };
-  return { cert };
+  const refused = actRefusal(deps.policies, admin, cert, 'certificates');
+  return refused ? { error: refused } : { cert };
 }
 
 /** 年检: recorded per holder and year; a failed inspection suspends or revokes the certificate (per policy). */
 export async function recordInspection(deps: CertificationDeps, admin: AdminRecord, number: string, input: { year: number; passed: boolean; note?: string }): Promise<Result<AnnualRecord>> {
-  const found = await certificateInScope(deps, admin, number);
+  const found = await certificateToActOn(deps, admin, number);
   if ('error' in found) return { ok: false, error: found.error };
   const { cert } = found;
   const policy = deps.policies.get(cert.policyId);
@@ -40,7 +42,7 @@ export async function recordInspection(deps: CertificationDeps, admin: AdminReco
 
 /** 年度考核: 优秀 / 称职 / 基本称职 / 不称职, one per holder and year (a later entry replaces an earlier one). */
 export async function recordAssessment(deps: CertificationDeps, admin: AdminRecord, number: string, input: { year: number; grade: AssessmentGrade; note?: string }): Promise<Result<AnnualRecord>> {
-  const found = await certificateInScope(deps, admin, number);
+  const found = await certificateToActOn(deps, admin, number);
   if ('error' in found) return { ok: false, error: found.error };
   const record = await deps.annual.recordAssessment(found.cert.workerId, found.cert.number, input.year, {
     grade: input.grade,

@@ -11,6 +11,8 @@ export interface ServiceError {
   status: 400 | 403 | 404 | 409 | 422 | 500 | 502;
   code: string;
   message: string;
+  /** Facts of the refusal for the audit trail (not sent to the client beyond the message). */
+  detail?: Record<string, unknown>;
 }
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ServiceError };
 

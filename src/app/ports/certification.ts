@@ -70,7 +70,10 @@ export interface AnnualRecordRepository {
 export interface AdminRecord {
   id: string;
   name: string;
-  /** Region code the admin is responsible for (a province, city or county); they see everything below it. */
+  /**
+   * Region code the admin is responsible for (a province, city, county or street); they see everything below it
+   * and act on the levels their tier manages there (src/domain/certification/tier.ts).
+   */
   regionCode: string;
   /** Levels the admin manages; empty = all levels. */
   levels: LevelId[];

@@ -46,8 +46,13 @@ export const relaxationSchema = z.strictObject({
 export const levelSchema = z.strictObject({
   id,
   name: localized,
-  /** The admin tier that reviews this level (Jiangsu: province 特级, city 高级/中级, county 初级). */
+  /**
+   * The admin tier that acts on this level (Jiangsu: province 特级, city 高级/中级, county 初级), each inside its
+   * own region. Other tiers only read it (src/domain/certification/tier.ts).
+   */
   managedBy: tier,
+  /** Whether admins of the tiers above `managedBy` may act on this level too; off unless the policy says so. */
+  upperTiersMayAct: z.boolean().default(false),
   /**
    * Where the certificate is valid: the worker's county-level unit (Pinghu, a county-level city, certifies for
    * itself), their city (Jiangsu 高级 and below) or their province (Jiangsu 特级).

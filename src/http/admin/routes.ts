@@ -9,8 +9,9 @@ import { HttpError } from '../errors.ts';
 
 /**
  * The admin API (/admin/api): bearer tokens, every body and query checked by zod, one service call per route.
- * Failures map to status codes: 400 bad input, 401 bad token, 403 out of scope, 404 unknown id, 409 someone
- * else changed it first, 422 a rule of the pipeline refused it. Nothing changes on any of these.
+ * Failures map to status codes: 400 bad input, 401 bad token, 403 out of scope (another region or level, or an
+ * act on a level another tier manages), 404 unknown id, 409 someone else changed it first, 422 a rule of the
+ * pipeline refused it. Nothing changes on any of these.
  */
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1-64 letters, digits, _ or -');
 const level = z.string().regex(/^[a-z][A-Za-z0-9]{0,30}$/, 'levels look like intermediate');

@@ -20,6 +20,7 @@ function policy(id: string, onFail: 'suspend' | 'revoke', allowances: Record<str
       id: level,
       name: { 'zh-CN': level, en: level },
       managedBy: 'city' as const,
+      upperTiersMayAct: false,
       scope: level === 'special' ? ('province' as const) : ('city' as const),
       code: codes[level] ?? 'X',
       conditions: {},

@@ -18,9 +18,9 @@ const policy: Policy = {
   name: { 'zh-CN': '江苏', en: 'Jiangsu' },
   regionCode: '320000',
   levels: [
-    { id: 'junior', name: { 'zh-CN': '初级', en: 'Junior' }, managedBy: 'county', scope: 'city', code: 'C', conditions: {}, relaxations: [], allowanceYuan: 2400 },
-    { id: 'special', name: { 'zh-CN': '特级', en: 'Special' }, managedBy: 'province', scope: 'province', code: 'T', conditions: {}, relaxations: [], allowanceYuan: 12000 },
-    { id: 'local', name: { 'zh-CN': '县级', en: 'Local' }, managedBy: 'county', scope: 'county', code: 'L', conditions: {}, relaxations: [], allowanceYuan: 0 },
+    { id: 'junior', name: { 'zh-CN': '初级', en: 'Junior' }, managedBy: 'county', upperTiersMayAct: false, scope: 'city', code: 'C', conditions: {}, relaxations: [], allowanceYuan: 2400 },
+    { id: 'special', name: { 'zh-CN': '特级', en: 'Special' }, managedBy: 'province', upperTiersMayAct: false, scope: 'province', code: 'T', conditions: {}, relaxations: [], allowanceYuan: 12000 },
+    { id: 'local', name: { 'zh-CN': '县级', en: 'Local' }, managedBy: 'county', upperTiersMayAct: false, scope: 'county', code: 'L', conditions: {}, relaxations: [], allowanceYuan: 0 },
   ],
   pipeline: {
     stages: [

@@ -22,8 +22,8 @@ const jiangsu: Policy = {
   name: { 'zh-CN': '江苏', en: 'Jiangsu' },
   regionCode: '320000',
   levels: [
-    { id: 'junior', name: { 'zh-CN': '初级', en: 'Junior' }, managedBy: 'county', scope: 'city', code: 'C', conditions: { examPassed: true }, relaxations: [], allowanceYuan: 2400 },
-    { id: 'special', name: { 'zh-CN': '特级', en: 'Special' }, managedBy: 'province', scope: 'province', code: 'T', conditions: { examPassed: true }, relaxations: [], allowanceYuan: 12000 },
+    { id: 'junior', name: { 'zh-CN': '初级', en: 'Junior' }, managedBy: 'county', upperTiersMayAct: false, scope: 'city', code: 'C', conditions: { examPassed: true }, relaxations: [], allowanceYuan: 2400 },
+    { id: 'special', name: { 'zh-CN': '特级', en: 'Special' }, managedBy: 'province', upperTiersMayAct: false, scope: 'province', code: 'T', conditions: { examPassed: true }, relaxations: [], allowanceYuan: 12000 },
   ],
   pipeline: {
     stages: [
@@ -48,9 +48,9 @@ const pinghu: Policy = {
   name: { 'zh-CN': '平湖', en: 'Pinghu' },
   regionCode: '330482',
   levels: [
-    { id: 'junior', name: { 'zh-CN': '初级', en: 'Junior' }, managedBy: 'county', scope: 'city', code: 'C', conditions: {}, relaxations: [], allowanceYuan: 1200 },
-    { id: 'intermediate', name: { 'zh-CN': '中级', en: 'Intermediate' }, managedBy: 'county', scope: 'city', code: 'Z', conditions: { minSatisfaction: 0.8 }, relaxations: [], allowanceYuan: 2400 },
-    { id: 'senior', name: { 'zh-CN': '高级', en: 'Senior' }, managedBy: 'county', scope: 'city', code: 'G', conditions: { minSatisfaction: 0.9 }, relaxations: [], allowanceYuan: 3600 },
+    { id: 'junior', name: { 'zh-CN': '初级', en: 'Junior' }, managedBy: 'county', upperTiersMayAct: false, scope: 'city', code: 'C', conditions: {}, relaxations: [], allowanceYuan: 1200 },
+    { id: 'intermediate', name: { 'zh-CN': '中级', en: 'Intermediate' }, managedBy: 'county', upperTiersMayAct: false, scope: 'city', code: 'Z', conditions: { minSatisfaction: 0.8 }, relaxations: [], allowanceYuan: 2400 },
+    { id: 'senior', name: { 'zh-CN': '高级', en: 'Senior' }, managedBy: 'county', upperTiersMayAct: false, scope: 'city', code: 'G', conditions: { minSatisfaction: 0.9 }, relaxations: [], allowanceYuan: 3600 },
   ],
   pipeline: {
     stages: [

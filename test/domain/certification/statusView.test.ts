@@ -9,7 +9,7 @@ const policy: Policy = {
   id: 'jiangsu',
   name: { 'zh-CN': '江苏', en: 'Jiangsu' },
   regionCode: '320000',
-  levels: [{ id: 'junior', name: { 'zh-CN': '初级', en: 'Junior' }, managedBy: 'county', scope: 'city', code: 'C', conditions: {}, relaxations: [], allowanceYuan: 2400 }],
+  levels: [{ id: 'junior', name: { 'zh-CN': '初级', en: 'Junior' }, managedBy: 'county', upperTiersMayAct: false, scope: 'city', code: 'C', conditions: {}, relaxations: [], allowanceYuan: 2400 }],
   pipeline: {
     stages: [
       { id: 'declaration', kind: 'declaration', name: { 'zh-CN': '个人申报', en: 'Declaration' }, todo: 'certification:todo.completeDeclaration', expectedDays: 7 },

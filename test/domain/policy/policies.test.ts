@@ -147,6 +147,7 @@ describe('broken policy files', () => {
     ['an unknown enum value', pinghuText.replace('commendationLevel: city', 'commendationLevel: town'), 'policies/pinghu.yaml: levels.2.conditions.commendationLevel: '],
     ['a missing locale', pinghuText.replace('name: { zh-CN: 学习培训, en: Training classes }', 'name: { zh-CN: 学习培训 }'), 'policies/pinghu.yaml: pipeline.stages.1.name.en: '],
     ['an unquoted region code', pinghuText.replace("regionCode: '330482'", 'regionCode: 330482'), 'policies/pinghu.yaml: regionCode: '],
+    ['a setting for upper tiers that is not true or false', pinghuText.replace('    managedBy: county\n    scope: county\n    code: Z', '    managedBy: county\n    upperTiersMayAct: yes please\n    scope: county\n    code: Z'), 'policies/pinghu.yaml: levels.1.upperTiersMayAct: '],
     ['a promotion from an unknown level', pinghuText.replace('minYearsInPartyWork: 5', 'minYearsInPartyWork: 5\n      requiresLevel: expert'), 'policies/pinghu.yaml: levels.2.conditions.requiresLevel: requiresLevel `expert` must name a lower level'],
     ['a duplicate key', pinghuText.replace('testPassMark: 60', 'testPassMark: 60\n  testPassMark: 70'), 'policies/pinghu.yaml: not valid YAML: '],
     ['another schema version', pinghuText.replace('schema: 1', 'schema: 2'), 'policies/pinghu.yaml: schema: unknown schema 2'],
