@@ -4,6 +4,8 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
+import io.netty.channel.Channel;
+
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
@@ -169,8 +171,26 @@ final class IndexedBackends {
     // H2 backend (the persistent one `npm start` uses)
 
     static final class IndexedH2Backend extends H2Backend {
+        private static final int RETENTION_MS = 1_000;
+
+        private final DurableCommits commits;
+
         IndexedH2Backend(String file) {
             super(file);
+            commits = new DurableCommits(getMvStore());
+            // MVStore keeps replaced chunks for 45 s by default, in case the disk has not yet flushed the newer ones.
+            // Every commit here is synced before it is acknowledged, so a short retention is as safe, and it keeps a
+            // busy file from growing by megabytes a second (each commit writes a new chunk).
+            getMvStore().getFileStore().setRetentionTime(RETENTION_MS);
+        }
+
+        @Override
+        public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+            Document reply = super.handleCommand(channel, databaseName, command, query);
+            if (WriteCommands.mayWrite(command, query)) {
+                commits.awaitDurable();
+            }
+            return reply;
         }
 
         @Override
