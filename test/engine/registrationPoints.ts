@@ -4,31 +4,13 @@
  */
 import type { ConversationState, OutboundMessage } from '../../src/engine/types.ts';
 import { EngineHarness, makeIdNumber } from '../support/engineHarness.ts';
+import { registrationAnswers } from '../support/registrationScript.ts';
 
 export const ID_NUMBER = makeIdNumber('320102', '19850312', '123');
 export const ID_MASKED = `320***********${ID_NUMBER.slice(-4)}`;
 
-/** A complete, valid registration: [the step that waits for it, the user's reply]. */
-export const REGISTRATION_ANSWERS: readonly [string, string][] = [
-  ['name', '张三'],
-  ['mobile', '13812345678'],
-  ['idNumber', ID_NUMBER],
-  ['idConfirm', '是'],
-  ['membership', '1'],
-  ['joinDate', '2010-07-01'],
-  ['orgName', '某某科技有限公司'],
-  ['orgCode', '跳过'],
-  ['orgType', '1'],
-  ['orgSize', '1'],
-  ['employees', '120'],
-  ['role', '1'],
-  ['region', '江苏'],
-  ['region', '南京'],
-  ['region', '玄武'],
-  ['workStart', '2018-03-01'],
-  ['education', '本科'],
-  ['professionalTitle', '无'],
-];
+/** A complete, valid registration: [the step that waits for it, the user's reply], derived from the flow. */
+export const REGISTRATION_ANSWERS: readonly [string, string][] = registrationAnswers(ID_NUMBER);
 
 export interface Snapshot {
   state: ConversationState;

@@ -13,17 +13,11 @@ import { createMongoInboundLog } from '../../src/store/mongo/inboundLog.ts';
 import { createMongoWorkerRepository } from '../../src/store/mongo/workerRepository.ts';
 import { createMongoOrganizationRepository } from '../../src/store/mongo/organizationRepository.ts';
 import { content } from './engineHarness.ts';
+import { TestClock } from './testClock.ts';
 
-/** A clock tests move by hand. */
-export class TestClock implements Clock {
-  constructor(private t = new Date('2026-03-01T02:00:00Z')) {}
-  now(): Date {
-    return new Date(this.t);
-  }
-  advance(ms: number): void {
-    this.t = new Date(this.t.getTime() + ms);
-  }
-}
+// Importable from here too, for the integration tests; unit tests take them from their own files (no database).
+export { TestClock };
+export { registrationScript } from './registrationScript.ts';
 
 export const TEST_PII_KEY = randomBytes(32);
 
@@ -63,9 +57,4 @@ export async function createAppInstance(uri: string, opts: { clock?: Clock; acti
     return r.replies.map((x) => x.text).join('\n');
   };
   return { connection, cipher, conversations, inbox, workers, organizations, handle, say, clock, close: () => connection.close() };
-}
-
-/** The registration answers up to the summary, for a user with the given ID number. */
-export function registrationScript(idNumber: string, name = '张三'): string[] {
-  return ['注册', name, '13812345678', idNumber, '是', '1', '2010-07-01', '某某科技有限公司', '跳过', '1', '规模以上', '120', '1', '江苏', '南京', '玄武', '2018-03-01', '本科', '无'];
 }

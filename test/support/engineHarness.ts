@@ -3,6 +3,7 @@ import { loadContent, type Content } from '../../src/app/loadContent.ts';
 import { newConversation, runTurn } from '../../src/engine/index.ts';
 import type { AnswerValue, ConversationState, Inbound, OutboundMessage, TurnContext } from '../../src/engine/types.ts';
 import { createActions } from '../../src/app/actions/registry.ts';
+import { idNumberCheckChar } from '../../src/domain/identity/idNumber.ts';
 import type { ActionRegistry } from '../../src/app/actions/types.ts';
 import { createMemoryWorkerRepository } from './memoryWorkerRepository.ts';
 import { createMemoryOrganizationRepository } from './memoryOrganizationRepository.ts';
@@ -99,10 +100,8 @@ export function defaultActions(): ActionRegistry {
   };
 }
 
-/** A valid 18-character ID number for a birth date and sequence (GB 11643 check digit computed here). */
+/** A valid 18-character ID number for a birth date and sequence (the check character from the domain's own rule). */
 export function makeIdNumber(region = '320102', birth = '19850312', seq = '123'): string {
   const body = `${region}${birth}${seq}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * weights[i]!, 0);
-  return body + '10X98765432'[sum % 11];
+  return body + idNumberCheckChar(body);
 }
