@@ -21,6 +21,7 @@ import { parseRegionFile } from '../src/domain/regions/regions.ts';
 import { connectMongo } from '../src/store/mongo/connection.ts';
 import { createMongoApplicationRepository } from '../src/store/mongo/applicationRepository.ts';
 import { startEmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
+import { sampleApplication } from '../test/support/certificationSamples.ts';
 import { fmt, heading, out, pct, row, runBench, status } from './support/report.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -177,32 +178,19 @@ async function benchAdminList(): Promise<void> {
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
         for (let i = next++; i < LIST_APPLICATIONS; i = next++) {
-          const regionCode = counties[i % counties.length]!;
-          const createdAt = new Date(t0 + i * 300_000).toISOString();
-          await repo.create({
-            id: `a${String(i).padStart(7, '0')}`,
-            workerId: `w${i}`,
-            channel: 'sim',
-            userId: `u${i}`,
-            policyId: 'jiangsu',
-            regionCode,
-            level: levels[i % 4]!,
-            wayIn: 'self',
-            declared: {},
-            evidence: [],
-            stage: jiangsuStages[(i >> 2) % 5]!,
-            status: statuses[i % 7]!,
-            testScore: null,
-            satisfaction: null,
-            objections: [],
-            noticeStartedAt: null,
-            noticeEndsAt: null,
-            certificateNumber: null,
-            history: [{ at: createdAt, actor: { kind: 'worker', id: `w${i}` }, action: 'submit', fromStage: null, toStage: 'declaration', fromStatus: null, toStatus: 'open' }],
-            createdAt,
-            updatedAt: createdAt,
-            version: 1,
-          });
+          await repo.create(
+            sampleApplication({
+              id: `a${String(i).padStart(7, '0')}`,
+              workerId: `w${i}`,
+              userId: `u${i}`,
+              regionCode: counties[i % counties.length]!,
+              level: levels[i % 4]!,
+              declared: {},
+              stage: jiangsuStages[(i >> 2) % 5]!,
+              status: statuses[i % 7]!,
+              createdAt: new Date(t0 + i * 300_000).toISOString(),
+            }),
+          );
         }
       }),
     );

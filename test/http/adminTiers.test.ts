@@ -15,10 +15,10 @@ import { createMongoAdminRepository } from '../../src/store/mongo/adminRepositor
 import { createMongoApplicationRepository } from '../../src/store/mongo/applicationRepository.ts';
 import { createMongoCertificateRepository } from '../../src/store/mongo/certificateRepository.ts';
 import { connectMongo } from '../../src/store/mongo/connection.ts';
-import { TestClock } from '../support/appHarness.ts';
+import { TestClock } from '../support/testClock.ts';
 import { ROOT } from '../support/engineHarness.ts';
 import { startTestAppWithDb } from '../support/httpApp.ts';
-import { sampleApplication, sampleCertificateInput } from '../store/certificationContracts.ts';
+import { sampleApplication, sampleCertificateInput } from '../support/certificationSamples.ts';
 
 type Api = (method: string, path: string, token: string, body?: unknown) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -10,46 +10,19 @@ import {
   type AuditLog,
   type CertificateRepository,
 } from '../../src/app/ports/certification.ts';
-import type { Actor, Application, Certificate } from '../../src/domain/certification/types.ts';
+import type { Actor, Application } from '../../src/domain/certification/types.ts';
+import { iso, sampleApplication, sampleCertificateInput } from '../support/certificationSamples.ts';
 
 /**
- * The certification ports' contracts, as functions every implementation runs (Mongo now, in-memory doubles if
- * they come). Each `make` returns a repository over empty storage.
+ * The certification ports' contracts, as functions every implementation runs: the MongoDB stores
+ * (test/store/mongo/certificationStores.test.ts) and the in-memory ones the unit tests use
+ * (test/store/memoryCertificationStores.unit.test.ts). Each `make` returns a repository over empty storage.
  */
 
-const T0 = Date.parse('2026-03-01T02:00:00.000Z');
-export const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 const ADMIN: Actor = { kind: 'admin', id: 'adm1', name: '李四' };
-const SYSTEM: Actor = { kind: 'system', id: 'noticeJob' };
 
-export function sampleApplication(over: Partial<Application> = {}): Application {
-  const id = over.id ?? 'app1';
-  return {
-    id,
-    workerId: 'w1',
-    channel: 'sim',
-    userId: 'u1',
-    policyId: 'jiangsu',
-    regionCode: '320102',
-    level: 'junior',
-    wayIn: 'self',
-    declared: { yearsInRole: 3, commended: false, examPassed: true },
-    evidence: [],
-    stage: 'declaration',
-    status: 'open',
-    testScore: null,
-    satisfaction: null,
-    objections: [],
-    noticeStartedAt: null,
-    noticeEndsAt: null,
-    certificateNumber: null,
-    history: [{ at: iso(0), actor: { kind: 'worker', id: 'w1' }, action: 'submit', fromStage: null, toStage: 'declaration', fromStatus: null, toStatus: 'open' }],
-    createdAt: iso(0),
-    updatedAt: iso(0),
-    version: 1,
-    ...over,
-  };
-}
+// The samples are shared with the other tests and the benchmarks; re-exported for the files that import them from here.
+export { iso, sampleApplication, sampleCertificateInput };
 
 /** The next version of an application, as the pipeline would save it. */
 const next = (app: Application, change: Partial<Application>): Application => ({ ...app, ...change, version: app.version + 1, updatedAt: iso(1000) });
@@ -295,23 +268,6 @@ function expectedOrder(apps: Application[], x: string, y: string): number {
 
 export const certificateFormat = (region: string, year: number) => (seq: number) => `${region}-${year}-${String(seq).padStart(6, '0')}`;
 export const seqOf = (number: string) => Number(number.split('-').at(-1));
-
-export function sampleCertificateInput(over: Partial<Omit<Certificate, 'number'>> = {}): Omit<Certificate, 'number'> {
-  return {
-    applicationId: 'app1',
-    workerId: 'w1',
-    policyId: 'jiangsu',
-    level: 'junior',
-    regionCode: '320102',
-    scope: 'city',
-    scopeRegionCode: '320100',
-    issuedOn: '2026-04-01',
-    validUntil: '2029-03-31',
-    status: 'valid',
-    statusHistory: [{ at: '2026-04-01T00:00:00.000Z', status: 'valid', reason: 'issued', actor: SYSTEM }],
-    ...over,
-  };
-}
 
 export function certificateRepositoryContract(name: string, make: () => Promise<CertificateRepository>): void {
   describe(`CertificateRepository contract: ${name}`, () => {

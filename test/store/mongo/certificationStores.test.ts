@@ -14,10 +14,9 @@ import {
   auditLogContract,
   certificateFormat,
   certificateRepositoryContract,
-  sampleApplication,
-  sampleCertificateInput,
   seqOf,
 } from '../certificationContracts.ts';
+import { sampleApplication, sampleCertificateInput } from '../../support/certificationSamples.ts';
 
 const connections: Connection[] = [];
 afterAll(() => Promise.all(connections.map((c) => c.close())));
