@@ -35,9 +35,9 @@ import { createMongoCertificateRepository } from './store/mongo/certificateRepos
 import { createSimOutbox } from './store/mongo/simOutbox.ts';
 import { createMongoOrganizationRepository } from './store/mongo/organizationRepository.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { chinaDate } from './domain/dates/parseDate.ts';
 import { createHttpApp } from './http/server.ts';
 import { createMetrics } from './http/metrics.ts';
-import { chinaToday } from './engine/index.ts';
 import { createLogger, type Logger } from './infra/logger.ts';
 import { createPiiCipher } from './infra/piiCipher.ts';
 import { resolvePiiKey } from './infra/piiKeyFile.ts';
@@ -270,7 +270,7 @@ export async function startRedcollar(
         ...(telegram ? [telegram.router] : []),
         ...(wechatMp ? [wechatMp.router] : []),
         adminRouter({ admins, service: createAdminService(certification) }),
-        verifyRouter({ verify: (number) => verifyCertificate(certification)(number, chinaToday(clock.now())), publicBaseUrl: config.publicBaseUrl }),
+        verifyRouter({ verify: (number) => verifyCertificate(certification)(number, chinaDate(clock.now())), publicBaseUrl: config.publicBaseUrl }),
       ],
       ready: async () => {
         if (connection.readyState !== 1 || !scheduler.isReady()) return false;

@@ -3,7 +3,7 @@ export { runTurn, MENU_FLOW, STATUS_FLOW } from './runTurn.ts';
 export { parseFlow } from './flow/load.ts';
 export { FlowRegistry } from './flow/registry.ts';
 export { lintFlows, type LintFinding } from './flow/lint.ts';
-export { newConversation, chinaToday } from './state.ts';
+export { newConversation } from './state.ts';
 export { FlowLoadError } from './errors.ts';
 export type * from './types.ts';
 export type { Flow, Step } from './flow/schema.ts';

@@ -31,14 +31,3 @@ export function cloneState(state: ConversationState): ConversationState {
   return { ...state, answers: { ...state.answers }, vars: { ...state.vars }, history: [...state.history], stack: [...state.stack] };
 }
 
-/** Today's date in China (UTC+8, no daylight saving): the calendar the users live by. */
-export function chinaToday(now: Date): string {
-  const day = Math.floor((now.getTime() + 8 * 3600_000) / 86_400_000);
-  if (day !== lastDay) {
-    lastDay = day;
-    lastDate = new Date(day * 86_400_000).toISOString().slice(0, 10);
-  }
-  return lastDate;
-}
-let lastDay = Number.NaN;
-let lastDate = '';

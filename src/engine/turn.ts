@@ -1,4 +1,5 @@
 import { normalizeCommandText } from './commands.ts';
+import { chinaDate } from '../domain/dates/parseDate.ts';
 import { evaluate } from './conditions.ts';
 import { FlowReferenceError } from './errors.ts';
 import type { FlowRegistry } from './flow/registry.ts';
@@ -6,7 +7,6 @@ import type { AskStep, Flow, Step } from './flow/schema.ts';
 import { nextSchema } from './flow/schema.ts';
 import { inputHandler } from './inputs/index.ts';
 import type { InputContext } from './inputs/types.ts';
-import { chinaToday } from './state.ts';
 import type { ActionRequest, AnswerValue, Choice, ConversationState, Effect, OutboundMessage, TurnContext, TurnResult } from './types.ts';
 import type { z } from 'zod';
 
@@ -25,7 +25,7 @@ export class Turn {
     readonly state: ConversationState,
     readonly ctx: TurnContext,
   ) {
-    this.today = chinaToday(ctx.now);
+    this.today = chinaDate(ctx.now);
   }
 
   result(): TurnResult {

@@ -1,7 +1,8 @@
 import { statusView } from '../../domain/certification/statusView.ts';
 import type { AnswerValue, Translator } from '../../engine/types.ts';
 import type { ActionHandler } from '../actions/types.ts';
-import { chinaDate, type CertificationDeps } from './deps.ts';
+import { chinaDate } from '../../domain/dates/parseDate.ts';
+import type { CertificationDeps } from './deps.ts';
 
 type Locale = 'zh-CN' | 'en';
 

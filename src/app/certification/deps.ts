@@ -36,8 +36,3 @@ export interface CertificationDeps {
 export const NOTICE_ENDED_JOB = 'certification.noticeEnded';
 /** A periodic sweep for notices whose job was lost (a restore from backup, a scheduler outage). */
 export const NOTICE_SWEEP_JOB = 'certification.noticeSweep';
-
-/** China's calendar date of an instant (the users' "today"). */
-export function chinaDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}

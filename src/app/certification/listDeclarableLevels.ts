@@ -1,7 +1,8 @@
 import { evaluateEligibility } from '../../domain/eligibility/eligibility.ts';
 import type { AnswerValue } from '../../engine/types.ts';
 import type { ActionHandler } from '../actions/types.ts';
-import { chinaDate, type CertificationDeps } from './deps.ts';
+import { chinaDate } from '../../domain/dates/parseDate.ts';
+import type { CertificationDeps } from './deps.ts';
 import { declaredFacts } from './declaredFacts.ts';
 import { describeEligibility } from './describeEligibility.ts';
 import { workerFacts } from './workerFacts.ts';

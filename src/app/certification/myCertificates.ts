@@ -1,7 +1,8 @@
 import { effectiveStatus } from '../../domain/certification/annual.ts';
 import type { AnswerValue } from '../../engine/types.ts';
 import type { ActionHandler } from '../actions/types.ts';
-import { chinaDate, type CertificationDeps } from './deps.ts';
+import { chinaDate } from '../../domain/dates/parseDate.ts';
+import type { CertificationDeps } from './deps.ts';
 
 /** `certification.certificates` ("我的证书"): each certificate with its status, validity and verification link. */
 export function myCertificates(deps: CertificationDeps): ActionHandler {

@@ -3,7 +3,8 @@ import { certificateFor, formatCertificateNumber, scopeRegionOf } from '../../do
 import type { Actor, Application, ApplicationEvent } from '../../domain/certification/types.ts';
 import type { Policy } from '../../domain/policy/schema.ts';
 import { ConflictError } from '../ports/certification.ts';
-import { chinaDate, NOTICE_ENDED_JOB, type CertificationDeps } from './deps.ts';
+import { chinaDate } from '../../domain/dates/parseDate.ts';
+import { NOTICE_ENDED_JOB, type CertificationDeps } from './deps.ts';
 import { notifyWorker } from './notifyWorker.ts';
 
 /** A refusal with the HTTP status it maps to; the message is safe to show. */

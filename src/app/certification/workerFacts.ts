@@ -2,7 +2,7 @@ import { factsFromProfile, type CertificationFacts, type WorkerFacts } from '../
 import type { WorkerRecord } from '../ports/workerRepository.ts';
 import type { CertificationDeps } from './deps.ts';
 import { effectiveStatus } from '../../domain/certification/annual.ts';
-import { chinaDate } from './deps.ts';
+import { chinaDate } from '../../domain/dates/parseDate.ts';
 
 /**
  * Everything eligibility needs about a worker: the registered profile, the levels whose certificate they hold in

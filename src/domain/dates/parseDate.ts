@@ -86,13 +86,25 @@ function requireYmd(value: string, what: string): Ymd {
   return ymd;
 }
 
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+let lastDay = Number.NaN;
+let lastDate = '';
+
 /**
- * The calendar date in China (UTC+8, no daylight saving) at an instant. Servers run in UTC; a user typing just
- * after midnight in Beijing is already on the next day.
+ * The calendar date in China (UTC+8, no daylight saving) at an instant: the users' "today". Servers run in UTC;
+ * a user typing just after midnight in Beijing is already on the next day. Every engine turn asks for it, so the
+ * last day's string is kept (one division instead of formatting a date per turn).
  */
 export function chinaDate(instant: Date): string {
-  const shifted = new Date(instant.getTime() + 8 * 3_600_000);
-  return formatYmd(shifted.getUTCFullYear(), shifted.getUTCMonth() + 1, shifted.getUTCDate());
+  const day = Math.floor((instant.getTime() + CHINA_OFFSET_MS) / DAY_MS);
+  if (Number.isNaN(day)) throw new RangeError('chinaDate needs a valid Date');
+  if (day !== lastDay) {
+    const shifted = new Date(day * DAY_MS);
+    lastDate = formatYmd(shifted.getUTCFullYear(), shifted.getUTCMonth() + 1, shifted.getUTCDate());
+    lastDay = day;
+  }
+  return lastDate;
 }
 
 // ---- parsing ----------------------------------------------------------------------------------------------------

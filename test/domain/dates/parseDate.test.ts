@@ -181,4 +181,21 @@ describe('calendar helpers', () => {
     expect(chinaDate(new Date(Date.UTC(2024, 1, 29, 15, 59)))).toBe('2024-02-29');
     expect(chinaDate(new Date(Date.UTC(2024, 1, 29, 16, 0)))).toBe('2024-03-01');
   });
+
+  it('answers each instant with its own day when calls jump between days (the last day is remembered)', () => {
+    const at = (iso: string) => chinaDate(new Date(iso));
+    expect([at('2026-03-01T02:00:00Z'), at('2026-03-01T15:59:59.999Z'), at('1999-12-31T16:00:00Z'), at('2026-03-01T16:00:00Z'), at('2026-03-01T03:00:00Z')]).toEqual([
+      '2026-03-01',
+      '2026-03-01',
+      '2000-01-01',
+      '2026-03-02',
+      '2026-03-01',
+    ]);
+    expect(at('1969-12-31T16:00:00Z')).toBe('1970-01-01');
+    expect(at('1969-12-31T15:59:59Z')).toBe('1969-12-31');
+  });
+
+  it('refuses an invalid Date instead of returning a made-up day', () => {
+    expect(() => chinaDate(new Date('not a date'))).toThrow(RangeError);
+  });
 });
