@@ -1,4 +1,6 @@
+import { maskIdNumber, parseIdNumber } from '../../src/domain/identity/idNumber.ts';
 import { regionPath } from '../../src/domain/regions/regions.ts';
+import { profileFromAnswers, type WorkerProfile } from '../../src/domain/worker/profile.ts';
 import { evaluate } from '../../src/engine/conditions.ts';
 import type { Step } from '../../src/engine/flow/schema.ts';
 import { content } from './engineHarness.ts';
@@ -115,4 +117,25 @@ export function registrationAnswers(idNumber: string, over: Record<string, unkno
 /** The messages of a registration from the first contact ("注册") to the summary, for a user with this ID number. */
 export function registrationScript(idNumber: string, name = SAMPLE_REGISTRANT.name as string): string[] {
   return ['注册', ...registrationAnswers(idNumber, { name }).map(([, text]) => text)];
+}
+
+/**
+ * SAMPLE_REGISTRANT's answers as the registration flow hands them to `worker.register` (the ID number answer
+ * carries the facts read from it), with any field replaced.
+ */
+export function sampleRegistrationAnswers(idNumber: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+  const id = parseIdNumber(idNumber);
+  if (!id.ok) throw new Error(`sample registration: ${idNumber} is not a valid ID number (${id.reason})`);
+  return {
+    ...SAMPLE_REGISTRANT,
+    idNumber: { number: id.value, masked: maskIdNumber(id.value), birthDate: id.birthDate, gender: id.gender, regionCode: id.regionCode },
+    ...over,
+  };
+}
+
+/** The worker profile the sample registrant ends up with (through the domain's own profileFromAnswers). */
+export function sampleProfile(idNumber: string, over: Record<string, unknown> = {}): WorkerProfile {
+  const parsed = profileFromAnswers(sampleRegistrationAnswers(idNumber, over));
+  if (!parsed.ok) throw new Error(`sample registration is not a valid profile: ${JSON.stringify(parsed.problems)}`);
+  return parsed.profile;
 }

@@ -1,0 +1,78 @@
+/** 年检, 年度考核 and the 红领津贴 report over in-memory stores, by the admins of the managing tier. */
+import { describe, expect, it } from 'vitest';
+import { allowanceReport } from '../../../src/app/certification/allowanceReport.ts';
+import { recordAssessment, recordInspection } from '../../../src/app/certification/annualRecords.ts';
+import { scopeOf } from '../../../src/app/admin/scope.ts';
+import type { Certificate } from '../../../src/domain/certification/types.ts';
+import { sampleCertificateInput } from '../../support/certificationSamples.ts';
+import { adminOf, memoryCertificationDeps } from '../../support/memoryCertificationDeps.ts';
+
+const NANJING = adminOf('320100', '南京市两新工委');
+
+async function setup() {
+  const m = memoryCertificationDeps();
+  const issue = (over: Partial<Omit<Certificate, 'number'>>, number: string) =>
+    m.deps.certificates.issue(sampleCertificateInput({ applicationId: `app-${number}`, level: 'intermediate', issuedOn: '2026-01-10', ...over }), 2026, () => number);
+  return { ...m, issue };
+}
+
+describe('annual inspection', () => {
+  it('records a pass, and suspends the certificate on a fail (Jiangsu), lifting the suspension on the next pass', async () => {
+    const t = await setup();
+    const worker = await t.worker('u1');
+    const cert = await t.issue({ workerId: worker.id }, 'N1');
+    const passed = await recordInspection(t.deps, NANJING, cert.number, { year: 2026, passed: true });
+    expect(passed).toEqual({
+      ok: true,
+      value: { workerId: worker.id, certificateNumber: 'N1', year: 2026, assessment: null, inspection: { passed: true, recordedAt: t.clock.now().toISOString(), by: { kind: 'admin', id: NANJING.id, name: NANJING.name } } },
+    });
+    expect((await t.deps.certificates.get('N1'))!.status).toBe('valid');
+
+    await recordInspection(t.deps, NANJING, cert.number, { year: 2026, passed: false, note: '未按期述职' });
+    const suspended = (await t.deps.certificates.get('N1'))!;
+    expect(suspended.status).toBe('suspended');
+    expect(suspended.statusHistory.at(-1)).toMatchObject({ status: 'suspended', reason: expect.stringContaining('未按期述职'), actor: { id: NANJING.id } });
+    expect((await t.deps.annual.get(worker.id, 2026))!.inspection).toMatchObject({ passed: false, note: '未按期述职' });
+
+    await recordInspection(t.deps, NANJING, cert.number, { year: 2026, passed: true });
+    expect((await t.deps.certificates.get('N1'))!.status).toBe('valid');
+  });
+
+  it('refuses a lower tier, another region and an unknown certificate, recording nothing', async () => {
+    const t = await setup();
+    await t.issue({ workerId: 'w1' }, 'N1');
+    const county = await recordInspection(t.deps, adminOf('320102'), 'N1', { year: 2026, passed: false });
+    expect(county).toMatchObject({ ok: false, error: { status: 403, code: 'notManagingTier' } });
+    expect(await recordAssessment(t.deps, adminOf('320500'), 'N1', { year: 2026, grade: 'incompetent' })).toMatchObject({ ok: false, error: { status: 403, code: 'outOfScope' } });
+    expect(await recordInspection(t.deps, NANJING, 'NOPE', { year: 2026, passed: true })).toMatchObject({ ok: false, error: { status: 404 } });
+    expect(await t.deps.annual.listForYear(2026)).toEqual([]);
+    expect((await t.deps.certificates.get('N1'))!.status).toBe('valid');
+  });
+});
+
+describe('the allowance report', () => {
+  it('pays holders assessed competent or better at the policy amount, masks their names and says why others are left out', async () => {
+    const t = await setup();
+    const paid = await t.worker('paid', { name: '张三' });
+    const low = await t.worker('low', { name: '李四' });
+    const unassessed = await t.worker('none', { name: '王五' });
+    const suzhou = await t.worker('suzhou', { name: '赵六', region: '320505' });
+    await t.issue({ workerId: paid.id }, 'P1');
+    await t.issue({ workerId: low.id }, 'L1');
+    await t.issue({ workerId: unassessed.id }, 'U1');
+    await t.issue({ workerId: suzhou.id, regionCode: '320505', scopeRegionCode: '320500' }, 'S1');
+    await recordAssessment(t.deps, NANJING, 'P1', { year: 2026, grade: 'competent' });
+    await recordAssessment(t.deps, NANJING, 'L1', { year: 2026, grade: 'incompetent' });
+    await recordAssessment(t.deps, adminOf('320500'), 'S1', { year: 2026, grade: 'excellent' });
+
+    const r = await allowanceReport(t.deps, scopeOf(NANJING), 2026);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.rows).toEqual([{ certificateNumber: 'P1', holder: '张*', level: 'intermediate', regionCode: '320102', grade: 'competent', amountYuan: 4800 }]);
+    expect(r.value.excluded.map((e) => [e.certificateNumber, e.holder, e.reason]).sort()).toEqual([
+      ['L1', '李*', 'assessed incompetent for 2026; the allowance needs competent or better'],
+      ['U1', '王*', 'no 2026 annual assessment recorded'],
+    ]);
+    expect(r.value.totals).toMatchObject({ holders: 1, amountYuan: 4800 });
+    expect(JSON.stringify(r.value)).not.toContain('赵');
+  });
+});
