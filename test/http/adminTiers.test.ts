@@ -6,70 +6,14 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdmin } from '../../src/app/admin/tokens.ts';
-import type { Application, Certificate } from '../../src/domain/certification/types.ts';
-import type { RunningApp } from '../../src/main.ts';
-import { createMongoAdminRepository } from '../../src/store/mongo/adminRepository.ts';
-import { createMongoApplicationRepository } from '../../src/store/mongo/applicationRepository.ts';
-import { createMongoCertificateRepository } from '../../src/store/mongo/certificateRepository.ts';
-import { connectMongo } from '../../src/store/mongo/connection.ts';
-import { TestClock } from '../support/testClock.ts';
+import type { Application } from '../../src/domain/certification/types.ts';
+import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
 import { ROOT } from '../support/engineHarness.ts';
-import { startTestAppWithDb } from '../support/httpApp.ts';
-import { sampleApplication, sampleCertificateInput } from '../support/certificationSamples.ts';
 
-type Api = (method: string, path: string, token: string, body?: unknown) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-interface Running {
-  app: RunningApp;
-  db: Connection;
-  api: Api;
-  token(name: string, regionCode: string): Promise<string>;
-  seed(over: Partial<Application>): Promise<Application>;
-  issue(over: Partial<Omit<Certificate, 'number'>>, number: string): Promise<Certificate>;
-  certificate(number: string): Promise<Certificate | null>;
-}
-
-async function start(tag: string, root?: string): Promise<Running> {
-  const clock = new TestClock(new Date('2026-03-01T02:00:00Z'));
-  const started = await startTestAppWithDb(tag, {}, { clock, ...(root ? { root } : {}) });
-  const db = await connectMongo(started.uri);
-  const admins = createMongoAdminRepository(db);
-  const applications = createMongoApplicationRepository(db);
-  const certificates = createMongoCertificateRepository(db);
-  await Promise.all(Object.values(db.models).map((m) => m.init()));
-  const api: Api = async (method, path, token, body) => {
-    const res = await fetch(`${started.app.url}/admin/api${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const raw = await res.text();
-    return { status: res.status, body: raw ? JSON.parse(raw) : null };
-  };
-  let seq = 0;
-  return {
-    app: started.app,
-    db,
-    api,
-    token: async (name, regionCode) => (await createAdmin(admins, { name, regionCode, levels: [] }, clock.now())).token,
-    seed: async (over) => {
-      seq += 1;
-      const app = sampleApplication({ id: `tier${seq}`, workerId: `w${seq}`, userId: `u${seq}`, ...over });
-      await applications.create(app);
-      return app;
-    },
-    issue: (over, number) => certificates.issue(sampleCertificateInput({ applicationId: `cert-${number}`, ...over }), 2026, () => number),
-    certificate: (number) => certificates.get(number),
-  };
-}
-
-async function stop(r: Running | undefined): Promise<void> {
-  await r?.db.close();
-  await r?.app.stop();
-}
+type Running = AdminApiApp;
+const start = (tag: string, root?: string) => startAdminApiApp(tag, root ? { root } : {});
+const stop = (r: Running | undefined) => r?.stop();
 
 const advance = (r: Running, app: Application, token: string) => r.api('POST', `/applications/${app.id}/transitions`, token, { action: 'advance', expectedVersion: app.version });
 

@@ -128,7 +128,7 @@ export function adminRouter(deps: { admins: AdminRepository; service: AdminServi
 
   router.post('/applications/:id/objections/:objectionId/decision', async (ctx) => {
     const body = parse(decisionBody, ctx.request.body);
-    const command = { type: 'decideObjection' as const, id: parse(id, ctx.params.objectionId), upheld: body.upheld };
+    const command = { type: 'decideObjection' as const, id: parse(id, ctx.params.objectionId), upheld: body.upheld, ...(body.note ? { note: body.note } : {}) };
     const r = await deps.service.command(adminOf(ctx), parse(id, ctx.params.id), command, body.expectedVersion);
     if (!r.ok) fail(r.error);
     ctx.body = r.value;

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { createAdmin } from '../../src/app/admin/tokens.ts';
+import type { MediaStore } from '../../src/app/ports/media.ts';
+import type { Application, Certificate } from '../../src/domain/certification/types.ts';
+import { createPiiCipher } from '../../src/infra/piiCipher.ts';
+import type { RunningApp } from '../../src/main.ts';
+import { createMongoAdminRepository } from '../../src/store/mongo/adminRepository.ts';
+import { createMongoApplicationRepository } from '../../src/store/mongo/applicationRepository.ts';
+import { createMongoCertificateRepository } from '../../src/store/mongo/certificateRepository.ts';
+import { connectMongo } from '../../src/store/mongo/connection.ts';
+import { createMongoMediaStore } from '../../src/store/mongo/mediaStore.ts';
+import { sampleApplication, sampleCertificateInput } from './certificationSamples.ts';
+import { startTestAppWithDb } from './httpApp.ts';
+import { TestClock } from './testClock.ts';
+
+/**
+ * The whole app on the test database, for tests of the admin API (/admin/api) over HTTP: admins with tokens,
+ * applications and certificates seeded straight into the database, and a JSON client.
+ */
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // The API answers JSON of several shapes; the assertions check them.
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  raw: string;
+}
+export type Api = (method: string, path: string, token: string, body?: unknown, init?: { rawBody?: string }) => Promise<ApiResponse>;
+
+export interface AdminApiApp {
+  app: RunningApp;
+  db: Connection;
+  clock: TestClock;
+  api: Api;
+  /** The store of kept evidence photos, with the app's own PII key. */
+  media: MediaStore;
+  token(name: string, regionCode: string, levels?: string[]): Promise<string>;
+  seed(over: Partial<Application>): Promise<Application>;
+  issue(over: Partial<Omit<Certificate, 'number'>>, number: string): Promise<Certificate>;
+  certificate(number: string): Promise<Certificate | null>;
+  stop(): Promise<void>;
+}
+
+export async function startAdminApiApp(tag: string, opts: { root?: string } = {}): Promise<AdminApiApp> {
+  const clock = new TestClock(new Date('2026-03-01T02:00:00Z'));
+  const key = randomBytes(32);
+  const started = await startTestAppWithDb(tag, { PII_KEY: key.toString('base64') }, { clock, ...(opts.root ? { root: opts.root } : {}) });
+  const db = await connectMongo(started.uri);
+  const admins = createMongoAdminRepository(db);
+  const applications = createMongoApplicationRepository(db);
+  const certificates = createMongoCertificateRepository(db);
+  const media = createMongoMediaStore(db, createPiiCipher(key));
+  await Promise.all(Object.values(db.models).map((m) => m.init()));
+  const api: Api = async (method, path, token, body, init = {}) => {
+    const payload = init.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
+    const res = await fetch(`${started.app.url}/admin/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(payload !== undefined ? { body: payload } : {}),
+    });
+    const raw = Buffer.from(await res.arrayBuffer());
+    const text = raw.toString('utf8');
+    const json = (res.headers.get('content-type') ?? '').includes('json');
+    return { status: res.status, headers: res.headers, body: json && text ? JSON.parse(text) : raw, raw: text };
+  };
+  let seq = 0;
+  return {
+    app: started.app,
+    db,
+    clock,
+    api,
+    media,
+    token: async (name, regionCode, levels = []) => (await createAdmin(admins, { name, regionCode, levels }, clock.now())).token,
+    seed: async (over) => {
+      seq += 1;
+      const app = sampleApplication({ id: `${tag}${seq}`, workerId: `w${seq}`, userId: `u${seq}`, ...over });
+      await applications.create(app);
+      return app;
+    },
+    issue: (over, number) => certificates.issue(sampleCertificateInput({ applicationId: `cert-${number}`, ...over }), 2026, () => number),
+    certificate: (number) => certificates.get(number),
+    stop: async () => {
+      await db.close();
+      await started.app.stop();
+    },
+  };
+}
