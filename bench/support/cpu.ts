@@ -1,0 +1,50 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fmt } from './report.ts';
+
+/** CPU accounting for the benchmarks: this process and its child JVMs, read from /proc (Linux; zeros elsewhere). */
+
+/** The pids of this process's child JVMs. */
+export function childJavaPids(): number[] {
+  try {
+    return readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+          const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return Number(rest[1]) === process.pid && stat.includes('(java)');
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+/** CPU time (ms) of a process; ticks assumed 100 Hz. */
+function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) * 10; // utime + stime, in 10 ms ticks
+  } catch {
+    return 0;
+  }
+}
+export interface CpuMark {
+  at: number;
+  node: number;
+  jvm: number;
+  pids: number[];
+}
+export function cpuMark(pids: number[]): CpuMark {
+  const u = process.cpuUsage();
+  return { at: performance.now(), node: (u.user + u.system) / 1000, jvm: pids.reduce((a, p) => a + procCpuMs(p), 0), pids };
+}
+export function cpuSince(m: CpuMark): string {
+  const now = cpuMark(m.pids);
+  const wall = now.at - m.at;
+  const pct = (x: number) => `${fmt((x / wall) * 100)} %`;
+  return `node ${pct(now.node - m.node)}, JVM ${m.pids.length ? pct(now.jvm - m.jvm) : 'n/a'} of one core`;
+}
