@@ -58,8 +58,9 @@ describe('the unit and integration projects', () => {
   });
 
   it('keep every unit test file away from the database, the launcher and the network', () => {
+    const parsed = new Map<string, string[]>();
     const offenders = (byProject.get('unit') ?? [])
-      .map((file) => findForbiddenImport(ROOT, file, forbidden))
+      .map((file) => findForbiddenImport(ROOT, file, forbidden, parsed))
       .filter((chain) => chain !== null)
       .map((chain) => `${chain.join(' → ')}  (needs the database or the network: rename ${chain[0]} to *.int.test.ts, or use the in-memory fakes in test/support)`);
     expect(offenders).toEqual([]);

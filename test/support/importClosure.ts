@@ -33,8 +33,9 @@ export function runtimeImports(file: string): string[] {
 /**
  * The first path (root-relative, from `entry`) to a module `forbidden` says no to, or null. Relative imports are
  * followed through the repository's own files; package imports are leaves (`forbidden` sees their bare name).
+ * `parsed` caches each file's imports; pass one map to many calls over the same files.
  */
-export function findForbiddenImport(root: string, entry: string, forbidden: (module: string) => boolean): string[] | null {
+export function findForbiddenImport(root: string, entry: string, forbidden: (module: string) => boolean, parsed = new Map<string, string[]>()): string[] | null {
   const seen = new Set<string>();
   const queue: string[][] = [[relative(root, resolve(root, entry))]];
   while (queue.length) {
@@ -42,7 +43,9 @@ export function findForbiddenImport(root: string, entry: string, forbidden: (mod
     const file = chain.at(-1)!;
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const spec of runtimeImports(resolve(root, file))) {
+    let specs = parsed.get(file);
+    if (!specs) parsed.set(file, (specs = runtimeImports(resolve(root, file))));
+    for (const spec of specs) {
       const local = spec.startsWith('.');
       const module = local ? relative(root, resolve(root, dirname(file), spec)) : spec;
       if (forbidden(module)) return [...chain, module];
