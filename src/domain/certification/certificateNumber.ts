@@ -1,5 +1,5 @@
 /**
- * Certificate numbers and the certificate record an application ends in (shared/DOMAIN.md "After certification").
+ * Certificate numbers and the certificate record an application ends in (docs/domain.md "After certification").
  *
  * The number format is the policy's (`certificate.numberFormat`), e.g. '{region}{year}{level}{seq:05}' →
  * 3200002026Z00042. The sequence itself comes from the certificate repository's atomic counter; this module only
