@@ -96,26 +96,14 @@ let wx: FakeWechatApi;
 
 beforeAll(async () => {
   wx = await new FakeWechatApi(MP_APPID, MP_SECRET).start();
-  const started = await startTestAppWithDb(
-    'inherited_keys',
-    {
-      WECHAT_OA_APPID: APP_ID,
-      WECHAT_OA_SECRET: 'secret-secret-secret-1234',
-      WECHAT_OA_TOKEN: TOKEN,
-      WECHAT_OA_AES_KEY: AES_KEY,
-      WECHAT_MP_APPID: MP_APPID,
-      WECHAT_MP_SECRET: MP_SECRET,
-      WECHAT_API_BASE: wx.url,
-    },
-    { clock },
-  );
-  app = started.app;
+  // One WeChat fake serves both accounts: the official account answers passively and needs no API here.
+  const oa = { WECHAT_OA_APPID: APP_ID, WECHAT_OA_SECRET: 'secret-secret-secret-1234', WECHAT_OA_TOKEN: TOKEN, WECHAT_OA_AES_KEY: AES_KEY };
+  const started = await startTestAppWithDb('inherited_keys', { ...oa, WECHAT_MP_APPID: MP_APPID, WECHAT_MP_SECRET: MP_SECRET, WECHAT_API_BASE: wx.url }, { clock });
+  ({ app } = started);
   db = await connectMongo(started.uri);
 });
 afterAll(async () => {
-  await db?.close();
-  await app?.stop();
-  await wx?.stop();
+  for (const close of [() => db?.close(), () => app?.stop(), () => wx?.stop()]) await close();
 });
 
 describe('regression: inherited names such as "constructor" gave the internal error (main.ts wiring)', () => {
