@@ -135,7 +135,7 @@ export async function startRedcollar(
     const actions = createActions({ workers, organizations, regions: content.regions, certification });
     const missing = content.flows
       .all()
-      .flatMap((f) => f.steps.filter((s) => s.kind === 'action' && !actions[s.action]).map((s) => `${f.file} step \`${s.id}\`: action \`${(s as { action: string }).action}\``));
+      .flatMap((f) => f.steps.filter((s) => s.kind === 'action' && !Object.hasOwn(actions, s.action)).map((s) => `${f.file} step \`${s.id}\`: action \`${(s as { action: string }).action}\``));
     if (missing.length) throw new StartupError(`flows call actions that do not exist:\n  ${missing.join('\n  ')}\nknown actions: ${Object.keys(actions).join(', ')}`);
 
     scheduler.define(NOTICE_ENDED_JOB, async (data) => noticeEnded(certification)(data), { concurrency: 4 });
