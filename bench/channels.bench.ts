@@ -22,6 +22,7 @@ import { Registry } from 'prom-client';
 import { systemClock } from '../src/app/ports/clock.ts';
 import { createWechatOaChannel } from '../src/channels/wechat-oa/channel.ts';
 import { createWechatCrypto } from '../src/channels/wechat-common/crypto.ts';
+import { createMongoReplayGuard } from '../src/store/mongo/replayGuard.ts';
 import { buildWechatXml, parseWechatXml } from '../src/channels/wechat-common/xml.ts';
 import { createHttpApp } from '../src/http/server.ts';
 import { createLogger } from '../src/infra/logger.ts';
@@ -127,6 +128,7 @@ async function benchWechat(): Promise<void> {
       },
       handleInbound: app.handle,
       connection: app.connection,
+      replayGuard: createMongoReplayGuard(app.connection),
       logger,
       clock: systemClock,
     });

@@ -17,6 +17,8 @@ const int = (name: string, min: number, max: number) =>
     .min(min, { message: `${name} must be at least ${min}` })
     .max(max, { message: `${name} must be at most ${max}` });
 
+const pushMode = (name: string) => z.enum(['plain', 'compatible', 'safe'], { message: `${name} must be plain, compatible or safe (as set in the WeChat console)` }).optional();
+
 const envSchema = z.object({
   PORT: int('PORT', 0, 65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -51,6 +53,8 @@ const envSchema = z.object({
   WECHAT_OA_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, { message: 'WECHAT_OA_TOKEN is the 3-32 letter/digit Token set in the WeChat console' }).optional(),
   WECHAT_OA_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, { message: 'WECHAT_OA_AES_KEY is the 43-character EncodingAESKey' }).optional(),
   WECHAT_OA_AES_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9]{43}$/, { message: 'WECHAT_OA_AES_KEY_PREVIOUS is the previous 43-character EncodingAESKey' }).optional(),
+  /** The console's 消息加解密方式; unset: safe when WECHAT_OA_AES_KEY is set, else plain. */
+  WECHAT_OA_MODE: pushMode('WECHAT_OA_MODE'),
   WECHAT_API_BASE: z.url({ message: 'WECHAT_API_BASE must be an absolute URL' }).default('https://api.weixin.qq.com'),
   WECHAT_REPLY_BUDGET_MS: int('WECHAT_REPLY_BUDGET_MS', 500, 4800).default(4000),
   WECHAT_TIMESTAMP_WINDOW_SECONDS: int('WECHAT_TIMESTAMP_WINDOW_SECONDS', 30, 3600).default(300),
@@ -67,6 +71,8 @@ const envSchema = z.object({
   WECHAT_MP_SECRET: z.string().min(16, { message: 'WECHAT_MP_SECRET is the mini program AppSecret' }).optional(),
   WECHAT_MP_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, { message: 'WECHAT_MP_TOKEN is the 3-32 letter/digit message-push Token' }).optional(),
   WECHAT_MP_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, { message: 'WECHAT_MP_AES_KEY is the 43-character EncodingAESKey' }).optional(),
+  /** The push's 消息加密方式; unset: safe when WECHAT_MP_AES_KEY is set, else plain. */
+  WECHAT_MP_MODE: pushMode('WECHAT_MP_MODE'),
   /** Subscribe-message template ids the bot may use, in order of preference, comma-separated. */
   WECHAT_MP_SUBSCRIBE_TEMPLATE_IDS: z
     .string()
@@ -112,6 +118,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   ];
   const missing = pairs.filter(([, a, , b]) => (a === undefined) !== (b === undefined)).map(([a, av, b]) => (av === undefined ? `${a} is required when ${b} is set` : `${b} is required when ${a} is set`));
   if (missing.length) throw new ConfigError(missing);
+  const keyless = (
+    [
+      ['WECHAT_OA_MODE', c.WECHAT_OA_MODE, 'WECHAT_OA_AES_KEY', c.WECHAT_OA_AES_KEY],
+      ['WECHAT_MP_MODE', c.WECHAT_MP_MODE, 'WECHAT_MP_AES_KEY', c.WECHAT_MP_AES_KEY],
+    ] as const
+  )
+    .filter(([, mode, , key]) => mode !== undefined && mode !== 'plain' && key === undefined)
+    .map(([name, mode, keyName]) => `${name}=${mode} needs ${keyName} (the EncodingAESKey from the WeChat console)`);
+  if (keyless.length) throw new ConfigError(keyless);
   const publicBaseUrl = (c.PUBLIC_BASE_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/$/, '');
   return { ...c, publicBaseUrl };
 }

@@ -46,6 +46,7 @@ import { openDatabase, StartupError } from './store/mongo/openDatabase.ts';
 import { createMongoConversationStore } from './store/mongo/conversationStore.ts';
 import { createMongoInboundLog } from './store/mongo/inboundLog.ts';
 import { createMongoWorkerRepository } from './store/mongo/workerRepository.ts';
+import { createMongoReplayGuard } from './store/mongo/replayGuard.ts';
 
 export { StartupError };
 
@@ -101,6 +102,8 @@ export async function startRedcollar(
     const organizations = createMongoOrganizationRepository(connection);
     const simOutbox = createSimOutbox(connection, cipher, () => clock.now());
     const admins = createMongoAdminRepository(connection);
+    // The (timestamp, nonce) pairs of WeChat pushes already used, shared by every instance.
+    const replayGuard = createMongoReplayGuard(connection);
     const stores = {
       applications: createMongoApplicationRepository(connection),
       certificates: createMongoCertificateRepository(connection),
@@ -135,7 +138,7 @@ export async function startRedcollar(
     const actions = createActions({ workers, organizations, regions: content.regions, certification });
     const missing = content.flows
       .all()
-      .flatMap((f) => f.steps.filter((s) => s.kind === 'action' && !actions[s.action]).map((s) => `${f.file} step \`${s.id}\`: action \`${(s as { action: string }).action}\``));
+      .flatMap((f) => f.steps.filter((s) => s.kind === 'action' && !Object.hasOwn(actions, s.action)).map((s) => `${f.file} step \`${s.id}\`: action \`${(s as { action: string }).action}\``));
     if (missing.length) throw new StartupError(`flows call actions that do not exist:\n  ${missing.join('\n  ')}\nknown actions: ${Object.keys(actions).join(', ')}`);
 
     scheduler.define(NOTICE_ENDED_JOB, async (data) => noticeEnded(certification)(data), { concurrency: 4 });
@@ -155,6 +158,7 @@ export async function startRedcollar(
         // The embedded database ignores TTL indexes; WeChat's delivery claims are only needed for two days.
         await wechatOa?.purgeDeliveryClaims(new Date(clock.now().getTime() - 2 * 86_400_000));
         await wechatMp?.purgeExpiredSessions();
+        await replayGuard.purgeExpired(clock.now());
       },
       { concurrency: 1 },
     );
@@ -191,6 +195,7 @@ export async function startRedcollar(
           token: config.WECHAT_OA_TOKEN,
           aesKey: config.WECHAT_OA_AES_KEY,
           previousAesKey: config.WECHAT_OA_AES_KEY_PREVIOUS,
+          mode: config.WECHAT_OA_MODE,
           apiBase: config.WECHAT_API_BASE,
           replyBudgetMs: config.WECHAT_REPLY_BUDGET_MS,
           timestampWindowSeconds: config.WECHAT_TIMESTAMP_WINDOW_SECONDS,
@@ -200,6 +205,7 @@ export async function startRedcollar(
         },
         handleInbound,
         connection,
+        replayGuard,
         logger,
         clock,
       }));
@@ -239,6 +245,7 @@ export async function startRedcollar(
           secret: config.WECHAT_MP_SECRET,
           token: config.WECHAT_MP_TOKEN,
           aesKey: config.WECHAT_MP_AES_KEY,
+          mode: config.WECHAT_MP_MODE,
           apiBase: config.WECHAT_API_BASE,
           timestampWindowSeconds: config.WECHAT_TIMESTAMP_WINDOW_SECONDS,
           subscribeTemplateIds: config.WECHAT_MP_SUBSCRIBE_TEMPLATE_IDS,
@@ -246,6 +253,7 @@ export async function startRedcollar(
         },
         handleInbound,
         connection,
+        replayGuard,
         logger,
         clock,
         cipher,

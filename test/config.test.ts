@@ -41,4 +41,16 @@ describe('config', () => {
     expect(problems({ MONGODB_URI: 'mongodb://db:27017/redcollar' })[0]).toMatch(/PII_KEY is required when MONGODB_URI is set/);
     expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/redcollar', PII_KEY: KEY }).MONGODB_URI).toBe('mongodb://db:27017/redcollar');
   });
+
+  it('reads WECHAT_OA_MODE and WECHAT_MP_MODE; compatible and safe mode need the AES key', () => {
+    const AES = 'a'.repeat(43);
+    expect(loadConfig({ WECHAT_OA_MODE: 'compatible', WECHAT_OA_AES_KEY: AES, WECHAT_MP_MODE: 'plain' })).toMatchObject({ WECHAT_OA_MODE: 'compatible', WECHAT_MP_MODE: 'plain' });
+    // Unset: the channel picks safe with a key, plain without.
+    expect(loadConfig({}).WECHAT_OA_MODE).toBeUndefined();
+    expect(problems({ WECHAT_OA_MODE: 'secure' })[0]).toMatch(/WECHAT_OA_MODE must be plain, compatible or safe/);
+    expect(problems({ WECHAT_OA_MODE: 'safe', WECHAT_MP_MODE: 'compatible' })).toEqual([
+      'WECHAT_OA_MODE=safe needs WECHAT_OA_AES_KEY (the EncodingAESKey from the WeChat console)',
+      'WECHAT_MP_MODE=compatible needs WECHAT_MP_AES_KEY (the EncodingAESKey from the WeChat console)',
+    ]);
+  });
 });

@@ -3,6 +3,7 @@ import type { FlowRegistry } from '../engine/flow/registry.ts';
 import { newConversation, runTurn } from '../engine/index.ts';
 import type { ChannelCapabilities, ConversationState, Inbound, OutboundMessage, Translator, TurnContext, TurnResult } from '../engine/types.ts';
 import type { RegionNode } from '../domain/regions/regions.ts';
+import { ownValue } from '../domain/records/ownValue.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { ActionRegistry } from './actions/types.ts';
 import type { Clock } from './ports/clock.ts';
@@ -117,7 +118,7 @@ export function createInboundHandler(deps: HandleInboundDeps) {
     for (let i = 0; result.awaitingAction; i++) {
       if (i >= MAX_ACTIONS_PER_TURN) throw new Error(`more than ${MAX_ACTIONS_PER_TURN} actions in one turn (flow ${result.state.flowId}); check the flow for a loop`);
       const { name, args } = result.awaitingAction;
-      const handler = deps.actions[name];
+      const handler = ownValue(deps.actions, name);
       let inbound: Inbound;
       if (!handler) {
         deps.logger.error({ action: name, flow: result.state.flowId }, 'flow calls an action that is not registered');

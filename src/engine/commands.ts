@@ -14,9 +14,10 @@ export type GlobalCommand =
   | { kind: 'edit' }
   | { kind: 'language'; locale: 'zh-CN' | 'en' };
 
-const WORDS: Record<string, GlobalCommand> = {};
+// A Map, not an object literal: the key is whatever the user typed, and "constructor" must not find Object.
+const WORDS = new Map<string, GlobalCommand>();
 function words(command: GlobalCommand, list: string[]): void {
-  for (const w of list) WORDS[normalizeCommandText(w)] = command;
+  for (const w of list) WORDS.set(normalizeCommandText(w), command);
 }
 
 /** Lower-case, half-width, trimmed, without trailing punctuation: "  帮助！" and "HELP" match. */
@@ -52,7 +53,7 @@ words({ kind: 'language', locale: 'zh-CN' }, ['中文', '简体中文', 'chinese
 words({ kind: 'language', locale: 'en' }, ['english', '英文', '英语', 'en']);
 
 export function matchGlobalCommand(text: string): GlobalCommand | null {
-  return WORDS[normalizeCommandText(text)] ?? null;
+  return WORDS.get(normalizeCommandText(text)) ?? null;
 }
 
 const SKIP = new Set(['跳过', '略过', '无', 'skip', 'none'].map(normalizeCommandText));

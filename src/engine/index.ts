@@ -1,4 +1,4 @@
-/** The engine's public surface: load and lint flows, run turns. Pure; see ARCHITECTURE.md. */
+/** The engine's public surface: load and lint flows, run turns. Pure; see docs/contributing.md "Layers". */
 export { runTurn, MENU_FLOW, STATUS_FLOW } from './runTurn.ts';
 export { parseFlow } from './flow/load.ts';
 export { FlowRegistry } from './flow/registry.ts';

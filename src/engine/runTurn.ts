@@ -1,3 +1,4 @@
+import { ownValue } from '../domain/records/ownValue.ts';
 import { matchGlobalCommand, normalizeCommandText, type GlobalCommand } from './commands.ts';
 import { drive, flowTitle, park, startFlow } from './driver.ts';
 import type { FlowRegistry } from './flow/registry.ts';
@@ -164,7 +165,7 @@ function inFlowCommand(turn: Turn, command: GlobalCommand): Outcome {
       s.editReturnTo = null;
       const target = flow.stepsById.get(entry.stepId);
       const field = target?.kind === 'ask' ? (target.field ?? target.id) : undefined;
-      const previous = field === undefined ? undefined : s.answers[field];
+      const previous = field === undefined ? undefined : ownValue(s.answers, field);
       return next(entry.stepId, previous === undefined ? undefined : { value: previous });
     }
     case 'menu':
@@ -174,7 +175,7 @@ function inFlowCommand(turn: Turn, command: GlobalCommand): Outcome {
       park(turn);
       return openFlow(turn, STATUS_FLOW);
     case 'edit':
-      turn.say(turn.t(step.kind === 'summary' ? 'common:summaryEditHow' : 'common:editOnlyAtSummary', { count: step.kind === 'summary' ? step.fields.filter((f) => s.answers[f] !== undefined).length : 0 }));
+      turn.say(turn.t(step.kind === 'summary' ? 'common:summaryEditHow' : 'common:editOnlyAtSummary', { count: step.kind === 'summary' ? step.fields.filter((f) => ownValue(s.answers, f) !== undefined).length : 0 }));
       return step.kind === 'summary' ? WAIT : reprompt(turn);
     case 'language':
       return reprompt(turn); // handled before; kept for exhaustiveness
@@ -238,7 +239,7 @@ function migrate(turn: Turn): Outcome | null {
     turn.effects.push({ type: 'flowMigrated', flowId: target.id, from, to: target.version, restarted: false });
     return null;
   }
-  const firstOpen = target.steps.find((st) => st.kind === 'ask' && s.answers[st.field ?? st.id] === undefined);
+  const firstOpen = target.steps.find((st) => st.kind === 'ask' && ownValue(s.answers, st.field ?? st.id) === undefined);
   turn.effects.push({ type: 'flowMigrated', flowId: target.id, from, to: target.version, restarted: true });
   turn.say(turn.t('common:flowUpdated'));
   return next(firstOpen?.id ?? target.startStep);

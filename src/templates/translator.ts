@@ -23,15 +23,33 @@ export function createTranslator(resources: Resource, defaultLocale: Locale): Tr
   } as Parameters<i18n['init']>[0]);
   const locales = Object.keys(resources);
   const split = (key: string): [string, string] => (key.includes(':') ? (key.split(/:(.*)/s, 2) as [string, string]) : ['common', key]);
+  // Own properties only, walked here rather than by i18next's getResource: keys are built from what flow files
+  // chose (`<flow>:<step>.options.<value>`), and an option `constructor` must find no label, not Object's.
+  const walk = (parts: string[]): unknown => {
+    let node: unknown = resources;
+    for (const part of parts) {
+      if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return undefined;
+      node = (node as Record<string, unknown>)[part];
+    }
+    return node;
+  };
   const raw = (locale: string, key: string): unknown => {
     const [ns, path] = split(key);
-    return instance.getResource(locale, ns, path);
+    return walk([locale, ns, ...path.split('.')]);
+  };
+  /** Whether the key has plural or context forms (`count_one`, `count_other`), which only i18next resolves. */
+  const hasForms = (locale: string, key: string): boolean => {
+    const [ns, path] = split(key);
+    const parts = path.split('.');
+    const last = `${parts.pop()}_`;
+    const parent = walk([locale, ns, ...parts]);
+    return parent !== null && typeof parent === 'object' && Object.keys(parent).some((k) => k.startsWith(last));
   };
 
   // Templates are classified once per locale and key. Plain text (most labels and prompts) is served from this
   // cache; text with {{placeholders}} goes straight to i18next's interpolator, and text that nests other templates
   // ($t(...)) to its interpolator and then its nesting, whose inner keys come back through this same cache. Only
-  // a missing key takes the full i18next path (key resolution, fallback).
+  // a key with plural or context forms takes the full i18next path; a missing one reads as its path, as in i18next.
   type Kind = { kind: 'plain'; text: string } | { kind: 'simple'; text: string } | { kind: 'nested'; text: string } | { kind: 'full' };
   const kinds = new Map<string, Map<string, Kind>>(locales.map((l) => [l, new Map()]));
   const kindOf = (lng: string, key: string): Kind => {
@@ -39,7 +57,7 @@ export function createTranslator(resources: Resource, defaultLocale: Locale): Tr
     let hit = cache.get(key);
     if (!hit) {
       const text = raw(lng, key) ?? raw(defaultLocale, key);
-      if (typeof text !== 'string') hit = { kind: 'full' };
+      if (typeof text !== 'string') hit = hasForms(lng, key) || hasForms(defaultLocale, key) ? { kind: 'full' } : { kind: 'plain', text: split(key)[1] };
       else if (text.includes('$t(')) hit = { kind: 'nested', text };
       else hit = text.includes('{{') ? { kind: 'simple', text } : { kind: 'plain', text };
       cache.set(key, hit);

@@ -35,6 +35,16 @@ describe('start-up checks', () => {
     expect((err as Error).message).toMatch(/flows\/status.yaml step `load`: action `certification.statsu`/);
   });
 
+  it('regression: a flow calling an action named like an inherited property ("constructor") passed the check', async () => {
+    const root = contentCopy();
+    const file = join(root, 'flows', 'status.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('action: certification.status', 'action: constructor'));
+    const err = await startRedcollar(env(), { root }).catch((e: unknown) => e);
+    if (!(err instanceof StartupError)) await (err as { stop?: () => Promise<void> }).stop?.();
+    expect(err).toBeInstanceOf(StartupError);
+    expect((err as Error).message).toMatch(/flows\/status.yaml step `load`: action `constructor`/);
+  });
+
   it('refuses bad configuration before touching anything, one line per problem', async () => {
     const err = await startRedcollar({ PORT: 'x', DEFAULT_LOCALE: 'de' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin } from '../../src/app/admin/tokens.ts';
+import { EXPIRE_CONVERSATIONS_JOB } from '../../src/app/housekeeping/expireConversations.ts';
 import type { RunningApp } from '../../src/main.ts';
 import { createMongoAdminRepository } from '../../src/store/mongo/adminRepository.ts';
 import { connectMongo } from '../../src/store/mongo/connection.ts';
@@ -105,5 +106,26 @@ describe('WeChat Official Account wired into the app', () => {
     // Each viewing of the photo is in the admin's audit trail.
     const audit = (await (await fetch(`${app.url}/admin/api/audit?target=application:${application!.id}`, { headers })).json()) as { action: string; outcome: string }[];
     expect(audit.filter((e) => e.action === 'viewEvidence').map((e) => e.outcome).sort()).toEqual(['done', 'invalid']);
+  });
+
+  it('remembers the timestamp and nonce of each push in the database, and the housekeeping job forgets them after the window', async () => {
+    const wx = wechatClient(app.url, clock);
+    const timestamp = Math.floor(clock.now().getTime() / 1000);
+    expect((await wx.text(openidOf('nonce1'), '菜单', { timestamp, nonce: 'wiring1' })).status).toBe(200);
+    // The same URL with another message is refused.
+    expect((await wx.text(openidOf('nonce2'), '菜单', { timestamp, nonce: 'wiring1' })).status).toBe(403);
+    const nonces = db.collection('signed_nonces');
+    const id = `wechat-oa:${APP_ID}:${timestamp}:wiring1`;
+    expect(await nonces.countDocuments({ _id: id as never })).toBe(1);
+
+    // Twice the 300 s window later (the embedded database ignores TTL indexes): the job deletes it.
+    clock.advance(601_000);
+    await app.scheduler.now(EXPIRE_CONVERSATIONS_JOB, 'wiring-test');
+    let left = 1;
+    for (let i = 0; i < 100 && left > 0; i++) {
+      left = await nonces.countDocuments({ _id: id as never });
+      if (left > 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(left).toBe(0);
   });
 });

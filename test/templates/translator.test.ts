@@ -44,6 +44,22 @@ describe('translator', () => {
     expect(t.t('zh-CN', 'nested:three', { x: 'a', y: 'b', z: 'c' })).toBe('很长很长的选项甲、很长很长的选项乙、很长很长的选项丙');
   });
 
+  it('regression: a key ending in an inherited name (an option `constructor`) found Object\'s property, not a missing template', () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__']) {
+      const key = `labels:a.${name}`;
+      expect(t.has('zh-CN', key), key).toBe(false);
+      expect(t.t('zh-CN', key), key).toBe(`a.${name}`);
+      expect(t.has('zh-CN', `common:${name}`), name).toBe(false);
+    }
+  });
+
+  it('resolves plural forms through i18next', () => {
+    const plural = createTranslator({ 'zh-CN': { common: { files_other: '{{count}} 个文件' } }, en: { common: { files_one: 'one file', files_other: '{{count}} files' } } }, 'zh-CN');
+    expect(plural.t('en', 'common:files', { count: 1 })).toBe('one file');
+    expect(plural.t('en', 'common:files', { count: 3 })).toBe('3 files');
+    expect(plural.t('zh-CN', 'common:files', { count: 3 })).toBe('3 个文件');
+  });
+
   it('never evaluates code in parameters', () => {
     expect(t.t('zh-CN', 'common:simple', { name: '{{constructor.constructor}}' })).toBe('你好，{{constructor.constructor}}');
   });

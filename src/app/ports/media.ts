@@ -1,3 +1,5 @@
+import { ownValue } from '../../domain/records/ownValue.ts';
+
 /**
  * Evidence photos. A channel hands the engine a reference to a picture (`wechat-media:<MediaId>`,
  * `telegram:<file_id>`, ...), not its bytes. Some of those references stop working: WeChat keeps the media of a
@@ -52,7 +54,8 @@ export function mediaSourceByScheme(sources: Record<string, MediaSource>): Media
   return {
     fetch(ref) {
       const scheme = mediaScheme(ref);
-      const source = scheme ? sources[scheme] : undefined;
+      // A stored reference decides the scheme: `constructor:x` must be unknown, not Object's constructor.
+      const source = scheme ? ownValue(sources, scheme) : undefined;
       if (!source) return Promise.reject(new UnknownMediaError(`no channel can fetch media reference ${JSON.stringify(ref.slice(0, 80))}`));
       return source.fetch(ref);
     },

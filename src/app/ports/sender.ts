@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/records/ownValue.ts';
 import type { OutboundMessage } from '../../engine/types.ts';
 
 /** The outcome of one push; permanent failures (blocked, unsubscribed) are recorded on the recipient by the caller. */
@@ -16,7 +17,7 @@ export interface Sender {
 export function senderByChannel(senders: Record<string, Sender>): Sender {
   return {
     async send(channel, userId, messages) {
-      const sender = senders[channel];
+      const sender = ownValue(senders, channel);
       if (!sender) return { ok: false, permanent: true, reason: `no sender for channel ${channel}` };
       return sender.send(channel, userId, messages);
     },

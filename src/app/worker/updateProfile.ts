@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownValue } from '../../domain/records/ownValue.ts';
 import { crossFieldProblems, workerProfileSchema } from '../../domain/worker/profile.ts';
 import type { AnswerValue } from '../../engine/types.ts';
 import type { ActionHandler } from '../actions/types.ts';
@@ -9,15 +10,15 @@ const editable = workerProfileSchema.omit({ idNumber: true, gender: true, birthD
 type Editable = z.infer<typeof editable>;
 
 /** Answer field ids of the profile flow → profile fields (the flow reuses registration's field ids). */
-const FIELD_OF: Record<string, keyof Editable> = { region: 'regionCode' };
+const FIELD_OF: ReadonlyMap<string, keyof Editable> = new Map([['region', 'regionCode']]);
 
 /** `worker.update`: one field changed from the "my profile" flow (`answers.pick` names it). */
 export function updateProfile(deps: { workers: WorkerRepository }): ActionHandler {
   return async (args, ctx): Promise<AnswerValue> => {
     const answers = z.record(z.string(), z.unknown()).parse(args.answers);
     const picked = z.string().parse(answers.pick);
-    const field = FIELD_OF[picked] ?? (picked as keyof Editable);
-    const change = editable.safeParse({ [field]: answers[picked] });
+    const field = FIELD_OF.get(picked) ?? (picked as keyof Editable);
+    const change = editable.safeParse({ [field]: ownValue(answers, picked) });
     if (!change.success || Object.keys(change.data).length !== 1) return { status: 'invalid', field: picked };
     const current = await deps.workers.findByAccount(ctx.channel, ctx.userId);
     if (!current) return { status: 'notRegistered' };

@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import type { ActionHandler } from '../../app/actions/types.ts';
 import type { HandleInbound, InboundMessage } from '../../app/handleInbound.ts';
 import type { Clock } from '../../app/ports/clock.ts';
+import type { ReplayGuard } from '../../app/ports/replayGuard.ts';
 import type { Sender } from '../../app/ports/sender.ts';
 import type { WorkerRepository } from '../../app/ports/workerRepository.ts';
 import type { RegionNode } from '../../domain/regions/regions.ts';
@@ -13,6 +14,7 @@ import { KeyedQueue } from '../telegram/keyedQueue.ts';
 import { createWechatApiClient, type WechatApiClient } from '../wechat-common/apiClient.ts';
 import { createWechatCrypto } from '../wechat-common/crypto.ts';
 import { createTokenBucket, maskOpenid, type RetryOptions } from '../wechat-common/delivery.ts';
+import { defaultPushMode, type WechatPushMode } from '../wechat-common/signedRequest.ts';
 import { mpApiRouter } from './apiRoutes.ts';
 import { createCode2Session } from './code2session.ts';
 import { createMpOutbound, defaultSubscribeData, WECHAT_MP_CHANNEL, type SubscribeDataBuilder } from './outbound.ts';
@@ -27,8 +29,10 @@ export interface WechatMpConfig {
   secret: string;
   /** Message-push Token; without it /wechat/mp is not served (the REST API works without pushes). */
   token?: string | undefined;
-  /** EncodingAESKey, for safe-mode pushes. */
+  /** EncodingAESKey, for compatible- and safe-mode pushes. */
   aesKey?: string | undefined;
+  /** The console's 消息加密方式 for pushes (WECHAT_MP_MODE); default safe with an AES key, else plain. */
+  mode?: WechatPushMode | undefined;
   /** e.g. https://api.weixin.qq.com */
   apiBase: string;
   /** Lifetime of a login session. Default 7 days. */
@@ -53,6 +57,8 @@ export interface WechatMpChannelDeps {
   config: WechatMpConfig;
   handleInbound: HandleInbound;
   connection: Connection;
+  /** (timestamp, nonce) pairs of pushes already used, shared by every instance. */
+  replayGuard: ReplayGuard;
   logger: Logger;
   clock: Clock;
   /** Seals WeChat's session_key in mp_sessions. */
@@ -136,12 +142,17 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): WechatMpChanne
   });
   router.use(apiRouter.routes(), apiRouter.allowedMethods());
   if (config.token) {
+    const mode = config.mode ?? defaultPushMode(config.aesKey);
+    if (mode !== 'plain' && !config.aesKey) throw new Error(`WECHAT_MP_MODE=${mode} needs WECHAT_MP_AES_KEY (the EncodingAESKey from the console)`);
     const crypto = createWechatCrypto({ token: config.token, appId: config.appId, aesKey: config.aesKey });
     const push = mpPushRouter({
       crypto,
       clock,
       logger,
       timestampWindowSeconds: config.timestampWindowSeconds ?? 300,
+      mode,
+      replay: deps.replayGuard,
+      appId: config.appId,
       accept: (decision) => decision.kind !== 'turn' || queue.push(decision.message.userId, () => handlePush(decision.message)),
     });
     router.use(push.routes(), push.allowedMethods());

@@ -1,13 +1,16 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Clock } from '../../app/ports/clock.ts';
+import type { ReplayGuard } from '../../app/ports/replayGuard.ts';
 import { HttpError } from '../../http/errors.ts';
-import { answerUrlVerification, checkPushQuery } from '../wechat-common/signedRequest.ts';
+import { answerUrlVerification, openPush, type WechatPushMode } from '../wechat-common/signedRequest.ts';
+import type { PushBody } from '../wechat-common/encryptedEnvelope.ts';
 import type { Logger } from '../../infra/logger.ts';
-import { WechatCryptoError, type WechatCrypto } from '../wechat-common/crypto.ts';
+import type { WechatCrypto } from '../wechat-common/crypto.ts';
 import { maskOpenid } from '../wechat-common/delivery.ts';
 import { readRawBody, WECHAT_MAX_BODY_BYTES } from '../wechat-common/rawBody.ts';
 import { parseWechatXml, WechatXmlError } from '../wechat-common/xml.ts';
+import { WECHAT_MP_CHANNEL } from './outbound.ts';
 import { decidePush, jsonFields, MpPushError, type MpPushDecision } from './push.ts';
 
 export const WECHAT_MP_PUSH_PATH = '/wechat/mp';
@@ -18,45 +21,50 @@ export interface MpPushRouterDeps {
   clock: Clock;
   logger: Logger;
   timestampWindowSeconds: number;
+  /** What the console is set to (WECHAT_MP_MODE). */
+  mode: WechatPushMode;
+  /** (timestamp, nonce) pairs already used, across instances. */
+  replay: ReplayGuard;
+  appId: string;
   /** Take a checked push; false when too many are waiting (the push is then answered 503 and WeChat retries). */
   accept(decision: MpPushDecision): boolean;
 }
 
 /**
  * GET /wechat/mp (URL verification with echostr) and POST /wechat/mp (customer-service message pushes), checked
- * like the official account's: signature over token/timestamp/nonce, msg_signature over the Encrypt field in
- * safe mode, timestamps within a window (a captured push cannot be replayed days later). The answer is always
+ * like the official account's (openPush): signature over token/timestamp/nonce, msg_signature over the Encrypt
+ * field in compatible and safe mode (plaintext refused there), timestamps within a window, and each
+ * (timestamp, nonce) good for one message (a captured URL cannot be replayed with another body). The answer is always
  * "success" at once; the reply goes out through the customer-service API when the turn is done.
  */
 export function mpPushRouter(deps: MpPushRouterDeps): Router {
   const { crypto, clock, logger } = deps;
   const router = new Router();
-  const checks = { crypto, clock, timestampWindowSeconds: deps.timestampWindowSeconds, tokenSetting: 'WECHAT_MP_TOKEN', aesKeySetting: 'WECHAT_MP_AES_KEY' };
+  const checks = {
+    crypto,
+    clock,
+    logger,
+    timestampWindowSeconds: deps.timestampWindowSeconds,
+    tokenSetting: 'WECHAT_MP_TOKEN',
+    aesKeySetting: 'WECHAT_MP_AES_KEY',
+    mode: deps.mode,
+    modeSetting: 'WECHAT_MP_MODE',
+    replay: deps.replay,
+    replayScope: `${WECHAT_MP_CHANNEL}:${deps.appId}`,
+  };
 
 
   router.get(WECHAT_MP_PUSH_PATH, (ctx) => answerUrlVerification(checks, ctx));
 
   router.post(WECHAT_MP_PUSH_PATH, async (ctx) => {
-    const { q, encrypted } = checkPushQuery(checks, ctx);
-
+    const { message, encrypted } = await openPush(checks, ctx, () => readBody(ctx));
+    // The decrypted message is in the console's data format whatever the envelope; a plaintext one is the body.
+    const json = encrypted ? message.trimStart().startsWith('{') : !!ctx.is('application/json');
     let fields: Record<string, string>;
     try {
-      const outer = await readFields(ctx);
-      if (encrypted) {
-        const enc = outer.Encrypt;
-        if (!enc) throw new HttpError(400, 'Encrypt is missing');
-        if (!crypto.verifyMsgSignature(q.msg_signature!, q.timestamp, q.nonce, enc)) throw new HttpError(403, 'msg_signature does not match');
-        const inner = crypto.decrypt(enc).message;
-        fields = inner.trimStart().startsWith('{') ? jsonFields(inner) : parseWechatXml(inner).fields;
-      } else {
-        fields = outer;
-      }
+      fields = json ? jsonFields(message) : parseWechatXml(message).fields;
     } catch (err) {
       if (err instanceof WechatXmlError || err instanceof MpPushError) throw new HttpError(400, err.message);
-      if (err instanceof WechatCryptoError) {
-        logger.warn({ reason: err.reason }, 'a mini program push with a valid signature could not be decrypted');
-        throw new HttpError(400, 'the message could not be decrypted');
-      }
       throw err;
     }
 
@@ -82,15 +90,21 @@ export function mpPushRouter(deps: MpPushRouterDeps): Router {
 }
 
 /**
- * The push's top-level fields. JSON bodies have usually been parsed by the app's body parser already (its raw
- * text is kept beside it, which is what jsonFields reads); XML is read here, bounded.
+ * The push body as sent. JSON bodies have usually been parsed by the app's body parser already (its raw text is
+ * kept beside it, which is what jsonFields reads: numbers exactly as written); XML is read here, bounded, and not
+ * parsed until its signature has been checked.
  */
-async function readFields(ctx: Context): Promise<Record<string, string>> {
+async function readBody(ctx: Context): Promise<PushBody> {
   if (ctx.is('application/json')) {
     const rawText = (ctx.request as { rawBody?: string }).rawBody;
-    if (typeof rawText === 'string') return jsonFields(rawText);
-    if (ctx.request.body !== undefined) return jsonFields(JSON.stringify(ctx.request.body));
-    return jsonFields((await readRawBody(ctx.req, WECHAT_MAX_BODY_BYTES)).toString('utf8'));
+    const parsed = ctx.request.body as unknown;
+    if (parsed !== undefined) return { text: typeof rawText === 'string' ? rawText : JSON.stringify(parsed), json: parsed };
+    const text = typeof rawText === 'string' ? rawText : (await readRawBody(ctx.req, WECHAT_MAX_BODY_BYTES)).toString('utf8');
+    try {
+      return { text, json: JSON.parse(text) as unknown };
+    } catch {
+      throw new HttpError(400, 'the body is not valid JSON');
+    }
   }
-  return parseWechatXml((await readRawBody(ctx.req, WECHAT_MAX_BODY_BYTES)).toString('utf8')).fields;
+  return { text: (await readRawBody(ctx.req, WECHAT_MAX_BODY_BYTES)).toString('utf8') };
 }

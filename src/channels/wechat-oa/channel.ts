@@ -2,11 +2,13 @@ import type Router from '@koa/router';
 import type { Connection } from 'mongoose';
 import type { HandleInbound } from '../../app/handleInbound.ts';
 import type { Clock } from '../../app/ports/clock.ts';
+import type { ReplayGuard } from '../../app/ports/replayGuard.ts';
 import type { DeliveryResult, Sender } from '../../app/ports/sender.ts';
 import type { OutboundMessage } from '../../engine/types.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { createWechatApiClient, type WechatApiClient } from '../wechat-common/apiClient.ts';
 import { createWechatCrypto } from '../wechat-common/crypto.ts';
+import { defaultPushMode, type WechatPushMode } from '../wechat-common/signedRequest.ts';
 import { createTokenBucket, type RetryOptions } from '../wechat-common/delivery.ts';
 import { createWechatUsers, type Reachability, type WechatUsers } from '../wechat-common/users.ts';
 import { createDeliveryClaims } from './deliveryClaims.ts';
@@ -25,6 +27,8 @@ export interface WechatOaConfig {
   aesKey?: string | undefined;
   /** The EncodingAESKey before the last change; tried when the current key fails. */
   previousAesKey?: string | undefined;
+  /** The console's 消息加解密方式 (WECHAT_OA_MODE); default safe with an AES key, else plain. */
+  mode?: WechatPushMode | undefined;
   /** e.g. https://api.weixin.qq.com */
   apiBase: string;
   /** Passive reply budget (WeChat waits 5 s); default setting 4000. */
@@ -48,6 +52,8 @@ export interface WechatOaChannelDeps {
   config: WechatOaConfig;
   handleInbound: HandleInbound;
   connection: Connection;
+  /** (timestamp, nonce) pairs already used, shared by every instance. */
+  replayGuard: ReplayGuard;
   logger: Logger;
   clock: Clock;
   /** Overrides of the channel's own texts (voice not recognised, unsupported message). */
@@ -81,6 +87,8 @@ export interface WechatOaChannel {
 export function createWechatOaChannel(deps: WechatOaChannelDeps): WechatOaChannel {
   const { config, connection, logger, clock } = deps;
   const log = logger.child({ channel: WECHAT_OA_CHANNEL });
+  const mode = config.mode ?? defaultPushMode(config.aesKey);
+  if (mode !== 'plain' && !config.aesKey) throw new Error(`WECHAT_OA_MODE=${mode} needs WECHAT_OA_AES_KEY (the EncodingAESKey from the console)`);
   const crypto = createWechatCrypto({ token: config.token, appId: config.appId, aesKey: config.aesKey, previousAesKey: config.previousAesKey });
   const api = createWechatApiClient({ config: { appId: config.appId, secret: config.secret, apiBase: config.apiBase }, connection, logger: log, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   const users = createWechatUsers(connection, {
@@ -120,6 +128,9 @@ export function createWechatOaChannel(deps: WechatOaChannelDeps): WechatOaChanne
     texts: { ...DEFAULT_OA_TEXTS, ...deps.texts },
     replyBudgetMs: config.replyBudgetMs,
     timestampWindowSeconds: config.timestampWindowSeconds,
+    mode,
+    replay: deps.replayGuard,
+    appId: config.appId,
     track,
   });
 

@@ -100,7 +100,7 @@ function decideEvent(env: OaEnvelope, openid: string, turn: (id: string, input: 
       return scene ? turn(eventId, { type: 'text', text: scene }) : { kind: 'ignore', openid, opensWindow: true };
     }
     case 'click': {
-      const command = CLICK_COMMANDS[key];
+      const command = CLICK_COMMANDS.get(key);
       return command ? turn(eventId, { type: 'text', text: command }) : { kind: 'ignore', openid, opensWindow: true };
     }
     default:

@@ -1,16 +1,17 @@
 /**
  * The account's custom menu (created by `npm run wechat:menu`) and what its CLICK keys mean: each key stands for
  * the command a user could type, and is sent to the pipeline as that text, so the menu and typing behave alike.
+ * A Map: the EventKey of a signed CLICK is looked up as sent, and `constructor` must be an unknown key, not Object.
  */
-export const CLICK_COMMANDS: Readonly<Record<string, string>> = {
-  REGISTER: '注册',
-  PROFILE: '我的信息',
-  DECLARE: '申报',
-  STATUS: '进度',
-  CERTS: '我的证书',
-  HELP: '帮助',
-  MENU: '菜单',
-};
+export const CLICK_COMMANDS: ReadonlyMap<string, string> = new Map([
+  ['REGISTER', '注册'],
+  ['PROFILE', '我的信息'],
+  ['DECLARE', '申报'],
+  ['STATUS', '进度'],
+  ['CERTS', '我的证书'],
+  ['HELP', '帮助'],
+  ['MENU', '菜单'],
+]);
 
 /** WeChat allows 3 top-level buttons of up to 5 sub-buttons each. */
 export const OA_MENU = {

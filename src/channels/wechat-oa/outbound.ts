@@ -1,5 +1,6 @@
 import type { Clock } from '../../app/ports/clock.ts';
 import type { DeliveryResult, Sender } from '../../app/ports/sender.ts';
+import { ownValue } from '../../domain/records/ownValue.ts';
 import type { OutboundMessage } from '../../engine/types.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { WechatApiError, type CustomMessage, type WechatApiClient } from '../wechat-common/apiClient.ts';
@@ -30,7 +31,7 @@ export interface WechatOaOutboundDeps {
   logger: Logger;
   clock: Clock;
   bucket: TokenBucket;
-  /** Notice kind → template id. */
+  /** Notice kind → template id; read with ownValue, since a kind is any string a caller passes. */
   templateIds: Record<string, string>;
   /** Kind used by the generic Sender.send (which carries no kind). Default 'applicationProgress', then 'default'. */
   defaultTemplateKind?: string;
@@ -90,7 +91,7 @@ export function createWechatOaOutbound(deps: WechatOaOutboundDeps) {
 
   /** A template message of the given notice kind (the route outside the window). */
   async function sendTemplate(openid: string, kind: string, messages: OutboundMessage[], url?: string): Promise<DeliveryResult> {
-    const templateId = deps.templateIds[kind];
+    const templateId = ownValue(deps.templateIds, kind);
     if (!templateId) return { ok: false, permanent: true, reason: `no template configured for notice kind "${kind}" (WECHAT_TEMPLATE_IDS)` };
     const text = renderText(messages);
     try {
@@ -122,7 +123,7 @@ export function createWechatOaOutbound(deps: WechatOaOutboundDeps) {
     if (user && user.subscribed === false) return { ok: false, permanent: true, reason: 'the user has unsubscribed' };
     const cs = await sendCustomerService(openid, messages);
     if (cs.ok || !cs.outsideWindow) return stripFlag(cs);
-    if (!deps.templateIds[kind]) {
+    if (!ownValue(deps.templateIds, kind)) {
       const reason = `outside the customer-service window and no template configured for notice kind "${kind}"`;
       await users.recordError(openid, 0, reason, clock.now()).catch(() => undefined);
       log(openid, 'template', false, { templateKind: kind, error: reason });
@@ -133,7 +134,7 @@ export function createWechatOaOutbound(deps: WechatOaOutboundDeps) {
 
   const genericKind = () => {
     const wanted = deps.defaultTemplateKind ?? 'applicationProgress';
-    return deps.templateIds[wanted] ? wanted : deps.templateIds.default ? 'default' : wanted;
+    return ownValue(deps.templateIds, wanted) ? wanted : ownValue(deps.templateIds, 'default') ? 'default' : wanted;
   };
 
   const sender: Sender = {

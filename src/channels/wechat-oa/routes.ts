@@ -4,9 +4,10 @@ import type { HandleInbound, HandleResult } from '../../app/handleInbound.ts';
 import type { Clock } from '../../app/ports/clock.ts';
 import type { OutboundMessage } from '../../engine/types.ts';
 import { HttpError } from '../../http/errors.ts';
-import { answerUrlVerification, checkPushQuery } from '../wechat-common/signedRequest.ts';
+import type { ReplayGuard } from '../../app/ports/replayGuard.ts';
+import { answerUrlVerification, openPush, type WechatPushMode } from '../wechat-common/signedRequest.ts';
 import type { Logger } from '../../infra/logger.ts';
-import { WechatCryptoError, type WechatCrypto } from '../wechat-common/crypto.ts';
+import type { WechatCrypto } from '../wechat-common/crypto.ts';
 import { maskOpenid } from '../wechat-common/delivery.ts';
 import { readRawBody, WECHAT_MAX_BODY_BYTES } from '../wechat-common/rawBody.ts';
 import type { WechatUsers } from '../wechat-common/users.ts';
@@ -30,49 +31,49 @@ export interface WechatOaRouterDeps {
   texts: WechatOaTexts;
   replyBudgetMs: number;
   timestampWindowSeconds: number;
+  /** What the console is set to (WECHAT_OA_MODE). */
+  mode: WechatPushMode;
+  /** (timestamp, nonce) pairs already used, across instances. */
+  replay: ReplayGuard;
+  appId: string;
   /** Work that outlives its request (slow-path deliveries); the channel keeps it so shutdown and tests can wait. */
   track(work: Promise<unknown>): void;
 }
 
 
 /**
- * GET /wechat/oa (URL verification) and POST /wechat/oa (pushes). Every refusal happens before anything is stored;
+ * GET /wechat/oa (URL verification) and POST /wechat/oa (pushes). Every refusal happens before anything of the
+ * message is stored (a well-signed push has only had its timestamp and nonce remembered, see openPush);
  * a well-signed push is always answered within the reply budget: the replies themselves when the turn is done in
  * time, otherwise "success" now and a customer-service message when the turn completes.
  */
 export function wechatOaRouter(deps: WechatOaRouterDeps): Router {
   const { crypto, logger, clock } = deps;
   const router = new Router();
-  const checks = { crypto, clock, timestampWindowSeconds: deps.timestampWindowSeconds, tokenSetting: 'WECHAT_OA_TOKEN', aesKeySetting: 'WECHAT_OA_AES_KEY' };
+  const checks = {
+    crypto,
+    clock,
+    logger,
+    timestampWindowSeconds: deps.timestampWindowSeconds,
+    tokenSetting: 'WECHAT_OA_TOKEN',
+    aesKeySetting: 'WECHAT_OA_AES_KEY',
+    mode: deps.mode,
+    modeSetting: 'WECHAT_OA_MODE',
+    replay: deps.replay,
+    replayScope: `${WECHAT_OA_CHANNEL}:${deps.appId}`,
+  };
 
 
   router.get(WECHAT_OA_PATH, (ctx) => answerUrlVerification(checks, ctx));
 
   router.post(WECHAT_OA_PATH, async (ctx) => {
     const started = performance.now();
-    const { q, encrypted } = checkPushQuery(checks, ctx);
-
-    const raw = (await readRawBody(ctx.req, WECHAT_MAX_BODY_BYTES)).toString('utf8');
+    const { q, encrypted, message: xml, keyIndex } = await openPush(checks, ctx, async () => ({ text: (await readRawBody(ctx.req, WECHAT_MAX_BODY_BYTES)).toString('utf8') }));
     let fields: Record<string, string>;
-    let keyIndex = 0;
     try {
-      const outer = parseWechatXml(raw);
-      if (encrypted) {
-        const enc = outer.fields.Encrypt;
-        if (!enc) throw new HttpError(400, 'Encrypt is missing');
-        if (!crypto.verifyMsgSignature(q.msg_signature!, q.timestamp, q.nonce, enc)) throw new HttpError(403, 'msg_signature does not match');
-        const decrypted = crypto.decrypt(enc);
-        keyIndex = decrypted.keyIndex;
-        fields = parseWechatXml(decrypted.message).fields;
-      } else {
-        fields = outer.fields;
-      }
+      fields = parseWechatXml(xml).fields;
     } catch (err) {
       if (err instanceof WechatXmlError) throw new HttpError(400, err.message);
-      if (err instanceof WechatCryptoError) {
-        logger.warn({ reason: err.reason }, 'a WeChat push with a valid signature could not be decrypted');
-        throw new HttpError(400, 'the message could not be decrypted');
-      }
       throw err;
     }
 

@@ -1,5 +1,5 @@
 /**
- * Pure rules after certification (shared/DOMAIN.md "After certification", 动态管理): what a 年检 does to a
+ * Pure rules after certification (docs/domain.md "After certification", 动态管理): what a 年检 does to a
  * certificate, a certificate's status on a given day, and who is paid the yearly 红领津贴.
  *
  * Decisions where the domain is silent:

@@ -1,9 +1,10 @@
 /**
- * Certificate numbers and the certificate record an application ends in (shared/DOMAIN.md "After certification").
+ * Certificate numbers and the certificate record an application ends in (docs/domain.md "After certification").
  *
  * The number format is the policy's (`certificate.numberFormat`), e.g. '{region}{year}{level}{seq:05}' →
- * 3200002026Z00042. The sequence itself comes from the certificate repository's atomic counter; this module only
- * formats it, and refuses a sequence that does not fit rather than printing a longer number.
+ * 3201002026Z00042 (a 中级 certificate of Nanjing, 320100). The sequence itself comes from the certificate
+ * repository's atomic counter; this module only formats it, and refuses a sequence that does not fit rather than
+ * printing a longer number.
  */
 import type { Policy } from '../policy/schema.ts';
 import { dayNumber, formatYmd, splitYmd } from '../dates/parseDate.ts';

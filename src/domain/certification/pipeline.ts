@@ -1,5 +1,5 @@
 /**
- * The application pipeline as a pure state machine (shared/DOMAIN.md "The application pipeline").
+ * The application pipeline as a pure state machine (docs/domain.md "The application pipeline").
  *
  * The stages are the policy's own, in order (`policy.pipeline.stages`); only their `kind` is known here and guarded:
  * leaving a trainingTest stage needs a passing score, leaving a satisfactionSurvey stage the level's satisfaction,

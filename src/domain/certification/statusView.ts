@@ -1,6 +1,6 @@
 /**
- * What the worker sees when they ask "进度" / "status": pure data for the status template (shared/DOMAIN.md
- * "the worker can ask for their status at any time"). Names come from the policy in the worker's locale; dates
+ * What the worker sees when they ask "进度" / "status": pure data for the status template (the worker may ask at
+ * any time: docs/domain.md "The application pipeline"). Names come from the policy in the worker's locale; dates
  * are China dates ('YYYY-MM-DD').
  *
  * Decisions where the brief is silent:

@@ -1,7 +1,7 @@
 /**
  * The certification records as plain data: applications moving through a region's pipeline, and the
  * certificates they end in. Shared by the pure rules (pipeline.ts, eligibility), the stores and the admin API.
- * See shared/DOMAIN.md "The application pipeline" and "After certification".
+ * See docs/domain.md "The application pipeline" and "After certification".
  */
 
 /** A level id from the worker's policy, e.g. 'junior' | 'intermediate' | 'senior' | 'special'. */

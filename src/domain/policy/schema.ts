@@ -3,7 +3,7 @@ import { EDUCATION, PROFESSIONAL_TITLES } from '../worker/profile.ts';
 
 /**
  * A region's certification policy as data (`policies/<id>.yaml`), checked here at start-up. Jiangsu ("四级五专")
- * and Pinghu differ in levels, conditions and pipeline (shared/DOMAIN.md); everything that differs lives in the
+ * and Pinghu differ in levels, conditions and pipeline (docs/domain.md); everything that differs lives in the
  * file, nothing in code.
  */
 
@@ -35,7 +35,7 @@ export const conditionsSchema = z.strictObject({
 });
 export type Conditions = z.infer<typeof conditionsSchema>;
 
-/** A relaxation: holders of these professional titles need fewer years (DOMAIN: 职称 relaxes the conditions). */
+/** A relaxation: holders of these professional titles need fewer years (docs/domain.md: 职称 relaxes them). */
 export const relaxationSchema = z.strictObject({
   professionalTitles: z.array(z.enum(PROFESSIONAL_TITLES)).min(1),
   yearsReducedBy: z.number().min(0).max(10).default(0),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** What the registration flow collects about a worker (DOMAIN.md "Who uses it"); the same words as the flow. */
+/** What the registration flow collects about a worker (docs/domain.md "Who uses it"); the same words as the flow. */
 export const MEMBERSHIPS = ['full', 'probationary'] as const;
 export const ORG_TYPES = ['enterprise', 'social'] as const;
 export const ROLES = ['secretary', 'deputySecretary', 'staff', 'instructor', 'other'] as const;

@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/records/ownValue.ts';
 import { normalizeCommandText } from '../commands.ts';
 import type { SummaryStep } from '../flow/schema.ts';
 import { fieldStep, type Turn } from '../turn.ts';
@@ -30,7 +31,7 @@ export const summaryExecutor: StepExecutor<SummaryStep> = {
         return WAIT;
       }
       turn.state.editReturnTo = step.id;
-      const previous = turn.state.answers[field!];
+      const previous = ownValue(turn.state.answers, field!);
       return next(target.id, previous === undefined ? undefined : { value: previous });
     }
     if (t === '__edit') {
@@ -50,7 +51,7 @@ export function showSummary(step: SummaryStep, turn: Turn): void {
   const lines = shownFields(step, turn).map((field, i) => {
     const ask = fieldStep(flow, field);
     const label = ask ? turn.t(ask.label ?? `${flow.id}:${ask.id}.label`) : field;
-    const value = turn.state.answers[field];
+    const value = ownValue(turn.state.answers, field);
     const shown = ask && value !== undefined ? turn.formatAnswer(flow, ask, value) : turn.t('common:notAnswered');
     return `${i + 1}. ${label}${separator}${shown}`;
   });
@@ -63,7 +64,8 @@ export function showSummary(step: SummaryStep, turn: Turn): void {
  * recommending organisation of a self-application, is left out; one the user chose to skip shows as 未填写).
  */
 function shownFields(step: SummaryStep, turn: Turn): string[] {
-  return step.fields.filter((f) => turn.state.answers[f] !== undefined);
+  // Field ids come from the flow file and may be any word, `constructor` included: only the answers themselves count.
+  return step.fields.filter((f) => ownValue(turn.state.answers, f) !== undefined);
 }
 
 function summaryChoices(turn: Turn) {

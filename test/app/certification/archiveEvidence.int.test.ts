@@ -125,4 +125,10 @@ describe('media references go to their channel', () => {
     await expect(source.fetch('telegram:F')).rejects.toBeInstanceOf(UnknownMediaError);
     await expect(source.fetch('no scheme')).rejects.toBeInstanceOf(UnknownMediaError);
   });
+
+  it('regression: a reference whose scheme is an inherited name ("constructor:x") threw a TypeError instead of being unknown', async () => {
+    // Schemes are lower case, so `constructor` is the one inherited name a reference can carry.
+    const source = mediaSourceByScheme({ 'wechat-media': scriptedSource({}) });
+    await expect(Promise.resolve().then(() => source.fetch('constructor:x'))).rejects.toBeInstanceOf(UnknownMediaError);
+  });
 });

@@ -2,6 +2,7 @@ import type { CertificationDeps } from '../../../src/app/certification/deps.ts';
 import { applicationStatus } from '../../../src/app/certification/applicationStatus.ts';
 import { createWechatMpChannel, type WechatMpChannel, type WechatMpConfig } from '../../../src/channels/wechat-mp/channel.ts';
 import { createLogger } from '../../../src/infra/logger.ts';
+import { createMongoReplayGuard } from '../../../src/store/mongo/replayGuard.ts';
 import { createMongoApplicationRepository } from '../../../src/store/mongo/applicationRepository.ts';
 import type { createAppInstance } from '../../support/appHarness.ts';
 import { content } from '../../support/engineHarness.ts';
@@ -39,6 +40,7 @@ export function mpChannel(app: App, fake: FakeWechatApi, config: Partial<WechatM
     },
     handleInbound: app.handle,
     connection: app.connection,
+    replayGuard: createMongoReplayGuard(app.connection),
     logger: createLogger('silent'),
     clock: app.clock,
     cipher: app.cipher,

@@ -14,19 +14,26 @@ import { MP_AES_KEY, MP_APPID, MP_SECRET, MP_TOKEN, mpChannel } from './harness.
  */
 let fake: FakeWechatApi;
 let app: Awaited<ReturnType<typeof createAppInstance>>;
+/** The same mini program twice: pushes in plaintext mode (WECHAT_MP_MODE=plain) and in safe mode (the default with a key). */
 let channel: WechatMpChannel;
+let safeChannel: WechatMpChannel;
 let http: Awaited<ReturnType<typeof serveRouters>>;
+let safeHttp: Awaited<ReturnType<typeof serveRouters>>;
 const clock = new TestClock(new Date());
+const idle = () => Promise.all([channel.idle(), safeChannel.idle()]);
 
 beforeAll(async () => {
   fake = await new FakeWechatApi(MP_APPID, MP_SECRET).start();
   app = await createAppInstance(testDbUri('mp_push'), { clock });
-  channel = mpChannel(app, fake);
+  channel = mpChannel(app, fake, { mode: 'plain' });
+  safeChannel = mpChannel(app, fake);
   await channel.init();
   http = await serveRouters([channel.router], { maxBodyKb: 64 });
+  safeHttp = await serveRouters([safeChannel.router], { maxBodyKb: 64 });
 });
 afterAll(async () => {
   await http?.close();
+  await safeHttp?.close();
   await app?.close();
   await fake?.stop();
 });
@@ -73,7 +80,7 @@ async function push(body: string, opts: PushOpts = {}) {
     q.set('msg_signature', opts.msgSignature ?? sha1([MP_TOKEN, timestamp, nonce, enc]));
     payload = opts.format === 'json' ? JSON.stringify({ ToUserName: 'gh_abcdef123456', Encrypt: enc }) : `<xml><ToUserName><![CDATA[gh_abcdef123456]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`;
   }
-  const res = await fetch(`${http.url}/wechat/mp?${q}`, { method: 'POST', headers: { 'content-type': opts.format === 'json' ? 'application/json' : 'text/xml' }, body: payload });
+  const res = await fetch(`${(opts.safe ? safeHttp : http).url}/wechat/mp?${q}`, { method: 'POST', headers: { 'content-type': opts.format === 'json' ? 'application/json' : 'text/xml' }, body: payload });
   return { status: res.status, text: await res.text() };
 }
 
@@ -106,11 +113,11 @@ describe('POST /wechat/mp', () => {
     const make = opts.format === 'json' ? textJson : textXml;
     const r = await push(make(openid, '注册'), opts);
     expect([r.status, r.text]).toEqual([200, 'success']);
-    await channel.idle();
+    await idle();
     expect(csTexts(openid)).toEqual([expect.stringContaining('请输入您的姓名')]);
     const r2 = await push(make(openid, '张三'), opts);
     expect(r2.status).toBe(200);
-    await channel.idle();
+    await idle();
     expect(csTexts(openid)[1]).toContain('手机号码');
     expect(fake.sent('/cgi-bin/message/custom/send', openid)[0]?.body).toMatchObject({ touser: openid, msgtype: 'text' });
   });
@@ -118,10 +125,10 @@ describe('POST /wechat/mp', () => {
   it('renders choices as numbered lines the engine understands', async () => {
     const openid = openidOf('push-menu');
     await push(textXml(openid, '菜单'));
-    await channel.idle();
+    await idle();
     expect(csTexts(openid)[0]).toMatch(/\n1\. 注册\n2\. /);
     await push(textXml(openid, '1'));
-    await channel.idle();
+    await idle();
     expect(csTexts(openid)[1]).toContain('请输入您的姓名');
   });
 
@@ -130,17 +137,17 @@ describe('POST /wechat/mp', () => {
     const xml = textXml(openid, '菜单', '24000000000000001');
     await Promise.all([push(xml), push(xml)]);
     await push(xml);
-    await channel.idle();
+    await idle();
     expect(csTexts(openid)).toHaveLength(1);
     // Two JSON messages whose ids differ by one: JSON.parse would round both to the same number.
     const other = openidOf('push-bigint');
     await push(textJson(other, '菜单', '24000000000000003'), { format: 'json' });
-    await channel.idle();
+    await idle();
     await push(textJson(other, '注册', '24000000000000004'), { format: 'json' });
-    await channel.idle();
+    await idle();
     expect(csTexts(other)).toHaveLength(2);
     await push(textJson(other, '注册', '24000000000000004'), { format: 'json' });
-    await channel.idle();
+    await idle();
     expect(csTexts(other)).toHaveLength(2);
   });
 
@@ -163,12 +170,12 @@ describe('POST /wechat/mp', () => {
     for (const [what, res, status] of cases) expect((await res).status, what).toBe(status);
     const noSig = await fetch(`${http.url}/wechat/mp?timestamp=${now()}&nonce=abc`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
     expect(noSig.status).toBe(400);
-    await channel.idle();
+    await idle();
     expect(fake.sent('/cgi-bin/message/custom/send', openid)).toHaveLength(0);
     expect(await app.conversations.lastReply('wechat-mp', openid, clock.now())).toMatchObject({ last: null });
     // Still up.
     expect((await push(xml)).text).toBe('success');
-    await channel.idle();
+    await idle();
     expect(csTexts(openid)).toHaveLength(1);
   });
 
@@ -177,7 +184,7 @@ describe('POST /wechat/mp', () => {
     const event = `<xml><ToUserName><![CDATA[gh_abcdef123456]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName><CreateTime>${now()}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[user_enter_tempsession]]></Event><SessionFrom><![CDATA[x]]></SessionFrom></xml>`;
     const card = `<xml><ToUserName><![CDATA[gh_abcdef123456]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName><CreateTime>${now()}</CreateTime><MsgType><![CDATA[miniprogrampage]]></MsgType><MsgId>123</MsgId><Title><![CDATA[t]]></Title></xml>`;
     for (const body of [event, card]) expect(await push(body)).toEqual({ status: 200, text: 'success' });
-    await channel.idle();
+    await idle();
     expect(fake.sent('/cgi-bin/message/custom/send', openid)).toHaveLength(0);
   });
 

@@ -6,34 +6,44 @@ import { AES_KEY, APP_ID, GH_ID, openidOf, startOaHarness, TOKEN, wecomSignature
 
 /**
  * Hostile and broken requests to /wechat/oa: each is refused with a 4xx before anything is stored (no
- * conversation, no dedupe record, no WeChat user), and the server keeps answering good requests.
+ * conversation, no dedupe record, no WeChat user), and the server keeps answering good requests. Safe-mode
+ * requests go to an account in safe mode, plaintext ones to an account in plaintext mode (WECHAT_OA_MODE=plain).
  */
 let h: OaHarness;
+let hPlain: OaHarness;
 beforeAll(async () => {
   h = await startOaHarness('wx_oa_bad_input');
+  hPlain = await startOaHarness('wx_oa_bad_input_plain', { config: { mode: 'plain' } });
 });
-afterAll(() => h?.close());
+afterAll(async () => {
+  await h?.close();
+  await hPlain?.close();
+});
 
 const now = () => Math.floor(h.clock.now().getTime() / 1000);
 const OPENID = openidOf('bad1');
 const innerXml = (extra: Record<string, string | number> = {}) =>
   buildWechatXml({ ToUserName: GH_ID, FromUserName: OPENID, CreateTime: now(), MsgType: 'text', Content: '注册', MsgId: '1234567890123456789', ...extra });
 
+// Every request has its own nonce: a (timestamp, nonce) pair is good for one message only.
+let nonceSeq = 10_000;
+const nextNonce = () => String(++nonceSeq);
+
 /** A safe-mode request around an arbitrary Encrypt value, correctly signed with the token. */
-function signedSafe(encrypt: string, ts = now(), nonce = '12345') {
+function signedSafe(encrypt: string, ts = now(), nonce = nextNonce()) {
   return {
     query: { signature: wecomSignature(TOKEN, String(ts), nonce), timestamp: String(ts), nonce, encrypt_type: 'aes', msg_signature: wecom.getSignature(TOKEN, ts, nonce, encrypt) },
     body: buildWechatXml({ ToUserName: GH_ID, Encrypt: encrypt }),
   };
 }
-/** A plaintext-mode request with a correct signature around any body. */
-function signedPlain(body: string | Buffer, ts = now(), nonce = '12345') {
-  return { query: { signature: wecomSignature(TOKEN, String(ts), nonce), timestamp: String(ts), nonce }, body };
+/** A plaintext-mode request with a correct signature around any body, for the account in plaintext mode. */
+function signedPlain(body: string | Buffer, ts = now(), nonce = nextNonce()) {
+  return { query: { signature: wecomSignature(TOKEN, String(ts), nonce), timestamp: String(ts), nonce }, body, plain: true };
 }
 
-async function post(query: Record<string, string> | string, body: string | Buffer, contentType = 'text/xml') {
+async function post(query: Record<string, string> | string, body: string | Buffer, contentType = 'text/xml', to: OaHarness = h) {
   const qs = typeof query === 'string' ? query : new URLSearchParams(query).toString();
-  const res = await fetch(`${h.url}/wechat/oa?${qs}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const res = await fetch(`${to.url}/wechat/oa?${qs}`, { method: 'POST', headers: { 'content-type': contentType }, body });
   return { status: res.status, body: await res.text() };
 }
 
@@ -49,21 +59,21 @@ const XXE = '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///et
 const LAUGHS =
   '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>';
 
-async function countStored(): Promise<Record<string, number>> {
-  const db = h.app.connection.db!;
+async function countStored(of: OaHarness = h): Promise<Record<string, number>> {
+  const db = of.app.connection.db!;
   const names = ['conversations', 'inbound_messages', 'wechat_users', 'wechat_deliveries'];
   return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await db.collection(n).countDocuments()] as const)));
 }
 
 describe('POST /wechat/oa refuses', () => {
-  const cases: [string, () => { query: Record<string, string> | string; body: string | Buffer; contentType?: string }, number][] = [
+  const cases: [string, () => { query: Record<string, string> | string; body: string | Buffer; contentType?: string; plain?: boolean }, number][] = [
     ['no query at all', () => ({ query: {}, body: innerXml() }), 400],
-    ['a missing signature (plaintext mode)', () => ({ query: { timestamp: String(now()), nonce: '1' }, body: innerXml() }), 400],
-    ['a wrong signature', () => ({ query: { ...signedPlain(innerXml()).query, signature: 'a'.repeat(40) }, body: innerXml() }), 403],
-    ['a signature of another token', () => ({ query: { signature: wecomSignature('otherToken', String(now()), '1'), timestamp: String(now()), nonce: '1' }, body: innerXml() }), 403],
+    ['a missing signature (plaintext mode)', () => ({ query: { timestamp: String(now()), nonce: '1' }, body: innerXml(), plain: true }), 400],
+    ['a wrong signature', () => ({ query: { ...signedPlain(innerXml()).query, signature: 'a'.repeat(40) }, body: innerXml(), plain: true }), 403],
+    ['a signature of another token', () => ({ query: { signature: wecomSignature('otherToken', String(now()), '1'), timestamp: String(now()), nonce: '1' }, body: innerXml(), plain: true }), 403],
     ['a stale timestamp (301 s old)', () => signedPlain(innerXml(), now() - 301), 403],
     ['a timestamp from the future (301 s ahead)', () => signedPlain(innerXml(), now() + 301), 403],
-    ['a repeated timestamp parameter', () => ({ query: `${new URLSearchParams(signedPlain(innerXml()).query)}&timestamp=1`, body: innerXml() }), 400],
+    ['a repeated timestamp parameter', () => ({ query: `${new URLSearchParams(signedPlain(innerXml()).query)}&timestamp=1`, body: innerXml(), plain: true }), 400],
     ['encrypt_type=aes without msg_signature', () => ({ query: { ...signedSafe(wecom.encrypt(AES_KEY, innerXml(), APP_ID)).query, msg_signature: '' }, body: signedSafe('x').body }), 400],
     [
       'a wrong msg_signature',
@@ -129,11 +139,12 @@ describe('POST /wechat/oa refuses', () => {
 
   for (const [name, build, status] of cases) {
     it(name, async () => {
-      const { query, body, contentType } = build();
-      const res = await post(query, body, contentType);
+      const { query, body, contentType, plain } = build();
+      const to = plain ? hPlain : h;
+      const res = await post(query, body, contentType, to);
       expect(res.status).toBe(status);
       expect(res.body).not.toContain('注册');
-      expect(await countStored()).toEqual({ conversations: 0, inbound_messages: 0, wechat_users: 0, wechat_deliveries: 0 });
+      expect(await countStored(to)).toEqual({ conversations: 0, inbound_messages: 0, wechat_users: 0, wechat_deliveries: 0 });
     });
   }
 

@@ -87,14 +87,16 @@ describe('registration through POST /wechat/oa in safe mode', () => {
     }
   });
 
-  it('plaintext and compatible mode work too', async () => {
-    const h = await harness('wx_oa_modes');
-    const plain = await h.wx.text(openidOf('mode1'), '你好', { mode: 'plain' });
+  it('plaintext mode (WECHAT_OA_MODE=plain) and compatible mode (WECHAT_OA_MODE=compatible) work too', async () => {
+    const hPlain = await harness('wx_oa_mode_plain', { config: { mode: 'plain' } });
+    const plain = await hPlain.wx.text(openidOf('mode1'), '你好', { mode: 'plain' });
     expect(plain.status).toBe(200);
     expect(plain.raw.startsWith('<xml><ToUserName>')).toBe(true);
     expect(plain.text).toContain('请选择要办理的事项');
 
-    const compatible = await h.wx.text(openidOf('mode2'), '你好', { mode: 'compatible' });
+    const hCompatible = await harness('wx_oa_mode_compatible', { config: { mode: 'compatible' } });
+    const compatible = await hCompatible.wx.text(openidOf('mode2'), '你好', { mode: 'compatible' });
+    expect(compatible.status).toBe(200);
     expect(compatible.text).toContain('请选择要办理的事项');
   });
 });

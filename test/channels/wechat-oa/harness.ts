@@ -10,6 +10,7 @@ import { createWechatOaChannel, type WechatOaChannel, type WechatOaConfig } from
 import { buildWechatXml, parseWechatXml } from '../../../src/channels/wechat-common/xml.ts';
 import { createHttpApp } from '../../../src/http/server.ts';
 import { createLogger, type Logger } from '../../../src/infra/logger.ts';
+import { createMongoReplayGuard } from '../../../src/store/mongo/replayGuard.ts';
 import { createAppInstance, TestClock } from '../../support/appHarness.ts';
 import { testDbUri } from '../../support/db.ts';
 import { startFakeWechatApi, type FakeWechatApi } from '../wechat-common/fakeWechatApi.ts';
@@ -34,10 +35,12 @@ export interface HarnessOptions {
   config?: Partial<WechatOaConfig>;
   fake?: FakeWechatApi;
   logger?: Logger;
+  /** Share another harness's database (a second instance of the app). */
+  uri?: string;
 }
 
 export async function startOaHarness(tag: string, opts: HarnessOptions = {}) {
-  const uri = testDbUri(tag);
+  const uri = opts.uri ?? testDbUri(tag);
   const clock = new TestClock();
   const app = await createAppInstance(uri, { clock, ...(opts.actions ? { actions: opts.actions } : {}) });
   const fake = opts.fake ?? (await startFakeWechatApi());
@@ -61,10 +64,12 @@ export async function startOaHarness(tag: string, opts: HarnessOptions = {}) {
     },
     handleInbound: handle,
     connection: app.connection,
+    replayGuard: createMongoReplayGuard(app.connection),
     logger,
     clock,
   });
   await channel.init();
+  await app.connection.models.SignedNonce!.init();
   const http = createHttpApp({ logger, metrics: new Registry(), maxBodyKb: 64, ready: async () => true, routers: [channel.router] });
   const server: Server = http.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -72,6 +77,7 @@ export async function startOaHarness(tag: string, opts: HarnessOptions = {}) {
   const wx = wechatClient(url, clock);
 
   return {
+    uri,
     app,
     channel,
     fake,
@@ -93,7 +99,7 @@ export async function startOaHarness(tag: string, opts: HarnessOptions = {}) {
 export type OaHarness = Awaited<ReturnType<typeof startOaHarness>>;
 
 export interface PushOptions {
-  /** Safe mode (default) or plaintext. */
+  /** How WeChat sends it: safe mode (default), compatible or plaintext. */
   mode?: 'safe' | 'plain' | 'compatible';
   aesKey?: string;
   appId?: string;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide, OaMessageError, readEnvelope } from '../../../src/channels/wechat-oa/inbound.ts';
 import { renderCustomMessages, renderText, splitText } from '../../../src/channels/wechat-oa/render.ts';
 import { DEFAULT_OA_TEXTS } from '../../../src/channels/wechat-oa/texts.ts';
+import { inheritedNameVariants } from '../../support/inheritedNames.ts';
 
 const OPENID = 'oWx_abcdefghijklmnopqrstuv';
 const env = (extra: Record<string, string>) => ({ ToUserName: 'gh_1', FromUserName: OPENID, CreateTime: '1714112445', ...extra });
@@ -35,6 +36,12 @@ describe('decide: from a WeChat push to what the channel does', () => {
     ['a template receipt', { MsgType: 'event', Event: 'TEMPLATESENDJOBFINISH', Status: 'success' }, { kind: 'ignore', opensWindow: false }],
   ])('%s does not run a turn', (_name, fields, expected) => {
     expect(run(env(fields))).toMatchObject({ openid: OPENID, ...expected });
+  });
+
+  it('regression: a CLICK key named like an inherited property ("constructor") ran a turn on Object\'s property', () => {
+    for (const key of inheritedNameVariants()) {
+      expect(run(env({ MsgType: 'event', Event: 'CLICK', EventKey: key })), key).toEqual({ kind: 'ignore', openid: OPENID, opensWindow: true });
+    }
   });
 
   it('refuses envelopes that are not WeChat pushes', () => {

@@ -24,7 +24,7 @@ describe('tools/wechat-menu.ts', () => {
     expect(create!.body).toEqual(JSON.parse(JSON.stringify(OA_MENU)));
     const keys = JSON.stringify(create!.body).match(/"key":"([A-Z]+)"/g)!.map((k) => k.slice(7, -1));
     expect(keys.sort()).toEqual(['CERTS', 'DECLARE', 'HELP', 'PROFILE', 'REGISTER', 'STATUS']);
-    for (const k of keys) expect(CLICK_COMMANDS[k]).toBeTruthy();
+    for (const k of keys) expect(CLICK_COMMANDS.get(k)).toBeTruthy();
   });
 
   it('says what is missing without WECHAT_OA_APPID', async () => {

@@ -85,6 +85,19 @@ describe('WeChat OA sender', () => {
     expect(await h.channel.reachability(u)).toMatchObject({ canSendCs: false, viaTemplate: false });
   });
 
+  it('regression: a notice kind named like an inherited property ("constructor") sent a template message without a template id', async () => {
+    const h = await harness('wx_send_inherited_kind', { templateIds: { applicationProgress: 'TPL_PROGRESS' } });
+    const u = openidOf('inherited1');
+    await h.wx.text(u, '你好');
+    h.clock.advance(49 * 3_600_000);
+    const from = fake.calls.length;
+    for (const kind of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__']) {
+      const r = await h.channel.sendNotice(u, kind, [{ text: '通知' }]);
+      expect(r, kind).toMatchObject({ ok: false, permanent: true, reason: expect.stringContaining(`no template configured for notice kind "${kind}"`) });
+    }
+    expect(since(CUSTOM, from).concat(since(TEMPLATE, from))).toHaveLength(0);
+  });
+
   it('45015 from WeChat closes the window on record and falls back to the template; 45047 uses up the quota', async () => {
     const h = await harness('wx_send_45015', { templateIds: { applicationProgress: 'TPL_PROGRESS' } });
     const u = openidOf('w45015');

@@ -80,7 +80,7 @@ describe('shipped policy files', () => {
     const years = jiangsu.levels.map((l) => l.conditions.minYearsInPartyWork ?? 0);
     expect(years).toEqual([...years].sort((a, b) => a - b));
     expect(new Set(years).size).toBe(4);
-    // No promotion rule: the pilot certified workers directly at 中级 and 高级 (shared/DOMAIN.md).
+    // No promotion rule: the pilot certified workers directly at 中级 and 高级 (docs/domain.md).
     expect(jiangsu.levels.map((l) => l.conditions.requiresLevel ?? null)).toEqual([null, null, null, null]);
     for (const level of jiangsu.levels) {
       expect(level.conditions.examPassed).toBe(true);

@@ -1,0 +1,46 @@
+import { Schema, type Connection } from 'mongoose';
+import type { ReplayGuard } from '../../app/ports/replayGuard.ts';
+import { isDuplicateKey, modelOf } from './connection.ts';
+
+interface NonceDoc {
+  /** scope:timestamp:nonce; the _id makes the pair unique across instances with no extra index. */
+  _id: string;
+  digest: string;
+  expiresAt: Date;
+}
+
+const schema = new Schema<NonceDoc>(
+  { _id: String, digest: { type: String, required: true }, expiresAt: { type: Date, required: true } },
+  { collection: 'signed_nonces', versionKey: false, _id: false },
+);
+schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
+/**
+ * The replay guard on MongoDB: one insert per signed request; a duplicate key means the pair was seen, and one read
+ * says whether with the same digest. Expiry by a TTL index on `expiresAt`, and by `purgeExpired` from the
+ * housekeeping job on servers that do not honour TTL indexes (the embedded one does not).
+ */
+export function createMongoReplayGuard(connection: Connection): ReplayGuard {
+  const Model = modelOf<NonceDoc>(connection, 'SignedNonce', schema);
+  return {
+    async claim(scope, timestamp, nonce, digest, expiresAt) {
+      const _id = `${scope}:${timestamp}:${nonce}`;
+      // A pair purged between the failed insert and the read is free again: insert once more.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await Model.collection.insertOne({ _id, digest, expiresAt } as never);
+          return 'first';
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+        }
+        const seen = await Model.collection.findOne({ _id: _id as never }, { projection: { digest: 1 } });
+        if (seen) return seen.digest === digest ? 'again' : 'reused';
+      }
+      throw new Error(`the nonce record ${_id} kept disappearing while it was claimed`);
+    },
+    async purgeExpired(now) {
+      const r = await Model.collection.deleteMany({ expiresAt: { $lt: now } });
+      return r.deletedCount ?? 0;
+    },
+  };
+}
