@@ -15,7 +15,7 @@ import { defineConfig } from 'vitest/config';
  *
  * `npm test` runs both (CI runs exactly that); `npm run test:unit` runs only the first, without Java.
  */
-export const UNIT_DIRS = ['engine', 'domain', 'templates', 'app', 'infra'];
+const UNIT_DIRS = ['engine', 'domain', 'templates', 'app', 'infra'];
 const unitDirs = `test/{${UNIT_DIRS.join(',')}}`;
 const UNIT_SUFFIX = 'test/**/*.unit.test.ts';
 const INT_SUFFIX = 'test/**/*.int.test.ts';
