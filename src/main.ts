@@ -45,7 +45,7 @@ import { createAgendaScheduler } from './scheduler/agenda/agendaScheduler.ts';
 import { openDatabase, StartupError } from './store/mongo/openDatabase.ts';
 import { createMongoConversationStore } from './store/mongo/conversationStore.ts';
 import { createMongoInboundLog } from './store/mongo/inboundLog.ts';
-import { createMongoWorkerRepository } from './store/mongo/workerRepository.ts';
+import { createMongoWorkerRepository, removePlaintextBirthFacts } from './store/mongo/workerRepository.ts';
 import { createMongoReplayGuard } from './store/mongo/replayGuard.ts';
 
 export { StartupError };
@@ -113,6 +113,8 @@ export async function startRedcollar(
       media: createMongoMediaStore(connection, cipher),
     };
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
+    const unsealed = await removePlaintextBirthFacts(connection);
+    if (unsealed) logger.info({ workers: unsealed }, 'removed plaintext birth dates and genders (derived from the sealed ID number now)');
 
     const scheduler: Scheduler = createAgendaScheduler({ db: connection.db!, logger });
     const senders: Record<string, Sender> = { [SIM_CHANNEL]: simOutbox };

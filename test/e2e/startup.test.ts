@@ -6,6 +6,7 @@ import { ConfigError } from '../../src/config.ts';
 import { startRedcollar, StartupError } from '../../src/main.ts';
 import { ROOT } from '../support/engineHarness.ts';
 import { testDbUri } from '../support/db.ts';
+import { connectMongo } from '../../src/store/mongo/connection.ts';
 
 /** A copy of the repository's content (flows, templates, policies) that a test may break. */
 function contentCopy(): string {
@@ -60,6 +61,19 @@ describe('start-up checks', () => {
       expect((err as Error).message).toContain(`port ${port} on 127.0.0.1 is in use`);
     } finally {
       await first.stop();
+    }
+  });
+
+  it('removes plaintext birth dates and genders an older version stored with workers', async () => {
+    const uri = testDbUri('startup_birth_facts');
+    const seed = await connectMongo(uri);
+    try {
+      await seed.db!.collection('workers').insertOne({ accountKey: 'sim:old', idCipher: 'v1.sealed', birthDate: '1985-03-12', gender: 'male' });
+      const app = await startRedcollar({ ...env(), MONGODB_URI: uri });
+      await app.stop();
+      expect(await seed.db!.collection('workers').findOne({ accountKey: 'sim:old' }, { projection: { _id: 0 } })).toEqual({ accountKey: 'sim:old', idCipher: 'v1.sealed' });
+    } finally {
+      await seed.close();
     }
   });
 });
