@@ -7,6 +7,8 @@ import { startRedcollar, StartupError } from '../../src/main.ts';
 import { ROOT } from '../support/engineHarness.ts';
 import { testDbUri } from '../support/db.ts';
 import { connectMongo } from '../../src/store/mongo/connection.ts';
+import { CERTIFICATE_SWEEP_JOB } from '../../src/app/certification/deps.ts';
+import { sampleApplication } from '../store/certificationContracts.ts';
 
 /** A copy of the repository's content (flows, templates, policies) that a test may break. */
 function contentCopy(): string {
@@ -72,6 +74,23 @@ describe('start-up checks', () => {
       const app = await startRedcollar({ ...env(), MONGODB_URI: uri });
       await app.stop();
       expect(await seed.db!.collection('workers').findOne({ accountKey: 'sim:old' }, { projection: { _id: 0 } })).toEqual({ accountKey: 'sim:old', idCipher: 'v1.sealed' });
+    } finally {
+      await seed.close();
+    }
+  });
+
+  it('hands certified applications without a certificate number, from before the sweep, to the certificate sweep', async () => {
+    const uri = testDbUri('startup_certificates');
+    const seed = await connectMongo(uri);
+    try {
+      // As an earlier version left one: certified, no number, and none of the fields this version adds. Its
+      // history has no certify event, so the sweep that runs at start-up cannot complete it and it stays marked.
+      const { id, ...stranded } = sampleApplication({ id: 'stranded', stage: 'publicNotice', status: 'certified' });
+      await seed.db!.collection('applications').insertOne({ _id: id as never, ...stranded, openKey: 'w1:junior:stranded', regionPath: ['32'], sortKey: 'k' });
+      const app = await startRedcollar({ ...env(), MONGODB_URI: uri });
+      await app.stop();
+      expect(await seed.db!.collection('applications').findOne({ _id: id as never })).toMatchObject({ certificateDue: new Date(0) });
+      expect(await seed.db!.collection('jobs').findOne({ name: CERTIFICATE_SWEEP_JOB })).toMatchObject({ type: 'single', repeatInterval: '10 minutes' });
     } finally {
       await seed.close();
     }
