@@ -180,6 +180,16 @@ export function createMongoApplicationRepository(connection: Connection): Applic
     throw err;
   }
 
+  /** Documents whose sparse date `field` is at or before `at`, in that order; `still` re-checks what it stands for. */
+  async function dueBy(field: 'noticeDue' | 'certificateDue', at: Date, still: (doc: ApplicationDoc) => boolean): Promise<Application[]> {
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError(`${field === 'noticeDue' ? 'now' : 'before'} must be a valid Date`);
+    const docs = await collection()
+      .find({ [field]: { $lte: at } })
+      .sort({ [field]: 1, _id: 1 })
+      .toArray();
+    return docs.filter(still).map(toApplication);
+  }
+
   return {
     async create(app) {
       str(app.id, 'id');
@@ -253,22 +263,12 @@ export function createMongoApplicationRepository(connection: Connection): Applic
     },
 
     async noticesDueBy(now) {
-      if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('now must be a valid Date');
-      const docs = await collection()
-        .find({ noticeDue: { $lte: now } })
-        .sort({ noticeDue: 1, _id: 1 })
-        .toArray();
       // noticeDue is only ever set on open applications; the status check guards documents written by hand.
-      return docs.filter((d) => d.status === 'open').map(toApplication);
+      return dueBy('noticeDue', now, (d) => d.status === 'open');
     },
 
     async certificatesMissingBy(before) {
-      if (!(before instanceof Date) || Number.isNaN(before.getTime())) throw new TypeError('before must be a valid Date');
-      const docs = await collection()
-        .find({ certificateDue: { $lte: before } })
-        .sort({ certificateDue: 1, _id: 1 })
-        .toArray();
-      return docs.filter((d) => d.status === 'certified' && !d.certificateNumber).map(toApplication);
+      return dueBy('certificateDue', before, (d) => d.status === 'certified' && !d.certificateNumber);
     },
   };
 }
