@@ -11,8 +11,9 @@ import { loadContent } from './app/loadContent.ts';
 import { systemClock, type Clock } from './app/ports/clock.ts';
 import type { Scheduler } from './app/ports/scheduler.ts';
 import { createAdminService } from './app/certification/adminService.ts';
-import { NOTICE_ENDED_JOB, NOTICE_SWEEP_JOB, type CertificationDeps } from './app/certification/deps.ts';
+import { CERTIFICATE_SWEEP_JOB, NOTICE_ENDED_JOB, NOTICE_SWEEP_JOB, type CertificationDeps } from './app/certification/deps.ts';
 import { noticeEnded, noticeSweep } from './app/certification/noticeEnded.ts';
+import { certificateSweep } from './app/certification/certificateSweep.ts';
 import { verifyCertificate } from './app/certification/verifyCertificate.ts';
 import { senderByChannel, type Sender } from './app/ports/sender.ts';
 import { mediaSourceByScheme, type MediaSource } from './app/ports/media.ts';
@@ -47,6 +48,7 @@ import { createMongoConversationStore } from './store/mongo/conversationStore.ts
 import { createMongoInboundLog } from './store/mongo/inboundLog.ts';
 import { createMongoWorkerRepository } from './store/mongo/workerRepository.ts';
 import { createMongoReplayGuard } from './store/mongo/replayGuard.ts';
+import { runStartupMigrations } from './store/mongo/startupMigrations.ts';
 
 export { StartupError };
 
@@ -113,6 +115,7 @@ export async function startRedcollar(
       media: createMongoMediaStore(connection, cipher),
     };
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
+    await runStartupMigrations(connection, logger);
 
     const scheduler: Scheduler = createAgendaScheduler({ db: connection.db!, logger });
     const senders: Record<string, Sender> = { [SIM_CHANNEL]: simOutbox };
@@ -143,6 +146,7 @@ export async function startRedcollar(
 
     scheduler.define(NOTICE_ENDED_JOB, async (data) => noticeEnded(certification)(data), { concurrency: 4 });
     scheduler.define(NOTICE_SWEEP_JOB, async () => noticeSweep(certification)(), { concurrency: 1 });
+    scheduler.define(CERTIFICATE_SWEEP_JOB, async () => void (await certificateSweep(certification)()), { concurrency: 1 });
     scheduler.define(ARCHIVE_EVIDENCE_JOB, archiveEvidenceJob(certification), { concurrency: 2 });
     scheduler.define(
       EXPIRE_CONVERSATIONS_JOB,
@@ -166,6 +170,7 @@ export async function startRedcollar(
     cleanups.push(() => scheduler.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000));
     await scheduler.every(EXPIRE_CONVERSATIONS_JOB, '10 minutes');
     await scheduler.every(NOTICE_SWEEP_JOB, '10 minutes');
+    await scheduler.every(CERTIFICATE_SWEEP_JOB, '10 minutes');
 
     const { registry, turnMetrics } = createMetrics();
     const handleInbound = createInboundHandler({

@@ -4,6 +4,7 @@ import Koa from 'koa';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../infra/logger.ts';
 import { errorMiddleware } from './errors.ts';
+import { frameHeaders } from './frameHeaders.ts';
 
 export interface HttpDeps {
   logger: Logger;
@@ -19,6 +20,7 @@ export interface HttpDeps {
 export function createHttpApp(deps: HttpDeps): Koa {
   const app = new Koa({ proxy: false });
   app.silent = true; // errors are logged by errorMiddleware, not printed by Koa
+  app.use(frameHeaders());
   app.use(errorMiddleware(deps.logger));
   app.use(async (ctx, next) => {
     ctx.set('X-Content-Type-Options', 'nosniff');

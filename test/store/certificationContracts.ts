@@ -256,6 +256,24 @@ export function applicationRepositoryContract(name: string, make: () => Promise<
       expect((await repo.noticesDueBy(now)).map((a) => a.id).sort()).toEqual(['due2', 'dueExactly']);
       expect(await repo.noticesDueBy(new Date(iso(0)))).toEqual([]);
     });
+
+    it('lists certified applications without a certificate number, certified by a time, and no others', async () => {
+      const repo = await make();
+      const certified = (id: string, at: string, certificateNumber: string | null = null) =>
+        sampleApplication({ id, workerId: id, stage: 'publicNotice', status: 'certified', certificateNumber, updatedAt: at });
+      await repo.create(certified('missing1', iso(10)));
+      await repo.create(certified('missingExactly', iso(60)));
+      await repo.create(certified('tooRecent', iso(61)));
+      await repo.create(certified('recorded', iso(10), 'X-1'));
+      await repo.create(sampleApplication({ id: 'open', workerId: 'open', updatedAt: iso(10) }));
+      const before = new Date(iso(60));
+      expect((await repo.certificatesMissingBy(before)).map((a) => a.id)).toEqual(['missing1', 'missingExactly']);
+      // Once its number is recorded, it is no longer listed; what is listed is the application as stored.
+      const missing1 = (await repo.get('missing1'))!;
+      await repo.save(next(missing1, { certificateNumber: 'X-2' }));
+      expect(await repo.certificatesMissingBy(before)).toEqual([await repo.get('missingExactly')]);
+      expect(await repo.certificatesMissingBy(new Date(iso(0)))).toEqual([]);
+    });
   });
 }
 

@@ -119,6 +119,15 @@ export function createMemoryApplicationRepository(): ApplicationRepository {
         .sort((a, b) => due(a) - due(b) || (a.id < b.id ? -1 : 1))
         .map((a) => structuredClone(a));
     },
+
+    async certificatesMissingBy(before) {
+      if (!(before instanceof Date) || Number.isNaN(before.getTime())) throw new TypeError('before must be a valid Date');
+      const at = (a: Application) => Date.parse(a.updatedAt);
+      return [...byId.values()]
+        .filter((a) => a.status === 'certified' && !a.certificateNumber && at(a) <= before.getTime())
+        .sort((a, b) => at(a) - at(b) || (a.id < b.id ? -1 : 1))
+        .map((a) => structuredClone(a));
+    },
   };
 }
 

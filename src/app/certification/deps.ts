@@ -36,3 +36,5 @@ export interface CertificationDeps {
 export const NOTICE_ENDED_JOB = 'certification.noticeEnded';
 /** A periodic sweep for notices whose job was lost (a restore from backup, a scheduler outage). */
 export const NOTICE_SWEEP_JOB = 'certification.noticeSweep';
+/** A periodic sweep for certified applications whose certificate was not issued or its number not recorded. */
+export const CERTIFICATE_SWEEP_JOB = 'certification.certificateSweep';

@@ -75,7 +75,8 @@ export async function runCommand(
 /**
  * Issue the certificate of a certified application and record its number on the application. Both steps are
  * idempotent (one certificate per application; the number is only written where it is missing), so running this
- * again after a crash completes the job without a second number.
+ * again after a crash completes the job without a second number; the certificate sweep (certificateSweep.ts) is
+ * what runs it again.
  */
 export async function ensureCertificate(deps: CertificationDeps, app: Application, policy: Policy): Promise<Application> {
   const issuedOn = chinaDate(deps.clock.now());

@@ -45,6 +45,11 @@ export interface ApplicationRepository {
   list(filter: ApplicationFilter, page: { limit: number; cursor?: string | null }): Promise<Page<Application>>;
   /** Open applications in a public-notice stage whose period ended by `now` (the job that advances them). */
   noticesDueBy(now: Date): Promise<Application[]>;
+  /**
+   * Certified applications whose certificate number is not recorded, certified at or before `before`: a crash
+   * (or a failed write) came between certifying and recording the number, and the certificate sweep completes them.
+   */
+  certificatesMissingBy(before: Date): Promise<Application[]>;
 }
 
 export interface CertificateRepository {

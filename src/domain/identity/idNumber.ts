@@ -60,12 +60,18 @@ export function parseIdNumber(raw: string, today?: Date | string): IdNumberResul
 
   if (idNumberCheckChar(s.slice(0, 17)) !== s[17]) return { ok: false, reason: 'checksum' };
 
+  return { ok: true, value: s, ...idNumberFacts(s), regionCode: s.slice(0, 6) };
+}
+
+/**
+ * Birth date and gender as the ID number states them. For a number already accepted by parseIdNumber (a stored
+ * one): stores keep only the sealed ID number and derive these on read, so no plaintext copy of them exists.
+ */
+export function idNumberFacts(value: string): { birthDate: string; gender: 'male' | 'female' } {
+  if (!/^\d{17}[\dX]$/.test(value)) throw new TypeError('not an 18-character ID number');
   return {
-    ok: true,
-    value: s,
-    birthDate,
-    gender: Number(s[16]) % 2 === 1 ? 'male' : 'female',
-    regionCode: s.slice(0, 6),
+    birthDate: `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`,
+    gender: Number(value[16]) % 2 === 1 ? 'male' : 'female',
   };
 }
 

@@ -102,6 +102,42 @@ class RevisionGuardedJobRepository extends MongoJobRepository {
     }
   }
 
+  /**
+   * Set from the start of stop() until the next start(). Agenda's stop() releases the jobs its processor holds,
+   * but a lock query already sent is not among them: the job it locks would stay locked, for its lock lifetime,
+   * by an instance that never runs it, and no other instance could take it meanwhile. Such a lock is released
+   * here as soon as its query answers.
+   */
+  stopping = false;
+  private readonly scans = new Set<Promise<unknown>>();
+
+  override getNextJobToRun(...args: Parameters<MongoJobRepository['getNextJobToRun']>): Promise<JobParameters | undefined> {
+    const scan = this.lockUnlessStopping(args);
+    this.scans.add(scan);
+    const forget = () => void this.scans.delete(scan);
+    scan.then(forget, forget);
+    return scan;
+  }
+
+  /** Resolves once every lock query under way has answered (and released what it locked while stopping). */
+  async scansSettled(): Promise<void> {
+    await Promise.allSettled([...this.scans]);
+  }
+
+  private async lockUnlessStopping(args: Parameters<MongoJobRepository['getNextJobToRun']>): Promise<JobParameters | undefined> {
+    if (this.stopping) return undefined;
+    const job = await super.getNextJobToRun(...args);
+    if (!job || !this.stopping) return job;
+    await this.releaseLock(job);
+    return undefined;
+  }
+
+  /** Unlocks a job this instance locked, only if that lock (its lock time) is still the job's: never another's. */
+  async releaseLock(job: Pick<JobParameters, '_id' | 'lockedAt'>): Promise<void> {
+    if (!job._id || !job.lockedAt) return;
+    await this.documents().updateOne({ _id: new ObjectId(String(job._id)), lockedAt: new Date(job.lockedAt) }, { $unset: { lockedAt: true } });
+  }
+
   /** The job collection, untyped (the backend's document type is not exported). Valid after connect(). */
   documents(): Collection<Document> {
     return this.collection as unknown as Collection<Document>;
@@ -272,6 +308,7 @@ export function createAgendaScheduler(opts: AgendaSchedulerOptions): Scheduler {
       starting ??= (async () => {
         const a = await getAgenda();
         if (ready && a.isActiveJobProcessor()) return;
+        repository.stopping = false;
         await a.start();
         ready = true;
         log.info({ collection: collectionName, jobs: [...definitions.keys()] }, 'scheduler started');
@@ -282,8 +319,11 @@ export function createAgendaScheduler(opts: AgendaSchedulerOptions): Scheduler {
     },
 
     async stop(timeoutMs) {
+      // Before anything else: a lock query answering from now on gives its job back (see the repository).
+      repository.stopping = true;
       // A start() under way finishes first, so it cannot leave a processor running after stop().
       await starting?.catch(() => {});
+      repository.stopping = true;
       ready = false;
       const a = agenda;
       if (!a || !a.isActiveJobProcessor()) return;
@@ -299,6 +339,10 @@ export function createAgendaScheduler(opts: AgendaSchedulerOptions): Scheduler {
       while (runningCount(processor) > 0 && Date.now() < deadline) {
         await sleep(Math.min(STOP_POLL_MS, Math.max(1, deadline - Date.now())));
       }
+      await withinDeadline(repository.scansSettled(), deadline);
+      // A scan that answered just before stop() began can hand its job to the processor just after agenda's
+      // stop() listed what to release; the stopped processor never runs it, so it is released here.
+      await withinDeadline(Promise.all(lockedButIdle(processor).map((job) => repository.releaseLock(job))), deadline);
       const stillRunning = runningCount(processor);
       if (stillRunning > 0) {
         log.warn({ running: stillRunning, timeoutMs }, 'scheduler stopped with jobs still running; their locks will expire');
@@ -317,6 +361,15 @@ export function createAgendaScheduler(opts: AgendaSchedulerOptions): Scheduler {
 /** The part of agenda's (private) JobProcessor that stop() reads; checked at run time. */
 interface ProcessorInternals {
   runningJobs?: unknown;
+  lockedJobs?: unknown;
+}
+
+/** Jobs the processor holds locked but is not running (agenda's Job objects: their attrs). */
+function lockedButIdle(processor: ProcessorInternals | undefined): Pick<JobParameters, '_id' | 'lockedAt'>[] {
+  const attrsOf = (jobs: unknown) =>
+    (Array.isArray(jobs) ? jobs : []).map((job: { attrs?: Pick<JobParameters, '_id' | 'lockedAt'> }) => job?.attrs).filter((attrs) => attrs?._id !== undefined);
+  const running = new Set(attrsOf(processor?.runningJobs).map((attrs) => String(attrs!._id)));
+  return attrsOf(processor?.lockedJobs).filter((attrs) => !running.has(String(attrs!._id))) as Pick<JobParameters, '_id' | 'lockedAt'>[];
 }
 
 function processorOf(a: Agenda): ProcessorInternals | undefined {

@@ -23,6 +23,9 @@ import { isDuplicateKey, modelOf } from './connection.ts';
  *   is ordering by (createdAt, id); the keyset cursor is then a single `$lt` bound on the last index field.
  * - `noticeDue`: a Date, present only while the application is open and has a notice end; a sparse index on it
  *   holds just the applications waiting for their public notice to end.
+ * - `certificateDue`: a Date (when it was certified), present only while the application is certified and its
+ *   certificate number is not recorded yet; a sparse index on it holds just the applications whose certificate
+ *   is still to be issued or recorded (normally none, for more than the moment between two writes).
  *
  * Reads and writes go to the native collection (no mongoose casting, no sanitizeFilter): every filter here is
  * built by this file from values checked to be strings, so nothing a caller passes can become an operator.
@@ -33,6 +36,7 @@ interface ApplicationDoc extends Omit<Application, 'id'> {
   regionPath: string[];
   sortKey: string;
   noticeDue?: Date;
+  certificateDue?: Date;
 }
 
 const schema = new Schema<ApplicationDoc>(
@@ -42,6 +46,7 @@ const schema = new Schema<ApplicationDoc>(
     regionPath: { type: [String], required: true },
     sortKey: { type: String, required: true },
     noticeDue: { type: Date },
+    certificateDue: { type: Date },
     workerId: { type: String, required: true },
     channel: { type: String, required: true },
     userId: { type: String, required: true },
@@ -87,6 +92,8 @@ schema.index({ policyId: 1, sortKey: -1 });
 schema.index({ sortKey: -1 });
 // noticesDueBy: only documents that have the field are in it.
 schema.index({ noticeDue: 1 }, { sparse: true });
+// certificatesMissingBy, likewise.
+schema.index({ certificateDue: 1 }, { sparse: true });
 
 /** The cursor passed to `list` was not one it handed out. The HTTP layer answers 400. */
 export class InvalidCursorError extends Error {
@@ -127,11 +134,12 @@ function toDoc(app: Application): ApplicationDoc {
     sortKey: sortKeyOf(app),
   };
   if (app.status === 'open' && app.noticeEndsAt) doc.noticeDue = new Date(app.noticeEndsAt);
+  if (app.status === 'certified' && !app.certificateNumber) doc.certificateDue = new Date(app.updatedAt);
   return doc;
 }
 
 function toApplication(doc: ApplicationDoc): Application {
-  const { _id, openKey: _o, regionPath: _r, sortKey: _s, noticeDue: _n, ...rest } = doc;
+  const { _id, openKey: _o, regionPath: _r, sortKey: _s, noticeDue: _n, certificateDue: _c, ...rest } = doc;
   return { id: _id, ...rest };
 }
 
@@ -142,6 +150,18 @@ function decodeCursor(cursor: unknown): string {
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!SORT_KEY.test(key) || Number.isNaN(Date.parse(key.slice(0, ISO_LENGTH)))) throw new InvalidCursorError('invalid cursor');
   return key;
+}
+
+/**
+ * Marks certified applications that lack a certificate number but were written before `certificateDue` existed,
+ * so the certificate sweep finds them too; run at start-up (idempotent). Returns how many it marked.
+ */
+export async function markMissingCertificates(connection: Connection): Promise<number> {
+  const result = await connection
+    .collection<ApplicationDoc>('applications')
+    // The epoch: due since ever, whatever grace the sweep gives.
+    .updateMany({ status: 'certified', certificateNumber: null, certificateDue: { $exists: false } }, { $set: { certificateDue: new Date(0) } });
+  return result.modifiedCount;
 }
 
 export function createMongoApplicationRepository(connection: Connection): ApplicationRepository {
@@ -158,6 +178,16 @@ export function createMongoApplicationRepository(connection: Connection): Applic
       if (existing && existing._id !== app.id) throw new OpenApplicationExistsError(toApplication(existing));
     }
     throw err;
+  }
+
+  /** Documents whose sparse date `field` is at or before `at`, in that order; `still` re-checks what it stands for. */
+  async function dueBy(field: 'noticeDue' | 'certificateDue', at: Date, still: (doc: ApplicationDoc) => boolean): Promise<Application[]> {
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError(`${field === 'noticeDue' ? 'now' : 'before'} must be a valid Date`);
+    const docs = await collection()
+      .find({ [field]: { $lte: at } })
+      .sort({ [field]: 1, _id: 1 })
+      .toArray();
+    return docs.filter(still).map(toApplication);
   }
 
   return {
@@ -233,13 +263,12 @@ export function createMongoApplicationRepository(connection: Connection): Applic
     },
 
     async noticesDueBy(now) {
-      if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('now must be a valid Date');
-      const docs = await collection()
-        .find({ noticeDue: { $lte: now } })
-        .sort({ noticeDue: 1, _id: 1 })
-        .toArray();
       // noticeDue is only ever set on open applications; the status check guards documents written by hand.
-      return docs.filter((d) => d.status === 'open').map(toApplication);
+      return dueBy('noticeDue', now, (d) => d.status === 'open');
+    },
+
+    async certificatesMissingBy(before) {
+      return dueBy('certificateDue', before, (d) => d.status === 'certified' && !d.certificateNumber);
     },
   };
 }

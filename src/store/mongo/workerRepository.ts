@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { idNumberFacts } from '../../domain/identity/idNumber.ts';
 import type { WorkerProfile } from '../../domain/worker/profile.ts';
 import type { PiiCipher } from '../../infra/piiCipher.ts';
 import type { CreateWorkerResult, WorkerRecord, WorkerRepository } from '../../app/ports/workerRepository.ts';
@@ -6,9 +7,10 @@ import { isDuplicateKey, modelOf } from './connection.ts';
 
 /**
  * Workers. ID and mobile numbers are stored as AES-GCM ciphertext plus an HMAC; the unique index on the ID HMAC
- * is what refuses a second account for the same person, atomically, without reading first.
+ * is what refuses a second account for the same person, atomically, without reading first. Birth date and gender
+ * are personal data read off the ID number, so they are not stored at all: they are derived from it on read.
  */
-interface WorkerDoc extends Omit<WorkerProfile, 'idNumber' | 'mobile'> {
+interface WorkerDoc extends Omit<WorkerProfile, 'idNumber' | 'mobile' | 'birthDate' | 'gender'> {
   orgId?: string | null;
   accountKey: string;
   channel: string;
@@ -31,8 +33,6 @@ const schema = new Schema<WorkerDoc>(
     mobileHmac: { type: String, required: true, index: true },
     mobileCipher: { type: String, required: true },
     name: { type: String, required: true },
-    gender: { type: String, required: true },
-    birthDate: { type: String, required: true },
     membership: { type: String, required: true },
     joinDate: { type: String, required: true },
     orgName: { type: String, required: true },
@@ -49,32 +49,49 @@ const schema = new Schema<WorkerDoc>(
   { collection: 'workers', versionKey: 'version' },
 );
 
+/** Fields earlier versions stored in plaintext next to the sealed ID number they were read from. */
+const LEGACY_PLAINTEXT = { birthDate: '', gender: '' };
+
+/**
+ * Removes those plaintext copies from every worker document; run once at start-up (idempotent, and cheap when
+ * there is nothing left to remove). Returns how many documents it changed.
+ */
+export async function removePlaintextBirthFacts(connection: Connection): Promise<number> {
+  const result = await connection
+    .collection('workers')
+    .updateMany({ $or: Object.keys(LEGACY_PLAINTEXT).map((field) => ({ [field]: { $exists: true } })) }, { $unset: LEGACY_PLAINTEXT });
+  return result.modifiedCount;
+}
+
 export function createMongoWorkerRepository(connection: Connection, cipher: PiiCipher): WorkerRepository {
   const Model = modelOf<WorkerDoc>(connection, 'Worker', schema);
   const accountKey = (channel: string, userId: string) => `${channel}:${userId}`;
 
-  const toRecord = (doc: WorkerDoc & { _id: unknown }): WorkerRecord => ({
-    id: String(doc._id),
-    channel: doc.channel,
-    userId: doc.userId,
-    name: doc.name,
-    mobile: cipher.decrypt(doc.mobileCipher),
-    idNumber: cipher.decrypt(doc.idCipher),
-    gender: doc.gender,
-    birthDate: doc.birthDate,
-    membership: doc.membership,
-    joinDate: doc.joinDate,
-    orgName: doc.orgName,
-    orgType: doc.orgType,
-    role: doc.role,
-    regionCode: doc.regionCode,
-    workStart: doc.workStart,
-    education: doc.education,
-    professionalTitle: doc.professionalTitle,
-    orgId: doc.orgId ?? null,
-    registeredAt: doc.registeredAt,
-    updatedAt: doc.updatedAt,
-  });
+  const toRecord = (doc: WorkerDoc & { _id: unknown }): WorkerRecord => {
+    const idNumber = cipher.decrypt(doc.idCipher);
+    return {
+      id: String(doc._id),
+      channel: doc.channel,
+      userId: doc.userId,
+      name: doc.name,
+      mobile: cipher.decrypt(doc.mobileCipher),
+      idNumber,
+      // Documents written before they were dropped may still hold plaintext copies: ignored, and removed at start-up.
+      ...idNumberFacts(idNumber),
+      membership: doc.membership,
+      joinDate: doc.joinDate,
+      orgName: doc.orgName,
+      orgType: doc.orgType,
+      role: doc.role,
+      regionCode: doc.regionCode,
+      workStart: doc.workStart,
+      education: doc.education,
+      professionalTitle: doc.professionalTitle,
+      orgId: doc.orgId ?? null,
+      registeredAt: doc.registeredAt,
+      updatedAt: doc.updatedAt,
+    };
+  };
 
   return {
     async findByAccount(channel, userId) {
@@ -94,7 +111,8 @@ export function createMongoWorkerRepository(connection: Connection, cipher: PiiC
     },
 
     async create(channel, userId, profile, now, orgId = null): Promise<CreateWorkerResult> {
-      const { idNumber, mobile, ...plain } = profile;
+      // birthDate and gender are dropped: the ID number holds them (see toRecord).
+      const { idNumber, mobile, birthDate: _birthDate, gender: _gender, ...plain } = profile;
       try {
         const doc = await Model.create({
           ...plain,
@@ -122,7 +140,11 @@ export function createMongoWorkerRepository(connection: Connection, cipher: PiiC
       const { mobile, ...plain } = changes;
       const set: Record<string, unknown> = { ...plain, updatedAt: now };
       if (mobile !== undefined) Object.assign(set, { mobileHmac: cipher.hmac(mobile), mobileCipher: cipher.encrypt(mobile) });
-      const doc = await Model.findOneAndUpdate({ accountKey: accountKey(channel, userId) }, { $set: set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<WorkerDoc & { _id: unknown }>();
+      const doc = await Model.findOneAndUpdate(
+        { accountKey: accountKey(channel, userId) },
+        { $set: set, $unset: LEGACY_PLAINTEXT, $inc: { version: 1 } },
+        { returnDocument: 'after', strict: false },
+      ).lean<WorkerDoc & { _id: unknown }>();
       return doc ? toRecord(doc as WorkerDoc & { _id: unknown }) : null;
     },
   };

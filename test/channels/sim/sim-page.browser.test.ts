@@ -1,28 +1,17 @@
 /**
- * The web simulator page (/sim) in a real browser: Debian's chromium driven by playwright-core, against the
+ * The web simulator page (/sim) in a real browser: Chromium (test/support/browser.ts) driven by playwright-core, against the
  * whole app started in-process on its own test database. A conversation is completed by clicking the choice
  * buttons the page renders, the way a person demoing the bot would.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchTestBrowser, type TestBrowser } from '../../support/browser.ts';
 import { testDbUri } from '../../support/db.ts';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const REPLY_TIMEOUT_MS = 15_000;
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -97,29 +86,18 @@ async function choiceLabels(page: Page): Promise<string[]> {
 
 describe('web simulator page', () => {
   let app: RunningApp | undefined;
-  let context: BrowserContext | undefined;
+  let browser: TestBrowser | undefined;
   let page: Page;
   let tempDir: string | undefined;
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM_PATH}. Install it with \`apt-get install chromium\` ` +
-          '(Debian/Ubuntu; CI installs it), or set CHROMIUM_PATH to a Chromium or Chrome executable.',
-      );
-    }
     tempDir = await mkdtemp(join(tmpdir(), 'redcollar-sim-page-'));
     app = await startApp(join(tempDir, 'data'));
-    context = await chromium.launchPersistentContext(join(tempDir, 'profile'), {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      // Phone width: the page must work there.
-      viewport: { width: 375, height: 740 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    // Phone width: the page must work there.
+    browser = await launchTestBrowser({ viewport: { width: 375, height: 740 } });
+    page = browser.page;
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
@@ -130,7 +108,7 @@ describe('web simulator page', () => {
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await app?.stop();
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   });

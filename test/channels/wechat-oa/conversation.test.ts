@@ -1,12 +1,11 @@
 import * as wecom from '@wecom/crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { HandleInbound, HandleResult, InboundMessage } from '../../../src/app/handleInbound.ts';
 import { renderText } from '../../../src/channels/wechat-oa/render.ts';
 import { parseWechatXml } from '../../../src/channels/wechat-common/xml.ts';
 import { createAppInstance, registrationScript, TestClock } from '../../support/appHarness.ts';
 import { testDbUri } from '../../support/db.ts';
 import { makeIdNumber } from '../../support/engineHarness.ts';
-import { startFakeWechatApi, type FakeWechatApi } from '../wechat-common/fakeWechatApi.ts';
 import { OLD_AES_KEY, openidOf, sleep, startOaHarness, TOKEN, type OaHarness } from './harness.ts';
 
 /**
@@ -15,17 +14,15 @@ import { OLD_AES_KEY, openidOf, sleep, startOaHarness, TOKEN, type OaHarness } f
  * WeChat server on loopback.
  */
 const CUSTOM = '/cgi-bin/message/custom/send';
-let fake: FakeWechatApi;
-const harnesses: OaHarness[] = [];
-beforeAll(async () => {
-  fake = await startFakeWechatApi();
-});
-afterAll(async () => {
+// Each test's harness has its own fake WeChat server and is closed after the test: with one shared server, a
+// late customer-service message from an earlier test's channel was counted in a later test's calls.
+let harnesses: OaHarness[] = [];
+afterEach(async () => {
   for (const h of harnesses) await h.close();
-  await fake.close();
+  harnesses = [];
 });
 async function harness(tag: string, opts: Parameters<typeof startOaHarness>[1] = {}) {
-  const h = await startOaHarness(tag, { fake, ...opts });
+  const h = await startOaHarness(tag, opts);
   harnesses.push(h);
   return h;
 }
@@ -49,7 +46,7 @@ describe('registration through POST /wechat/oa in safe mode', () => {
     const h = await harness('wx_oa_registration');
     const openid = openidOf('reg1');
     const id = makeIdNumber('320102', '19850312', '555');
-    const before = fake.callsTo(CUSTOM).length;
+    const before = h.fake.callsTo(CUSTOM).length;
 
     // Following the account: welcome, and the menu with registration first, as numbered lines.
     const welcome = await h.wx.event(openid, 'subscribe');
@@ -68,7 +65,7 @@ describe('registration through POST /wechat/oa in safe mode', () => {
     expect(wechatReplies.at(-1)).toContain('注册成功');
     expect(await h.app.workers.findByAccount('wechat-oa', openid)).toMatchObject({ name: '张三', idNumber: id });
     // Every answer went back passively; nothing through the customer-service API.
-    expect(fake.callsTo(CUSTOM).length).toBe(before);
+    expect(h.fake.callsTo(CUSTOM).length).toBe(before);
 
     // The same script on the simulator channel (a separate database, same clock): the same words, rendered alike.
     const sim = await createAppInstance(testDbUri('wx_oa_registration_sim'), { clock: new TestClock() });
@@ -106,11 +103,11 @@ describe('the 5-second rule', () => {
     const rec = recording(700);
     const h = await harness('wx_oa_slow', { replyBudgetMs: 200, wrapHandle: rec.wrap });
     const openid = openidOf('slow1');
-    const before = fake.callsTo(CUSTOM).length;
+    const before = h.fake.callsTo(CUSTOM).length;
     const r = await h.wx.text(openid, '注册');
     expect(r.status).toBe(200);
     expect(r.raw).toBe('success');
-    const calls = await fake.waitForCalls(CUSTOM, before + 1);
+    const calls = await h.fake.waitForCalls(CUSTOM, before + 1);
     const sent = calls.at(-1)!;
     expect(sent.body).toMatchObject({ touser: openid, msgtype: 'text' });
     const content = (sent.body.text as { content: string }).content;
@@ -130,7 +127,7 @@ describe('the 5-second rule', () => {
     });
     const openid = openidOf('retry1');
     const msgId = h.wx.nextMsgId();
-    const before = fake.callsTo(CUSTOM).length;
+    const before = h.fake.callsTo(CUSTOM).length;
     const first = h.wx.text(openid, '注册', { msgId });
     await sleep(350);
     const retry = await h.wx.text(openid, '注册', { msgId });
@@ -139,7 +136,7 @@ describe('the 5-second rule', () => {
     await h.channel.drain();
     await sleep(300);
     await h.channel.drain();
-    const sent = fake.callsTo(CUSTOM).slice(before);
+    const sent = h.fake.callsTo(CUSTOM).slice(before);
     expect(sent).toHaveLength(1);
     expect((sent[0]!.body.text as { content: string }).content).toContain('请输入您的姓名');
     expect(rec.turnsRun()).toBe(1);
@@ -156,7 +153,7 @@ describe('the 5-second rule', () => {
     });
     const openid = openidOf('retry2');
     const msgId = h.wx.nextMsgId();
-    const before = fake.callsTo(CUSTOM).length;
+    const before = h.fake.callsTo(CUSTOM).length;
     const first = h.wx.text(openid, '注册', { msgId });
     await sleep(200);
     const retry = await h.wx.text(openid, '注册', { msgId });
@@ -164,7 +161,7 @@ describe('the 5-second rule', () => {
     expect(retry.text).toContain('请输入您的姓名');
     expect(a.text).toBe(retry.text);
     await h.channel.drain();
-    expect(fake.callsTo(CUSTOM).length).toBe(before);
+    expect(h.fake.callsTo(CUSTOM).length).toBe(before);
     expect(rec.turnsRun()).toBe(1);
     expect(rec.calls.filter((c) => c.result?.duplicate)).toHaveLength(1);
   });
@@ -178,13 +175,13 @@ describe('the 5-second rule', () => {
     });
     const openid = openidOf('retry3');
     const msgId = h.wx.nextMsgId();
-    const before = fake.callsTo(CUSTOM).length;
+    const before = h.fake.callsTo(CUSTOM).length;
     const first = h.wx.text(openid, '注册', { msgId });
     await sleep(650); // the first attempt has given up on a passive reply; the turn ends ~150 ms into the retry's budget
     const retry = await h.wx.text(openid, '注册', { msgId });
     expect((await first).raw).toBe('success');
     await h.channel.drain();
-    const csAnswers = fake.callsTo(CUSTOM).length - before;
+    const csAnswers = h.fake.callsTo(CUSTOM).length - before;
     const passiveAnswers = retry.text ? 1 : 0;
     expect(csAnswers + passiveAnswers).toBe(1);
     expect(rec.turnsRun()).toBe(1);
@@ -196,10 +193,10 @@ describe('the 5-second rule', () => {
       wrapHandle: (handle) => async (msg) => ({ ...(await handle(msg)), replies: [{ text: long }] }),
     });
     const openid = openidOf('long1');
-    const before = fake.callsTo(CUSTOM).length;
+    const before = h.fake.callsTo(CUSTOM).length;
     expect((await h.wx.text(openid, '你好')).raw).toBe('success');
     await h.channel.drain();
-    const sent = fake.callsTo(CUSTOM).slice(before);
+    const sent = h.fake.callsTo(CUSTOM).slice(before);
     expect(sent).toHaveLength(3);
     expect(sent.map((c) => (c.body.text as { content: string }).content).join('')).toBe(long);
   });
@@ -259,9 +256,9 @@ describe('events and message types', () => {
     expect(rec.calls.length).toBe(turns);
     expect(await h.channel.users.get(openid)).toMatchObject({ subscribed: false });
     expect(await h.channel.reachability(openid)).toEqual({ canSendCs: false, remaining: 0, windowEndsAt: null, viaTemplate: false });
-    const before = fake.calls.length;
+    const before = h.fake.calls.length;
     expect(await h.channel.sender.send('wechat-oa', openid, [{ text: '审核通过' }])).toMatchObject({ ok: false, permanent: true });
-    expect(fake.calls.length).toBe(before);
+    expect(h.fake.calls.length).toBe(before);
   });
 });
 

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createTokenBucket } from '../../../src/channels/wechat-common/delivery.ts';
 import { createLogger } from '../../../src/infra/logger.ts';
-import { startFakeWechatApi, type FakeWechatApi } from '../wechat-common/fakeWechatApi.ts';
 import { openidOf, startOaHarness, type OaHarness } from './harness.ts';
 
 /**
@@ -12,21 +11,22 @@ import { openidOf, startOaHarness, type OaHarness } from './harness.ts';
 const CUSTOM = '/cgi-bin/message/custom/send';
 const TEMPLATE = '/cgi-bin/message/template/send';
 const STABLE = '/cgi-bin/stable_token';
-let fake: FakeWechatApi;
-const harnesses: OaHarness[] = [];
-beforeAll(async () => {
-  fake = await startFakeWechatApi();
-});
-afterAll(async () => {
+/**
+ * Each test gets its own fake WeChat server (startOaHarness starts one when given none) and closes it when done.
+ * They used to share one, with one app id: a token refresh or a late send by one test's channel then showed up
+ * in another test's counts, or rotated the token it was using.
+ */
+let harnesses: OaHarness[] = [];
+afterEach(async () => {
   for (const h of harnesses) await h.close();
-  await fake.close();
+  harnesses = [];
 });
 async function harness(tag: string, opts: Parameters<typeof startOaHarness>[1] = {}) {
-  const h = await startOaHarness(tag, { fake, ...opts });
+  const h = await startOaHarness(tag, opts);
   harnesses.push(h);
   return h;
 }
-const since = (path: string, from: number) => fake.calls.slice(from).filter((c) => c.path === path);
+const since = (h: OaHarness, path: string, from: number) => h.fake.calls.slice(from).filter((c) => c.path === path);
 const notice = [{ text: '您的申报已通过初审。', choices: [{ id: 'status', label: '查看进度' }, { id: 'menu', label: '菜单' }] }];
 
 describe('WeChat OA sender', () => {
@@ -36,17 +36,17 @@ describe('WeChat OA sender', () => {
     const h = await harness('wx_send_window', { logger });
     const users = [1, 2, 3, 4].map((n) => openidOf(`win${n}`));
     for (const u of users) await h.wx.text(u, '你好');
-    const from = fake.calls.length;
+    const from = h.fake.calls.length;
     const results = await Promise.all(users.flatMap((u) => [h.channel.sender.send('wechat-oa', u, notice), h.channel.sender.send('wechat-oa', u, [{ text: '第二条' }])]));
     expect(results.every((r) => r.ok)).toBe(true);
-    const sent = since(CUSTOM, from);
+    const sent = since(h, CUSTOM, from);
     expect(sent).toHaveLength(8);
     expect(sent.find((c) => c.body.touser === users[0] && (c.body.text as { content: string }).content.startsWith('您的申报'))!.body).toEqual({
       touser: users[0],
       msgtype: 'text',
       text: { content: '您的申报已通过初审。\n1. 查看进度\n2. 菜单' },
     });
-    expect(since(STABLE, from)).toHaveLength(1);
+    expect(since(h, STABLE, from)).toHaveLength(1);
     expect(await h.channel.reachability(users[0]!)).toMatchObject({ canSendCs: true, remaining: 3, viaTemplate: false });
     const sendLogs = lines.filter((l) => l.includes('"wechat send"'));
     expect(sendLogs.length).toBeGreaterThanOrEqual(8);
@@ -58,12 +58,12 @@ describe('WeChat OA sender', () => {
     const h = await harness('wx_send_quota', { templateIds: { applicationProgress: 'TPL_PROGRESS' } });
     const u = openidOf('quota1');
     await h.wx.text(u, '你好');
-    const from = fake.calls.length;
+    const from = h.fake.calls.length;
     for (let i = 0; i < 5; i++) expect(await h.channel.sender.send('wechat-oa', u, [{ text: `通知${i}` }])).toEqual({ ok: true });
     expect(await h.channel.reachability(u)).toMatchObject({ canSendCs: false, remaining: 0, viaTemplate: true });
     expect(await h.channel.sender.send('wechat-oa', u, [{ text: '第六条' }])).toEqual({ ok: true });
-    expect(since(CUSTOM, from)).toHaveLength(5);
-    const tpl = since(TEMPLATE, from);
+    expect(since(h, CUSTOM, from)).toHaveLength(5);
+    const tpl = since(h, TEMPLATE, from);
     expect(tpl).toHaveLength(1);
     expect(tpl[0]!.body).toEqual({ touser: u, template_id: 'TPL_PROGRESS', data: { content: { value: '第六条' } } });
     // A new message from the user reopens the window with a fresh quota.
@@ -77,10 +77,10 @@ describe('WeChat OA sender', () => {
     const u = openidOf('notpl1');
     await h.wx.text(u, '你好');
     h.clock.advance(49 * 3_600_000);
-    const from = fake.calls.length;
+    const from = h.fake.calls.length;
     const r = await h.channel.sender.send('wechat-oa', u, [{ text: '通知' }]);
     expect(r).toMatchObject({ ok: false, permanent: true });
-    expect(since(CUSTOM, from).concat(since(TEMPLATE, from))).toHaveLength(0);
+    expect(since(h, CUSTOM, from).concat(since(h, TEMPLATE, from))).toHaveLength(0);
     expect((await h.channel.users.get(u))?.lastError?.message).toMatch(/no template/);
     expect(await h.channel.reachability(u)).toMatchObject({ canSendCs: false, viaTemplate: false });
   });
@@ -90,33 +90,33 @@ describe('WeChat OA sender', () => {
     const u = openidOf('inherited1');
     await h.wx.text(u, '你好');
     h.clock.advance(49 * 3_600_000);
-    const from = fake.calls.length;
+    const from = h.fake.calls.length;
     for (const kind of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__']) {
       const r = await h.channel.sendNotice(u, kind, [{ text: '通知' }]);
       expect(r, kind).toMatchObject({ ok: false, permanent: true, reason: expect.stringContaining(`no template configured for notice kind "${kind}"`) });
     }
-    expect(since(CUSTOM, from).concat(since(TEMPLATE, from))).toHaveLength(0);
+    expect(since(h, CUSTOM, from).concat(since(h, TEMPLATE, from))).toHaveLength(0);
   });
 
   it('45015 from WeChat closes the window on record and falls back to the template; 45047 uses up the quota', async () => {
     const h = await harness('wx_send_45015', { templateIds: { applicationProgress: 'TPL_PROGRESS' } });
     const u = openidOf('w45015');
     await h.wx.text(u, '你好');
-    const from = fake.calls.length;
-    fake.answerNext(CUSTOM, { json: { errcode: 45015, errmsg: 'response out of time limit or subscription is canceled' } });
+    const from = h.fake.calls.length;
+    h.fake.answerNext(CUSTOM, { json: { errcode: 45015, errmsg: 'response out of time limit or subscription is canceled' } });
     expect(await h.channel.sender.send('wechat-oa', u, [{ text: '通知' }])).toEqual({ ok: true });
-    expect(since(CUSTOM, from)).toHaveLength(1);
-    expect(since(TEMPLATE, from)).toHaveLength(1);
+    expect(since(h, CUSTOM, from)).toHaveLength(1);
+    expect(since(h, TEMPLATE, from)).toHaveLength(1);
     expect(await h.channel.reachability(u)).toMatchObject({ canSendCs: false, viaTemplate: true });
     expect((await h.channel.users.get(u))?.lastError).toMatchObject({ code: 45015 });
     // The next notice goes straight to the template.
     await h.channel.sender.send('wechat-oa', u, [{ text: '通知2' }]);
-    expect(since(CUSTOM, from)).toHaveLength(1);
-    expect(since(TEMPLATE, from)).toHaveLength(2);
+    expect(since(h, CUSTOM, from)).toHaveLength(1);
+    expect(since(h, TEMPLATE, from)).toHaveLength(2);
 
     const v = openidOf('w45047');
     await h.wx.text(v, '你好');
-    fake.answerNext(CUSTOM, { json: { errcode: 45047, errmsg: 'out of response count limit' } });
+    h.fake.answerNext(CUSTOM, { json: { errcode: 45047, errmsg: 'out of response count limit' } });
     await h.channel.sender.send('wechat-oa', v, [{ text: '通知' }]);
     expect(await h.channel.reachability(v)).toMatchObject({ canSendCs: false, remaining: 0 });
   });
@@ -125,29 +125,29 @@ describe('WeChat OA sender', () => {
     const h = await harness('wx_send_43004', { templateIds: { applicationProgress: 'TPL_PROGRESS' } });
     const u = openidOf('w43004');
     await h.wx.text(u, '你好');
-    fake.answerNext(CUSTOM, { json: { errcode: 43004, errmsg: 'require subscribe' } });
+    h.fake.answerNext(CUSTOM, { json: { errcode: 43004, errmsg: 'require subscribe' } });
     expect(await h.channel.sender.send('wechat-oa', u, [{ text: '通知' }])).toMatchObject({ ok: false, permanent: true });
     expect(await h.channel.users.get(u)).toMatchObject({ subscribed: false, lastError: { code: 43004 } });
     expect(await h.channel.reachability(u)).toMatchObject({ canSendCs: false, viaTemplate: false });
-    const from = fake.calls.length;
+    const from = h.fake.calls.length;
     expect(await h.channel.sender.send('wechat-oa', u, [{ text: '通知' }])).toMatchObject({ ok: false, permanent: true });
-    expect(fake.calls.length).toBe(from);
+    expect(h.fake.calls.length).toBe(from);
   });
 
   it('retries "system busy" and 5xx with backoff; gives up after the configured attempts without using quota', async () => {
     const h = await harness('wx_send_retry');
     const u = openidOf('retry1');
     await h.wx.text(u, '你好');
-    let from = fake.calls.length;
-    fake.answerNext(CUSTOM, { json: { errcode: -1, errmsg: 'system error' } }, { status: 503, raw: 'busy' });
+    let from = h.fake.calls.length;
+    h.fake.answerNext(CUSTOM, { json: { errcode: -1, errmsg: 'system error' } }, { status: 503, raw: 'busy' });
     expect(await h.channel.sender.send('wechat-oa', u, [{ text: '通知' }])).toEqual({ ok: true });
-    expect(since(CUSTOM, from)).toHaveLength(3);
+    expect(since(h, CUSTOM, from)).toHaveLength(3);
     expect((await h.channel.reachability(u)).remaining).toBe(4);
 
-    from = fake.calls.length;
-    fake.answerNext(CUSTOM, { status: 500, raw: 'x' }, { status: 500, raw: 'x' }, { status: 500, raw: 'x' });
+    from = h.fake.calls.length;
+    h.fake.answerNext(CUSTOM, { status: 500, raw: 'x' }, { status: 500, raw: 'x' }, { status: 500, raw: 'x' });
     expect(await h.channel.sender.send('wechat-oa', u, [{ text: '通知' }])).toMatchObject({ ok: false, permanent: false });
-    expect(since(CUSTOM, from)).toHaveLength(3);
+    expect(since(h, CUSTOM, from)).toHaveLength(3);
     expect((await h.channel.reachability(u)).remaining).toBe(4);
   });
 
@@ -156,21 +156,38 @@ describe('WeChat OA sender', () => {
     const u = openidOf('tok1');
     await h.wx.text(u, '你好');
     await h.channel.sender.send('wechat-oa', u, [{ text: 'a' }]);
-    const from = fake.calls.length;
-    fake.answerNext(CUSTOM, { json: { errcode: 40001, errmsg: 'invalid credential' } });
+    const from = h.fake.calls.length;
+    h.fake.answerNext(CUSTOM, { json: { errcode: 40001, errmsg: 'invalid credential' } });
     expect(await h.channel.sender.send('wechat-oa', u, [{ text: 'b' }])).toEqual({ ok: true });
-    expect(since(STABLE, from)).toHaveLength(1);
-    expect(since(STABLE, from)[0]!.body.force_refresh).toBe(true);
-    expect(since(CUSTOM, from)).toHaveLength(2);
+    expect(since(h, STABLE, from)).toHaveLength(1);
+    expect(since(h, STABLE, from)[0]!.body.force_refresh).toBe(true);
+    expect(since(h, CUSTOM, from)).toHaveLength(2);
+  });
+
+  it("regression: another test's channel refreshing its token on the shared fake WeChat server broke this test's count", async () => {
+    const other = await harness('wx_send_other');
+    const h = await harness('wx_send_isolated');
+    const [v, u] = [openidOf('other1'), openidOf('iso1')];
+    await other.wx.text(v, '你好');
+    await h.wx.text(u, '你好');
+    await h.channel.sender.send('wechat-oa', u, [{ text: 'a' }]);
+    const from = h.fake.calls.length;
+    // The other channel is told its token is invalid and forces a new one.
+    other.fake.answerNext(CUSTOM, { json: { errcode: 40001, errmsg: 'invalid credential' } });
+    expect(await other.channel.sender.send('wechat-oa', v, [{ text: 'x' }])).toEqual({ ok: true });
+    expect(other.fake.callsTo(STABLE).at(-1)!.body.force_refresh).toBe(true);
+    // This channel's token is untouched: one send, one call, no refresh.
+    expect(await h.channel.sender.send('wechat-oa', u, [{ text: 'b' }])).toEqual({ ok: true });
+    expect(h.fake.calls.slice(from).map((c) => c.path)).toEqual([CUSTOM]);
   });
 
   it('with csMenus, a final single-choice question goes as a msgmenu', async () => {
     const h = await harness('wx_send_menu', { config: { csMenus: true } });
     const u = openidOf('menu1');
     await h.wx.text(u, '你好');
-    const from = fake.calls.length;
+    const from = h.fake.calls.length;
     await h.channel.sender.send('wechat-oa', u, notice);
-    expect(since(CUSTOM, from)[0]!.body).toEqual({
+    expect(since(h, CUSTOM, from)[0]!.body).toEqual({
       touser: u,
       msgtype: 'msgmenu',
       msgmenu: { head_content: '您的申报已通过初审。', list: [{ id: '1', content: '查看进度' }, { id: '2', content: '菜单' }], tail_content: '' },
@@ -179,10 +196,10 @@ describe('WeChat OA sender', () => {
 
   it('refuses other channels and strings that are not openids', async () => {
     const h = await harness('wx_send_refuse');
-    const from = fake.calls.length;
+    const from = h.fake.calls.length;
     expect(await h.channel.sender.send('telegram', openidOf('x1'), [{ text: 'x' }])).toMatchObject({ ok: false, permanent: true });
     expect(await h.channel.sender.send('wechat-oa', '{"$ne":null}', [{ text: 'x' }])).toMatchObject({ ok: false, permanent: true });
-    expect(fake.calls.length).toBe(from);
+    expect(h.fake.calls.length).toBe(from);
   });
 });
 

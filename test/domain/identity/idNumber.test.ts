@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idNumberCheckChar, maskIdNumber, parseIdNumber } from '../../../src/domain/identity/idNumber.ts';
+import { idNumberCheckChar, idNumberFacts, maskIdNumber, parseIdNumber } from '../../../src/domain/identity/idNumber.ts';
 
 /** The GB 11643-1999 check character, computed here independently of the code under test. */
 function withCheck(first17: string): string {
@@ -102,5 +102,22 @@ describe('maskIdNumber', () => {
 
   it('keeps 3 and 4 characters of other lengths', () => {
     expect(maskIdNumber('110105491231002')).toBe('110********1002');
+  });
+});
+
+describe('idNumberFacts', () => {
+  it('reads birth date and gender off a stored ID number, the same as parseIdNumber', () => {
+    expect(idNumberFacts(MALE_1985)).toEqual({ birthDate: '1985-03-15', gender: 'male' });
+    expect(idNumberFacts(FEMALE_2000)).toEqual({ birthDate: '2000-02-29', gender: 'female' });
+    for (const id of [MALE_1985, FEMALE_2000, '11010519491231002X']) {
+      const parsed = parseIdNumber(id);
+      if (!parsed.ok) throw new Error(`${id} should parse`);
+      expect(idNumberFacts(id)).toEqual({ birthDate: parsed.birthDate, gender: parsed.gender });
+    }
+  });
+
+  it('refuses what is not an 18-character ID number', () => {
+    expect(() => idNumberFacts('11010519491231002')).toThrow(TypeError);
+    expect(() => idNumberFacts('11010519491231002x')).toThrow(TypeError);
   });
 });

@@ -41,6 +41,51 @@ function memoryLogger(): SchedulerLogger & { entries: LogEntry[] } {
   return { entries, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
+/**
+ * The app's Db, with agenda's lock queries (findOneAndUpdate with `lockedAt` in its filter) held back, unsent,
+ * until release(): a scan "under way" for as long as a test needs. answered() waits for every held query's answer.
+ */
+function heldLockQueries(inner: Db) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const answers: Promise<unknown>[] = [];
+  const isLockQuery = (filter: unknown) => JSON.stringify(filter ?? {}).includes('"lockedAt"');
+  const db = new Proxy(inner, {
+    get(target, prop) {
+      if (prop !== 'collection') {
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (name: string) => {
+        const collection = target.collection(name);
+        return new Proxy(collection, {
+          get(c, p) {
+            const value: unknown = Reflect.get(c, p);
+            if (typeof value !== 'function') return value;
+            if (p !== 'findOneAndUpdate') return value.bind(c);
+            return (...args: unknown[]) => {
+              if (!isLockQuery(args[0])) return (value as (...a: unknown[]) => unknown).apply(c, args);
+              const answer = released.then(() => (value as (...a: unknown[]) => Promise<unknown>).apply(c, args));
+              answers.push(answer);
+              return answer;
+            };
+          },
+        });
+      };
+    },
+  });
+  return {
+    db,
+    held: () => answers.length,
+    release,
+    answered: async () => {
+      await Promise.allSettled(answers);
+    },
+  };
+}
+
 describe('agenda scheduler', () => {
   // Same `store` → same collection in this file's database (two app instances on one DB).
   const stores = new Map<string, string>();
@@ -149,6 +194,36 @@ describe('agenda scheduler', () => {
       await s.start();
       await s.stop(1_000);
       await expect(db.command({ ping: 1 })).resolves.toMatchObject({ ok: 1 });
+    });
+
+    it('regression: a job locked by a scan still under way when stop() was called stayed locked, so no other instance ran it', async () => {
+      // Agenda's stop() releases the jobs its processor holds; a lock query already sent was not among them, and
+      // the job it then locked stayed locked by an instance that would never run it, for the lock lifetime (10
+      // minutes by default). On a loaded machine that query was simply slow; here it is held until stop() began.
+      const collection = uniqueName('jobs');
+      const gate = heldLockQueries(db);
+      const stopping = createAgendaScheduler({ db: gate.db, collection, processEvery: '1 minute' });
+      const other = make({ collection });
+      const fromStopping = recorder();
+      const fromOther = recorder();
+      stopping.define('inflight.job', fromStopping.handler);
+      other.define('inflight.job', fromOther.handler);
+      await stopping.scheduleAt('inflight.job', new Date(Date.now() - 1_000), 'k', { due: true });
+
+      await stopping.start();
+      expect(gate.held()).toBe(1);
+      const stopped = stopping.stop(5_000);
+      gate.release();
+      await stopped;
+      await gate.answered();
+      const job = await db.collection(collection).findOne({ name: 'inflight.job' });
+      expect(job).not.toBeNull();
+      expect(job!.lockedAt ?? null).toBeNull();
+
+      await other.start();
+      await eventually('the other instance ran it', () => fromOther.runs.length === 1);
+      expect(fromOther.runs[0]!.data).toEqual({ due: true });
+      expect(fromStopping.runs).toHaveLength(0);
     });
 
     it("runs on mongoose's connection.db", async () => {

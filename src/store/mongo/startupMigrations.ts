@@ -1,0 +1,15 @@
+import type { Connection } from 'mongoose';
+import type { Logger } from '../../infra/logger.ts';
+import { markMissingCertificates } from './applicationRepository.ts';
+import { removePlaintextBirthFacts } from './workerRepository.ts';
+
+/**
+ * Data fixes that documents written by earlier versions need, run at every start after the indexes exist. Each is
+ * idempotent and finds nothing to do once done, so instances starting together may all run them.
+ */
+export async function runStartupMigrations(connection: Connection, logger: Logger): Promise<void> {
+  const unsealed = await removePlaintextBirthFacts(connection);
+  if (unsealed) logger.info({ workers: unsealed }, 'removed plaintext birth dates and genders (derived from the sealed ID number now)');
+  const marked = await markMissingCertificates(connection);
+  if (marked) logger.warn({ applications: marked }, 'certified applications without a certificate number found; the certificate sweep completes them');
+}
