@@ -6,11 +6,11 @@ import type { Logger } from '../../infra/logger.ts';
 import { KeyedQueue } from './keyedQueue.ts';
 import { maskChatId } from './mask.ts';
 import { renderReplies } from './render.ts';
-import type { TelegramUsers } from './users.ts';
+import type { TelegramUserStore } from '../ports.ts';
 
 export interface TelegramOutboundOptions {
   api: Api;
-  users: TelegramUsers;
+  users: TelegramUserStore;
   logger: Logger;
   /** Messages a second to one chat (Telegram: about 1). */
   perChatPerSecond: number;
