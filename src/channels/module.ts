@@ -12,6 +12,7 @@ import type { RegionNode } from '../domain/regions/regions.ts';
 import type { ChannelCapabilities, Translator } from '../engine/types.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Logger } from '../infra/logger.ts';
+import { waitAtMost } from '../infra/waitAtMost.ts';
 import type { ChannelStores } from './ports.ts';
 
 /**
@@ -87,15 +88,10 @@ export function gatedRoutes(inner: Router, open: () => boolean): Router {
 /** Stops the channels in reverse order of start, each bounded by `timeoutMs`; a failing stop does not stop the rest. */
 export async function stopChannels(modules: readonly ChannelModule[], timeoutMs: number, logger: Logger): Promise<void> {
   for (const m of [...modules].reverse()) {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
     try {
-      const outcome = await Promise.race([m.stop().then(() => 'stopped' as const), timedOut]);
-      if (outcome === 'timeout') logger.warn({ channel: m.id, timeoutMs }, 'channel did not stop in time; going on');
+      if ((await waitAtMost(m.stop(), timeoutMs)) === 'timeout') logger.warn({ channel: m.id, timeoutMs }, 'channel did not stop in time; going on');
     } catch (err) {
       logger.error({ err, channel: m.id }, 'error while stopping a channel');
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

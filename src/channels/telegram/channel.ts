@@ -3,6 +3,7 @@ import type { HandleInbound, HandleResult, InboundMessage } from '../../app/hand
 import type { Reach } from '../../app/ports/reach.ts';
 import type { Sender } from '../../app/ports/sender.ts';
 import type { Logger } from '../../infra/logger.ts';
+import { waitAtMost } from '../../infra/waitAtMost.ts';
 import type { ChannelModule } from '../module.ts';
 import { TELEGRAM_CHAT_ID, type TelegramUserStore } from '../ports.ts';
 import { KeyedQueue } from './keyedQueue.ts';
@@ -192,7 +193,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       closing = true;
       const timeoutMs = config.closeTimeoutMs ?? 10_000;
       const deadline = Date.now() + timeoutMs;
-      await Promise.race([inbound.idle(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+      await waitAtMost(inbound.idle(), timeoutMs);
       await outbound.close(Math.max(0, deadline - Date.now()));
     },
   };

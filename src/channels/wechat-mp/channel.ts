@@ -9,6 +9,7 @@ import type { WorkerRepository } from '../../app/ports/workerRepository.ts';
 import type { RegionNode } from '../../domain/regions/regions.ts';
 import type { Translator } from '../../engine/types.ts';
 import type { Logger } from '../../infra/logger.ts';
+import { waitAtMost } from '../../infra/waitAtMost.ts';
 import { gatedRoutes, type ChannelModule } from '../module.ts';
 import { OPENID, TEMPLATE_ID, type ChannelStores, type MpSessionStore, type MpSubscriptionStore } from '../ports.ts';
 import { KeyedQueue } from '../telegram/keyedQueue.ts';
@@ -179,10 +180,7 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): WechatMpChanne
     start: () => stores.ready(),
     async stop() {
       stopped = true;
-      const timeoutMs = config.closeTimeoutMs ?? 10_000;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([queue.idle(), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-      clearTimeout(timer);
+      await waitAtMost(queue.idle(), config.closeTimeoutMs ?? 10_000);
     },
     idle: () => queue.idle(),
     async housekeeping(now) {
