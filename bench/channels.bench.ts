@@ -31,6 +31,8 @@ import { makeIdNumber } from '../test/support/engineHarness.ts';
 import { startFakeWechatApi } from '../test/channels/wechat-common/fakeWechatApi.ts';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
 import { createTelegramChannel } from '../src/channels/telegram/channel.ts';
+import { createMongoTelegramUsers } from '../src/store/mongo/telegramUsers.ts';
+import { createMongoChannelStores } from '../src/store/mongo/channelStores.ts';
 import { renderReplies as renderTelegramReplies } from '../src/channels/telegram/render.ts';
 import { FakeBotApi } from '../test/channels/telegram/fakeBotApi.ts';
 import { post } from './support/http.ts';
@@ -127,14 +129,14 @@ async function benchWechat(): Promise<void> {
         templateIds: {},
       },
       handleInbound: app.handle,
-      connection: app.connection,
+      stores: createMongoChannelStores(app.connection, app.cipher, systemClock),
       replayGuard: createMongoReplayGuard(app.connection),
       logger,
       clock: systemClock,
     });
-    await channel.init();
+    await channel.start();
     drain = () => channel.drain();
-    server = createHttpApp({ logger, metrics: new Registry(), maxBodyKb: 64, ready: async () => true, routers: [channel.router] }).listen(0, '127.0.0.1');
+    server = createHttpApp({ logger, metrics: new Registry(), maxBodyKb: 64, ready: async () => true, routers: [channel.routes] }).listen(0, '127.0.0.1');
     await new Promise<void>((r) => server!.once('listening', () => r()));
     const base = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     const ours = createWechatCrypto({ token: WX.token, appId: WX.appId, aesKey: WX.aesKey });
@@ -269,7 +271,7 @@ async function benchTelegram(): Promise<void> {
   const fake = await new FakeBotApi(TG.token, { keepLog: false }).start();
   const agent = new http.Agent({ keepAlive: true, maxSockets: TG_MAX_SOCKETS });
   const servers: http.Server[] = [];
-  const channels: { close(): Promise<void> }[] = [];
+  const channels: { stop(): Promise<void> }[] = [];
   try {
     status('starting the embedded memory database');
     mongo = await startEmbeddedMongo({ backend: 'memory' });
@@ -312,9 +314,9 @@ async function benchTelegram(): Promise<void> {
 
     const logger = createLogger('silent');
     const serve = async (perChatPerSecond: number, globalPerSecond: number): Promise<URL> => {
-      const channel = createTelegramChannel({ config: { botToken: TG.token, webhookSecret: TG.secret, apiBase: fake.url, perChatPerSecond, globalPerSecond }, handleInbound: handle, connection: pipeline.connection, logger });
+      const channel = createTelegramChannel({ config: { botToken: TG.token, webhookSecret: TG.secret, apiBase: fake.url, perChatPerSecond, globalPerSecond }, handleInbound: handle, users: createMongoTelegramUsers(pipeline.connection), logger });
       channels.push(channel);
-      const server = createHttpApp({ logger, metrics: new Registry(), maxBodyKb: 64, ready: async () => true, routers: [channel.router] }).listen(0, '127.0.0.1');
+      const server = createHttpApp({ logger, metrics: new Registry(), maxBodyKb: 64, ready: async () => true, routers: [channel.routes] }).listen(0, '127.0.0.1');
       // The webhook answers at once and the chat then waits seconds for its reply, so a pooled socket can sit idle
       // past Node's 5 s keep-alive; the server closing it just as the client reuses it shows up as ECONNRESET.
       server.keepAliveTimeout = 65_000;
@@ -404,7 +406,7 @@ async function benchTelegram(): Promise<void> {
     row('latency p99 (from scheduled time)', ms(percentile(prodSorted, 99)), 'includes waiting for the send limits');
   } finally {
     agent.destroy();
-    for (const c of channels) await c.close().catch(() => undefined);
+    for (const c of channels) await c.stop().catch(() => undefined);
     for (const server of servers) await new Promise<void>((r) => (server.close(() => r()), server.closeAllConnections()));
     await app?.close().catch(() => undefined);
     await mongo?.stop().catch(() => undefined);

@@ -19,13 +19,11 @@ import { senderByChannel, type Sender } from './app/ports/sender.ts';
 import { mediaSourceByScheme, type MediaSource } from './app/ports/media.ts';
 import { ARCHIVE_EVIDENCE_JOB, archiveEvidenceJob } from './app/certification/archiveEvidence.ts';
 import { createMongoMediaStore } from './store/mongo/mediaStore.ts';
-import { wechatMediaSource } from './channels/wechat-common/mediaSource.ts';
-import { telegramMediaSource } from './channels/telegram/mediaSource.ts';
-import { createWechatOaChannel, parseTemplateIds, WECHAT_OA_CHANNEL, type WechatOaChannel } from './channels/wechat-oa/channel.ts';
-import { createTelegramChannel, TELEGRAM_CHANNEL, type TelegramChannel } from './channels/telegram/channel.ts';
-import { createWechatMpChannel, WECHAT_MP_CHANNEL, type WechatMpChannel } from './channels/wechat-mp/channel.ts';
 import { applicationStatus } from './app/certification/applicationStatus.ts';
-import { SIM_CHANNEL, simRouter } from './channels/sim/routes.ts';
+import { reachByChannel, type Reach } from './app/ports/reach.ts';
+import { CHANNELS } from './channels/index.ts';
+import { stopChannels, type ChannelContext, type ChannelModule } from './channels/module.ts';
+import { createMongoChannelStores } from './store/mongo/channelStores.ts';
 import { adminRouter } from './http/admin/routes.ts';
 import { verifyRouter } from './http/verify.ts';
 import { createMongoAdminRepository } from './store/mongo/adminRepository.ts';
@@ -33,7 +31,6 @@ import { createMongoAnnualRecordRepository } from './store/mongo/annualRecordRep
 import { createMongoApplicationRepository } from './store/mongo/applicationRepository.ts';
 import { createMongoAuditLog } from './store/mongo/auditLog.ts';
 import { createMongoCertificateRepository } from './store/mongo/certificateRepository.ts';
-import { createSimOutbox } from './store/mongo/simOutbox.ts';
 import { createMongoOrganizationRepository } from './store/mongo/organizationRepository.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { chinaDate } from './domain/dates/parseDate.ts';
@@ -59,6 +56,10 @@ export interface RunningApp {
   logger: Logger;
   /** The app's scheduler, for operations and tests that run a job now. */
   scheduler: Scheduler;
+  /** The enabled channels, by id (the terminal chat attaches to its own). */
+  channels: ReadonlyMap<string, ChannelModule>;
+  /** "Can I reach this user now, and how", on any enabled channel. */
+  reach: ReturnType<typeof reachByChannel>;
   stop(): Promise<void>;
 }
 
@@ -102,7 +103,7 @@ export async function startRedcollar(
     const inbox = createMongoInboundLog(connection, config.DEDUPE_TTL_HOURS * 3600);
     const workers = createMongoWorkerRepository(connection, cipher);
     const organizations = createMongoOrganizationRepository(connection);
-    const simOutbox = createSimOutbox(connection, cipher, () => clock.now());
+    const channelStores = createMongoChannelStores(connection, cipher, clock);
     const admins = createMongoAdminRepository(connection);
     // The (timestamp, nonce) pairs of WeChat pushes already used, shared by every instance.
     const replayGuard = createMongoReplayGuard(connection);
@@ -118,11 +119,11 @@ export async function startRedcollar(
     await runStartupMigrations(connection, logger);
 
     const scheduler: Scheduler = createAgendaScheduler({ db: connection.db!, logger });
-    const senders: Record<string, Sender> = { [SIM_CHANNEL]: simOutbox };
-    // Filled in below by the channels that carry pictures (the simulator carries none).
+    // Filled in below from the enabled channels.
+    const senders: Record<string, Sender> = {};
     const mediaSources: Record<string, MediaSource> = {};
-    let wechatOa: WechatOaChannel | null = null;
-    let wechatMp: WechatMpChannel | null = null;
+    const reaches: Record<string, Reach> = {};
+    const channels = new Map<string, ChannelModule>();
     const certification: CertificationDeps = {
       ...stores,
       policies: content.policies,
@@ -159,9 +160,8 @@ export async function startRedcollar(
           retentionMs: config.CONVERSATION_RETENTION_DAYS * 86_400_000,
           dedupeTtlMs: config.DEDUPE_TTL_HOURS * 3_600_000,
         })();
-        // The embedded database ignores TTL indexes; WeChat's delivery claims are only needed for two days.
-        await wechatOa?.purgeDeliveryClaims(new Date(clock.now().getTime() - 2 * 86_400_000));
-        await wechatMp?.purgeExpiredSessions();
+        // The embedded database ignores TTL indexes: channels purge their own expired state.
+        for (const channel of channels.values()) await channel.housekeeping?.(clock.now());
         await replayGuard.purgeExpired(clock.now());
       },
       { concurrency: 1 },
@@ -188,100 +188,45 @@ export async function startRedcollar(
         sessionTimeoutMs: config.SESSION_TIMEOUT_MINUTES * 60_000,
         maxMessageLength: config.MAX_MESSAGE_LENGTH,
       },
-      // Pictures arrive on WeChat and Telegram; the simulator, the terminal chat and the mini program carry none.
-      capabilities: (channel) => ({ images: channel === WECHAT_OA_CHANNEL || channel === TELEGRAM_CHANNEL }),
+      capabilities: (channel) => channels.get(channel)?.capabilities ?? { images: false },
     });
 
-    if (config.WECHAT_OA_APPID && config.WECHAT_OA_SECRET && config.WECHAT_OA_TOKEN) {
-      const oa = (wechatOa = createWechatOaChannel({
-        config: {
-          appId: config.WECHAT_OA_APPID,
-          secret: config.WECHAT_OA_SECRET,
-          token: config.WECHAT_OA_TOKEN,
-          aesKey: config.WECHAT_OA_AES_KEY,
-          previousAesKey: config.WECHAT_OA_AES_KEY_PREVIOUS,
-          mode: config.WECHAT_OA_MODE,
-          apiBase: config.WECHAT_API_BASE,
-          replyBudgetMs: config.WECHAT_REPLY_BUDGET_MS,
-          timestampWindowSeconds: config.WECHAT_TIMESTAMP_WINDOW_SECONDS,
-          csWindowHours: config.WECHAT_CS_WINDOW_HOURS,
-          csQuota: config.WECHAT_CS_QUOTA,
-          templateIds: parseTemplateIds(config.WECHAT_TEMPLATE_IDS),
-        },
-        handleInbound,
-        connection,
-        replayGuard,
-        logger,
-        clock,
-      }));
-      await oa.init();
-      senders[WECHAT_OA_CHANNEL] = oa.sender;
-      mediaSources['wechat-media'] = wechatMediaSource(oa.api, 'wechat-media');
-      cleanups.push(() => oa.drain());
-      logger.info({ path: '/wechat/oa' }, 'WeChat Official Account channel enabled');
+    const channelContext: ChannelContext = {
+      handleInbound,
+      logger,
+      clock,
+      stores: channelStores,
+      replayGuard,
+      workers,
+      regions: content.regions,
+      translator: content.translator,
+      status: applicationStatus(certification),
+      defaultLocale: config.DEFAULT_LOCALE,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    };
+    for (const definition of CHANNELS) {
+      const channel = definition.create(channelContext, config);
+      if (!channel) continue;
+      channels.set(channel.id, channel);
+      if (channel.sender) senders[channel.id] = channel.sender;
+      if (channel.media) mediaSources[channel.media.scheme] = channel.media.source;
+      reaches[channel.id] = channel.reach;
     }
-
-    let telegram: TelegramChannel | null = null;
-    if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_WEBHOOK_SECRET) {
-      const tg = (telegram = createTelegramChannel({
-        config: {
-          botToken: config.TELEGRAM_BOT_TOKEN,
-          webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
-          apiBase: config.TELEGRAM_API_BASE,
-          perChatPerSecond: config.TELEGRAM_PER_CHAT_PER_SECOND,
-          globalPerSecond: config.TELEGRAM_GLOBAL_PER_SECOND,
-          closeTimeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
-        },
-        handleInbound,
-        connection,
-        logger,
-        now: () => clock.now(),
-      }));
-      senders[TELEGRAM_CHANNEL] = tg.sender;
-      mediaSources.telegram = telegramMediaSource(tg.api, { apiBase: config.TELEGRAM_API_BASE, botToken: config.TELEGRAM_BOT_TOKEN });
-      cleanups.push(() => tg.close());
-      logger.info({ path: '/telegram/webhook' }, 'Telegram channel enabled');
+    await channelStores.ready();
+    const started: ChannelModule[] = [];
+    cleanups.push(() => stopChannels(started, config.SHUTDOWN_TIMEOUT_SECONDS * 1000, logger));
+    for (const channel of channels.values()) {
+      await channel.start();
+      started.push(channel);
     }
-
-    if (config.WECHAT_MP_APPID && config.WECHAT_MP_SECRET) {
-      const mp = (wechatMp = createWechatMpChannel({
-        config: {
-          appId: config.WECHAT_MP_APPID,
-          secret: config.WECHAT_MP_SECRET,
-          token: config.WECHAT_MP_TOKEN,
-          aesKey: config.WECHAT_MP_AES_KEY,
-          mode: config.WECHAT_MP_MODE,
-          apiBase: config.WECHAT_API_BASE,
-          timestampWindowSeconds: config.WECHAT_TIMESTAMP_WINDOW_SECONDS,
-          subscribeTemplateIds: config.WECHAT_MP_SUBSCRIBE_TEMPLATE_IDS,
-          defaultLocale: config.DEFAULT_LOCALE,
-        },
-        handleInbound,
-        connection,
-        replayGuard,
-        logger,
-        clock,
-        cipher,
-        workers,
-        regions: content.regions,
-        status: applicationStatus(certification),
-        translator: content.translator,
-      }));
-      await mp.init();
-      senders[WECHAT_MP_CHANNEL] = mp.sender;
-      mediaSources['wechat-mp-media'] = wechatMediaSource(mp.api, 'wechat-mp-media');
-      logger.info({ path: '/mp/api' }, 'WeChat mini program channel enabled');
-    }
+    logger.info({ channels: [...channels.keys()] }, 'channels enabled');
 
     const app = createHttpApp({
       logger,
       metrics: registry,
       maxBodyKb: config.MAX_BODY_KB,
       routers: [
-        ...(config.SIM_ENABLED ? [simRouter(handleInbound, simOutbox)] : []),
-        ...(wechatOa ? [wechatOa.router] : []),
-        ...(telegram ? [telegram.router] : []),
-        ...(wechatMp ? [wechatMp.router] : []),
+        ...[...channels.values()].flatMap((channel) => (channel.routes ? [channel.routes] : [])),
         adminRouter({ admins, service: createAdminService(certification) }),
         verifyRouter({ verify: (number) => verifyCertificate(certification)(number, chinaDate(clock.now())), publicBaseUrl: config.publicBaseUrl }),
       ],
@@ -306,7 +251,7 @@ export async function startRedcollar(
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.HOST}:${port}`;
     logger.info({ url, simulator: config.SIM_ENABLED ? `${url}/sim` : 'disabled' }, 'redcollar is up');
-    return { url, logger, scheduler, stop: stopAll };
+    return { url, logger, scheduler, channels, reach: reachByChannel(reaches), stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

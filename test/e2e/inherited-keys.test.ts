@@ -11,6 +11,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin } from '../../src/app/admin/tokens.ts';
 import { createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/channel.ts';
+import { createMongoTelegramUsers } from '../../src/store/mongo/telegramUsers.ts';
 import { createLogger } from '../../src/infra/logger.ts';
 import type { RunningApp } from '../../src/main.ts';
 import { createMongoAdminRepository } from '../../src/store/mongo/adminRepository.ts';
@@ -202,13 +203,13 @@ describe('regression: inherited names such as "constructor" gave the internal er
     channel = createTelegramChannel({
       config: { botToken: BOT_TOKEN, webhookSecret: SECRET, apiBase: bot.url, perChatPerSecond: 200, globalPerSecond: 2000, retryBackoffMs: 20 },
       handleInbound: instance.handle,
-      connection: instance.connection,
+      users: createMongoTelegramUsers(instance.connection),
       logger: createLogger('silent'),
     });
-    http = await serveRouters([channel.router], { maxBodyKb: 64 });
+    http = await serveRouters([channel.routes], { maxBodyKb: 64 });
   });
   afterAll(async () => {
-    await channel?.close();
+    await channel?.stop();
     await http?.close();
     await instance?.close();
     await bot?.stop();

@@ -3,13 +3,18 @@
  *
  *   npm run chat -- [--url http://127.0.0.1:3000] [--user cli-alice]
  *
- * Uses the server at --url when it answers GET /healthz; otherwise starts the whole app in this process on a
- * random port (embedded database unless MONGODB_URI is set) and stops it on exit.
+ * Uses the server at --url when it answers GET /healthz (through its simulator channel); otherwise starts the whole
+ * app in this process on a random port (embedded database unless MONGODB_URI is set) with the terminal chat's own
+ * channel ('cli', see module.ts): turns go straight to the pipeline and pushes appear as they are sent. The app is
+ * stopped on exit.
  * In the chat: a number answers a numbered choice, `/user <id>` switches user, `/quit` (or Ctrl-D) exits.
  */
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import type { OutboundMessage } from '../../engine/types.ts';
+import type { RunningApp } from '../../main.ts';
+import { CLI_CHANNEL, isCliChannel, type CliChannel } from './module.ts';
 
 interface Choice {
   id: string;
@@ -20,11 +25,6 @@ interface Reply {
   text: string;
   choices?: Choice[];
   multi?: boolean;
-}
-
-interface RunningApp {
-  url: string;
-  stop(): Promise<void>;
 }
 
 const HEALTH_TIMEOUT_MS = 1_500;
@@ -85,8 +85,8 @@ async function startInProcess(): Promise<RunningApp> {
   return startRedcollar({
     ...process.env,
     PORT: '0',
-    // This chat talks through the simulator channel, so it must be on; keep the app's log lines out of the chat.
-    SIM_ENABLED: 'true',
+    // This chat talks through its own channel; keep the app's log lines out of the chat.
+    CLI_ENABLED: 'true',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
 }
@@ -109,6 +109,8 @@ function parseReplies(body: unknown): Reply[] | undefined {
   }
   return result;
 }
+
+const asReplies = (messages: OutboundMessage[]): Reply[] => messages.map((m) => ({ text: m.text, choices: m.choices ?? [], multi: m.multi === true }));
 
 function renderReplies(replies: Reply[]): string {
   if (replies.length === 0) return '(no reply)\n';
@@ -160,6 +162,15 @@ async function exchange(baseUrl: string, userId: string, text: string): Promise<
   return renderReplies(replies);
 }
 
+/** One turn through the in-process terminal channel. */
+async function say(cli: CliChannel, text: string): Promise<string> {
+  try {
+    return renderReplies(asReplies((await cli.say(text)).replies));
+  } catch (error) {
+    return `! The bot could not answer (${errorText(error)}). Try again, or /quit.\n`;
+  }
+}
+
 async function main(): Promise<number> {
   let values: { url?: string; user?: string; help?: boolean };
   try {
@@ -182,6 +193,7 @@ async function main(): Promise<number> {
   let baseUrl = stripTrailingSlash(values.url ?? `http://127.0.0.1:${process.env.PORT || 3000}`);
   let userId = values.user?.trim() || defaultUserId();
   let app: RunningApp | undefined;
+  let cli: CliChannel | undefined;
 
   if (!(await isHealthy(baseUrl))) {
     out(`No redcollar server answers at ${baseUrl}; starting one in this process…\n`);
@@ -192,6 +204,8 @@ async function main(): Promise<number> {
       return 1;
     }
     baseUrl = stripTrailingSlash(app.url);
+    const own = app.channels.get(CLI_CHANNEL);
+    if (isCliChannel(own)) cli = own;
     out(`Started redcollar in-process at ${baseUrl} (stops when this chat ends).\n`);
   } else {
     out(`Connected to ${baseUrl}.\n`);
@@ -200,6 +214,12 @@ async function main(): Promise<number> {
 
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   rl.setPrompt(`${userId}> `);
+  // Messages the bot sends on its own (in-process only) appear between prompts.
+  const display = (messages: OutboundMessage[]): void => {
+    out(`\n${renderReplies(asReplies(messages))}\n`);
+    rl.prompt(true);
+  };
+  cli?.attach(userId, display);
   // Ctrl-C at the prompt ends the chat the same way /quit does, so an in-process app is stopped cleanly.
   rl.on('SIGINT', () => rl.close());
   const onSignal = (): void => rl.close();
@@ -216,6 +236,7 @@ async function main(): Promise<number> {
         const next = text.slice('/user'.length).trim();
         if (next) {
           userId = next;
+          cli?.attach(userId, display);
           rl.setPrompt(`${userId}> `);
           out(`Now chatting as ${userId}.\n`);
         } else {
@@ -224,7 +245,7 @@ async function main(): Promise<number> {
       } else if (text === '/help') {
         out('Type a message or a choice number. /user <id> switches user, /quit exits.\n');
       } else if (text) {
-        out(`\n${await exchange(baseUrl, userId, text)}\n`);
+        out(`\n${cli ? await say(cli, text) : await exchange(baseUrl, userId, text)}\n`);
       }
       rl.prompt();
     }

@@ -6,11 +6,12 @@ import type { HandleInbound } from '../../app/handleInbound.ts';
 import type { OutboundMessage } from '../../engine/types.ts';
 import { HttpError } from '../../http/errors.ts';
 
-/** The simulator's request body. User ids are plain tokens so they cannot smuggle operators or paths anywhere. */
+/** Simulator user ids are plain tokens so they cannot smuggle operators or paths anywhere. */
+export const SIM_USER_ID = /^[A-Za-z0-9_.:@-]{1,64}$/;
+
+/** The simulator's request body. */
 const messageBody = z.strictObject({
-  userId: z
-    .string({ message: 'userId must be a string' })
-    .regex(/^[A-Za-z0-9_.:@-]{1,64}$/, { message: 'userId must be 1-64 letters, digits or _ . : @ -' }),
+  userId: z.string({ message: 'userId must be a string' }).regex(SIM_USER_ID, { message: 'userId must be 1-64 letters, digits or _ . : @ -' }),
   text: z.string({ message: 'text must be a string' }).refine((t) => t.trim().length > 0, { message: 'text must not be empty' }),
   /** Optional: a client-chosen id; sending the same id twice runs the turn once (as platform retries do). */
   messageId: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, { message: 'messageId must be 1-100 letters, digits or _ . : -' }).optional(),
@@ -23,7 +24,7 @@ export const SIM_CHANNEL = 'sim';
  * HTTP response (the page shows them); choices are buttons on the page.
  */
 const pushQuery = z.strictObject({
-  userId: z.string({ message: 'userId is required' }).regex(/^[A-Za-z0-9_.:@-]{1,64}$/, { message: 'userId must be 1-64 letters, digits or _ . : @ -' }),
+  userId: z.string({ message: 'userId is required' }).regex(SIM_USER_ID, { message: 'userId must be 1-64 letters, digits or _ . : @ -' }),
 });
 
 export function simRouter(handle: HandleInbound, outbox: { take(userId: string): Promise<OutboundMessage[]> }): Router {

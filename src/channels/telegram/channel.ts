@@ -1,15 +1,17 @@
-import type Router from '@koa/router';
-import type { Connection } from 'mongoose';
 import { Api } from 'node-telegram-bot-api';
 import type { HandleInbound, HandleResult, InboundMessage } from '../../app/handleInbound.ts';
+import type { Reach } from '../../app/ports/reach.ts';
 import type { Sender } from '../../app/ports/sender.ts';
 import type { Logger } from '../../infra/logger.ts';
+import { waitAtMost } from '../../infra/waitAtMost.ts';
+import type { ChannelModule } from '../module.ts';
+import { TELEGRAM_CHAT_ID, type TelegramUserStore } from '../ports.ts';
 import { KeyedQueue } from './keyedQueue.ts';
 import { maskChatId } from './mask.ts';
 import { TelegramOutbound } from './outbound.ts';
+import { telegramMediaSource } from './mediaSource.ts';
 import { telegramWebhookRouter, type Admission } from './routes.ts';
 import { parseUpdate, TELEGRAM_CHANNEL, type TelegramUpdate } from './updates.ts';
-import { createTelegramUsers, type TelegramUsers } from './users.ts';
 
 export { TELEGRAM_CHANNEL };
 
@@ -35,23 +37,24 @@ export interface TelegramChannelConfig {
 export interface TelegramChannelDeps {
   config: TelegramChannelConfig;
   handleInbound: HandleInbound;
-  connection: Connection;
+  /** Which chats blocked the bot (store/mongo/telegramUsers.ts in the app). */
+  users: TelegramUserStore;
   logger: Logger;
   now?: () => Date;
 }
 
-export interface TelegramChannel {
-  /** POST /telegram/webhook */
-  router: Router;
+export interface TelegramChannel extends ChannelModule {
+  /** POST /telegram/webhook; answers 503 once stopping. */
+  readonly routes: NonNullable<ChannelModule['routes']>;
   /** Pushes for channel 'telegram' (userId = the chat id as a string). */
-  sender: Sender;
+  readonly sender: Sender;
   /** The node-telegram-bot-api client (setWebhook, getWebhookInfo, ...). */
   api: Api;
-  users: TelegramUsers;
+  users: TelegramUserStore;
   /** Resolves when every accepted update has been handled and its replies sent (tests and benchmarks). */
   idle(): Promise<void>;
   /** Refuse new updates (503), finish the queued ones and their sends (bounded by closeTimeoutMs). */
-  close(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /** Update ids remembered in this process, so a redelivery to the same instance does not even reach the queue. */
@@ -73,7 +76,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     retryBackoffMs: config.retryBackoffMs ?? 300,
     timeoutMs: config.requestTimeoutMs ?? 10_000,
   });
-  const users = createTelegramUsers(deps.connection);
+  const users = deps.users;
   /** Chat → when this process last cleared its unreachable flag; see markReachable below. Bounded. */
   const reachableMarked = new Map<string, number>();
   const outbound = new TelegramOutbound({
@@ -158,25 +161,39 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   const sender: Sender = {
     async send(channel, userId, messages) {
       if (channel !== TELEGRAM_CHANNEL) return { ok: false, permanent: true, reason: `the Telegram sender cannot send to channel ${channel}` };
-      if (!/^-?\d{1,16}$/.test(userId)) return { ok: false, permanent: true, reason: 'a Telegram user id is a numeric chat id' };
+      if (!TELEGRAM_CHAT_ID.test(userId)) return { ok: false, permanent: true, reason: 'a Telegram user id is a numeric chat id' };
       return outbound.deliver(userId, messages);
     },
   };
 
+  /** Blocked (403, chat not found) is recorded by the sender; a chat that never wrote is unknown. */
+  const reach: Reach = {
+    async reach(chatId) {
+      const status = await users.status(chatId);
+      if (status === 'unknown') return { reachable: false, reason: 'unknownUser' };
+      return status === 'unreachable' ? { reachable: false, reason: 'blocked' } : { reachable: true, how: 'direct' };
+    },
+  };
+
   return {
-    router: telegramWebhookRouter({ secret: config.webhookSecret, admit }),
+    id: TELEGRAM_CHANNEL,
+    capabilities: { images: true },
+    routes: telegramWebhookRouter({ secret: config.webhookSecret, admit }),
     sender,
+    media: { scheme: 'telegram', source: telegramMediaSource(api, { apiBase: config.apiBase, botToken: config.botToken }) },
+    reach,
     api,
     users,
+    start: async () => undefined,
     async idle() {
       await inbound.idle();
       await outbound.idle();
     },
-    async close() {
+    async stop() {
       closing = true;
       const timeoutMs = config.closeTimeoutMs ?? 10_000;
       const deadline = Date.now() + timeoutMs;
-      await Promise.race([inbound.idle(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+      await waitAtMost(inbound.idle(), timeoutMs);
       await outbound.close(Math.max(0, deadline - Date.now()));
     },
   };

@@ -3,14 +3,15 @@ import { NetworkError, ParseError, TelegramApiError, TimeoutError, TokenBucket, 
 import type { DeliveryResult } from '../../app/ports/sender.ts';
 import type { OutboundMessage } from '../../engine/types.ts';
 import type { Logger } from '../../infra/logger.ts';
+import { waitAtMost } from '../../infra/waitAtMost.ts';
 import { KeyedQueue } from './keyedQueue.ts';
 import { maskChatId } from './mask.ts';
 import { renderReplies } from './render.ts';
-import type { TelegramUsers } from './users.ts';
+import type { TelegramUserStore } from '../ports.ts';
 
 export interface TelegramOutboundOptions {
   api: Api;
-  users: TelegramUsers;
+  users: TelegramUserStore;
   logger: Logger;
   /** Messages a second to one chat (Telegram: about 1). */
   perChatPerSecond: number;
@@ -78,7 +79,7 @@ export class TelegramOutbound {
 
   /** Stop waiting for rate-limit slots and retries; queued messages fail as transient. */
   async close(timeoutMs: number): Promise<void> {
-    await Promise.race([this.idle(), sleep(timeoutMs)]);
+    await waitAtMost(this.idle(), timeoutMs);
     this.abort.abort(new Error('telegram channel closed'));
     await this.idle();
   }
@@ -157,4 +158,3 @@ function toChatId(chatId: string): number | string {
   return /^-?\d{1,16}$/.test(chatId) ? Number(chatId) : chatId;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

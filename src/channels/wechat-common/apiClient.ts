@@ -1,13 +1,12 @@
-import { Schema, type Connection } from 'mongoose';
 import type { Clock } from '../../app/ports/clock.ts';
 import type { MediaContent } from '../../app/ports/media.ts';
 import type { Logger } from '../../infra/logger.ts';
-import { modelOf } from '../../store/mongo/connection.ts';
+import type { TokenStore } from '../ports.ts';
 
 /**
- * A thin typed client for the WeChat server API (api.weixin.qq.com), shared by the Official Account and, later,
- * the Mini Program. It owns the access token: fetched from /cgi-bin/stable_token, cached in MongoDB
- * (`wechat_tokens`, one document per app id) so every instance uses the same one, refreshed 5 minutes before it
+ * A thin typed client for the WeChat server API (api.weixin.qq.com), shared by the Official Account and the Mini
+ * Program. It owns the access token: fetched from /cgi-bin/stable_token, cached in a TokenStore (MongoDB's
+ * `wechat_tokens` in the app, one document per app id) so every instance uses the same one, refreshed 5 minutes before it
  * expires, fetched at most once at a time per process, and force-refreshed once when WeChat says it is invalid.
  *
  * stable_token (unlike the old /cgi-bin/token) hands back the same token to every caller while it is valid, so
@@ -46,33 +45,15 @@ export interface WechatApiConfig {
   timeoutMs?: number;
 }
 
-/** Where the access token is shared: MongoDB for the app, memory for one-off tools. */
-export interface TokenStore {
-  load(appId: string): Promise<{ accessToken: string; expiresAt: Date } | null>;
-  save(appId: string, accessToken: string, expiresAt: Date, fetchedAt: Date): Promise<void>;
-}
-
 export interface WechatApiDeps {
   config: WechatApiConfig;
-  /** The app's connection: the token is kept in `wechat_tokens`. Or give `tokenStore`. */
-  connection?: Connection;
-  tokenStore?: TokenStore;
+  /** Where the token is shared between instances (store/mongo/wechatAccessTokens.ts in the app). */
+  tokenStore: TokenStore;
   logger: Logger;
   clock: Clock;
   /** Defaults to the global fetch. */
   fetch?: typeof fetch;
 }
-
-interface TokenDoc {
-  _id: string;
-  accessToken: string;
-  expiresAt: Date;
-  fetchedAt: Date;
-}
-const tokenSchema = new Schema<TokenDoc>(
-  { _id: String, accessToken: { type: String, required: true }, expiresAt: { type: Date, required: true }, fetchedAt: { type: Date, required: true } },
-  { collection: 'wechat_tokens', versionKey: false, _id: false },
-);
 
 export interface WechatApiResult {
   errcode?: number;
@@ -90,19 +71,6 @@ export interface TemplateMessage {
   data: Record<string, { value: string; color?: string }>;
 }
 
-/** The token in `wechat_tokens`, one document per app id, shared by every instance. */
-export function mongoTokenStore(connection: Connection): TokenStore {
-  const Tokens = modelOf<TokenDoc>(connection, 'WechatToken', tokenSchema);
-  return {
-    async load(appId) {
-      return (await Tokens.collection.findOne({ _id: appId as never })) as TokenDoc | null;
-    },
-    async save(appId, accessToken, expiresAt, fetchedAt) {
-      await Tokens.collection.updateOne({ _id: appId as never }, { $set: { accessToken, expiresAt, fetchedAt } }, { upsert: true });
-    },
-  };
-}
-
 export function memoryTokenStore(): TokenStore {
   const tokens = new Map<string, { accessToken: string; expiresAt: Date }>();
   return {
@@ -111,17 +79,13 @@ export function memoryTokenStore(): TokenStore {
   };
 }
 
-function missingStore(): never {
-  throw new Error('createWechatApiClient needs a connection (tokens shared in MongoDB) or a tokenStore');
-}
-
 export function createWechatApiClient(deps: WechatApiDeps) {
   const { config, logger, clock } = deps;
   const doFetch = deps.fetch ?? fetch;
   const base = config.apiBase.replace(/\/+$/, '');
   const refreshEarlyMs = config.refreshEarlyMs ?? 5 * 60_000;
   const timeoutMs = config.timeoutMs ?? 10_000;
-  const store: TokenStore = deps.tokenStore ?? (deps.connection ? mongoTokenStore(deps.connection) : missingStore());
+  const store = deps.tokenStore;
 
   let memo: { token: string; expiresAt: number } | null = null;
   let inflight: Promise<string> | null = null;

@@ -18,15 +18,14 @@ import { Code2SessionError, type Code2Session } from './code2session.ts';
 import { buildOpenApi } from './openapi.ts';
 import { WECHAT_MP_CHANNEL } from './outbound.ts';
 import { loginRequest, statusQuery, subscriptionsRequest, turnRequest } from './schemas.ts';
-import type { MpSessions } from './sessions.ts';
-import type { MpSubscriptions } from './subscriptions.ts';
+import type { MpSessionStore, MpSubscriptionStore } from '../ports.ts';
 
 export const MP_API_PREFIX = '/mp/api';
 
 export interface MpApiDeps {
   code2Session: Code2Session;
-  sessions: MpSessions;
-  subscriptions: MpSubscriptions;
+  sessions: MpSessionStore;
+  subscriptions: MpSubscriptionStore;
   handleInbound: HandleInbound;
   workers: WorkerRepository;
   regions: RegionNode[];

@@ -1,26 +1,27 @@
 import Router from '@koa/router';
-import type { Connection } from 'mongoose';
 import type { ActionHandler } from '../../app/actions/types.ts';
 import type { HandleInbound, InboundMessage } from '../../app/handleInbound.ts';
 import type { Clock } from '../../app/ports/clock.ts';
+import type { ReachAnswer } from '../../app/ports/reach.ts';
 import type { ReplayGuard } from '../../app/ports/replayGuard.ts';
 import type { Sender } from '../../app/ports/sender.ts';
 import type { WorkerRepository } from '../../app/ports/workerRepository.ts';
 import type { RegionNode } from '../../domain/regions/regions.ts';
 import type { Translator } from '../../engine/types.ts';
 import type { Logger } from '../../infra/logger.ts';
-import type { PiiCipher } from '../../infra/piiCipher.ts';
+import { waitAtMost } from '../../infra/waitAtMost.ts';
+import { gatedRoutes, type ChannelModule } from '../module.ts';
+import { OPENID, TEMPLATE_ID, type ChannelStores, type MpSessionStore, type MpSubscriptionStore } from '../ports.ts';
 import { KeyedQueue } from '../telegram/keyedQueue.ts';
 import { createWechatApiClient, type WechatApiClient } from '../wechat-common/apiClient.ts';
 import { createWechatCrypto } from '../wechat-common/crypto.ts';
 import { createTokenBucket, maskOpenid, type RetryOptions } from '../wechat-common/delivery.ts';
+import { wechatMediaSource } from '../wechat-common/mediaSource.ts';
 import { defaultPushMode, type WechatPushMode } from '../wechat-common/signedRequest.ts';
 import { mpApiRouter } from './apiRoutes.ts';
 import { createCode2Session } from './code2session.ts';
 import { createMpOutbound, defaultSubscribeData, WECHAT_MP_CHANNEL, type SubscribeDataBuilder } from './outbound.ts';
 import { mpPushRouter } from './pushRoutes.ts';
-import { createMpSessions, type MpSessions } from './sessions.ts';
-import { createMpSubscriptions, TEMPLATE_ID, type MpSubscriptions } from './subscriptions.ts';
 
 export { WECHAT_MP_CHANNEL };
 
@@ -51,18 +52,19 @@ export interface WechatMpConfig {
   defaultLocale?: 'zh-CN' | 'en';
   /** Pushes accepted and not yet handled before /wechat/mp answers 503. Default 10,000. */
   maxQueuedPushes?: number;
+  /** How long stop() waits for accepted pushes. Default 10 s. */
+  closeTimeoutMs?: number;
 }
 
 export interface WechatMpChannelDeps {
   config: WechatMpConfig;
   handleInbound: HandleInbound;
-  connection: Connection;
+  /** Sessions, subscribe grants and the access token. */
+  stores: ChannelStores;
   /** (timestamp, nonce) pairs of pushes already used, shared by every instance. */
   replayGuard: ReplayGuard;
   logger: Logger;
   clock: Clock;
-  /** Seals WeChat's session_key in mp_sessions. */
-  cipher: PiiCipher;
   workers: WorkerRepository;
   regions: RegionNode[];
   /** The `certification.status` action, for GET /mp/api/status. */
@@ -73,34 +75,30 @@ export interface WechatMpChannelDeps {
   fetch?: typeof fetch;
 }
 
-export interface WechatMpChannel {
-  /** /mp/api/* always; GET and POST /wechat/mp when a push Token is configured. */
-  router: Router;
+export interface WechatMpChannel extends ChannelModule {
+  /** /mp/api/* always; GET and POST /wechat/mp when a push Token is configured. 503 once stopping. */
+  readonly routes: NonNullable<ChannelModule['routes']>;
   /** The Sender for channel 'wechat-mp': subscribe messages, one grant per message. */
-  sender: Sender;
+  readonly sender: Sender;
   api: WechatApiClient;
-  sessions: MpSessions;
-  subscriptions: MpSubscriptions;
-  /** Build this channel's indexes (once at start-up). */
-  init(): Promise<void>;
-  /** Resolves when every accepted push has been handled and answered (tests, shutdown). */
+  sessions: MpSessionStore;
+  subscriptions: MpSubscriptionStore;
+  /** Resolves when every accepted push has been handled and answered (tests; stop() waits for it too). */
   idle(): Promise<void>;
-  /** Delete expired sessions (for databases that ignore TTL indexes; run it from housekeeping). */
-  purgeExpiredSessions(): Promise<number>;
 }
 
 /** The WeChat Mini Program channel: login and REST API for the front end, customer-service pushes, subscribe messages. */
 export function createWechatMpChannel(deps: WechatMpChannelDeps): WechatMpChannel {
-  const { config, connection, clock } = deps;
+  const { config, stores, clock } = deps;
   const logger = deps.logger.child({ channel: WECHAT_MP_CHANNEL });
   const templateIds = config.subscribeTemplateIds ?? [];
   const bad = templateIds.filter((t) => !TEMPLATE_ID.test(t));
   if (bad.length) throw new Error(`subscribe template ids must be letters, digits, _ and -: ${bad.join(', ')}`);
 
-  const api = createWechatApiClient({ config: { appId: config.appId, secret: config.secret, apiBase: config.apiBase }, connection, logger, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const api = createWechatApiClient({ config: { appId: config.appId, secret: config.secret, apiBase: config.apiBase }, tokenStore: stores.wechatTokens(), logger, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   const code2Session = createCode2Session({ appId: config.appId, secret: config.secret, apiBase: config.apiBase, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-  const sessions = createMpSessions(connection, deps.cipher, { ttlMs: (config.sessionTtlHours ?? 24 * 7) * 3_600_000 });
-  const subscriptions = createMpSubscriptions(connection);
+  const sessions = stores.mpSessions({ ttlMs: (config.sessionTtlHours ?? 24 * 7) * 3_600_000 });
+  const subscriptions = stores.mpSubscriptions();
   const outbound = createMpOutbound({
     api,
     subscriptions,
@@ -125,6 +123,7 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): WechatMpChanne
     if (!sent.ok) logger.warn({ openid: maskOpenid(message.userId), reason: sent.reason }, 'the answer to a mini program message could not be delivered');
   }
 
+  let stopped = false;
   const router = new Router();
   const apiRouter = mpApiRouter({
     code2Session,
@@ -158,16 +157,34 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): WechatMpChanne
     router.use(push.routes(), push.allowedMethods());
   }
 
+  /** Subscribe grants are how the bot reaches a mini program user on its own; someone never seen is unknown. */
+  async function reach(openid: string): Promise<ReachAnswer> {
+    if (!OPENID.test(openid)) return { reachable: false, reason: 'unknownUser' };
+    const grants = await subscriptions.view(openid, templateIds);
+    if (grants.some((g) => g.remaining > 0)) return { reachable: true, how: 'subscribe' };
+    const known = (await subscriptions.raw(openid)) !== null || (await sessions.hasLiveSession(openid, clock.now()));
+    return { reachable: false, reason: known ? 'quotaExhausted' : 'unknownUser' };
+  }
+
   return {
-    router,
+    id: WECHAT_MP_CHANNEL,
+    // Pictures are not taken from the mini program yet (its API carries text and choices only).
+    capabilities: { images: false },
+    routes: gatedRoutes(router, () => !stopped),
     sender: outbound.sender,
+    media: { scheme: 'wechat-mp-media', source: wechatMediaSource(api, 'wechat-mp-media') },
+    reach: { reach },
     api,
     sessions,
     subscriptions,
-    async init() {
-      await Promise.all(['WechatToken', 'MpSession', 'MpSubscription'].map((name) => connection.models[name]?.init()));
+    start: () => stores.ready(),
+    async stop() {
+      stopped = true;
+      await waitAtMost(queue.idle(), config.closeTimeoutMs ?? 10_000);
     },
     idle: () => queue.idle(),
-    purgeExpiredSessions: () => sessions.purgeExpired(clock.now()),
+    async housekeeping(now) {
+      await sessions.purgeExpired(now);
+    },
   };
 }

@@ -4,9 +4,9 @@ import type { OutboundMessage } from '../../engine/types.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { WechatApiError, type WechatApiClient } from '../wechat-common/apiClient.ts';
 import { maskOpenid, withRetries, type RetryOptions, type TokenBucket } from '../wechat-common/delivery.ts';
-import { OPENID } from '../wechat-common/users.ts';
+import { OPENID } from '../ports.ts';
 import { clip, renderText, splitText } from './render.ts';
-import type { MpSubscriptions } from './subscriptions.ts';
+import type { MpSubscriptionStore } from '../ports.ts';
 
 export const WECHAT_MP_CHANNEL = 'wechat-mp';
 
@@ -27,7 +27,7 @@ export const defaultSubscribeData: SubscribeDataBuilder = (_templateId, text, no
 
 export interface MpOutboundDeps {
   api: WechatApiClient;
-  subscriptions: MpSubscriptions;
+  subscriptions: MpSubscriptionStore;
   logger: Logger;
   clock: Clock;
   bucket: TokenBucket;

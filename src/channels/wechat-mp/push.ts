@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { InboundMessage } from '../../app/handleInbound.ts';
-import { OPENID } from '../wechat-common/users.ts';
+import { OPENID } from '../ports.ts';
 import { WECHAT_MP_CHANNEL } from './outbound.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SUBSCRIBE_RESULTS, TEMPLATE_ID } from './subscriptions.ts';
+import { SUBSCRIBE_RESULTS, TEMPLATE_ID } from '../ports.ts';
 
 /**
  * The mini program REST API's bodies, checked by these schemas and described by them in /mp/api/openapi.json

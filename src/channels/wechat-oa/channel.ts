@@ -1,17 +1,17 @@
-import type Router from '@koa/router';
-import type { Connection } from 'mongoose';
 import type { HandleInbound } from '../../app/handleInbound.ts';
 import type { Clock } from '../../app/ports/clock.ts';
+import type { ReachAnswer } from '../../app/ports/reach.ts';
 import type { ReplayGuard } from '../../app/ports/replayGuard.ts';
-import type { DeliveryResult, Sender } from '../../app/ports/sender.ts';
+import type { DeliveryResult } from '../../app/ports/sender.ts';
 import type { OutboundMessage } from '../../engine/types.ts';
 import type { Logger } from '../../infra/logger.ts';
+import { gatedRoutes, type ChannelModule } from '../module.ts';
+import { OPENID, type ChannelStores, type Reachability, type WechatUserStore } from '../ports.ts';
 import { createWechatApiClient, type WechatApiClient } from '../wechat-common/apiClient.ts';
 import { createWechatCrypto } from '../wechat-common/crypto.ts';
+import { wechatMediaSource } from '../wechat-common/mediaSource.ts';
 import { defaultPushMode, type WechatPushMode } from '../wechat-common/signedRequest.ts';
 import { createTokenBucket, type RetryOptions } from '../wechat-common/delivery.ts';
-import { createWechatUsers, type Reachability, type WechatUsers } from '../wechat-common/users.ts';
-import { createDeliveryClaims } from './deliveryClaims.ts';
 import { WECHAT_OA_CHANNEL } from './inbound.ts';
 import { createWechatOaOutbound, type TemplateDataBuilder } from './outbound.ts';
 import { wechatOaRouter } from './routes.ts';
@@ -51,7 +51,8 @@ export interface WechatOaConfig {
 export interface WechatOaChannelDeps {
   config: WechatOaConfig;
   handleInbound: HandleInbound;
-  connection: Connection;
+  /** Where the channel keeps its users' windows, its access token and its delivery claims. */
+  stores: ChannelStores;
   /** (timestamp, nonce) pairs already used, shared by every instance. */
   replayGuard: ReplayGuard;
   logger: Logger;
@@ -64,40 +65,40 @@ export interface WechatOaChannelDeps {
   fetch?: typeof fetch;
 }
 
-export interface WechatOaChannel {
+export interface WechatOaChannel extends ChannelModule {
   /** GET and POST /wechat/oa. */
-  router: Router;
+  readonly routes: NonNullable<ChannelModule['routes']>;
   /** The Sender for channel 'wechat-oa': customer-service message in the window, template message outside it. */
-  sender: Sender;
-  /** Whether (and how) the bot can reach a user now. */
+  readonly sender: NonNullable<ChannelModule['sender']>;
+  /** The window and quota as the store has them. */
   reachability(openid: string): Promise<Reachability>;
   /** A notice of a known kind (picks that kind's template outside the window). */
   sendNotice(openid: string, kind: string, messages: OutboundMessage[], url?: string): Promise<DeliveryResult>;
   api: WechatApiClient;
-  users: WechatUsers;
-  /** Build this channel's indexes (call once at start-up, after the connection is open). */
-  init(): Promise<void>;
-  /** Wait for late answers still being delivered (graceful shutdown, tests). */
+  users: WechatUserStore;
+  /** Wait for late answers still being delivered (tests; stop() does it too). */
   drain(): Promise<void>;
-  /** Delete delivery claims older than `cutoff` (for databases that ignore TTL indexes). */
-  purgeDeliveryClaims(cutoff: Date): Promise<number>;
 }
 
-/** The WeChat Official Account channel: inbound route, outbound sender, reachability. */
+/** Delivery claims are only needed while WeChat may still retry a message; two days is ample. */
+const CLAIM_RETENTION_MS = 2 * 86_400_000;
+
+/** The WeChat Official Account channel: inbound route, outbound sender, reach. */
 export function createWechatOaChannel(deps: WechatOaChannelDeps): WechatOaChannel {
-  const { config, connection, logger, clock } = deps;
+  const { config, stores, logger, clock } = deps;
   const log = logger.child({ channel: WECHAT_OA_CHANNEL });
   const mode = config.mode ?? defaultPushMode(config.aesKey);
   if (mode !== 'plain' && !config.aesKey) throw new Error(`WECHAT_OA_MODE=${mode} needs WECHAT_OA_AES_KEY (the EncodingAESKey from the console)`);
   const crypto = createWechatCrypto({ token: config.token, appId: config.appId, aesKey: config.aesKey, previousAesKey: config.previousAesKey });
-  const api = createWechatApiClient({ config: { appId: config.appId, secret: config.secret, apiBase: config.apiBase }, connection, logger: log, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-  const users = createWechatUsers(connection, {
+  const api = createWechatApiClient({ config: { appId: config.appId, secret: config.secret, apiBase: config.apiBase }, tokenStore: stores.wechatTokens(), logger: log, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const templatesConfigured = Object.keys(config.templateIds).length > 0;
+  const users = stores.wechatUsers({
     appId: config.appId,
     csWindowHours: config.csWindowHours,
     csQuota: config.csQuota,
-    templatesConfigured: Object.keys(config.templateIds).length > 0,
+    templatesConfigured,
   });
-  const claims = createDeliveryClaims(connection, config.appId);
+  const claims = stores.wechatDeliveryClaims(config.appId);
   const outbound = createWechatOaOutbound({
     api,
     users,
@@ -111,6 +112,7 @@ export function createWechatOaChannel(deps: WechatOaChannelDeps): WechatOaChanne
     ...(deps.templateData ? { templateData: deps.templateData } : {}),
   });
 
+  let stopped = false;
   const pending = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
     const p = work.catch(() => undefined).finally(() => pending.delete(p));
@@ -134,26 +136,42 @@ export function createWechatOaChannel(deps: WechatOaChannelDeps): WechatOaChanne
     track,
   });
 
+  async function drain(): Promise<void> {
+    while (pending.size > 0) await Promise.all([...pending]);
+  }
+
+  /** From the window and quota the store keeps; a user who never wrote (no document) is unknown. */
+  async function reach(openid: string): Promise<ReachAnswer> {
+    if (!OPENID.test(openid)) return { reachable: false, reason: 'unknownUser' };
+    const doc = await users.get(openid);
+    if (!doc) return { reachable: false, reason: 'unknownUser' };
+    if (doc.subscribed === false) return { reachable: false, reason: 'unsubscribed' };
+    const r = await users.reachability(openid, clock.now());
+    if (r.canSendCs) return { reachable: true, how: 'window' };
+    if (r.viaTemplate) return { reachable: true, how: 'template' };
+    const open = !!r.windowEndsAt && r.windowEndsAt.getTime() > clock.now().getTime();
+    return { reachable: false, reason: open ? 'quotaExhausted' : 'windowClosed' };
+  }
+
   return {
-    router,
+    id: WECHAT_OA_CHANNEL,
+    capabilities: { images: true },
+    routes: gatedRoutes(router, () => !stopped),
     sender: outbound.sender,
+    media: { scheme: 'wechat-media', source: wechatMediaSource(api, 'wechat-media') },
+    reach: { reach },
     reachability: (openid) => users.reachability(openid, clock.now()),
     sendNotice: outbound.sendNotice,
     api,
     users,
-    async init() {
-      await Promise.all(['WechatToken', 'WechatUser', 'WechatDelivery'].map((name) => connection.models[name]?.init()));
+    start: () => stores.ready(),
+    async stop() {
+      stopped = true;
+      await drain();
     },
-    async drain() {
-      while (pending.size > 0) await Promise.all([...pending]);
+    drain,
+    async housekeeping(now) {
+      await claims.purgeOlderThan(new Date(now.getTime() - CLAIM_RETENTION_MS));
     },
-    purgeDeliveryClaims: claims.purgeOlderThan,
   };
-}
-
-/** WECHAT_TEMPLATE_IDS (a JSON object, already checked by config.ts) as a map; {} when unset. */
-export function parseTemplateIds(json: string | undefined): Record<string, string> {
-  if (!json) return {};
-  const parsed = JSON.parse(json) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }

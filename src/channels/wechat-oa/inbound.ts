@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { InboundMessage } from '../../app/handleInbound.ts';
-import { OPENID } from '../wechat-common/users.ts';
+import { OPENID } from '../ports.ts';
 import { CLICK_COMMANDS } from './menu.ts';
 import type { WechatOaTexts } from './texts.ts';
 

@@ -5,7 +5,7 @@ import type { OutboundMessage } from '../../engine/types.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { WechatApiError, type CustomMessage, type WechatApiClient } from '../wechat-common/apiClient.ts';
 import { maskOpenid, withRetries, type RetryOptions, type TokenBucket } from '../wechat-common/delivery.ts';
-import { OPENID, type WechatUsers } from '../wechat-common/users.ts';
+import { OPENID, type WechatUserStore } from '../ports.ts';
 import { WECHAT_OA_CHANNEL } from './inbound.ts';
 import { renderCustomMessages, renderText } from './render.ts';
 
@@ -27,7 +27,7 @@ export const defaultTemplateData: TemplateDataBuilder = (_kind, text) => ({ cont
 
 export interface WechatOaOutboundDeps {
   api: WechatApiClient;
-  users: WechatUsers;
+  users: WechatUserStore;
   logger: Logger;
   clock: Clock;
   bucket: TokenBucket;

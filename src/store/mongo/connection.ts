@@ -2,8 +2,10 @@ import mongoose, { type Connection } from 'mongoose';
 
 /**
  * One mongoose connection for the app (models, repositories and the scheduler share it). Filters built from
- * input are zod-checked before they get here; sanitizeFilter and strictQuery are the second line of defence.
- * Operators the code writes itself are wrapped in `mongoose.trusted`.
+ * input are zod-checked before they get here; for model queries (Model.find, updateOne, ...) sanitizeFilter and
+ * strictQuery are the second line of defence, and operators the code writes itself are wrapped in
+ * `mongoose.trusted`. Queries on the driver collection (`Model.collection`, `typedCollection`) bypass both: for
+ * those the shape checks before the query are the only defence (see typedCollection.ts).
  */
 export async function connectMongo(uri: string, opts: { dbName?: string } = {}): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramChannel, type TelegramChannel, type TelegramChannelConfig } from '../../../src/channels/telegram/channel.ts';
+import { createMongoTelegramUsers } from '../../../src/store/mongo/telegramUsers.ts';
 import { createLogger } from '../../../src/infra/logger.ts';
 import { createAppInstance } from '../../support/appHarness.ts';
 import { testDbUri } from '../../support/db.ts';
@@ -19,7 +20,7 @@ function channel(config: Partial<TelegramChannelConfig> = {}): TelegramChannel {
   const c = createTelegramChannel({
     config: { botToken: TOKEN, webhookSecret: SECRET, apiBase: fake.url, perChatPerSecond: 1, globalPerSecond: 30, retryBackoffMs: 20, ...config },
     handleInbound: app.handle,
-    connection: app.connection,
+    users: createMongoTelegramUsers(app.connection),
     logger: createLogger('silent'),
   });
   channels.push(c);
@@ -31,7 +32,7 @@ beforeAll(async () => {
   app = await createAppInstance(testDbUri('telegram_sender'));
 });
 afterAll(async () => {
-  for (const c of channels) await c.close();
+  for (const c of channels) await c.stop();
   await app?.close();
   await fake?.stop();
 });
@@ -109,7 +110,7 @@ describe('Telegram sender', () => {
     expect(doc).toMatchObject({ unreachable: true, reason: '403 Forbidden: bot was blocked by the user' });
     expect(doc?.unreachableSince).toBeInstanceOf(Date);
     // The user unblocks the bot and taps Restart (/start): reachable again.
-    const http = await serveRouters([c.router]);
+    const http = await serveRouters([c.routes]);
     try {
       expect((await postUpdate(http.url, textUpdate(8006, '/start'), SECRET)).status).toBe(200);
       await c.idle();
@@ -142,7 +143,7 @@ describe('Telegram sender', () => {
     const c = createTelegramChannel({
       config: { botToken: '1:WRONG-token-aaaaaaaaaaaaaaaaaaaa', webhookSecret: SECRET, apiBase: fake.url, perChatPerSecond: 1, globalPerSecond: 30 },
       handleInbound: app.handle,
-      connection: app.connection,
+      users: createMongoTelegramUsers(app.connection),
       logger: createLogger('silent'),
     });
     channels.push(c);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramChannel, type TelegramChannel } from '../../../src/channels/telegram/channel.ts';
+import { createMongoTelegramUsers } from '../../../src/store/mongo/telegramUsers.ts';
 import { createLogger } from '../../../src/infra/logger.ts';
 import { createAppInstance } from '../../support/appHarness.ts';
 import { testDbUri } from '../../support/db.ts';
@@ -27,10 +28,10 @@ function makeChannel(instance = app) {
     // Fast pacing here; the limits themselves are tested in sender.test.ts.
     config: { botToken: TOKEN, webhookSecret: SECRET, apiBase: fake.url, perChatPerSecond: 200, globalPerSecond: 2000, retryBackoffMs: 20 },
     handleInbound: instance.handle,
-    connection: instance.connection,
+    users: createMongoTelegramUsers(instance.connection),
     logger: createLogger('silent'),
   });
-  closers.push(() => c.close());
+  closers.push(() => c.stop());
   return c;
 }
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
   uri = testDbUri('telegram_webhook');
   app = await createAppInstance(uri);
   channel = makeChannel();
-  http = await serveRouters([channel.router], { maxBodyKb: 64 });
+  http = await serveRouters([channel.routes], { maxBodyKb: 64 });
 });
 afterAll(async () => {
   for (const close of closers.reverse()) await close();
@@ -154,7 +155,7 @@ describe('Telegram webhook: bad input', () => {
     const other = await createAppInstance(uri);
     closers.push(other.close);
     const second = makeChannel(other);
-    const http2 = await serveRouters([second.router]);
+    const http2 = await serveRouters([second.routes]);
     closers.push(http2.close);
     expect((await postUpdate(http2.url, update, SECRET)).status).toBe(200);
     await second.idle();
@@ -229,11 +230,11 @@ describe('Telegram webhook: ordering and acknowledgement', () => {
           running--;
         }
       },
-      connection: app.connection,
+      users: createMongoTelegramUsers(app.connection),
       logger: createLogger('silent'),
     });
-    closers.push(() => gated.close());
-    const server = await serveRouters([gated.router]);
+    closers.push(() => gated.stop());
+    const server = await serveRouters([gated.routes]);
     closers.push(server.close);
     for (const text of ['注册', '张三', '13812345678']) expect((await postUpdate(server.url, textUpdate(chatId, text), SECRET)).status).toBe(200);
     expect(fake.sent(chatId)).toHaveLength(0);
@@ -248,11 +249,11 @@ describe('Telegram webhook: ordering and acknowledgement', () => {
     expect(texts[2]).toContain('身份证号码');
   });
 
-  it('after close() refuses updates with 503 so that Telegram delivers them again later', async () => {
+  it('after stop() refuses updates with 503 so that Telegram delivers them again later', async () => {
     const c = makeChannel();
-    const server = await serveRouters([c.router]);
+    const server = await serveRouters([c.routes]);
     closers.push(server.close);
-    await c.close();
+    await c.stop();
     const res = await postUpdate(server.url, textUpdate(7202, '菜单'), SECRET);
     expect(res.status).toBe(503);
     await new Promise((r) => setTimeout(r, 100));

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWechatApiClient, WechatApiError } from '../../../src/channels/wechat-common/apiClient.ts';
+import { createMongoWechatTokenStore } from '../../../src/store/mongo/wechatAccessTokens.ts';
 import { createLogger } from '../../../src/infra/logger.ts';
 import { connectMongo } from '../../../src/store/mongo/connection.ts';
 import { TestClock } from '../../support/appHarness.ts';
@@ -30,7 +31,7 @@ async function clients(tag: string, instances = 1, clock = new TestClock()) {
   for (let i = 0; i < instances; i++) {
     const connection = await connectMongo(uri);
     connections.push(connection);
-    made.push(createWechatApiClient({ config: { appId: 'wx1234567890abcdef', secret: 'secret-secret-secret', apiBase: fake.url }, connection, logger, clock }));
+    made.push(createWechatApiClient({ config: { appId: 'wx1234567890abcdef', secret: 'secret-secret-secret', apiBase: fake.url }, tokenStore: createMongoWechatTokenStore(connection), logger, clock }));
   }
   return { clients: made, clock };
 }
@@ -101,7 +102,7 @@ describe('WeChat API client: the access token', () => {
     await expect(a!.sendCustomMessage('openid_1', text('x'))).rejects.toMatchObject({ httpStatus: 502, transient: true });
     await expect(a!.sendCustomMessage('openid_1', text('x'))).rejects.toMatchObject({ errcode: 45015, transient: false });
     const conn = connections[0]!;
-    const dead = createWechatApiClient({ config: { appId: 'wx00000000000000ff', secret: 's', apiBase: 'http://127.0.0.1:9' }, connection: conn, logger, clock: new TestClock() });
+    const dead = createWechatApiClient({ config: { appId: 'wx00000000000000ff', secret: 's', apiBase: 'http://127.0.0.1:9' }, tokenStore: createMongoWechatTokenStore(conn), logger, clock: new TestClock() });
     const err = await dead.accessToken().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WechatApiError);
     expect(err).toMatchObject({ transient: true, errcode: 0 });

@@ -21,8 +21,8 @@ beforeAll(async () => {
   clock = new TestClock(new Date());
   app = await createAppInstance(testDbUri('mp_api'), { clock });
   channel = mpChannel(app, fake);
-  await channel.init();
-  http = await serveRouters([channel.router], { maxBodyKb: 64 });
+  await channel.start();
+  http = await serveRouters([channel.routes], { maxBodyKb: 64 });
 });
 afterAll(async () => {
   for (const close of closers.reverse()) await close();
@@ -138,7 +138,7 @@ describe('session tokens', () => {
     const revoked = await login('erin');
     expect((await call('POST', '/mp/api/logout', { token: revoked })).status).toBe(204);
     expect((await call('GET', '/mp/api/me', { token: revoked })).status).toBe(401);
-    expect(await channel.purgeExpiredSessions()).toBeGreaterThanOrEqual(1);
+    expect(await channel.sessions.purgeExpired(app.clock.now())).toBeGreaterThanOrEqual(1);
   });
 });
 

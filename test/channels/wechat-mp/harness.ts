@@ -2,6 +2,7 @@ import type { CertificationDeps } from '../../../src/app/certification/deps.ts';
 import { applicationStatus } from '../../../src/app/certification/applicationStatus.ts';
 import { createWechatMpChannel, type WechatMpChannel, type WechatMpConfig } from '../../../src/channels/wechat-mp/channel.ts';
 import { createLogger } from '../../../src/infra/logger.ts';
+import { createMongoChannelStores } from '../../../src/store/mongo/channelStores.ts';
 import { createMongoReplayGuard } from '../../../src/store/mongo/replayGuard.ts';
 import { createMongoApplicationRepository } from '../../../src/store/mongo/applicationRepository.ts';
 import type { createAppInstance } from '../../support/appHarness.ts';
@@ -39,11 +40,10 @@ export function mpChannel(app: App, fake: FakeWechatApi, config: Partial<WechatM
       ...config,
     },
     handleInbound: app.handle,
-    connection: app.connection,
+    stores: createMongoChannelStores(app.connection, app.cipher, app.clock),
     replayGuard: createMongoReplayGuard(app.connection),
     logger: createLogger('silent'),
     clock: app.clock,
-    cipher: app.cipher,
     workers: app.workers,
     regions: c.regions,
     status,

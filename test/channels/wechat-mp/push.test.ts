@@ -27,9 +27,9 @@ beforeAll(async () => {
   app = await createAppInstance(testDbUri('mp_push'), { clock });
   channel = mpChannel(app, fake, { mode: 'plain' });
   safeChannel = mpChannel(app, fake);
-  await channel.init();
-  http = await serveRouters([channel.router], { maxBodyKb: 64 });
-  safeHttp = await serveRouters([safeChannel.router], { maxBodyKb: 64 });
+  await channel.start();
+  http = await serveRouters([channel.routes], { maxBodyKb: 64 });
+  safeHttp = await serveRouters([safeChannel.routes], { maxBodyKb: 64 });
 });
 afterAll(async () => {
   await http?.close();
@@ -190,7 +190,7 @@ describe('POST /wechat/mp', () => {
 
   it('a channel without a push Token does not serve /wechat/mp', async () => {
     const c = mpChannel(app, fake, { token: undefined });
-    const server = await serveRouters([c.router]);
+    const server = await serveRouters([c.routes]);
     try {
       expect((await fetch(`${server.url}/wechat/mp?signature=x`)).status).toBe(404);
     } finally {

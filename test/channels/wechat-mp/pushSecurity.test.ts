@@ -46,8 +46,8 @@ async function serve(uri: string, mode?: 'plain' | 'compatible'): Promise<Served
   const app = await createAppInstance(uri, { clock });
   apps.push(app);
   const channel = mpChannel({ ...app, handle: recording(app.handle) }, fake, mode ? { mode } : {});
-  await channel.init();
-  const http = await serveRouters([channel.router], { maxBodyKb: 64 });
+  await channel.start();
+  const http = await serveRouters([channel.routes], { maxBodyKb: 64 });
   return { channel, url: http.url, close: http.close };
 }
 

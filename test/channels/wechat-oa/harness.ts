@@ -10,6 +10,7 @@ import { createWechatOaChannel, type WechatOaChannel, type WechatOaConfig } from
 import { buildWechatXml, parseWechatXml } from '../../../src/channels/wechat-common/xml.ts';
 import { createHttpApp } from '../../../src/http/server.ts';
 import { createLogger, type Logger } from '../../../src/infra/logger.ts';
+import { createMongoChannelStores } from '../../../src/store/mongo/channelStores.ts';
 import { createMongoReplayGuard } from '../../../src/store/mongo/replayGuard.ts';
 import { createAppInstance, TestClock } from '../../support/appHarness.ts';
 import { testDbUri } from '../../support/db.ts';
@@ -63,14 +64,14 @@ export async function startOaHarness(tag: string, opts: HarnessOptions = {}) {
       ...opts.config,
     },
     handleInbound: handle,
-    connection: app.connection,
+    stores: createMongoChannelStores(app.connection, app.cipher, clock),
     replayGuard: createMongoReplayGuard(app.connection),
     logger,
     clock,
   });
-  await channel.init();
+  await channel.start();
   await app.connection.models.SignedNonce!.init();
-  const http = createHttpApp({ logger, metrics: new Registry(), maxBodyKb: 64, ready: async () => true, routers: [channel.router] });
+  const http = createHttpApp({ logger, metrics: new Registry(), maxBodyKb: 64, ready: async () => true, routers: [channel.routes] });
   const server: Server = http.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -85,7 +86,7 @@ export async function startOaHarness(tag: string, opts: HarnessOptions = {}) {
     url,
     wx,
     async close() {
-      await channel.drain();
+      await channel.stop();
       await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();

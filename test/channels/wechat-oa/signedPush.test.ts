@@ -2,6 +2,7 @@ import * as wecom from '@wecom/crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HandleInbound, HandleResult, InboundMessage } from '../../../src/app/handleInbound.ts';
 import { createWechatOaChannel } from '../../../src/channels/wechat-oa/channel.ts';
+import { createMongoChannelStores } from '../../../src/store/mongo/channelStores.ts';
 import { buildWechatXml, parseWechatXml } from '../../../src/channels/wechat-common/xml.ts';
 import { createLogger } from '../../../src/infra/logger.ts';
 import { createMemoryReplayGuard } from '../../support/memoryReplayGuard.ts';
@@ -110,7 +111,7 @@ describe('the default mode', () => {
     try {
       const r = await keyless.wx.text(openidOf('keyless1'), '你好', { mode: 'plain' });
       expect(r.text).toContain('请选择要办理的事项');
-      const deps = { handleInbound: keyless.app.handle, connection: keyless.app.connection, replayGuard: createMemoryReplayGuard(), logger: createLogger('silent'), clock: keyless.clock };
+      const deps = { handleInbound: keyless.app.handle, stores: createMongoChannelStores(keyless.app.connection, keyless.app.cipher, keyless.clock), replayGuard: createMemoryReplayGuard(), logger: createLogger('silent'), clock: keyless.clock };
       const config = { appId: APP_ID, secret: 'secret-secret-secret-secret', token: TOKEN, apiBase: fake.url, replyBudgetMs: 4000, timestampWindowSeconds: 300, csWindowHours: 48, csQuota: 5, templateIds: {} };
       expect(() => createWechatOaChannel({ ...deps, config: { ...config, mode: 'safe' } })).toThrow('WECHAT_OA_MODE=safe needs WECHAT_OA_AES_KEY');
       expect(() => createWechatOaChannel({ ...deps, config: { ...config, mode: 'compatible' } })).toThrow('WECHAT_OA_MODE=compatible needs WECHAT_OA_AES_KEY');

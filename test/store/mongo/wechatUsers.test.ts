@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createWechatUsers } from '../../../src/channels/wechat-common/users.ts';
+import { createMongoWechatUsers } from '../../../src/store/mongo/wechatUsers.ts';
 import { connectMongo } from '../../../src/store/mongo/connection.ts';
 import { TestClock } from '../../support/appHarness.ts';
 import { testDbUri } from '../../support/db.ts';
@@ -16,7 +16,7 @@ async function users(tag: string, opts: { templates?: boolean; instances?: numbe
   for (let i = 0; i < (opts.instances ?? 1); i++) {
     const c = await connectMongo(uri);
     connections.push(c);
-    made.push(createWechatUsers(c, { appId: 'wx1234567890abcdef', csWindowHours: 48, csQuota: 5, templatesConfigured: opts.templates ?? true }));
+    made.push(createMongoWechatUsers(c, { appId: 'wx1234567890abcdef', csWindowHours: 48, csQuota: 5, templatesConfigured: opts.templates ?? true }));
   }
   return made;
 }

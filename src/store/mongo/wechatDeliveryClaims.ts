@@ -1,5 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
-import { isDuplicateKey, modelOf } from '../../store/mongo/connection.ts';
+import type { DeliveryClaimStore } from '../../channels/ports.ts';
+import { isDuplicateKey } from './connection.ts';
+import { typedCollection } from './typedCollection.ts';
 
 /**
  * Who answers a message when its turn outlived the 5-second budget and WeChat retried it meanwhile: the first
@@ -10,6 +12,8 @@ import { isDuplicateKey, modelOf } from '../../store/mongo/connection.ts';
  * - the slow path claims `cs` with an insert; a duplicate key means someone already answered, so it sends nothing;
  * - a retry answering passively claims `passive` unless `cs` is there (then it answers "success"). Several passive
  *   claims may succeed: WeChat keeps only the response to its latest attempt, so they cannot reach the user twice.
+ *
+ * Message ids are WeChat's MsgId (digits) or ids the inbound parser builds from checked fields.
  */
 interface ClaimDoc {
   _id: string;
@@ -19,36 +23,31 @@ interface ClaimDoc {
 const schema = new Schema<ClaimDoc>({ _id: String, mode: { type: String, required: true }, at: { type: Date, required: true } }, { collection: 'wechat_deliveries', versionKey: false, _id: false });
 schema.index({ at: 1 }, { expireAfterSeconds: 2 * 86_400 });
 
-export function createDeliveryClaims(connection: Connection, appId: string) {
-  const Model = modelOf<ClaimDoc>(connection, 'WechatDelivery', schema);
+export function createMongoDeliveryClaims(connection: Connection, appId: string): DeliveryClaimStore {
+  const claims = typedCollection<ClaimDoc>(connection, 'WechatDelivery', schema);
   const key = (messageId: string) => `${appId}:${messageId}`;
   return {
-    /** The slow path may send its customer-service message; false when a passive answer (or another sender) won. */
-    async claimCustomerService(messageId: string, now: Date): Promise<boolean> {
+    async claimCustomerService(messageId, now) {
       try {
-        await Model.collection.insertOne({ _id: key(messageId), mode: 'cs', at: now } as never);
+        await claims.insertOne({ _id: key(messageId), mode: 'cs', at: now });
         return true;
       } catch (err) {
         if (isDuplicateKey(err)) return false;
         throw err;
       }
     },
-    /** A retry may answer passively; false when the slow path has claimed the answer for itself. */
-    async claimPassive(messageId: string, now: Date): Promise<boolean> {
+    async claimPassive(messageId, now) {
       try {
-        await Model.collection.updateOne({ _id: key(messageId) as never, mode: { $ne: 'cs' } }, { $set: { mode: 'passive', at: now } }, { upsert: true });
+        await claims.updateOne({ _id: key(messageId), mode: { $ne: 'cs' } }, { $set: { mode: 'passive', at: now } }, { upsert: true });
         return true;
       } catch (err) {
         if (isDuplicateKey(err)) return false;
         throw err;
       }
     },
-    /** For servers that do not honour TTL indexes (the embedded one): call from a housekeeping job. */
-    async purgeOlderThan(cutoff: Date): Promise<number> {
-      const r = await Model.collection.deleteMany({ at: { $lt: cutoff } });
+    async purgeOlderThan(cutoff) {
+      const r = await claims.deleteMany({ at: { $lt: cutoff } });
       return r.deletedCount ?? 0;
     },
   };
 }
-
-export type DeliveryClaims = ReturnType<typeof createDeliveryClaims>;

@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
-import { modelOf } from '../../store/mongo/connection.ts';
+import { TEMPLATE_ID, type Grant, type MpSubscriptionStore, type SubscriptionDoc } from '../../channels/ports.ts';
+import { typedCollection } from './typedCollection.ts';
 
 /**
  * One-time subscribe messages (一次性订阅消息), one document per user in `mp_subscriptions`. Every "accept" the
@@ -9,29 +10,6 @@ import { modelOf } from '../../store/mongo/connection.ts';
  *
  * Template ids are keys of `templates`; they are checked against TEMPLATE_ID (no dots, no `$`) before use.
  */
-export const TEMPLATE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-export const SUBSCRIBE_RESULTS = ['accept', 'reject', 'ban', 'filter'] as const;
-export type SubscribeResult = (typeof SUBSCRIBE_RESULTS)[number];
-
-interface Grant {
-  remaining: number;
-  accepted: number;
-  rejected: number;
-  /** 'ban' (the template is banned by WeChat) or 'filter' (filtered as a duplicate title): no send will work. */
-  blocked: boolean;
-  lastResult: SubscribeResult;
-  updatedAt: Date;
-}
-
-interface SubscriptionDoc {
-  _id: string;
-  templates: Record<string, Grant>;
-  /** Sends that could not be made for want of a grant (or that WeChat refused as unauthorised). */
-  refusals: number;
-  lastRefusal: { at: Date; reason: string; templateId: string | null } | null;
-  updatedAt: Date;
-}
-
 const schema = new Schema<SubscriptionDoc>(
   {
     _id: { type: String, required: true },
@@ -43,30 +21,8 @@ const schema = new Schema<SubscriptionDoc>(
   { collection: 'mp_subscriptions', versionKey: false, _id: false, minimize: false },
 );
 
-export interface GrantView {
-  templateId: string;
-  remaining: number;
-  lastResult: SubscribeResult | null;
-}
-
-export interface MpSubscriptions {
-  /** Record the results of one wx.requestSubscribeMessage call. */
-  record(openid: string, results: Record<string, SubscribeResult>, now: Date): Promise<void>;
-  /** The grants of `templateIds` (in that order) for this user. */
-  view(openid: string, templateIds: string[]): Promise<GrantView[]>;
-  /** Take one grant of the first template (in the given order) that has one; the template id, or null. */
-  spend(openid: string, templateIds: string[], now: Date): Promise<string | null>;
-  /** Give a grant back (the send failed before WeChat used it). */
-  giveBack(openid: string, templateId: string, now: Date): Promise<void>;
-  /** WeChat says there is no grant (43101): our count was wrong, set it to zero. */
-  exhaust(openid: string, templateId: string, now: Date): Promise<void>;
-  recordRefusal(openid: string, reason: string, templateId: string | null, now: Date): Promise<void>;
-  raw(openid: string): Promise<SubscriptionDoc | null>;
-}
-
-export function createMpSubscriptions(connection: Connection): MpSubscriptions {
-  const Model = modelOf<SubscriptionDoc>(connection, 'MpSubscription', schema);
-  const coll = () => Model.collection;
+export function createMongoMpSubscriptions(connection: Connection): MpSubscriptionStore {
+  const subscriptions = typedCollection<SubscriptionDoc>(connection, 'MpSubscription', schema);
   const path = (templateId: string, field: keyof Grant) => {
     if (!TEMPLATE_ID.test(templateId)) throw new Error(`not a subscribe template id: ${JSON.stringify(templateId.slice(0, 80))}`);
     return `templates.${templateId}.${field}`;
@@ -90,15 +46,15 @@ export function createMpSubscriptions(connection: Connection): MpSubscriptions {
           set[path(templateId, 'blocked')] = true;
         }
       }
-      await coll().updateOne(
-        { _id: openid as never },
+      await subscriptions.updateOne(
+        { _id: openid },
         { $set: set, ...(Object.keys(inc).length ? { $inc: inc } : {}), $setOnInsert: { refusals: 0, lastRefusal: null } },
         { upsert: true },
       );
     },
 
     async view(openid, templateIds) {
-      const doc = (await coll().findOne({ _id: openid as never })) as SubscriptionDoc | null;
+      const doc = await subscriptions.findOne({ _id: openid });
       return templateIds.map((templateId) => {
         const g = doc?.templates?.[templateId];
         return { templateId, remaining: g && !g.blocked ? Math.max(0, g.remaining ?? 0) : 0, lastResult: g?.lastResult ?? null };
@@ -106,12 +62,12 @@ export function createMpSubscriptions(connection: Connection): MpSubscriptions {
     },
 
     async spend(openid, templateIds, now) {
-      const doc = (await coll().findOne({ _id: openid as never })) as SubscriptionDoc | null;
+      const doc = await subscriptions.findOne({ _id: openid });
       if (!doc) return null;
       const candidates = templateIds.filter((t) => TEMPLATE_ID.test(t) && (doc.templates?.[t]?.remaining ?? 0) > 0 && !doc.templates?.[t]?.blocked);
       for (const templateId of candidates) {
-        const r = await coll().updateOne(
-          { _id: openid as never, [path(templateId, 'remaining')]: { $gt: 0 }, [path(templateId, 'blocked')]: { $ne: true } },
+        const r = await subscriptions.updateOne(
+          { _id: openid, [path(templateId, 'remaining')]: { $gt: 0 }, [path(templateId, 'blocked')]: { $ne: true } },
           { $inc: { [path(templateId, 'remaining')]: -1 }, $set: { updatedAt: now } },
         );
         if (r.modifiedCount === 1) return templateId;
@@ -120,23 +76,23 @@ export function createMpSubscriptions(connection: Connection): MpSubscriptions {
     },
 
     async giveBack(openid, templateId, now) {
-      await coll().updateOne({ _id: openid as never }, { $inc: { [path(templateId, 'remaining')]: 1 }, $set: { updatedAt: now } });
+      await subscriptions.updateOne({ _id: openid }, { $inc: { [path(templateId, 'remaining')]: 1 }, $set: { updatedAt: now } });
     },
 
     async exhaust(openid, templateId, now) {
-      await coll().updateOne({ _id: openid as never }, { $set: { [path(templateId, 'remaining')]: 0, updatedAt: now } });
+      await subscriptions.updateOne({ _id: openid }, { $set: { [path(templateId, 'remaining')]: 0, updatedAt: now } });
     },
 
     async recordRefusal(openid, reason, templateId, now) {
-      await coll().updateOne(
-        { _id: openid as never },
+      await subscriptions.updateOne(
+        { _id: openid },
         { $inc: { refusals: 1 }, $set: { lastRefusal: { at: now, reason, templateId }, updatedAt: now }, $setOnInsert: { templates: {} } },
         { upsert: true },
       );
     },
 
     async raw(openid) {
-      return (await coll().findOne({ _id: openid as never })) as SubscriptionDoc | null;
+      return subscriptions.findOne({ _id: openid });
     },
   };
 }

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
+import { SESSION_TOKEN, type MpSessionStore } from '../../channels/ports.ts';
 import type { PiiCipher } from '../../infra/piiCipher.ts';
-import { modelOf } from '../../store/mongo/connection.ts';
+import { typedCollection } from './typedCollection.ts';
 
 /**
  * Our own sessions for the mini program front end, in `mp_sessions`. The token the client holds is 32 random
@@ -31,52 +32,38 @@ const schema = new Schema<SessionDoc>(
 schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 schema.index({ openid: 1 });
 
-/** The token's shape: `mps_` + 43 characters of base64url. Anything else is refused before a lookup. */
-export const SESSION_TOKEN = /^mps_[A-Za-z0-9_-]{43}$/;
-
-export interface MpSession {
-  openid: string;
-  expiresAt: Date;
-}
-
-export interface MpSessions {
-  create(openid: string, sessionKey: string, now: Date): Promise<{ token: string; expiresAt: Date }>;
-  /** The live session of a token, or null (unknown, malformed, expired). */
-  find(token: string, now: Date): Promise<MpSession | null>;
-  revoke(token: string): Promise<void>;
-  /** WeChat's session_key of a live session (for decrypting data the client sends). */
-  sessionKey(token: string, now: Date): Promise<string | null>;
-  purgeExpired(now: Date): Promise<number>;
-}
-
-export function createMpSessions(connection: Connection, cipher: PiiCipher, opts: { ttlMs: number }): MpSessions {
-  const Model = modelOf<SessionDoc>(connection, 'MpSession', schema);
+export function createMongoMpSessions(connection: Connection, cipher: PiiCipher, opts: { ttlMs: number }): MpSessionStore {
+  const sessions = typedCollection<SessionDoc>(connection, 'MpSession', schema);
   const hash = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64url');
   return {
     async create(openid, sessionKey, now) {
       const token = `mps_${randomBytes(32).toString('base64url')}`;
       const expiresAt = new Date(now.getTime() + opts.ttlMs);
-      await Model.collection.insertOne({ _id: hash(token), openid, sessionKey: cipher.encrypt(sessionKey), createdAt: now, expiresAt } as never);
+      await sessions.insertOne({ _id: hash(token), openid, sessionKey: cipher.encrypt(sessionKey), createdAt: now, expiresAt });
       // Housekeeping on the side: this user's expired sessions go now rather than waiting for the purge.
-      await Model.collection.deleteMany({ openid, expiresAt: { $lte: now } });
+      await sessions.deleteMany({ openid, expiresAt: { $lte: now } });
       return { token, expiresAt };
     },
     async find(token, now) {
       if (!SESSION_TOKEN.test(token)) return null;
-      const doc = await Model.collection.findOne({ _id: hash(token) as never, expiresAt: { $gt: now } }, { projection: { openid: 1, expiresAt: 1 } });
-      return doc ? { openid: String(doc.openid), expiresAt: doc.expiresAt as Date } : null;
+      const doc = await sessions.findOne({ _id: hash(token), expiresAt: { $gt: now } }, { projection: { openid: 1, expiresAt: 1 } });
+      return doc ? { openid: doc.openid, expiresAt: doc.expiresAt } : null;
     },
     async revoke(token) {
       if (!SESSION_TOKEN.test(token)) return;
-      await Model.collection.deleteOne({ _id: hash(token) as never });
+      await sessions.deleteOne({ _id: hash(token) });
     },
     async sessionKey(token, now) {
       if (!SESSION_TOKEN.test(token)) return null;
-      const doc = await Model.collection.findOne({ _id: hash(token) as never, expiresAt: { $gt: now } }, { projection: { sessionKey: 1 } });
-      return doc?.sessionKey ? cipher.decrypt(String(doc.sessionKey)) : null;
+      const doc = await sessions.findOne({ _id: hash(token), expiresAt: { $gt: now } }, { projection: { sessionKey: 1 } });
+      return doc?.sessionKey ? cipher.decrypt(doc.sessionKey) : null;
+    },
+    async hasLiveSession(openid, now) {
+      // Openids here come from our own sessions and WeChat's code2session, or have passed OPENID.
+      return (await sessions.findOne({ openid, expiresAt: { $gt: now } }, { projection: { _id: 1 } })) !== null;
     },
     async purgeExpired(now) {
-      const r = await Model.collection.deleteMany({ expiresAt: { $lte: now } });
+      const r = await sessions.deleteMany({ expiresAt: { $lte: now } });
       return r.deletedCount ?? 0;
     },
   };

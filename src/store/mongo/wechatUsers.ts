@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
-import { modelOf } from '../../store/mongo/connection.ts';
+import { OPENID, type Reachability, type WechatUserDoc, type WechatUserStore, type WechatUsersSettings } from '../../channels/ports.ts';
+import { typedCollection } from './typedCollection.ts';
 
 /**
  * What the bot may still send a WeChat user, one document per (app id, openid) in `wechat_users`:
@@ -13,20 +14,6 @@ import { modelOf } from '../../store/mongo/connection.ts';
  *
  * Only single-document atomic updates; no transactions.
  */
-
-export interface WechatUserDoc {
-  _id: string;
-  appId: string;
-  openid: string;
-  subscribed: boolean;
-  subscribedAt: Date | null;
-  unsubscribedAt: Date | null;
-  lastInboundAt: Date | null;
-  windowEndsAt: Date | null;
-  csSent: number;
-  lastError: { code: number; message: string; at: Date } | null;
-  updatedAt: Date;
-}
 
 const schema = new Schema<WechatUserDoc>(
   {
@@ -46,37 +33,8 @@ const schema = new Schema<WechatUserDoc>(
 );
 schema.index({ appId: 1, subscribed: 1 });
 
-export interface Reachability {
-  /** A customer-service message may be sent now. */
-  canSendCs: boolean;
-  /** Customer-service messages left in the current window (0 outside it). */
-  remaining: number;
-  /** When the current window closes; null if the user never wrote. */
-  windowEndsAt: Date | null;
-  /** Outside the window, a template message is the way to reach this user (subscribed, and templates configured). */
-  viaTemplate: boolean;
-}
-
-/** openids are 28 characters of base64url in practice; anything else is refused before it reaches a query. */
-export const OPENID = /^[A-Za-z0-9_-]{6,64}$/;
-
-export interface WechatUsersSettings {
-  appId: string;
-  csWindowHours: number;
-  csQuota: number;
-  /** Whether any template id is configured (it decides `viaTemplate`). */
-  templatesConfigured: boolean;
-  /**
-   * A user's window is reopened in the database at most this often per process (default 60 s): a registration is
-   * a burst of a dozen messages, and one write per message would cost the database as much as the turn. Skipping
-   * only ever errs on the safe side (a window that ends up to this much earlier, a quota reset this much later).
-   */
-  touchEveryMs?: number;
-}
-
-export function createWechatUsers(connection: Connection, settings: WechatUsersSettings) {
-  const Model = modelOf<WechatUserDoc>(connection, 'WechatUser', schema);
-  const coll = () => Model.collection;
+export function createMongoWechatUsers(connection: Connection, settings: WechatUsersSettings): WechatUserStore {
+  const users = typedCollection<WechatUserDoc>(connection, 'WechatUser', schema);
   const windowMs = settings.csWindowHours * 3_600_000;
   const touchEveryMs = settings.touchEveryMs ?? 60_000;
   const key = (openid: string) => `${settings.appId}:${openid}`;
@@ -95,8 +53,8 @@ export function createWechatUsers(connection: Connection, settings: WechatUsersS
       checkOpenid(openid);
       const last = touched.get(openid);
       if (last !== undefined && now.getTime() - last < touchEveryMs && now.getTime() >= last) return;
-      await coll().updateOne(
-        { _id: key(openid) as never },
+      await users.updateOne(
+        { _id: key(openid) },
         {
           $set: { subscribed: true, lastInboundAt: now, windowEndsAt: new Date(now.getTime() + windowMs), csSent: 0, updatedAt: now },
           $setOnInsert: { ...base(openid), subscribedAt: now, unsubscribedAt: null, lastError: null },
@@ -109,8 +67,8 @@ export function createWechatUsers(connection: Connection, settings: WechatUsersS
 
     async markSubscribed(openid: string, now: Date): Promise<void> {
       checkOpenid(openid);
-      await coll().updateOne(
-        { _id: key(openid) as never },
+      await users.updateOne(
+        { _id: key(openid) },
         { $set: { subscribed: true, subscribedAt: now, unsubscribedAt: null, updatedAt: now }, $setOnInsert: { ...base(openid), lastInboundAt: null, windowEndsAt: null, csSent: 0, lastError: null } },
         { upsert: true },
       );
@@ -120,8 +78,8 @@ export function createWechatUsers(connection: Connection, settings: WechatUsersS
     async markUnsubscribed(openid: string, now: Date, error?: { code: number; message: string }): Promise<void> {
       checkOpenid(openid);
       touched.delete(openid);
-      await coll().updateOne(
-        { _id: key(openid) as never },
+      await users.updateOne(
+        { _id: key(openid) },
         {
           $set: { subscribed: false, unsubscribedAt: now, windowEndsAt: null, updatedAt: now, ...(error ? { lastError: { ...error, at: now } } : {}) },
           $setOnInsert: { ...base(openid), subscribedAt: null, lastInboundAt: null, csSent: 0, ...(error ? {} : { lastError: null }) },
@@ -133,8 +91,8 @@ export function createWechatUsers(connection: Connection, settings: WechatUsersS
     /** Take `n` units of the quota if the window is open and enough remain; false otherwise. */
     async reserveCs(openid: string, now: Date, n = 1): Promise<boolean> {
       checkOpenid(openid);
-      const r = await coll().updateOne(
-        { _id: key(openid) as never, subscribed: { $ne: false }, windowEndsAt: { $gt: now }, csSent: { $lte: settings.csQuota - n } },
+      const r = await users.updateOne(
+        { _id: key(openid), subscribed: { $ne: false }, windowEndsAt: { $gt: now }, csSent: { $lte: settings.csQuota - n } },
         { $inc: { csSent: n }, $set: { updatedAt: now } },
       );
       return r.modifiedCount === 1;
@@ -143,7 +101,7 @@ export function createWechatUsers(connection: Connection, settings: WechatUsersS
     /** Give back units reserved for messages that were not sent after all. */
     async releaseCs(openid: string, now: Date, n = 1): Promise<void> {
       checkOpenid(openid);
-      await coll().updateOne({ _id: key(openid) as never, csSent: { $gte: n } }, { $inc: { csSent: -n }, $set: { updatedAt: now } });
+      await users.updateOne({ _id: key(openid), csSent: { $gte: n } }, { $inc: { csSent: -n }, $set: { updatedAt: now } });
     },
 
     /** WeChat's errcode for a send to this user, recorded so the next send does not try the same thing. */
@@ -151,20 +109,20 @@ export function createWechatUsers(connection: Connection, settings: WechatUsersS
       checkOpenid(openid);
       if (code === 43004) return this.markUnsubscribed(openid, now, { code, message });
       touched.delete(openid);
-      const set: Record<string, unknown> = { lastError: { code, message, at: now }, updatedAt: now };
+      const set: Partial<WechatUserDoc> = { lastError: { code, message, at: now }, updatedAt: now };
       if (code === 45015) set.windowEndsAt = now;
       if (code === 45047) set.csSent = settings.csQuota;
-      await coll().updateOne({ _id: key(openid) as never }, { $set: set, $setOnInsert: { ...base(openid), subscribed: true, subscribedAt: null, unsubscribedAt: null, lastInboundAt: null, ...(code === 45015 ? {} : { windowEndsAt: null }), ...(code === 45047 ? {} : { csSent: 0 }) } }, { upsert: true });
+      await users.updateOne({ _id: key(openid) }, { $set: set, $setOnInsert: { ...base(openid), subscribed: true, subscribedAt: null, unsubscribedAt: null, lastInboundAt: null, ...(code === 45015 ? {} : { windowEndsAt: null }), ...(code === 45047 ? {} : { csSent: 0 }) } }, { upsert: true });
     },
 
     async get(openid: string): Promise<WechatUserDoc | null> {
       checkOpenid(openid);
-      return (await coll().findOne({ _id: key(openid) as never })) as WechatUserDoc | null;
+      return await users.findOne({ _id: key(openid) });
     },
 
     async reachability(openid: string, now: Date): Promise<Reachability> {
       checkOpenid(openid);
-      const doc = (await coll().findOne({ _id: key(openid) as never })) as WechatUserDoc | null;
+      const doc = await users.findOne({ _id: key(openid) });
       if (!doc) return { canSendCs: false, remaining: 0, windowEndsAt: null, viaTemplate: settings.templatesConfigured };
       const open = doc.subscribed !== false && !!doc.windowEndsAt && doc.windowEndsAt.getTime() > now.getTime();
       const remaining = open ? Math.max(0, settings.csQuota - (doc.csSent ?? 0)) : 0;
@@ -173,5 +131,3 @@ export function createWechatUsers(connection: Connection, settings: WechatUsersS
     },
   };
 }
-
-export type WechatUsers = ReturnType<typeof createWechatUsers>;
