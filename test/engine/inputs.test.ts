@@ -607,7 +607,7 @@ describe('choice options computed by an action (optionsFrom)', () => {
     expect(handler.parse(spec, { type: 'text', text: '2' }, c)).toEqual({ kind: 'accept', value: 'senior' });
     expect(handler.parse(spec, { type: 'text', text: '初级（可申报）' }, c)).toEqual({ kind: 'accept', value: 'junior' });
     expect(handler.parse(spec, { type: 'choice', choiceId: 'junior' }, c)).toEqual({ kind: 'accept', value: 'junior' });
-    expect(handler.format(spec, 'senior', c)).toBe('高级（暂不符合）');
+    expect(handler.format(spec, 'senior', c)).toBe('高级'); // the summary shows the level, not its status note
   });
 
   it('rejects anything else, and offers nothing when the action gave no options', () => {
