@@ -11,7 +11,7 @@ const MENU_LABELS = ['注册', '我的信息', '我能申报什么', '资格申�
 const HELP_IN_FLOW = '正在办理中，回答下面的问题即可';
 const HELP_IDLE = '可以直接回复下列数字或文字';
 const MENU_PROMPT = '请选择要办理的事项';
-const CANCELLED = '已取消本次办理，填写的内容不会保存。';
+const CANCELLED = '已取消「党务工作者注册」，填写的内容不会保存。';
 const RESUMED = '继续办理「党务工作者注册」。';
 const NOT_REGISTERED_STATUS = '您还没有注册。回复“注册”开始登记，完成后即可申报资格等级。';
 
@@ -94,7 +94,7 @@ const POINTS: Point[] = [
     reach: async () => {
       const h = await registrationAt('membership');
       h.advance(31 * 60_000);
-      const reply = await h.say('正式党员');
+      const reply = await h.say('你好') // not an answer: the offer comes;
       expect(reply).toContain('欢迎回来！您上次办理的「党务工作者注册」还没有完成');
       expect(h.state.pending).toEqual({ kind: 'resume' });
       return h;

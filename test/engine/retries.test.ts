@@ -122,7 +122,7 @@ describe('at the stuck offer', () => {
 
   it('the 取消 choice cancels the flow', async () => {
     const h = await stuckAtMobile();
-    expect(await h.say({ type: 'choice', choiceId: '__cancel' })).toContain('已取消本次办理');
+    expect(await h.say({ type: 'choice', choiceId: '__cancel' })).toContain('已取消「党务工作者注册」');
     expect(h.state).toMatchObject({ flowId: null, answers: {} });
   });
 
