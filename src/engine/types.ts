@@ -27,7 +27,9 @@ export interface CallFrame {
 export type Pending =
   | { kind: 'tree'; path: string[] }
   | { kind: 'resume' }
-  | { kind: 'keep'; value: AnswerValue };
+  | { kind: 'keep'; value: AnswerValue }
+  /** A date question answered with a month only ("2015年7月"): the day is asked next. */
+  | { kind: 'day'; month: string };
 
 /** A flow interrupted by the menu or a status request, which the user can go back to. */
 export interface ParkedFlow {

@@ -57,7 +57,8 @@ describe('text input', () => {
 
   it.each([
     ['张三', '张三'],
-    ['  张   三  ', '张 三'],
+    ['  张   三  ', '张三'], // spaces between Chinese characters are dropped
+    ['  Li   Na  ', 'Li Na'],
     ['😀😀', '😀😀'],
     ['😀😀😀😀😀', '😀😀😀😀😀'], // five emoji are five characters, not ten UTF-16 units
     ['abcde', 'abcde'],
