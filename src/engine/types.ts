@@ -79,6 +79,11 @@ export interface Choice {
 
 export interface OutboundMessage {
   text: string;
+  /**
+   * The text for channels that show the choices as numbered lines (WeChat text): it may say "回复编号", which
+   * `text` never does, since buttons (the simulator, Telegram) show no numbers. Absent: `text` fits both.
+   */
+  numbered?: string;
   choices?: Choice[];
   /** Whether the user may pick several choices (channels that render checkboxes use it). */
   multi?: boolean;

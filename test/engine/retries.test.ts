@@ -81,7 +81,7 @@ describe('the stuck offer comes after maxRetries failures', () => {
     await h.send('x');
     await h.send('y');
     const out = await h.send('z');
-    expect(texts(out)).toContain('请回复 1 到 2 之间的编号');
+    expect(texts(out)).toContain('请从下面的选项中选择');
     expect(texts(out)).toContain(STUCK);
     expect(choiceLabels(out)).toEqual(STUCK_LABELS);
   });
