@@ -101,10 +101,13 @@ function finishFlow(turn: Turn, startNext?: string): Outcome {
 function cancelFlow(turn: Turn): Outcome {
   const flowId = turn.state.flowId;
   const answeredSomething = turn.state.history.length > 0;
+  // Said before the flow is cleared, so the message can name what was cancelled.
+  const title = flowId && turn.flows.has(flowId) ? flowTitle(turn, flowId) : '';
   if (flowId) turn.effects.push({ type: 'flowCancelled', flowId });
   clearFlow(turn);
   // Leaving the menu opened over a flow loses nothing, so it is not announced as a cancellation.
-  if (answeredSomething || !turn.state.parked) turn.say(turn.t('common:cancelled'));
+  if (answeredSomething) turn.say(turn.t('common:cancelled', { title }));
+  else if (!turn.state.parked) turn.say(turn.t('common:cancelledEmpty', { title }));
   if (turn.state.parked) return resumeParked(turn);
   return { type: 'done' };
 }
@@ -113,9 +116,9 @@ function cancelFlow(turn: Turn): Outcome {
 export function park(turn: Turn): void {
   const s = turn.state;
   if (!s.flowId || s.flowVersion === null || !s.stepId) return;
-  // One flow waits at a time. A flow with nothing answered (the menu opened over a registration) is not worth
-  // parking and must not push out the one that waits.
-  if (s.history.length > 0 || !s.parked) {
+  // One flow waits at a time. A flow with nothing answered (a menu, an edit menu, a first question) is not worth
+  // parking: coming back to it after the next command would only repeat a question nobody is answering.
+  if (s.history.length > 0) {
     s.parked = { flowId: s.flowId, flowVersion: s.flowVersion, stepId: s.stepId, answers: s.answers, history: s.history, stack: s.stack };
   }
   clearFlow(turn);

@@ -3,6 +3,7 @@ import { matchGlobalCommand, normalizeCommandText, type GlobalCommand } from './
 import { drive, flowTitle, park, startFlow } from './driver.ts';
 import type { FlowRegistry } from './flow/registry.ts';
 import type { UserInput } from './inputs/types.ts';
+import { inputHandler } from './inputs/index.ts';
 import { prompt } from './steps/ask.ts';
 import { executorFor } from './steps/index.ts';
 import { showSummary } from './steps/summary.ts';
@@ -65,9 +66,14 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
       park(turn);
       return idle(turn, input, text, command);
     }
-    s.pending = { kind: 'resume' };
-    turn.say(turn.t('common:welcomeBack', { title: flowTitle(turn, s.flowId) }), resumeChoices(turn));
-    return WAIT;
+    if (answersQuestion(turn, input)) {
+      // The message that wakes the conversation is an answer to the question it was left at: take it.
+      turn.say(turn.t('common:welcomeBackAnswered', { title: flowTitle(turn, s.flowId) }));
+    } else {
+      s.pending = { kind: 'resume' };
+      turn.say(turn.t('common:welcomeBack', { title: flowTitle(turn, s.flowId) }), resumeChoices(turn));
+      return WAIT;
+    }
   }
   if (s.pending?.kind === 'resume') {
     const t = text === null ? '' : normalizeCommandText(text);
@@ -102,6 +108,18 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
   // A conversation stored at a step that does not wait (a crash between an action and its result) re-enters it.
   if (!executor.receive) return next(step.id);
   return executor.receive(step, input, turn);
+}
+
+/**
+ * Whether the input is a valid answer to the question the conversation waits at. Free-text questions are left
+ * out: any greeting would "answer" them, and the worker may not remember what was asked.
+ */
+function answersQuestion(turn: Turn, input: UserInput): boolean {
+  const step = turn.step();
+  if (step.kind !== 'ask' || step.input.type === 'text') return false;
+  const handler = inputHandler(step.input);
+  const outcome = handler.parse(step.input, input, turn.inputContext(turn.flow(), step));
+  return outcome.kind !== 'reject';
 }
 
 function commandOf(text: string): GlobalCommand | null {

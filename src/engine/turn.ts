@@ -42,14 +42,21 @@ export class Turn {
     return this.ctx.translator.t(this.state.locale, key, params ?? (() => this.templateScope()));
   }
 
+  /** The `<key>Numbered` variant of a template (one that speaks of option numbers), when there is one. */
+  numberedVariant(key: string, params?: Record<string, unknown>): string | undefined {
+    const variant = `${key}Numbered`;
+    return this.hasTemplate(variant) ? this.t(variant, params) : undefined;
+  }
+
   hasTemplate(key: string): boolean {
     return this.ctx.translator.has(this.state.locale, key) || this.ctx.translator.has(this.ctx.defaultLocale, key);
   }
 
-  say(text: string, choices?: Choice[], multi?: boolean): void {
+  say(text: string, choices?: Choice[], multi?: boolean, numbered?: string): void {
     const msg: OutboundMessage = { text };
     if (choices && choices.length) msg.choices = choices;
     if (multi) msg.multi = true;
+    if (numbered !== undefined && numbered !== text && msg.choices) msg.numbered = numbered;
     this.outbound.push(msg);
   }
 

@@ -27,7 +27,9 @@ export interface CallFrame {
 export type Pending =
   | { kind: 'tree'; path: string[] }
   | { kind: 'resume' }
-  | { kind: 'keep'; value: AnswerValue };
+  | { kind: 'keep'; value: AnswerValue }
+  /** A date question answered with a month only ("2015年7月"): the day is asked next. */
+  | { kind: 'day'; month: string };
 
 /** A flow interrupted by the menu or a status request, which the user can go back to. */
 export interface ParkedFlow {
@@ -77,6 +79,11 @@ export interface Choice {
 
 export interface OutboundMessage {
   text: string;
+  /**
+   * The text for channels that show the choices as numbered lines (WeChat text): it may say "回复编号", which
+   * `text` never does, since buttons (the simulator, Telegram) show no numbers. Absent: `text` fits both.
+   */
+  numbered?: string;
   choices?: Choice[];
   /** Whether the user may pick several choices (channels that render checkboxes use it). */
   multi?: boolean;

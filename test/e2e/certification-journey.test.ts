@@ -62,10 +62,10 @@ async function declareIntermediate(userId: string): Promise<void> {
   const overview = await say(userId, '是');
   expect(overview).toContain('可以申报');
   expect(overview).toContain('请选择要申报的等级');
-  expect(await say(userId, '中级（可申报）')).toContain('申报方式');
+  expect(await say(userId, '中级')).toContain('申报方式'); // the level's name, without its status note
   const summary = await say(userId, '个人自荐');
   expect(summary).toContain('请核对申报信息');
-  expect(summary).toContain('申报等级：中级（可申报）');
+  expect(summary).toContain('申报等级：中级\n');
   expect(await say(userId, '确认')).toContain('申报已提交');
 }
 

@@ -30,7 +30,7 @@ import { AES_KEY, APP_ID, openidOf, TOKEN, wechatClient } from '../channels/wech
 
 const MENU_PROMPT = '请选择要办理的事项';
 const NOT_UNDERSTOOD = '抱歉，没有理解您的意思。请从下面的菜单中选择：';
-const NOT_AN_OPTION = /请回复 1 到 \d+ 之间的编号，或直接回复选项文字。/;
+const NOT_AN_OPTION = /(?:请回复 1 到 \d+ 之间的编号|请从下面的选项中选择)，或直接回复选项文字。/; // numbered text on WeChat, buttons elsewhere
 const ORG_NAME_PROMPT = '请输入您所在单位（两新组织）的全称';
 const ORG_CODE_PROMPT = '请输入单位的统一社会信用代码';
 /** The registration script's answers before the organisation's name is asked (注册 … 入党时间). */

@@ -9,9 +9,9 @@ import { choiceIds, choiceLabels, ID_MASKED, registrationAt, restore, snapshot, 
 const MENU_LABELS = ['注册', '我的信息', '我能申报什么', '资格申报', '办理进度', '我的证书', '帮助'];
 
 const HELP_IN_FLOW = '正在办理中，回答下面的问题即可';
-const HELP_IDLE = '可以直接回复下列数字或文字';
+const HELP_IDLE = '可以直接回复下列文字';
 const MENU_PROMPT = '请选择要办理的事项';
-const CANCELLED = '已取消本次办理，填写的内容不会保存。';
+const CANCELLED = '已取消「党务工作者注册」，填写的内容不会保存。';
 const RESUMED = '继续办理「党务工作者注册」。';
 const NOT_REGISTERED_STATUS = '您还没有注册。回复“注册”开始登记，完成后即可申报资格等级。';
 
@@ -55,7 +55,7 @@ const POINTS: Point[] = [
     question: '是否正确？',
     questionEn: 'From your ID number, you are male, born on 1985-03-12. Is that right?',
     back: { step: 'idNumber', field: 'idNumber', prompt: '请输入您的 18 位居民身份证号码', shown: ID_MASKED },
-    nextEn: { reply: 'yes', expect: 'Your party membership?' },
+    nextEn: { reply: 'yes', expect: 'What is your party membership?' },
   },
   {
     name: 'the middle of the region tree (after 江苏)',
@@ -94,14 +94,14 @@ const POINTS: Point[] = [
     reach: async () => {
       const h = await registrationAt('membership');
       h.advance(31 * 60_000);
-      const reply = await h.say('正式党员');
+      const reply = await h.say('你好') // not an answer: the offer comes;
       expect(reply).toContain('欢迎回来！您上次办理的「党务工作者注册」还没有完成');
       expect(h.state.pending).toEqual({ kind: 'resume' });
       return h;
     },
     step: 'membership',
     question: '您的党员身份是？',
-    questionEn: 'Your party membership?',
+    questionEn: 'What is your party membership?',
     back: { step: 'idConfirm', field: 'idConfirm', prompt: '是否正确？', shown: '是' },
     nextEn: { reply: 'Full member', expect: 'When did you join the party?' },
   },
@@ -295,7 +295,7 @@ describe('the resume offer', () => {
     const h = at(resume);
     const reply = await h.say('English');
     expect(reply).toContain('Switched to English.');
-    expect(reply).toContain('Your party membership?');
+    expect(reply).toContain('What is your party membership?');
     // The bot just asked the membership question, so the answer to it must be taken ...
     const next = await h.say('Full member');
     expect(next).not.toContain('Welcome back');
@@ -322,7 +322,7 @@ describe('off-script text at a choice question', () => {
   it.each(['我想喝咖啡', '你好', '3', '随便', 'what?'])('%j re-prompts with the options and keeps the conversation', async (text) => {
     const h = at(choice);
     const out = await h.send(text);
-    expect(texts(out)).toContain('请回复 1 到 2 之间的编号，或直接回复选项文字。');
+    expect(texts(out)).toContain('请从下面的选项中选择，或直接回复选项文字。');
     expect(choiceLabels(out)).toEqual(['非公企业', '社会组织']);
     expect(h.state).toMatchObject({ flowId: 'registration', stepId: 'orgType' });
   });

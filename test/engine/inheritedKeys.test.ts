@@ -12,7 +12,7 @@ import { registrationAt, restore, snapshot, type Snapshot } from './registration
 
 const NOT_UNDERSTOOD = '抱歉，没有理解您的意思。请从下面的菜单中选择：';
 const MENU_PROMPT = '请选择要办理的事项';
-const NOT_AN_OPTION = /请回复 1 到 \d+ 之间的编号，或直接回复选项文字。/;
+const NOT_AN_OPTION = /请从下面的选项中选择，或直接回复选项文字。/;
 const ORG_CODE_PROMPT = '请输入单位的统一社会信用代码';
 
 const WORDS = inheritedNameVariants();

@@ -57,7 +57,8 @@ describe('text input', () => {
 
   it.each([
     ['张三', '张三'],
-    ['  张   三  ', '张 三'],
+    ['  张   三  ', '张三'], // spaces between Chinese characters are dropped
+    ['  Li   Na  ', 'Li Na'],
     ['😀😀', '😀😀'],
     ['😀😀😀😀😀', '😀😀😀😀😀'], // five emoji are five characters, not ten UTF-16 units
     ['abcde', 'abcde'],
@@ -195,17 +196,18 @@ describe('choice input (registration membership: 正式党员 / 预备党员)', 
 
   it.each(['0', '3', '99', '党员', '我不知道'])('rejects %j with the option count and re-offers the options', (text) => {
     const outcome = parse(spec, text, c());
-    expect(rejection(outcome)).toBe('请回复 1 到 2 之间的编号，或直接回复选项文字。');
+    expect(rejection(outcome)).toBe('请从下面的选项中选择，或直接回复选项文字。');
+    expect(outcome.kind === 'reject' && outcome.numberedMessage).toBe('请回复 1 到 2 之间的编号，或直接回复选项文字。');
     expect(outcome.kind === 'reject' && outcome.choices?.map((ch) => ch.label)).toEqual(['正式党员', '预备党员']);
   });
 
   it('rejects a picture', () => {
-    expect(rejection(parse(spec, { type: 'image', mediaRef: 'x' }, c()))).toBe('请回复 1 到 2 之间的编号，或直接回复选项文字。');
+    expect(rejection(parse(spec, { type: 'image', mediaRef: 'x' }, c()))).toBe('请从下面的选项中选择，或直接回复选项文字。');
   });
 
   it('renders the rejection in English for an English conversation', () => {
     expect(rejection(parse(spec, 'maybe', ctx('membership', { locale: 'en' })))).toBe(
-      "Please reply with a number from 1 to 2, or the option's text.",
+      "Please choose one of the options below, or reply with the option's text.",
     );
   });
 });
@@ -236,7 +238,7 @@ describe('multi-select choice input', () => {
     ['1、博士后', '博士后'],
     ['0', '0'],
   ])('rejects %j naming the bad token %j', (text, token) => {
-    expect(rejection(parse(spec, text, c()))).toBe(`“${token}”不是有效选项。可以多选，请回复 1 到 5 之间的编号，用逗号或空格分隔（如“1,3”）。`);
+    expect(rejection(parse(spec, text, c()))).toBe(`“${token}”不是有效选项。可以多选，请从下面的选项中选择，或回复选项文字，用逗号分隔。`);
   });
 
   it('rejects an answer that has no token at all', () => {
@@ -570,7 +572,7 @@ describe('region input (walking the tree)', () => {
     ['上海', []],
   ])('rejects %j at %j with the not-found message and the current level again', (text, path) => {
     const outcome = parse(spec, text, atPath(...path));
-    expect(rejection(outcome)).toBe('没有找到这个地区，请回复列表中的编号或地区名称。');
+    expect(rejection(outcome)).toBe('没有找到这个地区，请从列表中选择，或回复地区名称。');
     expect(outcome.kind === 'reject' && outcome.choices?.length).toBeGreaterThan(0);
   });
 
@@ -607,7 +609,7 @@ describe('choice options computed by an action (optionsFrom)', () => {
     expect(handler.parse(spec, { type: 'text', text: '2' }, c)).toEqual({ kind: 'accept', value: 'senior' });
     expect(handler.parse(spec, { type: 'text', text: '初级（可申报）' }, c)).toEqual({ kind: 'accept', value: 'junior' });
     expect(handler.parse(spec, { type: 'choice', choiceId: 'junior' }, c)).toEqual({ kind: 'accept', value: 'junior' });
-    expect(handler.format(spec, 'senior', c)).toBe('高级（暂不符合）');
+    expect(handler.format(spec, 'senior', c)).toBe('高级'); // the summary shows the level, not its status note
   });
 
   it('rejects anything else, and offers nothing when the action gave no options', () => {

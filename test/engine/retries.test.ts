@@ -81,7 +81,7 @@ describe('the stuck offer comes after maxRetries failures', () => {
     await h.send('x');
     await h.send('y');
     const out = await h.send('z');
-    expect(texts(out)).toContain('请回复 1 到 2 之间的编号');
+    expect(texts(out)).toContain('请从下面的选项中选择');
     expect(texts(out)).toContain(STUCK);
     expect(choiceLabels(out)).toEqual(STUCK_LABELS);
   });
@@ -122,7 +122,7 @@ describe('at the stuck offer', () => {
 
   it('the 取消 choice cancels the flow', async () => {
     const h = await stuckAtMobile();
-    expect(await h.say({ type: 'choice', choiceId: '__cancel' })).toContain('已取消本次办理');
+    expect(await h.say({ type: 'choice', choiceId: '__cancel' })).toContain('已取消「党务工作者注册」');
     expect(h.state).toMatchObject({ flowId: null, answers: {} });
   });
 

@@ -229,7 +229,7 @@ describe('cancelling from the summary', () => {
   ])('%s cancels the registration without saving', async (_name, input) => {
     const h = summary();
     const reply = await h.say(input);
-    expect(reply).toContain('已取消本次办理，填写的内容不会保存。');
+    expect(reply).toContain('已取消「党务工作者注册」，填写的内容不会保存。');
     expect(h.state).toMatchObject({ flowId: null, answers: {} });
     // Nothing was saved: registering again starts from the first question.
     expect(await h.say('注册')).toContain('请输入您的姓名');

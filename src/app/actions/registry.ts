@@ -7,6 +7,7 @@ import { myCertificates } from '../certification/myCertificates.ts';
 import { myApplications, workerCommand } from '../certification/workerCommands.ts';
 import type { OrganizationRepository } from '../ports/organizationRepository.ts';
 import type { WorkerRepository } from '../ports/workerRepository.ts';
+import { checkIdNumber } from '../worker/checkIdNumber.ts';
 import { registerWorker } from '../worker/registerWorker.ts';
 import { updateProfile } from '../worker/updateProfile.ts';
 import { viewProfile } from '../worker/viewProfile.ts';
@@ -20,6 +21,7 @@ export function createActions(deps: { workers: WorkerRepository; organizations: 
   const actions: ActionRegistry = {
     'worker.profile': viewProfile(deps),
     'worker.register': registerWorker(deps),
+    'worker.checkIdNumber': checkIdNumber(deps),
     'worker.update': updateProfile(deps),
   };
   if (deps.certification) {

@@ -37,11 +37,12 @@ function renderStatus(translator: Translator, locale: Locale, v: ReturnType<type
     lines.push(t('certification:status.timeline'));
     for (const e of v.timeline) {
       const what = e.number ?? [e.stageName ?? '', e.score !== undefined ? `${e.score}` : '', e.rate !== undefined ? `${(e.rate * 100).toFixed(1)}%` : '', e.note ?? ''].filter(Boolean).join(' · ');
-      lines.push(t('certification:status.line', { date: e.date, what: `${t(`certification:status.actions.${e.action}`)}${what ? `：${what}` : ''}` }));
+      const action = t(`certification:status.actions.${e.action}`);
+      lines.push(what ? t('certification:status.lineWith', { date: e.date, action, what }) : t('certification:status.line', { date: e.date, what: action }));
     }
   }
   if (v.noticeEndsOn && v.status === 'open') lines.push(t('certification:status.noticeEnds', { date: v.noticeEndsOn }));
   if (v.next?.stageName && v.next.expectedBy) lines.push(t('certification:status.next', { stage: v.next.stageName, by: v.next.expectedBy }));
-  if (v.todo && v.status === 'open') lines.push(t('certification:status.todo', { todo: t(v.todo, { by: v.next?.expectedBy ?? '', passMark }) }));
+  if (v.todo && v.status === 'open') lines.push(t('certification:status.todo', { todo: t(v.todo, { by: v.next?.expectedBy ?? '', passMark, next: v.next?.stageName ?? '' }) }));
   return lines.join('\n');
 }

@@ -35,19 +35,23 @@ export function describeEligibility(t: Translator, locale: 'zh-CN' | 'en', polic
   const held = results.filter((r) => r.held);
   const open = results.filter((r) => !r.held && r.eligible);
   const closed = results.filter((r) => !r.held && !r.eligible);
-  if (held.length) lines.push(`${t.t(locale, 'eligibility:heading.held')}${held.map((r) => name(r.level)).join('、')}`);
+  // Punctuation comes from the templates with the words: full-width in Chinese, ASCII in English.
+  const line = (key: string, p: Record<string, unknown>) => t.t(locale, `eligibility:line.${key}`, p);
+  if (held.length) lines.push(t.t(locale, 'eligibility:heading.held', { levels: held.map((r) => name(r.level)).join(line('listSeparator', {})) }));
   if (open.length) {
     lines.push(t.t(locale, 'eligibility:heading.eligible'));
     for (const r of open) {
-      const pending = r.conditions.filter((c) => c.status === 'pending').map((c) => describeCondition(t, locale, policy, name(r.level), c));
-      lines.push(`· ${name(r.level)}${pending.length ? `（${pending.join('；')}）` : ''}`);
+      lines.push(line('level', { level: name(r.level) }));
+      // Each condition checked later on a line of its own, marked as the note below explains (no brackets
+      // inside brackets: the conditions carry their own).
+      for (const c of r.conditions.filter((c) => c.status === 'pending')) lines.push(line('pending', { text: describeCondition(t, locale, policy, name(r.level), c) }));
     }
   }
   if (closed.length) {
     lines.push(t.t(locale, 'eligibility:heading.notEligible'));
     for (const r of closed) {
       const unmet = r.conditions.filter((c) => c.status === 'unmet').map((c) => describeCondition(t, locale, policy, name(r.level), c));
-      lines.push(`· ${name(r.level)}：${unmet.join('；')}`);
+      lines.push(line('notEligible', { level: name(r.level), reasons: unmet.join(line('reasonSeparator', {})) }));
     }
   }
   if (open.some((r) => r.conditions.some((c) => c.status === 'pending'))) lines.push(t.t(locale, 'eligibility:heading.pendingNote'));

@@ -34,6 +34,8 @@ export function listDeclarableLevels(deps: CertificationDeps): ActionHandler {
       asks: { orgSizeClass: asks('orgSizeClass') && !orgSizeKnown, commendationLevel: asks('commendationLevel'), stillInPost: asks('stillInPost') },
       options: ordered.map((r) => ({
         value: r.level,
+        // The level's own name: what the summary shows and what people type.
+        name: name(r.level),
         label: deps.translator.t(locale, r.eligible ? 'certification:declare.levelOption' : 'certification:declare.levelOptionNot', { level: name(r.level) }),
       })),
       text: describeEligibility(deps.translator, locale, policy, results),

@@ -3,8 +3,10 @@ import type { Policy } from '../../domain/policy/schema.ts';
 import type { CertificationDeps } from './deps.ts';
 
 /** Which notice text an event gets: a certified advance reads as "certified", not "moved on". */
-function templateOf(event: ApplicationEvent): string {
+function templateOf(event: ApplicationEvent, passMark: number): string {
   if (event.toStatus === 'certified') return 'certification:event.certify';
+  // A score below the pass mark is news in itself: say so, rather than leave the worker to compare.
+  if (event.action === 'recordScore' && typeof event.data?.score === 'number' && event.data.score < passMark) return 'certification:event.recordScoreFailed';
   if (event.action === 'decideObjection' && event.toStatus === 'rejected') return 'certification:event.reject';
   return `certification:event.${event.action}`;
 }
@@ -24,8 +26,9 @@ export async function notifyWorker(deps: Pick<CertificationDeps, 'sender' | 'tra
     score: event.data?.score ?? '',
     rate: typeof event.data?.rate === 'number' ? (event.data.rate * 100).toFixed(1) : '',
     number: app.certificateNumber ?? '',
+    passMark: policy.pipeline.testPassMark,
   };
-  const text = deps.translator.t(locale, templateOf(event), params);
+  const text = deps.translator.t(locale, templateOf(event, policy.pipeline.testPassMark), params);
   const result = await deps.sender.send(app.channel, app.userId, [{ text }]).catch((err: unknown) => ({ ok: false as const, permanent: false, reason: String(err) }));
   if (!result.ok) deps.logger.warn({ application: app.id, reason: result.reason }, 'could not notify the worker');
 }

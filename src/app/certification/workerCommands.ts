@@ -22,7 +22,8 @@ export function myApplications(deps: CertificationDeps): ActionHandler {
       const level = policy?.levels.find((l) => l.id === a.level)?.name[locale] ?? a.level;
       const stage = policy?.pipeline.stages.find((s) => s.id === a.stage)?.name[locale] ?? a.stage;
       const note = a.status === 'returned' ? [...a.history].reverse().find((e) => e.action === 'return')?.note : undefined;
-      return { value: a.id, label: note ? `${level}（${stage}）：${note}` : `${level}（${stage}）` };
+      const label = deps.translator.t(locale, note ? 'certification:apps.optionWithNote' : 'certification:apps.option', { level, stage, note: note ?? '' });
+      return { value: a.id, name: level, label };
     });
     return { registered: true, count: options.length, options };
   };

@@ -23,6 +23,8 @@ interface Choice {
 
 interface Reply {
   text: string;
+  /** The text to print when the choices are numbered (as here): it may ask for a number. */
+  numbered?: string;
   choices?: Choice[];
   multi?: boolean;
 }
@@ -98,14 +100,14 @@ function parseReplies(body: unknown): Reply[] | undefined {
   const result: Reply[] = [];
   for (const item of replies) {
     if (typeof item !== 'object' || item === null) return undefined;
-    const { text, choices, multi } = item as { text?: unknown; choices?: unknown; multi?: unknown };
+    const { text, numbered, choices, multi } = item as { text?: unknown; numbered?: unknown; choices?: unknown; multi?: unknown };
     if (typeof text !== 'string') return undefined;
     const parsed: Choice[] = Array.isArray(choices)
       ? choices
           .filter((c): c is { id?: unknown; label: string } => typeof c?.label === 'string')
           .map((c) => ({ id: String(c.id), label: c.label }))
       : [];
-    result.push({ text, choices: parsed, multi: multi === true });
+    result.push({ text, ...(typeof numbered === 'string' ? { numbered } : {}), choices: parsed, multi: multi === true });
   }
   return result;
 }
@@ -116,8 +118,8 @@ function renderReplies(replies: Reply[]): string {
   if (replies.length === 0) return '(no reply)\n';
   return replies
     .map((reply) => {
-      let block = `${reply.text}\n`;
       const choices = reply.choices ?? [];
+      let block = `${choices.length ? (reply.numbered ?? reply.text) : reply.text}\n`;
       choices.forEach((choice, i) => {
         block += `  ${i + 1}. ${choice.label}\n`;
       });

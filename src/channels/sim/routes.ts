@@ -45,7 +45,8 @@ export function simRouter(handle: HandleInbound, outbox: { take(userId: string):
     const { userId, text, messageId } = parsed.data;
     const result = await handle({ channel: SIM_CHANNEL, userId, messageId: messageId ?? randomUUID(), input: { type: 'text', text } });
     ctx.body = {
-      replies: result.replies.map((r) => ({ text: r.text, ...(r.choices ? { choices: r.choices } : {}), ...(r.multi ? { multi: true } : {}) })),
+      // `numbered`: the text for clients that number the choices (npm run chat); the page shows buttons.
+      replies: result.replies.map((r) => ({ text: r.text, ...(r.numbered ? { numbered: r.numbered } : {}), ...(r.choices ? { choices: r.choices } : {}), ...(r.multi ? { multi: true } : {}) })),
       ...(result.duplicate ? { duplicate: true } : {}),
     };
   });

@@ -10,7 +10,8 @@ export const MAX_TEXT_BYTES = 2000;
 
 export function renderMessage(m: OutboundMessage): string {
   if (!m.choices?.length) return m.text;
-  return `${m.text}\n${m.choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n')}`;
+  // Numbers are shown here, so the text that asks for one (回复编号) goes with them.
+  return `${m.numbered ?? m.text}\n${m.choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n')}`;
 }
 
 /** All messages of a turn as one text. */

@@ -34,3 +34,11 @@ const INVISIBLE = /[\u200B\u2060\uFEFF]/g;
 export function normalizeInput(s: string): string {
   return toHalfWidth(s.normalize('NFKC')).replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim();
 }
+
+/**
+ * Spaces between two Chinese characters removed: "王 五" is 王五 and "某某 科技 公司" is 某某科技公司 (Chinese
+ * writes no spaces between words; they come from input methods and pasting). Spaces next to Latin letters stay.
+ */
+export function joinHanSpaces(s: string): string {
+  return s.replace(/(\p{Script=Han})\s+(?=\p{Script=Han})/gu, '$1');
+}

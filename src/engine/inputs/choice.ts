@@ -11,7 +11,9 @@ type Spec = { type: 'choice'; options: Option[]; optionsFrom?: string; multi: bo
 interface Resolved {
   value: string;
   label: string;
-  /** Labels in every locale (fixed options) or the one computed label (optionsFrom). */
+  /** The label without its status decoration ("中级" of "中级（可申报）"): what a summary shows. */
+  plain: string;
+  /** Labels in every locale (fixed options) or the one computed label (optionsFrom), with and without decoration. */
   matches: string[];
   synonyms: string[];
 }
@@ -20,40 +22,57 @@ export function optionLabelKey(ctx: Pick<InputContext, 'flow' | 'step'>, option:
   return option.label ?? `${ctx.flow.id}:${ctx.step.id}.options.${option.value}`;
 }
 
+/**
+ * A label without the bracketed notes after it: "中级（可申报）" → "中级", "Junior (eligible)" → "Junior". People
+ * type the name, not the note; only trailing brackets go, so "县（区）级" keeps its middle.
+ */
+export function undecorated(label: string): string {
+  let out = label.trim();
+  for (;;) {
+    const next = out.replace(/\s*(?:（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^[\]]*\])$/u, '').trim();
+    if (next === out || next.length === 0) return out;
+    out = next;
+  }
+}
+
 function resolve(spec: Spec, ctx: InputContext): Resolved[] {
   if (spec.optionsFrom) {
     const computed = readPath({ vars: ctx.vars }, spec.optionsFrom);
     if (!Array.isArray(computed)) return [];
     return computed
-      .filter((o): o is { value: string; label: string } => !!o && typeof o === 'object' && typeof (o as { value?: unknown }).value === 'string' && typeof (o as { label?: unknown }).label === 'string')
-      .map((o) => ({ value: o.value, label: o.label, matches: [o.label], synonyms: [] }));
+      .filter((o): o is { value: string; label: string; name?: unknown } => !!o && typeof o === 'object' && typeof (o as { value?: unknown }).value === 'string' && typeof (o as { label?: unknown }).label === 'string')
+      .map((o) => {
+        const plain = typeof o.name === 'string' && o.name ? o.name : undecorated(o.label);
+        return { value: o.value, label: o.label, plain, matches: [o.label, plain], synonyms: [] };
+      });
   }
   return spec.options.map((o) => {
     const key = optionLabelKey(ctx, o);
-    return {
-      value: o.value,
-      label: ctx.translator.t(ctx.locale, key),
-      matches: ctx.translator.locales().map((loc) => ctx.translator.t(loc, key)),
-      synonyms: o.synonyms,
-    };
+    const labels = ctx.translator.locales().map((loc) => ctx.translator.t(loc, key));
+    const label = ctx.translator.t(ctx.locale, key);
+    return { value: o.value, label, plain: undecorated(label), matches: [...labels, ...labels.map(undecorated)], synonyms: o.synonyms };
   });
 }
 
 const choicesOf = (options: Resolved[]): Choice[] => options.map((o) => ({ id: o.value, label: o.label }));
 
+/** A prefix this short selects nothing: "中" or "s" says too little to pick an option by. */
+const MIN_PREFIX = 2;
+
 /**
- * One token → one option: its number (1-based), its id, its label in the user's language or any language,
- * or a synonym. Labels are compared after normalisation so "１" and "正式党员 " match.
+ * One token → one option: its number (1-based), its id, its label in any language (with or without the status
+ * note), a synonym, or else the start of exactly one option's label or synonym ("手机" → 手机号, "below" → Below
+ * designated size). Texts are compared after normalisation so "１" and "正式党员 " match.
  */
 function matchOne(token: string, options: Resolved[]): Resolved | undefined {
   const t = normalizeCommandText(token);
   if (/^\d+$/.test(t)) return options[Number(t) - 1];
-  return options.find(
-    (o) =>
-      normalizeCommandText(o.value) === t ||
-      o.synonyms.some((s) => normalizeCommandText(s) === t) ||
-      o.matches.some((m) => normalizeCommandText(m) === t),
-  );
+  // Ids are matched whole only: a computed option's id is a record id, and "ab" must not pick one by its start.
+  const words = (o: Resolved) => [...o.synonyms, ...o.matches].map(normalizeCommandText);
+  const exact = options.find((o) => normalizeCommandText(o.value) === t || words(o).includes(t));
+  if (exact || [...t].length < MIN_PREFIX) return exact;
+  const byPrefix = options.filter((o) => words(o).some((w) => w.startsWith(t)));
+  return byPrefix.length === 1 ? byPrefix[0] : undefined;
 }
 
 export const choiceInput: InputHandler<Spec> = {
@@ -85,6 +104,6 @@ export const choiceInput: InputHandler<Spec> = {
   format(spec, value, ctx) {
     const options = resolve(spec, ctx);
     const values = Array.isArray(value) ? value : [value];
-    return values.map((v) => options.find((o) => o.value === v)?.label ?? String(v)).join(ctx.locale.startsWith('zh') ? '、' : ', ');
+    return values.map((v) => options.find((o) => o.value === v)?.plain ?? String(v)).join(ctx.locale.startsWith('zh') ? '、' : ', ');
   },
 };

@@ -27,17 +27,36 @@ function levelChoices(spec: Spec, ctx: InputContext, code: string | null): Choic
   return choices;
 }
 
+const strip = (s: string) => s.replace(/(省|市|区|县|自治县|街道|镇|乡)$/u, '');
+/** Whether `t` (normalised) is the region's name in some language, with or without 省/市/区…. */
+const named = (n: RegionNode, t: string) => Object.values(n.name).some((name) => normalizeCommandText(name) === t || strip(normalizeCommandText(name)) === t);
+
 /** "南京" finds 南京市, "玄武" finds 玄武区; exact names and codes first, then a unique prefix. */
 function matchChild(children: RegionNode[], raw: string): RegionNode | undefined {
   const t = normalizeCommandText(raw);
-  const strip = (s: string) => s.replace(/(省|市|区|县|自治县|街道|镇|乡)$/u, '');
-  const exact = children.find(
-    (n) => n.code === t || Object.values(n.name).some((name) => normalizeCommandText(name) === t || strip(normalizeCommandText(name)) === t),
-  );
+  const exact = children.find((n) => n.code === t || named(n, t));
   if (exact) return exact;
   if ([...t].length < 2) return undefined;
   const byPrefix = children.filter((n) => Object.values(n.name).some((name) => normalizeCommandText(name).startsWith(t)));
   return byPrefix.length === 1 ? byPrefix[0] : undefined;
+}
+
+/**
+ * A region further down named `raw` ("南京" or "玄武" typed at the province question): the one match below the
+ * current level, or undefined when there is none or several (two 鼓楼区 in different cities).
+ */
+function matchBelow(children: RegionNode[], raw: string): RegionNode | undefined {
+  const t = normalizeCommandText(raw);
+  if ([...t].length < 2) return undefined;
+  const found: RegionNode[] = [];
+  const walk = (nodes: readonly RegionNode[]) => {
+    for (const n of nodes) {
+      if (named(n, t)) found.push(n);
+      if (n.children) walk(n.children);
+    }
+  };
+  for (const child of children) walk(child.children ?? []);
+  return found.length === 1 ? found[0] : undefined;
 }
 
 function descend(spec: Spec, ctx: InputContext, path: string[], node: RegionNode): InputOutcome {
@@ -86,11 +105,14 @@ export const regionInput: InputHandler<Spec> = {
     const byNumber = /^\d{1,3}$/.test(token) ? children[Number(token) - 1] : undefined;
     // A full code from anywhere below the current level is accepted too (people paste codes).
     const byCode = /^\d{6,12}$/.test(token) ? findRegion(ctx.data.regions, token) : undefined;
-    const picked = byNumber ?? (byCode && (!code || byCode.code.startsWith(code.replace(/0+$/, ''))) ? byCode : undefined) ?? matchChild(children, raw);
+    const inScope = byCode && (!code || byCode.code.startsWith(code.replace(/0+$/, ''))) ? byCode : undefined;
+    const child = byNumber ?? inScope ?? matchChild(children, raw);
+    const deep = child ? undefined : matchBelow(children, raw);
+    const picked = child ?? deep;
     if (!picked) return { ...reject(ctx, 'region', 'notAnOption'), choices: levelChoices(spec, ctx, code) };
-    if (byCode && picked === byCode) {
-      const full = regionPath(ctx.data.regions, byCode.code).map((n) => n.code);
-      return descend(spec, ctx, full.slice(0, -1), byCode);
+    if (picked === inScope || picked === deep) {
+      const full = regionPath(ctx.data.regions, picked.code).map((n) => n.code);
+      return descend(spec, ctx, full.slice(0, -1), picked);
     }
     return descend(spec, ctx, path, picked);
   },

@@ -1,3 +1,4 @@
+import { joinHanSpaces } from '../../domain/text/normalize.ts';
 import type { InputHandler } from './types.ts';
 import { reject, textOf } from './types.ts';
 
@@ -20,7 +21,7 @@ export const textInput: InputHandler<Spec> = {
   parse(spec, input, ctx) {
     const raw = textOf(input);
     if (raw === null) return reject(ctx, 'text', 'notText');
-    const value = raw.trim().replace(/\s+/g, ' ');
+    const value = joinHanSpaces(raw.trim().replace(/\s+/g, ' '));
     const length = graphemes(value);
     if (length < spec.minLength) return reject(ctx, 'text', 'tooShort', { min: spec.minLength });
     if (length > spec.maxLength) return reject(ctx, 'text', 'tooLong', { max: spec.maxLength, length });

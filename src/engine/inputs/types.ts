@@ -18,7 +18,7 @@ export interface InputContext {
 export type InputOutcome =
   | { kind: 'accept'; value: AnswerValue }
   /** `reason` is a stable code for metrics; `message` is the rendered, specific re-prompt. */
-  | { kind: 'reject'; reason: string; message: string; choices?: Choice[] }
+  | { kind: 'reject'; reason: string; message: string; choices?: Choice[]; numberedMessage?: string }
   /** The input needs more turns (walking a region tree): keep `pending`, show `text` and `choices`. */
   | { kind: 'continue'; pending: Pending; text: string; choices: Choice[] };
 
@@ -36,7 +36,15 @@ export interface InputHandler<S extends InputSpec = InputSpec> {
 
 /** Render `inputs:<type>.<reason>`: the specific message the user sees for a rejected answer. */
 export function reject(ctx: InputContext, type: string, reason: string, params: Record<string, unknown> = {}): InputOutcome {
-  return { kind: 'reject', reason, message: ctx.translator.t(ctx.locale, `inputs:${type}.${reason}`, params) };
+  const key = `inputs:${type}.${reason}`;
+  const numbered = `${key}Numbered`;
+  return {
+    kind: 'reject',
+    reason,
+    message: ctx.translator.t(ctx.locale, key, params),
+    // Where the options show as numbers (WeChat text) the message may ask for one (see OutboundMessage.numbered).
+    ...(ctx.translator.has(ctx.locale, numbered) ? { numberedMessage: ctx.translator.t(ctx.locale, numbered, params) } : {}),
+  };
 }
 
 /** The text of a user input, or null when the user sent something else (an image at a text question). */

@@ -46,7 +46,7 @@ export const askExecutor: StepExecutor<AskStep> = {
           return WAIT;
         }
         const choices = outcome.choices ?? handler.choices?.(step.input, turn.inputContext(flow, step));
-        turn.say(outcome.message, choices, step.input.type === 'choice' && step.input.multi);
+        turn.say(outcome.message, choices, step.input.type === 'choice' && step.input.multi, outcome.numberedMessage);
         return WAIT;
       }
     }
@@ -58,7 +58,9 @@ export function prompt(step: AskStep, turn: Turn, prefix?: string): void {
   const flow = turn.flow();
   const handler = inputHandler(step.input);
   const ictx = turn.inputContext(flow, step);
-  const parts = [turn.t(step.prompt ?? `${flow.id}:${step.id}.prompt`)];
+  const key = step.prompt ?? `${flow.id}:${step.id}.prompt`;
+  const parts = [turn.t(key)];
+  const numbered = turn.numberedVariant(key);
   if (prefix) parts.unshift(prefix);
   const optional = step.optional || (step.input.type === 'image' && step.input.optional);
   if (optional) parts.push(turn.t('common:skipHint'));
@@ -69,7 +71,9 @@ export function prompt(step: AskStep, turn: Turn, prefix?: string): void {
     // Last, so the question's own options keep their numbers ("1" still means option 1).
     choices = [...choices, { id: KEEP_CHOICE, label: turn.t('common:keepChoice') }];
   }
-  turn.say(parts.join('\n'), choices, step.input.type === 'choice' && step.input.multi);
+  const question = parts.indexOf(turn.t(key));
+  const numberedText = numbered === undefined ? undefined : parts.map((p, i) => (i === question ? numbered : p)).join('\n');
+  turn.say(parts.join('\n'), choices, step.input.type === 'choice' && step.input.multi, numberedText);
 }
 
 function record(step: AskStep, value: AnswerValue, turn: Turn): Outcome {

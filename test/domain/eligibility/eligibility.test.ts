@@ -402,7 +402,7 @@ describe('eligibility templates', () => {
     const r = conditionResult(jiangsu, facts({ workStart: '2024-03-01', professionalTitle: 'political' }), TODAY, 'intermediate', 'minYearsInPartyWork')!;
     const p = params(jiangsu, 'zh-CN', r);
     expect(translator.t('zh-CN', 'eligibility:relaxedNote.minYearsInPartyWork', p)).toBe('（持政工类职称，年限要求由 3 年放宽为 2 年）');
-    expect(translator.t('en', 'eligibility:relaxedNote.minYearsInPartyWork', p)).toBe('(with a political-work title the requirement is 2 years instead of 3)');
+    expect(translator.t('en', 'eligibility:relaxedNote.minYearsInPartyWork', p)).toBe(' (with a political-work title the requirement is 2 years instead of 3)');
     expect(translator.t('zh-CN', 'eligibility:heading.eligible')).toBe('可以申报：');
     expect(translator.t('zh-CN', 'eligibility:heading.notEligible')).toBe('暂不符合条件：');
     expect(translator.t('en', 'eligibility:heading.eligible')).toBe('You can apply for:');
