@@ -191,6 +191,7 @@ export async function startRedcollar(
         maxMessageLength: config.MAX_MESSAGE_LENGTH,
       },
       capabilities: (channel) => channels.get(channel)?.capabilities ?? { images: false },
+      onLocaleChange: (channel, userId, locale) => workers.setLocale(channel, userId, locale),
     });
 
     const channelContext: ChannelContext = {
