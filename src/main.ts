@@ -14,6 +14,7 @@ import { createAdminService } from './app/certification/adminService.ts';
 import { CERTIFICATE_SWEEP_JOB, NOTICE_ENDED_JOB, NOTICE_SWEEP_JOB, type CertificationDeps } from './app/certification/deps.ts';
 import { noticeEnded, noticeSweep } from './app/certification/noticeEnded.ts';
 import { certificateSweep } from './app/certification/certificateSweep.ts';
+import { CERTIFICATE_NOTICE_SWEEP_JOB, certificateNoticeSweep } from './app/certification/certificateNotices.ts';
 import { verifyCertificate } from './app/certification/verifyCertificate.ts';
 import { senderByChannel, type Sender } from './app/ports/sender.ts';
 import { mediaSourceByScheme, type MediaSource } from './app/ports/media.ts';
@@ -150,6 +151,7 @@ export async function startRedcollar(
     scheduler.define(NOTICE_ENDED_JOB, async (data) => noticeEnded(certification)(data), { concurrency: 4 });
     scheduler.define(NOTICE_SWEEP_JOB, async () => noticeSweep(certification)(), { concurrency: 1 });
     scheduler.define(CERTIFICATE_SWEEP_JOB, async () => void (await certificateSweep(certification)()), { concurrency: 1 });
+    scheduler.define(CERTIFICATE_NOTICE_SWEEP_JOB, async () => void (await certificateNoticeSweep(certification)()), { concurrency: 1 });
     scheduler.define(ARCHIVE_EVIDENCE_JOB, archiveEvidenceJob(certification), { concurrency: 2 });
     scheduler.define(
       EXPIRE_CONVERSATIONS_JOB,
@@ -173,6 +175,7 @@ export async function startRedcollar(
     await scheduler.every(EXPIRE_CONVERSATIONS_JOB, '10 minutes');
     await scheduler.every(NOTICE_SWEEP_JOB, '10 minutes');
     await scheduler.every(CERTIFICATE_SWEEP_JOB, '10 minutes');
+    await scheduler.every(CERTIFICATE_NOTICE_SWEEP_JOB, '1 hour');
 
     const { registry, turnMetrics } = createMetrics();
     const handleInbound = createInboundHandler({

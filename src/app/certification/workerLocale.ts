@@ -1,4 +1,4 @@
-import type { WorkerRepository } from '../ports/workerRepository.ts';
+import type { WorkerRecord, WorkerRepository } from '../ports/workerRepository.ts';
 
 export type PushLocale = 'zh-CN' | 'en';
 
@@ -7,6 +7,10 @@ export type PushLocale = 'zh-CN' | 'en';
  * expire), else Chinese. A failed lookup falls back too: the push matters more than its language.
  */
 export async function workerLocale(deps: { workers: Pick<WorkerRepository, 'findById'> }, workerId: string): Promise<PushLocale> {
-  const worker = await deps.workers.findById(workerId).catch(() => null);
+  return localeOf(await deps.workers.findById(workerId).catch(() => null));
+}
+
+/** The push language of a worker record already read. */
+export function localeOf(worker: Pick<WorkerRecord, 'locale'> | null): PushLocale {
   return worker?.locale === 'en' ? 'en' : 'zh-CN';
 }

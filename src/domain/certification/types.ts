@@ -115,6 +115,8 @@ export interface Certificate {
   validUntil: string; // YYYY-MM-DD
   status: CertificateStatus;
   statusHistory: { at: string; status: CertificateStatus; reason: string; actor: Actor }[];
+  /** When the holder was told the certificate expires soon / has expired (ISO times); each is sent once. */
+  notices?: { expiringSoon?: string; expired?: string };
 }
 
 export type AssessmentGrade = 'excellent' | 'competent' | 'basicallyCompetent' | 'incompetent';
