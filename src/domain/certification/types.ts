@@ -37,7 +37,9 @@ export type ApplicationAction =
   | 'decideObjection'
   | 'certify'
   /** The certificate's number was recorded on the certified application (data.number); no stage or status change. */
-  | 'certificateIssued';
+  | 'certificateIssued'
+  /** The worker added an evidence photo after submitting (data.index: its place in `evidence`). */
+  | 'addEvidence';
 
 /** One line of an application's history: every change is appended, none is silent. */
 export interface ApplicationEvent {
