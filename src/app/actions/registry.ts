@@ -4,7 +4,7 @@ import { declareApplication } from '../certification/declareApplication.ts';
 import type { CertificationDeps } from '../certification/deps.ts';
 import { listDeclarableLevels } from '../certification/listDeclarableLevels.ts';
 import { myCertificates } from '../certification/myCertificates.ts';
-import { myApplications, workerCommand } from '../certification/workerCommands.ts';
+import { addEvidence, myApplications, returnReason, workerCommand } from '../certification/workerCommands.ts';
 import type { OrganizationRepository } from '../ports/organizationRepository.ts';
 import type { WorkerRepository } from '../ports/workerRepository.ts';
 import { checkIdNumber } from '../worker/checkIdNumber.ts';
@@ -33,6 +33,8 @@ export function createActions(deps: { workers: WorkerRepository; organizations: 
       'certification.myApplications': myApplications(deps.certification),
       'certification.withdraw': workerCommand(deps.certification, 'withdraw'),
       'certification.resubmit': workerCommand(deps.certification, 'resubmit'),
+      'certification.addEvidence': addEvidence(deps.certification),
+      'certification.returnReason': returnReason(deps.certification),
     });
   }
   return actions;
