@@ -35,7 +35,11 @@ function inNotice(over: Partial<Application> = {}): Promise<Application> {
   });
 }
 
-const get = async (id: string) => (await r.api('GET', `/applications/${id}`, nanjing)).body as Application;
+/** The application as stored, without what the detail adds for the reviewer (applicant, level name, days in stage). */
+const get = async (id: string): Promise<Application> => {
+  const { applicant: _a, levelName: _l, stageEnteredAt: _s, daysInStage: _d, evidenceUrls: _e, ...app } = (await r.api('GET', `/applications/${id}`, nanjing)).body;
+  return app as Application;
+};
 const decide = (app: Application, objectionId: string, body: Record<string, unknown>, token = nanjing) =>
   r.api('POST', `/applications/${app.id}/objections/${objectionId}/decision`, token, body);
 
@@ -137,6 +141,63 @@ describe('GET /admin/api/applications/:id/evidence/:index', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('the photo index is a number, 0 for the first');
     expect((await r.api('GET', `/applications/${app.id}/evidence/0`, juniorOnly)).status).toBe(403);
+  });
+});
+
+describe('who applied: GET /admin/api/applications(/:id) and POST …/reveal', () => {
+  const org = { name: '南京某某科技有限公司', type: 'enterprise' as const, sizeClass: 'aboveDesignatedSize' as const, regionCode: '320102', employees: 120, uscc: '91320102MA1YYYYY0Y' };
+
+  it('regression: an application carried only ids, not the applicant’s profile (masked) or organisation', async () => {
+    const worker = await r.worker({ name: '李红', mobile: '13712345678' }, org);
+    const app = await r.seed({ level: 'intermediate', workerId: worker.id, stage: 'qualificationReview' });
+    const res = await r.api('GET', `/applications/${app.id}`, nanjing);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      id: app.id,
+      levelName: { 'zh-CN': '中级' },
+      daysInStage: 0,
+      applicant: {
+        workerId: worker.id,
+        name: '李红',
+        idNumber: `${worker.idNumber.slice(0, 3)}***********${worker.idNumber.slice(-4)}`,
+        mobile: '137****5678',
+        role: 'secretary',
+        membership: 'full',
+        joinDate: '2010-07-01',
+        workStart: '2018-03-01',
+        education: 'bachelor',
+        professionalTitle: 'none',
+        region: { code: '320102', name: { 'zh-CN': '江苏省南京市玄武区' } },
+        organization: { name: '南京某某科技有限公司', type: 'enterprise', sizeClass: 'aboveDesignatedSize', uscc: '91320102MA1YYYYY0Y', employees: 120 },
+      },
+    });
+    expect(res.raw).not.toContain(worker.idNumber);
+    expect(res.raw).not.toContain('13712345678');
+
+    const list = await r.api('GET', '/applications?stage=qualificationReview&limit=100', nanjing);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    expect(list.body.items.find((a: { id: string }) => a.id === app.id)).toMatchObject({ applicant: { name: '李红', orgName: '某某科技有限公司' }, levelName: { 'zh-CN': '中级' }, daysInStage: 0 });
+  });
+
+  it('reveals the plaintext numbers to the managing tier, never cached, audited; refuses a reading tier and bad fields', async () => {
+    const worker = await r.worker({ mobile: '13612345678' }, org);
+    const app = await r.seed({ level: 'intermediate', workerId: worker.id });
+    const res = await r.api('POST', `/applications/${app.id}/reveal`, nanjing, { fields: ['idNumber', 'mobile'] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual({ workerId: worker.id, idNumber: worker.idNumber, mobile: '13612345678' });
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    const county = await r.token('玄武区两新工委', '320102');
+    const refused = await r.api('POST', `/applications/${app.id}/reveal`, county, { fields: ['mobile'] });
+    expect(refused.status).toBe(403);
+    expect(refused.raw).not.toContain('13612345678');
+    for (const [body, message] of [[{ fields: [] }, /name the fields to reveal/], [{ fields: ['name'] }, /fields are idNumber and\/or mobile/], [{ fields: ['mobile', 'mobile'] }, /each field once/]] as const) {
+      const bad = await r.api('POST', `/applications/${app.id}/reveal`, nanjing, body);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatch(message);
+    }
+    const audit = await r.api('GET', `/audit?target=application:${app.id}`, nanjing);
+    expect(audit.body).toEqual([expect.objectContaining({ action: 'revealApplicant', outcome: 'done', detail: { fields: ['idNumber', 'mobile'] } })]);
+    expect(audit.raw).not.toContain(worker.idNumber);
   });
 });
 

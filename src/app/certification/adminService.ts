@@ -8,9 +8,14 @@ import { archiveMedia } from './archiveEvidence.ts';
 import type { CertificationDeps } from './deps.ts';
 import { recordAssessment, recordInspection } from './annualRecords.ts';
 import { allowanceReport, type AllowanceReport } from './allowanceReport.ts';
+import { applicationDetail, listItems, type ApplicationDetail, type ApplicationListItem } from './applicantView.ts';
 import { runCommand, type Result, type ServiceError } from './runCommand.ts';
 
 export type { ServiceError };
+
+/** The personal numbers a reviewer may reveal in plaintext. */
+export const REVEALABLE = ['idNumber', 'mobile'] as const;
+export type RevealableField = (typeof REVEALABLE)[number];
 
 const forbidden = (what: string): ServiceError => ({ status: 403, code: 'outOfScope', message: `${what} is outside your region or levels` });
 const actorOf = (admin: AdminRecord): Actor => ({ kind: 'admin', id: admin.id, name: admin.name });
@@ -49,7 +54,7 @@ export function createAdminService(deps: CertificationDeps) {
   }
 
   return {
-    async listApplications(admin: AdminRecord, q: { stage?: string; status?: Application['status']; level?: string; region?: string; limit: number; cursor?: string }): Promise<Result<Page<Application>>> {
+    async listApplications(admin: AdminRecord, q: { stage?: string; status?: Application['status']; level?: string; region?: string; limit: number; cursor?: string }): Promise<Result<Page<ApplicationListItem>>> {
       const scope = scopeOf(admin);
       // A narrower region than the admin's own is fine; a region outside it is refused rather than silently empty.
       const region = q.region ?? scope.regionPrefix;
@@ -62,7 +67,8 @@ export function createAdminService(deps: CertificationDeps) {
         ...(q.level ? { level: q.level } : scope.levels ? { levels: scope.levels } : {}),
       };
       try {
-        return { ok: true, value: await deps.applications.list(filter, { limit: q.limit, cursor: q.cursor ?? null }) };
+        const page = await deps.applications.list(filter, { limit: q.limit, cursor: q.cursor ?? null });
+        return { ok: true, value: { ...page, items: await listItems(deps, page.items) } };
       } catch (err) {
         // A cursor is opaque to clients; one that does not decode was not given by this API.
         if ((err as Error).name === 'InvalidCursorError') return { ok: false, error: { status: 400, code: 'invalidCursor', message: 'cursor is not one this API returned; start again without it' } };
@@ -70,11 +76,30 @@ export function createAdminService(deps: CertificationDeps) {
       }
     },
 
-    async getApplication(admin: AdminRecord, id: string): Promise<Result<Application>> {
+    async getApplication(admin: AdminRecord, id: string): Promise<Result<ApplicationDetail>> {
       const app = await deps.applications.get(id);
       if (!app) return { ok: false, error: { status: 404, code: 'notFound', message: `no application ${id}` } };
       if (!inScope(scopeOf(admin), app)) return { ok: false, error: forbidden(`application ${id}`) };
-      return { ok: true, value: app };
+      return { ok: true, value: await applicationDetail(deps, app) };
+    },
+
+    /**
+     * The applicant's ID and/or mobile number in plaintext, for the reviewer who must check them. Reading scope is
+     * not enough: only the committee that acts on the application (its managing tier, as for any act) may, and
+     * every reveal, refusals included, is audited with the fields named (never their values).
+     */
+    reveal(admin: AdminRecord, id: string, fields: readonly RevealableField[]): Promise<Result<Partial<Record<RevealableField, string>> & { workerId: string }>> {
+      return audited(admin, 'revealApplicant', `application:${id}`, { fields: [...fields] }, async () => {
+        const app = await deps.applications.get(id);
+        if (!app) return { ok: false, error: { status: 404, code: 'notFound', message: `no application ${id}` } };
+        const refused = guard(admin)(app);
+        if (refused) return { ok: false, error: refused };
+        const worker = await deps.workers.findById(app.workerId);
+        if (!worker) return { ok: false, error: { status: 404, code: 'notFound', message: `the applicant of application ${id} (worker ${app.workerId}) is not registered` } };
+        const value: Partial<Record<RevealableField, string>> & { workerId: string } = { workerId: worker.id };
+        for (const f of fields) value[f] = worker[f];
+        return { ok: true, value };
+      });
     },
 
     /**

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import type { AdminService, ServiceError } from '../../app/certification/adminService.ts';
+import { REVEALABLE, type AdminService, type ServiceError } from '../../app/certification/adminService.ts';
 import { authenticate } from '../../app/admin/tokens.ts';
 import type { AdminRecord, AdminRepository } from '../../app/ports/certification.ts';
 import { HttpError } from '../errors.ts';
@@ -38,6 +38,13 @@ const satisfactionBody = z.strictObject({
 });
 const objectionBody = z.strictObject({ text: z.string().min(1).max(1000), expectedVersion: version });
 const decisionBody = z.strictObject({ upheld: z.boolean(), note: z.string().max(500).optional(), expectedVersion: version });
+const revealBody = z.strictObject({
+  fields: z
+    .array(z.enum(REVEALABLE, { message: `fields are ${REVEALABLE.join(' and/or ')}` }))
+    .min(1, `name the fields to reveal: ${REVEALABLE.join(' and/or ')}`)
+    .max(REVEALABLE.length)
+    .refine((f) => new Set(f).size === f.length, 'name each field once'),
+});
 const year = z.number().int().min(2000).max(2100);
 const inspectionBody = z.strictObject({ year, passed: z.boolean(), note: z.string().max(500).optional() });
 const assessmentBody = z.strictObject({ year, grade: z.enum(['excellent', 'competent', 'basicallyCompetent', 'incompetent']), note: z.string().max(500).optional() });
@@ -94,6 +101,15 @@ export function adminRouter(deps: { admins: AdminRepository; service: AdminServi
     ctx.set('X-Evidence-SHA256', r.value.sha256);
     ctx.type = r.value.contentType;
     ctx.body = r.value.bytes;
+  });
+
+  // Plaintext personal numbers: audited by the service, never cached, never logged (the request log masks).
+  router.post('/applications/:id/reveal', async (ctx) => {
+    const body = parse(revealBody, ctx.request.body);
+    const r = await deps.service.reveal(adminOf(ctx), parse(id, ctx.params.id), body.fields);
+    if (!r.ok) fail(r.error);
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.body = r.value;
   });
 
   router.post('/applications/:id/transitions', async (ctx) => {
