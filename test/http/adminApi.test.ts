@@ -201,6 +201,50 @@ describe('who applied: GET /admin/api/applications(/:id) and POST …/reveal', (
   });
 });
 
+describe('POST /admin/api/certificates/:number/inspections/:year/correction (and assessments)', () => {
+  it('regression: a mistaken failed inspection kept the certificate suspended; corrected with a reason, it is valid again', async () => {
+    await r.issue({ level: 'intermediate', workerId: 'wc1', issuedOn: '2026-01-10' }, 'HTTPC1');
+    expect((await r.api('POST', '/certificates/HTTPC1/inspections', nanjing, { year: 2026, passed: false })).status).toBe(200);
+    expect((await r.certificate('HTTPC1'))!.status).toBe('suspended');
+    const res = await r.api('POST', '/certificates/HTTPC1/inspections/2026/correction', nanjing, { passed: true, reason: '录入错误' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ restored: 'suspended', certificate: { status: 'valid' }, record: { inspection: { passed: true, corrections: [{ reason: '录入错误', previous: { passed: false } }] } } });
+    expect((await r.certificate('HTTPC1'))!.statusHistory.at(-1)).toMatchObject({ status: 'valid', reason: 'annual inspection corrected to passed; suspension lifted: 录入错误' });
+    const audit = await r.api('GET', '/audit?target=certificate:HTTPC1', nanjing);
+    expect(audit.body[0]).toMatchObject({ action: 'correctInspection', outcome: 'done', detail: { year: 2026, passed: true, reason: '录入错误' } });
+
+    await r.api('POST', '/certificates/HTTPC1/assessments', nanjing, { year: 2026, grade: 'incompetent' });
+    const grade = await r.api('POST', '/certificates/HTTPC1/assessments/2026/correction', nanjing, { grade: 'excellent', reason: '等次录错' });
+    expect(grade.status, JSON.stringify(grade.body)).toBe(200);
+    expect(grade.body.record.assessment).toMatchObject({ grade: 'excellent', corrections: [{ previous: { grade: 'incompetent' } }] });
+  });
+
+  it.each([
+    ['without a reason', '/certificates/HTTPC2/inspections/2026/correction', { passed: true }, 400, /reason: /],
+    ['with a blank reason', '/certificates/HTTPC2/inspections/2026/correction', { passed: true, reason: '  ' }, 400, /a correction needs a reason/],
+    ['for a year that is not a number', '/certificates/HTTPC2/inspections/last/correction', { passed: true, reason: 'x' }, 400, /the year in the path is a number/],
+    ['for a year in the future', '/certificates/HTTPC2/inspections/2027/correction', { passed: true, reason: 'x' }, 400, /year 2027 is in the future \(it is 2026 in China\)/],
+    ['of a record that was never made', '/certificates/HTTPC2/assessments/2026/correction', { grade: 'competent', reason: 'x' }, 404, /nothing to correct; record it with POST/],
+  ])('refuses a correction %s', async (_name, path, body, status, message) => {
+    if (!(await r.certificate('HTTPC2'))) {
+      await r.issue({ level: 'intermediate', workerId: 'wc2', issuedOn: '2026-01-10' }, 'HTTPC2');
+      await r.api('POST', '/certificates/HTTPC2/inspections', nanjing, { year: 2026, passed: false });
+    }
+    const res = await r.api('POST', path, nanjing, body);
+    expect(res.status).toBe(status);
+    expect(res.body.error).toMatch(message);
+    expect((await r.certificate('HTTPC2'))!.status).toBe('suspended');
+  });
+
+  it('regression: an inspection for a year in the future was recorded', async () => {
+    await r.issue({ level: 'intermediate', workerId: 'wc3', issuedOn: '2026-01-10' }, 'HTTPC3');
+    const res = await r.api('POST', '/certificates/HTTPC3/inspections', nanjing, { year: 2030, passed: false });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('year 2030 is in the future (it is 2026 in China); 年检 and 考核 are recorded for 2026 or earlier');
+    expect((await r.certificate('HTTPC3'))!.status).toBe('valid');
+  });
+});
+
 describe('bad input to the other routes', () => {
   it.each([
     ['a list limit of 0', 'GET', '/applications?limit=0', undefined, /limit/],

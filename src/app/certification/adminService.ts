@@ -6,7 +6,7 @@ import type { AdminRecord, ApplicationFilter, AuditEntry, Page } from '../ports/
 import { MediaGoneError, UnknownMediaError, type StoredMedia } from '../ports/media.ts';
 import { archiveMedia } from './archiveEvidence.ts';
 import type { CertificationDeps } from './deps.ts';
-import { recordAssessment, recordInspection } from './annualRecords.ts';
+import { correctAssessment, correctInspection, recordAssessment, recordInspection } from './annualRecords.ts';
 import { allowanceReport, type AllowanceReport } from './allowanceReport.ts';
 import { applicationDetail, listItems, type ApplicationDetail, type ApplicationListItem } from './applicantView.ts';
 import { runCommand, type Result, type ServiceError } from './runCommand.ts';
@@ -130,6 +130,15 @@ export function createAdminService(deps: CertificationDeps) {
 
     recordAssessment(admin: AdminRecord, number: string, input: { year: number; grade: AssessmentGrade; note?: string }) {
       return audited(admin, 'recordAssessment', `certificate:${number}`, input, () => recordAssessment(deps, admin, number, input));
+    },
+
+    /** See annualRecords.correctInspection: audited with the reason, refusals included. */
+    correctInspection(admin: AdminRecord, number: string, year: number, input: { passed: boolean; reason: string }) {
+      return audited(admin, 'correctInspection', `certificate:${number}`, { year, ...input }, () => correctInspection(deps, admin, number, year, input));
+    },
+
+    correctAssessment(admin: AdminRecord, number: string, year: number, input: { grade: AssessmentGrade; reason: string }) {
+      return audited(admin, 'correctAssessment', `certificate:${number}`, { year, ...input }, () => correctAssessment(deps, admin, number, year, input));
     },
 
     allowanceReport(admin: AdminRecord, year: number): Promise<Result<AllowanceReport>> {

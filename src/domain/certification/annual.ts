@@ -9,6 +9,11 @@
  *  - A failed inspection of an already suspended certificate: stays suspended ('suspend'), revoked ('revoke').
  *  - Revoked and expired certificates are not inspected.
  *  - Every inspection adds a status-history entry, even when the status does not change, so the archive shows it.
+ *  - A mistaken inspection is corrected (correctedInspectionOutcome), never deleted. Corrected to passed, it
+ *    restores the certificate when the mistake itself suspended or revoked it — the one way out of a revocation:
+ *    the certificate's last status entry is that inspection's failure (same time as the record). Any other
+ *    suspension or revocation stays. Corrected to failed, it has the consequence a failure has. Either way the
+ *    status history shows the correction and its reason.
  *  - Allowance for year Y: the certificate must have been issued by 31 December Y and be valid on that day
  *    (neither suspended, revoked nor expired at the end of the year, as its status history shows it; a certificate
  *    that expired or was suspended during the year is not paid); the annual record of that certificate for Y must
@@ -78,6 +83,77 @@ export function inspectionOutcome(policy: Policy, cert: Certificate, passed: boo
     statusHistory: [...cert.statusHistory, { at: at.toISOString(), status, reason, actor }],
   };
   return { ok: true, certificate, changed: status !== cert.status };
+}
+
+// ---- correcting a mistaken inspection ---------------------------------------------------------------------------
+
+export const INSPECTION_CORRECTED_REASON = 'annual inspection corrected';
+
+export type CorrectionResult =
+  | {
+      ok: true;
+      certificate: Certificate;
+      changed: boolean;
+      /** The status the mistake had set and the correction lifted ('suspended' or 'revoked'), else null. */
+      restored: 'suspended' | 'revoked' | null;
+    }
+  | { ok: false; error: { code: 'forbiddenActor' | 'invalid'; message: string } };
+
+/**
+ * The restore path: the certificate after the 年检 recorded as `mistaken` (its result and when it was recorded) is
+ * corrected to `passed`, for `reason`, at `at`. See the decisions at the top of this file. The input is not modified.
+ */
+export function correctedInspectionOutcome(
+  policy: Policy,
+  cert: Certificate,
+  mistaken: { passed: boolean; recordedAt: string },
+  passed: boolean,
+  actor: Actor,
+  at: Date,
+  reason: string,
+): CorrectionResult {
+  if (Number.isNaN(at.getTime())) throw new TypeError('at must be a valid Date');
+  if (actor.kind !== 'admin') return { ok: false, error: { code: 'forbiddenActor', message: `an inspection is corrected by an admin, not by a ${actor.kind}` } };
+  if (cert.policyId !== policy.id) return { ok: false, error: { code: 'invalid', message: `certificate ${cert.number} follows policy ${cert.policyId}, not ${policy.id}` } };
+  const why = reason.trim();
+  if (!why) return { ok: false, error: { code: 'invalid', message: 'a correction needs a reason' } };
+  if (mistaken.passed === passed) return { ok: false, error: { code: 'invalid', message: `the inspection already records ${passed ? 'passed' : 'failed'}; there is nothing to correct` } };
+
+  let status: CertificateStatus = cert.status;
+  let restored: 'suspended' | 'revoked' | null = null;
+  let text: string;
+  if (passed) {
+    const entries = cert.statusHistory;
+    const last = entries.at(-1);
+    const causedByMistake =
+      last !== undefined &&
+      (last.status === 'suspended' || last.status === 'revoked') &&
+      cert.status === last.status &&
+      last.reason.startsWith(INSPECTION_FAILED_REASON) &&
+      Date.parse(last.at) === Date.parse(mistaken.recordedAt);
+    if (causedByMistake) {
+      restored = last.status as 'suspended' | 'revoked';
+      status = entries.at(-2)?.status ?? 'valid';
+      text = `${INSPECTION_CORRECTED_REASON} to passed; ${restored === 'revoked' ? 'revocation' : 'suspension'} lifted`;
+    } else {
+      text = `${INSPECTION_CORRECTED_REASON} to passed${cert.status === 'valid' ? '' : `; the certificate stays ${cert.status}: the inspection did not cause it`}`;
+    }
+  } else {
+    const current = effectiveStatus(cert, chinaDate(at));
+    if (current === 'valid' || current === 'suspended') {
+      status = policy.annualInspection.onFail === 'revoke' ? 'revoked' : 'suspended';
+      // Starts with the failure reason, so a later pass lifts the suspension as after any failed inspection.
+      text = `${INSPECTION_FAILED_REASON} (${INSPECTION_CORRECTED_REASON})`;
+    } else {
+      text = `${INSPECTION_CORRECTED_REASON} to failed; the certificate is ${current} already`;
+    }
+  }
+  const certificate: Certificate = {
+    ...cert,
+    status,
+    statusHistory: [...cert.statusHistory, { at: at.toISOString(), status, reason: `${text}: ${why}`, actor }],
+  };
+  return { ok: true, certificate, changed: status !== cert.status, restored };
 }
 
 // ---- status on a day --------------------------------------------------------------------------------------------

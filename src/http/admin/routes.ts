@@ -48,6 +48,11 @@ const revealBody = z.strictObject({
 const year = z.number().int().min(2000).max(2100);
 const inspectionBody = z.strictObject({ year, passed: z.boolean(), note: z.string().max(500).optional() });
 const assessmentBody = z.strictObject({ year, grade: z.enum(['excellent', 'competent', 'basicallyCompetent', 'incompetent']), note: z.string().max(500).optional() });
+const grade = z.enum(['excellent', 'competent', 'basicallyCompetent', 'incompetent']);
+const correctionReason = z.string().trim().min(1, 'a correction needs a reason (it goes to the audit trail and the record)').max(500);
+const yearParam = z.coerce.number({ message: 'the year in the path is a number, e.g. 2025' }).int().min(2000, 'year must be 2000-2100').max(2100, 'year must be 2000-2100');
+const inspectionCorrectionBody = z.strictObject({ passed: z.boolean(), reason: correctionReason });
+const assessmentCorrectionBody = z.strictObject({ grade, reason: correctionReason });
 const reportQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100), format: z.enum(['json', 'csv']).default('json') });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -160,6 +165,20 @@ export function adminRouter(deps: { admins: AdminRepository; service: AdminServi
   router.post('/certificates/:number/assessments', async (ctx) => {
     const body = parse(assessmentBody, ctx.request.body);
     const r = await deps.service.recordAssessment(adminOf(ctx), parse(id, ctx.params.number), body);
+    if (!r.ok) fail(r.error);
+    ctx.body = r.value;
+  });
+
+  router.post('/certificates/:number/inspections/:year/correction', async (ctx) => {
+    const body = parse(inspectionCorrectionBody, ctx.request.body);
+    const r = await deps.service.correctInspection(adminOf(ctx), parse(id, ctx.params.number), parse(yearParam, ctx.params.year), body);
+    if (!r.ok) fail(r.error);
+    ctx.body = r.value;
+  });
+
+  router.post('/certificates/:number/assessments/:year/correction', async (ctx) => {
+    const body = parse(assessmentCorrectionBody, ctx.request.body);
+    const r = await deps.service.correctAssessment(adminOf(ctx), parse(id, ctx.params.number), parse(yearParam, ctx.params.year), body);
     if (!r.ok) fail(r.error);
     ctx.body = r.value;
   });

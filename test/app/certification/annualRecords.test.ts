@@ -1,7 +1,8 @@
 /** 年检, 年度考核 and the 红领津贴 report over in-memory stores, by the admins of the managing tier. */
 import { describe, expect, it } from 'vitest';
 import { allowanceReport } from '../../../src/app/certification/allowanceReport.ts';
-import { recordAssessment, recordInspection } from '../../../src/app/certification/annualRecords.ts';
+import { correctAssessment, correctInspection, recordAssessment, recordInspection } from '../../../src/app/certification/annualRecords.ts';
+import { createAdminService } from '../../../src/app/certification/adminService.ts';
 import { scopeOf } from '../../../src/app/admin/scope.ts';
 import type { Certificate } from '../../../src/domain/certification/types.ts';
 import { sampleCertificateInput } from '../../support/certificationSamples.ts';
@@ -47,6 +48,76 @@ describe('annual inspection', () => {
     expect(await recordInspection(t.deps, NANJING, 'NOPE', { year: 2026, passed: true })).toMatchObject({ ok: false, error: { status: 404 } });
     expect(await t.deps.annual.listForYear(2026)).toEqual([]);
     expect((await t.deps.certificates.get('N1'))!.status).toBe('valid');
+  });
+});
+
+describe('a year in the future', () => {
+  it('regression: an inspection and an assessment for a year that has not begun were recorded', async () => {
+    const t = await setup();
+    await t.issue({ workerId: 'w1' }, 'N1');
+    // 2026-12-31T16:30Z is already 2027 in China: 2027 is this year there, 2028 is not.
+    t.clock.advance(Date.parse('2026-12-31T16:30:00Z') - t.clock.now().getTime());
+    const message = 'year 2028 is in the future (it is 2027 in China); 年检 and 考核 are recorded for 2027 or earlier';
+    expect(await recordInspection(t.deps, NANJING, 'N1', { year: 2028, passed: false })).toEqual({ ok: false, error: { status: 400, code: 'futureYear', message } });
+    expect(await recordAssessment(t.deps, NANJING, 'N1', { year: 2028, grade: 'excellent' })).toEqual({ ok: false, error: { status: 400, code: 'futureYear', message } });
+    expect(await t.deps.annual.listForYear(2028)).toEqual([]);
+    expect((await t.deps.certificates.get('N1'))!.status).toBe('valid');
+    expect(await recordInspection(t.deps, NANJING, 'N1', { year: 2027, passed: true })).toMatchObject({ ok: true });
+  });
+});
+
+describe('correcting a mistaken record', () => {
+  it('regression: a mistaken failed inspection left the certificate suspended with no way to correct it', async () => {
+    const t = await setup();
+    const worker = await t.worker('u1');
+    await t.issue({ workerId: worker.id }, 'N1');
+    const service = createAdminService(t.deps);
+    await service.recordInspection(NANJING, 'N1', { year: 2026, passed: false, note: '未按期述职' });
+    const wrongAt = t.clock.now().toISOString();
+    expect((await t.deps.certificates.get('N1'))!.status).toBe('suspended');
+    t.clock.advance(86_400_000);
+
+    const r = await service.correctInspection(NANJING, 'N1', 2026, { passed: true, reason: '录入错误，实为合格' });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.restored).toBe('suspended');
+    expect(r.value.certificate).toMatchObject({ status: 'valid' });
+    expect(r.value.certificate.statusHistory.at(-1)).toMatchObject({ status: 'valid', reason: 'annual inspection corrected to passed; suspension lifted: 录入错误，实为合格', actor: { id: NANJING.id } });
+    expect((await t.deps.certificates.get('N1'))!.status).toBe('valid');
+    // The holder's record keeps what it said before the correction.
+    expect((await t.deps.annual.get(worker.id, 2026))!.inspection).toEqual({
+      passed: true,
+      recordedAt: t.clock.now().toISOString(),
+      by: { kind: 'admin', id: NANJING.id, name: NANJING.name },
+      corrections: [{ at: t.clock.now().toISOString(), by: { kind: 'admin', id: NANJING.id, name: NANJING.name }, reason: '录入错误，实为合格', previous: { passed: false, note: '未按期述职', recordedAt: wrongAt, by: { kind: 'admin', id: NANJING.id, name: NANJING.name } } }],
+    });
+    const trail = await service.audit(NANJING, { target: 'certificate:N1', limit: 10 });
+    expect(trail.ok && trail.value[0]).toMatchObject({ action: 'correctInspection', outcome: 'done', detail: { year: 2026, passed: true, reason: '录入错误，实为合格' } });
+  });
+
+  it('corrects an assessment grade, keeping the one it replaced, so the allowance follows the corrected grade', async () => {
+    const t = await setup();
+    const worker = await t.worker('u1');
+    await t.issue({ workerId: worker.id }, 'N1');
+    await recordAssessment(t.deps, NANJING, 'N1', { year: 2026, grade: 'incompetent' });
+    const r = await correctAssessment(t.deps, NANJING, 'N1', 2026, { grade: 'competent', reason: '评定结果录错' });
+    expect(r).toMatchObject({ ok: true, value: { record: { assessment: { grade: 'competent', corrections: [{ reason: '评定结果录错', previous: { grade: 'incompetent' } }] } } } });
+    const report = await allowanceReport(t.deps, scopeOf(NANJING), 2026);
+    expect(report.ok && report.value.rows.map((row) => row.certificateNumber)).toEqual(['N1']);
+  });
+
+  it('refuses a lower tier, a record that does not exist, the same result and a future year, changing nothing', async () => {
+    const t = await setup();
+    const worker = await t.worker('u1');
+    await t.issue({ workerId: worker.id }, 'N1');
+    await recordInspection(t.deps, NANJING, 'N1', { year: 2026, passed: false });
+    const before = await t.deps.certificates.get('N1');
+    expect(await correctInspection(t.deps, adminOf('320102'), 'N1', 2026, { passed: true, reason: 'x' })).toMatchObject({ ok: false, error: { status: 403, code: 'notManagingTier' } });
+    expect(await correctInspection(t.deps, NANJING, 'N1', 2025, { passed: true, reason: 'x' })).toMatchObject({ ok: false, error: { status: 404, code: 'notRecorded', message: expect.stringContaining('POST /admin/api/certificates/N1/inspections') } });
+    expect(await correctAssessment(t.deps, NANJING, 'N1', 2026, { grade: 'competent', reason: 'x' })).toMatchObject({ ok: false, error: { status: 404, code: 'notRecorded' } });
+    expect(await correctInspection(t.deps, NANJING, 'N1', 2026, { passed: false, reason: 'x' })).toMatchObject({ ok: false, error: { status: 400, message: 'the inspection already records failed; there is nothing to correct' } });
+    expect(await correctInspection(t.deps, NANJING, 'N1', 2027, { passed: true, reason: 'x' })).toMatchObject({ ok: false, error: { status: 400, code: 'futureYear' } });
+    expect(await t.deps.certificates.get('N1')).toEqual(before);
+    expect((await t.deps.annual.get(worker.id, 2026))!.inspection).toMatchObject({ passed: false });
   });
 });
 
