@@ -4,6 +4,7 @@
  * specific 400 that changes nothing. Admins are of the tier that manages the level (Nanjing city for 中级).
  * The journey through every stage is test/e2e/certification-journey.test.ts; tier refusals test/http/adminTiers.test.ts.
  */
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application } from '../../src/domain/certification/types.ts';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
@@ -245,13 +246,65 @@ describe('POST /admin/api/certificates/:number/inspections/:year/correction (and
   });
 });
 
+describe('GET /admin/api/reports/allowance', () => {
+  /** One holder paid and one not for 2025 (last year: the test clock is in March 2026), in Nanjing, 中级. */
+  let seeded: Promise<void> | undefined;
+  const seedReport = () =>
+    (seeded ??= (async () => {
+      const paid = await r.worker({ name: '周八' });
+      const unassessed = await r.worker({ name: '吴九' });
+      await r.issue({ level: 'intermediate', workerId: paid.id, issuedOn: '2025-01-10', validUntil: '2028-01-09' }, 'RPT1');
+      await r.issue({ level: 'intermediate', workerId: unassessed.id, issuedOn: '2025-01-10', validUntil: '2028-01-09' }, 'RPT2');
+      expect((await r.api('POST', '/certificates/RPT1/assessments', nanjing, { year: 2025, grade: 'excellent' })).status).toBe(200);
+    })());
+
+  it('regression: the CSV had English headers and values, masked names and no excluded holders', async () => {
+    await seedReport();
+    const res = await r.api('GET', '/reports/allowance?format=csv', nanjing);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="allowance-2025.csv"');
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.raw.startsWith('\uFEFF')).toBe(true);
+    const lines = res.raw.slice(1).trim().split('\n');
+    expect(lines.slice(0, 3)).toEqual(['发放名单', '证书编号,姓名,等级,所在地区,年度考核等次,金额（元）', 'RPT1,周八,中级,江苏省南京市玄武区,优秀,4800']);
+    expect(lines).toContain('未发放名单');
+    expect(lines).toContain('RPT2,吴九,中级,江苏省南京市玄武区,未登记 2025 年度考核');
+    const audit = await r.api('GET', '/audit?target=report:allowance:2025', nanjing);
+    expect(audit.body[0]).toMatchObject({ action: 'exportAllowanceReport', outcome: 'done', detail: { year: 2025, format: 'csv', lang: 'zh-CN', fullNames: expect.any(Number) } });
+  });
+
+  it('regression: there was no .xlsx; it has a sheet of the paid and one of the excluded, in English with lang=en', async () => {
+    await seedReport();
+    const res = await r.api('GET', '/reports/allowance?year=2025&format=xlsx&lang=en', nanjing);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(new Uint8Array(res.body as Buffer).buffer as ArrayBuffer);
+    const values = (name: string) => workbook.getWorksheet(name)!.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1));
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Paid', 'Not paid']);
+    expect(values('Paid').slice(0, 2)).toEqual([
+      ['Certificate number', 'Name', 'Level', 'Region', 'Annual assessment', 'Amount (yuan)'],
+      ['RPT1', '周八', 'Intermediate', expect.stringContaining('Nanjing'), 'Excellent', 4800],
+    ]);
+    expect(values('Not paid')).toContainEqual(['RPT2', '吴九', 'Intermediate', expect.stringContaining('Nanjing'), 'no 2025 annual assessment recorded']);
+  });
+
+  it('says why a report is empty, in the file too', async () => {
+    const wuxi = await r.token('无锡市两新工委', '320200');
+    const json = await r.api('GET', '/reports/allowance?year=2025', wuxi);
+    expect(json.body).toMatchObject({ year: 2025, rows: [], excluded: [], notice: { code: 'noCertificates' } });
+    const csv = await r.api('GET', '/reports/allowance?year=2025&format=csv', wuxi);
+    expect(csv.raw).toContain('您管辖范围内没有在 2025 年持有证书的人员，因此没有发放名单。');
+  });
+});
+
 describe('bad input to the other routes', () => {
   it.each([
     ['a list limit of 0', 'GET', '/applications?limit=0', undefined, /limit/],
     ['an unknown list filter', 'GET', '/applications?owner=me', undefined, /owner/],
     ['a region that is not a code', 'GET', '/applications?region=Nanjing', undefined, /region is a region code or prefix/],
     ['an unknown status', 'GET', '/applications?status=lost', undefined, /status/],
-    ['a report without a year', 'GET', '/reports/allowance', undefined, /year/],
+    ['a report in French', 'GET', '/reports/allowance?lang=fr', undefined, /lang is zh-CN \(the default\) or en/],
     ['a report in xml', 'GET', '/reports/allowance?year=2026&format=xml', undefined, /format/],
     ['an audit limit over 200', 'GET', '/audit?limit=500', undefined, /limit/],
     ['a satisfaction rate in percent', 'POST', '/applications/x1/satisfaction', { rate: 85, expectedVersion: 1 }, /rate is a fraction 0-1/],

@@ -7,7 +7,7 @@ import { MediaGoneError, UnknownMediaError, type StoredMedia } from '../ports/me
 import { archiveMedia } from './archiveEvidence.ts';
 import type { CertificationDeps } from './deps.ts';
 import { correctAssessment, correctInspection, recordAssessment, recordInspection } from './annualRecords.ts';
-import { allowanceReport, type AllowanceReport } from './allowanceReport.ts';
+import { allowanceReport, allowanceSheets, lastYear, type AllowanceReport, type ReportLang, type ReportSheet } from './allowanceReport.ts';
 import { applicationDetail, listItems, type ApplicationDetail, type ApplicationListItem } from './applicantView.ts';
 import { runCommand, type Result, type ServiceError } from './runCommand.ts';
 
@@ -141,8 +141,22 @@ export function createAdminService(deps: CertificationDeps) {
       return audited(admin, 'correctAssessment', `certificate:${number}`, { year, ...input }, () => correctAssessment(deps, admin, number, year, input));
     },
 
-    allowanceReport(admin: AdminRecord, year: number): Promise<Result<AllowanceReport>> {
-      return allowanceReport(deps, scopeOf(admin), year);
+    /**
+     * The 红领津贴 report of `year` (default: last year, China time) in `lang`, with its sheets for a file. Every
+     * export is audited: it carries names, in full where the admin's tier manages the certificate.
+     */
+    allowanceReport(admin: AdminRecord, q: { year?: number; lang: ReportLang; format: string }): Promise<Result<AllowanceReport & { sheets: ReportSheet[] }>> {
+      const year = q.year ?? lastYear(deps.clock.now());
+      // Filled in once the report is made (audited writes the detail after the run): what left the system, as counts.
+      const detail: Record<string, unknown> = { year, lang: q.lang, format: q.format };
+      return audited(admin, 'exportAllowanceReport', `report:allowance:${year}`, detail, async () => {
+        const thisYear = lastYear(deps.clock.now()) + 1;
+        if (year > thisYear) return { ok: false, error: { status: 400, code: 'futureYear', message: `year ${year} is in the future (it is ${thisYear} in China); the allowance is reported for ${thisYear - 1} or earlier` } };
+        const r = await allowanceReport(deps, admin, year, q.lang);
+        if (!r.ok) return r;
+        Object.assign(detail, { rows: r.value.rows.length, excluded: r.value.excluded.length, fullNames: [...r.value.rows, ...r.value.excluded].filter((x) => !x.nameMasked).length });
+        return { ok: true, value: { ...r.value, sheets: allowanceSheets(deps, r.value) } };
+      });
     },
 
     async audit(admin: AdminRecord, q: { target?: string; limit: number }): Promise<Result<AuditEntry[]>> {

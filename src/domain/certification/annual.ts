@@ -220,6 +220,8 @@ export interface AllowanceExcluded {
   code: AllowanceExclusion;
   /** English, specific. */
   reason: string;
+  /** The facts the reason names, for a report in another language: the day, the grade, the certificate paid instead. */
+  facts: { date?: string; grade?: AssessmentGrade; certificate?: string };
 }
 
 export interface AllowanceReport {
@@ -255,7 +257,7 @@ export function allowanceReport(policies: PolicyLookup, certificates: readonly C
     // Not a holder during the year at all.
     if (cert.issuedOn > yearEnd || cert.validUntil < yearStart) continue;
     const base = { workerId: cert.workerId, certificateNumber: cert.number, policyId: cert.policyId, level: cert.level };
-    const exclude = (code: AllowanceExclusion, reason: string) => excluded.push({ ...base, code, reason });
+    const exclude = (code: AllowanceExclusion, reason: string, facts: AllowanceExcluded['facts'] = {}) => excluded.push({ ...base, code, reason, facts });
 
     const policy = lookup(cert.policyId);
     if (!policy) {
@@ -275,7 +277,7 @@ export function allowanceReport(policies: PolicyLookup, certificates: readonly C
     }
     const status = statusOn(cert, yearEnd);
     if (status !== 'valid') {
-      exclude(status ?? 'expired', `certificate ${status === 'expired' ? `expired on ${cert.validUntil}` : `${status} on ${yearEnd}`}`);
+      exclude(status ?? 'expired', `certificate ${status === 'expired' ? `expired on ${cert.validUntil}` : `${status} on ${yearEnd}`}`, { date: status === 'expired' ? cert.validUntil : yearEnd });
       continue;
     }
     const grade = record?.assessment?.grade;
@@ -284,7 +286,7 @@ export function allowanceReport(policies: PolicyLookup, certificates: readonly C
       continue;
     }
     if (!ALLOWANCE_GRADES.includes(grade)) {
-      exclude('gradeTooLow', `assessed ${grade} for ${year}; the allowance needs competent or better`);
+      exclude('gradeTooLow', `assessed ${grade} for ${year}; the allowance needs competent or better`, { grade });
       continue;
     }
     if (level.allowanceYuan <= 0) {
@@ -315,7 +317,8 @@ export function allowanceReport(policies: PolicyLookup, certificates: readonly C
       paid.push(c);
     } else {
       const { workerId, certificateNumber, policyId, level } = c.row;
-      excluded.push({ workerId, certificateNumber, policyId, level, code: 'paidForAnotherCertificate', reason: `paid for certificate ${chosen?.row.certificateNumber} instead` });
+      const paidFor = chosen?.row.certificateNumber ?? '';
+      excluded.push({ workerId, certificateNumber, policyId, level, code: 'paidForAnotherCertificate', reason: `paid for certificate ${paidFor} instead`, facts: { certificate: paidFor } });
     }
   }
   paid.sort((a, b) => cmp(a.row.policyId, b.row.policyId) || a.levelIndex - b.levelIndex || cmp(a.row.certificateNumber, b.row.certificateNumber));
