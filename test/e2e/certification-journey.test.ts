@@ -165,10 +165,11 @@ describe('certification journey end to end', () => {
     expect((await api('POST', `/certificates/${number}/inspections`, { year, passed: true })).status).toBe(200);
     const report = await api('GET', `/reports/allowance?year=${year}`);
     expect(report.status).toBe(200);
-    expect(report.body.rows).toEqual([expect.objectContaining({ certificateNumber: number, holder: '张*', level: 'intermediate', amountYuan: 4800 })]);
+    expect(report.body.rows).toEqual([expect.objectContaining({ certificateNumber: number, holder: '张三', nameMasked: false, level: 'intermediate', amountYuan: 4800 })]);
     const csv = await fetch(`${app.url}/admin/api/reports/allowance?year=${year}&format=csv`, { headers: { authorization: `Bearer ${token}` } });
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(await csv.text()).toContain(`${number},张*,intermediate,320102,competent,4800`);
+    // The city committee pays 中级 holders: their full names, in Chinese.
+    expect(await csv.text()).toContain(`${number},张三,中级,江苏省南京市玄武区,称职,4800`);
     // A failed inspection suspends the certificate (Jiangsu's policy), which /verify shows.
     expect((await api('POST', `/certificates/${number}/inspections`, { year, passed: false, note: '未按期述职' })).status).toBe(200);
     expect(((await (await fetch(`${app.url}/verify/${number}.json`)).json()) as { status: string }).status).toBe('suspended');

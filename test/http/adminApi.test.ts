@@ -4,6 +4,7 @@
  * specific 400 that changes nothing. Admins are of the tier that manages the level (Nanjing city for 中级).
  * The journey through every stage is test/e2e/certification-journey.test.ts; tier refusals test/http/adminTiers.test.ts.
  */
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application } from '../../src/domain/certification/types.ts';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
@@ -35,9 +36,9 @@ function inNotice(over: Partial<Application> = {}): Promise<Application> {
   });
 }
 
-/** The stored application as the detail route shows it, without the evidence timeline derived from it. */
-const get = async (id: string) => {
-  const { evidenceTimeline: _timeline, ...app } = (await r.api('GET', `/applications/${id}`, nanjing)).body as Application & { evidenceTimeline: unknown };
+/** The application as stored, without what the detail adds for the reviewer (applicant, level name, days in stage, evidence timeline). */
+const get = async (id: string): Promise<Application> => {
+  const { applicant: _a, levelName: _l, stageEnteredAt: _s, daysInStage: _d, evidenceUrls: _e, evidenceTimeline: _t, ...app } = (await r.api('GET', `/applications/${id}`, nanjing)).body;
   return app as Application;
 };
 const decide = (app: Application, objectionId: string, body: Record<string, unknown>, token = nanjing) =>
@@ -147,13 +148,166 @@ describe('GET /admin/api/applications/:id/evidence/:index', () => {
   });
 });
 
+describe('who applied: GET /admin/api/applications(/:id) and POST …/reveal', () => {
+  const org = { name: '南京某某科技有限公司', type: 'enterprise' as const, sizeClass: 'aboveDesignatedSize' as const, regionCode: '320102', employees: 120, uscc: '91320102MA1YYYYY0Y' };
+
+  it('regression: an application carried only ids, not the applicant’s profile (masked) or organisation', async () => {
+    const worker = await r.worker({ name: '李红', mobile: '13712345678' }, org);
+    const app = await r.seed({ level: 'intermediate', workerId: worker.id, stage: 'qualificationReview' });
+    const res = await r.api('GET', `/applications/${app.id}`, nanjing);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      id: app.id,
+      levelName: { 'zh-CN': '中级' },
+      daysInStage: 0,
+      applicant: {
+        workerId: worker.id,
+        name: '李红',
+        idNumber: `${worker.idNumber.slice(0, 3)}***********${worker.idNumber.slice(-4)}`,
+        mobile: '137****5678',
+        role: 'secretary',
+        membership: 'full',
+        joinDate: '2010-07-01',
+        workStart: '2018-03-01',
+        education: 'bachelor',
+        professionalTitle: 'none',
+        region: { code: '320102', name: { 'zh-CN': '江苏省南京市玄武区' } },
+        organization: { name: '南京某某科技有限公司', type: 'enterprise', sizeClass: 'aboveDesignatedSize', uscc: '91320102MA1YYYYY0Y', employees: 120 },
+      },
+    });
+    expect(res.raw).not.toContain(worker.idNumber);
+    expect(res.raw).not.toContain('13712345678');
+
+    const list = await r.api('GET', '/applications?stage=qualificationReview&limit=100', nanjing);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    expect(list.body.items.find((a: { id: string }) => a.id === app.id)).toMatchObject({ applicant: { name: '李红', orgName: '某某科技有限公司' }, levelName: { 'zh-CN': '中级' }, daysInStage: 0 });
+  });
+
+  it('reveals the plaintext numbers to the managing tier, never cached, audited; refuses a reading tier and bad fields', async () => {
+    const worker = await r.worker({ mobile: '13612345678' }, org);
+    const app = await r.seed({ level: 'intermediate', workerId: worker.id });
+    const res = await r.api('POST', `/applications/${app.id}/reveal`, nanjing, { fields: ['idNumber', 'mobile'] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual({ workerId: worker.id, idNumber: worker.idNumber, mobile: '13612345678' });
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    const county = await r.token('玄武区两新工委', '320102');
+    const refused = await r.api('POST', `/applications/${app.id}/reveal`, county, { fields: ['mobile'] });
+    expect(refused.status).toBe(403);
+    expect(refused.raw).not.toContain('13612345678');
+    for (const [body, message] of [[{ fields: [] }, /name the fields to reveal/], [{ fields: ['name'] }, /fields are idNumber and\/or mobile/], [{ fields: ['mobile', 'mobile'] }, /each field once/]] as const) {
+      const bad = await r.api('POST', `/applications/${app.id}/reveal`, nanjing, body);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatch(message);
+    }
+    const audit = await r.api('GET', `/audit?target=application:${app.id}`, nanjing);
+    expect(audit.body).toEqual([expect.objectContaining({ action: 'revealApplicant', outcome: 'done', detail: { fields: ['idNumber', 'mobile'] } })]);
+    expect(audit.raw).not.toContain(worker.idNumber);
+  });
+});
+
+describe('POST /admin/api/certificates/:number/inspections/:year/correction (and assessments)', () => {
+  it('regression: a mistaken failed inspection kept the certificate suspended; corrected with a reason, it is valid again', async () => {
+    await r.issue({ level: 'intermediate', workerId: 'wc1', issuedOn: '2026-01-10' }, 'HTTPC1');
+    expect((await r.api('POST', '/certificates/HTTPC1/inspections', nanjing, { year: 2026, passed: false })).status).toBe(200);
+    expect((await r.certificate('HTTPC1'))!.status).toBe('suspended');
+    const res = await r.api('POST', '/certificates/HTTPC1/inspections/2026/correction', nanjing, { passed: true, reason: '录入错误' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ restored: 'suspended', certificate: { status: 'valid' }, record: { inspection: { passed: true, corrections: [{ reason: '录入错误', previous: { passed: false } }] } } });
+    expect((await r.certificate('HTTPC1'))!.statusHistory.at(-1)).toMatchObject({ status: 'valid', reason: 'annual inspection corrected to passed; suspension lifted: 录入错误' });
+    const audit = await r.api('GET', '/audit?target=certificate:HTTPC1', nanjing);
+    expect(audit.body[0]).toMatchObject({ action: 'correctInspection', outcome: 'done', detail: { year: 2026, passed: true, reason: '录入错误' } });
+
+    await r.api('POST', '/certificates/HTTPC1/assessments', nanjing, { year: 2026, grade: 'incompetent' });
+    const grade = await r.api('POST', '/certificates/HTTPC1/assessments/2026/correction', nanjing, { grade: 'excellent', reason: '等次录错' });
+    expect(grade.status, JSON.stringify(grade.body)).toBe(200);
+    expect(grade.body.record.assessment).toMatchObject({ grade: 'excellent', corrections: [{ previous: { grade: 'incompetent' } }] });
+  });
+
+  it.each([
+    ['without a reason', '/certificates/HTTPC2/inspections/2026/correction', { passed: true }, 400, /reason: /],
+    ['with a blank reason', '/certificates/HTTPC2/inspections/2026/correction', { passed: true, reason: '  ' }, 400, /a correction needs a reason/],
+    ['for a year that is not a number', '/certificates/HTTPC2/inspections/last/correction', { passed: true, reason: 'x' }, 400, /the year in the path is a number/],
+    ['for a year in the future', '/certificates/HTTPC2/inspections/2027/correction', { passed: true, reason: 'x' }, 400, /year 2027 is in the future \(it is 2026 in China\)/],
+    ['of a record that was never made', '/certificates/HTTPC2/assessments/2026/correction', { grade: 'competent', reason: 'x' }, 404, /nothing to correct; record it with POST/],
+  ])('refuses a correction %s', async (_name, path, body, status, message) => {
+    if (!(await r.certificate('HTTPC2'))) {
+      await r.issue({ level: 'intermediate', workerId: 'wc2', issuedOn: '2026-01-10' }, 'HTTPC2');
+      await r.api('POST', '/certificates/HTTPC2/inspections', nanjing, { year: 2026, passed: false });
+    }
+    const res = await r.api('POST', path, nanjing, body);
+    expect(res.status).toBe(status);
+    expect(res.body.error).toMatch(message);
+    expect((await r.certificate('HTTPC2'))!.status).toBe('suspended');
+  });
+
+  it('regression: an inspection for a year in the future was recorded', async () => {
+    await r.issue({ level: 'intermediate', workerId: 'wc3', issuedOn: '2026-01-10' }, 'HTTPC3');
+    const res = await r.api('POST', '/certificates/HTTPC3/inspections', nanjing, { year: 2030, passed: false });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('year 2030 is in the future (it is 2026 in China); 年检 and 考核 are recorded for 2026 or earlier');
+    expect((await r.certificate('HTTPC3'))!.status).toBe('valid');
+  });
+});
+
+describe('GET /admin/api/reports/allowance', () => {
+  /** One holder paid and one not for 2025 (last year: the test clock is in March 2026), in Nanjing, 中级. */
+  let seeded: Promise<void> | undefined;
+  const seedReport = () =>
+    (seeded ??= (async () => {
+      const paid = await r.worker({ name: '周八' });
+      const unassessed = await r.worker({ name: '吴九' });
+      await r.issue({ level: 'intermediate', workerId: paid.id, issuedOn: '2025-01-10', validUntil: '2028-01-09' }, 'RPT1');
+      await r.issue({ level: 'intermediate', workerId: unassessed.id, issuedOn: '2025-01-10', validUntil: '2028-01-09' }, 'RPT2');
+      expect((await r.api('POST', '/certificates/RPT1/assessments', nanjing, { year: 2025, grade: 'excellent' })).status).toBe(200);
+    })());
+
+  it('regression: the CSV had English headers and values, masked names and no excluded holders', async () => {
+    await seedReport();
+    const res = await r.api('GET', '/reports/allowance?format=csv', nanjing);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="allowance-2025.csv"');
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.raw.startsWith('\uFEFF')).toBe(true);
+    const lines = res.raw.slice(1).trim().split('\n');
+    expect(lines.slice(0, 3)).toEqual(['发放名单', '证书编号,姓名,等级,所在地区,年度考核等次,金额（元）', 'RPT1,周八,中级,江苏省南京市玄武区,优秀,4800']);
+    expect(lines).toContain('未发放名单');
+    expect(lines).toContain('RPT2,吴九,中级,江苏省南京市玄武区,未登记 2025 年度考核');
+    const audit = await r.api('GET', '/audit?target=report:allowance:2025', nanjing);
+    expect(audit.body[0]).toMatchObject({ action: 'exportAllowanceReport', outcome: 'done', detail: { year: 2025, format: 'csv', lang: 'zh-CN', fullNames: expect.any(Number) } });
+  });
+
+  it('regression: there was no .xlsx; it has a sheet of the paid and one of the excluded, in English with lang=en', async () => {
+    await seedReport();
+    const res = await r.api('GET', '/reports/allowance?year=2025&format=xlsx&lang=en', nanjing);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(new Uint8Array(res.body as Buffer).buffer as ArrayBuffer);
+    const values = (name: string) => workbook.getWorksheet(name)!.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1));
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Paid', 'Not paid']);
+    expect(values('Paid').slice(0, 2)).toEqual([
+      ['Certificate number', 'Name', 'Level', 'Region', 'Annual assessment', 'Amount (yuan)'],
+      ['RPT1', '周八', 'Intermediate', expect.stringContaining('Nanjing'), 'Excellent', 4800],
+    ]);
+    expect(values('Not paid')).toContainEqual(['RPT2', '吴九', 'Intermediate', expect.stringContaining('Nanjing'), 'no 2025 annual assessment recorded']);
+  });
+
+  it('says why a report is empty, in the file too', async () => {
+    const wuxi = await r.token('无锡市两新工委', '320200');
+    const json = await r.api('GET', '/reports/allowance?year=2025', wuxi);
+    expect(json.body).toMatchObject({ year: 2025, rows: [], excluded: [], notice: { code: 'noCertificates' } });
+    const csv = await r.api('GET', '/reports/allowance?year=2025&format=csv', wuxi);
+    expect(csv.raw).toContain('您管辖范围内没有在 2025 年持有证书的人员，因此没有发放名单。');
+  });
+});
+
 describe('bad input to the other routes', () => {
   it.each([
     ['a list limit of 0', 'GET', '/applications?limit=0', undefined, /limit/],
     ['an unknown list filter', 'GET', '/applications?owner=me', undefined, /owner/],
     ['a region that is not a code', 'GET', '/applications?region=Nanjing', undefined, /region is a region code or prefix/],
     ['an unknown status', 'GET', '/applications?status=lost', undefined, /status/],
-    ['a report without a year', 'GET', '/reports/allowance', undefined, /year/],
+    ['a report in French', 'GET', '/reports/allowance?lang=fr', undefined, /lang is zh-CN \(the default\) or en/],
     ['a report in xml', 'GET', '/reports/allowance?year=2026&format=xml', undefined, /format/],
     ['an audit limit over 200', 'GET', '/audit?limit=500', undefined, /limit/],
     ['a satisfaction rate in percent', 'POST', '/applications/x1/satisfaction', { rate: 85, expectedVersion: 1 }, /rate is a fraction 0-1/],

@@ -38,6 +38,21 @@ export function workerRepositoryContract(name: string, make: () => Promise<Worke
       expect(await repo.findByAccount('sim', 'nobody')).toBeNull();
     });
 
+    it('reads the summaries of a page of workers at once, leaving unknown ids out', async () => {
+      const repo = await make();
+      const a = await repo.create('sim', 'u1', sampleProfile(), now, 'org1');
+      const b = await repo.create('sim', 'u2', { ...sampleProfile('320102198503121250', '13912345678'), name: '李四', orgName: '某某协会' }, now);
+      if (a.status !== 'created' || b.status !== 'created') throw new Error('expected created');
+      const found = await repo.summaries([b.worker.id, a.worker.id, 'ffffffffffffffffffffffff', 'not-an-id', a.worker.id]);
+      expect([...found].sort((x, y) => x.name.localeCompare(y.name))).toEqual(
+        [
+          { id: a.worker.id, name: '张三', orgName: '某某科技有限公司', orgId: 'org1' },
+          { id: b.worker.id, name: '李四', orgName: '某某协会', orgId: null },
+        ].sort((x, y) => x.name.localeCompare(y.name)),
+      );
+      expect(await repo.summaries([])).toEqual([]);
+    });
+
     it('refuses the same ID number from another account (duplicateId) and a second profile for one account', async () => {
       const repo = await make();
       await repo.create('sim', 'u1', sampleProfile(), now);

@@ -10,6 +10,12 @@ import { createMongoApplicationRepository } from '../../src/store/mongo/applicat
 import { createMongoCertificateRepository } from '../../src/store/mongo/certificateRepository.ts';
 import { connectMongo } from '../../src/store/mongo/connection.ts';
 import { createMongoMediaStore } from '../../src/store/mongo/mediaStore.ts';
+import { createMongoOrganizationRepository } from '../../src/store/mongo/organizationRepository.ts';
+import { createMongoWorkerRepository } from '../../src/store/mongo/workerRepository.ts';
+import type { WorkerRecord } from '../../src/app/ports/workerRepository.ts';
+import type { OrganizationInput } from '../../src/app/ports/organizationRepository.ts';
+import { makeIdNumber } from './engineHarness.ts';
+import { sampleProfile } from './registrationScript.ts';
 import { sampleApplication, sampleCertificateInput } from './certificationSamples.ts';
 import { startTestAppWithDb } from './httpApp.ts';
 import { TestClock } from './testClock.ts';
@@ -39,6 +45,8 @@ export interface AdminApiApp {
   seed(over: Partial<Application>): Promise<Application>;
   issue(over: Partial<Omit<Certificate, 'number'>>, number: string): Promise<Certificate>;
   certificate(number: string): Promise<Certificate | null>;
+  /** A registered worker (the sample profile with `over`, sealed with the app's PII key), of `org` when given. */
+  worker(over?: Record<string, unknown>, org?: OrganizationInput): Promise<WorkerRecord>;
   stop(): Promise<void>;
 }
 
@@ -50,7 +58,10 @@ export async function startAdminApiApp(tag: string, opts: { root?: string } = {}
   const admins = createMongoAdminRepository(db);
   const applications = createMongoApplicationRepository(db);
   const certificates = createMongoCertificateRepository(db);
-  const media = createMongoMediaStore(db, createPiiCipher(key));
+  const cipher = createPiiCipher(key);
+  const media = createMongoMediaStore(db, cipher);
+  const workers = createMongoWorkerRepository(db, cipher);
+  const organizations = createMongoOrganizationRepository(db);
   await Promise.all(Object.values(db.models).map((m) => m.init()));
   const api: Api = async (method, path, token, body, init = {}) => {
     const payload = init.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
@@ -80,6 +91,13 @@ export async function startAdminApiApp(tag: string, opts: { root?: string } = {}
     },
     issue: (over, number) => certificates.issue(sampleCertificateInput({ applicationId: `cert-${number}`, ...over }), 2026, () => number),
     certificate: (number) => certificates.get(number),
+    worker: async (over = {}, org) => {
+      seq += 1;
+      const orgId = org ? (await organizations.upsert(org, clock.now())).id : null;
+      const created = await workers.create('sim', `${tag}-worker${seq}`, sampleProfile(makeIdNumber('320102', '19850312', String(100 + seq)), over), clock.now(), orgId);
+      if (created.status !== 'created') throw new Error(`sample worker not created: ${created.status}`);
+      return created.worker;
+    },
     stop: async () => {
       await db.close();
       await started.app.stop();

@@ -18,6 +18,10 @@ export function createMemoryWorkerRepository(): WorkerRepository {
       for (const w of byAccount.values()) if (w.id === id) return structuredClone(w);
       return null;
     },
+    async summaries(ids) {
+      const wanted = new Set(ids);
+      return [...byAccount.values()].filter((w) => wanted.has(w.id)).map((w) => ({ id: w.id, name: w.name, orgName: w.orgName, orgId: w.orgId }));
+    },
     async findByIdNumber(idNumber) {
       const k = byId.get(idNumber);
       return k ? structuredClone(byAccount.get(k)!) : null;

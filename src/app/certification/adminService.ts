@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { PipelineCommand } from '../../domain/certification/pipeline.ts';
 import type { Actor, Application, AssessmentGrade } from '../../domain/certification/types.ts';
-import { evidenceTimeline, type EvidenceEntry } from '../../domain/certification/evidenceTimeline.ts';
 import { actRefusal, inScope, scopeOf } from '../admin/scope.ts';
 import type { AdminRecord, ApplicationFilter, AuditEntry, Page } from '../ports/certification.ts';
 import { MediaGoneError, UnknownMediaError, type StoredMedia } from '../ports/media.ts';
 import { archiveMedia } from './archiveEvidence.ts';
 import type { CertificationDeps } from './deps.ts';
-import { recordAssessment, recordInspection } from './annualRecords.ts';
-import { allowanceReport, type AllowanceReport } from './allowanceReport.ts';
+import { correctAssessment, correctInspection, recordAssessment, recordInspection } from './annualRecords.ts';
+import { allowanceReport, allowanceSheets, lastYear, type AllowanceReport, type ReportLang, type ReportSheet } from './allowanceReport.ts';
+import { applicationDetail, listItems, type ApplicationDetail, type ApplicationListItem } from './applicantView.ts';
 import { runCommand, type Result, type ServiceError } from './runCommand.ts';
 
 export type { ServiceError };
+
+/** The personal numbers a reviewer may reveal in plaintext. */
+export const REVEALABLE = ['idNumber', 'mobile'] as const;
+export type RevealableField = (typeof REVEALABLE)[number];
 
 const forbidden = (what: string): ServiceError => ({ status: 403, code: 'outOfScope', message: `${what} is outside your region or levels` });
 const actorOf = (admin: AdminRecord): Actor => ({ kind: 'admin', id: admin.id, name: admin.name });
@@ -50,7 +54,7 @@ export function createAdminService(deps: CertificationDeps) {
   }
 
   return {
-    async listApplications(admin: AdminRecord, q: { stage?: string; status?: Application['status']; level?: string; region?: string; limit: number; cursor?: string }): Promise<Result<Page<Application>>> {
+    async listApplications(admin: AdminRecord, q: { stage?: string; status?: Application['status']; level?: string; region?: string; limit: number; cursor?: string }): Promise<Result<Page<ApplicationListItem>>> {
       const scope = scopeOf(admin);
       // A narrower region than the admin's own is fine; a region outside it is refused rather than silently empty.
       const region = q.region ?? scope.regionPrefix;
@@ -63,7 +67,8 @@ export function createAdminService(deps: CertificationDeps) {
         ...(q.level ? { level: q.level } : scope.levels ? { levels: scope.levels } : {}),
       };
       try {
-        return { ok: true, value: await deps.applications.list(filter, { limit: q.limit, cursor: q.cursor ?? null }) };
+        const page = await deps.applications.list(filter, { limit: q.limit, cursor: q.cursor ?? null });
+        return { ok: true, value: { ...page, items: await listItems(deps, page.items) } };
       } catch (err) {
         // A cursor is opaque to clients; one that does not decode was not given by this API.
         if ((err as Error).name === 'InvalidCursorError') return { ok: false, error: { status: 400, code: 'invalidCursor', message: 'cursor is not one this API returned; start again without it' } };
@@ -71,12 +76,30 @@ export function createAdminService(deps: CertificationDeps) {
       }
     },
 
-    /** The application, and its evidence photos with the time each came (`evidenceTimeline`). */
-    async getApplication(admin: AdminRecord, id: string): Promise<Result<Application & { evidenceTimeline: EvidenceEntry[] }>> {
+    async getApplication(admin: AdminRecord, id: string): Promise<Result<ApplicationDetail>> {
       const app = await deps.applications.get(id);
       if (!app) return { ok: false, error: { status: 404, code: 'notFound', message: `no application ${id}` } };
       if (!inScope(scopeOf(admin), app)) return { ok: false, error: forbidden(`application ${id}`) };
-      return { ok: true, value: { ...app, evidenceTimeline: evidenceTimeline(app) } };
+      return { ok: true, value: await applicationDetail(deps, app) };
+    },
+
+    /**
+     * The applicant's ID and/or mobile number in plaintext, for the reviewer who must check them. Reading scope is
+     * not enough: only the committee that acts on the application (its managing tier, as for any act) may, and
+     * every reveal, refusals included, is audited with the fields named (never their values).
+     */
+    reveal(admin: AdminRecord, id: string, fields: readonly RevealableField[]): Promise<Result<Partial<Record<RevealableField, string>> & { workerId: string }>> {
+      return audited(admin, 'revealApplicant', `application:${id}`, { fields: [...fields] }, async () => {
+        const app = await deps.applications.get(id);
+        if (!app) return { ok: false, error: { status: 404, code: 'notFound', message: `no application ${id}` } };
+        const refused = guard(admin)(app);
+        if (refused) return { ok: false, error: refused };
+        const worker = await deps.workers.findById(app.workerId);
+        if (!worker) return { ok: false, error: { status: 404, code: 'notFound', message: `the applicant of application ${id} (worker ${app.workerId}) is not registered` } };
+        const value: Partial<Record<RevealableField, string>> & { workerId: string } = { workerId: worker.id };
+        for (const f of fields) value[f] = worker[f];
+        return { ok: true, value };
+      });
     },
 
     /**
@@ -109,8 +132,31 @@ export function createAdminService(deps: CertificationDeps) {
       return audited(admin, 'recordAssessment', `certificate:${number}`, input, () => recordAssessment(deps, admin, number, input));
     },
 
-    allowanceReport(admin: AdminRecord, year: number): Promise<Result<AllowanceReport>> {
-      return allowanceReport(deps, scopeOf(admin), year);
+    /** See annualRecords.correctInspection: audited with the reason, refusals included. */
+    correctInspection(admin: AdminRecord, number: string, year: number, input: { passed: boolean; reason: string }) {
+      return audited(admin, 'correctInspection', `certificate:${number}`, { year, ...input }, () => correctInspection(deps, admin, number, year, input));
+    },
+
+    correctAssessment(admin: AdminRecord, number: string, year: number, input: { grade: AssessmentGrade; reason: string }) {
+      return audited(admin, 'correctAssessment', `certificate:${number}`, { year, ...input }, () => correctAssessment(deps, admin, number, year, input));
+    },
+
+    /**
+     * The 红领津贴 report of `year` (default: last year, China time) in `lang`, with its sheets for a file. Every
+     * export is audited: it carries names, in full where the admin's tier manages the certificate.
+     */
+    allowanceReport(admin: AdminRecord, q: { year?: number; lang: ReportLang; format: string }): Promise<Result<AllowanceReport & { sheets: ReportSheet[] }>> {
+      const year = q.year ?? lastYear(deps.clock.now());
+      // Filled in once the report is made (audited writes the detail after the run): what left the system, as counts.
+      const detail: Record<string, unknown> = { year, lang: q.lang, format: q.format };
+      return audited(admin, 'exportAllowanceReport', `report:allowance:${year}`, detail, async () => {
+        const thisYear = lastYear(deps.clock.now()) + 1;
+        if (year > thisYear) return { ok: false, error: { status: 400, code: 'futureYear', message: `year ${year} is in the future (it is ${thisYear} in China); the allowance is reported for ${thisYear - 1} or earlier` } };
+        const r = await allowanceReport(deps, admin, year, q.lang);
+        if (!r.ok) return r;
+        Object.assign(detail, { rows: r.value.rows.length, excluded: r.value.excluded.length, fullNames: [...r.value.rows, ...r.value.excluded].filter((x) => !x.nameMasked).length });
+        return { ok: true, value: { ...r.value, sheets: allowanceSheets(deps, r.value) } };
+      });
     },
 
     async audit(admin: AdminRecord, q: { target?: string; limit: number }): Promise<Result<AuditEntry[]>> {

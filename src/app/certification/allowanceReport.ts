@@ -1,37 +1,102 @@
-import { allowanceReport as computeAllowance } from '../../domain/certification/annual.ts';
+import { allowanceReport as computeAllowance, type AllowanceExclusion } from '../../domain/certification/annual.ts';
+import type { AssessmentGrade, Certificate } from '../../domain/certification/types.ts';
+import { chinaDate } from '../../domain/dates/parseDate.ts';
 import { maskName } from '../../domain/pii/maskName.ts';
-import type { AdminScope } from '../admin/scope.ts';
+import { regionPath } from '../../domain/regions/regions.ts';
+import { actRefusal, inScope, scopeOf } from '../admin/scope.ts';
+import type { AdminRecord } from '../ports/certification.ts';
 import type { CertificationDeps } from './deps.ts';
 import type { Result } from './runCommand.ts';
 
+export type ReportLang = 'zh-CN' | 'en';
+
 export interface AllowanceReport {
   year: number;
-  rows: { certificateNumber: string; holder: string; level: string; regionCode: string; grade: string; amountYuan: number }[];
-  excluded: { certificateNumber: string; holder: string; level: string; reason: string }[];
+  lang: ReportLang;
+  /** Why the report pays nobody, in `lang`; null when it pays someone. */
+  notice: { code: 'noCertificates' | 'noneEligible'; message: string } | null;
+  rows: { certificateNumber: string; holder: string; nameMasked: boolean; level: string; levelName: string; regionCode: string; regionName: string; grade: string; gradeName: string; amountYuan: number }[];
+  excluded: { certificateNumber: string; holder: string; nameMasked: boolean; level: string; levelName: string; regionCode: string; regionName: string; code: AllowanceExclusion; reason: string }[];
   totals: { holders: number; amountYuan: number; byLevel: { policyId: string; level: string; holders: number; amountYuan: number }[] };
 }
 
+/** One sheet of the file (a CSV section, an .xlsx worksheet): headers and values already in the report's language. */
+export interface ReportSheet {
+  name: string;
+  headers: string[];
+  rows: (string | number)[][];
+  /** A line under the rows (the total), or null. */
+  footer: string | null;
+}
+
+/** The calendar year before today's, China time: the allowance is paid for a year that is over. */
+export function lastYear(now: Date): number {
+  return Number(chinaDate(now).slice(0, 4)) - 1;
+}
+
 /**
- * The yearly 红领津贴 report for an admin's region: holders assessed 称职 or better with a certificate in good
- * standing, the amount per level from the policy, and everyone left out with the reason. Names are masked.
+ * The yearly 红领津贴 report for an admin's region and levels: holders assessed 称职 or better with a certificate in
+ * good standing, the amount per level from the policy, and everyone left out with the reason, in `lang`. Full
+ * names only on certificates the admin's tier manages (the committee that pays them); masked everywhere else.
  */
-export async function allowanceReport(deps: CertificationDeps, scope: AdminScope, year: number): Promise<Result<AllowanceReport>> {
-  const certificates = (await deps.certificates.listForRegion(scope.regionPrefix)).filter((c) => scope.levels === null || scope.levels.includes(c.level));
-  const records = (await deps.annual.listForYear(year)).filter((r) => certificates.some((c) => c.number === r.certificateNumber));
+export async function allowanceReport(deps: CertificationDeps, admin: AdminRecord, year: number, lang: ReportLang): Promise<Result<AllowanceReport>> {
+  const scope = scopeOf(admin);
+  const certificates = (await deps.certificates.listForRegion(scope.regionPrefix)).filter((c) => inScope(scope, c));
+  const numbers = new Set(certificates.map((c) => c.number));
+  const records = (await deps.annual.listForYear(year)).filter((r) => numbers.has(r.certificateNumber));
   const report = computeAllowance((id) => deps.policies.get(id) ?? undefined, certificates, records, year);
-  const regionOf = new Map(certificates.map((c) => [c.number, c.regionCode]));
-  const names = new Map<string, string>();
-  for (const workerId of new Set(certificates.map((c) => c.workerId))) {
-    const w = await deps.workers.findById(workerId);
-    names.set(workerId, w ? maskName(w.name) : '—');
-  }
-  return {
-    ok: true,
-    value: {
-      year,
-      rows: report.rows.map((r) => ({ certificateNumber: r.certificateNumber, holder: names.get(r.workerId) ?? '—', level: r.level, regionCode: regionOf.get(r.certificateNumber) ?? '', grade: r.grade, amountYuan: r.amountYuan })),
-      excluded: report.excluded.map((e) => ({ certificateNumber: e.certificateNumber, holder: names.get(e.workerId) ?? '—', level: e.level, reason: e.reason })),
-      totals: report.totals,
-    },
+
+  const byNumber = new Map(certificates.map((c) => [c.number, c]));
+  const mayPay = (c: Certificate | undefined) => c !== undefined && actRefusal(deps.policies, admin, c, 'certificates') === null;
+  const workerIds = [...new Set([...report.rows, ...report.excluded].map((r) => r.workerId))];
+  const names = new Map((await deps.workers.summaries(workerIds)).map((s) => [s.id, s.name]));
+  const t = (key: string, params?: Record<string, unknown>) => deps.translator.t(lang, `allowanceReport:${key}`, params);
+  const holderOf = (workerId: string, number: string) => {
+    const name = names.get(workerId);
+    const full = mayPay(byNumber.get(number));
+    return { holder: name === undefined ? '—' : full ? name : maskName(name), nameMasked: !full };
   };
+  const levelName = (policyId: string, level: string) => {
+    const policy = deps.policies.get(policyId);
+    return (policy && deps.policies.level(policy, level)?.name[lang]) ?? level;
+  };
+  const regionName = (code: string) => regionPath(deps.regions, code).map((n) => n.name[lang]).join(lang === 'en' ? ', ' : '') || code;
+  const gradeName = (g: AssessmentGrade) => t(`grades.${g}`);
+
+  const rows = report.rows.map((r) => {
+    const regionCode = byNumber.get(r.certificateNumber)?.regionCode ?? '';
+    return { certificateNumber: r.certificateNumber, ...holderOf(r.workerId, r.certificateNumber), level: r.level, levelName: levelName(r.policyId, r.level), regionCode, regionName: regionName(regionCode), grade: r.grade, gradeName: gradeName(r.grade), amountYuan: r.amountYuan };
+  });
+  const excluded = report.excluded.map((e) => {
+    const regionCode = byNumber.get(e.certificateNumber)?.regionCode ?? '';
+    const reason = t(`excluded.${e.code}`, { year, policy: e.policyId, level: e.level, date: e.facts.date, certificate: e.facts.certificate, grade: e.facts.grade ? gradeName(e.facts.grade) : undefined });
+    return { certificateNumber: e.certificateNumber, ...holderOf(e.workerId, e.certificateNumber), level: e.level, levelName: levelName(e.policyId, e.level), regionCode, regionName: regionName(regionCode), code: e.code, reason };
+  });
+  const notice: AllowanceReport['notice'] =
+    rows.length > 0
+      ? null
+      : excluded.length === 0
+        ? { code: 'noCertificates', message: t('empty.noCertificates', { year }) }
+        : { code: 'noneEligible', message: t('empty.noneEligible', { year, holders: new Set(report.excluded.map((e) => e.workerId)).size }) };
+  return { ok: true, value: { year, lang, notice, rows, excluded, totals: report.totals } };
+}
+
+/** The report as the two sheets of its file: who is paid (with the total, or the notice why nobody is), who is not. */
+export function allowanceSheets(deps: Pick<CertificationDeps, 'translator'>, report: AllowanceReport): ReportSheet[] {
+  const t = (key: string, params?: Record<string, unknown>) => deps.translator.t(report.lang, `allowanceReport:${key}`, params);
+  const h = (keys: string[]) => keys.map((k) => t(`headers.${k}`));
+  return [
+    {
+      name: t('sheets.paid'),
+      headers: h(['certificateNumber', 'holder', 'level', 'region', 'grade', 'amountYuan']),
+      rows: report.rows.map((r) => [r.certificateNumber, r.holder, r.levelName, r.regionName, r.gradeName, r.amountYuan]),
+      footer: report.notice ? report.notice.message : t('total', { holders: report.totals.holders, amountYuan: report.totals.amountYuan }),
+    },
+    {
+      name: t('sheets.excluded'),
+      headers: h(['certificateNumber', 'holder', 'level', 'region', 'reason']),
+      rows: report.excluded.map((e) => [e.certificateNumber, e.holder, e.levelName, e.regionName, e.reason]),
+      footer: null,
+    },
+  ];
 }

@@ -1,4 +1,4 @@
-import type { AnnualRecord, Application, AssessmentGrade, Actor, Certificate, CertificateStatus, LevelId, StageId, ApplicationStatus } from '../../domain/certification/types.ts';
+import type { AnnualRecord, Application, Actor, Certificate, CertificateStatus, LevelId, StageId, ApplicationStatus } from '../../domain/certification/types.ts';
 
 /** Someone else changed the record since it was read (two admins at once): the loser gets HTTP 409. */
 export class ConflictError extends Error {
@@ -79,7 +79,7 @@ export interface CertificateRepository {
 
 export interface AnnualRecordRepository {
   recordInspection(workerId: string, certificateNumber: string, year: number, inspection: NonNullable<AnnualRecord['inspection']>): Promise<AnnualRecord>;
-  recordAssessment(workerId: string, certificateNumber: string, year: number, assessment: { grade: AssessmentGrade; note?: string; recordedAt: string; by: Actor }): Promise<AnnualRecord>;
+  recordAssessment(workerId: string, certificateNumber: string, year: number, assessment: NonNullable<AnnualRecord['assessment']>): Promise<AnnualRecord>;
   get(workerId: string, year: number): Promise<AnnualRecord | null>;
   listForYear(year: number): Promise<AnnualRecord[]>;
 }

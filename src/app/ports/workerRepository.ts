@@ -23,10 +23,20 @@ export type CreateWorkerResult =
   /** This account already has a worker profile. */
   | { status: 'alreadyRegistered' };
 
+/** What an admin list shows of an applicant: no personal numbers, so nothing is decrypted for it. */
+export interface WorkerSummary {
+  id: string;
+  name: string;
+  orgName: string;
+  orgId: string | null;
+}
+
 /** Workers' profiles. Implementations keep ID and mobile numbers encrypted and look them up by HMAC. */
 export interface WorkerRepository {
   findByAccount(channel: string, userId: string): Promise<WorkerRecord | null>;
   findById(id: string): Promise<WorkerRecord | null>;
+  /** The summaries of the workers among `ids` (one page of a list: at most a few hundred), in one read; unknown ids are left out. */
+  summaries(ids: readonly string[]): Promise<WorkerSummary[]>;
   findByIdNumber(idNumber: string): Promise<WorkerRecord | null>;
   create(channel: string, userId: string, profile: WorkerProfile, now: Date, orgId?: string | null): Promise<CreateWorkerResult>;
   /** Records the account's chosen language; no-op for an account without a worker profile. */

@@ -9,6 +9,11 @@
  *  - A failed inspection of an already suspended certificate: stays suspended ('suspend'), revoked ('revoke').
  *  - Revoked and expired certificates are not inspected.
  *  - Every inspection adds a status-history entry, even when the status does not change, so the archive shows it.
+ *  - A mistaken inspection is corrected (correctedInspectionOutcome), never deleted. Corrected to passed, it
+ *    restores the certificate when the mistake itself suspended or revoked it — the one way out of a revocation:
+ *    the certificate's last status entry is that inspection's failure (same time as the record). Any other
+ *    suspension or revocation stays. Corrected to failed, it has the consequence a failure has. Either way the
+ *    status history shows the correction and its reason.
  *  - Allowance for year Y: the certificate must have been issued by 31 December Y and be valid on that day
  *    (neither suspended, revoked nor expired at the end of the year, as its status history shows it; a certificate
  *    that expired or was suspended during the year is not paid); the annual record of that certificate for Y must
@@ -80,6 +85,77 @@ export function inspectionOutcome(policy: Policy, cert: Certificate, passed: boo
   return { ok: true, certificate, changed: status !== cert.status };
 }
 
+// ---- correcting a mistaken inspection ---------------------------------------------------------------------------
+
+export const INSPECTION_CORRECTED_REASON = 'annual inspection corrected';
+
+export type CorrectionResult =
+  | {
+      ok: true;
+      certificate: Certificate;
+      changed: boolean;
+      /** The status the mistake had set and the correction lifted ('suspended' or 'revoked'), else null. */
+      restored: 'suspended' | 'revoked' | null;
+    }
+  | { ok: false; error: { code: 'forbiddenActor' | 'invalid'; message: string } };
+
+/**
+ * The restore path: the certificate after the 年检 recorded as `mistaken` (its result and when it was recorded) is
+ * corrected to `passed`, for `reason`, at `at`. See the decisions at the top of this file. The input is not modified.
+ */
+export function correctedInspectionOutcome(
+  policy: Policy,
+  cert: Certificate,
+  mistaken: { passed: boolean; recordedAt: string },
+  passed: boolean,
+  actor: Actor,
+  at: Date,
+  reason: string,
+): CorrectionResult {
+  if (Number.isNaN(at.getTime())) throw new TypeError('at must be a valid Date');
+  if (actor.kind !== 'admin') return { ok: false, error: { code: 'forbiddenActor', message: `an inspection is corrected by an admin, not by a ${actor.kind}` } };
+  if (cert.policyId !== policy.id) return { ok: false, error: { code: 'invalid', message: `certificate ${cert.number} follows policy ${cert.policyId}, not ${policy.id}` } };
+  const why = reason.trim();
+  if (!why) return { ok: false, error: { code: 'invalid', message: 'a correction needs a reason' } };
+  if (mistaken.passed === passed) return { ok: false, error: { code: 'invalid', message: `the inspection already records ${passed ? 'passed' : 'failed'}; there is nothing to correct` } };
+
+  let status: CertificateStatus = cert.status;
+  let restored: 'suspended' | 'revoked' | null = null;
+  let text: string;
+  if (passed) {
+    const entries = cert.statusHistory;
+    const last = entries.at(-1);
+    const causedByMistake =
+      last !== undefined &&
+      (last.status === 'suspended' || last.status === 'revoked') &&
+      cert.status === last.status &&
+      last.reason.startsWith(INSPECTION_FAILED_REASON) &&
+      Date.parse(last.at) === Date.parse(mistaken.recordedAt);
+    if (causedByMistake) {
+      restored = last.status as 'suspended' | 'revoked';
+      status = entries.at(-2)?.status ?? 'valid';
+      text = `${INSPECTION_CORRECTED_REASON} to passed; ${restored === 'revoked' ? 'revocation' : 'suspension'} lifted`;
+    } else {
+      text = `${INSPECTION_CORRECTED_REASON} to passed${cert.status === 'valid' ? '' : `; the certificate stays ${cert.status}: the inspection did not cause it`}`;
+    }
+  } else {
+    const current = effectiveStatus(cert, chinaDate(at));
+    if (current === 'valid' || current === 'suspended') {
+      status = policy.annualInspection.onFail === 'revoke' ? 'revoked' : 'suspended';
+      // Starts with the failure reason, so a later pass lifts the suspension as after any failed inspection.
+      text = `${INSPECTION_FAILED_REASON} (${INSPECTION_CORRECTED_REASON})`;
+    } else {
+      text = `${INSPECTION_CORRECTED_REASON} to failed; the certificate is ${current} already`;
+    }
+  }
+  const certificate: Certificate = {
+    ...cert,
+    status,
+    statusHistory: [...cert.statusHistory, { at: at.toISOString(), status, reason: `${text}: ${why}`, actor }],
+  };
+  return { ok: true, certificate, changed: status !== cert.status, restored };
+}
+
 // ---- status on a day --------------------------------------------------------------------------------------------
 
 /**
@@ -144,6 +220,8 @@ export interface AllowanceExcluded {
   code: AllowanceExclusion;
   /** English, specific. */
   reason: string;
+  /** The facts the reason names, for a report in another language: the day, the grade, the certificate paid instead. */
+  facts: { date?: string; grade?: AssessmentGrade; certificate?: string };
 }
 
 export interface AllowanceReport {
@@ -179,7 +257,7 @@ export function allowanceReport(policies: PolicyLookup, certificates: readonly C
     // Not a holder during the year at all.
     if (cert.issuedOn > yearEnd || cert.validUntil < yearStart) continue;
     const base = { workerId: cert.workerId, certificateNumber: cert.number, policyId: cert.policyId, level: cert.level };
-    const exclude = (code: AllowanceExclusion, reason: string) => excluded.push({ ...base, code, reason });
+    const exclude = (code: AllowanceExclusion, reason: string, facts: AllowanceExcluded['facts'] = {}) => excluded.push({ ...base, code, reason, facts });
 
     const policy = lookup(cert.policyId);
     if (!policy) {
@@ -199,7 +277,7 @@ export function allowanceReport(policies: PolicyLookup, certificates: readonly C
     }
     const status = statusOn(cert, yearEnd);
     if (status !== 'valid') {
-      exclude(status ?? 'expired', `certificate ${status === 'expired' ? `expired on ${cert.validUntil}` : `${status} on ${yearEnd}`}`);
+      exclude(status ?? 'expired', `certificate ${status === 'expired' ? `expired on ${cert.validUntil}` : `${status} on ${yearEnd}`}`, { date: status === 'expired' ? cert.validUntil : yearEnd });
       continue;
     }
     const grade = record?.assessment?.grade;
@@ -208,7 +286,7 @@ export function allowanceReport(policies: PolicyLookup, certificates: readonly C
       continue;
     }
     if (!ALLOWANCE_GRADES.includes(grade)) {
-      exclude('gradeTooLow', `assessed ${grade} for ${year}; the allowance needs competent or better`);
+      exclude('gradeTooLow', `assessed ${grade} for ${year}; the allowance needs competent or better`, { grade });
       continue;
     }
     if (level.allowanceYuan <= 0) {
@@ -239,7 +317,8 @@ export function allowanceReport(policies: PolicyLookup, certificates: readonly C
       paid.push(c);
     } else {
       const { workerId, certificateNumber, policyId, level } = c.row;
-      excluded.push({ workerId, certificateNumber, policyId, level, code: 'paidForAnotherCertificate', reason: `paid for certificate ${chosen?.row.certificateNumber} instead` });
+      const paidFor = chosen?.row.certificateNumber ?? '';
+      excluded.push({ workerId, certificateNumber, policyId, level, code: 'paidForAnotherCertificate', reason: `paid for certificate ${paidFor} instead`, facts: { certificate: paidFor } });
     }
   }
   paid.sort((a, b) => cmp(a.row.policyId, b.row.policyId) || a.levelIndex - b.levelIndex || cmp(a.row.certificateNumber, b.row.certificateNumber));

@@ -123,11 +123,36 @@ export interface Certificate {
 
 export type AssessmentGrade = 'excellent' | 'competent' | 'basicallyCompetent' | 'incompetent';
 
+/** A mistaken 年检 or 考核 entry replaced by an admin of the managing tier: what it said, who corrected it and why. */
+export interface AnnualCorrection<T> {
+  at: string;
+  by: Actor;
+  reason: string;
+  previous: T;
+}
+
+export interface InspectionEntry {
+  passed: boolean;
+  note?: string;
+  recordedAt: string;
+  by: Actor;
+  /** Oldest first; absent on an entry never corrected. */
+  corrections?: AnnualCorrection<Omit<InspectionEntry, 'corrections'>>[];
+}
+
+export interface AssessmentEntry {
+  grade: AssessmentGrade;
+  note?: string;
+  recordedAt: string;
+  by: Actor;
+  corrections?: AnnualCorrection<Omit<AssessmentEntry, 'corrections'>>[];
+}
+
 /** 年检 and 年度考核, one record per holder and year. */
 export interface AnnualRecord {
   workerId: string;
   certificateNumber: string;
   year: number;
-  inspection: { passed: boolean; note?: string; recordedAt: string; by: Actor } | null;
-  assessment: { grade: AssessmentGrade; note?: string; recordedAt: string; by: Actor } | null;
+  inspection: InspectionEntry | null;
+  assessment: AssessmentEntry | null;
 }

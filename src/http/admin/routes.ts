@@ -1,11 +1,11 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import type { AdminService, ServiceError } from '../../app/certification/adminService.ts';
+import { REVEALABLE, type AdminService, type ServiceError } from '../../app/certification/adminService.ts';
 import { authenticate } from '../../app/admin/tokens.ts';
 import type { AdminRecord, AdminRepository } from '../../app/ports/certification.ts';
 import { HttpError } from '../errors.ts';
+import { reportCsv, reportXlsx } from './reportFile.ts';
 
 /**
  * The admin API (/admin/api): bearer tokens, every body and query checked by zod, one service call per route.
@@ -38,10 +38,26 @@ const satisfactionBody = z.strictObject({
 });
 const objectionBody = z.strictObject({ text: z.string().min(1).max(1000), expectedVersion: version });
 const decisionBody = z.strictObject({ upheld: z.boolean(), note: z.string().max(500).optional(), expectedVersion: version });
+const revealBody = z.strictObject({
+  fields: z
+    .array(z.enum(REVEALABLE, { message: `fields are ${REVEALABLE.join(' and/or ')}` }))
+    .min(1, `name the fields to reveal: ${REVEALABLE.join(' and/or ')}`)
+    .max(REVEALABLE.length)
+    .refine((f) => new Set(f).size === f.length, 'name each field once'),
+});
 const year = z.number().int().min(2000).max(2100);
 const inspectionBody = z.strictObject({ year, passed: z.boolean(), note: z.string().max(500).optional() });
 const assessmentBody = z.strictObject({ year, grade: z.enum(['excellent', 'competent', 'basicallyCompetent', 'incompetent']), note: z.string().max(500).optional() });
-const reportQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100), format: z.enum(['json', 'csv']).default('json') });
+const grade = z.enum(['excellent', 'competent', 'basicallyCompetent', 'incompetent']);
+const correctionReason = z.string().trim().min(1, 'a correction needs a reason (it goes to the audit trail and the record)').max(500);
+const yearParam = z.coerce.number({ message: 'the year in the path is a number, e.g. 2025' }).int().min(2000, 'year must be 2000-2100').max(2100, 'year must be 2000-2100');
+const inspectionCorrectionBody = z.strictObject({ passed: z.boolean(), reason: correctionReason });
+const assessmentCorrectionBody = z.strictObject({ grade, reason: correctionReason });
+const reportQuery = z.strictObject({
+  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+  lang: z.enum(['zh-CN', 'en'], { message: 'lang is zh-CN (the default) or en' }).default('zh-CN'),
+});
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value ?? {});
@@ -96,6 +112,15 @@ export function adminRouter(deps: { admins: AdminRepository; service: AdminServi
     ctx.body = r.value.bytes;
   });
 
+  // Plaintext personal numbers: audited by the service, never cached, never logged (the request log masks).
+  router.post('/applications/:id/reveal', async (ctx) => {
+    const body = parse(revealBody, ctx.request.body);
+    const r = await deps.service.reveal(adminOf(ctx), parse(id, ctx.params.id), body.fields);
+    if (!r.ok) fail(r.error);
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.body = r.value;
+  });
+
   router.post('/applications/:id/transitions', async (ctx) => {
     const body = parse(commandBody, ctx.request.body);
     const command = body.action === 'advance' ? { type: 'advance' as const, ...(body.note ? { note: body.note } : {}) } : { type: body.action, note: body.note };
@@ -148,23 +173,39 @@ export function adminRouter(deps: { admins: AdminRepository; service: AdminServi
     ctx.body = r.value;
   });
 
+  router.post('/certificates/:number/inspections/:year/correction', async (ctx) => {
+    const body = parse(inspectionCorrectionBody, ctx.request.body);
+    const r = await deps.service.correctInspection(adminOf(ctx), parse(id, ctx.params.number), parse(yearParam, ctx.params.year), body);
+    if (!r.ok) fail(r.error);
+    ctx.body = r.value;
+  });
+
+  router.post('/certificates/:number/assessments/:year/correction', async (ctx) => {
+    const body = parse(assessmentCorrectionBody, ctx.request.body);
+    const r = await deps.service.correctAssessment(adminOf(ctx), parse(id, ctx.params.number), parse(yearParam, ctx.params.year), body);
+    if (!r.ok) fail(r.error);
+    ctx.body = r.value;
+  });
+
   router.get('/reports/allowance', async (ctx) => {
     const q = parse(reportQuery, ctx.query);
-    const r = await deps.service.allowanceReport(adminOf(ctx), q.year);
+    const r = await deps.service.allowanceReport(adminOf(ctx), q);
     if (!r.ok) fail(r.error);
-    if (q.format === 'csv') {
-      ctx.type = 'text/csv; charset=utf-8';
-      ctx.set('Content-Disposition', `attachment; filename="allowance-${q.year}.csv"`);
-      // A BOM so Excel opens the Chinese text as UTF-8; the holder's name is masked, as in every export.
-      ctx.body =
-        '\uFEFF' +
-        stringify(r.value.rows, {
-          header: true,
-          columns: ['certificateNumber', 'holder', 'level', 'regionCode', 'grade', 'amountYuan'],
-        });
+    const { sheets, ...report } = r.value;
+    // Names are personal data (in full for the paying committee): no cache keeps a copy.
+    ctx.set('Cache-Control', 'private, no-store');
+    if (q.format === 'json') {
+      ctx.body = report;
       return;
     }
-    ctx.body = r.value;
+    ctx.set('Content-Disposition', `attachment; filename="allowance-${report.year}.${q.format}"`);
+    if (q.format === 'csv') {
+      ctx.type = 'text/csv; charset=utf-8';
+      ctx.body = reportCsv(sheets);
+    } else {
+      ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      ctx.body = await reportXlsx(sheets);
+    }
   });
 
   router.get('/audit', async (ctx) => {

@@ -3,7 +3,7 @@ import { idNumberFacts } from '../../domain/identity/idNumber.ts';
 import type { WorkerProfile } from '../../domain/worker/profile.ts';
 import type { PiiCipher } from '../../infra/piiCipher.ts';
 import type { CreateWorkerResult, WorkerRecord, WorkerRepository } from '../../app/ports/workerRepository.ts';
-import { isDuplicateKey, modelOf } from './connection.ts';
+import { isDuplicateKey, modelOf, trusted } from './connection.ts';
 
 /**
  * Workers. ID and mobile numbers are stored as AES-GCM ciphertext plus an HMAC; the unique index on the ID HMAC
@@ -106,6 +106,14 @@ export function createMongoWorkerRepository(connection: Connection, cipher: PiiC
       if (!/^[0-9a-f]{24}$/.test(id)) return null;
       const doc = await Model.findById(id).lean();
       return doc ? toRecord(doc as WorkerDoc & { _id: unknown }) : null;
+    },
+
+    async summaries(ids) {
+      const valid = [...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/.test(id));
+      if (valid.length === 0) return [];
+      // One $in read of the fields shown, projected: the sealed numbers are neither read nor decrypted.
+      const docs = await Model.find({ _id: trusted({ $in: valid }) }, { name: 1, orgName: 1, orgId: 1 }).lean<{ _id: unknown; name: string; orgName: string; orgId?: string | null }[]>();
+      return docs.map((d) => ({ id: String(d._id), name: d.name, orgName: d.orgName, orgId: d.orgId ?? null }));
     },
 
     async findByIdNumber(idNumber) {

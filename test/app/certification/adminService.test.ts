@@ -185,7 +185,7 @@ describe('refusals change nothing and are audited', () => {
     const app = await t.seed();
     const r = await t.service.command(adminOf('320102'), app.id, { type: 'advance' }, app.version);
     expect(r).toMatchObject({ ok: false, error: { status: 403, code: 'notManagingTier', message: '中级 applications are managed by the city (320100) committee; a county admin may read but not act on them' } });
-    expect(await t.service.getApplication(adminOf('320102'), app.id)).toEqual({ ok: true, value: { ...app, evidenceTimeline: [] } });
+    expect(await t.service.getApplication(adminOf('320102'), app.id)).toMatchObject({ ok: true, value: app });
   });
 
   it('gives one of two admins acting on the same version the change and the other a conflict', async () => {
@@ -236,5 +236,82 @@ describe('admin reads', () => {
       ['viewEvidence', 'done'],
       ['viewEvidence', 'done'],
     ]);
+  });
+});
+
+describe('who applied (资格审查)', () => {
+  /** A registered worker of a recorded organisation, and an intermediate application of theirs in qualification review. */
+  async function applicant(t: ReturnType<typeof setup>) {
+    const worker = await t.worker('u1', { name: '王小明', mobile: '13912345678' });
+    const org = await t.deps.organizations.upsert({ name: '某某科技有限公司', type: 'enterprise', sizeClass: 'aboveDesignatedSize', regionCode: '320102', employees: 120, uscc: '91320102MA1XXXXX0X' }, t.clock.now());
+    await t.deps.workers.update('sim', 'u1', { orgId: org.id }, t.clock.now());
+    const app = await t.seed({ workerId: worker.id, evidence: ['wechat-media:a', 'wechat-media:b'] });
+    const inReview = await act(t, app.id, { type: 'advance' });
+    return { worker, org, app: inReview };
+  }
+
+  it('regression: a reviewer saw only the worker id of an application, not who applied', async () => {
+    const t = setup();
+    const { worker, org, app } = await applicant(t);
+    t.clock.advance(3 * DAY + 60_000);
+    const r = await t.service.getApplication(NANJING, app.id);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toMatchObject({ ...app, levelName: { 'zh-CN': '中级' }, stage: 'qualificationReview', daysInStage: 3, stageEnteredAt: app.history.at(-1)!.at });
+    expect(r.value.applicant).toEqual({
+      workerId: worker.id,
+      name: '王小明',
+      idNumber: `${worker.idNumber.slice(0, 3)}***********${worker.idNumber.slice(-4)}`,
+      mobile: '139****5678',
+      membership: 'full',
+      joinDate: '2010-07-01',
+      role: 'secretary',
+      workStart: '2018-03-01',
+      education: 'bachelor',
+      professionalTitle: 'none',
+      region: { code: '320102', name: { 'zh-CN': '江苏省南京市玄武区', en: expect.stringContaining('Nanjing') } },
+      organization: { id: org.id, name: '某某科技有限公司', type: 'enterprise', sizeClass: 'aboveDesignatedSize', uscc: '91320102MA1XXXXX0X', employees: 120 },
+      registeredAt: worker.registeredAt.toISOString(),
+    });
+    expect(r.value.declared).toEqual(app.declared);
+    expect(r.value.evidenceUrls).toEqual([`/admin/api/applications/${app.id}/evidence/0`, `/admin/api/applications/${app.id}/evidence/1`]);
+    expect(JSON.stringify(r.value)).not.toContain(worker.idNumber);
+    expect(JSON.stringify(r.value)).not.toContain('13912345678');
+  });
+
+  it('regression: the application list showed no applicant name, organisation or days in stage', async () => {
+    const t = setup();
+    const { worker } = await applicant(t);
+    await t.seed({ id: 'unregistered', workerId: 'gone' });
+    t.clock.advance(2 * DAY);
+    const page = await t.service.listApplications(NANJING, { limit: 10 });
+    if (!page.ok) throw new Error(page.error.message);
+    expect(page.value.items.map((a) => [a.id, a.applicant, a.levelName?.['zh-CN'], a.stage, a.daysInStage])).toEqual([
+      ['unregistered', null, '中级', 'declaration', 2],
+      ['app1', { workerId: worker.id, name: '王小明', orgName: '某某科技有限公司' }, '中级', 'qualificationReview', 2],
+    ]);
+  });
+
+  it('reveals the ID and mobile numbers to the managing tier only, auditing who asked for which field', async () => {
+    const t = setup();
+    const { worker, app } = await applicant(t);
+    expect(await t.service.reveal(NANJING, app.id, ['idNumber', 'mobile'])).toEqual({ ok: true, value: { workerId: worker.id, idNumber: worker.idNumber, mobile: '13912345678' } });
+    expect(await t.service.reveal(NANJING, app.id, ['mobile'])).toEqual({ ok: true, value: { workerId: worker.id, mobile: '13912345678' } });
+    // The county reads the application (masked) but does not review it; Suzhou does not even read it.
+    const county = adminOf('320102');
+    expect(await t.service.getApplication(county, app.id)).toMatchObject({ ok: true });
+    expect(await t.service.reveal(county, app.id, ['idNumber'])).toMatchObject({ ok: false, error: { status: 403, code: 'notManagingTier' } });
+    expect(await t.service.reveal(SUZHOU, app.id, ['idNumber'])).toMatchObject({ ok: false, error: { status: 403, code: 'outOfScope' } });
+    expect(await t.service.reveal(NANJING, 'nope', ['idNumber'])).toMatchObject({ ok: false, error: { status: 404 } });
+
+    const trail = async (admin: typeof NANJING) => {
+      const r = await t.service.audit(admin, { target: `application:${app.id}`, limit: 10 });
+      return r.ok ? r.value.filter((e) => e.action === 'revealApplicant') : [];
+    };
+    expect((await trail(NANJING)).map((e) => [e.outcome, e.detail?.fields, e.at])).toEqual([
+      ['done', ['mobile'], t.clock.now().toISOString()],
+      ['done', ['idNumber', 'mobile'], t.clock.now().toISOString()],
+    ]);
+    expect((await trail(county)).map((e) => e.outcome)).toEqual(['refused']);
+    expect(JSON.stringify([...(await trail(NANJING)), ...(await trail(county))])).not.toContain(worker.idNumber);
   });
 });

@@ -3,6 +3,7 @@ import type { Policy } from '../../../src/domain/policy/schema.ts';
 import type { Actor, AnnualRecord, AssessmentGrade, Certificate } from '../../../src/domain/certification/types.ts';
 import {
   allowanceReport,
+  correctedInspectionOutcome,
   effectiveStatus,
   INSPECTION_FAILED_REASON,
   inspectionOutcome,
@@ -74,6 +75,56 @@ function record(workerId: string, certificateNumber: string, grade: AssessmentGr
 }
 
 const AT = new Date('2026-11-20T03:00:00.000Z');
+
+describe('correctedInspectionOutcome: the restore path', () => {
+  /** The certificate after a failed inspection recorded at AT (as the app records it: record and status at once). */
+  function failedAt(p: Policy, c: Certificate) {
+    const r = inspectionOutcome(p, c, false, admin, AT, '材料未交');
+    if (!r.ok) throw new Error(r.error.message);
+    return r.certificate;
+  }
+  const LATER = new Date('2026-11-25T03:00:00.000Z');
+  const mistake = { passed: false, recordedAt: AT.toISOString() };
+
+  it.each([
+    ['a suspension (jiangsu)', jiangsu, 'suspended', 'suspension lifted'],
+    ['a revocation (pinghu)', pinghu, 'revoked', 'revocation lifted'],
+  ] as const)('regression: a mistaken failed inspection could not be undone — lifts %s it caused', (_name, p, caused, lifted) => {
+    const wrong = failedAt(p, cert({ number: 'N1', policyId: p.id }));
+    expect(wrong.status).toBe(caused);
+    const r = correctedInspectionOutcome(p, wrong, mistake, true, admin, LATER, '录入错误');
+    expect(r).toMatchObject({ ok: true, changed: true, restored: caused, certificate: { status: 'valid' } });
+    if (!r.ok) return;
+    expect(r.certificate.statusHistory.at(-1)).toEqual({ at: LATER.toISOString(), status: 'valid', reason: `annual inspection corrected to passed; ${lifted}: 录入错误`, actor: admin });
+    expect(wrong.statusHistory).toHaveLength(2); // the input is not modified
+  });
+
+  it('restores the status before the mistake, and leaves a suspension or revocation the inspection did not cause', () => {
+    const otherSuspension = cert({ number: 'N1', policyId: 'pinghu', status: 'suspended', statusHistory: [...cert({ number: 'N1' }).statusHistory, { at: '2026-05-01T00:00:00.000Z', status: 'suspended', reason: 'left party work', actor: admin }] });
+    // Pinghu revokes on failure: the mistaken failure turned that suspension into a revocation; the correction undoes only that.
+    const r = correctedInspectionOutcome(pinghu, failedAt(pinghu, otherSuspension), mistake, true, admin, LATER, '录入错误');
+    expect(r).toMatchObject({ ok: true, restored: 'revoked', certificate: { status: 'suspended' } });
+    // A failure recorded at another time (not this record) is not lifted by correcting this one.
+    const kept = correctedInspectionOutcome(jiangsu, failedAt(jiangsu, cert({ number: 'N2' })), { passed: false, recordedAt: '2026-01-05T00:00:00.000Z' }, true, admin, LATER, '录入错误');
+    expect(kept).toMatchObject({ ok: true, changed: false, restored: null, certificate: { status: 'suspended' } });
+    if (kept.ok) expect(kept.certificate.statusHistory.at(-1)?.reason).toBe('annual inspection corrected to passed; the certificate stays suspended: the inspection did not cause it: 录入错误');
+  });
+
+  it('a pass corrected to failed has a failure’s consequence, lifted again by a later pass', () => {
+    const r = correctedInspectionOutcome(jiangsu, cert({ number: 'N1' }), { passed: true, recordedAt: AT.toISOString() }, false, admin, LATER, '复核未通过');
+    expect(r).toMatchObject({ ok: true, changed: true, restored: null, certificate: { status: 'suspended' } });
+    if (!r.ok) return;
+    expect(r.certificate.statusHistory.at(-1)?.reason).toBe(`${INSPECTION_FAILED_REASON} (annual inspection corrected): 复核未通过`);
+    expect(inspectionOutcome(jiangsu, r.certificate, true, admin, new Date('2027-01-10T02:00:00Z'))).toMatchObject({ ok: true, certificate: { status: 'valid' } });
+  });
+
+  it('refuses a correction to the same result, without a reason, or by someone not an admin', () => {
+    const c = cert({ number: 'N1' });
+    expect(correctedInspectionOutcome(jiangsu, c, mistake, false, admin, LATER, 'x')).toMatchObject({ ok: false, error: { code: 'invalid', message: 'the inspection already records failed; there is nothing to correct' } });
+    expect(correctedInspectionOutcome(jiangsu, c, mistake, true, admin, LATER, '  ')).toMatchObject({ ok: false, error: { code: 'invalid', message: 'a correction needs a reason' } });
+    expect(correctedInspectionOutcome(jiangsu, c, mistake, true, { kind: 'system', id: 's' }, LATER, 'x')).toMatchObject({ ok: false, error: { code: 'forbiddenActor' } });
+  });
+});
 
 describe('inspectionOutcome', () => {
   it.each([
