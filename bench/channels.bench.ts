@@ -90,14 +90,44 @@ function printOutcomes(stats: Stats): void {
   if (stats.firstError) out(`    first error: ${stats.firstError}`);
 }
 
+/** The load every channel's part offers: the same users, sockets and run lengths, so their figures compare. */
+const LOAD = { users: 200, maxSockets: 64, warmupMs: 6_000, saturatedMs: 8_000, halfRateMs: 8_000 };
+
+interface LoadRuns {
+  warm: Stats;
+  sat: Stats;
+  satElapsed: number;
+  /** Messages per second the saturated run reached. */
+  maxRate: number;
+  half: Stats;
+  halfRate: number;
+  ol: Awaited<ReturnType<typeof openLoop>>;
+}
+
+/**
+ * The runs every channel's part makes with the same users: a warm-up (discarded), a saturated closed loop, then an
+ * open loop at half the rate the closed loop reached. `label` words the progress lines ("chats", "updates/s").
+ */
+async function warmSaturateHalf(send: SendFn, users: SimUser[], label: { part: string; who: string; unit: string; saturated: string }): Promise<LoadRuns> {
+  status(`${label.part}warm-up ${LOAD.warmupMs / 1000} s (${users.length} ${label.who})`);
+  const warm = newStats();
+  await saturate((u, t) => sendNext(send, u, warm, t), users, LOAD.warmupMs);
+
+  status(`${label.part}saturated ${LOAD.saturatedMs / 1000} s (${label.saturated})`);
+  const sat = newStats();
+  const satElapsed = await saturate((u, t) => sendNext(send, u, sat, t), users, LOAD.saturatedMs);
+  const maxRate = sat.messages / (satElapsed / 1000);
+
+  const halfRate = maxRate / 2;
+  status(`${label.part}open loop at ${fmt(halfRate)} ${label.unit} for ${LOAD.halfRateMs / 1000} s`);
+  const half = newStats();
+  const ol = await openLoop((u, t) => sendNext(send, u, half, t), users, halfRate, LOAD.halfRateMs);
+  return { warm, sat, satElapsed, maxRate, half, halfRate, ol };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // WeChat Official Account
 
-const WX_USERS = 200;
-const WX_MAX_SOCKETS = 64;
-const WX_WARMUP_MS = 6_000;
-const WX_SATURATED_MS = 8_000;
-const WX_HALF_RATE_MS = 8_000;
 const WX_BUDGET_MS = 4_000;
 const WX = { appId: 'wx1234567890abcdef', token: 'benchToken123', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', gh: 'gh_bench00000001' };
 const RUN_TAG = randomBytes(3).toString('hex');
@@ -105,7 +135,7 @@ const RUN_TAG = randomBytes(3).toString('hex');
 async function benchWechat(): Promise<void> {
   let mongo: EmbeddedMongo | undefined;
   const fake = await startFakeWechatApi();
-  const agent = new http.Agent({ keepAlive: true, maxSockets: WX_MAX_SOCKETS });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: LOAD.maxSockets });
   let server: http.Server | undefined;
   let app: Awaited<ReturnType<typeof createAppInstance>> | undefined;
   let drain: (() => Promise<void>) | undefined;
@@ -193,30 +223,18 @@ async function benchWechat(): Promise<void> {
     const sanitySorted = sortNum(sanity.latencies);
 
     const send = makeSend(false);
-    const users = Array.from({ length: WX_USERS }, newUser);
-    status(`warm-up ${WX_WARMUP_MS / 1000} s (${WX_USERS} users)`);
-    const warm = newStats();
-    await saturate((u, t) => sendNext(send, u, warm, t), users, WX_WARMUP_MS);
-
-    status(`saturated ${WX_SATURATED_MS / 1000} s (closed loop)`);
-    const sat = newStats();
-    const satElapsed = await saturate((u, t) => sendNext(send, u, sat, t), users, WX_SATURATED_MS);
-    const maxRate = sat.messages / (satElapsed / 1000);
+    const users = Array.from({ length: LOAD.users }, newUser);
+    const { warm, sat, satElapsed, maxRate, half, halfRate, ol } = await warmSaturateHalf(send, users, { part: '', who: 'users', unit: 'msg/s', saturated: 'closed loop' });
     const satSorted = sortNum(sat.latencies);
-
-    const halfRate = maxRate / 2;
-    status(`open loop at ${fmt(halfRate)} msg/s for ${WX_HALF_RATE_MS / 1000} s`);
-    const half = newStats();
-    const ol = await openLoop((u, t) => sendNext(send, u, half, t), users, halfRate, WX_HALF_RATE_MS);
     const halfSorted = sortNum(half.latencies);
     await channel.drain();
 
-    heading(`WeChat OA — safe-mode POST /wechat/oa, ${WX_USERS} users registering at once (embedded memory database)`);
-    row('client', 'http keep-alive', `maxSockets ${WX_MAX_SOCKETS}; @wecom/crypto encrypts and signs; latency = issued → reply read`);
+    heading(`WeChat OA — safe-mode POST /wechat/oa, ${LOAD.users} users registering at once (embedded memory database)`);
+    row('client', 'http keep-alive', `maxSockets ${LOAD.maxSockets}; @wecom/crypto encrypts and signs; latency = issued → reply read`);
     row('sanity: one user alone, whole script (cold)', sanity.successes === 1 ? 'registered' : 'NOT registered', `${sanity.messages} messages, p50 ${ms(percentile(sanitySorted, 50))}, max ${ms(sanitySorted.at(-1) ?? NaN)}`);
     row('database operations per message', fmt(opsTotal / Math.max(1, sanity.messages), 2), '(mongoose, sanity user)');
     out(`    ${[...ops.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
-    row('warm-up (discarded)', `${fmt(WX_WARMUP_MS / 1000, 1)} s`, `${fmt(warm.messages)} messages, p99 ${ms(percentile(sortNum(warm.latencies), 99))}`);
+    row('warm-up (discarded)', `${fmt(LOAD.warmupMs / 1000, 1)} s`, `${fmt(warm.messages)} messages, p99 ${ms(percentile(sortNum(warm.latencies), 99))}`);
     out();
     out('  Saturated (closed loop)');
     printOutcomes(sat);
@@ -254,11 +272,6 @@ async function benchWechat(): Promise<void> {
 // Saturated and half-rate runs lift the Telegram limits (the pipeline is what is measured); a last run keeps the
 // production limits (1 message/s per chat, 30/s overall) at an offered rate below the global cap.
 
-const TG_USERS = 200;
-const TG_MAX_SOCKETS = 64;
-const TG_WARMUP_MS = 6_000;
-const TG_SATURATED_MS = 8_000;
-const TG_HALF_RATE_MS = 8_000;
 const TG_PRODUCTION_MS = 6_000;
 const TG_PRODUCTION_RATE = 25;
 const TG = { token: '424242:BENCH-token-abcdefghijklmnopqrstuvwxyz', secret: 'bench_webhook_secret_0123456789' };
@@ -269,7 +282,7 @@ async function benchTelegram(): Promise<void> {
   let mongo: EmbeddedMongo | undefined;
   let app: Awaited<ReturnType<typeof createAppInstance>> | undefined;
   const fake = await new FakeBotApi(TG.token, { keepLog: false }).start();
-  const agent = new http.Agent({ keepAlive: true, maxSockets: TG_MAX_SOCKETS });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: LOAD.maxSockets });
   const servers: http.Server[] = [];
   const channels: { stop(): Promise<void> }[] = [];
   try {
@@ -359,21 +372,14 @@ async function benchTelegram(): Promise<void> {
         } else count(stats, 'answered');
       };
 
-    const users = Array.from({ length: TG_USERS }, newUser);
-    status(`telegram warm-up ${TG_WARMUP_MS / 1000} s (${TG_USERS} chats)`);
-    const warm = newStats();
-    await saturate((u, t) => sendNext(sendTo(lifted), u, warm, t), users, TG_WARMUP_MS);
-
-    status(`telegram saturated ${TG_SATURATED_MS / 1000} s (${TG_USERS} chats, closed loop, limits lifted)`);
-    const sat = newStats();
-    const satElapsed = await saturate((u, t) => sendNext(sendTo(lifted), u, sat, t), users, TG_SATURATED_MS);
-    const maxRate = sat.messages / (satElapsed / 1000);
+    const users = Array.from({ length: LOAD.users }, newUser);
+    const { warm, sat, satElapsed, maxRate, half, halfRate, ol } = await warmSaturateHalf(sendTo(lifted), users, {
+      part: 'telegram ',
+      who: 'chats',
+      unit: 'updates/s',
+      saturated: `${LOAD.users} chats, closed loop, limits lifted`,
+    });
     const satSorted = sortNum(sat.latencies);
-
-    const halfRate = maxRate / 2;
-    status(`telegram open loop at ${fmt(halfRate)} updates/s for ${TG_HALF_RATE_MS / 1000} s`);
-    const half = newStats();
-    const ol = await openLoop((u, t) => sendNext(sendTo(lifted), u, half, t), users, halfRate, TG_HALF_RATE_MS);
     const halfSorted = sortNum(half.latencies);
 
     status(`telegram production limits, ${TG_PRODUCTION_RATE} updates/s for ${TG_PRODUCTION_MS / 1000} s`);
@@ -381,9 +387,9 @@ async function benchTelegram(): Promise<void> {
     const pl = await openLoop((u, t) => sendNext(sendTo(production), u, prod, t), users, TG_PRODUCTION_RATE, TG_PRODUCTION_MS);
     const prodSorted = sortNum(prod.latencies);
 
-    heading(`Telegram — POST /telegram/webhook, ${TG_USERS} chats registering at once (embedded memory database, fake Bot API)`);
+    heading(`Telegram — POST /telegram/webhook, ${LOAD.users} chats registering at once (embedded memory database, fake Bot API)`);
     row('latency', 'update → send', 'POST issued (open loop: scheduled) → its sendMessage at the fake Bot API');
-    row('warm-up (discarded)', `${fmt(TG_WARMUP_MS / 1000, 1)} s`, `${fmt(warm.messages)} updates, p99 ${ms(percentile(sortNum(warm.latencies), 99))}`);
+    row('warm-up (discarded)', `${fmt(LOAD.warmupMs / 1000, 1)} s`, `${fmt(warm.messages)} updates, p99 ${ms(percentile(sortNum(warm.latencies), 99))}`);
     out();
     out('  Saturated (closed loop; per-chat and global send limits lifted)');
     row('updates/s', fmt(maxRate), `${fmt(sat.messages)} updates in ${fmt(satElapsed / 1000, 2)} s`);

@@ -183,25 +183,11 @@ describe.each(POINTS)('global commands at $name', (p) => {
   });
 
   it('cancelling the menu resumes the parked flow with 继续办理', async () => {
-    const h = at(p);
-    const answers = structuredClone(h.state.answers);
-    await h.send('菜单');
-    const back = await h.say('取消');
-    expect(back).toContain(RESUMED);
-    expect(back).toContain(p.question);
-    expect(h.state).toMatchObject({ flowId: 'registration', stepId: p.step, parked: null });
-    expect(h.state.answers).toEqual(answers);
+    expect(await resumedThroughMenu(p, '取消')).toContain(p.question);
   });
 
   it('choosing 注册 by number in the menu resumes the parked registration instead of starting over', async () => {
-    const h = at(p);
-    const answers = structuredClone(h.state.answers);
-    await h.send('菜单');
-    const back = await h.say('1');
-    expect(back).toContain(RESUMED);
-    expect(back).not.toContain('开始注册');
-    expect(h.state).toMatchObject({ flowId: 'registration', stepId: p.step });
-    expect(h.state.answers).toEqual(answers);
+    expect(await resumedThroughMenu(p, '1')).not.toContain('开始注册');
   });
 
   it.each(['进度', 'status'])('%j shows the status and comes back to the same question', async (word) => {
@@ -356,13 +342,8 @@ describe('off-script text at a choice question', () => {
 
 describe('the menu parked over a registration', () => {
   it('regression: typing 注册 at the menu opened from a registration starts the registration over instead of resuming it', async () => {
-    const h = at(POINTS[0]!); // waiting at orgName with six answers
-    const answers = structuredClone(h.state.answers);
-    await h.send('菜单');
-    const reply = await h.say('注册'); // the menu option's own synonym, and the registration trigger
-    expect(reply).toContain(RESUMED);
-    expect(h.state).toMatchObject({ flowId: 'registration', stepId: 'orgName' });
-    expect(h.state.answers).toEqual(answers);
+    // Waiting at orgName with six answers; 注册 is the menu option's own synonym, and the registration trigger.
+    await resumedThroughMenu(POINTS[0]!, '注册');
   });
 
   it.each([
@@ -381,14 +362,8 @@ describe('the menu parked over a registration', () => {
   });
 
   it('regression: opening 我的信息 from a menu parked over a registration loses the registration', async () => {
-    const h = at(POINTS[0]!);
-    const answers = structuredClone(h.state.answers);
-    await h.send('菜单');
-    const reply = await h.say('我的信息'); // profile: not registered, ends at once
-    expect(reply).toContain('您还没有注册');
-    expect(reply).toContain(RESUMED);
-    expect(h.state).toMatchObject({ flowId: 'registration', stepId: 'orgName' });
-    expect(h.state.answers).toEqual(answers);
+    // The profile flow (not registered) ends at once, within the turn.
+    expect(await resumedThroughMenu(POINTS[0]!, '我的信息')).toContain('您还没有注册');
   });
 });
 
@@ -536,6 +511,21 @@ describe('when nothing is in progress', () => {
     expect(await h.say('menu')).toContain('What would you like to do?');
   });
 });
+
+/**
+ * At point `p`, opens the menu over the registration and types `input` there; the reply must resume the
+ * registration (继续办理) where it waited, with its answers untouched. Returns that reply.
+ */
+async function resumedThroughMenu(p: Point, input: string): Promise<string> {
+  const h = at(p);
+  const answers = structuredClone(h.state.answers);
+  await h.send('菜单');
+  const reply = await h.say(input);
+  expect(reply).toContain(RESUMED);
+  expect(h.state).toMatchObject({ flowId: 'registration', stepId: p.step, parked: null });
+  expect(h.state.answers).toEqual(answers);
+  return reply;
+}
 
 /** The help-or-cancel offer is on screen: the last reply offers 再试一次 / 帮助 / 取消. */
 function isStuck(h: { sent: { choices?: { id: string }[] }[][] }): boolean {

@@ -83,6 +83,38 @@ export interface PushChecks extends SignedRequestChecks {
   logger: Logger;
 }
 
+/** What a channel's push endpoint is configured with; pushChecksFor makes its PushChecks from it. */
+export interface PushEndpointDeps {
+  crypto: WechatCrypto;
+  clock: Clock;
+  logger: Logger;
+  timestampWindowSeconds: number;
+  /** What the console is set to (WECHAT_OA_MODE, WECHAT_MP_MODE). */
+  mode: WechatPushMode;
+  /** (timestamp, nonce) pairs already used, across instances. */
+  replay: ReplayGuard;
+  appId: string;
+}
+
+/**
+ * The checks of one channel's push endpoint. Its settings are named after `settingPrefix` (WECHAT_OA gives
+ * WECHAT_OA_TOKEN, WECHAT_OA_AES_KEY, WECHAT_OA_MODE) so a refusal names what to fix; nonces are kept per channel and app.
+ */
+export function pushChecksFor(settingPrefix: string, channel: string, deps: PushEndpointDeps): PushChecks {
+  return {
+    crypto: deps.crypto,
+    clock: deps.clock,
+    logger: deps.logger,
+    timestampWindowSeconds: deps.timestampWindowSeconds,
+    tokenSetting: `${settingPrefix}_TOKEN`,
+    aesKeySetting: `${settingPrefix}_AES_KEY`,
+    mode: deps.mode,
+    modeSetting: `${settingPrefix}_MODE`,
+    replay: deps.replay,
+    replayScope: `${channel}:${deps.appId}`,
+  };
+}
+
 /** A push's query, checked: returns it and whether the body is encrypted (compatible or safe mode). */
 export function checkPushQuery(c: PushChecks, ctx: Context): { q: PushQuery; encrypted: boolean } {
   const q = parseQuery(pushQuery, ctx);

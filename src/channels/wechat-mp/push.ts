@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import type { InboundMessage } from '../../app/handleInbound.ts';
-import { OPENID } from '../ports.ts';
+import { MEDIA_ID, pushEnvelope, pushMessageId, readPushFields } from '../wechat-common/envelope.ts';
 import { WECHAT_MP_CHANNEL } from './outbound.ts';
 
 /**
@@ -33,25 +32,14 @@ export function jsonFields(raw: string): Record<string, string> {
   return fields;
 }
 
-const envelope = z.object({
-  ToUserName: z.string().min(1).max(64),
-  FromUserName: z.string().regex(OPENID, { message: 'FromUserName is not an openid' }),
-  CreateTime: z.string().regex(/^\d{1,12}$/, { message: 'CreateTime is not a Unix time' }),
-  MsgType: z.string().regex(/^[a-z_]{1,32}$/i, { message: 'MsgType is missing' }),
-  MsgId: z.string().regex(/^\d{1,24}$/, { message: 'MsgId is not a number' }).optional(),
-  Event: z.string().max(64).optional(),
-});
-
 export type MpPushDecision = { kind: 'turn'; message: InboundMessage } | { kind: 'ignore'; openid: string; why: string };
 
 /** From a push's fields to what the channel does: a turn for text (and images), nothing for the rest. */
 export function decidePush(fields: Record<string, string>): MpPushDecision {
-  const parsed = envelope.safeParse(fields);
-  if (!parsed.success) throw new MpPushError(parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
-  const env = parsed.data;
+  const env = readPushFields(pushEnvelope, fields, MpPushError);
   const openid = env.FromUserName;
   const type = env.MsgType.toLowerCase();
-  const messageId = env.MsgId ?? `msg:${openid}:${env.CreateTime}:${type}`;
+  const messageId = pushMessageId(env, type);
   const turn = (input: InboundMessage['input']): MpPushDecision => ({ kind: 'turn', message: { channel: WECHAT_MP_CHANNEL, userId: openid, messageId, input } });
   switch (type) {
     case 'text': {
@@ -60,7 +48,7 @@ export function decidePush(fields: Record<string, string>): MpPushDecision {
     }
     case 'image': {
       const mediaId = fields.MediaId;
-      return mediaId && /^[A-Za-z0-9_-]{1,256}$/.test(mediaId) ? turn({ type: 'image', mediaRef: `wechat-mp-media:${mediaId}` }) : { kind: 'ignore', openid, why: 'image without a media id' };
+      return mediaId && MEDIA_ID.test(mediaId) ? turn({ type: 'image', mediaRef: `wechat-mp-media:${mediaId}` }) : { kind: 'ignore', openid, why: 'image without a media id' };
     }
     case 'event':
       // user_enter_tempsession (the user opened the chat): no greeting pushed, the user speaks first.

@@ -1,12 +1,8 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Clock } from '../../app/ports/clock.ts';
-import type { ReplayGuard } from '../../app/ports/replayGuard.ts';
 import { HttpError } from '../../http/errors.ts';
-import { answerUrlVerification, openPush, type WechatPushMode } from '../wechat-common/signedRequest.ts';
+import { answerUrlVerification, openPush, pushChecksFor, type PushEndpointDeps } from '../wechat-common/signedRequest.ts';
 import type { PushBody } from '../wechat-common/encryptedEnvelope.ts';
-import type { Logger } from '../../infra/logger.ts';
-import type { WechatCrypto } from '../wechat-common/crypto.ts';
 import { maskOpenid } from '../wechat-common/delivery.ts';
 import { readRawBody, WECHAT_MAX_BODY_BYTES } from '../wechat-common/rawBody.ts';
 import { parseWechatXml, WechatXmlError } from '../wechat-common/xml.ts';
@@ -16,16 +12,7 @@ import { decidePush, jsonFields, MpPushError, type MpPushDecision } from './push
 export const WECHAT_MP_PUSH_PATH = '/wechat/mp';
 
 
-export interface MpPushRouterDeps {
-  crypto: WechatCrypto;
-  clock: Clock;
-  logger: Logger;
-  timestampWindowSeconds: number;
-  /** What the console is set to (WECHAT_MP_MODE). */
-  mode: WechatPushMode;
-  /** (timestamp, nonce) pairs already used, across instances. */
-  replay: ReplayGuard;
-  appId: string;
+export interface MpPushRouterDeps extends PushEndpointDeps {
   /** Take a checked push; false when too many are waiting (the push is then answered 503 and WeChat retries). */
   accept(decision: MpPushDecision): boolean;
 }
@@ -38,20 +25,9 @@ export interface MpPushRouterDeps {
  * "success" at once; the reply goes out through the customer-service API when the turn is done.
  */
 export function mpPushRouter(deps: MpPushRouterDeps): Router {
-  const { crypto, clock, logger } = deps;
+  const { logger } = deps;
   const router = new Router();
-  const checks = {
-    crypto,
-    clock,
-    logger,
-    timestampWindowSeconds: deps.timestampWindowSeconds,
-    tokenSetting: 'WECHAT_MP_TOKEN',
-    aesKeySetting: 'WECHAT_MP_AES_KEY',
-    mode: deps.mode,
-    modeSetting: 'WECHAT_MP_MODE',
-    replay: deps.replay,
-    replayScope: `${WECHAT_MP_CHANNEL}:${deps.appId}`,
-  };
+  const checks = pushChecksFor('WECHAT_MP', WECHAT_MP_CHANNEL, deps);
 
 
   router.get(WECHAT_MP_PUSH_PATH, (ctx) => answerUrlVerification(checks, ctx));

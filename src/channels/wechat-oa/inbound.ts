@@ -1,22 +1,13 @@
 import { z } from 'zod';
 import type { InboundMessage } from '../../app/handleInbound.ts';
-import { OPENID } from '../ports.ts';
+import { MEDIA_ID, pushEnvelope, pushMessageId, readPushFields } from '../wechat-common/envelope.ts';
 import { CLICK_COMMANDS } from './menu.ts';
 import type { WechatOaTexts } from './texts.ts';
 
 export const WECHAT_OA_CHANNEL = 'wechat-oa';
 
-/**
- * The fields every push carries, checked before anything is looked up or stored: FromUserName becomes the user id
- * (the openid), so it must look like one.
- */
-const envelope = z.object({
-  ToUserName: z.string().min(1).max(64),
-  FromUserName: z.string().regex(OPENID, { message: 'FromUserName is not an openid' }),
-  CreateTime: z.string().regex(/^\d{1,12}$/, { message: 'CreateTime is not a Unix time' }),
-  MsgType: z.string().regex(/^[a-z_]{1,32}$/i, { message: 'MsgType is missing' }),
-  MsgId: z.string().regex(/^\d{1,24}$/, { message: 'MsgId is not a number' }).optional(),
-  Event: z.string().max(64).optional(),
+/** The common envelope, plus the menu key of CLICK/VIEW events. */
+const envelope = pushEnvelope.extend({
   EventKey: z.string().max(256).optional(),
 });
 
@@ -37,9 +28,7 @@ export class OaMessageError extends Error {
 
 /** Check the envelope of a decrypted push. */
 export function readEnvelope(fields: Record<string, string>): OaEnvelope {
-  const parsed = envelope.safeParse(fields);
-  if (!parsed.success) throw new OaMessageError(parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
-  return parsed.data;
+  return readPushFields(envelope, fields, OaMessageError);
 }
 
 /** Whether a decision stands for an interaction that opens the customer-service window. */
@@ -55,7 +44,7 @@ export function opensWindow(d: OaDecision): boolean {
 export function decide(env: OaEnvelope, fields: Record<string, string>, texts: WechatOaTexts): OaDecision {
   const openid = env.FromUserName;
   const type = env.MsgType.toLowerCase();
-  const msgId = env.MsgId ?? `msg:${openid}:${env.CreateTime}:${type}`;
+  const msgId = pushMessageId(env, type);
   const turn = (messageId: string, input: InboundMessage['input'], subscribe = false): OaDecision => ({
     kind: 'turn',
     message: { channel: WECHAT_OA_CHANNEL, userId: openid, messageId, input },
@@ -67,7 +56,7 @@ export function decide(env: OaEnvelope, fields: Record<string, string>, texts: W
       return turn(msgId, { type: 'text', text: fields.Content ?? '' });
     case 'image': {
       const mediaId = fields.MediaId;
-      if (!mediaId || !/^[A-Za-z0-9_-]{1,256}$/.test(mediaId)) return { kind: 'say', openid, text: texts.unsupported };
+      if (!mediaId || !MEDIA_ID.test(mediaId)) return { kind: 'say', openid, text: texts.unsupported };
       return turn(msgId, { type: 'image', mediaRef: `wechat-media:${mediaId}` });
     }
     case 'voice': {

@@ -1,13 +1,9 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { HandleInbound, HandleResult } from '../../app/handleInbound.ts';
-import type { Clock } from '../../app/ports/clock.ts';
 import type { OutboundMessage } from '../../engine/types.ts';
 import { HttpError } from '../../http/errors.ts';
-import type { ReplayGuard } from '../../app/ports/replayGuard.ts';
-import { answerUrlVerification, openPush, type WechatPushMode } from '../wechat-common/signedRequest.ts';
-import type { Logger } from '../../infra/logger.ts';
-import type { WechatCrypto } from '../wechat-common/crypto.ts';
+import { answerUrlVerification, openPush, pushChecksFor, type PushEndpointDeps } from '../wechat-common/signedRequest.ts';
 import { maskOpenid } from '../wechat-common/delivery.ts';
 import { readRawBody, WECHAT_MAX_BODY_BYTES } from '../wechat-common/rawBody.ts';
 import type { DeliveryClaimStore, WechatUserStore } from '../ports.ts';
@@ -19,22 +15,13 @@ import type { WechatOaTexts } from './texts.ts';
 
 export const WECHAT_OA_PATH = '/wechat/oa';
 
-export interface WechatOaRouterDeps {
-  crypto: WechatCrypto;
+export interface WechatOaRouterDeps extends PushEndpointDeps {
   handleInbound: HandleInbound;
   users: WechatUserStore;
   claims: DeliveryClaimStore;
   outbound: WechatOaOutbound;
-  logger: Logger;
-  clock: Clock;
   texts: WechatOaTexts;
   replyBudgetMs: number;
-  timestampWindowSeconds: number;
-  /** What the console is set to (WECHAT_OA_MODE). */
-  mode: WechatPushMode;
-  /** (timestamp, nonce) pairs already used, across instances. */
-  replay: ReplayGuard;
-  appId: string;
   /** Work that outlives its request (slow-path deliveries); the channel keeps it so shutdown and tests can wait. */
   track(work: Promise<unknown>): void;
 }
@@ -49,18 +36,7 @@ export interface WechatOaRouterDeps {
 export function wechatOaRouter(deps: WechatOaRouterDeps): Router {
   const { crypto, logger, clock } = deps;
   const router = new Router();
-  const checks = {
-    crypto,
-    clock,
-    logger,
-    timestampWindowSeconds: deps.timestampWindowSeconds,
-    tokenSetting: 'WECHAT_OA_TOKEN',
-    aesKeySetting: 'WECHAT_OA_AES_KEY',
-    mode: deps.mode,
-    modeSetting: 'WECHAT_OA_MODE',
-    replay: deps.replay,
-    replayScope: `${WECHAT_OA_CHANNEL}:${deps.appId}`,
-  };
+  const checks = pushChecksFor('WECHAT_OA', WECHAT_OA_CHANNEL, deps);
 
 
   router.get(WECHAT_OA_PATH, (ctx) => answerUrlVerification(checks, ctx));

@@ -1,6 +1,4 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { CallWaiters, sendJson, startFakeServer, type FakeServer } from '../../support/fakeServer.ts';
 
 /** One request as the fake Bot API saw it: form fields decoded, JSON-valued fields (reply_markup, ...) parsed. */
 export interface BotApiCall {
@@ -21,9 +19,9 @@ type Scripted = { method: string; match?: (params: Record<string, unknown>) => b
 export class FakeBotApi {
   readonly calls: BotApiCall[] = [];
   private scripted: Scripted[] = [];
-  private server!: Server;
+  private server!: FakeServer;
   private nextMessageId = 1000;
-  private waiters: { pred: () => boolean; resolve: () => void }[] = [];
+  private readonly waiters = new CallWaiters(() => `fake Bot API calls: ${JSON.stringify(this.calls.map((c) => c.method))}`);
   webhook: { url: string; secret_token?: string; allowed_updates?: string[] } | null = null;
 
   /** Called on every call (benchmarks measure arrival times here). */
@@ -36,53 +34,41 @@ export class FakeBotApi {
   ) {}
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.server.url;
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const at = performance.now();
-        const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(req.url ?? '');
-        const reply = (status: number, body: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(body));
-        };
-        if (!m) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
-        const [, token, method] = m;
-        const params = decode(Buffer.concat(chunks).toString('utf8'), req.headers['content-type'] ?? '');
-        const record = (status: number) => {
-          const call = { method: method!, params, at, status };
-          if (this.opts.keepLog !== false) this.calls.push(call);
-          this.onCall?.(call);
-          this.wake();
-        };
-        if (token !== this.token) {
-          record(401);
-          return reply(401, { ok: false, error_code: 401, description: 'Unauthorized' });
-        }
-        const i = this.scripted.findIndex((s) => s.method === method && (!s.match || s.match(params)));
-        if (i >= 0) {
-          const [s] = this.scripted.splice(i, 1);
-          record(s!.status);
-          return reply(s!.status, s!.body);
-        }
-        record(200);
-        reply(200, { ok: true, result: this.result(method!, params) });
-      });
+    this.server = await startFakeServer((req, body, res) => {
+      const at = performance.now();
+      const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(req.url ?? '');
+      const reply = (status: number, json: unknown) => sendJson(res, status, json);
+      if (!m) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
+      const [, token, method] = m;
+      const params = decode(body.toString('utf8'), req.headers['content-type'] ?? '');
+      const record = (status: number) => {
+        const call = { method: method!, params, at, status };
+        if (this.opts.keepLog !== false) this.calls.push(call);
+        this.onCall?.(call);
+        this.waiters.wake();
+      };
+      if (token !== this.token) {
+        record(401);
+        return reply(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+      }
+      const i = this.scripted.findIndex((s) => s.method === method && (!s.match || s.match(params)));
+      if (i >= 0) {
+        const [s] = this.scripted.splice(i, 1);
+        record(s!.status);
+        return reply(s!.status, s!.body);
+      }
+      record(200);
+      reply(200, { ok: true, result: this.result(method!, params) });
     });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
     return this;
   }
 
   stop(): Promise<void> {
-    return new Promise((r) => {
-      this.server.close(() => r());
-      this.server.closeAllConnections();
-    });
+    return this.server.close();
   }
 
   /** The next call of `method` (matching `match`) gets this error instead of success. */
@@ -96,19 +82,7 @@ export class FakeBotApi {
 
   /** Resolves when `pred` holds (checked on every call), or rejects after `timeoutMs`. */
   waitFor(pred: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-    if (pred()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`fake Bot API: timed out waiting for ${what}; calls: ${JSON.stringify(this.calls.map((c) => c.method))}`)), timeoutMs);
-      this.waiters.push({ pred, resolve: () => (clearTimeout(timer), resolve()) });
-    });
-  }
-
-  private wake(): void {
-    this.waiters = this.waiters.filter((w) => {
-      if (!w.pred()) return true;
-      w.resolve();
-      return false;
-    });
+    return this.waiters.waitFor(pred, timeoutMs, what);
   }
 
   private result(method: string, params: Record<string, unknown>): unknown {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramChannel, type TelegramChannel } from '../../../src/channels/telegram/channel.ts';
 import { createMongoTelegramUsers } from '../../../src/store/mongo/telegramUsers.ts';
 import { createLogger } from '../../../src/infra/logger.ts';
 import { createAppInstance } from '../../support/appHarness.ts';
+import { closeAfterAll } from '../../support/closeAfterAll.ts';
 import { testDbUri } from '../../support/db.ts';
 import { loadTranscripts, playTranscript, type Reply } from '../../support/transcripts.ts';
 import { FakeBotApi, type BotApiCall } from './fakeBotApi.ts';
@@ -21,7 +22,7 @@ let uri: string;
 let app: Awaited<ReturnType<typeof createAppInstance>>;
 let channel: TelegramChannel;
 let http: Awaited<ReturnType<typeof serveRouters>>;
-const closers: (() => Promise<void>)[] = [];
+const closers = closeAfterAll();
 
 function makeChannel(instance = app) {
   const c = createTelegramChannel({
@@ -37,16 +38,13 @@ function makeChannel(instance = app) {
 
 beforeAll(async () => {
   fake = await new FakeBotApi(TOKEN).start();
+  closers.push(() => fake.stop());
   uri = testDbUri('telegram_webhook');
   app = await createAppInstance(uri);
+  closers.push(app.close);
   channel = makeChannel();
   http = await serveRouters([channel.routes], { maxBodyKb: 64 });
-});
-afterAll(async () => {
-  for (const close of closers.reverse()) await close();
-  await http?.close();
-  await app?.close();
-  await fake?.stop();
+  closers.push(http.close);
 });
 
 const asReplies = (calls: BotApiCall[]): Reply[] =>

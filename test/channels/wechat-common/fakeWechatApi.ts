@@ -1,6 +1,4 @@
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startFakeServer } from '../../support/fakeServer.ts';
 
 /**
  * A fake api.weixin.qq.com on 127.0.0.1: records every call and answers like WeChat. Tests script its answers
@@ -56,41 +54,34 @@ export async function startFakeWechatApi(): Promise<FakeWechatApi> {
     return { json: { errcode: 0, errmsg: 'ok' } };
   };
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      } catch {
-        body = { unparsable: true };
+  const server = await startFakeServer((req, raw, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+    } catch {
+      body = { unparsable: true };
+    }
+    const call: FakeCall = { path: url.pathname, query: Object.fromEntries(url.searchParams), body, at: Date.now() };
+    calls.push(call);
+    const answer = queued.get(call.path)?.shift() ?? fns.get(call.path)?.(call) ?? defaultAnswer(call);
+    const send = () => {
+      res.statusCode = answer.status ?? 200;
+      if (answer.file) {
+        res.setHeader('content-type', answer.file.contentType);
+        res.end(answer.file.bytes);
+        return;
       }
-      const call: FakeCall = { path: url.pathname, query: Object.fromEntries(url.searchParams), body, at: Date.now() };
-      calls.push(call);
-      const answer = queued.get(call.path)?.shift() ?? fns.get(call.path)?.(call) ?? defaultAnswer(call);
-      const send = () => {
-        res.statusCode = answer.status ?? 200;
-        if (answer.file) {
-          res.setHeader('content-type', answer.file.contentType);
-          res.end(answer.file.bytes);
-          return;
-        }
-        // WeChat sends some errors (media/get's among them) as text/plain; JSON either way.
-        res.setHeader('content-type', call.path === '/cgi-bin/media/get' ? 'text/plain' : 'application/json');
-        res.end(answer.raw ?? JSON.stringify(answer.json ?? {}));
-      };
-      if (answer.delayMs) setTimeout(send, answer.delayMs);
-      else send();
-    });
+      // WeChat sends some errors (media/get's among them) as text/plain; JSON either way.
+      res.setHeader('content-type', call.path === '/cgi-bin/media/get' ? 'text/plain' : 'application/json');
+      res.end(answer.raw ?? JSON.stringify(answer.json ?? {}));
+    };
+    if (answer.delayMs) setTimeout(send, answer.delayMs);
+    else send();
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
 
   const api: FakeWechatApi = {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     calls,
     checkTokens: true,
     media: new Map(),
@@ -117,11 +108,7 @@ export async function startFakeWechatApi(): Promise<FakeWechatApi> {
       queued.clear();
       fns.clear();
     },
-    close: () =>
-      new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      }),
+    close: () => server.close(),
   };
   return api;
 }

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { WechatMpChannel } from '../../../src/channels/wechat-mp/channel.ts';
 import { createAppInstance, registrationScript, TestClock } from '../../support/appHarness.ts';
+import { closeAfterAll } from '../../support/closeAfterAll.ts';
 import { testDbUri } from '../../support/db.ts';
 import { makeIdNumber } from '../../support/engineHarness.ts';
 import { loadTranscripts, playTranscript, type Reply } from '../../support/transcripts.ts';
@@ -14,21 +15,18 @@ let app: Awaited<ReturnType<typeof createAppInstance>>;
 let clock: TestClock;
 let channel: WechatMpChannel;
 let http: Awaited<ReturnType<typeof serveRouters>>;
-const closers: (() => Promise<void>)[] = [];
+const closers = closeAfterAll();
 
 beforeAll(async () => {
   fake = await new FakeWechatApi(MP_APPID, MP_SECRET).start();
+  closers.push(() => fake.stop());
   clock = new TestClock(new Date());
   app = await createAppInstance(testDbUri('mp_api'), { clock });
+  closers.push(app.close);
   channel = mpChannel(app, fake);
   await channel.start();
   http = await serveRouters([channel.routes], { maxBodyKb: 64 });
-});
-afterAll(async () => {
-  for (const close of closers.reverse()) await close();
-  await http?.close();
-  await app?.close();
-  await fake?.stop();
+  closers.push(http.close);
 });
 
 async function call(method: string, path: string, opts: { token?: string | null; body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> } = {}) {

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { CallWaiters, sendJson, startFakeServer, type FakeServer } from '../../support/fakeServer.ts';
 
 export interface WechatApiCall {
   method: string;
@@ -22,10 +20,10 @@ export const openidOf = (name: string) => `o${createHash('sha256').update(name).
  */
 export class FakeWechatApi {
   readonly calls: WechatApiCall[] = [];
-  private server!: Server;
+  private server!: FakeServer;
   private scripted: { path: string; status?: number; body: Record<string, unknown> }[] = [];
   private tokenSeq = 0;
-  private waiters: { pred: () => boolean; resolve: () => void }[] = [];
+  private readonly waiters = new CallWaiters(() => `fake WeChat API calls: ${JSON.stringify(this.calls.map((c) => c.path))}`);
 
   constructor(
     readonly appId: string,
@@ -33,47 +31,37 @@ export class FakeWechatApi {
   ) {}
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.server.url;
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const url = new URL(req.url ?? '/', 'http://x');
-        const query = Object.fromEntries(url.searchParams);
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: Record<string, unknown> | null = null;
-        try {
-          body = text ? (JSON.parse(text) as Record<string, unknown>) : null;
-        } catch {
-          body = null;
-        }
-        const answer = (status: number, json: Record<string, unknown>) => {
-          this.calls.push({ method: req.method ?? '', path: url.pathname, query, body, at: performance.now(), errcode: typeof json.errcode === 'number' ? json.errcode : status >= 400 ? -status : 0 });
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(json));
-          this.wake();
-        };
-        const i = this.scripted.findIndex((s) => s.path === url.pathname);
-        if (i >= 0) {
-          const [s] = this.scripted.splice(i, 1);
-          return answer(s!.status ?? 200, s!.body);
-        }
-        answer(200, this.route(req.method ?? '', url.pathname, query, body));
-      });
+    this.server = await startFakeServer((req, raw, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const query = Object.fromEntries(url.searchParams);
+      const text = raw.toString('utf8');
+      let body: Record<string, unknown> | null = null;
+      try {
+        body = text ? (JSON.parse(text) as Record<string, unknown>) : null;
+      } catch {
+        body = null;
+      }
+      const answer = (status: number, json: Record<string, unknown>) => {
+        this.calls.push({ method: req.method ?? '', path: url.pathname, query, body, at: performance.now(), errcode: typeof json.errcode === 'number' ? json.errcode : status >= 400 ? -status : 0 });
+        sendJson(res, status, json);
+        this.waiters.wake();
+      };
+      const i = this.scripted.findIndex((s) => s.path === url.pathname);
+      if (i >= 0) {
+        const [s] = this.scripted.splice(i, 1);
+        return answer(s!.status ?? 200, s!.body);
+      }
+      answer(200, this.route(req.method ?? '', url.pathname, query, body));
     });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
     return this;
   }
 
   stop(): Promise<void> {
-    return new Promise((r) => {
-      this.server.close(() => r());
-      this.server.closeAllConnections();
-    });
+    return this.server.close();
   }
 
   /** The next call of `path` gets this answer. */
@@ -86,15 +74,7 @@ export class FakeWechatApi {
   }
 
   waitFor(pred: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-    if (pred()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`fake WeChat API: timed out waiting for ${what}; calls: ${JSON.stringify(this.calls.map((c) => c.path))}`)), timeoutMs);
-      this.waiters.push({ pred, resolve: () => (clearTimeout(timer), resolve()) });
-    });
-  }
-
-  private wake(): void {
-    this.waiters = this.waiters.filter((w) => (w.pred() ? (w.resolve(), false) : true));
+    return this.waiters.waitFor(pred, timeoutMs, what);
   }
 
   private route(method: string, path: string, query: Record<string, string>, body: Record<string, unknown> | null): Record<string, unknown> {

@@ -1,12 +1,12 @@
 import * as wecom from '@wecom/crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HandleInbound, HandleResult, InboundMessage } from '../../../src/app/handleInbound.ts';
 import { renderText } from '../../../src/channels/wechat-oa/render.ts';
 import { parseWechatXml } from '../../../src/channels/wechat-common/xml.ts';
 import { createAppInstance, registrationScript, TestClock } from '../../support/appHarness.ts';
 import { testDbUri } from '../../support/db.ts';
 import { makeIdNumber } from '../../support/engineHarness.ts';
-import { OLD_AES_KEY, openidOf, sleep, startOaHarness, TOKEN, type OaHarness } from './harness.ts';
+import { oaHarnessPerTest, OLD_AES_KEY, openidOf, sleep, TOKEN } from './harness.ts';
 
 /**
  * POST /wechat/oa end to end: WeChat's side signs and encrypts (safe mode) with @wecom/crypto, the channel runs the
@@ -14,18 +14,7 @@ import { OLD_AES_KEY, openidOf, sleep, startOaHarness, TOKEN, type OaHarness } f
  * WeChat server on loopback.
  */
 const CUSTOM = '/cgi-bin/message/custom/send';
-// Each test's harness has its own fake WeChat server and is closed after the test: with one shared server, a
-// late customer-service message from an earlier test's channel was counted in a later test's calls.
-let harnesses: OaHarness[] = [];
-afterEach(async () => {
-  for (const h of harnesses) await h.close();
-  harnesses = [];
-});
-async function harness(tag: string, opts: Parameters<typeof startOaHarness>[1] = {}) {
-  const h = await startOaHarness(tag, opts);
-  harnesses.push(h);
-  return h;
-}
+const harness = oaHarnessPerTest();
 
 /** Records what reached the pipeline and what it answered. */
 function recording(delayMs = 0) {

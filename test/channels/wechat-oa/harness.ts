@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as wecom from '@wecom/crypto';
 import { Registry } from 'prom-client';
+import { afterEach } from 'vitest';
 import type { ActionRegistry } from '../../../src/app/actions/types.ts';
 import type { HandleInbound } from '../../../src/app/handleInbound.ts';
 import { createWechatOaChannel, type WechatOaChannel, type WechatOaConfig } from '../../../src/channels/wechat-oa/channel.ts';
@@ -98,6 +99,24 @@ export async function startOaHarness(tag: string, opts: HarnessOptions = {}) {
 }
 
 export type OaHarness = Awaited<ReturnType<typeof startOaHarness>>;
+
+/**
+ * For a test file whose tests each start their own harness (startOaHarness starts a fake WeChat server when given
+ * none): each is closed after its test. With one shared server, a late customer-service message or a token refresh
+ * by one test's channel showed up in a later test's calls, or rotated the token it was using.
+ */
+export function oaHarnessPerTest(): (tag: string, opts?: HarnessOptions) => Promise<OaHarness> {
+  let open: OaHarness[] = [];
+  afterEach(async () => {
+    for (const h of open) await h.close();
+    open = [];
+  });
+  return async (tag, opts = {}) => {
+    const h = await startOaHarness(tag, opts);
+    open.push(h);
+    return h;
+  };
+}
 
 export interface PushOptions {
   /** How WeChat sends it: safe mode (default), compatible or plaintext. */

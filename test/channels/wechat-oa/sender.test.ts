@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTokenBucket } from '../../../src/channels/wechat-common/delivery.ts';
 import { createLogger } from '../../../src/infra/logger.ts';
-import { openidOf, startOaHarness, type OaHarness } from './harness.ts';
+import { oaHarnessPerTest, openidOf, type OaHarness } from './harness.ts';
 
 /**
  * The Sender for channel 'wechat-oa' against a fake WeChat API: customer-service messages inside the window and
@@ -11,21 +11,7 @@ import { openidOf, startOaHarness, type OaHarness } from './harness.ts';
 const CUSTOM = '/cgi-bin/message/custom/send';
 const TEMPLATE = '/cgi-bin/message/template/send';
 const STABLE = '/cgi-bin/stable_token';
-/**
- * Each test gets its own fake WeChat server (startOaHarness starts one when given none) and closes it when done.
- * They used to share one, with one app id: a token refresh or a late send by one test's channel then showed up
- * in another test's counts, or rotated the token it was using.
- */
-let harnesses: OaHarness[] = [];
-afterEach(async () => {
-  for (const h of harnesses) await h.close();
-  harnesses = [];
-});
-async function harness(tag: string, opts: Parameters<typeof startOaHarness>[1] = {}) {
-  const h = await startOaHarness(tag, opts);
-  harnesses.push(h);
-  return h;
-}
+const harness = oaHarnessPerTest();
 const since = (h: OaHarness, path: string, from: number) => h.fake.calls.slice(from).filter((c) => c.path === path);
 const notice = [{ text: '您的申报已通过初审。', choices: [{ id: 'status', label: '查看进度' }, { id: 'menu', label: '菜单' }] }];
 

@@ -11,6 +11,7 @@ import {
   scopeRegionOf,
   validUntilOf,
 } from '../../../src/domain/certification/certificateNumber.ts';
+import { sampleCertificateInput } from '../../support/certificationSamples.ts';
 
 const policy: Policy = {
   schema: 1,
@@ -160,19 +161,17 @@ describe('certificateFor', () => {
 
   it('builds a city-scoped certificate from a certified application', () => {
     const app = certified('junior');
-    expect(certificateFor(app, policy, '2026-02-21', '320100')).toEqual({
-      applicationId: 'app9',
-      workerId: 'w1',
-      policyId: 'jiangsu',
-      level: 'junior',
-      regionCode: '320102',
-      scope: 'city',
-      scopeRegionCode: '320100',
-      issuedOn: '2026-02-21',
-      validUntil: '2029-02-20',
-      status: 'valid',
-      statusHistory: [{ at: at('2026-02-20').toISOString(), status: 'valid', reason: 'issued on certification of application app9', actor: admin }],
-    });
+    // The shared sample is a valid junior certificate of worker w1 under jiangsu; what differs is spelled out.
+    expect(certificateFor(app, policy, '2026-02-21', '320100')).toEqual(
+      sampleCertificateInput({
+        applicationId: 'app9',
+        scope: 'city',
+        scopeRegionCode: '320100',
+        issuedOn: '2026-02-21',
+        validUntil: '2029-02-20',
+        statusHistory: [{ at: at('2026-02-20').toISOString(), status: 'valid', reason: 'issued on certification of application app9', actor: admin }],
+      }),
+    );
   });
 
   it('a special certificate is province-scoped', () => {

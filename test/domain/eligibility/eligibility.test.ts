@@ -159,22 +159,20 @@ const JIANGSU_ROWS: Row[] = [
   ['special: exam passed', 'jiangsu', { ...ALL_HELD, examsPassed: ['special'] }, TODAY, 'special', 'examPassed', { status: 'met' }, true],
 ];
 
+/** One boundary row: what the condition says, and whether the level as a whole is then open. */
+function checkBoundary(...[, policy, over, today, level, condition, expected, eligible]: Row): void {
+  const r = conditionResult(POLICIES[policy], facts(over), today, level, condition);
+  expect(r).toBeDefined();
+  expect(r).toMatchObject(expected);
+  expect(levelResult(POLICIES[policy], facts(over), today, level).eligible).toBe(eligible);
+}
+
 describe('evaluateEligibility: Pinghu boundaries', () => {
-  it.each(PINGHU_ROWS)('%s', (_name, policy, over, today, level, condition, expected, eligible) => {
-    const r = conditionResult(POLICIES[policy], facts(over), today, level, condition);
-    expect(r).toBeDefined();
-    expect(r).toMatchObject(expected);
-    expect(levelResult(POLICIES[policy], facts(over), today, level).eligible).toBe(eligible);
-  });
+  it.each(PINGHU_ROWS)('%s', checkBoundary);
 });
 
 describe('evaluateEligibility: Jiangsu boundaries', () => {
-  it.each(JIANGSU_ROWS)('%s', (_name, policy, over, today, level, condition, expected, eligible) => {
-    const r = conditionResult(POLICIES[policy], facts(over), today, level, condition);
-    expect(r).toBeDefined();
-    expect(r).toMatchObject(expected);
-    expect(levelResult(POLICIES[policy], facts(over), today, level).eligible).toBe(eligible);
-  });
+  it.each(JIANGSU_ROWS)('%s', checkBoundary);
 });
 
 describe('evaluateEligibility: whole policies', () => {
