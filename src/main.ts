@@ -15,6 +15,7 @@ import type { CertificationDeps } from './app/certification/deps.ts';
 import { noticeEndedJob, noticeSweepJob } from './app/certification/noticeEnded.ts';
 import { certificateSweepJob } from './app/certification/certificateSweep.ts';
 import { verifyCertificate } from './app/certification/verifyCertificate.ts';
+import { createDemoClock, moveDemoClock, type DemoClock } from './app/demo/demoClock.ts';
 import { senderByChannel, type Sender } from './app/ports/sender.ts';
 import { mediaSourceByScheme, type MediaSource } from './app/ports/media.ts';
 import { archiveEvidenceJob } from './app/certification/archiveEvidence.ts';
@@ -75,7 +76,10 @@ export async function startRedcollar(
 ): Promise<RunningApp> {
   const config = loadConfig(env);
   const logger = createLogger(config.LOG_LEVEL);
-  const clock = opts.clock ?? systemClock;
+  // Demo mode moves the app's time forward on request (README "Demo mode"); config refuses it on a real database.
+  const demoClock: DemoClock | undefined = config.DEMO_MODE ? createDemoClock(opts.clock ?? systemClock) : undefined;
+  const clock = demoClock ?? opts.clock ?? systemClock;
+  if (demoClock) logger.warn({}, 'DEMO_MODE is on: admins can move the clock forward (POST /admin/api/demo/clock)');
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.error({ err }, 'error while stopping'));
@@ -219,7 +223,11 @@ export async function startRedcollar(
       maxBodyKb: config.MAX_BODY_KB,
       routers: [
         ...[...channels.values()].flatMap((channel) => (channel.routes ? [channel.routes] : [])),
-        adminRouter({ admins, service: createAdminService(certification) }),
+        adminRouter({
+          admins,
+          service: createAdminService(certification),
+          ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
+        }),
         verifyRouter({ verify: (number) => verifyCertificate(certification)(number, chinaDate(clock.now())), publicBaseUrl: config.publicBaseUrl }),
       ],
       ready: async () => {

@@ -183,6 +183,11 @@ describe('admin API refusals change nothing', () => {
     app1 = await latest('second');
   });
 
+  it('has no demo clock without DEMO_MODE: 404, with or without a token', async () => {
+    expect((await api('POST', '/demo/clock', { advanceDays: 8 })).status).toBe(404);
+    expect((await api('POST', '/demo/clock', { advanceDays: 8 }, '')).status).toBe(404);
+  });
+
   it('refuses a missing, malformed or tampered token with 401', async () => {
     const tampered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
     for (const bearer of ['', 'nonsense', tampered]) {
