@@ -68,7 +68,8 @@ describe('demo mode: a whole Jiangsu journey without waiting a week', () => {
   });
 
   it('goes from registration to a certificate, its verify page and a failed 年检', async () => {
-    for (const t of registrationScript(makeIdNumber('320102', '19850312', '501'))) await say(t);
+    // The README's answers: its ID number is this one.
+    for (const t of registrationScript(makeIdNumber('320102', '19850312', '401'))) await say(t);
     expect(await say('确认')).toContain('注册成功');
     expect(await say('申报')).toContain('仍在党务工作岗位');
     expect(await say('是')).toContain('请选择要申报的等级');
