@@ -8,7 +8,7 @@ import { createMongoAdminRepository } from '../../src/store/mongo/adminRepositor
 import { createMongoAuditLog } from '../../src/store/mongo/auditLog.ts';
 import { registrationScript, TestClock } from '../support/appHarness.ts';
 import { makeIdNumber } from '../support/engineHarness.ts';
-import { simSay, startTestAppWithDb } from '../support/httpApp.ts';
+import { adminApi, simSay, startTestAppWithDb } from '../support/httpApp.ts';
 
 /**
  * The README's "Demo mode" walk-through as a transcript: a Jiangsu journey from registration to a certificate
@@ -24,17 +24,7 @@ let token: string;
 const text = (replies: { text: string }[]) => replies.map((r) => r.text).join('\n');
 const say = async (t: string) => text(await simSay(app.url, 'demo', t));
 
-// The API answers JSON of several shapes; the assertions check them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function api(method: string, path: string, body?: unknown, bearer = token): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${app.url}/admin/api${path}`, {
-    method,
-    headers: { authorization: `Bearer ${bearer}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const raw = await res.text();
-  return { status: res.status, body: raw ? JSON.parse(raw) : null };
-}
+const api = (method: string, path: string, body?: unknown, bearer = token) => adminApi(app.url, bearer, method, path, body);
 
 async function advance(id: string, path = '/transitions', body: Record<string, unknown> = { action: 'advance' }) {
   const current = (await api('GET', `/applications/${id}`)).body as Application;
