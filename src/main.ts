@@ -14,6 +14,7 @@ import { createAdminService } from './app/certification/adminService.ts';
 import type { CertificationDeps } from './app/certification/deps.ts';
 import { noticeEndedJob, noticeSweepJob } from './app/certification/noticeEnded.ts';
 import { certificateSweepJob } from './app/certification/certificateSweep.ts';
+import { certificateNoticeSweepJob } from './app/certification/certificateNotices.ts';
 import { verifyCertificate } from './app/certification/verifyCertificate.ts';
 import { createDemoClock, moveDemoClock, type DemoClock } from './app/demo/demoClock.ts';
 import { senderByChannel, type Sender } from './app/ports/sender.ts';
@@ -39,6 +40,8 @@ import { createHttpApp } from './http/server.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createLogger, type Logger } from './infra/logger.ts';
 import { createPiiCipher } from './infra/piiCipher.ts';
+import { createShutdown, startupBanner } from './infra/shutdown.ts';
+import { SIM_CHANNEL } from './channels/sim/routes.ts';
 import { resolvePiiKey } from './infra/piiKeyFile.ts';
 import { createAgendaScheduler } from './scheduler/agenda/agendaScheduler.ts';
 import { openDatabase, StartupError } from './store/mongo/openDatabase.ts';
@@ -149,6 +152,7 @@ export async function startRedcollar(
       noticeEndedJob(certification),
       noticeSweepJob(certification),
       certificateSweepJob(certification),
+      certificateNoticeSweepJob(certification),
       archiveEvidenceJob(certification),
       housekeepingJob({
         conversations,
@@ -185,6 +189,7 @@ export async function startRedcollar(
         maxMessageLength: config.MAX_MESSAGE_LENGTH,
       },
       capabilities: (channel) => channels.get(channel)?.capabilities ?? { images: false },
+      onLocaleChange: (channel, userId, locale) => workers.setLocale(channel, userId, locale),
     });
 
     const channelContext: ChannelContext = {
@@ -261,29 +266,32 @@ export async function startRedcollar(
 /** `npm start`: run until a signal; on a crash, stop the embedded database too (never leave an orphan). */
 async function run(): Promise<void> {
   let app: RunningApp | undefined;
-  let stopping = false;
-  const shutdown = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    await app?.stop();
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
+  // The default until the configuration is read (a signal during start-up).
+  let limitMs = 30_000;
+  const shutdown = createShutdown({
+    stop: async () => app?.stop(),
+    exit: (code) => process.exit(code),
+    limitMs: () => limitMs,
+    warn: (message) => process.stderr.write(`redcollar: ${message}\n`),
+  });
+  process.on('SIGINT', () => shutdown(0));
+  process.on('SIGTERM', () => shutdown(0));
   process.on('uncaughtException', (err) => {
     app?.logger.fatal({ err }, 'uncaught exception; shutting down');
-    void shutdown(1);
+    shutdown(1);
   });
   process.on('unhandledRejection', (err) => {
     app?.logger.fatal({ err }, 'unhandled rejection; shutting down');
-    void shutdown(1);
+    shutdown(1);
   });
   try {
     // A .env file beside package.json is read when present; variables already in the environment win.
     const envFile = resolve(ROOT, '.env');
     if (existsSync(envFile)) process.loadEnvFile(envFile);
     app = await startRedcollar(process.env);
-    process.stdout.write(`\nredcollar is running.\n  Simulator: ${app.url}/sim\n  Health:    ${app.url}/healthz\nPress Ctrl-C to stop.\n\n`);
+    // startRedcollar accepted this environment, so reading it again cannot fail.
+    limitMs = loadConfig(process.env).SHUTDOWN_LIMIT_SECONDS * 1000;
+    process.stdout.write(startupBanner(app.url, app.channels.has(SIM_CHANNEL)));
   } catch (err) {
     const message = err instanceof ConfigError || err instanceof StartupError ? err.message : (err as Error).stack ?? String(err);
     process.stderr.write(`redcollar could not start: ${message}\n`);

@@ -46,6 +46,11 @@ export interface HandleInboundDeps {
     waitForTurnMs?: number;
   };
   capabilities(channel: string): ChannelCapabilities;
+  /**
+   * The user switched language in this turn: remembered beyond the conversation (which expires), so that pushes
+   * weeks later reach them in it. A failure is logged; the turn's reply is not affected.
+   */
+  onLocaleChange?: (channel: string, userId: string, locale: string) => Promise<void>;
 }
 
 const MAX_ACTIONS_PER_TURN = 20;
@@ -91,6 +96,9 @@ export function createInboundHandler(deps: HandleInboundDeps) {
       const current = state ?? newConversation(msg.channel, msg.userId, deps.settings.defaultLocale, now);
       const result = await runWithActions(current, msg, now);
       await deps.conversations.commit(result.state, owner, { messageId: msg.messageId, replies: result.outbound });
+      if (result.state.locale !== current.locale && deps.onLocaleChange) {
+        await deps.onLocaleChange(msg.channel, msg.userId, result.state.locale).catch((err: unknown) => deps.logger.warn({ err, channel: msg.channel }, 'could not record the chosen language'));
+      }
       deps.metrics.turn(msg.channel, (performance.now() - started) / 1000);
       return { replies: result.outbound, duplicate: false };
     } catch (err) {

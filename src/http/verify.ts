@@ -67,7 +67,9 @@ export function verifyRouter(deps: { verify: (number: string) => Promise<PublicC
       ['有效期 / Valid', `${cert.issuedOn} — ${cert.validUntil}`],
     ];
     const table = rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('');
-    ctx.body = page('党务工作者资格证书核验 / Certificate verification', `<table>${table}</table><p class="${cert.status}">${escapeHtml(STATUS_TEXT[cert.status])}</p>`);
+    // The same QR code as on the certificate, so a page opened from a typed number can be shared by scanning.
+    const qr = `<img class="qr" src="/verify/${escapeHtml(encodeURIComponent(cert.number))}/qr.png" width="160" height="160" alt="核验二维码 / QR code of this page">`;
+    ctx.body = page('党务工作者资格证书核验 / Certificate verification', `<table>${table}</table><p class="${cert.status}">${escapeHtml(STATUS_TEXT[cert.status])}</p>${qr}`);
   });
   return router;
 }

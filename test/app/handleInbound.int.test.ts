@@ -39,6 +39,17 @@ describe('handleInbound with the embedded database', () => {
     expect(await a.workers.findByAccount('sim', 'r2')).toBeNull();
   });
 
+  it('regression: a worker who switched to English was still sent pushes in Chinese (the choice was not kept)', async () => {
+    const a = await instance(testDbUri('inbound_locale'));
+    for (const text of registrationScript(makeIdNumber('320102', '19850312', '654'))) await a.say('l1', text);
+    await a.say('l1', '确认');
+    expect((await a.workers.findByAccount('sim', 'l1'))?.locale).toBe('zh-CN');
+    await a.say('l1', 'english');
+    expect((await a.workers.findByAccount('sim', 'l1'))?.locale).toBe('en');
+    await a.say('l1', '中文');
+    expect((await a.workers.findByAccount('sim', 'l1'))?.locale).toBe('zh-CN');
+  });
+
   it('processes a repeated messageId once and answers the repeat with the same replies', async () => {
     const a = await instance(testDbUri('inbound_dedupe'));
     await a.say('d1', '注册');

@@ -35,7 +35,11 @@ function inNotice(over: Partial<Application> = {}): Promise<Application> {
   });
 }
 
-const get = async (id: string) => (await r.api('GET', `/applications/${id}`, nanjing)).body as Application;
+/** The stored application as the detail route shows it, without the evidence timeline derived from it. */
+const get = async (id: string) => {
+  const { evidenceTimeline: _timeline, ...app } = (await r.api('GET', `/applications/${id}`, nanjing)).body as Application & { evidenceTimeline: unknown };
+  return app as Application;
+};
 const decide = (app: Application, objectionId: string, body: Record<string, unknown>, token = nanjing) =>
   r.api('POST', `/applications/${app.id}/objections/${objectionId}/decision`, token, body);
 
@@ -120,6 +124,9 @@ describe('GET /admin/api/applications/:id/evidence/:index', () => {
     const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 9, 8, 7, 6]);
     await r.media.put({ ref: 'wechat-media:kept1', contentType: 'image/jpeg', bytes, storedAt: r.clock.now().toISOString() });
     const app = await r.seed({ level: 'intermediate', evidence: ['wechat-media:kept1'] });
+    // The detail lists each photo with when it came (the declaration's come with the submission).
+    const detail = await r.api('GET', `/applications/${app.id}`, nanjing);
+    expect((detail.body as { evidenceTimeline: unknown }).evidenceTimeline).toEqual([{ index: 0, at: app.history[0]!.at, came: 'declaration', stage: app.stage, status: 'open' }]);
     const res = await r.api('GET', `/applications/${app.id}/evidence/0`, nanjing);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/jpeg');

@@ -52,4 +52,16 @@ describe('GET /verify/:number scope wording', () => {
     const json = (await (await fetch(`${base}/verify/${number}.json`)).json()) as PublicCertificate;
     expect(json.scope).toBe(CERTIFICATES[number]!.scope);
   });
+
+  it('regression: the verify page did not show its QR code', async () => {
+    const number = '3201002026C00001';
+    const html = await (await fetch(`${base}/verify/${number}`)).text();
+    const src = /<img[^>]+class="qr"[^>]+src="([^"]+)"/.exec(html)?.[1];
+    expect(src).toBe(`/verify/${number}/qr.png`);
+    const png = await fetch(`${base}${src}`);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    // The page's own policy must let the browser load it.
+    const csp = (await fetch(`${base}/verify/${number}`)).headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/img-src 'self'/);
+  });
 });

@@ -365,6 +365,28 @@ export function certificateRepositoryContract(name: string, make: () => Promise<
       expect(await regionsOf('33')).toEqual(['330106']);
       expect(await regionsOf('11')).toEqual([]);
     });
+
+    it('lists certificates due an expiry notice and records each notice once, even when claimed at once', async () => {
+      const repo = await make();
+      const soon = await repo.issue(sampleCertificateInput({ applicationId: 's', validUntil: '2029-03-31' }), 2026, fmt);
+      await repo.issue(sampleCertificateInput({ applicationId: 'later', validUntil: '2029-06-30' }), 2026, fmt);
+      const revoked = await repo.issue(sampleCertificateInput({ applicationId: 'r', validUntil: '2029-03-01' }), 2026, fmt);
+      await repo.setStatus(revoked.number, 'revoked', 'x', ADMIN, new Date('2027-01-01T00:00:00Z'));
+      expect((await repo.dueForExpiryNotice('2029-04-30')).map((c) => c.number)).toEqual([soon.number]);
+
+      const at = new Date('2029-03-05T01:00:00.000Z');
+      const claims = await Promise.all([repo.claimNotice(soon.number, 'expiringSoon', at), repo.claimNotice(soon.number, 'expiringSoon', at)]);
+      expect(claims.sort()).toEqual([false, true]);
+      expect((await repo.get(soon.number))?.notices).toEqual({ expiringSoon: at.toISOString() });
+      // Still listed: the "has expired" notice is due later.
+      expect((await repo.dueForExpiryNotice('2029-04-30')).map((c) => c.number)).toEqual([soon.number]);
+
+      await repo.releaseNotice(soon.number, 'expiringSoon');
+      expect(await repo.claimNotice(soon.number, 'expiringSoon', at)).toBe(true);
+      expect(await repo.claimNotice(soon.number, 'expired', at)).toBe(true);
+      expect(await repo.dueForExpiryNotice('2029-04-30')).toEqual([]);
+      expect(await repo.claimNotice('none', 'expired', at)).toBe(false);
+    });
   });
 }
 

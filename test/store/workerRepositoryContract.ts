@@ -62,5 +62,17 @@ export function workerRepositoryContract(name: string, make: () => Promise<Worke
       expect((await repo.findByAccount('sim', 'u1'))?.updatedAt.toISOString()).toBe(later.toISOString());
       expect(await repo.update('sim', 'nobody', { orgName: 'x' }, later)).toBeNull();
     });
+
+    it('keeps the language the worker chose, found by account and by id; an unknown account is a no-op', async () => {
+      const repo = await make();
+      const created = await repo.create('sim', 'u1', sampleProfile(), now);
+      if (created.status !== 'created') throw new Error('expected created');
+      expect((await repo.findById(created.worker.id))?.locale).toBeUndefined();
+      await repo.setLocale('sim', 'u1', 'en');
+      expect((await repo.findById(created.worker.id))?.locale).toBe('en');
+      expect((await repo.findByAccount('sim', 'u1'))?.locale).toBe('en');
+      await repo.setLocale('sim', 'nobody', 'en');
+      expect(await repo.findByAccount('sim', 'nobody')).toBeNull();
+    });
   });
 }

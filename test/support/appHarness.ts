@@ -49,6 +49,7 @@ export async function createAppInstance(uri: string, opts: { clock?: Clock; acti
     logger: createLogger('silent'),
     settings: { defaultLocale: 'zh-CN', sessionTimeoutMs: 30 * 60_000, maxMessageLength: 2000, waitForTurnMs: 20_000 },
     capabilities: () => ({ images: false }),
+    onLocaleChange: (channel, userId, locale) => workers.setLocale(channel, userId, locale),
   });
   let seq = 0;
   /** Send text as a user; returns the reply texts joined. */

@@ -184,6 +184,26 @@ export function createMemoryCertificateRepository(): CertificateRepository {
       cert.statusHistory.push({ at: at.toISOString(), status, reason: str(reason, 'reason'), actor: structuredClone(actor) });
       return structuredClone(cert);
     },
+
+    async dueForExpiryNotice(lastDay) {
+      str(lastDay, 'lastDay');
+      return [...byNumber.values()]
+        .filter((c) => c.validUntil <= lastDay && c.status !== 'revoked' && !c.notices?.expired)
+        .sort((a, b) => a.validUntil.localeCompare(b.validUntil) || (a.number < b.number ? -1 : 1))
+        .map((c) => structuredClone(c));
+    },
+
+    async claimNotice(number, notice, at) {
+      const cert = byNumber.get(str(number, 'number'));
+      if (!cert || cert.notices?.[notice]) return false;
+      cert.notices = { ...cert.notices, [notice]: at.toISOString() };
+      return true;
+    },
+
+    async releaseNotice(number, notice) {
+      const cert = byNumber.get(str(number, 'number'));
+      if (cert?.notices) delete cert.notices[notice];
+    },
   };
 }
 

@@ -31,6 +31,10 @@ export function createMemoryWorkerRepository(): WorkerRepository {
       byId.set(profile.idNumber, k);
       return { status: 'created', worker: structuredClone(worker) };
     },
+    async setLocale(channel, userId, locale) {
+      const w = byAccount.get(key(channel, userId));
+      if (w) w.locale = locale;
+    },
     async update(channel, userId, changes, now) {
       const w = byAccount.get(key(channel, userId));
       if (!w) return null;

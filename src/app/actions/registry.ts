@@ -4,7 +4,7 @@ import { declareApplication } from '../certification/declareApplication.ts';
 import type { CertificationDeps } from '../certification/deps.ts';
 import { listDeclarableLevels } from '../certification/listDeclarableLevels.ts';
 import { myCertificates } from '../certification/myCertificates.ts';
-import { myApplications, workerCommand } from '../certification/workerCommands.ts';
+import { addEvidence, myApplications, returnReason, workerCommand } from '../certification/workerCommands.ts';
 import type { OrganizationRepository } from '../ports/organizationRepository.ts';
 import type { WorkerRepository } from '../ports/workerRepository.ts';
 import { checkIdNumber } from '../worker/checkIdNumber.ts';
@@ -30,6 +30,8 @@ const CERTIFICATION_ACTIONS: Record<string, (deps: CertificationDeps) => ActionH
   'certification.myApplications': myApplications,
   'certification.withdraw': (deps) => workerCommand(deps, 'withdraw'),
   'certification.resubmit': (deps) => workerCommand(deps, 'resubmit'),
+  'certification.addEvidence': addEvidence,
+  'certification.returnReason': returnReason,
 };
 
 /** Every action a flow may name: content loading refuses a flow naming anything else (loadContent.ts). */

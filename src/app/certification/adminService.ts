@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PipelineCommand } from '../../domain/certification/pipeline.ts';
 import type { Actor, Application, AssessmentGrade } from '../../domain/certification/types.ts';
+import { evidenceTimeline, type EvidenceEntry } from '../../domain/certification/evidenceTimeline.ts';
 import { actRefusal, inScope, scopeOf } from '../admin/scope.ts';
 import type { AdminRecord, ApplicationFilter, AuditEntry, Page } from '../ports/certification.ts';
 import { MediaGoneError, UnknownMediaError, type StoredMedia } from '../ports/media.ts';
@@ -70,11 +71,12 @@ export function createAdminService(deps: CertificationDeps) {
       }
     },
 
-    async getApplication(admin: AdminRecord, id: string): Promise<Result<Application>> {
+    /** The application, and its evidence photos with the time each came (`evidenceTimeline`). */
+    async getApplication(admin: AdminRecord, id: string): Promise<Result<Application & { evidenceTimeline: EvidenceEntry[] }>> {
       const app = await deps.applications.get(id);
       if (!app) return { ok: false, error: { status: 404, code: 'notFound', message: `no application ${id}` } };
       if (!inScope(scopeOf(admin), app)) return { ok: false, error: forbidden(`application ${id}`) };
-      return { ok: true, value: app };
+      return { ok: true, value: { ...app, evidenceTimeline: evidenceTimeline(app) } };
     },
 
     /**

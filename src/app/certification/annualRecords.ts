@@ -1,9 +1,18 @@
 import { inspectionOutcome } from '../../domain/certification/annual.ts';
-import type { AnnualRecord, AssessmentGrade, Certificate } from '../../domain/certification/types.ts';
+import type { AnnualRecord, AssessmentGrade, Certificate, CertificateStatus } from '../../domain/certification/types.ts';
 import { actRefusal, inScope, scopeOf } from '../admin/scope.ts';
 import type { AdminRecord } from '../ports/certification.ts';
 import type { CertificationDeps } from './deps.ts';
+import { notifyCertificateChange, type CertificateChange } from './notifyCertificateChange.ts';
 import type { Result, ServiceError } from './runCommand.ts';
+
+/** What the holder is told when a 年检 changes the status (it never makes a certificate expired). */
+const INSPECTION_CHANGE: Record<CertificateStatus, CertificateChange> = {
+  suspended: 'inspectionSuspended',
+  revoked: 'inspectionRevoked',
+  valid: 'restored',
+  expired: 'expired',
+};
 
 /** The certificate, if it is in the admin's scope and their tier manages its level (年检 and 考核 are acts). */
 async function certificateToActOn(deps: CertificationDeps, admin: AdminRecord, number: string): Promise<{ cert: Certificate } | { error: ServiceError }> {
@@ -35,7 +44,8 @@ export async function recordInspection(deps: CertificationDeps, admin: AdminReco
   });
   if (outcome.changed) {
     const last = outcome.certificate.statusHistory.at(-1)!;
-    await deps.certificates.setStatus(cert.number, outcome.certificate.status, last.reason, actor, now);
+    const updated = await deps.certificates.setStatus(cert.number, outcome.certificate.status, last.reason, actor, now);
+    await notifyCertificateChange(deps, updated ?? outcome.certificate, INSPECTION_CHANGE[outcome.certificate.status], input.note);
   }
   return { ok: true, value: record };
 }

@@ -1,6 +1,7 @@
 import type { Application, ApplicationEvent } from '../../domain/certification/types.ts';
 import type { Policy } from '../../domain/policy/schema.ts';
 import type { CertificationDeps } from './deps.ts';
+import { workerLocale } from './workerLocale.ts';
 
 /** Which notice text an event gets: a certified advance reads as "certified", not "moved on". */
 function templateOf(event: ApplicationEvent, passMark: number): string {
@@ -15,8 +16,8 @@ function templateOf(event: ApplicationEvent, passMark: number): string {
  * Tell the worker about a change on the channel they use. A failed push is logged, not thrown: the change itself
  * is saved, and the worker also sees it under "进度".
  */
-export async function notifyWorker(deps: Pick<CertificationDeps, 'sender' | 'translator' | 'logger'>, app: Application, policy: Policy, event: ApplicationEvent): Promise<void> {
-  const locale = 'zh-CN'; // the conversation's locale is not known here; notices go out in the default language
+export async function notifyWorker(deps: Pick<CertificationDeps, 'sender' | 'translator' | 'logger' | 'workers'>, app: Application, policy: Policy, event: ApplicationEvent): Promise<void> {
+  const locale = await workerLocale(deps, app.workerId);
   const level = policy.levels.find((l) => l.id === app.level)?.name[locale] ?? app.level;
   const stage = policy.pipeline.stages.find((s) => s.id === app.stage)?.name[locale] ?? app.stage;
   const params = {

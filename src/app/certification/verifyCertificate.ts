@@ -22,7 +22,10 @@ export const CERTIFICATE_NUMBER = /^[A-Za-z0-9-]{6,40}$/;
 export function verifyCertificate(deps: { certificates: CertificateRepository; workers: WorkerRepository; policies: PolicySet }) {
   return async (number: string, today: string): Promise<PublicCertificate | null> => {
     if (!CERTIFICATE_NUMBER.test(number)) return null;
-    const cert = await deps.certificates.get(number);
+    // Numbers are printed in capitals, but people type them as they like ("3201002026z00042"); an exact match is
+    // tried first so a policy whose number format has lower-case text still finds its own numbers.
+    const upper = number.toUpperCase();
+    const cert = (await deps.certificates.get(number)) ?? (upper !== number ? await deps.certificates.get(upper) : null);
     if (!cert) return null;
     const worker = await deps.workers.findById(cert.workerId);
     const policy = deps.policies.get(cert.policyId);

@@ -63,6 +63,18 @@ export interface CertificateRepository {
   /** Holders whose certificate was valid at some point in `year` (for inspections and the allowance report). */
   listForRegion(regionPrefix: string): Promise<Certificate[]>;
   setStatus(number: string, status: CertificateStatus, reason: string, actor: Actor, at: Date): Promise<Certificate | null>;
+  /**
+   * Certificates that may be due an expiry notice: not revoked, valid until `lastDay` or earlier, and not yet told
+   * they expired. The caller decides which notice (domain/certification/expiryNotice.ts).
+   */
+  dueForExpiryNotice(lastDay: string): Promise<Certificate[]>;
+  /**
+   * Records that `notice` goes out now, if it has not yet: true for the one caller that recorded it (a
+   * single-document conditional write, so two sweeps at once send it once), false when it was recorded before.
+   */
+  claimNotice(number: string, notice: 'expiringSoon' | 'expired', at: Date): Promise<boolean>;
+  /** Forgets a claimed notice whose push failed, so the next sweep tries again. */
+  releaseNotice(number: string, notice: 'expiringSoon' | 'expired'): Promise<void>;
 }
 
 export interface AnnualRecordRepository {

@@ -8,6 +8,12 @@ export interface WorkerRecord extends WorkerProfile {
   userId: string;
   registeredAt: Date;
   updatedAt: Date;
+  /**
+   * The language the worker last chose in the chat ('zh-CN', 'en'), for messages the bot sends on its own
+   * (notices, certificate changes) long after the conversation that chose it has expired. Absent until they
+   * register or switch language: such pushes use the default language.
+   */
+  locale?: string;
 }
 
 export type CreateWorkerResult =
@@ -23,5 +29,7 @@ export interface WorkerRepository {
   findById(id: string): Promise<WorkerRecord | null>;
   findByIdNumber(idNumber: string): Promise<WorkerRecord | null>;
   create(channel: string, userId: string, profile: WorkerProfile, now: Date, orgId?: string | null): Promise<CreateWorkerResult>;
+  /** Records the account's chosen language; no-op for an account without a worker profile. */
+  setLocale(channel: string, userId: string, locale: string): Promise<void>;
   update(channel: string, userId: string, changes: Partial<Omit<WorkerProfile, 'idNumber' | 'gender' | 'birthDate'>> & { orgId?: string }, now: Date): Promise<WorkerRecord | null>;
 }

@@ -9,7 +9,7 @@
  * for the app layer to carry out. Time is passed in; nothing here reads a clock.
  *
  * Who may do what:
- *  - the worker (only on their own application): resubmit, withdraw;
+ *  - the worker (only on their own application): resubmit, withdraw, addEvidence;
  *  - an admin: advance, return, reject, recordScore, recordSatisfaction, recordObjection, decideObjection
  *    (which admin — region and level — is the app layer's check);
  *  - the system (the scheduled job): noticeEnded.
@@ -43,12 +43,17 @@ export type PipelineCommand =
    */
   | { type: 'decideObjection'; id: string; upheld: boolean; note?: string }
   /** The scheduled end of the public notice: advances (or certifies) when the period is over and nothing blocks. */
-  | { type: 'noticeEnded' };
+  | { type: 'noticeEnded' }
+  /** A photo the worker adds after submitting (open or returned; same stage and status): a channel media reference. */
+  | { type: 'addEvidence'; ref: string };
 
 export type PipelineCommandType = PipelineCommand['type'];
 
 export type PipelineEffect =
-  /** Tell the worker about the event on their channel (every successful command emits exactly one, last). */
+  /**
+   * Tell the worker about the event on their channel (every successful command emits exactly one, last; except
+   * addEvidence, which the worker did themselves and the chat already confirms).
+   */
   | { kind: 'notifyWorker'; applicationId: string; event: ApplicationEvent }
   /** Run `noticeEnded` for this application at `at` (ISO time). */
   | { kind: 'scheduleNoticeEnd'; applicationId: string; at: string }
@@ -90,7 +95,13 @@ export const COMMAND_ACTORS: Readonly<Record<PipelineCommandType, readonly Actor
   recordObjection: ['admin'],
   decideObjection: ['admin'],
   noticeEnded: ['system'],
+  addEvidence: ['worker'],
 };
+
+/** Most photos one application keeps (the admin API serves photo 0..99). */
+export const MAX_EVIDENCE = 100;
+
+const MEDIA_REF = /^[a-z][a-z0-9-]*:[\x21-\x7e]{1,500}$/;
 
 const CLOSED_STATUSES: ReadonlySet<ApplicationStatus> = new Set<ApplicationStatus>(['rejected', 'withdrawn', 'certified']);
 
@@ -216,8 +227,10 @@ interface Change {
   toStatus?: ApplicationStatus;
   note?: string | undefined;
   data?: Record<string, string | number | boolean | null>;
-  patch?: Partial<Pick<Application, 'testScore' | 'satisfaction' | 'objections' | 'noticeStartedAt' | 'noticeEndsAt'>>;
+  patch?: Partial<Pick<Application, 'testScore' | 'satisfaction' | 'objections' | 'noticeStartedAt' | 'noticeEndsAt' | 'evidence'>>;
   effects?: PipelineEffect[];
+  /** No notifyWorker effect (see PipelineEffect). */
+  silent?: boolean;
 }
 
 function fail(code: PipelineErrorCode, message: string, details?: PipelineError['details']): { ok: false; error: PipelineError } {
@@ -281,7 +294,18 @@ export function applyAction(app: Application, policy: Policy, command: PipelineC
       return decideObjection(ctx, command.id, command.upheld, command.note);
     case 'noticeEnded':
       return noticeEnded(ctx);
+    case 'addEvidence':
+      return addEvidence(ctx, command.ref);
   }
+}
+
+function addEvidence(ctx: Ctx, ref: unknown): PipelineResult {
+  const { app } = ctx;
+  if (typeof ref !== 'string' || !MEDIA_REF.test(ref)) return fail('invalid', `evidence must be a channel media reference such as wechat-media:<id>, got ${show(ref)}`);
+  if (app.evidence.includes(ref)) return fail('invalid', `application ${app.id} already has this photo`);
+  if (app.evidence.length >= MAX_EVIDENCE) return fail('invalid', `application ${app.id} already has ${MAX_EVIDENCE} photos, the most it keeps`);
+  // The index is how the admin API names the photo; the event's time is when it came.
+  return commit(ctx, { action: 'addEvidence', data: { index: app.evidence.length }, patch: { evidence: [...app.evidence, ref] }, silent: true });
 }
 
 function advance(ctx: Ctx, rawNote: string | undefined): PipelineResult {
@@ -494,7 +518,8 @@ function commit(ctx: Ctx, change: Change): PipelineResult {
     updatedAt: at,
     version: app.version + 1,
   };
-  return { ok: true, app: next, effects: [...(change.effects ?? []), { kind: 'notifyWorker', applicationId: app.id, event }] };
+  const notify: PipelineEffect[] = change.silent ? [] : [{ kind: 'notifyWorker', applicationId: app.id, event }];
+  return { ok: true, app: next, effects: [...(change.effects ?? []), ...notify] };
 }
 
 // ---- helpers ----------------------------------------------------------------------------------------------------

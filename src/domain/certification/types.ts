@@ -37,7 +37,9 @@ export type ApplicationAction =
   | 'decideObjection'
   | 'certify'
   /** The certificate's number was recorded on the certified application (data.number); no stage or status change. */
-  | 'certificateIssued';
+  | 'certificateIssued'
+  /** The worker added an evidence photo after submitting (data.index: its place in `evidence`). */
+  | 'addEvidence';
 
 /** One line of an application's history: every change is appended, none is silent. */
 export interface ApplicationEvent {
@@ -115,6 +117,8 @@ export interface Certificate {
   validUntil: string; // YYYY-MM-DD
   status: CertificateStatus;
   statusHistory: { at: string; status: CertificateStatus; reason: string; actor: Actor }[];
+  /** When the holder was told the certificate expires soon / has expired (ISO times); each is sent once. */
+  notices?: { expiringSoon?: string; expired?: string };
 }
 
 export type AssessmentGrade = 'excellent' | 'competent' | 'basicallyCompetent' | 'incompetent';

@@ -56,6 +56,7 @@ const certificateSchema = new Schema<CertificateDoc>(
     validUntil: { type: String, required: true },
     status: { type: String, required: true },
     statusHistory: { type: Schema.Types.Mixed, default: [] },
+    notices: { type: Schema.Types.Mixed },
   },
   { collection: 'certificates', versionKey: false, _id: false, minimize: false },
 );
@@ -64,6 +65,8 @@ certificateSchema.index({ applicationId: 1 }, { unique: true });
 certificateSchema.index({ workerId: 1, issuedOn: 1 });
 // listForRegion: equality on one region prefix (see applicationRepository regionPath), in number order.
 certificateSchema.index({ regionPath: 1, _id: 1 });
+// dueForExpiryNotice: a range on validUntil.
+certificateSchema.index({ validUntil: 1 });
 
 const counterSchema = new Schema<CounterDoc>(
   { _id: String, seq: { type: Number, required: true }, claims: { type: [String], default: [] } },
@@ -197,5 +200,29 @@ export function createMongoCertificateRepository(connection: Connection): Certif
       );
       return doc ? toCertificate(doc) : null;
     },
+
+    async dueForExpiryNotice(lastDay) {
+      const docs = await certificates()
+        .find({ validUntil: { $lte: str(lastDay, 'lastDay') }, status: { $ne: 'revoked' }, 'notices.expired': { $exists: false } })
+        .sort({ validUntil: 1, _id: 1 })
+        .toArray();
+      return docs.map(toCertificate);
+    },
+
+    async claimNotice(number, notice, at) {
+      const field = `notices.${noticeField(notice)}`;
+      const result = await certificates().updateOne({ _id: str(number, 'number'), [field]: { $exists: false } }, { $set: { [field]: at.toISOString() } });
+      return result.modifiedCount === 1;
+    },
+
+    async releaseNotice(number, notice) {
+      await certificates().updateOne({ _id: str(number, 'number') }, { $unset: { [`notices.${noticeField(notice)}`]: '' } });
+    },
   };
+}
+
+/** The notice names become field names: only these two, never what a caller passed. */
+function noticeField(notice: string): 'expiringSoon' | 'expired' {
+  if (notice !== 'expiringSoon' && notice !== 'expired') throw new TypeError(`unknown certificate notice ${JSON.stringify(notice)}`);
+  return notice;
 }

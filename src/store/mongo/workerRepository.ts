@@ -21,6 +21,7 @@ interface WorkerDoc extends Omit<WorkerProfile, 'idNumber' | 'mobile' | 'birthDa
   mobileCipher: string;
   registeredAt: Date;
   updatedAt: Date;
+  locale?: string;
 }
 
 const schema = new Schema<WorkerDoc>(
@@ -45,6 +46,7 @@ const schema = new Schema<WorkerDoc>(
     professionalTitle: { type: String, required: true },
     registeredAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
+    locale: { type: String },
   },
   { collection: 'workers', versionKey: 'version' },
 );
@@ -90,6 +92,7 @@ export function createMongoWorkerRepository(connection: Connection, cipher: PiiC
       orgId: doc.orgId ?? null,
       registeredAt: doc.registeredAt,
       updatedAt: doc.updatedAt,
+      ...(doc.locale ? { locale: doc.locale } : {}),
     };
   };
 
@@ -134,6 +137,11 @@ export function createMongoWorkerRepository(connection: Connection, cipher: PiiC
         const mine = await Model.findOne({ accountKey: accountKey(channel, userId) }).lean();
         return mine ? { status: 'alreadyRegistered' } : { status: 'duplicateId' };
       }
+    },
+
+    async setLocale(channel, userId, locale) {
+      // Not a profile edit: updatedAt and the version stay as they are.
+      await Model.updateOne({ accountKey: accountKey(channel, userId) }, { $set: { locale: String(locale) } });
     },
 
     async update(channel, userId, changes, now) {

@@ -185,7 +185,7 @@ describe('refusals change nothing and are audited', () => {
     const app = await t.seed();
     const r = await t.service.command(adminOf('320102'), app.id, { type: 'advance' }, app.version);
     expect(r).toMatchObject({ ok: false, error: { status: 403, code: 'notManagingTier', message: '中级 applications are managed by the city (320100) committee; a county admin may read but not act on them' } });
-    expect(await t.service.getApplication(adminOf('320102'), app.id)).toEqual({ ok: true, value: app });
+    expect(await t.service.getApplication(adminOf('320102'), app.id)).toEqual({ ok: true, value: { ...app, evidenceTimeline: [] } });
   });
 
   it('gives one of two admins acting on the same version the change and the other a conflict', async () => {

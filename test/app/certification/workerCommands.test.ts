@@ -18,7 +18,7 @@ async function setup() {
 describe('withdrawing and resubmitting in chat', () => {
   it('offers the open applications, with the reviewer’s note on a returned one, and resubmits it', async () => {
     const t = await setup();
-    expect(await myApplications(t.deps)({}, t.ctx('u1'))).toEqual({ registered: true, count: 1, options: [{ value: 'mine', label: '中级（个人申报）' }] });
+    expect(await myApplications(t.deps)({}, t.ctx('u1'))).toEqual({ registered: true, count: 1, options: [{ value: 'mine', name: '中级', label: '中级（个人申报）' }] });
     expect(await myApplications(t.deps)({ status: 'returned' }, t.ctx('u1'))).toEqual({ registered: true, count: 0, options: [] });
     const returned = await createAdminService(t.deps).command(adminOf('320100'), 'mine', { type: 'return', note: '请补充任职文件' }, 1);
     expect(returned.ok).toBe(true);

@@ -7,6 +7,7 @@ import { applicationStatus } from '../../../src/app/certification/applicationSta
 import type { CertificationDeps } from '../../../src/app/certification/deps.ts';
 import { describeEligibility } from '../../../src/app/certification/describeEligibility.ts';
 import { notifyWorker } from '../../../src/app/certification/notifyWorker.ts';
+import { createMemoryWorkerRepository } from '../../support/memoryWorkerRepository.ts';
 import { applyAction, newApplication } from '../../../src/domain/certification/pipeline.ts';
 import type { Application } from '../../../src/domain/certification/types.ts';
 import type { LevelEligibility } from '../../../src/domain/eligibility/eligibility.ts';
@@ -118,7 +119,7 @@ describe('status and notices', () => {
       app = r.app;
     }
     const sent: OutboundMessage[][] = [];
-    const deps = { sender: { send: async (_c: string, _u: string, m: OutboundMessage[]) => (sent.push(m), { ok: true as const }) }, translator: t(), logger: { warn: () => {} } } as unknown as Parameters<typeof notifyWorker>[0];
+    const deps = { sender: { send: async (_c: string, _u: string, m: OutboundMessage[]) => (sent.push(m), { ok: true as const }) }, translator: t(), logger: { warn: () => {} }, workers: createMemoryWorkerRepository() } as unknown as Parameters<typeof notifyWorker>[0];
     for (const score of [45, 80]) {
       const r = applyAction(app, p, { type: 'recordScore', score }, admin, new Date('2026-03-20T02:00:00Z'));
       if (!r.ok) throw new Error(r.error.message);

@@ -148,6 +148,14 @@ describe('web simulator page', () => {
     expect(dialogs).toEqual([]);
   });
 
+  it('regression: web addresses in messages were plain text, not clickable links', async () => {
+    await typeAndSend(page, '核验 https://bot.example.org/verify/3201002026C00001。另见 javascript:alert(1) <b>x</b>');
+    const links = await page.locator('.msg.user').last().locator('a').evaluateAll((nodes) => nodes.map((a) => ({ href: a.getAttribute('href'), text: a.textContent, target: a.getAttribute('target'), rel: a.getAttribute('rel') })));
+    expect(links).toEqual([{ href: 'https://bot.example.org/verify/3201002026C00001', text: 'https://bot.example.org/verify/3201002026C00001', target: '_blank', rel: 'noopener noreferrer' }]);
+    expect(await page.locator('.msg.user').last().textContent()).toBe('核验 https://bot.example.org/verify/3201002026C00001。另见 javascript:alert(1) <b>x</b>');
+    expect(await page.locator('.msg b').count()).toBe(0);
+  });
+
   it('keeps one transcript per user id and switches between them', async () => {
     const first = await page.inputValue('#user-id');
     const firstCount = await page.locator('.msg').count();
