@@ -29,7 +29,7 @@ import { createLogger } from '../src/infra/logger.ts';
 import { createAppInstance, registrationScript } from '../test/support/appHarness.ts';
 import { makeIdNumber } from '../test/support/engineHarness.ts';
 import { startFakeWechatApi } from '../test/channels/wechat-common/fakeWechatApi.ts';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../src/store/embedded/launcher.ts';
 import { createTelegramChannel } from '../src/channels/telegram/channel.ts';
 import { createMongoTelegramUsers } from '../src/store/mongo/telegramUsers.ts';
 import { createMongoChannelStores } from '../src/store/mongo/channelStores.ts';

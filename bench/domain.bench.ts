@@ -20,7 +20,7 @@ import type { Application } from '../src/domain/certification/types.ts';
 import { parseRegionFile } from '../src/domain/regions/regions.ts';
 import { connectMongo } from '../src/store/mongo/connection.ts';
 import { createMongoApplicationRepository } from '../src/store/mongo/applicationRepository.ts';
-import { startEmbeddedMongo } from '../tools/embedded-mongo/launcher.ts';
+import { startEmbeddedMongo } from '../src/store/embedded/launcher.ts';
 import { sampleApplication } from '../test/support/certificationSamples.ts';
 import { fmt, heading, out, pct, row, runBench, status } from './support/report.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS, channelSettingsShape } from './channels/index.ts';
-import { int } from './infra/envFields.ts';
+import { bool, int } from './infra/envFields.ts';
 
 /**
  * The whole configuration, read from the environment once and checked here: the app's own settings below, and
@@ -35,6 +35,8 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: int('SHUTDOWN_TIMEOUT_SECONDS', 1, 600).default(10),
   SHUTDOWN_LIMIT_SECONDS: int('SHUTDOWN_LIMIT_SECONDS', 1, 3600).default(30),
   EMBEDDED_MONGO_BACKEND: z.enum(['h2', 'memory'], { message: 'EMBEDDED_MONGO_BACKEND must be h2 (kept on disk) or memory' }).default('h2'),
+  DEMO_MODE: bool('DEMO_MODE').default(false),
+  DEMO_MODE_ALLOW_REAL_DB: bool('DEMO_MODE_ALLOW_REAL_DB').default(false),
 
   ...channelSettingsShape,
 });
@@ -59,6 +61,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (c.MONGODB_URI && !c.PII_KEY) {
     throw new ConfigError([
       'PII_KEY is required when MONGODB_URI is set (the key that encrypts ID and phone numbers must not live only on one machine); generate one with: openssl rand -base64 32',
+    ]);
+  }
+  if (c.DEMO_MODE && c.MONGODB_URI && !c.DEMO_MODE_ALLOW_REAL_DB) {
+    throw new ConfigError([
+      'DEMO_MODE is refused with MONGODB_URI: an admin could move the clock forward and end real notice periods early; demo on the embedded database (unset MONGODB_URI), or set DEMO_MODE_ALLOW_REAL_DB=true if this database is a throwaway',
     ]);
   }
   const channelProblems = CHANNELS.flatMap((channel) => channel.check?.(c) ?? []);

@@ -4,21 +4,22 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connection } from 'mongoose';
-import { createActions } from './app/actions/registry.ts';
+import { ACTION_NAMES, createActions } from './app/actions/registry.ts';
 import { createInboundHandler } from './app/handleInbound.ts';
-import { EXPIRE_CONVERSATIONS_JOB, expireConversations } from './app/housekeeping/expireConversations.ts';
+import { housekeepingJob } from './app/housekeeping/expireConversations.ts';
 import { loadContent } from './app/loadContent.ts';
 import { systemClock, type Clock } from './app/ports/clock.ts';
-import type { Scheduler } from './app/ports/scheduler.ts';
+import type { JobDefinition, Scheduler } from './app/ports/scheduler.ts';
 import { createAdminService } from './app/certification/adminService.ts';
-import { CERTIFICATE_SWEEP_JOB, NOTICE_ENDED_JOB, NOTICE_SWEEP_JOB, type CertificationDeps } from './app/certification/deps.ts';
-import { noticeEnded, noticeSweep } from './app/certification/noticeEnded.ts';
-import { certificateSweep } from './app/certification/certificateSweep.ts';
-import { CERTIFICATE_NOTICE_SWEEP_JOB, certificateNoticeSweep } from './app/certification/certificateNotices.ts';
+import type { CertificationDeps } from './app/certification/deps.ts';
+import { noticeEndedJob, noticeSweepJob } from './app/certification/noticeEnded.ts';
+import { certificateSweepJob } from './app/certification/certificateSweep.ts';
+import { certificateNoticeSweepJob } from './app/certification/certificateNotices.ts';
 import { verifyCertificate } from './app/certification/verifyCertificate.ts';
+import { createDemoClock, moveDemoClock, type DemoClock } from './app/demo/demoClock.ts';
 import { senderByChannel, type Sender } from './app/ports/sender.ts';
 import { mediaSourceByScheme, type MediaSource } from './app/ports/media.ts';
-import { ARCHIVE_EVIDENCE_JOB, archiveEvidenceJob } from './app/certification/archiveEvidence.ts';
+import { archiveEvidenceJob } from './app/certification/archiveEvidence.ts';
 import { createMongoMediaStore } from './store/mongo/mediaStore.ts';
 import { applicationStatus } from './app/certification/applicationStatus.ts';
 import { reachByChannel, type Reach } from './app/ports/reach.ts';
@@ -78,7 +79,10 @@ export async function startRedcollar(
 ): Promise<RunningApp> {
   const config = loadConfig(env);
   const logger = createLogger(config.LOG_LEVEL);
-  const clock = opts.clock ?? systemClock;
+  // Demo mode moves the app's time forward on request (README "Demo mode"); config refuses it on a real database.
+  const demoClock: DemoClock | undefined = config.DEMO_MODE ? createDemoClock(opts.clock ?? systemClock) : undefined;
+  const clock = demoClock ?? opts.clock ?? systemClock;
+  if (demoClock) logger.warn({}, 'DEMO_MODE is on: admins can move the clock forward (POST /admin/api/demo/clock)');
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.error({ err }, 'error while stopping'));
@@ -86,7 +90,7 @@ export async function startRedcollar(
   };
 
   try {
-    const content = loadContent({ root: opts.root ?? ROOT, defaultLocale: config.DEFAULT_LOCALE });
+    const content = loadContent({ root: opts.root ?? ROOT, defaultLocale: config.DEFAULT_LOCALE, actions: ACTION_NAMES });
     for (const f of content.findings) (f.severity === 'error' ? logger.error : logger.warn).call(logger, { file: f.file, step: f.step }, f.message);
     const errors = content.findings.filter((f) => f.severity === 'error');
     if (errors.length) {
@@ -121,7 +125,7 @@ export async function startRedcollar(
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
     await runStartupMigrations(connection, logger);
 
-    const scheduler: Scheduler = createAgendaScheduler({ db: connection.db!, logger });
+    const scheduler: Scheduler = createAgendaScheduler({ db: connection.db!, logger, clock });
     // Filled in below from the enabled channels.
     const senders: Record<string, Sender> = {};
     const mediaSources: Record<string, MediaSource> = {};
@@ -143,39 +147,30 @@ export async function startRedcollar(
       publicBaseUrl: config.publicBaseUrl,
     };
     const actions = createActions({ workers, organizations, regions: content.regions, certification });
-    const missing = content.flows
-      .all()
-      .flatMap((f) => f.steps.filter((s) => s.kind === 'action' && !Object.hasOwn(actions, s.action)).map((s) => `${f.file} step \`${s.id}\`: action \`${(s as { action: string }).action}\``));
-    if (missing.length) throw new StartupError(`flows call actions that do not exist:\n  ${missing.join('\n  ')}\nknown actions: ${Object.keys(actions).join(', ')}`);
 
-    scheduler.define(NOTICE_ENDED_JOB, async (data) => noticeEnded(certification)(data), { concurrency: 4 });
-    scheduler.define(NOTICE_SWEEP_JOB, async () => noticeSweep(certification)(), { concurrency: 1 });
-    scheduler.define(CERTIFICATE_SWEEP_JOB, async () => void (await certificateSweep(certification)()), { concurrency: 1 });
-    scheduler.define(CERTIFICATE_NOTICE_SWEEP_JOB, async () => void (await certificateNoticeSweep(certification)()), { concurrency: 1 });
-    scheduler.define(ARCHIVE_EVIDENCE_JOB, archiveEvidenceJob(certification), { concurrency: 2 });
-    scheduler.define(
-      EXPIRE_CONVERSATIONS_JOB,
-      async () => {
-        await expireConversations({
-          conversations,
-          inbox,
-          clock,
-          logger,
-          retentionMs: config.CONVERSATION_RETENTION_DAYS * 86_400_000,
-          dedupeTtlMs: config.DEDUPE_TTL_HOURS * 3_600_000,
-        })();
-        // The embedded database ignores TTL indexes: channels purge their own expired state.
-        for (const channel of channels.values()) await channel.housekeeping?.(clock.now());
-        await replayGuard.purgeExpired(clock.now());
-      },
-      { concurrency: 1 },
-    );
+    const jobs: JobDefinition<unknown>[] = [
+      noticeEndedJob(certification),
+      noticeSweepJob(certification),
+      certificateSweepJob(certification),
+      certificateNoticeSweepJob(certification),
+      archiveEvidenceJob(certification),
+      housekeepingJob({
+        conversations,
+        inbox,
+        clock,
+        logger,
+        retentionMs: config.CONVERSATION_RETENTION_DAYS * 86_400_000,
+        dedupeTtlMs: config.DEDUPE_TTL_HOURS * 3_600_000,
+        replayGuard,
+        channelHousekeeping: async (now) => {
+          for (const channel of channels.values()) await channel.housekeeping?.(now);
+        },
+      }),
+    ];
+    for (const job of jobs) scheduler.define(job);
     await scheduler.start();
     cleanups.push(() => scheduler.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000));
-    await scheduler.every(EXPIRE_CONVERSATIONS_JOB, '10 minutes');
-    await scheduler.every(NOTICE_SWEEP_JOB, '10 minutes');
-    await scheduler.every(CERTIFICATE_SWEEP_JOB, '10 minutes');
-    await scheduler.every(CERTIFICATE_NOTICE_SWEEP_JOB, '1 hour');
+    for (const job of jobs) if (job.options?.every) await scheduler.every(job.name, job.options.every);
 
     const { registry, turnMetrics } = createMetrics();
     const handleInbound = createInboundHandler({
@@ -233,7 +228,11 @@ export async function startRedcollar(
       maxBodyKb: config.MAX_BODY_KB,
       routers: [
         ...[...channels.values()].flatMap((channel) => (channel.routes ? [channel.routes] : [])),
-        adminRouter({ admins, service: createAdminService(certification) }),
+        adminRouter({
+          admins,
+          service: createAdminService(certification),
+          ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
+        }),
         verifyRouter({ verify: (number) => verifyCertificate(certification)(number, chinaDate(clock.now())), publicBaseUrl: config.publicBaseUrl }),
       ],
       ready: async () => {

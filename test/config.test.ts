@@ -42,6 +42,16 @@ describe('config', () => {
     expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/redcollar', PII_KEY: KEY }).MONGODB_URI).toBe('mongodb://db:27017/redcollar');
   });
 
+  it('keeps demo mode off by default and refuses it with MONGODB_URI unless DEMO_MODE_ALLOW_REAL_DB is set', () => {
+    expect(loadConfig({})).toMatchObject({ DEMO_MODE: false, DEMO_MODE_ALLOW_REAL_DB: false });
+    expect(loadConfig({ DEMO_MODE: 'true' }).DEMO_MODE).toBe(true);
+    const real = { MONGODB_URI: 'mongodb://db:27017/redcollar', PII_KEY: KEY, DEMO_MODE: 'true' };
+    expect(problems(real)).toEqual([expect.stringMatching(/^DEMO_MODE is refused with MONGODB_URI: .*DEMO_MODE_ALLOW_REAL_DB=true/)]);
+    expect(loadConfig({ ...real, DEMO_MODE_ALLOW_REAL_DB: 'true' })).toMatchObject({ DEMO_MODE: true, DEMO_MODE_ALLOW_REAL_DB: true });
+    expect(loadConfig({ MONGODB_URI: real.MONGODB_URI, PII_KEY: KEY, DEMO_MODE: 'false' }).DEMO_MODE).toBe(false);
+    expect(problems({ DEMO_MODE: 'on' })[0]).toMatch(/DEMO_MODE must be true or false/);
+  });
+
   it('reads WECHAT_OA_MODE and WECHAT_MP_MODE; compatible and safe mode need the AES key', () => {
     const AES = 'a'.repeat(43);
     expect(loadConfig({ WECHAT_OA_MODE: 'compatible', WECHAT_OA_AES_KEY: AES, WECHAT_MP_MODE: 'plain' })).toMatchObject({ WECHAT_OA_MODE: 'compatible', WECHAT_MP_MODE: 'plain' });

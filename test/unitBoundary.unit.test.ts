@@ -13,7 +13,7 @@ import { ROOT } from './support/engineHarness.ts';
 import { findForbiddenImport } from './support/importClosure.ts';
 
 /** What a unit test may not load: each starts Java, needs the server's URI, or opens the network. */
-const FORBIDDEN_FILES = ['tools/embedded-mongo/', 'test/support/db.ts', 'test/support/globalSetup.ts', 'test/support/httpApp.ts', 'src/main.ts', 'src/store/mongo/', 'src/scheduler/agenda/'];
+const FORBIDDEN_FILES = ['src/store/embedded/', 'test/support/db.ts', 'test/support/globalSetup.ts', 'test/support/httpApp.ts', 'src/main.ts', 'src/store/mongo/', 'src/scheduler/agenda/'];
 const FORBIDDEN_PACKAGES = ['mongoose', 'mongodb', 'agenda', '@agendajs/mongo-backend', 'playwright-core', 'node:child_process', 'node:http', 'node:https', 'node:net'];
 const forbidden = (module: string) => FORBIDDEN_FILES.some((f) => (f.endsWith('/') ? module.startsWith(f) : module === f)) || FORBIDDEN_PACKAGES.includes(module);
 

@@ -4,7 +4,7 @@
  * (RunningApp does not expose the app's database URI), before the app starts, so the two JVMs never compete.
  */
 import { MongoClient } from 'mongodb';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../tools/embedded-mongo/launcher.ts';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/store/embedded/launcher.ts';
 import { cpuMark, cpuSince } from '../support/cpu.ts';
 import { fmt, heading, out, row, status } from '../support/report.ts';
 

@@ -23,6 +23,8 @@ const NOT_POLICIES = new Set(['regions.yaml', 'mapping.yaml']);
 export interface ContentPaths {
   root: string;
   defaultLocale: string;
+  /** The actions the code has (ACTION_NAMES): a flow step calling another is an error finding. */
+  actions?: readonly string[];
 }
 
 /** Flow files: `flows/*.yaml` (current) and `flows/archive/*.yaml` (older versions kept for running conversations). */
@@ -40,7 +42,7 @@ export function flowFiles(root: string): string[] {
   return [...list(join(root, 'flows')), ...list(join(root, 'flows', 'archive'))];
 }
 
-export function loadContent({ root, defaultLocale }: ContentPaths): Content {
+export function loadContent({ root, defaultLocale, actions }: ContentPaths): Content {
   const translator = createTranslator(loadTemplates(join(root, 'templates')), defaultLocale);
   const flows = new FlowRegistry(flowFiles(root).map((file) => parseFlow(readFileSync(file, 'utf8'), relative(root, file))));
   const regionsPath = join(root, 'policies', 'regions.yaml');
@@ -54,6 +56,18 @@ export function loadContent({ root, defaultLocale }: ContentPaths): Content {
       .map((f) => parsePolicy(readFileSync(join(policyDir, f), 'utf8'), `policies/${f}`)),
     parsePolicyMapping(readFileSync(join(policyDir, 'mapping.yaml'), 'utf8'), 'policies/mapping.yaml'),
   );
-  const findings = lintFlows(flows, translator, defaultLocale);
+  const findings = [...lintFlows(flows, translator, defaultLocale), ...(actions ? unknownActions(flows, actions) : [])];
   return { flows, translator, regions: regionFile.value.regions, policies, findings };
+}
+
+/** Flow steps calling an action the code does not have (a Set: a name like "constructor" is no action). */
+function unknownActions(flows: FlowRegistry, actions: readonly string[]): LintFinding[] {
+  const known = new Set(actions);
+  return flows.all().flatMap((flow) =>
+    flow.steps.flatMap((step) =>
+      step.kind === 'action' && !known.has(step.action)
+        ? [{ severity: 'error' as const, file: flow.file, step: step.id, message: `action \`${step.action}\` does not exist; known actions: ${actions.join(', ')}` }]
+        : [],
+    ),
+  );
 }

@@ -8,7 +8,7 @@ import { connectMongo } from '../../src/store/mongo/connection.ts';
 import { createMongoAdminRepository } from '../../src/store/mongo/adminRepository.ts';
 import { registrationScript, TestClock } from '../support/appHarness.ts';
 import { makeIdNumber } from '../support/engineHarness.ts';
-import { simSay, startTestAppWithDb } from '../support/httpApp.ts';
+import { adminApi, simSay, startTestAppWithDb } from '../support/httpApp.ts';
 
 /**
  * The whole certification journey through the real app and database: register → declare 中级 → qualification
@@ -25,17 +25,7 @@ let juniorOnlyToken: string; // Nanjing, junior level only
 const text = (replies: { text: string }[]) => replies.map((r) => r.text).join('\n');
 const say = async (userId: string, t: string) => text(await simSay(app.url, userId, t));
 
-// The API answers JSON of several shapes; the assertions check them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function api(method: string, path: string, body?: unknown, bearer = token): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${app.url}/admin/api${path}`, {
-    method,
-    headers: { authorization: `Bearer ${bearer}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const raw = await res.text();
-  return { status: res.status, body: raw ? JSON.parse(raw) : null };
-}
+const api = (method: string, path: string, body?: unknown, bearer = token) => adminApi(app.url, bearer, method, path, body);
 
 beforeAll(async () => {
   const started = await startTestAppWithDb('journey', { PUBLIC_BASE_URL: 'https://bot.example.org' }, { clock });
@@ -182,6 +172,11 @@ describe('admin API refusals change nothing', () => {
     await register('second', '402');
     await declareIntermediate('second');
     app1 = await latest('second');
+  });
+
+  it('has no demo clock without DEMO_MODE: 404, with or without a token', async () => {
+    expect((await api('POST', '/demo/clock', { advanceDays: 8 })).status).toBe(404);
+    expect((await api('POST', '/demo/clock', { advanceDays: 8 }, '')).status).toBe(404);
   });
 
   it('refuses a missing, malformed or tampered token with 401', async () => {

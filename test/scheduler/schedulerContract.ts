@@ -8,7 +8,16 @@
  * ("did not run before its time", "stop waited for its timeout").
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobHandler, JobHandlerContext, Scheduler } from '../../src/app/ports/scheduler.ts';
+import { z } from 'zod';
+import type { JobHandlerContext, JobOptions, Scheduler } from '../../src/app/ports/scheduler.ts';
+
+/** A handler of any data: the contract's jobs do not care what their data is. */
+export type JobHandler = (data: Record<string, unknown>, ctx: JobHandlerContext) => Promise<void>;
+
+/** Defines a job whose data may be any object. */
+export function defineAny(s: Scheduler, name: string, handler: JobHandler, options?: JobOptions): void {
+  s.define({ name, data: z.record(z.string(), z.unknown()), handler, ...(options ? { options } : {}) });
+}
 
 export interface SchedulerUnderTest {
   scheduler: Scheduler;
@@ -93,7 +102,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
   describe('Scheduler contract', () => {
     it('is not ready before start, ready after start, not ready after stop', async () => {
       const s = await make();
-      s.define('ready.noop', async () => {});
+      defineAny(s, 'ready.noop', async () => {});
       expect(s.isReady()).toBe(false);
       await s.start();
       expect(s.isReady()).toBe(true);
@@ -104,7 +113,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
     it('runs a job scheduled shortly ahead once, with its data, not before its time', async () => {
       const s = await make();
       const rec = recorder();
-      s.define('once.remind', rec.handler);
+      defineAny(s, 'once.remind', rec.handler);
       await s.start();
       const when = inMs(200);
       await s.scheduleAt('once.remind', when, 'user-1', { text: 'hello', count: 2, nested: { a: [1, 2] } });
@@ -121,7 +130,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
     it('passes {} when scheduled without data', async () => {
       const s = await make();
       const rec = recorder();
-      s.define('nodata.job', rec.handler);
+      defineAny(s, 'nodata.job', rec.handler);
       await s.start();
       await s.now('nodata.job', 'k');
       await eventually('the job ran', () => rec.runs.length === 1);
@@ -131,7 +140,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
     it('scheduleAt twice with the same key keeps one job, with the latest data and time', async () => {
       const s = await make();
       const rec = recorder();
-      s.define('replace.job', rec.handler);
+      defineAny(s, 'replace.job', rec.handler);
       await s.start();
       await s.scheduleAt('replace.job', inMs(150), 'k', { version: 1 });
       const later = inMs(700);
@@ -147,7 +156,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
     it('moving a keyed job earlier runs it at the new time, once', async () => {
       const s = await make();
       const rec = recorder();
-      s.define('earlier.job', rec.handler);
+      defineAny(s, 'earlier.job', rec.handler);
       await s.start();
       await s.scheduleAt('earlier.job', inMs(60_000), 'k', { version: 1 });
       await s.scheduleAt('earlier.job', inMs(100), 'k', { version: 2 });
@@ -161,8 +170,8 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
       const s = await make();
       const a = recorder();
       const b = recorder();
-      s.define('keys.a', a.handler);
-      s.define('keys.b', b.handler);
+      defineAny(s, 'keys.a', a.handler);
+      defineAny(s, 'keys.b', b.handler);
       await s.start();
       await s.scheduleAt('keys.a', inMs(100), 'same', { n: 1 });
       await s.scheduleAt('keys.a', inMs(100), 'other', { n: 2 });
@@ -176,8 +185,8 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
       const one = await make({ store: 'concurrent' });
       const two = await make({ store: 'concurrent' });
       const rec = recorder();
-      one.define('race.job', rec.handler);
-      two.define('race.job', rec.handler);
+      defineAny(one, 'race.job', rec.handler);
+      defineAny(two, 'race.job', rec.handler);
       const when = inMs(400);
       await Promise.all(
         Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? one : two).scheduleAt('race.job', when, 'k', { i })),
@@ -193,8 +202,8 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
       const one = await make({ store: 'two-instances' });
       const two = await make({ store: 'two-instances' });
       const rec = recorder();
-      one.define('shared.job', rec.handler);
-      two.define('shared.job', rec.handler);
+      defineAny(one, 'shared.job', rec.handler);
+      defineAny(two, 'shared.job', rec.handler);
       await Promise.all([one.start(), two.start()]);
       for (let i = 0; i < 5; i++) await one.scheduleAt('shared.job', inMs(150), `k${i}`, { i });
       await eventually('all five ran', () => rec.runs.length >= 5);
@@ -205,7 +214,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
     it('a key can be scheduled again after its job ran', async () => {
       const s = await make();
       const rec = recorder();
-      s.define('reuse.job', rec.handler);
+      defineAny(s, 'reuse.job', rec.handler);
       await s.start();
       await s.now('reuse.job', 'k', { round: 1 });
       await eventually('first run', () => rec.runs.length === 1);
@@ -220,7 +229,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
         const round = data.round as number;
         if (round < 3) await s.scheduleAt('chain.job', inMs(100), 'k', { round: round + 1 });
       });
-      s.define('chain.job', rec.handler);
+      defineAny(s, 'chain.job', rec.handler);
       await s.start();
       await s.now('chain.job', 'k', { round: 1 });
       await eventually('three rounds', () => rec.runs.length >= 3);
@@ -231,7 +240,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
     it('cancel removes the keyed job and returns how many were removed', async () => {
       const s = await make();
       const rec = recorder();
-      s.define('cancel.job', rec.handler);
+      defineAny(s, 'cancel.job', rec.handler);
       await s.start();
       await s.scheduleAt('cancel.job', inMs(300), 'gone', { which: 'gone' });
       await s.scheduleAt('cancel.job', inMs(300), 'kept', { which: 'kept' });
@@ -249,7 +258,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
     it('every() called twice keeps one recurring job', async () => {
       const s = await make();
       const rec = recorder();
-      s.define('every.hourly', rec.handler);
+      defineAny(s, 'every.hourly', rec.handler);
       await s.every('every.hourly', '1 hour', { v: 1 });
       await s.every('every.hourly', '1 hour', { v: 1 });
       await s.start();
@@ -263,8 +272,8 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
       const one = await make({ store: 'every-two' });
       const two = await make({ store: 'every-two' });
       const rec = recorder();
-      one.define('every.shared', rec.handler);
-      two.define('every.shared', rec.handler);
+      defineAny(one, 'every.shared', rec.handler);
+      defineAny(two, 'every.shared', rec.handler);
       await Promise.all([one.every('every.shared', '1 hour'), two.every('every.shared', '1 hour')]);
       await Promise.all([one.start(), two.start()]);
       await eventually('the recurring job ran', () => rec.runs.length >= 1);
@@ -275,7 +284,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
     it('every() repeats at its interval', async () => {
       const s = await make();
       const rec = recorder();
-      s.define('every.fast', rec.handler);
+      defineAny(s, 'every.fast', rec.handler);
       await s.start();
       await s.every('every.fast', '200 milliseconds', { tick: true });
       await eventually('three runs', () => rec.runs.length >= 3);
@@ -287,16 +296,16 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
       const ok = recorder();
       let rejected = 0;
       let thrown = 0;
-      s.define('fail.rejects', async () => {
+      defineAny(s, 'fail.rejects', async () => {
         rejected++;
         throw new Error('handler rejected on purpose');
       });
       // Breaks the JobHandler promise contract on purpose: throws before returning a promise.
-      s.define('fail.throws', (() => {
+      defineAny(s, 'fail.throws', (() => {
         thrown++;
         throw new Error('handler threw on purpose');
       }) as unknown as JobHandler);
-      s.define('fail.ok', ok.handler);
+      defineAny(s, 'fail.ok', ok.handler);
       await s.start();
       await s.now('fail.rejects', 'r');
       await s.now('fail.throws', 't');
@@ -310,7 +319,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
     it('a recurring job keeps recurring after its handler fails', async () => {
       const s = await make();
       let calls = 0;
-      s.define('fail.every', async () => {
+      defineAny(s, 'fail.every', async () => {
         calls++;
         throw new Error('always fails');
       });
@@ -323,7 +332,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
       const s = await make();
       let started = false;
       let finished = false;
-      s.define('stop.slow', async () => {
+      defineAny(s, 'stop.slow', async () => {
         started = true;
         await sleep(300);
         finished = true;
@@ -342,7 +351,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
       gates.push(gate.resolve);
       let started = false;
       let finished = false;
-      s.define('stop.stuck', async () => {
+      defineAny(s, 'stop.stuck', async () => {
         started = true;
         await gate.promise;
         finished = true;
@@ -365,8 +374,8 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
       const other = await make({ store: 'handover' });
       const fromStopped = recorder();
       const fromOther = recorder();
-      stopped.define('handover.job', fromStopped.handler);
-      other.define('handover.job', fromOther.handler);
+      defineAny(stopped, 'handover.job', fromStopped.handler);
+      defineAny(other, 'handover.job', fromOther.handler);
       await stopped.start();
       await stopped.stop(1_000);
       await stopped.scheduleAt('handover.job', inMs(100), 'k', { x: 1 });
@@ -385,7 +394,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
       let firstStarted = 0;
       const fromSecond = recorder();
       const lockLifetimeMs = 400;
-      first.define(
+      defineAny(first, 
         'abandoned.job',
         async () => {
           firstStarted++;
@@ -393,7 +402,7 @@ export function schedulerContract(makeScheduler: MakeScheduler): void {
         },
         { lockLifetimeMs },
       );
-      second.define('abandoned.job', fromSecond.handler, { lockLifetimeMs });
+      defineAny(second, 'abandoned.job', fromSecond.handler, { lockLifetimeMs });
       await first.start();
       await first.now('abandoned.job', 'k', { attempt: 'any' });
       await eventually('the first instance started it', () => firstStarted === 1);

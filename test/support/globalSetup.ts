@@ -2,12 +2,12 @@
  * Vitest global setup: one MongoDB for the whole test run.
  *
  * With MONGODB_URI set the tests use that server; otherwise one embedded
- * memory-backend server (tools/embedded-mongo) is started here and stopped in
+ * memory-backend server (src/store/embedded) is started here and stopped in
  * teardown. Test files get the URI through `inject('mongoUri')`, normally via
  * testDbUri() in test/support/db.ts, which gives each file its own database.
  */
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedMongo } from '../../tools/embedded-mongo/launcher.ts';
+import { startEmbeddedMongo } from '../../src/store/embedded/launcher.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -59,3 +59,16 @@ export async function simSay(url: string, userId: string, text: string): Promise
   if (r.status !== 200) throw new Error(`POST /sim/api/messages answered ${r.status}: ${JSON.stringify(r.body)}`);
   return r.body.replies as SimReply[];
 }
+
+/** One admin API call with a bearer token; the JSON body parsed (null when empty). */
+// The API answers JSON of several shapes; the tests' assertions check them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function adminApi(url: string, bearer: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${url}/admin/api${path}`, {
+    method,
+    headers: { authorization: `Bearer ${bearer}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const raw = await res.text();
+  return { status: res.status, body: raw ? JSON.parse(raw) : null };
+}

@@ -59,6 +59,7 @@ export function recordingScheduler(): { scheduler: Scheduler; jobs: ScheduledJob
     start: async () => undefined,
     stop: async () => undefined,
     isReady: () => true,
+    catchUp: async () => undefined,
   };
   return { scheduler, jobs };
 }

@@ -1,5 +1,5 @@
 /**
- * Secondary indexes in the embedded server (tools/embedded-mongo/SecondaryIndex.java).
+ * Secondary indexes in the embedded server (src/store/embedded/SecondaryIndex.java).
  *
  * mongo-java-server keeps non-unique indexes as empty placeholders; the launcher's server adds real ones, which
  * pick candidate documents and, when they can, hand them over in sort order so a query stops after its limit. An
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { MongoClient, type Collection, type Db, type Filter, type Sort } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testDbUri, withDatabase } from '../support/db.ts';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../tools/embedded-mongo/launcher.ts';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/store/embedded/launcher.ts';
 
 interface Doc {
   _id: number;

@@ -1,5 +1,5 @@
 /**
- * The embedded MongoDB (tools/embedded-mongo) over the real wire protocol.
+ * The embedded MongoDB (src/store/embedded) over the real wire protocol.
  *
  * The first block runs against the run's shared server (an external MongoDB
  * when MONGODB_URI is set), so it also pins down which MongoDB features the
@@ -22,10 +22,10 @@ import {
   parseJavaMajorVersion,
   startEmbeddedMongo,
   type EmbeddedMongo,
-} from '../../tools/embedded-mongo/launcher.ts';
+} from '../../src/store/embedded/launcher.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const LAUNCHER = join(REPO_ROOT, 'tools/embedded-mongo/launcher.ts');
+const LAUNCHER = join(REPO_ROOT, 'src/store/embedded/launcher.ts');
 
 /** True while the process exists and is not a zombie waiting to be reaped. */
 function isAlive(pid: number): boolean {

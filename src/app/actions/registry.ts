@@ -11,31 +11,37 @@ import { checkIdNumber } from '../worker/checkIdNumber.ts';
 import { registerWorker } from '../worker/registerWorker.ts';
 import { updateProfile } from '../worker/updateProfile.ts';
 import { viewProfile } from '../worker/viewProfile.ts';
-import type { ActionRegistry } from './types.ts';
+import type { ActionHandler, ActionRegistry } from './types.ts';
 
-/**
- * Every action a flow may name. A flow naming anything else is refused at start-up (main.ts). The certification
- * actions need the certification stores; pure engine tests run without them.
- */
-export function createActions(deps: { workers: WorkerRepository; organizations: OrganizationRepository; regions: RegionNode[]; certification?: CertificationDeps }): ActionRegistry {
-  const actions: ActionRegistry = {
-    'worker.profile': viewProfile(deps),
-    'worker.register': registerWorker(deps),
-    'worker.checkIdNumber': checkIdNumber(deps),
-    'worker.update': updateProfile(deps),
-  };
-  if (deps.certification) {
-    Object.assign(actions, {
-      'certification.levels': listDeclarableLevels(deps.certification),
-      'certification.declare': declareApplication(deps.certification),
-      'certification.status': applicationStatus(deps.certification),
-      'certification.certificates': myCertificates(deps.certification),
-      'certification.myApplications': myApplications(deps.certification),
-      'certification.withdraw': workerCommand(deps.certification, 'withdraw'),
-      'certification.resubmit': workerCommand(deps.certification, 'resubmit'),
-      'certification.addEvidence': addEvidence(deps.certification),
-      'certification.returnReason': returnReason(deps.certification),
-    });
-  }
+type WorkerDeps = { workers: WorkerRepository; organizations: OrganizationRepository; regions: RegionNode[] };
+
+const WORKER_ACTIONS: Record<string, (deps: WorkerDeps) => ActionHandler> = {
+  'worker.profile': viewProfile,
+  'worker.register': registerWorker,
+  'worker.checkIdNumber': checkIdNumber,
+  'worker.update': updateProfile,
+};
+
+const CERTIFICATION_ACTIONS: Record<string, (deps: CertificationDeps) => ActionHandler> = {
+  'certification.levels': listDeclarableLevels,
+  'certification.declare': declareApplication,
+  'certification.status': applicationStatus,
+  'certification.certificates': myCertificates,
+  'certification.myApplications': myApplications,
+  'certification.withdraw': (deps) => workerCommand(deps, 'withdraw'),
+  'certification.resubmit': (deps) => workerCommand(deps, 'resubmit'),
+  'certification.addEvidence': addEvidence,
+  'certification.returnReason': returnReason,
+};
+
+/** Every action a flow may name: content loading refuses a flow naming anything else (loadContent.ts). */
+export const ACTION_NAMES: readonly string[] = [...Object.keys(WORKER_ACTIONS), ...Object.keys(CERTIFICATION_ACTIONS)];
+
+/** The actions, built over their dependencies. The certification actions need the certification stores; pure engine tests run without them. */
+export function createActions(deps: WorkerDeps & { certification?: CertificationDeps }): ActionRegistry {
+  const actions: ActionRegistry = {};
+  for (const [name, create] of Object.entries(WORKER_ACTIONS)) actions[name] = create(deps);
+  const certification = deps.certification;
+  if (certification) for (const [name, create] of Object.entries(CERTIFICATION_ACTIONS)) actions[name] = create(certification);
   return actions;
 }

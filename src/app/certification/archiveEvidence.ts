@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MediaGoneError, UnknownMediaError, type StoredMedia } from '../ports/media.ts';
+import type { JobDefinition } from '../ports/scheduler.ts';
 import type { CertificationDeps } from './deps.ts';
 
 /** One run copies one picture; keyed by reference (and attempt), so a picture is never fetched twice at once. */
@@ -11,7 +12,8 @@ export const ARCHIVE_EVIDENCE_JOB = 'certification.archiveEvidence';
  */
 export const ARCHIVE_RETRY_DELAYS_MS = [60_000, 600_000, 3_600_000, 21_600_000, 86_400_000] as const;
 
-const jobData = z.object({ ref: z.string().min(3).max(512), attempt: z.number().int().min(0).default(0) });
+const archiveData = z.object({ ref: z.string().min(3).max(512), attempt: z.number().int().min(0).default(0) });
+type ArchiveData = z.infer<typeof archiveData>;
 
 /** What reviewers may open: pictures only (a platform answering HTML or JSON is an error, not evidence). */
 const IMAGE_TYPE = /^image\/(jpeg|png|gif|webp|bmp)$/;
@@ -37,14 +39,12 @@ export async function scheduleEvidenceArchive(deps: Pick<CertificationDeps, 'sch
 }
 
 /** The job: copy one picture; on failure schedule the next attempt (a new key per attempt, so none replaces a run). */
-export function archiveEvidenceJob(deps: Pick<CertificationDeps, 'media' | 'mediaSource' | 'clock' | 'scheduler' | 'logger'>) {
-  return async (data: Record<string, unknown>): Promise<void> => {
-    const parsed = jobData.safeParse(data);
-    if (!parsed.success) {
-      deps.logger.error({ job: ARCHIVE_EVIDENCE_JOB, issues: parsed.error.issues.map((i) => i.message) }, 'evidence job with bad data; dropped');
-      return;
-    }
-    const { ref, attempt } = parsed.data;
+export function archiveEvidenceJob(deps: Pick<CertificationDeps, 'media' | 'mediaSource' | 'clock' | 'scheduler' | 'logger'>): JobDefinition<ArchiveData> {
+  return { name: ARCHIVE_EVIDENCE_JOB, data: archiveData, handler: archiveEvidence(deps), options: { concurrency: 2 } };
+}
+
+function archiveEvidence(deps: Pick<CertificationDeps, 'media' | 'mediaSource' | 'clock' | 'scheduler' | 'logger'>) {
+  return async ({ ref, attempt }: ArchiveData): Promise<void> => {
     try {
       const stored = await archiveMedia(deps, ref);
       deps.logger.info({ ref, size: stored.size, attempt }, 'evidence photo kept');

@@ -1,5 +1,7 @@
 import { addDays, EXPIRY_NOTICE_DAYS, expiryNoticeDue } from '../../domain/certification/expiryNotice.ts';
 import { chinaDate } from '../../domain/dates/parseDate.ts';
+import { z } from 'zod';
+import type { JobDefinition } from '../ports/scheduler.ts';
 import type { CertificationDeps } from './deps.ts';
 import { notifyCertificateChange } from './notifyCertificateChange.ts';
 
@@ -41,5 +43,15 @@ export function certificateNoticeSweep(deps: CertificationDeps) {
     }
     if (sent || failed) deps.logger.info({ sent, failed, stale }, 'certificate expiry notices');
     return { sent, failed, stale };
+  };
+}
+
+export function certificateNoticeSweepJob(deps: CertificationDeps): JobDefinition<Record<string, never>> {
+  const sweep = certificateNoticeSweep(deps);
+  return {
+    name: CERTIFICATE_NOTICE_SWEEP_JOB,
+    data: z.object({}).strict(),
+    handler: async () => void (await sweep()),
+    options: { concurrency: 1, every: '1 hour' },
   };
 }

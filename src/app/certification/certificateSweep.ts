@@ -1,4 +1,6 @@
-import type { CertificationDeps } from './deps.ts';
+import { z } from 'zod';
+import type { JobDefinition } from '../ports/scheduler.ts';
+import { CERTIFICATE_SWEEP_JOB, type CertificationDeps } from './deps.ts';
 import { notifyWorker } from './notifyWorker.ts';
 import { ensureCertificate } from './runCommand.ts';
 
@@ -44,5 +46,15 @@ export function certificateSweep(deps: CertificationDeps) {
       }
     }
     return { completed, failed };
+  };
+}
+
+export function certificateSweepJob(deps: CertificationDeps): JobDefinition<Record<string, never>> {
+  const sweep = certificateSweep(deps);
+  return {
+    name: CERTIFICATE_SWEEP_JOB,
+    data: z.object({}).strict(),
+    handler: async () => void (await sweep()),
+    options: { concurrency: 1, every: '10 minutes' },
   };
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import type { CertificationDeps } from './deps.ts';
+import type { JobDefinition } from '../ports/scheduler.ts';
+import { NOTICE_ENDED_JOB, NOTICE_SWEEP_JOB, type CertificationDeps } from './deps.ts';
 import { runCommand } from './runCommand.ts';
 
-const jobData = z.object({ applicationId: z.string().min(1) });
+const noticeEndedData = z.object({ applicationId: z.string().min(1) });
+type NoticeEndedData = z.infer<typeof noticeEndedData>;
 const SYSTEM = { kind: 'system' as const, id: 'scheduler' };
 
 /**
@@ -11,15 +13,15 @@ const SYSTEM = { kind: 'system' as const, id: 'scheduler' };
  * objection was upheld meanwhile, an admin already advanced it) and only logged; running twice changes nothing.
  */
 export function noticeEnded(deps: CertificationDeps) {
-  return async (data: Record<string, unknown>): Promise<void> => {
-    const parsed = jobData.safeParse(data);
-    if (!parsed.success) {
-      deps.logger.error({ data }, 'notice-ended job without an application id; dropped');
-      return;
-    }
-    const result = await runCommand(deps, parsed.data.applicationId, { type: 'noticeEnded' }, SYSTEM);
-    if (!result.ok) deps.logger.info({ application: parsed.data.applicationId, reason: result.error.message }, 'public notice end: nothing to do');
+  return async ({ applicationId }: NoticeEndedData): Promise<void> => {
+    const result = await runCommand(deps, applicationId, { type: 'noticeEnded' }, SYSTEM);
+    if (!result.ok) deps.logger.info({ application: applicationId, reason: result.error.message }, 'public notice end: nothing to do');
   };
+}
+
+/** The job runCommand schedules (keyed by application id) when an application enters its public notice. */
+export function noticeEndedJob(deps: CertificationDeps): JobDefinition<NoticeEndedData> {
+  return { name: NOTICE_ENDED_JOB, data: noticeEndedData, handler: noticeEnded(deps), options: { concurrency: 4 } };
 }
 
 /** Catch up on notices whose job was lost: every open application whose notice period is over. */
@@ -27,4 +29,9 @@ export function noticeSweep(deps: CertificationDeps) {
   return async (): Promise<void> => {
     for (const app of await deps.applications.noticesDueBy(deps.clock.now())) await noticeEnded(deps)({ applicationId: app.id });
   };
+}
+
+export function noticeSweepJob(deps: CertificationDeps): JobDefinition<Record<string, never>> {
+  const sweep = noticeSweep(deps);
+  return { name: NOTICE_SWEEP_JOB, data: z.object({}).strict(), handler: () => sweep(), options: { concurrency: 1, every: '10 minutes' } };
 }

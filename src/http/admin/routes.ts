@@ -69,7 +69,7 @@ function fail(e: ServiceError): never {
   throw new HttpError(e.status, e.message);
 }
 
-export function adminRouter(deps: { admins: AdminRepository; service: AdminService }): Router {
+export function adminRouter(deps: { admins: AdminRepository; service: AdminService; demo?: { moveClock(admin: AdminRecord, ms: number): Promise<{ now: Date }> } }): Router {
   const router = new Router({ prefix: '/admin/api' });
 
   router.use(async (ctx: Context, next: Next) => {
@@ -214,6 +214,21 @@ export function adminRouter(deps: { admins: AdminRepository; service: AdminServi
     if (!r.ok) fail(r.error);
     ctx.body = r.value;
   });
+
+  // Demo mode (DEMO_MODE) only: move the app's clock forward; every job falling due runs before the answer.
+  // Without demo mode the route does not exist (404). Any admin may, at any tier: demo data only.
+  if (deps.demo) {
+    const demo = deps.demo;
+    const demoClockBody = z
+      .strictObject({ advanceDays: z.number().positive().max(3660).optional(), advanceHours: z.number().positive().max(87_840).optional() })
+      .refine((b) => (b.advanceDays === undefined) !== (b.advanceHours === undefined), 'give one of advanceDays or advanceHours, a positive number');
+    router.post('/demo/clock', async (ctx) => {
+      const body = parse(demoClockBody, ctx.request.body);
+      const ms = Math.round(body.advanceDays !== undefined ? body.advanceDays * 86_400_000 : body.advanceHours! * 3_600_000);
+      const { now } = await demo.moveClock(adminOf(ctx), ms);
+      ctx.body = { now: now.toISOString() };
+    });
+  }
 
   return router;
 }

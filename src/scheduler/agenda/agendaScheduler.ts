@@ -25,7 +25,8 @@
 import { Agenda, type AgendaBackend, type Job, type JobParameters, type JobRepositoryOptions } from 'agenda';
 import { MongoJobRepository } from '@agendajs/mongo-backend';
 import { ObjectId, type Collection, type Db, type Document } from 'mongodb';
-import type { JobHandler, Scheduler } from '../../app/ports/scheduler.ts';
+import { systemClock, type Clock } from '../../app/ports/clock.ts';
+import type { JobDefinition, Scheduler } from '../../app/ports/scheduler.ts';
 
 export interface SchedulerLogger {
   info(o: object, msg?: string): void;
@@ -44,6 +45,12 @@ export interface AgendaSchedulerOptions {
    */
   processEvery?: string;
   logger?: SchedulerLogger;
+  /**
+   * The app's clock: handlers get its time, and scheduleAt() takes times on it. Agenda itself runs on the system
+   * clock (it has no clock option), so a time on the app's clock is stored shifted by the difference between the
+   * two at that moment; catchUp() keeps stored jobs in step when the app's clock is moved. Default: system clock.
+   */
+  clock?: Clock;
 }
 
 /** What the adapter stores in an agenda job's `data`. */
@@ -60,8 +67,15 @@ const UNIQUE_INDEX_NAME = 'scheduler_name_key_unique';
 const DUPLICATE_KEY = 11000;
 const SAVE_ATTEMPTS = 3;
 const STOP_POLL_MS = 20;
+const CATCH_UP_POLL_MS = 50;
+const CATCH_UP_TIMEOUT_MS = 60_000;
 
 const silentLogger: SchedulerLogger = { info() {}, warn() {}, error() {} };
+
+/** A job's stored data does not match its definition's schema: the run fails, naming the job. */
+class JobDataError extends Error {
+  override name = 'JobDataError';
+}
 
 /** Thrown by the repository when a run belongs to a schedule that was replaced since it was locked. */
 class SupersededJobError extends Error {
@@ -154,7 +168,9 @@ export function createAgendaScheduler(opts: AgendaSchedulerOptions): Scheduler {
     ensureIndex: true,
   });
 
-  const definitions = new Map<string, { handler: JobHandler; options?: { concurrency?: number; lockLifetimeMs?: number } }>();
+  const clock = opts.clock ?? systemClock;
+  // Definitions of different data types share the map; each is only ever called with data its own schema parsed.
+  const definitions = new Map<string, JobDefinition<unknown>>();
   let agenda: Agenda | undefined;
   let agendaPromise: Promise<Agenda> | undefined;
   let ready = false;
@@ -167,12 +183,18 @@ export function createAgendaScheduler(opts: AgendaSchedulerOptions): Scheduler {
   function register(target: Agenda, name: string): void {
     const def = definitions.get(name);
     if (!def) return;
-    const { handler, options } = def;
+    const { options } = def;
     // One parameter: agenda treats two-parameter processors as callback style.
     const processor = async (job: Job<StoredJobData>): Promise<void> => {
       handlersInFlight += 1;
       try {
-        await handler(storedData(job.attrs.data).payload ?? {}, { now: new Date() });
+        const stored = storedData(job.attrs.data);
+        const parsed = def.data.safeParse(stored.payload ?? {});
+        if (!parsed.success) {
+          const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`).join('; ');
+          throw new JobDataError(`job '${name}'${stored.key !== undefined ? ` key '${stored.key}'` : ''}: its data does not match the job's definition (${issues})`);
+        }
+        await def.handler(parsed.data, { now: clock.now() });
       } finally {
         handlersInFlight -= 1;
       }
@@ -255,6 +277,11 @@ export function createAgendaScheduler(opts: AgendaSchedulerOptions): Scheduler {
     return Array.isArray(processor?.runningJobs) ? processor.runningJobs.length : handlersInFlight;
   }
 
+  /** A time on the app's clock as agenda's (system) time, by the clocks' difference now; see `clock` above. */
+  function toAgendaTime(when: Date): Date {
+    return new Date(when.getTime() - (clock.now().getTime() - Date.now()));
+  }
+
   async function scheduleAt(name: string, when: Date, key: string, data?: Record<string, unknown>): Promise<void> {
     assertName(name);
     assertKey(key);
@@ -263,16 +290,16 @@ export function createAgendaScheduler(opts: AgendaSchedulerOptions): Scheduler {
     }
     const a = await getAgenda();
     const stored: StoredJobData = { key, rev: new ObjectId().toHexString(), payload: data ?? {} };
-    const job = a.create(name, stored).schedule(when).unique({ 'data.key': key });
+    const job = a.create(name, stored).schedule(toAgendaTime(when)).unique({ 'data.key': key });
     // Upsert on { name, 'data.key' }: replaces data and nextRunAt and clears any lock/failure.
     await retryOnDuplicateKey(() => job.save());
   }
 
   return {
-    define(name, handler, options) {
-      assertName(name);
-      definitions.set(name, { handler, ...(options ? { options } : {}) });
-      if (agenda) register(agenda, name);
+    define(job) {
+      assertName(job.name);
+      definitions.set(job.name, job as JobDefinition<unknown>);
+      if (agenda) register(agenda, job.name);
     },
 
     async every(name, interval, data) {
@@ -301,7 +328,35 @@ export function createAgendaScheduler(opts: AgendaSchedulerOptions): Scheduler {
     },
 
     async now(name, key, data) {
-      await scheduleAt(name, new Date(), key, data);
+      await scheduleAt(name, clock.now(), key, data);
+    },
+
+    async catchUp(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError('catchUp: ms must be a finite number ≥ 0');
+      const a = await getAgenda();
+      const jobs = repository.documents();
+      // Stored times are the app's times minus the clocks' difference, which just grew by `ms`: bring every
+      // waiting job `ms` earlier (a job being run keeps its lock and reschedules itself from its run).
+      for (const doc of await jobs.find({ nextRunAt: { $ne: null }, lockedAt: null }, { projection: { nextRunAt: 1 } }).toArray()) {
+        const at = doc.nextRunAt as Date;
+        await jobs.updateOne({ _id: doc._id, nextRunAt: at, lockedAt: null }, { $set: { nextRunAt: new Date(at.getTime() - ms) } });
+      }
+      const cutoff = new Date();
+      const due = await jobs.find({ name: { $in: [...definitions.keys()] }, nextRunAt: { $ne: null, $lte: cutoff } }, { projection: { _id: 1 } }).toArray();
+      // A due job has run once it is gone (done), or unlocked with no run due by the cutoff (failed, or recurring).
+      const waiting = { _id: { $in: due.map((d) => d._id) }, $or: [{ lockedAt: { $ne: null } }, { nextRunAt: { $ne: null, $lte: cutoff } }] };
+      const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
+      // Agenda looks for due jobs every processEvery; ask its processor to look now (private, checked at run time).
+      const processor = processorOf(a) as (ProcessorInternals & { process?: unknown }) | undefined;
+      if (typeof processor?.process === 'function') await (processor.process as () => Promise<void>).call(processor);
+      while ((await jobs.countDocuments(waiting)) > 0) {
+        if (Date.now() > deadline) {
+          log.warn({ timeoutMs: CATCH_UP_TIMEOUT_MS }, 'jobs due after the clock moved are still waiting or running');
+          return;
+        }
+        await sleep(CATCH_UP_POLL_MS);
+      }
+      await Promise.all([...pendingCleanups]);
     },
 
     start() {

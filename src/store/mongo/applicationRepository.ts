@@ -76,7 +76,7 @@ const schema = new Schema<ApplicationDoc>(
 schema.index({ openKey: 1 }, { unique: true });
 // save()'s compare-and-set filter. Redundant on MongoDB, which answers { _id, version } from the _id index; the
 // embedded server answers from a unique index only a query that names exactly that index's fields, and its
-// secondary indexes (tools/embedded-mongo/SecondaryIndex.java) have none on _id, so without this one every save
+// secondary indexes (src/store/embedded/SecondaryIndex.java) have none on _id, so without this one every save
 // scanned the whole collection (about 90 ms at 100,000 applications).
 schema.index({ _id: 1, version: 1 }, { unique: true });
 // listByWorker.

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { EmbeddedMongoUnavailableError, startEmbeddedMongo } from '../../../tools/embedded-mongo/launcher.ts';
+import { EmbeddedMongoUnavailableError, startEmbeddedMongo } from '../embedded/launcher.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { connectMongo } from './connection.ts';
 

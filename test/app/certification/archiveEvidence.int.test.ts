@@ -51,8 +51,10 @@ function setup(script: Record<string, (MediaContent | Error)[]>) {
   const media = createMongoMediaStore(connection, createPiiCipher(Buffer.alloc(32, 9)));
   const source = scriptedSource(script);
   const { scheduler, scheduled } = recordingScheduler();
-  const job = archiveEvidenceJob({ media, mediaSource: source, clock, scheduler, logger: createLogger('silent') });
-  return { clock, media, source, scheduled, job };
+  const definition = archiveEvidenceJob({ media, mediaSource: source, clock, scheduler, logger: createLogger('silent') });
+  // As the scheduler runs it: the data parsed by the definition's schema first.
+  const job = async (data: Record<string, unknown>) => definition.handler(definition.data.parse(data), { now: clock.now() });
+  return { clock, media, source, scheduled, job, definition };
 }
 
 describe('evidence photos are copied while the platform has them', () => {
@@ -109,10 +111,12 @@ describe('evidence photos are copied while the platform has them', () => {
     expect(t.scheduled.map((s) => s.key)).toEqual([`${ref}#1`]);
   });
 
-  it('drops a job with bad data without fetching', async () => {
+  it('refuses bad data by its schema (the scheduler fails such a run before the handler) and defaults the attempt', async () => {
     const t = setup({});
-    await t.job({ ref: 42 });
-    await t.job({});
+    expect(t.definition.data.safeParse({ ref: 42 }).success).toBe(false);
+    expect(t.definition.data.safeParse({}).success).toBe(false);
+    expect(t.definition.data.parse({ ref: 'wechat-media:A' })).toEqual({ ref: 'wechat-media:A', attempt: 0 });
+    await expect(t.job({ ref: 42 })).rejects.toThrow();
     expect(t.source.fetched).toEqual([]);
   });
 });

@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { MongoClient, type Db } from 'mongodb';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Clock } from '../../../src/app/ports/clock.ts';
 import { createAgendaScheduler, type SchedulerLogger } from '../../../src/scheduler/agenda/agendaScheduler.ts';
 import type { Scheduler } from '../../../src/app/ports/scheduler.ts';
 import { testDbUri } from '../../support/db.ts';
-import { eventually, recorder, schedulerContract, sleep } from '../schedulerContract.ts';
+import { TestClock } from '../../support/testClock.ts';
+import { defineAny, eventually, recorder, schedulerContract, sleep } from '../schedulerContract.ts';
 
 const PROCESS_EVERY = '100 milliseconds';
 
@@ -106,7 +109,7 @@ describe('agenda scheduler', () => {
       await Promise.all(started.map((s) => s.stop(100)));
     });
 
-    function make(extra: { collection?: string; logger?: SchedulerLogger; db?: Db } = {}): Scheduler {
+    function make(extra: { collection?: string; logger?: SchedulerLogger; db?: Db; clock?: Clock; processEvery?: string } = {}): Scheduler {
       const s = createAgendaScheduler({ db: extra.db ?? db, processEvery: PROCESS_EVERY, ...extra });
       started.push(s);
       return s;
@@ -114,7 +117,7 @@ describe('agenda scheduler', () => {
 
     it("keeps keyed jobs as one document each in the 'jobs' collection by default, under a unique index", async () => {
       const s = make();
-      s.define('doc.job', async () => {});
+      defineAny(s, 'doc.job', async () => {});
       await s.scheduleAt('doc.job', new Date(Date.now() + 60_000), 'k1', { a: 1 });
       await s.scheduleAt('doc.job', new Date(Date.now() + 120_000), 'k1', { a: 2 });
       await s.scheduleAt('doc.job', new Date(Date.now() + 60_000), 'k2', { a: 3 });
@@ -138,7 +141,7 @@ describe('agenda scheduler', () => {
     it('logs handler failures with the job name and key', async () => {
       const logger = memoryLogger();
       const s = make({ collection: uniqueName('jobs'), logger });
-      s.define('log.fails', async () => {
+      defineAny(s, 'log.fails', async () => {
         throw new Error('kaput');
       });
       await s.start();
@@ -155,11 +158,11 @@ describe('agenda scheduler', () => {
       const collection = uniqueName('jobs');
       const s = make({ collection });
       let done = 0;
-      s.define('keep.fails', async () => {
+      defineAny(s, 'keep.fails', async () => {
         done++;
         throw new Error('nope');
       });
-      s.define('keep.ok', async () => {
+      defineAny(s, 'keep.ok', async () => {
         done++;
       });
       await s.start();
@@ -188,9 +191,49 @@ describe('agenda scheduler', () => {
       await expect(s.scheduleAt('bad.key', new Date(), '')).rejects.toThrow(/key/);
     });
 
+    it("checks a job's data against its definition once, before the handler, and fails the run naming the job", async () => {
+      const logger = memoryLogger();
+      const s = make({ collection: uniqueName('jobs'), logger });
+      const seen: { n: number }[] = [];
+      s.define({ name: 'typed.job', data: z.object({ n: z.number() }), handler: async (data) => void seen.push(data) });
+      await s.start();
+      await s.now('typed.job', 'bad', { n: 'one' });
+      await eventually('the bad run failed', () => logger.entries.some((e) => e.msg === 'scheduled job failed'));
+      const entry = logger.entries.find((e) => e.msg === 'scheduled job failed')!;
+      expect((entry.obj.err as Error).message).toMatch(/^job 'typed\.job' key 'bad': its data does not match the job's definition \(n: /);
+      await s.now('typed.job', 'good', { n: 1 });
+      await eventually('the good run ran', () => seen.length === 1);
+      expect(seen).toEqual([{ n: 1 }]);
+    });
+
+    it("schedules on the app's clock and, when that clock moves, catchUp() runs what fell due before resolving", async () => {
+      // Far from the system clock, and frozen: agenda alone would see both jobs as long overdue.
+      const clock = new TestClock(new Date('2020-01-01T00:00:00Z'));
+      const collection = uniqueName('jobs');
+      // Agenda would not look again for ten minutes: catchUp() must not wait for its poll.
+      const s = make({ collection, clock, processEvery: '10 minutes' });
+      const rec = recorder();
+      defineAny(s, 'clock.job', rec.handler);
+      await s.start();
+      const before = Date.now();
+      await s.scheduleAt('clock.job', new Date(clock.now().getTime() + 7 * 86_400_000), 'week', { which: 'week' });
+      await s.scheduleAt('clock.job', new Date(clock.now().getTime() + 30 * 86_400_000), 'month', { which: 'month' });
+      const stored = await db.collection(collection).findOne({ 'data.key': 'week' });
+      expect((stored!.nextRunAt as Date).getTime()).toBeGreaterThanOrEqual(before + 7 * 86_400_000);
+      await sleep(300);
+      expect(rec.runs).toEqual([]);
+
+      clock.advance(8 * 86_400_000);
+      await s.catchUp(8 * 86_400_000);
+      expect(rec.runs.map((r) => r.data)).toEqual([{ which: 'week' }]);
+      expect(rec.runs[0]!.ctx.now).toEqual(new Date('2020-01-09T00:00:00Z'));
+      expect(await db.collection(collection).countDocuments({ 'data.key': 'week' })).toBe(0);
+      expect(await db.collection(collection).countDocuments({ 'data.key': 'month' })).toBe(1);
+    });
+
     it("leaves the app's connection open after stop()", async () => {
       const s = make({ collection: uniqueName('jobs') });
-      s.define('conn.job', async () => {});
+      defineAny(s, 'conn.job', async () => {});
       await s.start();
       await s.stop(1_000);
       await expect(db.command({ ping: 1 })).resolves.toMatchObject({ ok: 1 });
@@ -206,8 +249,8 @@ describe('agenda scheduler', () => {
       const other = make({ collection });
       const fromStopping = recorder();
       const fromOther = recorder();
-      stopping.define('inflight.job', fromStopping.handler);
-      other.define('inflight.job', fromOther.handler);
+      defineAny(stopping, 'inflight.job', fromStopping.handler);
+      defineAny(other, 'inflight.job', fromOther.handler);
       await stopping.scheduleAt('inflight.job', new Date(Date.now() - 1_000), 'k', { due: true });
 
       await stopping.start();
@@ -235,7 +278,7 @@ describe('agenda scheduler', () => {
         // Db types differ (private members), the objects work (one shared bson 7). Hence the cast.
         const s = createAgendaScheduler({ db: mdb as unknown as Db, processEvery: PROCESS_EVERY });
         const rec = recorder();
-        s.define('mongoose.job', rec.handler);
+        defineAny(s, 'mongoose.job', rec.handler);
         await s.start();
         await s.now('mongoose.job', 'k', { via: 'mongoose' });
         await eventually('the job ran', () => rec.runs.length === 1);

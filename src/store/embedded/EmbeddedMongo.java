@@ -11,10 +11,10 @@ import de.bwaldvogel.mongo.MongoVersion;
 
 /**
  * Embedded MongoDB-wire-compatible server (mongo-java-server) for running the
- * bot without a real MongoDB. Started by tools/embedded-mongo/launcher.ts.
+ * bot without a real MongoDB. Started by src/store/embedded/launcher.ts.
  *
  * Usage:
- *   java -cp CLASSPATH tools/embedded-mongo/EmbeddedMongo.java \
+ *   java -cp CLASSPATH src/store/embedded/EmbeddedMongo.java \
  *     --backend memory|h2 [--file PATH] [--host 127.0.0.1] [--port 0] [--ignore-stdin]
  *
  * Protocol with the parent process:
