@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient, type Collection, type Db, type Filter, type Sort } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { testDbUri, withDatabase } from '../support/db.ts';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/store/embedded/launcher.ts';
+import { testDbUri, withDatabase } from '../../support/db.ts';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../../src/store/embedded/launcher.ts';
 
 interface Doc {
   _id: number;

@@ -13,9 +13,9 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedMongo } from '../../src/store/embedded/launcher.ts';
-import { registrationScript } from '../support/appHarness.ts';
-import { makeIdNumber, ROOT } from '../support/engineHarness.ts';
+import { startEmbeddedMongo } from '../../../src/store/embedded/launcher.ts';
+import { registrationScript } from '../../support/appHarness.ts';
+import { makeIdNumber, ROOT } from '../../support/engineHarness.ts';
 
 const START_TIMEOUT_MS = 60_000;
 

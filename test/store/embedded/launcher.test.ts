@@ -16,15 +16,15 @@ import { fileURLToPath } from 'node:url';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import mongoose from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { testDbName, testDbUri, withDatabase } from '../support/db.ts';
+import { testDbName, testDbUri, withDatabase } from '../../support/db.ts';
 import {
   EmbeddedMongoUnavailableError,
   parseJavaMajorVersion,
   startEmbeddedMongo,
   type EmbeddedMongo,
-} from '../../src/store/embedded/launcher.ts';
+} from '../../../src/store/embedded/launcher.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const LAUNCHER = join(REPO_ROOT, 'src/store/embedded/launcher.ts');
 
 /** True while the process exists and is not a zombie waiting to be reaped. */
