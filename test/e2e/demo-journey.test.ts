@@ -57,7 +57,7 @@ describe('demo mode: a whole Jiangsu journey without waiting a week', () => {
     expect(await api('POST', '/demo/clock', { advanceHours: 1 })).toEqual({ status: 200, body: { now: '2026-03-01T03:00:00.000Z' } });
   });
 
-  it('goes from registration to a certificate, its verify page and a failed 年检', async () => {
+  it('goes from registration to a certificate, its verify page, a failed 年检 and its correction', async () => {
     // The README's answers: its ID number is this one.
     for (const t of registrationScript(makeIdNumber('320102', '19850312', '401'))) await say(t);
     expect(await say('确认')).toContain('注册成功');
@@ -103,10 +103,16 @@ describe('demo mode: a whole Jiangsu journey without waiting a week', () => {
     // 年检 failed: Jiangsu suspends the certificate, and the verify page says so.
     expect((await api('POST', `/certificates/${number}/inspections`, { year: 2026, passed: false, note: '未按期述职' })).status).toBe(200);
     expect(await (await fetch(`${app.url}/verify/${number}.json`)).json()).toMatchObject({ number, status: 'suspended' });
-    expect(await (await fetch(`${app.url}/verify/${number}`)).text()).not.toContain('>有效<');
+    const suspendedPage = await (await fetch(`${app.url}/verify/${number}`)).text();
+    expect(suspendedPage).toContain('<p class="suspended">');
+    expect(suspendedPage).not.toContain('<p class="valid">');
 
-    // TODO(annual record correction): the journey's last step, correcting the failed 年检 (the correction endpoint
-    // is being added separately) and seeing the certificate valid again on the verify page, goes here.
+    // The failure was a mistake: the managing tier corrects it with a reason, and the certificate is valid again.
+    const corrected = await api('POST', `/certificates/${number}/inspections/2026/correction`, { passed: true, reason: '述职材料已按期提交，误录' });
+    expect(corrected.status, JSON.stringify(corrected.body)).toBe(200);
+    expect(corrected.body).toMatchObject({ restored: 'suspended', certificate: { status: 'valid' } });
+    expect(await (await fetch(`${app.url}/verify/${number}.json`)).json()).toMatchObject({ number, status: 'valid' });
+    expect(await (await fetch(`${app.url}/verify/${number}`)).text()).toContain('<p class="valid">有效 / Valid</p>');
   });
 
   it('audits each clock move', async () => {
