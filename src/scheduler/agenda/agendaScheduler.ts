@@ -24,7 +24,7 @@
  */
 import { Agenda, type AgendaBackend, type Job, type JobParameters, type JobRepositoryOptions } from 'agenda';
 import { MongoJobRepository } from '@agendajs/mongo-backend';
-import { ObjectId, type Collection, type Db, type Document } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { systemClock, type Clock } from '../../app/ports/clock.ts';
 import type { JobDefinition, Scheduler } from '../../app/ports/scheduler.ts';
 
@@ -152,9 +152,9 @@ class RevisionGuardedJobRepository extends MongoJobRepository {
     await this.documents().updateOne({ _id: new ObjectId(String(job._id)), lockedAt: new Date(job.lockedAt) }, { $unset: { lockedAt: true } });
   }
 
-  /** The job collection, untyped (the backend's document type is not exported). Valid after connect(). */
-  documents(): Collection<Document> {
-    return this.collection as unknown as Collection<Document>;
+  /** The job collection, typed by the backend's (unexported) document type. Valid after connect(). */
+  documents(): MongoJobRepository['collection'] {
+    return this.collection;
   }
 }
 
@@ -428,7 +428,9 @@ function lockedButIdle(processor: ProcessorInternals | undefined): Pick<JobParam
 }
 
 function processorOf(a: Agenda): ProcessorInternals | undefined {
-  const processor = (a as unknown as { jobProcessor?: unknown }).jobProcessor;
+  // Agenda declares jobProcessor private (and untyped): index access is TypeScript's sanctioned way to read a
+  // private member, and unlike a cast it stops compiling if agenda renames or removes it. Its shape is checked here.
+  const processor: unknown = a['jobProcessor'];
   return typeof processor === 'object' && processor !== null ? (processor as ProcessorInternals) : undefined;
 }
 

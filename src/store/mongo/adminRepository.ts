@@ -1,7 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
-import type { Collection } from 'mongodb';
 import { ConflictError, type AdminRecord, type AdminRepository } from '../../app/ports/certification.ts';
-import { isDuplicateKey, modelOf } from './connection.ts';
+import { isDuplicateKey } from './connection.ts';
+import { typedCollection } from './typedCollection.ts';
 
 /** Admins (`_id` = admin id) with the SHA-256 of their token; the token itself is never stored. */
 interface AdminDoc extends Omit<AdminRecord, 'id'> {
@@ -28,8 +28,7 @@ function str(value: unknown, what: string): string {
 }
 
 export function createMongoAdminRepository(connection: Connection): AdminRepository {
-  const Model = modelOf<AdminDoc>(connection, 'Admin', schema);
-  const collection = () => Model.collection as unknown as Collection<AdminDoc>;
+  const collection = typedCollection<AdminDoc>(connection, 'Admin', schema);
 
   return {
     async create(admin, tokenHash) {
@@ -43,7 +42,7 @@ export function createMongoAdminRepository(connection: Connection): AdminReposit
         tokenHash: str(tokenHash, 'tokenHash'),
       };
       try {
-        await collection().insertOne(doc);
+        await collection.insertOne(doc);
       } catch (err) {
         if (isDuplicateKey(err)) throw new ConflictError(`admin ${admin.id} already exists`);
         throw err;
@@ -51,7 +50,7 @@ export function createMongoAdminRepository(connection: Connection): AdminReposit
     },
 
     async findWithHash(id) {
-      const doc = await collection().findOne({ _id: str(id, 'id') });
+      const doc = await collection.findOne({ _id: str(id, 'id') });
       if (!doc) return null;
       const { _id, tokenHash, ...rest } = doc;
       return { admin: { id: _id, ...rest }, tokenHash };

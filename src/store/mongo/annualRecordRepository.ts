@@ -1,8 +1,8 @@
 import { Schema, type Connection } from 'mongoose';
-import type { Collection } from 'mongodb';
 import type { AnnualRecord } from '../../domain/certification/types.ts';
 import type { AnnualRecordRepository } from '../../app/ports/certification.ts';
-import { isDuplicateKey, modelOf } from './connection.ts';
+import { isDuplicateKey } from './connection.ts';
+import { typedCollection } from './typedCollection.ts';
 
 /**
  * 年检 and 年度考核: one document per (worker, year), `_id` = `${workerId}:${year}`. Recording an inspection or an
@@ -38,22 +38,21 @@ function toRecord(doc: AnnualRecordDoc): AnnualRecord {
 }
 
 export function createMongoAnnualRecordRepository(connection: Connection): AnnualRecordRepository {
-  const Model = modelOf<AnnualRecordDoc>(connection, 'AnnualRecord', schema);
-  const collection = () => Model.collection as unknown as Collection<AnnualRecordDoc>;
+  const collection = typedCollection<AnnualRecordDoc>(connection, 'AnnualRecord', schema);
   const key = (workerId: string, year: number) => `${workerId}:${year}`;
 
-  async function upsert(workerId: string, certificateNumber: string, year: number, part: 'inspection' | 'assessment', value: object): Promise<AnnualRecord> {
+  async function upsert(workerId: string, certificateNumber: string, year: number, part: 'inspection' | 'assessment', value: NonNullable<AnnualRecord['inspection'] | AnnualRecord['assessment']>): Promise<AnnualRecord> {
     str(workerId, 'workerId');
     str(certificateNumber, 'certificateNumber');
     if (!Number.isInteger(year)) throw new TypeError('year must be an integer');
     const other = part === 'inspection' ? 'assessment' : 'inspection';
     const run = () =>
-      collection().findOneAndUpdate(
+      collection.findOneAndUpdate(
         { _id: key(workerId, year) },
-        { $set: { certificateNumber, [part]: value }, $setOnInsert: { workerId, year, [other]: null } } as never,
+        { $set: { certificateNumber, [part]: value }, $setOnInsert: { workerId, year, [other]: null } },
         { upsert: true, returnDocument: 'after', ignoreUndefined: true },
       );
-    let doc: unknown;
+    let doc: AnnualRecordDoc | null;
     try {
       doc = await run();
     } catch (err) {
@@ -61,7 +60,9 @@ export function createMongoAnnualRecordRepository(connection: Connection): Annua
       if (!isDuplicateKey(err)) throw err;
       doc = await run();
     }
-    return toRecord(doc as AnnualRecordDoc);
+    // An upsert returning the document after always has one; null would be a driver or server fault.
+    if (!doc) throw new Error(`the upsert of the annual record ${key(workerId, year)} returned no document`);
+    return toRecord(doc);
   }
 
   return {
@@ -69,13 +70,13 @@ export function createMongoAnnualRecordRepository(connection: Connection): Annua
     recordAssessment: (workerId, certificateNumber, year, assessment) => upsert(workerId, certificateNumber, year, 'assessment', assessment),
 
     async get(workerId, year) {
-      const doc = await collection().findOne({ _id: key(str(workerId, 'workerId'), year) });
+      const doc = await collection.findOne({ _id: key(str(workerId, 'workerId'), year) });
       return doc ? toRecord(doc) : null;
     },
 
     async listForYear(year) {
       if (!Number.isInteger(year)) throw new TypeError('year must be an integer');
-      const docs = await collection().find({ year }).sort({ workerId: 1 }).toArray();
+      const docs = await collection.find({ year }).sort({ workerId: 1 }).toArray();
       return docs.map(toRecord);
     },
   };

@@ -1,8 +1,9 @@
 import { Schema, type Connection } from 'mongoose';
-import type { Collection, Filter } from 'mongodb';
+import type { Filter } from 'mongodb';
 import type { Application, ApplicationStatus } from '../../domain/certification/types.ts';
 import { ConflictError, OpenApplicationExistsError, type ApplicationFilter, type ApplicationRepository, type Page } from '../../app/ports/certification.ts';
-import { isDuplicateKey, modelOf } from './connection.ts';
+import { isDuplicateKey } from './connection.ts';
+import { typedCollection } from './typedCollection.ts';
 
 /**
  * Applications, one document per application (`_id` = application id). The application's own fields are stored
@@ -165,11 +166,10 @@ export async function markMissingCertificates(connection: Connection): Promise<n
 }
 
 export function createMongoApplicationRepository(connection: Connection): ApplicationRepository {
-  const Model = modelOf<ApplicationDoc>(connection, 'Application', schema);
-  const collection = () => Model.collection as unknown as Collection<ApplicationDoc>;
+  const collection = typedCollection<ApplicationDoc>(connection, 'Application', schema);
 
   const byOpenKey = (workerId: string, level: string) =>
-    collection().findOne({ openKey: `${workerId}:${level}` });
+    collection.findOne({ openKey: `${workerId}:${level}` });
 
   /** A write hit a unique index: an open application of that worker and level exists (or the id is taken). */
   async function explainDuplicate(app: Application, err: unknown): Promise<never> {
@@ -183,7 +183,7 @@ export function createMongoApplicationRepository(connection: Connection): Applic
   /** Documents whose sparse date `field` is at or before `at`, in that order; `still` re-checks what it stands for. */
   async function dueBy(field: 'noticeDue' | 'certificateDue', at: Date, still: (doc: ApplicationDoc) => boolean): Promise<Application[]> {
     if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError(`${field === 'noticeDue' ? 'now' : 'before'} must be a valid Date`);
-    const docs = await collection()
+    const docs = await collection
       .find({ [field]: { $lte: at } })
       .sort({ [field]: 1, _id: 1 })
       .toArray();
@@ -196,14 +196,14 @@ export function createMongoApplicationRepository(connection: Connection): Applic
       // Retried once when the open application that refused this one was closed before it could be read.
       for (let attempt = 0; ; attempt++) {
         try {
-          await collection().insertOne(toDoc(app), WRITE);
+          await collection.insertOne(toDoc(app), WRITE);
           return;
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
           if (OPEN_STATUSES.has(app.status)) {
             const existing = await byOpenKey(app.workerId, app.level);
             if (existing) throw new OpenApplicationExistsError(toApplication(existing));
-            if (attempt === 0 && !(await collection().findOne({ _id: app.id }, { projection: { _id: 1 } }))) continue;
+            if (attempt === 0 && !(await collection.findOne({ _id: app.id }, { projection: { _id: 1 } }))) continue;
           }
           throw err;
         }
@@ -211,12 +211,12 @@ export function createMongoApplicationRepository(connection: Connection): Applic
     },
 
     async get(id) {
-      const doc = await collection().findOne({ _id: str(id, 'id') });
+      const doc = await collection.findOne({ _id: str(id, 'id') });
       return doc ? toApplication(doc) : null;
     },
 
     async listByWorker(workerId) {
-      const docs = await collection()
+      const docs = await collection
         .find({ workerId: str(workerId, 'workerId') })
         .sort({ sortKey: -1 })
         .toArray();
@@ -229,14 +229,14 @@ export function createMongoApplicationRepository(connection: Connection): Applic
       let matched: number;
       try {
         // Single-document compare-and-set: of two admins who read version n, only the first write of n+1 matches.
-        const result = await collection().replaceOne({ _id: app.id, version: app.version - 1 }, toDoc(app), WRITE);
+        const result = await collection.replaceOne({ _id: app.id, version: app.version - 1 }, toDoc(app), WRITE);
         matched = result.matchedCount;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         return explainDuplicate(app, err);
       }
       if (matched !== 1) {
-        const current = await collection().findOne({ _id: app.id }, { projection: { version: 1 } });
+        const current = await collection.findOne({ _id: app.id }, { projection: { version: 1 } });
         throw new ConflictError(
           current
             ? `application ${app.id} is at version ${current.version}, not ${app.version - 1}: someone else changed it`
@@ -251,7 +251,7 @@ export function createMongoApplicationRepository(connection: Connection): Applic
       const before = page.cursor === undefined || page.cursor === null ? null : decodeCursor(page.cursor);
       const query = buildQuery(filter, before);
       if (query === null) return { items: [], next: null };
-      const docs = await collection()
+      const docs = await collection
         .find(query)
         .sort({ sortKey: -1 })
         .limit(limit + 1)

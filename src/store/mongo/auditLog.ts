@@ -1,7 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
-import type { Collection } from 'mongodb';
 import type { AuditEntry, AuditLog } from '../../app/ports/certification.ts';
-import { modelOf } from './connection.ts';
+import { typedCollection } from './typedCollection.ts';
 
 /**
  * The admin audit trail, collection `audit_log`. Append-only: this adapter inserts and reads, and has no code
@@ -34,8 +33,7 @@ function str(value: unknown, what: string): string {
 }
 
 export function createMongoAuditLog(connection: Connection): AuditLog {
-  const Model = modelOf<AuditDoc>(connection, 'AuditEntry', schema);
-  const collection = () => Model.collection as unknown as Collection<AuditDoc>;
+  const collection = typedCollection<AuditDoc>(connection, 'AuditEntry', schema);
 
   return {
     async append(entry) {
@@ -49,7 +47,7 @@ export function createMongoAuditLog(connection: Connection): AuditLog {
         outcome: entry.outcome,
         ...(entry.detail !== undefined ? { detail: entry.detail } : {}),
       };
-      await collection().insertOne(doc, { ignoreUndefined: true });
+      await collection.insertOne(doc, { ignoreUndefined: true });
     },
 
     async list(filter, limit) {
@@ -57,7 +55,7 @@ export function createMongoAuditLog(connection: Connection): AuditLog {
       const query: Record<string, string> = {};
       if (filter.adminId !== undefined) query.adminId = str(filter.adminId, 'adminId');
       if (filter.target !== undefined) query.target = str(filter.target, 'target');
-      const docs = await collection()
+      const docs = await collection
         .find(query)
         .sort({ at: -1, _id: -1 })
         .limit(Math.min(limit, MAX_LIST))

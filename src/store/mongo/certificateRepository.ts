@@ -1,9 +1,9 @@
 import { Schema, type Connection } from 'mongoose';
-import type { Collection } from 'mongodb';
 import type { Certificate } from '../../domain/certification/types.ts';
 import type { CertificateRepository } from '../../app/ports/certification.ts';
 import { regionPathOf } from './applicationRepository.ts';
-import { isDuplicateKey, modelOf } from './connection.ts';
+import { isDuplicateKey } from './connection.ts';
+import { typedCollection } from './typedCollection.ts';
 
 /**
  * Certificates (`_id` = the certificate number, so numbers are unique by the _id index) and their number counters.
@@ -89,16 +89,14 @@ function toCertificate(doc: CertificateDoc): Certificate {
 export const certificateCounterId = (regionCode: string, year: number) => `cert:${regionCode}:${year}`;
 
 export function createMongoCertificateRepository(connection: Connection): CertificateRepository {
-  const Certificates = modelOf<CertificateDoc>(connection, 'Certificate', certificateSchema);
-  const Counters = modelOf<CounterDoc>(connection, 'CertificateCounter', counterSchema);
-  const certificates = () => Certificates.collection as unknown as Collection<CertificateDoc>;
-  const counters = () => Counters.collection as unknown as Collection<CounterDoc>;
+  const certificates = typedCollection<CertificateDoc>(connection, 'Certificate', certificateSchema);
+  const counters = typedCollection<CounterDoc>(connection, 'CertificateCounter', counterSchema);
 
-  const byApplication = (applicationId: string) => certificates().findOne({ applicationId });
+  const byApplication = (applicationId: string) => certificates.findOne({ applicationId });
 
   /** The number this application already holds in the counter, if any. */
   async function reservedSeq(counterId: string, applicationId: string): Promise<number | null> {
-    const doc = await counters().findOne({ _id: counterId }, { projection: { claims: 1 } });
+    const doc = await counters.findOne({ _id: counterId }, { projection: { claims: 1 } });
     const index = doc?.claims?.indexOf(applicationId) ?? -1;
     return index === -1 ? null : index + 1;
   }
@@ -107,7 +105,7 @@ export function createMongoCertificateRepository(connection: Connection): Certif
   async function claim(counterId: string, applicationId: string): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const doc = await counters().findOneAndUpdate(
+        const doc = await counters.findOneAndUpdate(
           { _id: counterId, claims: { $ne: applicationId } },
           { $inc: { seq: 1 }, $push: { claims: applicationId } },
           { upsert: true, returnDocument: 'after', projection: { seq: 1 } },
@@ -154,7 +152,7 @@ export function createMongoCertificateRepository(connection: Connection): Certif
         statusHistory: input.statusHistory,
       };
       try {
-        await certificates().insertOne(doc, WRITE);
+        await certificates.insertOne(doc, WRITE);
         return toCertificate(doc);
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -166,12 +164,12 @@ export function createMongoCertificateRepository(connection: Connection): Certif
     },
 
     async get(number) {
-      const doc = await certificates().findOne({ _id: str(number, 'number') });
+      const doc = await certificates.findOne({ _id: str(number, 'number') });
       return doc ? toCertificate(doc) : null;
     },
 
     async listByWorker(workerId) {
-      const docs = await certificates()
+      const docs = await certificates
         .find({ workerId: str(workerId, 'workerId') })
         .sort({ issuedOn: 1, _id: 1 })
         .toArray();
@@ -186,14 +184,14 @@ export function createMongoCertificateRepository(connection: Connection): Certif
           : [2, 4, 6, 9].includes(prefix.length)
             ? { regionPath: prefix }
             : { regionCode: { $regex: `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` } };
-      const docs = await certificates().find(query).sort({ _id: 1 }).toArray();
+      const docs = await certificates.find(query).sort({ _id: 1 }).toArray();
       return docs.map(toCertificate);
     },
 
     async setStatus(number, status, reason, actor, at) {
       str(status, 'status');
       const entry: Certificate['statusHistory'][number] = { at: at.toISOString(), status, reason: str(reason, 'reason'), actor };
-      const doc = await certificates().findOneAndUpdate(
+      const doc = await certificates.findOneAndUpdate(
         { _id: str(number, 'number') },
         { $set: { status }, $push: { statusHistory: entry } },
         { returnDocument: 'after', ignoreUndefined: true },
@@ -202,7 +200,7 @@ export function createMongoCertificateRepository(connection: Connection): Certif
     },
 
     async dueForExpiryNotice(lastDay) {
-      const docs = await certificates()
+      const docs = await certificates
         .find({ validUntil: { $lte: str(lastDay, 'lastDay') }, status: { $ne: 'revoked' }, 'notices.expired': { $exists: false } })
         .sort({ validUntil: 1, _id: 1 })
         .toArray();
@@ -211,12 +209,12 @@ export function createMongoCertificateRepository(connection: Connection): Certif
 
     async claimNotice(number, notice, at) {
       const field = `notices.${noticeField(notice)}`;
-      const result = await certificates().updateOne({ _id: str(number, 'number'), [field]: { $exists: false } }, { $set: { [field]: at.toISOString() } });
+      const result = await certificates.updateOne({ _id: str(number, 'number'), [field]: { $exists: false } }, { $set: { [field]: at.toISOString() } });
       return result.modifiedCount === 1;
     },
 
     async releaseNotice(number, notice) {
-      await certificates().updateOne({ _id: str(number, 'number') }, { $unset: { [`notices.${noticeField(notice)}`]: '' } });
+      await certificates.updateOne({ _id: str(number, 'number') }, { $unset: { [`notices.${noticeField(notice)}`]: '' } });
     },
   };
 }

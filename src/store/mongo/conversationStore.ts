@@ -2,7 +2,8 @@ import { Schema, type Connection } from 'mongoose';
 import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
 import type { PiiCipher } from '../../infra/piiCipher.ts';
 import { ConversationBusyError, LeaseLostError, type ConversationStore } from '../../app/ports/conversationStore.ts';
-import { isDuplicateKey, modelOf } from './connection.ts';
+import { isDuplicateKey } from './connection.ts';
+import { typedCollection } from './typedCollection.ts';
 
 /**
  * One document per (channel, user). Fields an operator may query (flow, step, times) are plain; everything the
@@ -50,25 +51,24 @@ schema.index({ updatedAt: 1 });
 type Sealed = Omit<ConversationState, 'channel' | 'userId' | 'flowId' | 'flowVersion' | 'stepId' | 'locale' | 'updatedAt' | 'version'>;
 
 export function createMongoConversationStore(connection: Connection, cipher: PiiCipher): ConversationStore {
-  const Model = modelOf<ConversationDoc>(connection, 'Conversation', schema);
   // Every turn reads and writes this collection twice; the mongoose model defines the schema and indexes, and the
   // hot path talks to its native collection, skipping query casting. Filters here are built from ids the
   // channels validated, never from raw input.
-  const collection = () => Model.collection;
+  const collection = typedCollection<ConversationDoc>(connection, 'Conversation', schema);
   const key = (channel: string, userId: string) => `${channel}:${userId}`;
 
   return {
     async acquire(channel, userId, owner, now, leaseMs) {
       let doc: ConversationDoc | null;
       try {
-        doc = (await collection().findOneAndUpdate(
-          { _id: key(channel, userId) as never, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+        doc = await collection.findOneAndUpdate(
+          { _id: key(channel, userId), $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
           {
             $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
             $setOnInsert: { channel, userId, version: 0, updatedAt: now },
           },
           { upsert: true, returnDocument: 'after' },
-        )) as ConversationDoc | null;
+        );
       } catch (err) {
         // The document exists but its lease is held: the filter missed and the upsert hit the unique _id.
         if (isDuplicateKey(err)) throw new ConversationBusyError(`conversation ${channel}:${userId} is busy`);
@@ -92,8 +92,8 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
 
     async commit(state, owner, reply) {
       const { channel, userId, flowId, flowVersion, stepId, locale, updatedAt, version, ...rest } = state;
-      const result = await collection().updateOne(
-        { _id: key(channel, userId) as never, leaseOwner: owner, version },
+      const result = await collection.updateOne(
+        { _id: key(channel, userId), leaseOwner: owner, version },
         {
           $set: {
             flowId,
@@ -114,10 +114,10 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
     },
 
     async lastReply(channel, userId, now) {
-      const doc = (await collection().findOne(
-        { _id: key(channel, userId) as never },
+      const doc = await collection.findOne<Pick<ConversationDoc, 'lastMessageId' | 'lastReplies' | 'leaseOwner' | 'leaseUntil'>>(
+        { _id: key(channel, userId) },
         { projection: { lastMessageId: 1, lastReplies: 1, leaseOwner: 1, leaseUntil: 1 } },
-      )) as Pick<ConversationDoc, 'lastMessageId' | 'lastReplies' | 'leaseOwner' | 'leaseUntil'> | null;
+      );
       if (!doc) return { last: null, busy: false };
       const busy = doc.leaseOwner !== null && doc.leaseUntil !== null && doc.leaseUntil > now;
       const last =
@@ -128,11 +128,11 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
     },
 
     async release(channel, userId, owner) {
-      await collection().updateOne({ _id: key(channel, userId) as never, leaseOwner: owner }, { $set: { leaseOwner: null, leaseUntil: null } });
+      await collection.updateOne({ _id: key(channel, userId), leaseOwner: owner }, { $set: { leaseOwner: null, leaseUntil: null } });
     },
 
     async deleteIdleSince(cutoff) {
-      const result = await collection().deleteMany({ updatedAt: { $lt: cutoff }, leaseOwner: null });
+      const result = await collection.deleteMany({ updatedAt: { $lt: cutoff }, leaseOwner: null });
       return result.deletedCount ?? 0;
     },
   };

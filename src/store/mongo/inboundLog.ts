@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { InboundLog } from '../../app/ports/inboundLog.ts';
-import { isDuplicateKey, modelOf } from './connection.ts';
+import { isDuplicateKey } from './connection.ts';
+import { typedCollection } from './typedCollection.ts';
 
 interface InboundDoc {
   _id: string;
@@ -18,12 +19,12 @@ const inboundSchema = (ttlSeconds: number) => {
  * honour TTL indexes (the embedded one does not). One insert per inbound message, on the native collection.
  */
 export function createMongoInboundLog(connection: Connection, ttlSeconds: number): InboundLog {
-  const Model = modelOf<InboundDoc>(connection, 'InboundMessage', inboundSchema(ttlSeconds));
+  const collection = typedCollection<InboundDoc>(connection, 'InboundMessage', inboundSchema(ttlSeconds));
   const key = (channel: string, messageId: string) => `${channel}:${messageId}`;
   return {
     async claim(channel, messageId, now) {
       try {
-        await Model.collection.insertOne({ _id: key(channel, messageId), createdAt: now } as never);
+        await collection.insertOne({ _id: key(channel, messageId), createdAt: now });
         return true;
       } catch (err) {
         if (isDuplicateKey(err)) return false;
@@ -31,13 +32,13 @@ export function createMongoInboundLog(connection: Connection, ttlSeconds: number
       }
     },
     async abandon(channel, messageId) {
-      await Model.collection.deleteOne({ _id: key(channel, messageId) as never });
+      await collection.deleteOne({ _id: key(channel, messageId) });
     },
     async seen(channel, messageId) {
-      return (await Model.collection.countDocuments({ _id: key(channel, messageId) as never }, { limit: 1 })) > 0;
+      return (await collection.countDocuments({ _id: key(channel, messageId) }, { limit: 1 })) > 0;
     },
     async purgeOlderThan(cutoff) {
-      const r = await Model.collection.deleteMany({ createdAt: { $lt: cutoff } });
+      const r = await collection.deleteMany({ createdAt: { $lt: cutoff } });
       return r.deletedCount ?? 0;
     },
   };

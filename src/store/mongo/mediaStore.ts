@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Binary, type Collection } from 'mongodb';
+import { Binary } from 'mongodb';
 import { Schema, type Connection } from 'mongoose';
 import type { MediaStore, StoredMedia } from '../../app/ports/media.ts';
 import type { PiiCipher } from '../../infra/piiCipher.ts';
-import { isDuplicateKey, modelOf } from './connection.ts';
+import { isDuplicateKey } from './connection.ts';
+import { typedCollection } from './typedCollection.ts';
 
 /**
  * Kept copies of evidence photos, one document per channel reference (`_id`). The bytes are sealed with the PII
@@ -30,12 +31,11 @@ const schema = new Schema<MediaDoc>(
 export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 export function createMongoMediaStore(connection: Connection, cipher: PiiCipher): MediaStore {
-  const Model = modelOf<MediaDoc>(connection, 'Media', schema);
-  const collection = () => Model.collection as unknown as Collection<MediaDoc>;
+  const collection = typedCollection<MediaDoc>(connection, 'Media', schema);
   return {
     async get(ref) {
       if (typeof ref !== 'string') throw new TypeError('ref must be a string');
-      const doc = await collection().findOne({ _id: ref });
+      const doc = await collection.findOne({ _id: ref });
       if (!doc) return null;
       const bytes = cipher.openBytes(Buffer.from(doc.sealed.buffer));
       return { ref, contentType: doc.contentType, size: doc.size, sha256: doc.sha256, bytes, storedAt: doc.storedAt.toISOString() } satisfies StoredMedia;
@@ -44,7 +44,7 @@ export function createMongoMediaStore(connection: Connection, cipher: PiiCipher)
       if (typeof media.ref !== 'string' || media.ref.length === 0 || media.ref.length > 512) throw new TypeError('ref must be a string of 1-512 characters');
       if (media.bytes.length > MAX_MEDIA_BYTES) throw new RangeError(`media ${media.ref} is ${media.bytes.length} bytes; the most kept is ${MAX_MEDIA_BYTES}`);
       try {
-        await collection().insertOne({
+        await collection.insertOne({
           _id: media.ref,
           contentType: media.contentType,
           size: media.bytes.length,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
 import { organizationNameKey, type Organization, type OrganizationRepository } from '../../app/ports/organizationRepository.ts';
-import { isDuplicateKey, modelOf } from './connection.ts';
+import { isDuplicateKey } from './connection.ts';
+import { typedCollection } from './typedCollection.ts';
 
 /**
  * One document per organisation. `matchKey` is `uscc:<code>` for organisations with a credit code and
@@ -32,8 +33,7 @@ const schema = new Schema<OrganizationDoc>(
 const toOrganization = ({ _id, matchKey: _m, ...rest }: OrganizationDoc): Organization => ({ id: _id, ...rest });
 
 export function createMongoOrganizationRepository(connection: Connection): OrganizationRepository {
-  const Model = modelOf<OrganizationDoc>(connection, 'Organization', schema);
-  const col = () => Model.collection;
+  const organizations = typedCollection<OrganizationDoc>(connection, 'Organization', schema);
   const nameKey = (regionCode: string, name: string) => `name:${regionCode}:${organizationNameKey(name)}`;
 
   return {
@@ -43,25 +43,27 @@ export function createMongoOrganizationRepository(connection: Connection): Organ
       if (input.employees !== null) facts.employees = input.employees;
       if (input.uscc) {
         // Known by name without a code: give that record the code (it leaves the name namespace).
-        const byName = await col().findOneAndUpdate(
+        const byName = await organizations.findOneAndUpdate(
           { matchKey: nameKey(input.regionCode, input.name) },
           { $set: { ...facts, uscc: input.uscc, matchKey: `uscc:${input.uscc}` } },
           { returnDocument: 'after' },
         ).catch((err: unknown) => (isDuplicateKey(err) ? null : Promise.reject(err)));
-        if (byName) return toOrganization(byName as unknown as OrganizationDoc);
+        if (byName) return toOrganization(byName);
       }
       const matchKey = input.uscc ? `uscc:${input.uscc}` : nameKey(input.regionCode, input.name);
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
-          const doc = await col().findOneAndUpdate(
+          const doc = await organizations.findOneAndUpdate(
             { matchKey },
             {
               $set: facts,
               $setOnInsert: { _id: randomUUID().replace(/-/g, '').slice(0, 24), name: input.name, regionCode: input.regionCode, uscc: input.uscc, createdAt: now, ...(input.sizeClass ? {} : { sizeClass: null }), ...(input.employees === null ? { employees: null } : {}) },
-            } as never,
+            },
             { upsert: true, returnDocument: 'after' },
           );
-          return toOrganization(doc as unknown as OrganizationDoc);
+          // An upsert returning the document after always has one; null would be a driver or server fault.
+          if (!doc) throw new Error(`the upsert of organisation ${input.name} returned no document`);
+          return toOrganization(doc);
         } catch (err) {
           // Two first registrations of one organisation at once: the loser's upsert hits the unique key; read again.
           if (!isDuplicateKey(err)) throw err;
@@ -70,8 +72,8 @@ export function createMongoOrganizationRepository(connection: Connection): Organ
       throw new Error(`could not record organisation ${input.name}`);
     },
     async get(id) {
-      const doc = await col().findOne({ _id: id as never });
-      return doc ? toOrganization(doc as unknown as OrganizationDoc) : null;
+      const doc = await organizations.findOne({ _id: id });
+      return doc ? toOrganization(doc) : null;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { ReplayGuard } from '../../app/ports/replayGuard.ts';
-import { isDuplicateKey, modelOf } from './connection.ts';
+import { isDuplicateKey } from './connection.ts';
+import { typedCollection } from './typedCollection.ts';
 
 interface NonceDoc {
   /** scope:timestamp:nonce; the _id makes the pair unique across instances with no extra index. */
@@ -21,25 +22,25 @@ schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
  * housekeeping job on servers that do not honour TTL indexes (the embedded one does not).
  */
 export function createMongoReplayGuard(connection: Connection): ReplayGuard {
-  const Model = modelOf<NonceDoc>(connection, 'SignedNonce', schema);
+  const nonces = typedCollection<NonceDoc>(connection, 'SignedNonce', schema);
   return {
     async claim(scope, timestamp, nonce, digest, expiresAt) {
       const _id = `${scope}:${timestamp}:${nonce}`;
       // A pair purged between the failed insert and the read is free again: insert once more.
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
-          await Model.collection.insertOne({ _id, digest, expiresAt } as never);
+          await nonces.insertOne({ _id, digest, expiresAt });
           return 'first';
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
         }
-        const seen = await Model.collection.findOne({ _id: _id as never }, { projection: { digest: 1 } });
+        const seen = await nonces.findOne({ _id }, { projection: { digest: 1 } });
         if (seen) return seen.digest === digest ? 'again' : 'reused';
       }
       throw new Error(`the nonce record ${_id} kept disappearing while it was claimed`);
     },
     async purgeExpired(now) {
-      const r = await Model.collection.deleteMany({ expiresAt: { $lt: now } });
+      const r = await nonces.deleteMany({ expiresAt: { $lt: now } });
       return r.deletedCount ?? 0;
     },
   };
