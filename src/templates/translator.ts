@@ -65,6 +65,7 @@ export function createTranslator(resources: Resource, defaultLocale: Locale): Tr
     return hit;
   };
 
+  const present = new Map<string, boolean>();
   const interpolator = instance.services.interpolator;
   const translator: Translator = {
     t(locale, key, params?: TemplateParams) {
@@ -87,7 +88,16 @@ export function createTranslator(resources: Resource, defaultLocale: Locale): Tr
       return instance.t(key, { ...values, lng }) as string;
     },
     has(locale, key) {
-      return raw(locale, key) !== undefined;
+      // Asked on every prompt and re-prompt (is there a `…Numbered` variant?); the resources never change.
+      const id = `${locale}\u0000${key}`;
+      let hit = present.get(id);
+      if (hit === undefined) {
+        hit = raw(locale, key) !== undefined;
+        // Keys are built from flow files and locales, a bounded set; the bound only guards against misuse.
+        if (present.size >= 10_000) present.clear();
+        present.set(id, hit);
+      }
+      return hit;
     },
     locales: () => locales,
   };

@@ -16,6 +16,14 @@ interface Resolved {
   /** Labels in every locale (fixed options) or the one computed label (optionsFrom), with and without decoration. */
   matches: string[];
   synonyms: string[];
+  /** The id, normalised: matched whole only. */
+  id: string;
+  /** Synonyms and matches, normalised: what a typed token is compared with. */
+  words: string[];
+}
+
+function resolved(value: string, label: string, plain: string, matches: string[], synonyms: string[]): Resolved {
+  return { value, label, plain, matches, synonyms, id: normalizeCommandText(value), words: [...synonyms, ...matches].map(normalizeCommandText) };
 }
 
 export function optionLabelKey(ctx: Pick<InputContext, 'flow' | 'step'>, option: Option): string {
@@ -35,22 +43,55 @@ export function undecorated(label: string): string {
   }
 }
 
+/**
+ * Resolved options are asked for several times a turn (prompt, parse, summary, template scope) and each one
+ * renders every label in every locale and strips its note with a regex. They depend only on the option list,
+ * the translator and the locale (fixed options) or on the computed list itself (optionsFrom, whose array in
+ * `vars` is never mutated), so they are resolved once per such key.
+ */
+const fixedCache = new WeakMap<Spec, WeakMap<InputContext['translator'], Map<string, Resolved[]>>>();
+const computedCache = new WeakMap<object, Resolved[]>();
+
 function resolve(spec: Spec, ctx: InputContext): Resolved[] {
   if (spec.optionsFrom) {
     const computed = readPath({ vars: ctx.vars }, spec.optionsFrom);
     if (!Array.isArray(computed)) return [];
-    return computed
-      .filter((o): o is { value: string; label: string; name?: unknown } => !!o && typeof o === 'object' && typeof (o as { value?: unknown }).value === 'string' && typeof (o as { label?: unknown }).label === 'string')
-      .map((o) => {
-        const plain = typeof o.name === 'string' && o.name ? o.name : undecorated(o.label);
-        return { value: o.value, label: o.label, plain, matches: [o.label, plain], synonyms: [] };
-      });
+    let hit = computedCache.get(computed);
+    if (!hit) {
+      hit = resolveComputed(computed);
+      computedCache.set(computed, hit);
+    }
+    return hit;
   }
+  let byTranslator = fixedCache.get(spec);
+  if (!byTranslator) fixedCache.set(spec, (byTranslator = new WeakMap()));
+  let byKey = byTranslator.get(ctx.translator);
+  if (!byKey) byTranslator.set(ctx.translator, (byKey = new Map()));
+  // The flow and step ids are part of the label keys (optionLabelKey).
+  const key = `${ctx.locale}\u0000${ctx.flow.id}\u0000${ctx.step.id}`;
+  let hit = byKey.get(key);
+  if (!hit) {
+    hit = resolveFixed(spec, ctx);
+    byKey.set(key, hit);
+  }
+  return hit;
+}
+
+function resolveComputed(computed: unknown[]): Resolved[] {
+  return computed
+    .filter((o): o is { value: string; label: string; name?: unknown } => !!o && typeof o === 'object' && typeof (o as { value?: unknown }).value === 'string' && typeof (o as { label?: unknown }).label === 'string')
+    .map((o) => {
+      const plain = typeof o.name === 'string' && o.name ? o.name : undecorated(o.label);
+      return resolved(o.value, o.label, plain, [o.label, plain], []);
+    });
+}
+
+function resolveFixed(spec: Spec, ctx: InputContext): Resolved[] {
   return spec.options.map((o) => {
     const key = optionLabelKey(ctx, o);
     const labels = ctx.translator.locales().map((loc) => ctx.translator.t(loc, key));
     const label = ctx.translator.t(ctx.locale, key);
-    return { value: o.value, label, plain: undecorated(label), matches: [...labels, ...labels.map(undecorated)], synonyms: o.synonyms };
+    return resolved(o.value, label, undecorated(label), [...labels, ...labels.map(undecorated)], o.synonyms);
   });
 }
 
@@ -68,10 +109,9 @@ function matchOne(token: string, options: Resolved[]): Resolved | undefined {
   const t = normalizeCommandText(token);
   if (/^\d+$/.test(t)) return options[Number(t) - 1];
   // Ids are matched whole only: a computed option's id is a record id, and "ab" must not pick one by its start.
-  const words = (o: Resolved) => [...o.synonyms, ...o.matches].map(normalizeCommandText);
-  const exact = options.find((o) => normalizeCommandText(o.value) === t || words(o).includes(t));
+  const exact = options.find((o) => o.id === t || o.words.includes(t));
   if (exact || [...t].length < MIN_PREFIX) return exact;
-  const byPrefix = options.filter((o) => words(o).some((w) => w.startsWith(t)));
+  const byPrefix = options.filter((o) => o.words.some((w) => w.startsWith(t)));
   return byPrefix.length === 1 ? byPrefix[0] : undefined;
 }
 
