@@ -9,6 +9,7 @@ import {
   inspectionOutcome,
   statusOn,
 } from '../../../src/domain/certification/annual.ts';
+import { sampleCertificateInput } from '../../support/certificationSamples.ts';
 
 function policy(id: string, onFail: 'suspend' | 'revoke', allowances: Record<string, number>): Policy {
   const codes: Record<string, string> = { junior: 'C', intermediate: 'Z', senior: 'G', special: 'T' };
@@ -49,17 +50,12 @@ const issuer: Actor = { kind: 'admin', id: 'a0', name: '赵' };
 
 function cert(over: Partial<Certificate> & { number: string }): Certificate {
   return {
-    applicationId: `app-${over.number}`,
-    workerId: 'w1',
-    policyId: 'jiangsu',
-    level: 'junior',
-    regionCode: '320102',
-    scope: 'city',
-    scopeRegionCode: '320100',
-    issuedOn: '2025-03-01',
-    validUntil: '2028-02-29',
-    status: 'valid',
-    statusHistory: [{ at: '2025-03-01T02:00:00.000Z', status: 'valid', reason: 'issued', actor: issuer }],
+    ...sampleCertificateInput({
+      applicationId: `app-${over.number}`,
+      issuedOn: '2025-03-01',
+      validUntil: '2028-02-29',
+      statusHistory: [{ at: '2025-03-01T02:00:00.000Z', status: 'valid', reason: 'issued', actor: issuer }],
+    }),
     ...over,
   };
 }
