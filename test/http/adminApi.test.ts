@@ -313,6 +313,9 @@ describe('bad input to the other routes', () => {
     ['a satisfaction rate in percent', 'POST', '/applications/x1/satisfaction', { rate: 85, expectedVersion: 1 }, /rate is a fraction 0-1/],
     ['an inspection in the year 1900', 'POST', '/certificates/C1/inspections', { year: 1900, passed: true }, /year/],
     ['an unknown assessment grade', 'POST', '/certificates/C1/assessments', { year: 2026, grade: 'superb' }, /grade/],
+    // Regression: a return without its note was refused with the validator's "expected string, received undefined".
+    ['a return without a note', 'POST', '/applications/x1/transitions', { action: 'return', expectedVersion: 1 }, /a return needs a note the worker will see/],
+    ['a rejection without a note', 'POST', '/applications/x1/transitions', { action: 'reject', expectedVersion: 1 }, /a rejection needs a reason the worker will see/],
   ])('answers 400 for %s', async (_name, method, path, body, message) => {
     const res = await r.api(method, path, nanjing, body);
     expect(res.status).toBe(400);

@@ -28,8 +28,8 @@ const listQuery = z.strictObject({
 
 const commandBody = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('advance'), note: z.string().max(500).optional(), expectedVersion: version }),
-  z.strictObject({ action: z.literal('return'), note: z.string().min(1, 'a return needs a note the worker will see').max(500), expectedVersion: version }),
-  z.strictObject({ action: z.literal('reject'), note: z.string().min(1, 'a rejection needs a reason the worker will see').max(500), expectedVersion: version }),
+  z.strictObject({ action: z.literal('return'), note: z.string({ error: 'a return needs a note the worker will see' }).min(1, 'a return needs a note the worker will see').max(500), expectedVersion: version }),
+  z.strictObject({ action: z.literal('reject'), note: z.string({ error: 'a rejection needs a reason the worker will see' }).min(1, 'a rejection needs a reason the worker will see').max(500), expectedVersion: version }),
 ]);
 const scoreBody = z.strictObject({ score: z.number().min(0, 'score must be 0-100').max(100, 'score must be 0-100'), expectedVersion: version });
 const satisfactionBody = z.strictObject({
