@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adminRouter } from '../../src/http/admin/routes.ts';
 import type { AdminService } from '../../src/app/certification/adminService.ts';
-import type { AdminRepository } from '../../src/app/ports/certification.ts';
+import type { AccountService } from '../../src/app/admin/accounts.ts';
 import { ROOT } from '../support/engineHarness.ts';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 /** The table rows: `| \`METHOD /admin/api/... \` ... | does |`. */
 const rows = readme.split('\n').filter((l) => l.trimStart().startsWith('| `') && l.includes('/admin/api'));
-const routes = adminRouter({ admins: {} as AdminRepository, service: {} as AdminService })
+const routes = adminRouter({ accounts: {} as AccountService, service: {} as AdminService })
   .stack.filter((layer) => layer.methods.length > 0)
   .map((layer) => ({ method: layer.methods.filter((m) => m !== 'HEAD')[0]!, path: String(layer.path) }));
 
