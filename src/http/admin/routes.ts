@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import type { Context, Next } from 'koa';
 import { z } from 'zod';
 import { REVEALABLE, type AdminService, type ServiceError } from '../../app/certification/adminService.ts';
 import type { AccountService } from '../../app/admin/accounts.ts';
