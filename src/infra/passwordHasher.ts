@@ -3,8 +3,8 @@ import type { PasswordHasher } from '../app/ports/accounts.ts';
 
 /**
  * argon2id through @node-rs/argon2 (prebuilt binaries, no compiler at install). The cost is OWASP's minimum for
- * argon2id (19 MiB, 2 passes, 1 lane): about 20-40 ms a hash here, which bounds guessing without letting a burst
- * of logins starve the event loop (the work runs on libuv's thread pool).
+ * argon2id (19 MiB, 2 passes, 1 lane): 50-70 ms a hash on a loaded 2-core machine, which bounds
+ * guessing without letting a burst of logins starve the event loop (the work runs on libuv's thread pool).
  */
 // `Algorithm` is a const enum, which this project's module settings cannot import: 2 is its Argon2id.
 const OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;

@@ -6,6 +6,7 @@ import { MAX_PASSWORD, type AccountService } from '../../app/admin/accounts.ts';
 import { csrfTokenOf } from '../../app/admin/login.ts';
 import type { AdminRecord } from '../../app/ports/certification.ts';
 import { HttpError } from '../errors.ts';
+import { parse } from './parse.ts';
 import { adminOf, authOf, clearSessionCookie, setSessionCookie } from './auth.ts';
 
 /**
@@ -25,12 +26,6 @@ const accountBody = z.strictObject({
   levels: z.array(z.string().regex(/^[a-z][A-Za-z0-9]{0,30}$/, 'levels look like intermediate')).max(10).optional(),
 });
 const tokenBody = z.strictObject({ label: z.string({ error: 'give the token a label (what it is for)' }).trim().min(1, 'give the token a label (what it is for)').max(60, 'a label has at most 60 characters') });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) throw new HttpError(400, r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
-  return r.data;
-}
 
 function fail(e: AccountError): never {
   throw new HttpError(e.status, e.message, e.extra);

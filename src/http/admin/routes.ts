@@ -4,6 +4,7 @@ import { REVEALABLE, type AdminService, type ServiceError } from '../../app/cert
 import type { AccountService } from '../../app/admin/accounts.ts';
 import type { AdminRecord } from '../../app/ports/certification.ts';
 import { HttpError } from '../errors.ts';
+import { parse } from './parse.ts';
 import { accountRoutes, LOGIN_ROUTE } from './accountRoutes.ts';
 import { adminOf, authMiddleware } from './auth.ts';
 import { reportCsv, reportXlsx } from './reportFile.ts';
@@ -60,12 +61,6 @@ const reportQuery = z.strictObject({
   format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   lang: z.enum(['zh-CN', 'en'], { message: 'lang is zh-CN (the default) or en' }).default('zh-CN'),
 });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) throw new HttpError(400, r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
-  return r.data;
-}
 
 function fail(e: ServiceError): never {
   throw new HttpError(e.status, e.message);
