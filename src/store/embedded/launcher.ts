@@ -40,6 +40,11 @@ export interface StartEmbeddedMongoOptions {
   startTimeoutMs?: number;
   /** Where the resolved classpath and compiled class are cached; defaults to the user cache dir. */
   cacheDir?: string;
+  /**
+   * H2 only: how often the write-ahead log is truncated by a checkpoint of the store (default 1,000 ms). Tests set a
+   * long interval to keep the writes in the log, so that a kill leaves them for the replay at the next start.
+   */
+  checkpointIntervalMs?: number;
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -91,6 +96,7 @@ async function serverArguments(opts: StartEmbeddedMongoOptions): Promise<string[
     const dataDir = resolve(opts.dataDir);
     await mkdir(dataDir, { recursive: true });
     args.push('--file', join(dataDir, H2_FILE_NAME));
+    if (opts.checkpointIntervalMs !== undefined) args.push('--checkpoint-ms', String(opts.checkpointIntervalMs));
   } else if (opts.backend !== 'memory') {
     throw new Error(`startEmbeddedMongo: unknown backend '${String(opts.backend)}'; use 'memory' or 'h2'.`);
   }
