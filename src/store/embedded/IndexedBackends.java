@@ -172,9 +172,20 @@ final class IndexedBackends {
 
     static final class IndexedH2Backend extends H2Backend {
         private final DurableCommits commits;
+        /**
+         * Stored unique indexes removed while opening a file written before they moved into memory. Counted during
+         * the superclass constructor, so it must have no initializer (one would reset it after that constructor).
+         */
+        private int migratedUniqueIndexes;
 
         IndexedH2Backend(String file, long checkpointMs) {
             super(file);
+            if (migratedUniqueIndexes > 0) {
+                // An older version opening the file again finds these indexes empty and rebuilds them itself.
+                System.err.println("EmbeddedMongo: " + file + " was written by an older version: removed its "
+                    + migratedUniqueIndexes + " stored unique indexes, which are kept in memory now and rebuilt from"
+                    + " the documents at each start");
+            }
             commits = new DurableCommits(getMvStore(), new java.io.File(file), checkpointMs);
             replayLog();
             commits.start();
@@ -236,6 +247,21 @@ final class IndexedBackends {
                                                                List<IndexKey> keys, boolean sparse) {
                 // Kept in memory and rebuilt from the documents when the data file is opened.
                 return new SecondaryIndex<>(indexName, keys, sparse);
+            }
+
+            /**
+             * In memory as well (see InMemoryUniqueIndex). A file written before keeps each unique index in a map of
+             * its own (H2Database's name for it); that map is removed here, since it would no longer be kept up to date.
+             */
+            @Override
+            protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
+                                                            List<IndexKey> keys, boolean sparse) {
+                String storedMap = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
+                if (getMvStore().hasMap(storedMap)) {
+                    getMvStore().removeMap(storedMap);
+                    migratedUniqueIndexes++;
+                }
+                return new InMemoryUniqueIndex(indexName, keys, sparse);
             }
         }
     }

@@ -1,15 +1,17 @@
 /**
- * The H2 backend's write-ahead log (src/store/embedded/DurableCommits.java, WriteAheadLog.java, WalReplay.java),
- * through the wire: acknowledged writes that are only in the log when the server is killed come back on the next
- * start, a torn record at its end is ignored, a command that changes more than documents is not undone by the
- * replay, and a data directory without a log (written before it existed, or stopped cleanly) opens as before.
+ * The H2 backend's write-ahead log (src/store/embedded/DurableCommits.java, WriteAheadLog.java, WalReplay.java)
+ * and its in-memory unique indexes (InMemoryUniqueIndex.java), through the wire: acknowledged writes that are only in
+ * the log when the server is killed come back on the next start, a torn record at its end is ignored, a command that
+ * changes more than documents is not undone by the replay, and data files without a log open as before, including
+ * one written by the previous version (fixtures/h2-written-before-wal.mv).
  *
  * The servers here checkpoint once an hour, so every write after startup stays in the log until the kill; the
  * store's own background commits still run each second, so the replay meets a store holding part of it.
  */
-import { appendFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { appendFile, copyFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +19,7 @@ import { startEmbeddedMongo, type EmbeddedMongo } from '../../../src/store/embed
 
 const START_TIMEOUT_MS = 60_000;
 const NO_CHECKPOINT_MS = 3_600_000;
+const FIXTURE = fileURLToPath(new URL('./fixtures/h2-written-before-wal.mv', import.meta.url));
 const REPLAYED = /replayed (\d+) write-ahead log records after an unclean stop: (\d+) documents restored, (\d+) removed$/;
 
 interface Server {
@@ -166,12 +169,12 @@ describe('embedded H2 database: the write-ahead log', () => {
     expect(await withDb(second, (c) => c.db().collection('kept').find().toArray())).toEqual([{ _id: 'k' }]);
   });
 
-  it('a data directory without a log (written before the log existed, or stopped cleanly) opens with its data', async () => {
+  it('a clean stop leaves an empty log, and a data directory without one opens with its data', async () => {
     const dir = await dataDir();
     const first = await start(dir);
     await withDb(first, writeMix);
     await first.db.stop();
-    // A clean stop leaves nothing to replay; removing the emptied log leaves the directory as older versions left it.
+    // A clean stop leaves nothing to replay; without the emptied log the directory is as older versions left it.
     for (const name of await readdir(dir)) {
       if (!name.startsWith('embedded-mongo.mv.wal-')) continue;
       expect((await stat(join(dir, name))).size, name).toBe(0);
@@ -181,5 +184,28 @@ describe('embedded H2 database: the write-ahead log', () => {
     const second = await start(dir);
     expect(replayLine(second)).toBeNull();
     expect(await people(second)).toEqual(AFTER_MIX);
+  });
+
+  it('a data file written before the log and the in-memory unique indexes opens, with its unique indexes rebuilt', async () => {
+    // Written by the previous version (unique indexes stored in the file, no log) with the documents of AFTER_MIX.
+    const dir = await dataDir();
+    await copyFile(FIXTURE, join(dir, 'embedded-mongo.mv'));
+    const first = await start(dir);
+    expect(first.lines.some((line) => /written by an older version: removed its 2 stored unique indexes/.test(line)), `server log:\n${first.lines.join('\n')}`).toBe(true);
+    expect(await people(first)).toEqual(AFTER_MIX);
+    for (const duplicate of [{ _id: 'a', email: 'new@example.org' }, { _id: 'y', email: 'moved@example.org' }]) {
+      const error = await withDb(first, (c) => c.db().collection('people').insertOne(duplicate as never).catch((e: unknown) => e));
+      expect(error, JSON.stringify(duplicate)).toBeInstanceOf(MongoServerError);
+      expect((error as MongoServerError).code).toBe(11000);
+    }
+    await withDb(first, (c) => c.db().collection('people').updateOne({ _id: 'e' }, { $set: { email: 'e2@example.org' } }));
+    await first.db.stop();
+
+    // Migrated once: the next start has nothing to remove and still enforces the index.
+    const second = await start(dir);
+    expect(second.lines.filter((line) => /older version/.test(line))).toEqual([]);
+    expect(await withDb(second, (c) => c.db().collection('people').findOne({ email: 'e2@example.org' }))).toEqual({ _id: 'e', email: 'e2@example.org' });
+    const error = await withDb(second, (c) => c.db().collection('people').insertOne({ _id: 'z', email: 'a@example.org' } as never).catch((e: unknown) => e));
+    expect((error as MongoServerError).code).toBe(11000);
   });
 });
