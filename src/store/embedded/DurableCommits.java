@@ -88,6 +88,10 @@ final class DurableCommits {
      * fails part-way: what it changed before failing is visible to the next reader, so it must survive a crash too.
      */
     Document run(String command, Document query, Supplier<Document> handler) {
+        if (current.get() != null) {
+            // A command run from within another (the library may nest them): the outer one waits for both.
+            return handler.get();
+        }
         Command running = new Command();
         current.set(running);
         try {
@@ -171,7 +175,13 @@ final class DurableCommits {
 
     /** Stops the checkpoints and takes a last one, so that a clean stop leaves an empty log. */
     void close() {
-        checkpointer.shutdownNow();
+        // Not shutdownNow: interrupting a checkpoint in the middle of file I/O would close the store's file channel.
+        checkpointer.shutdown();
+        try {
+            checkpointer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             checkpoint();
             log.close();

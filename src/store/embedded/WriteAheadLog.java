@@ -35,6 +35,8 @@ final class WriteAheadLog {
 
     /** Records appended but not yet written. Guarded by this. */
     private ByteBuffer pending = ByteBuffer.allocate(64 * 1024);
+    /** The buffer of the last group written, reused as the next `pending` (null while a group is being written). */
+    private ByteBuffer spare = ByteBuffer.allocate(64 * 1024);
     /** Tickets handed out, one per appended record. Guarded by this. */
     private long issued;
     /** Every ticket up to this one is on disk. Guarded by this. */
@@ -145,7 +147,8 @@ final class WriteAheadLog {
                     flushing = true;
                     target = issued;
                     batch = pending.flip();
-                    pending = ByteBuffer.allocate(Math.max(64 * 1024, batch.capacity()));
+                    pending = spare;
+                    spare = null;
                     break;
                 }
                 try {
@@ -174,6 +177,7 @@ final class WriteAheadLog {
             } else {
                 failure = error;
             }
+            spare = batch.clear();
             flushing = false;
             notifyAll();
         }
