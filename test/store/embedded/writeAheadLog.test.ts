@@ -157,6 +157,8 @@ describe('embedded H2 database: the write-ahead log', () => {
     const dir = await dataDir();
     const first = await start(dir, NO_CHECKPOINT_MS);
     await withDb(first, async (c) => {
+      await c.db().collection('scratch').insertOne({ n: 0 });
+      // Written after the collection exists: these are in the log only, until the drop's checkpoint.
       await c.db().collection('scratch').insertMany([{ n: 1 }, { n: 2 }, { n: 3 }]);
       await c.db().collection('kept').insertOne({ _id: 'k' } as never);
       await c.db().collection('scratch').drop();
