@@ -22,6 +22,12 @@ const NO_CHECKPOINT_MS = 3_600_000;
 const FIXTURE = fileURLToPath(new URL('./fixtures/h2-written-before-wal.mv', import.meta.url));
 const REPLAYED = /replayed (\d+) write-ahead log records after an unclean stop: (\d+) documents restored, (\d+) removed$/;
 
+interface Person {
+  _id: string;
+  email: string;
+  visits?: number;
+}
+
 interface Server {
   db: EmbeddedMongo;
   lines: string[];
@@ -88,12 +94,12 @@ describe('embedded H2 database: the write-ahead log', () => {
   }
 
   async function people(server: Server): Promise<unknown[]> {
-    return withDb(server, (c) => c.db().collection('people').find({}, { sort: { _id: 1 } }).toArray());
+    return withDb(server, (c) => c.db().collection<Person>('people').find({}, { sort: { _id: 1 } }).toArray());
   }
 
   /** Inserts, updates, a delete, an upsert and a unique key moving from one document to another. */
   async function writeMix(client: MongoClient): Promise<void> {
-    const people = client.db().collection<{ _id: string; email: string; visits?: number }>('people');
+    const people = client.db().collection<Person>('people');
     await people.createIndex({ email: 1 }, { unique: true });
     await people.insertMany([
       { _id: 'a', email: 'a@example.org' },
@@ -126,10 +132,10 @@ describe('embedded H2 database: the write-ahead log', () => {
     expect(Number(replayed![1])).toBeGreaterThanOrEqual(12);
     expect(await people(second)).toEqual(AFTER_MIX);
     // The unique index came back with the documents: the moved key is taken, the freed one is free.
-    const duplicate = await withDb(second, (c) => c.db().collection('people').insertOne({ _id: 'x', email: 'c@example.org' }).catch((e: unknown) => e));
+    const duplicate = await withDb(second, (c) => c.db().collection<Person>('people').insertOne({ _id: 'x', email: 'c@example.org' }).catch((e: unknown) => e));
     expect(duplicate).toBeInstanceOf(MongoServerError);
     expect((duplicate as MongoServerError).code).toBe(11000);
-    await withDb(second, (c) => c.db().collection('people').insertOne({ _id: 'f', email: 'b@example.org' }));
+    await withDb(second, (c) => c.db().collection<Person>('people').insertOne({ _id: 'f', email: 'b@example.org' }));
     await kill(second);
 
     // The replay ended with a checkpoint: the third start has only the one write made after it to replay.
@@ -160,7 +166,7 @@ describe('embedded H2 database: the write-ahead log', () => {
       await c.db().collection('scratch').insertOne({ n: 0 });
       // Written after the collection exists: these are in the log only, until the drop's checkpoint.
       await c.db().collection('scratch').insertMany([{ n: 1 }, { n: 2 }, { n: 3 }]);
-      await c.db().collection('kept').insertOne({ _id: 'k' } as never);
+      await c.db().collection<{ _id: string }>('kept').insertOne({ _id: 'k' });
       await c.db().collection('scratch').drop();
     });
     await kill(first);
@@ -196,18 +202,18 @@ describe('embedded H2 database: the write-ahead log', () => {
     expect(first.lines.some((line) => /written by an older version: removed its 2 stored unique indexes/.test(line)), `server log:\n${first.lines.join('\n')}`).toBe(true);
     expect(await people(first)).toEqual(AFTER_MIX);
     for (const duplicate of [{ _id: 'a', email: 'new@example.org' }, { _id: 'y', email: 'moved@example.org' }]) {
-      const error = await withDb(first, (c) => c.db().collection('people').insertOne(duplicate as never).catch((e: unknown) => e));
+      const error = await withDb(first, (c) => c.db().collection<Person>('people').insertOne(duplicate).catch((e: unknown) => e));
       expect(error, JSON.stringify(duplicate)).toBeInstanceOf(MongoServerError);
       expect((error as MongoServerError).code).toBe(11000);
     }
-    await withDb(first, (c) => c.db().collection('people').updateOne({ _id: 'e' }, { $set: { email: 'e2@example.org' } }));
+    await withDb(first, (c) => c.db().collection<Person>('people').updateOne({ _id: 'e' }, { $set: { email: 'e2@example.org' } }));
     await first.db.stop();
 
     // Migrated once: the next start has nothing to remove and still enforces the index.
     const second = await start(dir);
     expect(second.lines.filter((line) => /older version/.test(line))).toEqual([]);
-    expect(await withDb(second, (c) => c.db().collection('people').findOne({ email: 'e2@example.org' }))).toEqual({ _id: 'e', email: 'e2@example.org' });
-    const error = await withDb(second, (c) => c.db().collection('people').insertOne({ _id: 'z', email: 'a@example.org' } as never).catch((e: unknown) => e));
+    expect(await withDb(second, (c) => c.db().collection<Person>('people').findOne({ email: 'e2@example.org' }))).toEqual({ _id: 'e', email: 'e2@example.org' });
+    const error = await withDb(second, (c) => c.db().collection<Person>('people').insertOne({ _id: 'z', email: 'a@example.org' }).catch((e: unknown) => e));
     expect((error as MongoServerError).code).toBe(11000);
   });
 });
