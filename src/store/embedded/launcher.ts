@@ -32,7 +32,10 @@ export class EmbeddedMongoUnavailableError extends Error {
 
 export interface StartEmbeddedMongoOptions {
   backend: 'memory' | 'h2';
-  /** Directory for the h2 backend's file (`embedded-mongo.mv`); created if missing. Required for h2. */
+  /**
+   * Directory for the h2 backend's file (`embedded-mongo.mv`) and its write-ahead log (`embedded-mongo.mv.wal-NNNNNN`,
+   * replayed at the next start after a crash); created if missing. Required for h2.
+   */
   dataDir?: string;
   /** Receives progress messages and the server's stderr; nothing is printed otherwise. */
   log?: (line: string) => void;
