@@ -1,83 +1,192 @@
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
 import org.h2.mvstore.MVStore;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
+
 /**
- * Makes a write durable before the server acknowledges it: the H2 store is committed and its file forced to disk
- * (fsync) after every write command, and only then does the reply go to the driver.
+ * Makes a write durable before the server acknowledges it, without committing the H2 store for every write.
  *
  * The library leaves committing to MVStore's background thread, about once a second, so a process killed within
- * that second lost writes the app had already confirmed to its users. A commit per write alone would cost one fsync
- * per write; instead commits are grouped: every write that has finished by the time a commit starts is covered by
- * it, and the writers that arrive while a commit is running share the next one. One thread (the first waiter) does
- * each commit while the others wait, so no extra thread is needed and a quiet server does no work.
+ * that second lost writes the app had already confirmed to its users. Committing and syncing the store per write
+ * group closed that gap but cost half the throughput: every commit serialises each changed B-tree page whole, with
+ * Java serialisation of every document on it. Instead, each document a command writes (its new contents, or its
+ * deletion) is appended to a write-ahead log ({@link WriteAheadLog}) as BSON while the collection's lock is held, so
+ * the log holds the changes of each document in the order they were made; the reply waits for a group sync of the
+ * log. The store keeps committing in the background, and a checkpoint every second starts a new log segment, commits
+ * and syncs the store, and deletes the segments that commit covers. On open, {@link WalReplay} applies what the
+ * remaining segments hold.
  *
- * MVStore's own background commit keeps running: it also does the store's housekeeping (freeing and compacting old
- * chunks). An explicit commit takes the store lock and waits for its own write, and MVStore serialises and writes
- * chunks in order on single threads, so a background write still under way when a commit starts has reached the
- * file by the time that commit returns.
+ * Commands that change more than documents (create or drop a collection or database, create or drop an index,
+ * rename, `$out`) are rare, and their effects are not in the log, so they take a checkpoint before replying instead.
  */
 final class DurableCommits {
 
-    private final MVStore store;
-    /** Tickets handed out: one per finished write that waits for durability. Guarded by this. */
-    private long issued;
-    /** Every ticket up to this one is on disk. Guarded by this. */
-    private long durable;
-    /** Whether some thread is committing now. Guarded by this. */
-    private boolean committing;
+    /** How often the log is truncated: its length bounds the replay after a crash; each checkpoint costs a sync. */
+    static final long DEFAULT_CHECKPOINT_MS = 1_000;
 
-    DurableCommits(MVStore store) {
+    /** The log records of the command running on this thread, if it runs through {@link #run}. */
+    private static final class Command {
+        long lastTicket;
+        boolean needsCheckpoint;
+    }
+
+    private final MVStore store;
+    private final WriteAheadLog log;
+    private final ThreadLocal<Command> current = new ThreadLocal<>();
+    /** Serialises checkpoints (the periodic one and those of schema commands). */
+    private final Object checkpointLock = new Object();
+    private final ScheduledExecutorService checkpointer;
+    /** The ticket the last checkpoint's rotation left behind. Guarded by checkpointLock. */
+    private long checkpointedTicket;
+    private final long checkpointMs;
+
+    DurableCommits(MVStore store, File dataFile, long checkpointMs) {
         this.store = store;
+        this.checkpointMs = checkpointMs;
+        this.log = new WriteAheadLog(dataFile);
+        checkpointer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "embedded-mongo-checkpoint");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    WriteAheadLog log() {
+        return log;
+    }
+
+    /** Starts the periodic checkpoints; call once any replay is done. */
+    void start() {
+        checkpointer.scheduleWithFixedDelay(() -> {
+            try {
+                synchronized (checkpointLock) {
+                    if (log.lastTicket() != checkpointedTicket) {
+                        checkpoint();
+                    }
+                }
+            } catch (RuntimeException e) {
+                // The log keeps every write safe meanwhile; the next checkpoint tries again.
+                System.err.println("EmbeddedMongo: checkpoint failed (retrying at the next interval): " + e);
+            }
+        }, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Call after a write has been applied to the store, before replying. Returns once a commit that started after
-     * the write finished has reached the disk; throws if that commit failed, so the driver sees an error rather than
-     * a false acknowledgement.
+     * Runs one client command and returns its reply once everything it changed is durable. Also when the command
+     * fails part-way: what it changed before failing is visible to the next reader, so it must survive a crash too.
      */
-    void awaitDurable() {
-        long target;
-        boolean interrupted = false;
-        synchronized (this) {
-            long ticket = ++issued;
-            while (true) {
-                if (durable >= ticket) {
-                    if (interrupted) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return;
-                }
-                if (!committing) {
-                    committing = true;
-                    // Every ticket issued so far belongs to a write that has already finished, so this commit covers it.
-                    target = issued;
-                    break;
-                }
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    // Replying before the commit would break the guarantee, so keep waiting and restore the flag after.
-                    interrupted = true;
-                }
+    Document run(String command, Document query, Supplier<Document> handler) {
+        if (current.get() != null) {
+            // A command run from within another (the library may nest them): the outer one waits for both.
+            return handler.get();
+        }
+        Command running = new Command();
+        current.set(running);
+        try {
+            return handler.get();
+        } finally {
+            current.remove();
+            if (running.needsCheckpoint || WriteCommands.changesMoreThanDocuments(command, query)) {
+                checkpoint();
+            } else if (running.lastTicket > 0) {
+                log.awaitDurable(running.lastTicket);
             }
         }
-        boolean ok = false;
+    }
+
+    /** Called with the collection's lock held, right after a document was stored. */
+    void documentStored(String database, String collection, Document document) {
+        record(database, collection, "put", document);
+    }
+
+    /** Called with the collection's lock held, right after a document was removed. */
+    void documentRemoved(String database, String collection, Object id) {
+        record(database, collection, "del", id);
+    }
+
+    /** A document the log cannot describe (a collection keyed by something else than `_id`): commit the store instead. */
+    void documentNotLoggable() {
+        Command running = current.get();
+        if (running != null) {
+            running.needsCheckpoint = true;
+        }
+    }
+
+    private void record(String database, String collection, String kind, Object value) {
+        Command running = current.get();
+        if (running == null) {
+            // Not a client command (a replay at startup): its changes reach the store by a checkpoint.
+            return;
+        }
+        byte[] payload;
         try {
-            store.commit();
-            store.sync();
-            ok = true;
+            payload = encode(new Document("db", database).append("c", collection).append(kind, value));
+        } catch (RuntimeException e) {
+            running.needsCheckpoint = true;
+            return;
+        }
+        running.lastTicket = log.append(payload);
+    }
+
+    static byte[] encode(Document document) {
+        ByteBuf buffer = Unpooled.buffer(512);
+        try {
+            BsonEncoder.encodeDocument(document, buffer);
+            byte[] bytes = new byte[buffer.readableBytes()];
+            buffer.readBytes(bytes);
+            return bytes;
         } finally {
-            synchronized (this) {
-                if (ok) {
-                    durable = Math.max(durable, target);
-                }
-                committing = false;
-                // On failure a waiting writer becomes the next leader and tries again; this one reports the error.
-                notifyAll();
+            buffer.release();
+        }
+    }
+
+    /**
+     * Starts a new log segment, commits and syncs the store, then deletes the older segments. Every record in them
+     * belongs to a change applied before the rotation (a change is logged after it is applied), so the commit, which
+     * starts after the rotation, holds all of it. Changes applied meanwhile are logged in the new segment, and
+     * replaying them over a store that already has them gives the same documents.
+     */
+    void checkpoint() {
+        synchronized (checkpointLock) {
+            try {
+                long ticket = log.lastTicket();
+                List<Long> covered = log.rotate();
+                store.commit();
+                store.sync();
+                log.delete(covered);
+                checkpointedTicket = ticket;
+            } catch (IOException e) {
+                throw new UncheckedIOException("checkpoint of the H2 store and its write-ahead log failed", e);
             }
-            // Restored only now: an interrupted thread's file channel closes itself on the next write.
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        }
+    }
+
+    /** Stops the checkpoints and takes a last one, so that a clean stop leaves an empty log. */
+    void close() {
+        // Not shutdownNow: interrupting a checkpoint in the middle of file I/O would close the store's file channel.
+        checkpointer.shutdown();
+        try {
+            checkpointer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            checkpoint();
+            log.close();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("EmbeddedMongo: closing the write-ahead log failed (it is replayed on the next start): " + e);
         }
     }
 }

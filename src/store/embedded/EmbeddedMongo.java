@@ -15,14 +15,15 @@ import de.bwaldvogel.mongo.MongoVersion;
  *
  * Usage:
  *   java -cp CLASSPATH src/store/embedded/EmbeddedMongo.java \
- *     --backend memory|h2 [--file PATH] [--host 127.0.0.1] [--port 0] [--ignore-stdin]
+ *     --backend memory|h2 [--file PATH] [--checkpoint-ms 1000] [--host 127.0.0.1] [--port 0] [--ignore-stdin]
  *
  * Protocol with the parent process:
  *   - after binding, prints exactly one line "LISTENING host:port" to stdout;
  *   - exits when stdin reaches EOF, so it never outlives its parent, even one
  *     killed with SIGKILL (the pipe closes when the parent dies);
- *   - on H2, acknowledges a write only once it is committed and synced to the file
- *     (DurableCommits), so even SIGKILL loses nothing that was acknowledged;
+ *   - on H2, acknowledges a write only once it is synced to the write-ahead log beside the
+ *     file (DurableCommits), so even SIGKILL loses nothing that was acknowledged; the log is
+ *     replayed on the next start and truncated by a checkpoint every --checkpoint-ms;
  *   - on SIGTERM/SIGINT (or stdin EOF) shuts the server down and closes the H2 store.
  */
 public final class EmbeddedMongo {
@@ -65,10 +66,12 @@ public final class EmbeddedMongo {
         String host = "127.0.0.1";
         int port = 0;
         boolean watchStdin = true;
+        long checkpointMs = DurableCommits.DEFAULT_CHECKPOINT_MS;
     }
 
     private static final String USAGE =
-        "usage: EmbeddedMongo --backend memory|h2 [--file PATH] [--host 127.0.0.1] [--port 0] [--ignore-stdin]";
+        "usage: EmbeddedMongo --backend memory|h2 [--file PATH] [--checkpoint-ms 1000] [--host 127.0.0.1] [--port 0]"
+            + " [--ignore-stdin]";
 
     private EmbeddedMongo() {
     }
@@ -125,6 +128,9 @@ public final class EmbeddedMongo {
                 case "--file":
                     options.file = valueAfter(args, i++);
                     break;
+                case "--checkpoint-ms":
+                    options.checkpointMs = parseCheckpointMs(valueAfter(args, i++));
+                    break;
                 case "--host":
                     options.host = valueAfter(args, i++);
                     break;
@@ -161,6 +167,18 @@ public final class EmbeddedMongo {
         return args[index + 1];
     }
 
+    private static long parseCheckpointMs(String value) {
+        try {
+            long ms = Long.parseLong(value);
+            if (ms < 1) {
+                throw new NumberFormatException();
+            }
+            return ms;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--checkpoint-ms must be a whole number of milliseconds >= 1, got '" + value + "'");
+        }
+    }
+
     private static int parsePort(String value) {
         try {
             int port = Integer.parseInt(value);
@@ -194,7 +212,7 @@ public final class EmbeddedMongo {
             throw new IllegalStateException("cannot create directory " + dir + " for the H2 file");
         }
         // Every write is on disk before it is acknowledged (DurableCommits), so a hard kill loses no acknowledged write.
-        return IndexedBackends.h2(file.getPath());
+        return IndexedBackends.h2(file.getPath(), options.checkpointMs);
     }
 
     private static void registerShutdownHook(MongoServer server) {

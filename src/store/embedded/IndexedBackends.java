@@ -38,8 +38,8 @@ final class IndexedBackends {
         return new IndexedMemoryBackend();
     }
 
-    static H2Backend h2(String file) {
-        return new IndexedH2Backend(file);
+    static H2Backend h2(String file, long checkpointMs) {
+        return new IndexedH2Backend(file, checkpointMs);
     }
 
     // -----------------------------------------------------------------------------------------------------------
@@ -171,26 +171,51 @@ final class IndexedBackends {
     // H2 backend (the persistent one `npm start` uses)
 
     static final class IndexedH2Backend extends H2Backend {
-        private static final int RETENTION_MS = 1_000;
-
         private final DurableCommits commits;
+        /**
+         * Stored unique indexes removed while opening a file written before they moved into memory. Counted during
+         * the superclass constructor, so it must have no initializer (one would reset it after that constructor).
+         */
+        private int migratedUniqueIndexes;
 
-        IndexedH2Backend(String file) {
+        IndexedH2Backend(String file, long checkpointMs) {
             super(file);
-            commits = new DurableCommits(getMvStore());
-            // MVStore keeps replaced chunks for 45 s by default, in case the disk has not yet flushed the newer ones.
-            // Every commit here is synced before it is acknowledged, so a short retention is as safe, and it keeps a
-            // busy file from growing by megabytes a second (each commit writes a new chunk).
-            getMvStore().getFileStore().setRetentionTime(RETENTION_MS);
+            if (migratedUniqueIndexes > 0) {
+                // An older version opening the file again finds these indexes empty and rebuilds them itself.
+                System.err.println("EmbeddedMongo: " + file + " was written by an older version: removed its "
+                    + migratedUniqueIndexes + " stored unique indexes, which are kept in memory now and rebuilt from"
+                    + " the documents at each start");
+            }
+            commits = new DurableCommits(getMvStore(), new java.io.File(file), checkpointMs);
+            replayLog();
+            commits.start();
+        }
+
+        /** A crash leaves the writes since the last checkpoint only in the log: apply them, then checkpoint. */
+        private void replayLog() {
+            WalReplay.Summary summary;
+            try {
+                summary = WalReplay.replay(this, commits.log());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the write-ahead log beside " + getMvStore().getFileStore().getFileName(), e);
+            }
+            if (summary.records() > 0) {
+                System.err.println("EmbeddedMongo: replayed " + summary.records() + " write-ahead log records after an"
+                    + " unclean stop: " + summary.restored() + " documents restored, " + summary.removed() + " removed"
+                    + (summary.failed() > 0 ? ", " + summary.failed() + " FAILED (see above)" : ""));
+            }
+            commits.checkpoint();
         }
 
         @Override
         public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
-            Document reply = super.handleCommand(channel, databaseName, command, query);
-            if (WriteCommands.mayWrite(command, query)) {
-                commits.awaitDurable();
-            }
-            return reply;
+            return commits.run(command, query, () -> super.handleCommand(channel, databaseName, command, query));
+        }
+
+        @Override
+        public void close() {
+            commits.close();
+            super.close();
         }
 
         @Override
@@ -214,7 +239,7 @@ final class IndexedBackends {
                 String namespace = getFullCollectionNamespace(collectionName);
                 return new IndexedH2Collection(this, collectionName, options,
                     getMvStore().openMap("databases." + namespace), getMvStore().openMap("meta." + namespace),
-                    cursorRegistry);
+                    cursorRegistry, () -> commits);
             }
 
             @Override
@@ -223,14 +248,73 @@ final class IndexedBackends {
                 // Kept in memory and rebuilt from the documents when the data file is opened.
                 return new SecondaryIndex<>(indexName, keys, sparse);
             }
+
+            /**
+             * In memory as well (see InMemoryUniqueIndex). A file written before keeps each unique index in a map of
+             * its own (H2Database's name for it); that map is removed here, since it would no longer be kept up to date.
+             */
+            @Override
+            protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
+                                                            List<IndexKey> keys, boolean sparse) {
+                String storedMap = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
+                if (getMvStore().hasMap(storedMap)) {
+                    getMvStore().removeMap(storedMap);
+                    migratedUniqueIndexes++;
+                }
+                return new InMemoryUniqueIndex(indexName, keys, sparse);
+            }
         }
     }
 
     static final class IndexedH2Collection extends H2Collection implements Reader<Object> {
+        /** Read when a document changes: the collections of existing data are opened before the backend sets it. */
+        private final Supplier<DurableCommits> commits;
+
         IndexedH2Collection(MongoDatabase database, String collectionName, CollectionOptions options,
                             org.h2.mvstore.MVMap<Object, Document> dataMap,
-                            org.h2.mvstore.MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {
+                            org.h2.mvstore.MVMap<String, Object> metaMap, CursorRegistry cursorRegistry,
+                            Supplier<DurableCommits> commits) {
             super(database, collectionName, options, dataMap, metaMap, cursorRegistry);
+            this.commits = commits;
+        }
+
+        // The three ways a document changes. Each is logged while the collection's lock is held (the library's
+        // collection methods are synchronized), so the log has each document's changes in the order they were made.
+
+        @Override
+        protected Object addDocumentInternal(Document document) {
+            Object position = super.addDocumentInternal(document);
+            logStored(document);
+            return position;
+        }
+
+        @Override
+        protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
+            super.handleUpdate(position, oldDocument, newDocument);
+            logStored(newDocument);
+        }
+
+        @Override
+        protected void removeDocument(Object position) {
+            super.removeDocument(position);
+            if (keyedById()) {
+                commits.get().documentRemoved(getDatabaseName(), getCollectionName(), position);
+            } else {
+                commits.get().documentNotLoggable();
+            }
+        }
+
+        private void logStored(Document document) {
+            if (keyedById()) {
+                commits.get().documentStored(getDatabaseName(), getCollectionName(), document);
+            } else {
+                commits.get().documentNotLoggable();
+            }
+        }
+
+        /** The log names documents by `_id`, which is what H2Collection keys them by unless a collection has none. */
+        private boolean keyedById() {
+            return "_id".equals(getIdField());
         }
 
         @Override

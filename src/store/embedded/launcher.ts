@@ -32,7 +32,10 @@ export class EmbeddedMongoUnavailableError extends Error {
 
 export interface StartEmbeddedMongoOptions {
   backend: 'memory' | 'h2';
-  /** Directory for the h2 backend's file (`embedded-mongo.mv`); created if missing. Required for h2. */
+  /**
+   * Directory for the h2 backend's file (`embedded-mongo.mv`) and its write-ahead log (`embedded-mongo.mv.wal-NNNNNN`,
+   * replayed at the next start after a crash); created if missing. Required for h2.
+   */
   dataDir?: string;
   /** Receives progress messages and the server's stderr; nothing is printed otherwise. */
   log?: (line: string) => void;
@@ -40,6 +43,11 @@ export interface StartEmbeddedMongoOptions {
   startTimeoutMs?: number;
   /** Where the resolved classpath and compiled class are cached; defaults to the user cache dir. */
   cacheDir?: string;
+  /**
+   * H2 only: how often the write-ahead log is truncated by a checkpoint of the store (default 1,000 ms). Tests set a
+   * long interval to keep the writes in the log, so that a kill leaves them for the replay at the next start.
+   */
+  checkpointIntervalMs?: number;
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -91,6 +99,7 @@ async function serverArguments(opts: StartEmbeddedMongoOptions): Promise<string[
     const dataDir = resolve(opts.dataDir);
     await mkdir(dataDir, { recursive: true });
     args.push('--file', join(dataDir, H2_FILE_NAME));
+    if (opts.checkpointIntervalMs !== undefined) args.push('--checkpoint-ms', String(opts.checkpointIntervalMs));
   } else if (opts.backend !== 'memory') {
     throw new Error(`startEmbeddedMongo: unknown backend '${String(opts.backend)}'; use 'memory' or 'h2'.`);
   }
