@@ -23,7 +23,7 @@ export function childJavaPids(): number[] {
   }
 }
 /** CPU time (ms) of a process; ticks assumed 100 Hz. */
-function procCpuMs(pid: number): number {
+export function procCpuMs(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -1,9 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ConversationState } from '../../src/engine/types.ts';
 import { makeIdNumber } from '../support/engineHarness.ts';
 import { createAppInstance, registrationScript } from '../support/appHarness.ts';
 import { testDbUri } from '../support/db.ts';
-import { spreadOverInstances, type Deliver } from '../support/spreadOverInstances.ts';
+import { conversationPosition as position, spreadOverInstances, type Deliver } from '../support/spreadOverInstances.ts';
 
 /**
  * Two app instances on one database with every user's messages spread over both, each message delivered three
@@ -25,17 +24,6 @@ async function instance(uri: string) {
   const app = await createAppInstance(uri);
   closers.push(app.close);
   return app;
-}
-
-/** Where a conversation stands, with the user's own ID number taken out so that users compare. */
-function position(state: ConversationState | null, id: string) {
-  return {
-    flowId: state?.flowId,
-    stepId: state?.stepId,
-    version: state?.version,
-    answers: JSON.stringify(state?.answers ?? null).replaceAll(id, '<id>'),
-    history: state?.history.map((h) => h.stepId),
-  };
 }
 
 describe('two app instances on one database', () => {

@@ -4,6 +4,18 @@
  * one, while the first delivery still runs), the copies going round the instances. Used by the two-instance
  * integration test (in-process instances, scaled down) and by bench:engine part 2d (processes, full size).
  */
+import type { ConversationState } from '../../src/engine/types.ts';
+
+/** Where a conversation stands, with the user's own ID number taken out so that users' conversations compare. */
+export function conversationPosition(state: ConversationState | null, idNumber: string) {
+  return {
+    flowId: state?.flowId,
+    stepId: state?.stepId,
+    version: state?.version,
+    answers: JSON.stringify(state?.answers ?? null).replaceAll(idNumber, '<id>'),
+    history: state?.history.map((h) => h.stepId),
+  };
+}
 
 /** What one delivery got back. */
 export interface DeliveryResult {
