@@ -35,7 +35,9 @@ import { createMongoTelegramUsers } from '../src/store/mongo/telegramUsers.ts';
 import { createMongoChannelStores } from '../src/store/mongo/channelStores.ts';
 import { renderReplies as renderTelegramReplies } from '../src/channels/telegram/render.ts';
 import { FakeBotApi } from '../test/channels/telegram/fakeBotApi.ts';
+import { childJavaPids, cpuMark, cpuPerMessage, type CpuPerMessage } from './support/cpu.ts';
 import { post } from './support/http.ts';
+import { BASELINES, printCpuPerMessage, printTargets } from './support/targets.ts';
 import { openLoop, saturate } from './support/load.ts';
 import { exitSoonAfterStop, fmt, heading, ms, out, percentile, row, runBench, sortNum, status } from './support/report.ts';
 
@@ -102,6 +104,9 @@ interface LoadRuns {
   half: Stats;
   halfRate: number;
   ol: Awaited<ReturnType<typeof openLoop>>;
+  /** CPU per message of the saturated and the half-rate runs (this process + the database child). */
+  satCpu: CpuPerMessage;
+  halfCpu: CpuPerMessage;
 }
 
 /**
@@ -115,14 +120,19 @@ async function warmSaturateHalf(send: SendFn, users: SimUser[], label: { part: s
 
   status(`${label.part}saturated ${LOAD.saturatedMs / 1000} s (${label.saturated})`);
   const sat = newStats();
+  const pids = childJavaPids();
+  const satMark = cpuMark(pids);
   const satElapsed = await saturate((u, t) => sendNext(send, u, sat, t), users, LOAD.saturatedMs);
+  const satCpu = cpuPerMessage(satMark, sat.messages);
   const maxRate = sat.messages / (satElapsed / 1000);
 
   const halfRate = maxRate / 2;
   status(`${label.part}open loop at ${fmt(halfRate)} ${label.unit} for ${LOAD.halfRateMs / 1000} s`);
   const half = newStats();
+  const halfMark = cpuMark(pids);
   const ol = await openLoop((u, t) => sendNext(send, u, half, t), users, halfRate, LOAD.halfRateMs);
-  return { warm, sat, satElapsed, maxRate, half, halfRate, ol };
+  const halfCpu = cpuPerMessage(halfMark, half.messages);
+  return { warm, sat, satElapsed, maxRate, half, halfRate, ol, satCpu, halfCpu };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -224,7 +234,7 @@ async function benchWechat(): Promise<void> {
 
     const send = makeSend(false);
     const users = Array.from({ length: LOAD.users }, newUser);
-    const { warm, sat, satElapsed, maxRate, half, halfRate, ol } = await warmSaturateHalf(send, users, { part: '', who: 'users', unit: 'msg/s', saturated: 'closed loop' });
+    const { warm, sat, satElapsed, maxRate, half, halfRate, ol, satCpu, halfCpu } = await warmSaturateHalf(send, users, { part: '', who: 'users', unit: 'msg/s', saturated: 'closed loop' });
     const satSorted = sortNum(sat.latencies);
     const halfSorted = sortNum(half.latencies);
     await channel.drain();
@@ -242,6 +252,7 @@ async function benchWechat(): Promise<void> {
     row('latency p50', ms(percentile(satSorted, 50)));
     row('latency p99', ms(percentile(satSorted, 99)));
     row('latency max', ms(satSorted.at(-1) ?? NaN));
+    printCpuPerMessage('CPU per message (app + load generator + DB)', satCpu);
     row('passive replies later than the 4 s budget', fmt(sat.latePassive), `target 0: ${sat.latePassive === 0 ? 'PASS' : 'FAIL'}`);
     out();
     out(`  Half the maximum rate (open loop, one arrival every ${fmt(1000 / halfRate, 2)} ms)`);
@@ -252,6 +263,7 @@ async function benchWechat(): Promise<void> {
     const p99 = percentile(halfSorted, 99);
     row('latency p99 (from scheduled time)', ms(p99), `target ≤ 200 ms: ${p99 <= 200 ? 'PASS' : 'BELOW'}`);
     row('latency max', ms(halfSorted.at(-1) ?? NaN));
+    printCpuPerMessage('CPU per message (app + load generator + DB)', halfCpu);
     row('passive replies later than the 4 s budget', fmt(half.latePassive), `target 0: ${half.latePassive === 0 ? 'PASS' : 'FAIL'}`);
     row('customer-service sends (slow-path answers)', fmt(fake.callsTo('/cgi-bin/message/custom/send').length), `stable_token calls: ${fake.callsTo('/cgi-bin/stable_token').length}`);
   } finally {
@@ -373,7 +385,7 @@ async function benchTelegram(): Promise<void> {
       };
 
     const users = Array.from({ length: LOAD.users }, newUser);
-    const { warm, sat, satElapsed, maxRate, half, halfRate, ol } = await warmSaturateHalf(sendTo(lifted), users, {
+    const { warm, sat, satElapsed, maxRate, half, halfRate, ol, satCpu, halfCpu } = await warmSaturateHalf(sendTo(lifted), users, {
       part: 'telegram ',
       who: 'chats',
       unit: 'updates/s',
@@ -396,6 +408,7 @@ async function benchTelegram(): Promise<void> {
     printOutcomes(sat);
     row('latency p50', ms(percentile(satSorted, 50)));
     row('latency p99', ms(percentile(satSorted, 99)));
+    printCpuPerMessage('CPU per update (app + load generator + DB)', satCpu, BASELINES.telegram);
     out();
     out(`  Half the maximum rate (open loop, one arrival every ${fmt(1000 / halfRate, 2)} ms)`);
     row('target rate', `${fmt(halfRate)} updates/s`);
@@ -404,6 +417,10 @@ async function benchTelegram(): Promise<void> {
     row('latency p50 (from scheduled time)', ms(percentile(halfSorted, 50)));
     row('latency p99 (from scheduled time)', ms(percentile(halfSorted, 99)));
     row('latency max', ms(halfSorted.at(-1) ?? NaN));
+    printCpuPerMessage('CPU per update (app + load generator + DB)', halfCpu);
+    out();
+    out('  Issue 15 targets (before = main when the work started)');
+    printTargets(BASELINES.telegram, { saturatedRate: maxRate, saturatedP99Ms: percentile(satSorted, 99), halfRateP99Ms: percentile(halfSorted, 99) });
     out();
     out(`  Production limits (1 message/s per chat, 30/s overall), open loop at ${TG_PRODUCTION_RATE} updates/s`);
     row('issued / completed rate', fmt(pl.issued), `${fmt(prod.messages / (pl.elapsed / 1000))} updates/s over ${fmt(pl.elapsed / 1000, 2)} s`);

@@ -10,17 +10,19 @@
  *      comparable findOneAndUpdate, and p99 ≤ 100 ms at half rate.
  *
  * Each part lives in bench/engine/ by what it measures: pureEngine.ts (1a, 1b), rawDb.ts (2a, the raw database
- * rate the targets compare with), e2e.ts (2b, 2c); script.ts is the registration script every user plays, and
+ * rate the targets compare with), e2e.ts (2b, 2c), twoInstances.ts (2d: one and two app processes on one
+ * database, and 1,000 users' messages spread over both checked for lost, doubled or misplaced answers); script.ts is the registration script every user plays, and
  * bench/support holds the frame (header, total, load, CPU accounting) shared with the other benchmarks.
  */
 import { benchE2e } from './engine/e2e.ts';
 import { benchEngine, benchEngineOnly } from './engine/pureEngine.ts';
 import { benchRawDb } from './engine/rawDb.ts';
+import { benchTwoInstances } from './engine/twoInstances.ts';
 import { exitSoonAfterStop, runBench } from './support/report.ts';
 
 // Total run time ≈ 2 JVM starts + the parts' own durations (in each file) ≈ 50 s.
 
-/** BENCH_ONLY=engine | e2e | e2e-h2 runs one part (for profiling with --cpu-prof); unset runs everything. */
+/** BENCH_ONLY=engine | e2e | e2e-h2 | two runs one part (for profiling with --cpu-prof); unset runs everything. */
 const ONLY = process.env.BENCH_ONLY;
 
 async function main(): Promise<void> {
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
       // H2 is what `npm start` runs on, so the cost of durable commits shows here and not in 2b.
       if (ONLY !== 'e2e') await benchE2e(rawRate, 'h2', '2c');
     }
+    if (!ONLY || ONLY === 'two') await benchTwoInstances('2d');
   });
 }
 

@@ -32,6 +32,8 @@ const envSchema = z.object({
     .optional(),
   MAX_BODY_KB: int('MAX_BODY_KB', 1, 10_240).default(64),
   MAX_MESSAGE_LENGTH: int('MAX_MESSAGE_LENGTH', 10, 100_000).default(2000),
+  MAX_RUNNING_TURNS: int('MAX_RUNNING_TURNS', 1, 10_000).default(32),
+  MAX_WAITING_TURNS: int('MAX_WAITING_TURNS', 0, 1_000_000).default(2000),
   SHUTDOWN_TIMEOUT_SECONDS: int('SHUTDOWN_TIMEOUT_SECONDS', 1, 600).default(10),
   SHUTDOWN_LIMIT_SECONDS: int('SHUTDOWN_LIMIT_SECONDS', 1, 3600).default(30),
   EMBEDDED_MONGO_BACKEND: z.enum(['h2', 'memory'], { message: 'EMBEDDED_MONGO_BACKEND must be h2 (kept on disk) or memory' }).default('h2'),

@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { startRedcollar, type RunningApp } from '../../src/main.ts';
-import { childJavaPids, cpuMark, cpuSince } from '../support/cpu.ts';
+import { childJavaPids, cpuMark, cpuPerMessage, cpuSince } from '../support/cpu.ts';
 import { post } from '../support/http.ts';
 import { openLoop, saturate } from '../support/load.ts';
 import { fmt, heading, ms, out, percentile, row, sortNum, status } from '../support/report.ts';
+import { BASELINES, printCpuPerMessage, printTargets } from '../support/targets.ts';
 import { scriptFor, SUCCESS, TEMPLATE } from './script.ts';
 
 const E2E_USERS = 200;
@@ -135,6 +136,8 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
   const dataDir = await mkdtemp(join(tmpdir(), 'redcollar-bench-'));
   let app: RunningApp | undefined;
   const agent = new http.Agent({ keepAlive: true, maxSockets: E2E_MAX_SOCKETS });
+  // The issue-15 figures were taken on the memory database; H2 adds durable commits and has no "before".
+  const baseline = backend === 'memory' ? BASELINES.sim : undefined;
   try {
     status(`starting the app (startRedcollar, ${BACKEND_LABEL[backend]})`);
     const t = performance.now();
@@ -176,6 +179,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     const satCpu = cpuMark(jvmPids);
     const satElapsed = await saturate((u, t) => sendNext(agent, base, u, sat, t), users, E2E_SATURATED_MS);
     const satCpuText = cpuSince(satCpu);
+    const satPerMsg = cpuPerMessage(satCpu, sat.messages);
     const maxRate = sat.messages / (satElapsed / 1000);
     const satSorted = sortNum(sat.latencies);
 
@@ -185,6 +189,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     const halfCpu = cpuMark(jvmPids);
     const ol = await openLoop((u, t) => sendNext(agent, base, u, half, t), users, halfRate, E2E_HALF_RATE_MS);
     const halfCpuText = cpuSince(halfCpu);
+    const halfPerMsg = cpuPerMessage(halfCpu, half.messages);
     const halfSorted = sortNum(half.latencies);
 
     heading(`${section}. End to end — POST /sim/api/messages, ${E2E_USERS} users registering at once (${BACKEND_LABEL[backend]})`);
@@ -205,6 +210,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     row('latency p99', ms(percentile(satSorted, 99)));
     row('latency max', ms(satSorted.at(-1) ?? NaN));
     row('CPU (node = app + load generator)', '', satCpuText);
+    printCpuPerMessage('CPU per message (app + load generator + DB)', satPerMsg, baseline);
     printErrors(sat);
     out();
     out(`  Half the maximum rate (open loop: one arrival every ${fmt(1000 / halfRate, 2)} ms, each user sequential)`);
@@ -216,7 +222,13 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     row('latency p99 (from scheduled time)', ms(p99), `target p99 ≤ 100 ms: ${p99 <= 100 ? 'PASS' : 'BELOW'}`);
     row('latency max', ms(halfSorted.at(-1) ?? NaN));
     row('CPU (node = app + load generator)', '', halfCpuText);
+    printCpuPerMessage('CPU per message (app + load generator + DB)', halfPerMsg);
     printErrors(half);
+    if (baseline) {
+      out();
+      out('  Issue 15 targets (before = main when the work started)');
+      printTargets(baseline, { saturatedRate: maxRate, saturatedP99Ms: percentile(satSorted, 99), halfRateP99Ms: p99 });
+    }
   } finally {
     agent.destroy();
     status('stopping the app');

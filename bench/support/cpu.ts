@@ -23,7 +23,7 @@ export function childJavaPids(): number[] {
   }
 }
 /** CPU time (ms) of a process; ticks assumed 100 Hz. */
-function procCpuMs(pid: number): number {
+export function procCpuMs(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -47,4 +47,20 @@ export function cpuSince(m: CpuMark): string {
   const wall = now.at - m.at;
   const pct = (x: number) => `${fmt((x / wall) * 100)} %`;
   return `node ${pct(now.node - m.node)}, JVM ${m.pids.length ? pct(now.jvm - m.jvm) : 'n/a'} of one core`;
+}
+
+export interface CpuPerMessage {
+  /** This process (app, plus the load generator when it runs in the same process), ms per message. */
+  node: number;
+  /** The database child JVM(s), ms per message. */
+  db: number;
+  total: number;
+}
+/** CPU time per message since `m`: this process's CPU plus the database children's, divided by `messages`. */
+export function cpuPerMessage(m: CpuMark, messages: number): CpuPerMessage {
+  const now = cpuMark(m.pids);
+  const n = Math.max(1, messages);
+  const node = (now.node - m.node) / n;
+  const db = (now.jvm - m.jvm) / n;
+  return { node, db, total: node + db };
 }

@@ -7,9 +7,9 @@ import { ownValue } from '../domain/records/ownValue.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { ActionRegistry } from './actions/types.ts';
 import type { Clock } from './ports/clock.ts';
-import { ConversationBusyError, type ConversationStore } from './ports/conversationStore.ts';
-import type { InboundLog } from './ports/inboundLog.ts';
+import { ConversationBusyError, type Begun, type ConversationStore } from './ports/conversationStore.ts';
 import type { TurnMetrics } from './ports/metrics.ts';
+import { OverloadedError, TurnGate } from './turnGate.ts';
 
 /** A message from any channel, normalised by that channel's inbound adapter. */
 export interface InboundMessage {
@@ -24,6 +24,11 @@ export interface HandleResult {
   replies: OutboundMessage[];
   /** The message was seen before; `replies` are the ones given then. */
   duplicate: boolean;
+  /**
+   * Too much was waiting: the message was not handled and nothing was stored; `replies` say "busy, send it again".
+   * A channel that has already acknowledged the message to its platform delivers it again itself later.
+   */
+  overloaded?: true;
 }
 
 export interface HandleInboundDeps {
@@ -31,7 +36,6 @@ export interface HandleInboundDeps {
   translator: Translator;
   regions: RegionNode[];
   conversations: ConversationStore;
-  inbox: InboundLog;
   actions: ActionRegistry;
   clock: Clock;
   metrics: TurnMetrics;
@@ -44,6 +48,12 @@ export interface HandleInboundDeps {
     leaseMs?: number;
     /** How long a message waits for the same user's previous message before giving up with "busy". */
     waitForTurnMs?: number;
+    /** Turns running at once in this process; more wait in line (per chat in order, chats first come first served). Default 32. */
+    maxRunningTurns?: number;
+    /** Turns waiting in line, over all chats, before one more is refused (an `overloaded` result). Default 2,000. */
+    maxWaitingTurns?: number;
+    /** Of those, how many one chat may have waiting. Default 10. */
+    maxWaitingTurnsPerChat?: number;
   };
   capabilities(channel: string): ChannelCapabilities;
   /**
@@ -56,35 +66,51 @@ export interface HandleInboundDeps {
 const MAX_ACTIONS_PER_TURN = 20;
 
 /**
- * The inbound pipeline, the same for every channel: dedupe by (channel, messageId) → take the user's lease →
- * run the turn (feeding action results back into it) → one atomic state write that also releases the lease →
- * hand the replies back for sending. A failure anywhere before the write leaves the stored conversation as it was.
+ * The inbound pipeline, the same for every channel: wait in line (TurnGate: one turn per chat at a time, a bounded
+ * number at once, a bounded backlog beyond which an `overloaded` result) → dedupe and take the user's lease in one
+ * update (a message the conversation already answered gets its stored replies) → run the turn (feeding action
+ * results back into it) → one atomic state write that records the message, stores its replies and releases the
+ * lease → hand the replies back for sending. A failure anywhere before the write leaves the stored conversation
+ * as it was, and the message free to be delivered again.
  */
 export function createInboundHandler(deps: HandleInboundDeps) {
   const leaseMs = deps.settings.leaseMs ?? 30_000;
   const waitForTurnMs = deps.settings.waitForTurnMs ?? 15_000;
+  const gate = new TurnGate({
+    maxRunning: deps.settings.maxRunningTurns ?? 32,
+    maxWaiting: deps.settings.maxWaitingTurns ?? 2_000,
+    maxWaitingPerKey: deps.settings.maxWaitingTurnsPerChat ?? 10,
+  });
 
   return async function handleInbound(msg: InboundMessage): Promise<HandleResult> {
-    const started = performance.now();
-    const now = deps.clock.now();
-
     if (msg.input.type === 'text' && [...msg.input.text].length > deps.settings.maxMessageLength) {
       // Refused before anything is stored: the conversation stays where it was.
       const text = deps.translator.t(deps.settings.defaultLocale, 'common:tooLong', { length: [...msg.input.text].length, max: deps.settings.maxMessageLength });
       return { replies: [{ text }], duplicate: false };
     }
-
-    if (!(await deps.inbox.claim(msg.channel, msg.messageId, now))) {
-      deps.metrics.dedupeHit(msg.channel);
-      return { replies: await repliesOfRepeat(msg), duplicate: true };
+    try {
+      return await gate.run(`${msg.channel}:${msg.userId}`, () => handleInLine(msg));
+    } catch (err) {
+      if (!(err instanceof OverloadedError)) throw err;
+      deps.metrics.error('overloaded');
+      return { replies: [{ text: deps.translator.t(deps.settings.defaultLocale, 'common:overloaded') }], duplicate: false, overloaded: true };
     }
+  };
+
+  async function handleInLine(msg: InboundMessage): Promise<HandleResult> {
+    const started = performance.now();
+    const now = deps.clock.now();
 
     const owner = randomUUID();
     let state: ConversationState | null;
     try {
-      state = await acquireWithWait(msg, owner);
+      const begun = await beginWithWait(msg, owner);
+      if (begun.kind === 'repeat') {
+        deps.metrics.dedupeHit(msg.channel);
+        return { replies: begun.replies, duplicate: true };
+      }
+      state = begun.state;
     } catch (err) {
-      await deps.inbox.abandon(msg.channel, msg.messageId);
       if (err instanceof ConversationBusyError) {
         deps.metrics.error('busy');
         return { replies: [{ text: deps.translator.t(deps.settings.defaultLocale, 'common:busy') }], duplicate: false };
@@ -105,11 +131,10 @@ export function createInboundHandler(deps: HandleInboundDeps) {
       deps.metrics.error('turn');
       deps.logger.error({ err, channel: msg.channel, step: state?.stepId, flow: state?.flowId }, 'turn failed; conversation left unchanged');
       await deps.conversations.release(msg.channel, msg.userId, owner).catch(() => undefined);
-      await deps.inbox.abandon(msg.channel, msg.messageId).catch(() => undefined);
       const locale = state?.locale ?? deps.settings.defaultLocale;
       return { replies: [{ text: deps.translator.t(locale, 'common:internalError') }], duplicate: false };
     }
-  };
+  }
 
   async function runWithActions(state: ConversationState, msg: InboundMessage, now: Date): Promise<TurnResult> {
     const ctx: TurnContext = {
@@ -150,38 +175,21 @@ export function createInboundHandler(deps: HandleInboundDeps) {
     return { ...result, outbound, effects };
   }
 
-  /** One user's messages are handled one at a time; a second one waits (briefly) for the first. */
-  async function acquireWithWait(msg: InboundMessage, owner: string): Promise<ConversationState | null> {
+  /**
+   * One user's messages are handled one at a time: in this process the gate already orders them, so the lease is
+   * busy only while another instance runs the same chat's turn (or a redelivery of this very message, which is
+   * then answered from the record its commit leaves). Wait for it, briefly.
+   */
+  async function beginWithWait(msg: InboundMessage, owner: string): Promise<Begun> {
     const deadline = Date.now() + waitForTurnMs;
     for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
       try {
-        return await deps.conversations.acquire(msg.channel, msg.userId, owner, deps.clock.now(), leaseMs);
+        return await deps.conversations.begin(msg.channel, msg.userId, msg.messageId, owner, deps.clock.now(), leaseMs);
       } catch (err) {
         if (!(err instanceof ConversationBusyError) || Date.now() + delay > deadline) throw err;
         await sleep(delay + Math.random() * delay);
       }
     }
-  }
-
-  /**
-   * A redelivered message. If it is the conversation's last one, its replies are sent again (a platform retry
-   * still gets its answer); while the first delivery is still running, wait for it rather than run the turn
-   * twice. A message that is neither (answered long ago, or whose first delivery failed) gets no replies.
-   */
-  async function repliesOfRepeat(msg: InboundMessage): Promise<OutboundMessage[]> {
-    const deadline = Date.now() + waitForTurnMs;
-    let idleChecks = 0;
-    for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 200)) {
-      const { last, busy } = await deps.conversations.lastReply(msg.channel, msg.userId, deps.clock.now());
-      if (last?.messageId === msg.messageId) return last.replies;
-      if (!(await deps.inbox.seen(msg.channel, msg.messageId))) return []; // the first delivery failed and was forgotten
-      // Not busy twice in a row: nothing is processing this message (the first delivery may sit between its
-      // claim and its lease for a moment, hence the second look).
-      if (!busy && ++idleChecks >= 2) return [];
-      if (busy) idleChecks = 0;
-      await sleep(delay);
-    }
-    return [];
   }
 }
 

@@ -10,13 +10,16 @@ afterAll(async () => {
 });
 
 describe('the idle-conversation job', () => {
-  it('deletes conversations idle past retention and old dedupe records, keeps recent ones, and is idempotent', async () => {
+  it('deletes conversations idle past retention and old dedupe records (left by earlier versions), keeps recent ones, and is idempotent', async () => {
     const clock = new TestClock();
     const app = await createAppInstance(testDbUri('expire_job'), { clock });
     closers.push(app.close);
     await app.say('old', '注册');
+    // Turns keep their dedupe record in the conversation now; records of the separate log come from before.
+    await app.inbox.claim('sim', 'legacy-old', clock.now());
     clock.advance(40 * 86_400_000);
     await app.say('recent', '注册');
+    await app.inbox.claim('sim', 'legacy-recent', clock.now());
     const job = expireConversations({ conversations: app.conversations, inbox: app.inbox, clock, logger: createLogger('silent'), retentionMs: 30 * 86_400_000, dedupeTtlMs: 86_400_000 });
     expect(await job()).toEqual({ conversations: 1, inbound: 1 });
     expect(await job()).toEqual({ conversations: 0, inbound: 0 });

@@ -122,6 +122,35 @@ describe('handleInbound with the embedded database', () => {
     expect(state?.retries).toBeGreaterThan(0); // names were answered once; the rest were rejected as mobiles
   });
 
+  it('refuses a message beyond the turn backlog with the "send it again" reply, storing nothing, and takes it once there is room', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const a = await instance(testDbUri('inbound_overload'), {
+      settings: { maxRunningTurns: 1, maxWaitingTurns: 1 },
+      actions: (base) => ({
+        ...base,
+        'worker.profile': async (args, ctx) => {
+          await held; // the first turn holds the only slot until the test lets it go
+          return base['worker.profile']!(args, ctx);
+        },
+      }),
+    });
+    // The gate takes a slot (or a place in line) synchronously inside handle(), so the order here is the order there.
+    const running = a.handle({ channel: 'sim', userId: 'o1', messageId: 'o1-1', input: { type: 'text', text: '注册' } });
+    const waiting = a.handle({ channel: 'sim', userId: 'o2', messageId: 'o2-1', input: { type: 'text', text: '注册' } });
+    const refused = await a.handle({ channel: 'sim', userId: 'o3', messageId: 'o3-1', input: { type: 'text', text: '注册' } });
+    expect(refused).toMatchObject({ overloaded: true, duplicate: false });
+    expect(refused.replies.map((r) => r.text).join()).toContain('请过一会儿再发一次');
+    expect(await a.connection.db!.collection('conversations').countDocuments({ _id: 'sim:o3' as never })).toBe(0);
+    release();
+    expect((await running).replies.map((r) => r.text).join()).toContain('请输入您的姓名');
+    expect((await waiting).replies.map((r) => r.text).join()).toContain('请输入您的姓名');
+    // The same message again, now that there is room: handled as new, not taken for a repeat.
+    const again = await a.handle({ channel: 'sim', userId: 'o3', messageId: 'o3-1', input: { type: 'text', text: '注册' } });
+    expect(again.duplicate).toBe(false);
+    expect(again.replies.map((r) => r.text).join()).toContain('请输入您的姓名');
+  });
+
   it('offers to resume or restart after the idle timeout, and resumes where the user left off', async () => {
     const clock = new TestClock();
     const a = await instance(testDbUri('inbound_idle'), { clock });

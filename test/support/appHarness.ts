@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { createActions } from '../../src/app/actions/registry.ts';
 import type { ActionRegistry } from '../../src/app/actions/types.ts';
-import { createInboundHandler, type HandleInbound } from '../../src/app/handleInbound.ts';
+import { createInboundHandler, type HandleInbound, type HandleInboundDeps } from '../../src/app/handleInbound.ts';
 import type { Clock } from '../../src/app/ports/clock.ts';
 import { noMetrics, type TurnMetrics } from '../../src/app/ports/metrics.ts';
 import { createLogger } from '../../src/infra/logger.ts';
@@ -25,7 +25,10 @@ export const TEST_PII_KEY = randomBytes(32);
  * One "app instance" for integration tests: its own mongoose connection to the test database, the real Mongo
  * stores and the real inbound pipeline. Two of these on one database behave like two servers.
  */
-export async function createAppInstance(uri: string, opts: { clock?: Clock; actions?: (base: ActionRegistry) => ActionRegistry; metrics?: TurnMetrics; key?: Buffer } = {}) {
+export async function createAppInstance(
+  uri: string,
+  opts: { clock?: Clock; actions?: (base: ActionRegistry) => ActionRegistry; metrics?: TurnMetrics; key?: Buffer; settings?: Partial<HandleInboundDeps['settings']> } = {},
+) {
   const connection: Connection = await connectMongo(uri);
   const cipher: PiiCipher = createPiiCipher(opts.key ?? TEST_PII_KEY);
   const c = content();
@@ -42,12 +45,11 @@ export async function createAppInstance(uri: string, opts: { clock?: Clock; acti
     translator: c.translator,
     regions: c.regions,
     conversations,
-    inbox,
     actions: opts.actions ? opts.actions(base) : base,
     clock,
     metrics: opts.metrics ?? noMetrics,
     logger: createLogger('silent'),
-    settings: { defaultLocale: 'zh-CN', sessionTimeoutMs: 30 * 60_000, maxMessageLength: 2000, waitForTurnMs: 20_000 },
+    settings: { defaultLocale: 'zh-CN', sessionTimeoutMs: 30 * 60_000, maxMessageLength: 2000, waitForTurnMs: 20_000, ...opts.settings },
     capabilities: () => ({ images: false }),
     onLocaleChange: (channel, userId, locale) => workers.setLocale(channel, userId, locale),
   });

@@ -17,6 +17,12 @@ export class LeaseLostError extends Error {
 }
 
 /**
+ * What `begin` found: the turn may run (the lease is ours), or the message was handled before (no lease taken;
+ * `replies` are its stored answer when it is the conversation's last message, else none).
+ */
+export type Begun = { kind: 'turn'; state: ConversationState | null } | { kind: 'repeat'; replies: OutboundMessage[] };
+
+/**
  * Conversation states with a per-user lease: a turn takes the lease, reads, runs, and commits (write + release)
  * in one single-document update guarded by the lease owner and the version. This serialises one user's turns
  * across any number of app instances without multi-document transactions.
@@ -24,7 +30,16 @@ export class LeaseLostError extends Error {
 export interface ConversationStore {
   /** Take the lease. Resolves to the stored state (null for a new user) or throws ConversationBusyError. */
   acquire(channel: string, userId: string, owner: string, now: Date, leaseMs: number): Promise<ConversationState | null>;
-  /** Write the state with the turn's replies and release the lease; throws LeaseLostError when the lease is no longer ours. */
+  /**
+   * The start of a turn in one round trip: unless `messageId` is among the conversation's recent messages, take the
+   * lease and read the state. Throws ConversationBusyError while another turn holds the lease. This is the dedupe:
+   * a message id is recorded by the commit that answers it, so a failed turn leaves a redelivery free to run.
+   */
+  begin(channel: string, userId: string, messageId: string, owner: string, now: Date, leaseMs: number): Promise<Begun>;
+  /**
+   * Write the state with the turn's replies, record the message as handled and release the lease; throws
+   * LeaseLostError when the lease is no longer ours.
+   */
   commit(state: ConversationState, owner: string, reply: LastReply): Promise<void>;
   /** The last handled message's replies, and whether a turn holds the lease right now. */
   lastReply(channel: string, userId: string, now: Date): Promise<{ last: LastReply | null; busy: boolean }>;

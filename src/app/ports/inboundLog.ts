@@ -1,7 +1,7 @@
 /**
- * Inbound message ids seen recently (unique per channel and id, expiring), so a redelivered message runs its
- * turn once. The replies of a turn are kept with the conversation (ConversationStore.lastReply), written in the
- * same update as the new state, so remembering an id costs one insert and nothing more.
+ * The separate log of inbound message ids that versions before the one-round-trip dedupe wrote (one insert per
+ * message). Turns now record their message in the conversation itself (ConversationStore.begin/commit); this log
+ * is kept so the housekeeping job purges what those versions left (MongoDB's TTL index does so too).
  */
 export interface InboundLog {
   /** Record the id; false when it was recorded before (the message is a repeat). */

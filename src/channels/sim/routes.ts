@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { HandleInbound } from '../../app/handleInbound.ts';
 import type { OutboundMessage } from '../../engine/types.ts';
 import { HttpError } from '../../http/errors.ts';
+import { answerOverloaded } from '../../http/overloaded.ts';
 
 /** Simulator user ids are plain tokens so they cannot smuggle operators or paths anywhere. */
 export const SIM_USER_ID = /^[A-Za-z0-9_.:@-]{1,64}$/;
@@ -44,6 +45,7 @@ export function simRouter(handle: HandleInbound, outbox: { take(userId: string):
     }
     const { userId, text, messageId } = parsed.data;
     const result = await handle({ channel: SIM_CHANNEL, userId, messageId: messageId ?? randomUUID(), input: { type: 'text', text } });
+    if (result.overloaded) return answerOverloaded(ctx, result.replies);
     ctx.body = {
       // `numbered`: the text for clients that number the choices (npm run chat); the page shows buttons.
       replies: result.replies.map((r) => ({ text: r.text, ...(r.numbered ? { numbered: r.numbered } : {}), ...(r.choices ? { choices: r.choices } : {}), ...(r.multi ? { multi: true } : {}) })),

@@ -1,6 +1,7 @@
 import { Api } from 'node-telegram-bot-api';
 import type { HandleInbound, HandleResult, InboundMessage } from '../../app/handleInbound.ts';
 import type { Reach } from '../../app/ports/reach.ts';
+import { handleUntilAdmitted } from '../../app/untilAdmitted.ts';
 import type { Sender } from '../../app/ports/sender.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { waitAtMost } from '../../infra/waitAtMost.ts';
@@ -28,7 +29,12 @@ export interface TelegramChannelConfig {
   retryBackoffMs?: number;
   /** Client timeout of one Bot API call. Default 10 s. */
   requestTimeoutMs?: number;
-  /** Updates accepted and not yet handled, over all chats, before the webhook answers 503. Default 10,000. */
+  /**
+   * Updates accepted and not yet handled, over all chats, before the webhook answers 503 (and Telegram delivers
+   * again later). Default 2,000, the app's default turn backlog (MAX_WAITING_TURNS): each chat has at most one
+   * update in that backlog, so the app's queue is full only when other channels fill it too, and then an update
+   * already acknowledged here is offered again for OVERLOAD_RETRY_MS.
+   */
   maxQueuedUpdates?: number;
   /** How long close() waits for queued updates and sends. Default 10 s. */
   closeTimeoutMs?: number;
@@ -60,6 +66,8 @@ export interface TelegramChannel extends ChannelModule {
 /** Update ids remembered in this process, so a redelivery to the same instance does not even reach the queue. */
 const SEEN_UPDATES = 10_000;
 const HANDLE_ATTEMPTS = 3;
+const OVERLOAD_RETRY_MS = 30_000;
+const DEFAULT_MAX_QUEUED = 2_000;
 
 /**
  * The Telegram channel: webhook in, per-chat ordered handling, paced sending out. node-telegram-bot-api (v2) is
@@ -88,7 +96,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     now,
     onUnreachable: (chatId) => reachableMarked.delete(chatId),
   });
-  const inbound = new KeyedQueue(config.maxQueuedUpdates ?? 10_000, (err, chat) => logger.error({ err, chat: maskChatId(chat) }, 'telegram: update failed'));
+  const inbound = new KeyedQueue(config.maxQueuedUpdates ?? DEFAULT_MAX_QUEUED, (err, chat) => logger.error({ err, chat: maskChatId(chat) }, 'telegram: update failed'));
   const seen = new Set<number>();
   let closing = false;
 
@@ -97,7 +105,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     if (seen.has(update.update_id)) return 'ignored';
     const parsed = parseUpdate(update);
     if (!parsed) return 'ignored';
-    if (parsed.inbound && inbound.pending >= (config.maxQueuedUpdates ?? 10_000)) return 'full';
+    if (parsed.inbound && inbound.pending >= (config.maxQueuedUpdates ?? DEFAULT_MAX_QUEUED)) return 'full';
     remember(update.update_id);
     // Answered at once, not behind the chat's queue: the user's button shows a spinner until it is.
     if (parsed.callbackQueryId) answerCallback(parsed.callbackQueryId, parsed.chatId);
@@ -122,6 +130,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   async function handle(chatId: string, msg: InboundMessage): Promise<void> {
     markReachable(chatId);
     const result = await handleWithRetry(msg);
+    if (result.overloaded) logger.warn({ chat: maskChatId(chatId) }, 'telegram: the turn queue stayed full; the user is asked to send the message again');
     // A duplicate's replies were sent by the first delivery (or are being sent); sending them again would show
     // the user every answer twice. If the process died between the turn and the send, the user asks again.
     if (result.duplicate || result.replies.length === 0) return;
@@ -149,7 +158,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   async function handleWithRetry(msg: InboundMessage): Promise<HandleResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await deps.handleInbound(msg);
+        return await handleUntilAdmitted(deps.handleInbound, msg, { giveUpAfterMs: OVERLOAD_RETRY_MS, stopping: () => closing });
       } catch (err) {
         if (attempt >= HANDLE_ATTEMPTS || closing) throw err;
         logger.warn({ err, chat: maskChatId(msg.userId), attempt }, 'telegram: handling an update failed; retrying');

@@ -107,7 +107,9 @@ export class TelegramOutbound {
         return { ok: false, permanent: failure.unreachable, reason: failure.reason };
       }
     }
-    this.opts.logger.info({ chat: maskChatId(chatId), messages: messages.length, ms: Math.round(performance.now() - started) }, 'telegram: sent');
+    // Debug, not info: a line (and its masking pass) per reply sent would be most of the log under load; failures
+    // are logged above at warn and error.
+    this.opts.logger.debug({ chat: maskChatId(chatId), messages: messages.length, ms: Math.round(performance.now() - started) }, 'telegram: sent');
     return { ok: true };
   }
 

@@ -12,6 +12,7 @@ import { maskName } from '../../domain/pii/maskName.ts';
 import { regionPath, type RegionNode } from '../../domain/regions/regions.ts';
 import type { Translator } from '../../engine/types.ts';
 import { HttpError } from '../../http/errors.ts';
+import { answerOverloaded } from '../../http/overloaded.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { maskOpenid } from '../wechat-common/delivery.ts';
 import { Code2SessionError, type Code2Session } from './code2session.ts';
@@ -147,6 +148,7 @@ export function mpApiRouter(deps: MpApiDeps): Router {
       messageId: `${openid}:${key}`,
       input: 'text' in body ? { type: 'text', text: body.text } : { type: 'choice', choiceId: body.choiceId },
     });
+    if (result.overloaded) return answerOverloaded(ctx, result.replies);
     ctx.body = {
       replies: result.replies.map((r) => ({ text: r.text, ...(r.choices ? { choices: r.choices } : {}), ...(r.multi ? { multi: true } : {}) })),
       ...(result.duplicate ? { duplicate: true } : {}),

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { ActionHandler } from '../../app/actions/types.ts';
 import type { HandleInbound, InboundMessage } from '../../app/handleInbound.ts';
+import { handleUntilAdmitted } from '../../app/untilAdmitted.ts';
 import type { Clock } from '../../app/ports/clock.ts';
 import type { ReachAnswer } from '../../app/ports/reach.ts';
 import type { ReplayGuard } from '../../app/ports/replayGuard.ts';
@@ -116,7 +117,8 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): WechatMpChanne
   const queue = new KeyedQueue(maxQueued, (err, openid) => logger.error({ err, openid: maskOpenid(openid) }, 'mini program push failed'));
 
   async function handlePush(message: InboundMessage): Promise<void> {
-    const result = await deps.handleInbound(message);
+    // Acknowledged to WeChat already: a full turn queue is waited out here, not left to a redelivery.
+    const result = await handleUntilAdmitted(deps.handleInbound, message, { giveUpAfterMs: 30_000, stopping: () => stopped });
     // WeChat retries a push it got no answer to; the first delivery has sent (or is sending) these replies.
     if (result.duplicate || result.replies.length === 0) return;
     const sent = await outbound.sendCustomerService(message.userId, result.replies);

@@ -25,7 +25,16 @@ interface ConversationDoc {
   sealed: string | null;
   lastMessageId: string | null;
   lastReplies: string | null;
+  /** Ids of the last RECENT_MESSAGES messages handled, oldest first: the dedupe record (absent on old documents). */
+  seen?: string[];
 }
+
+/**
+ * How many handled message ids a conversation remembers. Platforms redeliver within seconds to minutes, and a
+ * chat's updates arrive in order, so a redelivery older than this many later messages of the same chat does not
+ * happen; conversations themselves are kept CONVERSATION_RETENTION_DAYS, longer than any redelivery window.
+ */
+export const RECENT_MESSAGES = 32;
 
 const schema = new Schema<ConversationDoc>(
   {
@@ -43,6 +52,7 @@ const schema = new Schema<ConversationDoc>(
     sealed: { type: String, default: null },
     lastMessageId: { type: String, default: null },
     lastReplies: { type: String, default: null },
+    seen: { type: [String], default: undefined },
   },
   { collection: 'conversations', versionKey: false, _id: false },
 );
@@ -57,37 +67,66 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
   const collection = typedCollection<ConversationDoc>(connection, 'Conversation', schema);
   const key = (channel: string, userId: string) => `${channel}:${userId}`;
 
+  /**
+   * Take the lease unless it is held (or `messageId` was handled already). Null when the filter missed: the
+   * document exists and the upsert hit the unique _id.
+   */
+  async function take(channel: string, userId: string, owner: string, now: Date, leaseMs: number, messageId?: string): Promise<ConversationDoc | null> {
+    const free = { $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] };
+    try {
+      const doc = await collection.findOneAndUpdate(
+        messageId === undefined ? { _id: key(channel, userId), ...free } : { _id: key(channel, userId), seen: { $ne: messageId }, ...free },
+        {
+          $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
+          $setOnInsert: { channel, userId, version: 0, updatedAt: now },
+        },
+        // A turn that runs needs neither the dedupe list nor the previous answer back.
+        { upsert: true, returnDocument: 'after', projection: { seen: 0, lastReplies: 0 } },
+      );
+      return doc && doc.leaseOwner === owner ? doc : null;
+    } catch (err) {
+      if (isDuplicateKey(err)) return null;
+      throw err;
+    }
+  }
+
+  function stateOf(doc: ConversationDoc): ConversationState | null {
+    if (!doc.sealed) return null;
+    const sealed = JSON.parse(cipher.decrypt(doc.sealed)) as Sealed;
+    return {
+      ...sealed,
+      channel: doc.channel,
+      userId: doc.userId,
+      flowId: doc.flowId,
+      flowVersion: doc.flowVersion,
+      stepId: doc.stepId,
+      locale: doc.locale,
+      updatedAt: doc.updatedAt.toISOString(),
+      version: doc.version,
+    };
+  }
+
+  const busy = (channel: string, userId: string) => new ConversationBusyError(`conversation ${channel}:${userId} is busy`);
+
   return {
     async acquire(channel, userId, owner, now, leaseMs) {
-      let doc: ConversationDoc | null;
-      try {
-        doc = await collection.findOneAndUpdate(
-          { _id: key(channel, userId), $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
-          {
-            $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
-            $setOnInsert: { channel, userId, version: 0, updatedAt: now },
-          },
-          { upsert: true, returnDocument: 'after' },
-        );
-      } catch (err) {
-        // The document exists but its lease is held: the filter missed and the upsert hit the unique _id.
-        if (isDuplicateKey(err)) throw new ConversationBusyError(`conversation ${channel}:${userId} is busy`);
-        throw err;
-      }
-      if (!doc || doc.leaseOwner !== owner) throw new ConversationBusyError(`conversation ${channel}:${userId} is busy`);
-      if (!doc.sealed) return null;
-      const sealed = JSON.parse(cipher.decrypt(doc.sealed)) as Sealed;
-      return {
-        ...sealed,
-        channel: doc.channel,
-        userId: doc.userId,
-        flowId: doc.flowId,
-        flowVersion: doc.flowVersion,
-        stepId: doc.stepId,
-        locale: doc.locale,
-        updatedAt: doc.updatedAt.toISOString(),
-        version: doc.version,
-      };
+      const doc = await take(channel, userId, owner, now, leaseMs);
+      if (!doc) throw busy(channel, userId);
+      return stateOf(doc);
+    },
+
+    async begin(channel, userId, messageId, owner, now, leaseMs) {
+      const doc = await take(channel, userId, owner, now, leaseMs, messageId);
+      if (doc) return { kind: 'turn', state: stateOf(doc) };
+      // Missed: a turn holds the lease, or the message was handled. One more read tells which (rare: a repeat,
+      // or the same chat's turn running on another instance).
+      const found = await collection.findOne<Pick<ConversationDoc, 'seen' | 'lastMessageId' | 'lastReplies'>>(
+        { _id: key(channel, userId), seen: messageId },
+        { projection: { lastMessageId: 1, lastReplies: 1 } },
+      );
+      if (!found) throw busy(channel, userId);
+      const replies = found.lastMessageId === messageId && found.lastReplies ? (JSON.parse(cipher.decrypt(found.lastReplies)) as OutboundMessage[]) : [];
+      return { kind: 'repeat', replies };
     },
 
     async commit(state, owner, reply) {
@@ -108,6 +147,7 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
             leaseUntil: null,
           },
           $inc: { version: 1 },
+          $push: { seen: { $each: [reply.messageId], $slice: -RECENT_MESSAGES } },
         },
       );
       if (result.matchedCount !== 1) throw new LeaseLostError(`conversation ${channel}:${userId}: lease lost or version moved; the turn was not saved`);

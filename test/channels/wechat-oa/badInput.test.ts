@@ -154,7 +154,10 @@ describe('POST /wechat/oa refuses', () => {
     const good = await h.wx.text(OPENID, '注册');
     expect(good.status).toBe(200);
     expect(good.text).toContain('请输入您的姓名');
-    expect(await countStored()).toMatchObject({ conversations: 1, inbound_messages: 1, wechat_users: 1 });
+    // The message's dedupe record is kept in its conversation (written by the turn's commit), not in inbound_messages.
+    expect(await countStored()).toMatchObject({ conversations: 1, inbound_messages: 0, wechat_users: 1 });
+    const conversation = await h.app.connection.db!.collection('conversations').findOne({});
+    expect(conversation?.seen).toHaveLength(1);
   });
 });
 

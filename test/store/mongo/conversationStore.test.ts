@@ -4,7 +4,7 @@ import { ConversationBusyError, LeaseLostError, type ConversationStore } from '.
 import { newConversation } from '../../../src/engine/index.ts';
 import { createPiiCipher } from '../../../src/infra/piiCipher.ts';
 import { connectMongo } from '../../../src/store/mongo/connection.ts';
-import { createMongoConversationStore } from '../../../src/store/mongo/conversationStore.ts';
+import { createMongoConversationStore, RECENT_MESSAGES } from '../../../src/store/mongo/conversationStore.ts';
 import { TEST_PII_KEY } from '../../support/appHarness.ts';
 import { testDbUri } from '../../support/db.ts';
 
@@ -51,6 +51,42 @@ describe('Mongo conversation store', () => {
     await store.commit(newConversation('sim', 'r', 'zh-CN', t0), 'o1', { messageId: 'msg-7', replies: [{ text: '你好' }] });
     expect(await store.lastReply('sim', 'r', at(2))).toEqual({ last: { messageId: 'msg-7', replies: [{ text: '你好' }] }, busy: false });
     expect(await store.lastReply('sim', 'nobody', at(2))).toEqual({ last: null, busy: false });
+  });
+
+  it('begins a turn in one step, and a committed message id is a repeat: the last with its replies, an older one without', async () => {
+    const first = await store.begin('sim', 'dd', 'm1', 'o1', t0, 1000);
+    expect(first).toEqual({ kind: 'turn', state: null });
+    // Not recorded before its commit: a turn that fails leaves the message free to run again.
+    await store.release('sim', 'dd', 'o1');
+    expect(await store.begin('sim', 'dd', 'm1', 'o2', at(1), 1000)).toEqual({ kind: 'turn', state: null });
+    await store.commit(newConversation('sim', 'dd', 'zh-CN', t0), 'o2', { messageId: 'm1', replies: [{ text: '一' }] });
+    expect(await store.begin('sim', 'dd', 'm1', 'o3', at(2), 1000)).toEqual({ kind: 'repeat', replies: [{ text: '一' }] });
+    const second = await store.begin('sim', 'dd', 'm2', 'o4', at(3), 1000);
+    expect(second).toMatchObject({ kind: 'turn', state: { version: 1 } });
+    await store.commit((second as { state: ReturnType<typeof newConversation> }).state, 'o4', { messageId: 'm2', replies: [{ text: '二' }] });
+    expect(await store.begin('sim', 'dd', 'm1', 'o5', at(4), 1000)).toEqual({ kind: 'repeat', replies: [] });
+    expect(await store.begin('sim', 'dd', 'm2', 'o6', at(5), 1000)).toEqual({ kind: 'repeat', replies: [{ text: '二' }] });
+  });
+
+  it('refuses to begin while another turn holds the lease, even for a message it has not seen', async () => {
+    await store.begin('sim', 'db', 'm1', 'o1', t0, 1000);
+    await expect(store.begin('sim', 'db', 'm2', 'o2', at(10), 1000)).rejects.toBeInstanceOf(ConversationBusyError);
+    await expect(store.begin('sim', 'db', 'm1', 'o2', at(10), 1000)).rejects.toBeInstanceOf(ConversationBusyError);
+  });
+
+  it(`remembers the last ${RECENT_MESSAGES} handled message ids and forgets older ones`, async () => {
+    let state = newConversation('sim', 'dr', 'zh-CN', t0);
+    for (let i = 0; i <= RECENT_MESSAGES; i++) {
+      const begun = await store.begin('sim', 'dr', `r${i}`, `o${i}`, at(i), 1000);
+      if (begun.kind !== 'turn') throw new Error(`r${i} was taken for a repeat`);
+      state = begun.state ?? state;
+      await store.commit(state, `o${i}`, { messageId: `r${i}`, replies: [] });
+      state = { ...state, version: state.version + 1 };
+    }
+    const raw = await connection.db!.collection('conversations').findOne({ _id: 'sim:dr' as never });
+    expect(raw?.seen).toHaveLength(RECENT_MESSAGES);
+    expect(await store.begin('sim', 'dr', 'r1', 'p', at(100), 1000)).toEqual({ kind: 'repeat', replies: [] });
+    await expect(store.begin('sim', 'dr', 'r0', 'p', at(100), 1000)).resolves.toMatchObject({ kind: 'turn' });
   });
 
   it('keeps answers sealed at rest: the raw document holds no plaintext answer', async () => {

@@ -1,0 +1,99 @@
+/** More work arrived than the gate may hold; nothing was started or stored. Channels map it to their "later". */
+export class OverloadedError extends Error {
+  override name = 'OverloadedError';
+}
+
+export interface TurnGateLimits {
+  /** Turns running at once in this process (over all chats). */
+  maxRunning: number;
+  /** Turns accepted and not yet started, over all chats; one more is refused with OverloadedError. */
+  maxWaiting: number;
+  /** Of those, how many one chat may have waiting, so that one flooding chat cannot fill the backlog for all. */
+  maxWaitingPerKey: number;
+}
+
+interface Job {
+  start(): void;
+}
+
+/**
+ * Admission for turns under load: each key (a conversation) runs one task at a time in arrival order, at most
+ * `maxRunning` run at once, and keys whose next task is ready take the free slots first come, first served. A
+ * chat's turn therefore waits behind its own earlier messages and one turn of each chat ahead of it, never
+ * behind another chat's whole backlog; and starting fewer turns than arrive keeps the database's queue short,
+ * which is what keeps the tail latency down when more arrives than can be served.
+ */
+export class TurnGate {
+  /** Per key: its tasks in order; the head is running or ready. */
+  private readonly queues = new Map<string, Job[]>();
+  /** Keys whose head task waits for a free slot, in the order they became ready. */
+  private ready: string[] = [];
+  private readyHead = 0;
+  private runningCount = 0;
+  private waitingCount = 0;
+
+  constructor(private readonly limits: TurnGateLimits) {
+    if (limits.maxRunning < 1) throw new Error('TurnGate: maxRunning must be at least 1');
+  }
+
+  get running(): number {
+    return this.runningCount;
+  }
+
+  get waiting(): number {
+    return this.waitingCount;
+  }
+
+  /** Run `task` in `key`'s order, when a slot is free; rejects with OverloadedError (task not run) when full. */
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const queue = this.queues.get(key);
+    if (this.waitingCount >= this.limits.maxWaiting) return Promise.reject(new OverloadedError(`${this.waitingCount} turns are waiting; try again later`));
+    // The head of a key's queue is running (or about to); the rest wait.
+    if (queue && queue.length > this.limits.maxWaitingPerKey) return Promise.reject(new OverloadedError('this conversation has too many messages waiting; try again later'));
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = {
+        start: () => {
+          let result: Promise<T>;
+          try {
+            result = task();
+          } catch (err) {
+            result = Promise.reject(err);
+          }
+          result.then(resolve, reject).finally(() => this.finish(key));
+        },
+      };
+      this.waitingCount++;
+      if (queue) queue.push(job);
+      else {
+        this.queues.set(key, [job]);
+        this.ready.push(key);
+      }
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.runningCount < this.limits.maxRunning && this.readyHead < this.ready.length) {
+      const key = this.ready[this.readyHead++]!;
+      const job = this.queues.get(key)![0]!;
+      this.runningCount++;
+      this.waitingCount--;
+      job.start();
+    }
+    // Drop the consumed prefix now and then rather than shift() per start (O(n) each).
+    if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+      this.ready = this.ready.slice(this.readyHead);
+      this.readyHead = 0;
+    }
+  }
+
+  private finish(key: string): void {
+    this.runningCount--;
+    const queue = this.queues.get(key)!;
+    queue.shift();
+    // The key's next message goes to the back of the line, behind the chats that were waiting meanwhile.
+    if (queue.length > 0) this.ready.push(key);
+    else this.queues.delete(key);
+    this.pump();
+  }
+}

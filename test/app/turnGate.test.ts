@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { OverloadedError, TurnGate } from '../../src/app/turnGate.ts';
+
+/** A task that runs until the test lets it finish, and records when it started. */
+function controlled(log: string[], name: string) {
+  let finish!: () => void;
+  const done = new Promise<void>((r) => (finish = r));
+  return {
+    task: async () => {
+      log.push(name);
+      await done;
+      return name;
+    },
+    finish,
+  };
+}
+
+/** Lets the gate's promise callbacks run (finish → start of the next task). */
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
+
+describe('TurnGate', () => {
+  it('runs one key at a time in arrival order, and different keys side by side', async () => {
+    const gate = new TurnGate({ maxRunning: 4, maxWaiting: 100, maxWaitingPerKey: 10 });
+    const log: string[] = [];
+    const a1 = controlled(log, 'a1');
+    const a2 = controlled(log, 'a2');
+    const b1 = controlled(log, 'b1');
+    const results = [gate.run('a', a1.task), gate.run('a', a2.task), gate.run('b', b1.task)];
+    await settle();
+    expect(log).toEqual(['a1', 'b1']); // a2 waits for a1 only
+    expect(gate.running).toBe(2);
+    a1.finish();
+    await settle();
+    expect(log).toEqual(['a1', 'b1', 'a2']);
+    a2.finish();
+    b1.finish();
+    expect(await Promise.all(results)).toEqual(['a1', 'a2', 'b1']);
+    expect(gate.running).toBe(0);
+    expect(gate.waiting).toBe(0);
+  });
+
+  it('never runs more than maxRunning at once; the next ready chat takes a freed slot', async () => {
+    const gate = new TurnGate({ maxRunning: 2, maxWaiting: 100, maxWaitingPerKey: 10 });
+    const log: string[] = [];
+    const tasks = ['a', 'b', 'c', 'd'].map((k) => ({ key: k, ...controlled(log, k) }));
+    const runs = tasks.map((t) => gate.run(t.key, t.task));
+    await settle();
+    expect(log).toEqual(['a', 'b']);
+    expect(gate.running).toBe(2);
+    expect(gate.waiting).toBe(2);
+    tasks[1]!.finish();
+    await settle();
+    expect(log).toEqual(['a', 'b', 'c']);
+    expect(gate.running).toBe(2);
+    for (const t of tasks) t.finish();
+    await Promise.all(runs);
+    expect(log).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('is fair: a chat with a backlog goes to the back of the line after each turn, behind chats that waited meanwhile', async () => {
+    const gate = new TurnGate({ maxRunning: 1, maxWaiting: 100, maxWaitingPerKey: 10 });
+    const log: string[] = [];
+    const flood = Array.from({ length: 3 }, (_, i) => controlled(log, `a${i + 1}`));
+    const others = [controlled(log, 'b1'), controlled(log, 'c1')];
+    const runs = [...flood.map((t) => gate.run('a', t.task)), gate.run('b', others[0]!.task), gate.run('c', others[1]!.task)];
+    for (const t of [...flood, ...others]) {
+      await settle();
+      t.finish();
+    }
+    await Promise.all(runs);
+    // Not a1 a2 a3 b1 c1: b and c do not wait for the whole of a's backlog.
+    expect(log).toEqual(['a1', 'b1', 'c1', 'a2', 'a3']);
+  });
+
+  it('refuses beyond the global backlog with OverloadedError, without running the task, and accepts again once drained', async () => {
+    const gate = new TurnGate({ maxRunning: 1, maxWaiting: 2, maxWaitingPerKey: 10 });
+    const log: string[] = [];
+    const t = ['a', 'b', 'c', 'd'].map((k) => controlled(log, k));
+    const accepted = [gate.run('a', t[0]!.task), gate.run('b', t[1]!.task), gate.run('c', t[2]!.task)];
+    await expect(gate.run('d', t[3]!.task)).rejects.toBeInstanceOf(OverloadedError);
+    expect(gate.waiting).toBe(2);
+    for (const x of t) x.finish();
+    await Promise.all(accepted);
+    expect(log).toEqual(['a', 'b', 'c']);
+    await expect(gate.run('d', async () => 'later')).resolves.toBe('later');
+  });
+
+  it('refuses a flooding chat beyond its own limit while other chats still get in', async () => {
+    const gate = new TurnGate({ maxRunning: 1, maxWaiting: 100, maxWaitingPerKey: 2 });
+    const log: string[] = [];
+    const head = controlled(log, 'a0');
+    const runs = [gate.run('a', head.task), gate.run('a', async () => 'a1'), gate.run('a', async () => 'a2')];
+    await expect(gate.run('a', async () => 'a3')).rejects.toBeInstanceOf(OverloadedError);
+    const other = gate.run('b', async () => 'b1');
+    head.finish();
+    expect(await Promise.all([...runs, other])).toEqual(['a0', 'a1', 'a2', 'b1']);
+  });
+
+  it('frees the slot and the key when a task throws, synchronously or not', async () => {
+    const gate = new TurnGate({ maxRunning: 1, maxWaiting: 10, maxWaitingPerKey: 10 });
+    const sync = gate.run('a', () => {
+      throw new Error('sync');
+    });
+    const async_ = gate.run('a', async () => {
+      throw new Error('async');
+    });
+    await expect(sync).rejects.toThrow('sync');
+    await expect(async_).rejects.toThrow('async');
+    await expect(gate.run('a', async () => 'ok')).resolves.toBe('ok');
+    expect(gate.running).toBe(0);
+  });
+});
