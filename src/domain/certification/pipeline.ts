@@ -85,13 +85,14 @@ export type PipelineResult = { ok: true; app: Application; effects: PipelineEffe
 
 /** Who may give each command. */
 export const COMMAND_ACTORS: Readonly<Record<PipelineCommandType, readonly Actor['kind'][]>> = {
-  advance: ['admin'],
+  // The system advances an application when a satisfaction poll closes (app/polls/closePoll.ts); the guard decides.
+  advance: ['admin', 'system'],
   return: ['admin'],
   resubmit: ['worker'],
   reject: ['admin'],
   withdraw: ['worker'],
   recordScore: ['admin'],
-  recordSatisfaction: ['admin'],
+  recordSatisfaction: ['admin', 'system'],
   recordObjection: ['admin'],
   decideObjection: ['admin'],
   noticeEnded: ['system'],
