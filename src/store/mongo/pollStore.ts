@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
 import type { ApplyOutcome, PollCodeRecord, PollRecord, PollSession, PollStore } from '../../app/ports/polls.ts';
 import type { PollGroup } from '../../domain/polls/types.ts';
@@ -13,6 +14,7 @@ import { typedCollection } from './typedCollection.ts';
  */
 interface PollDoc extends Omit<PollRecord, 'id'> {
   _id: string;
+  commentCount?: number;
 }
 interface CodeDoc extends Omit<PollCodeRecord, 'hash'> {
   _id: string;
@@ -47,6 +49,7 @@ const pollSchema = new Schema<PollDoc>(
     answered: Number,
     tallies: mixed,
     comments: mixed,
+    commentCount: Number,
     flags: mixed,
     applied: mixed,
     result: mixed,
@@ -65,7 +68,7 @@ const sessionSchema = new Schema<SessionDoc>(
   { collection: 'poll_sessions', versionKey: false, _id: false },
 );
 
-const toPoll = ({ _id, ...rest }: PollDoc): PollRecord => ({ id: _id, ...rest });
+const toPoll = ({ _id, commentCount: _n, ...rest }: PollDoc): PollRecord => ({ id: _id, ...rest });
 const toCode = ({ _id, ...rest }: CodeDoc): PollCodeRecord => ({ hash: _id, ...rest });
 
 /** Field paths are built from question ids and options the questionnaire checked (camelCase words only). */
@@ -127,7 +130,13 @@ export function createMongoPollStore(connection: Connection): PollStore {
       const inc: Record<string, number> = { answered: 1, [path('tallies', group, 'answers')]: 1 };
       for (const [q, option] of Object.entries(scale)) inc[path('tallies', group, 'counts', q, option)] = 1;
       const push: Record<string, unknown> = { applied: sid };
-      if (comment) push.comments = { group, text: comment };
+      // At a random place, not at the end: the order of comments must not tell the order of submissions (which a
+      // conversation's last-message time would tie to a respondent).
+      if (comment) {
+        const n = (await polls.findOne({ _id: pollId }, { projection: { commentCount: 1 } }))?.commentCount ?? 0;
+        push.comments = { $each: [{ group, text: comment }], $position: randomInt(0, n + 1) };
+        inc.commentCount = 1;
+      }
       const r = await polls.updateOne({ _id: pollId, status: { $in: ['open', 'closing'] }, applied: { $ne: sid } }, { $inc: inc, $push: push });
       if (r.modifiedCount === 1) return 'applied';
       const poll = await polls.findOne({ _id: pollId }, { projection: { status: 1, applied: 1 } });
