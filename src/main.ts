@@ -53,6 +53,8 @@ import { runStartupMigrations } from './store/mongo/startupMigrations.ts';
 import { createPolls } from './app/polls/createPolls.ts';
 import { createMongoPollStore } from './store/mongo/pollStore.ts';
 import { pollPageRouter } from './http/polls/pollPage.ts';
+import { sceneQrOf } from './channels/wechat-oa/sceneQr.ts';
+import { WECHAT_OA_CHANNEL } from './channels/wechat-oa/inbound.ts';
 
 export { StartupError };
 
@@ -150,7 +152,7 @@ export async function startRedcollar(
       publicBaseUrl: config.publicBaseUrl,
     };
     const actions = createActions({ workers, organizations, regions: content.regions, certification });
-    const polls = createPolls({ polls: createMongoPollStore(connection), sealer: cipher, certification });
+    const polls = createPolls({ polls: createMongoPollStore(connection), sealer: cipher, certification, wechatQr: () => sceneQrOf(channels.get(WECHAT_OA_CHANNEL)) });
 
     const jobs: JobDefinition<unknown>[] = [
       noticeEndedJob(certification),

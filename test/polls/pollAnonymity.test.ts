@@ -112,10 +112,10 @@ describe('reliability', () => {
     await db.collection('poll_codes').updateOne({ _id: hashes[0] } as never, { $set: { status: 'pending', pending: { sid: 's1', answer: answer('pleased') } } });
     // Crash after step 2 (counted, code still pending).
     await db.collection('poll_codes').updateOne({ _id: hashes[1] } as never, { $set: { status: 'pending', pending: { sid: 's2', answer: answer('neutral') } } });
-    await db.collection('polls').updateOne({ _id: poll.id } as never, { $inc: { answered: 1, 'tallies.employee.answers': 1, 'tallies.employee.counts.overall.neutral': 1, 'tallies.employee.counts.workStyle.neutral': 1 }, $push: { applied: 's2' } });
+    await db.collection('polls').updateOne({ _id: poll.id } as never, { $inc: { answered: 1, 'tallies.employee.answers': 1, 'tallies.employee.counts.overall.neutral': 1, 'tallies.employee.counts.workStyle.neutral': 1 }, $push: { applied: 's2' } } as never);
     // Crash after step 3 (counted, code used, id still on the poll).
     await db.collection('poll_codes').updateOne({ _id: hashes[2] } as never, { $set: { status: 'used', usedOn: '2026-03-01' } });
-    await db.collection('polls').updateOne({ _id: poll.id } as never, { $inc: { answered: 1, 'tallies.employee.answers': 1, 'tallies.employee.counts.overall.displeased': 1, 'tallies.employee.counts.workStyle.displeased': 1 }, $push: { applied: 's3' } });
+    await db.collection('polls').updateOne({ _id: poll.id } as never, { $inc: { answered: 1, 'tallies.employee.answers': 1, 'tallies.employee.counts.overall.displeased': 1, 'tallies.employee.counts.workStyle.displeased': 1 }, $push: { applied: 's3' } } as never);
 
     const closed = await r.api('POST', `/polls/${poll.id}/close`, pinghu);
     expect(closed.status, closed.raw).toBe(200);

@@ -11,7 +11,7 @@ import { createPollChat } from './respondentChat.ts';
 export const BURST = { answers: 5, withinSeconds: 30 };
 
 /** Everything of polls that main wires: the chat part of the pipeline, the admin service, the jobs. */
-export function createPolls(input: { polls: PollStore; sealer: PollSealer; certification: CertificationDeps }) {
+export function createPolls(input: { polls: PollStore; sealer: PollSealer; certification: CertificationDeps; wechatQr?: PollDeps['wechatQr'] }) {
   const deps: PollDeps = { ...input, bursts: createBurstDetector(BURST), random: () => randomInt(0, 2 ** 48) / 2 ** 48 };
   return { deps, chat: createPollChat(deps), admin: createPollAdmin(deps), jobs: [pollCloseJob(deps), pollSweepJob(deps)] };
 }

@@ -16,6 +16,8 @@ export interface PollDeps {
   bursts: BurstDetector;
   /** Uniform random 0..1 (comment order); crypto-backed in production. */
   random(): number;
+  /** The WeChat Official Account's temporary QR code for a scene (the text it encodes), when that channel is on. */
+  wechatQr?: () => ((scene: string, expireSeconds: number) => Promise<string>) | null;
 }
 
 /** The HMAC a code is stored and looked up under; the prefix keeps it apart from other HMACs of the same key. */

@@ -158,7 +158,7 @@ export function createPollAdmin(deps: PollDeps) {
     },
 
     /** The plaintext codes and their links, for the admin who created the poll; audited, refusals included. */
-    codes(admin: AdminRecord, id: string, format: string): Promise<Result<{ group: PollGroup; code: string; url: string }[]>> {
+    codes(admin: AdminRecord, id: string, format: string): Promise<Result<{ group: PollGroup; code: string; url: string; wechatQrUrl?: string }[]>> {
       return audited(admin, 'viewPollCodes', `poll:${id}`, { format }, async () => {
         const r = await readable(admin, id);
         if (!r.ok) return r;
@@ -170,7 +170,17 @@ export function createPollAdmin(deps: PollDeps) {
             const plain = deps.sealer.decrypt(code.sealed);
             return { group: code.group, code: plain, url: `${base}/p/${plain}` };
           });
-        return { ok: true, value: codes };
+        const qr = deps.wechatQr?.();
+        if (!qr || r.value.status !== 'open') return { ok: true, value: codes };
+        // With the Official Account on, each code also gets a temporary QR code of the account whose scene carries it.
+        const seconds = (Date.parse(r.value.closesAt) - c.clock.now().getTime()) / 1000;
+        const withQr: { group: PollGroup; code: string; url: string; wechatQrUrl?: string }[] = [];
+        for (let i = 0; i < codes.length; i += 4) {
+          const batch = codes.slice(i, i + 4);
+          const urls = await Promise.all(batch.map((x) => qr(`poll_${x.code}`, seconds).catch((err: unknown) => (c.logger.warn({ poll: id, err: (err as Error).message }, 'poll: no WeChat QR code for a code; the sheet shows the web link'), undefined))));
+          batch.forEach((x, j) => withQr.push(urls[j] ? { ...x, wechatQrUrl: urls[j] } : x));
+        }
+        return { ok: true, value: withQr };
       });
     },
 

@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import type { PollGroup } from '../../domain/polls/types.ts';
 import { esc } from './escape.ts';
 
-type CodeRow = { group: PollGroup; code: string; url: string };
+type CodeRow = { group: PollGroup; code: string; url: string; wechatQrUrl?: string };
 
 const GROUP_NAMES: Record<PollGroup, string> = { owner: '业主 owner', member: '党员 member', employee: '员工 employee' };
 
@@ -14,13 +14,14 @@ export function codesCsv(codes: readonly CodeRow[]): string {
 
 /**
  * A printable A4 sheet of cards, 2 × 5 a page: each with the group, the code, its link and a QR code of the link
- * (the web page; a WeChat scan of it opens the same page). Inline styles only, no script: the route's CSP allows no
+ * (the Official Account's temporary QR code when that channel is on, else the web page). Inline styles only, no script: the route's CSP allows no
  * script at all.
  */
 export async function codesHtml(pollId: string, codes: readonly CodeRow[]): Promise<string> {
   const cards = await Promise.all(
     codes.map(async (c) => {
-      const svg = await QRCode.toString(c.url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+      // The account's QR code where there is one (WeChat follows the account and opens the poll), else the web link.
+      const svg = await QRCode.toString(c.wechatQrUrl ?? c.url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
       return `<div class="card"><div class="qr">${svg}</div><div class="text"><div class="title">满意度测评 · 匿名</div><div class="group">${esc(GROUP_NAMES[c.group])}</div><div class="code">${esc(c.code)}</div><div class="hint">扫码或在公众号、Telegram 中发送“测评 ${esc(c.code)}”。每码限用一次。</div><div class="url">${esc(c.url)}</div></div></div>`;
     }),
   );
