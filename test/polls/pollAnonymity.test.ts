@@ -150,3 +150,23 @@ describe('reliability', () => {
     expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(1);
   });
 });
+
+describe('regressions', () => {
+  it('regression: a completer that read a code while pending counted the answer a second time after the winner finished', async () => {
+    const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
+    const { count } = await import('../../src/app/polls/submitAnswer.ts');
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 5 });
+    const store = createMongoPollStore(r.db);
+    const hash = String((await r.db.db!.collection('poll_codes').findOne({ pollId: poll.id }))!._id);
+    const answer = { scale: { overall: 'pleased', workStyle: 'pleased' } };
+    expect(await store.beginSubmit(hash, 'sid-late', 'sealed')).toBe(true);
+    const stale = (await store.code(hash))!; // a second submit (or the closing sweep) reads it while pending
+    const record = (await store.get(poll.id))!;
+    expect(await count({ polls: store }, record, stale, 'sid-late', answer, r.clock.now())).toBe(true); // the winner: steps 2-3
+    expect(await count({ polls: store }, record, stale, stale.pending!.sid, answer, r.clock.now())).toBe(true); // the late completer
+    const after = (await store.get(poll.id))!;
+    expect(after.answered).toBe(1);
+    expect(after.tallies.employee?.counts.overall).toEqual({ pleased: 1 });
+  });
+});

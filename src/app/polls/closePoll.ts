@@ -21,7 +21,7 @@ export async function closePoll(deps: PollDeps, pollId: string, now: Date): Prom
     const before = await deps.polls.get(pollId);
     if (!before) return null;
     await completePending(deps, before, now);
-    const poll = (await deps.polls.get(pollId))!;
+    const poll = (await deps.polls.get(pollId, { light: true }))!;
     const { comments: _c, ...result } = pollResults(
       { roster: poll.roster, minGroupSize: poll.minGroupSize, quorum: poll.quorum, positive: poll.questionnaire.positive, tallies: poll.tallies, comments: [] },
       deps.random,

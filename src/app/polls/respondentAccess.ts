@@ -22,7 +22,7 @@ export async function openCode(deps: PollDeps, typed: string, identity: ChatIden
   if (!plain) return { ok: false, reason: 'unknown' };
   const hash = codeHash(deps.sealer, plain);
   const code = await deps.polls.code(hash);
-  const poll = code ? await deps.polls.get(code.pollId) : null;
+  const poll = code ? await deps.polls.get(code.pollId, { light: true }) : null;
   if (!code || !poll) return { ok: false, reason: 'unknown' };
   if (poll.status !== 'open') return { ok: false, reason: 'closed', poll };
   if (now.getTime() >= Date.parse(poll.closesAt)) return { ok: false, reason: 'expired', poll };

@@ -2,7 +2,7 @@ import { chinaDate } from '../../domain/dates/parseDate.ts';
 import { pollCommand } from '../../domain/polls/codes.ts';
 import { MAX_COMMENT_LENGTH } from '../../domain/polls/questionnaire.ts';
 import type { PollAnswer, PollQuestion } from '../../domain/polls/types.ts';
-import type { OutboundMessage } from '../../engine/types.ts';
+import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
 import type { InboundMessage } from '../handleInbound.ts';
 import type { PollRecord, PollSession } from '../ports/polls.ts';
 import { identityHash, type PollDeps } from './deps.ts';
@@ -11,6 +11,8 @@ import { questionText as questionTextOf, subjectNames as subjectNamesOf } from '
 import { submitAnswer } from './submitAnswer.ts';
 
 const CHOICE_PREFIX = 'poll:';
+/** The conversation variable that says a poll session is open for this chat. */
+const MARKER = 'pollSession';
 const is = (text: string, ...words: string[]) => words.includes(text.trim().toLowerCase());
 const CANCEL = ['取消', '退出', 'cancel', 'quit'];
 const BACK = ['返回', '上一题', 'back'];
@@ -63,84 +65,105 @@ export function createPollChat(deps: PollDeps) {
     return scale.find((o) => ['zh-CN', 'en', locale].some((l) => t(l, `scale.${o}`).toLowerCase() === typed)) ?? null;
   }
 
-  return async function pollChat(msg: InboundMessage, locale: string, now: Date): Promise<OutboundMessage[] | null> {
+  /**
+   * The conversation carries only a marker that a poll session exists (never an answer), so that every other
+   * message of every user passes by without a database read.
+   */
+  const marked = (state: ConversationState, on: boolean): ConversationState => {
+    const vars = { ...state.vars };
+    if (on) vars[MARKER] = true;
+    else delete vars[MARKER];
+    return { ...state, vars };
+  };
+
+  return async function pollChat(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ state: ConversationState; replies: OutboundMessage[] } | null> {
+    const replies = await answer(msg, state, now);
+    if (!replies) return null;
+    return { state: marked(state, replies.sessionOpen), replies: replies.replies };
+  };
+
+  async function answer(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ replies: OutboundMessage[]; sessionOpen: boolean } | null> {
+    const open_ = (replies: OutboundMessage[]) => ({ replies, sessionOpen: true });
+    const ended = (replies: OutboundMessage[]) => ({ replies, sessionOpen: false });
+    const locale = state.locale;
     const text = msg.input.type === 'text' ? msg.input.text : msg.input.type === 'choice' ? msg.input.choiceId : null;
     if (text === null) return null;
     const identity: ChatIdentity = { channel: msg.channel, userId: msg.userId };
     const key = identityHash(deps.sealer, msg.channel, msg.userId);
     const typedCode = pollCommand(text);
+    if (typedCode === null && state.vars[MARKER] !== true) return null;
     if (typedCode !== null) {
       const current = await deps.polls.session(key);
       const lang = current?.locale ?? locale;
       const access = await openCode(deps, typedCode, identity, now, { bind: true });
-      if (!access.ok) return [{ text: t(lang, `refused.${access.reason}`) }];
+      if (!access.ok) return { replies: [{ text: t(lang, `refused.${access.reason}`) }], sessionOpen: current !== null };
       // The code is kept sealed in the session only to submit it; it is never shown back.
       const answers: PollAnswer & { code: string } = { scale: {}, code: access.plain };
       const s: PollSession = { key, pollId: access.poll.id, codeHash: access.code.hash, locale: lang, step: 0, answers: seal(answers), editing: false, day: chinaDate(now) };
       await deps.polls.saveSession(s);
       const names = await subjectNames(access.poll, lang);
-      return ask(access.poll, s, [t(lang, 'intro', { ...names, count: access.poll.questionnaire.questions.length })]);
+      return open_(await ask(access.poll, s, [t(lang, 'intro', { ...names, count: access.poll.questionnaire.questions.length })]));
     }
     const s = await deps.polls.session(key);
     if (!s) return null;
-    const poll = await deps.polls.get(s.pollId);
+    const poll = await deps.polls.get(s.pollId, { light: true });
     if (!poll || poll.status !== 'open' || now.getTime() >= Date.parse(poll.closesAt)) {
       await deps.polls.deleteSession(key);
-      return [{ text: t(s.locale, poll && poll.status === 'open' ? 'refused.expired' : 'refused.closed') }];
+      return ended([{ text: t(s.locale, poll && poll.status === 'open' ? 'refused.expired' : 'refused.closed') }]);
     }
     if (is(text, ...CANCEL)) {
       await deps.polls.deleteSession(key);
-      return [{ text: t(s.locale, 'cancelled') }];
+      return ended([{ text: t(s.locale, 'cancelled') }]);
     }
     if (is(text, 'english', '中文')) {
       s.locale = is(text, 'english') ? 'en' : 'zh-CN';
       await deps.polls.saveSession(s);
-      return ask(poll, s);
+      return open_(await ask(poll, s));
     }
     const qs = poll.questionnaire.questions;
     if (is(text, ...BACK)) {
-      if (s.step === 0) return ask(poll, s, [t(s.locale, 'atFirst')]);
+      if (s.step === 0) return open_(await ask(poll, s, [t(s.locale, 'atFirst')]));
       s.step = s.editing ? qs.length : s.step - 1;
       s.editing = false;
       await deps.polls.saveSession(s);
-      return ask(poll, s);
+      return open_(await ask(poll, s));
     }
     const answers = open(s) as PollAnswer & { code: string };
     if (s.step >= qs.length) {
       if (is(text, ...SUBMIT) || text === `${CHOICE_PREFIX}submit`) {
         const { code, ...answer } = answers;
         const outcome = await submitAnswer(deps, code, identity, answer, now);
-        if (outcome.status === 'invalid') return [{ text: `${t(s.locale, 'invalid')} (${outcome.message})` }];
+        if (outcome.status === 'invalid') return open_([{ text: `${t(s.locale, 'invalid')} (${outcome.message})` }]);
         await deps.polls.deleteSession(key);
-        if (outcome.status === 'refused') return [{ text: t(s.locale, `refused.${outcome.reason}`) }];
-        return [{ text: t(s.locale, outcome.status === 'recorded' ? 'thanks' : 'alreadyRecorded') }];
+        if (outcome.status === 'refused') return ended([{ text: t(s.locale, `refused.${outcome.reason}`) }]);
+        return ended([{ text: t(s.locale, outcome.status === 'recorded' ? 'thanks' : 'alreadyRecorded') }]);
       }
       const n = Number(text.trim());
       if (Number.isInteger(n) && n >= 1 && n <= qs.length) {
         s.step = n - 1;
         s.editing = true;
         await deps.polls.saveSession(s);
-        return ask(poll, s);
+        return open_(await ask(poll, s));
       }
-      return ask(poll, s, [t(s.locale, 'summaryHint')]);
+      return open_(await ask(poll, s, [t(s.locale, 'summaryHint')]));
     }
     const q = qs[s.step]!;
     if (q.kind === 'comment') {
       const comment = text.trim();
-      if ([...comment].length > MAX_COMMENT_LENGTH) return [{ text: t(s.locale, 'commentTooLong', { max: MAX_COMMENT_LENGTH, length: [...comment].length }) }];
+      if ([...comment].length > MAX_COMMENT_LENGTH) return open_([{ text: t(s.locale, 'commentTooLong', { max: MAX_COMMENT_LENGTH, length: [...comment].length }) }]);
       if (is(comment, ...SKIP) || !comment) delete answers.comment;
       else answers.comment = comment;
     } else {
       const chosen = option(poll, text, s.locale);
-      if (!chosen) return ask(poll, s, [t(s.locale, 'notAnOption')]);
+      if (!chosen) return open_(await ask(poll, s, [t(s.locale, 'notAnOption')]));
       answers.scale[q.id] = chosen;
     }
     s.answers = seal(answers);
     s.step = s.editing ? qs.length : s.step + 1;
     s.editing = false;
     await deps.polls.saveSession(s);
-    return ask(poll, s);
-  };
+    return open_(await ask(poll, s));
+  }
 }
 
 export type PollChat = ReturnType<typeof createPollChat>;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chinaDate } from '../../domain/dates/parseDate.ts';
 import { answerProblem } from '../../domain/polls/questionnaire.ts';
 import type { PollAnswer } from '../../domain/polls/types.ts';
@@ -12,9 +12,11 @@ export type SubmitOutcome = { status: 'recorded' } | { status: 'alreadyRecorded'
  * Counts one answer exactly once, with no transaction, in idempotent single-document steps:
  * 1. the code goes unused → pending, holding the sealed answer and a fresh submission id (only one submit wins);
  * 2. the poll's tallies get the answer once per submission id (`applied` remembers the id meanwhile);
- * 3. the code goes pending → used (the answer is dropped from it), 4. the id is dropped from the poll.
+ * 3. the code goes pending → used (the answer is dropped from it).
  * A crash after 1 leaves a pending code that `completePending` finishes (closing runs it first); after 2 the id
- * stops a second count. After step 3 nothing links the answer to the code, the respondent or a time.
+ * stops a second count. The ids stay on the poll until it closes, because a completer that read the code while it
+ * was pending may apply it late: the id must still be there to stop it (regression test in pollAnonymity.test.ts).
+ * After step 3 nothing links the answer to the code, the respondent or a time; the ids are random.
  */
 export async function submitAnswer(deps: PollDeps, typed: string, identity: ChatIdentity | null, answer: PollAnswer, now: Date): Promise<SubmitOutcome> {
   const access = await openCode(deps, typed, identity, now, { bind: false });
@@ -24,7 +26,7 @@ export async function submitAnswer(deps: PollDeps, typed: string, identity: Chat
   }
   const problem = answerProblem(access.poll.questionnaire, answer);
   if (problem) return { status: 'invalid', message: problem };
-  const sid = randomUUID();
+  const sid = randomBytes(9).toString('base64url');
   const clean: PollAnswer = { scale: answer.scale, ...(answer.comment?.trim() ? { comment: answer.comment.trim() } : {}) };
   if (!(await deps.polls.beginSubmit(access.code.hash, sid, deps.sealer.encrypt(JSON.stringify(clean))))) {
     // Another submit of this code won (a retry, a double click): finish it if it is still half done.
@@ -42,15 +44,14 @@ export async function submitAnswer(deps: PollDeps, typed: string, identity: Chat
   return { status: 'recorded' };
 }
 
-/** Steps 2-4 for one submission; false when the poll closed before it was counted (the code is free again). */
-async function count(deps: PollDeps, poll: PollRecord, code: PollCodeRecord, sid: string, answer: PollAnswer, now: Date): Promise<boolean> {
+/** Steps 2-3 for one submission; false when the poll closed before it was counted (the code is free again). */
+export async function count(deps: Pick<PollDeps, 'polls'>, poll: PollRecord, code: PollCodeRecord, sid: string, answer: PollAnswer, now: Date): Promise<boolean> {
   const applied = await deps.polls.applyAnswer(poll.id, sid, code.group, answer.scale, answer.comment);
   if (applied === 'pollClosed') {
     await deps.polls.abandonSubmit(code.hash, sid);
     return false;
   }
   await deps.polls.finishSubmit(code.hash, sid, chinaDate(now));
-  await deps.polls.forgetApplied(poll.id, sid);
   return true;
 }
 
@@ -60,16 +61,7 @@ async function completeOne(deps: PollDeps, poll: PollRecord, code: PollCodeRecor
   await count(deps, poll, code, code.pending.sid, answer, now);
 }
 
-/**
- * Finishes every submission a crash left half done, then drops submission ids of the poll whose code is already
- * used (a crash between steps 3 and 4). Idempotent; closing runs it before computing the result.
- */
+/** Finishes every submission a crash left half done. Idempotent; closing runs it before computing the result. */
 export async function completePending(deps: PollDeps, poll: PollRecord, now: Date): Promise<void> {
-  const pending = await deps.polls.pendingCodes(poll.id);
-  for (const code of pending) await completeOne(deps, poll, code, now);
-  // Read the ids first, then the codes still pending: an id applied meanwhile belongs to a code pending in the
-  // second read (step 1 comes before step 2), so only ids whose code is already used are dropped.
-  const applied = (await deps.polls.get(poll.id))?.applied ?? [];
-  const live = new Set((await deps.polls.pendingCodes(poll.id)).map((c) => c.pending?.sid));
-  for (const sid of applied) if (!live.has(sid)) await deps.polls.forgetApplied(poll.id, sid);
+  for (const code of await deps.polls.pendingCodes(poll.id)) await completeOne(deps, poll, code, now);
 }

@@ -39,7 +39,7 @@ export interface PollRecord {
   tallies: Partial<Record<PollGroup, GroupTally>>;
   comments: { group: PollGroup; text: string }[];
   flags: PollFlag[];
-  /** Submissions counted whose code is not yet marked used (a crash window); empty at rest. */
+  /** Random ids of the submissions counted while the poll is open (stop a late second count); dropped at closing. */
   applied: string[];
   result: (Omit<PollResults, 'comments'> & { recordedOn: 'application' | 'annual' | null; recordNote?: string }) | null;
 }
@@ -81,7 +81,8 @@ export type ApplyOutcome = 'applied' | 'alreadyApplied' | 'pollClosed';
 /** Polls, their codes and respondent bindings; every write is one single-document atomic update. */
 export interface PollStore {
   create(poll: PollRecord, codes: Omit<PollCodeRecord, 'status' | 'boundTo' | 'pending' | 'usedOn'>[]): Promise<void>;
-  get(id: string): Promise<PollRecord | null>;
+  /** `light`: without comments and submission ids (the respondent's path reads it on every message). */
+  get(id: string, opts?: { light?: boolean }): Promise<PollRecord | null>;
   /** Polls of workers/regions for listing: newest first. */
   list(regionPrefix: string, limit: number): Promise<PollRecord[]>;
   codes(pollId: string): Promise<PollCodeRecord[]>;
@@ -98,13 +99,11 @@ export interface PollStore {
   finishSubmit(hash: string, sid: string, day: string): Promise<void>;
   /** pending → unused (the poll closed before the answer was counted). */
   abandonSubmit(hash: string, sid: string): Promise<void>;
-  /** Forgets the submission id on the poll once the code is marked used. */
-  forgetApplied(pollId: string, sid: string): Promise<void>;
   pendingCodes(pollId: string): Promise<PollCodeRecord[]>;
   addFlag(pollId: string, flag: PollFlag): Promise<void>;
   /** open → closing, or closing stays; false when closed already. */
   beginClose(id: string): Promise<boolean>;
-  /** closing → closed with the result, only while no submission is half-counted; false otherwise (retry). */
+  /** closing → closed with the result and the submission ids dropped, if no answer was counted since `answered` was read. */
   finishClose(id: string, answered: number, result: NonNullable<PollRecord['result']>, at: Date): Promise<boolean>;
   /** Polls past their closing time not closed yet, and closed ones whose rate is not recorded yet (a crash). */
   sweepCandidates(now: Date): Promise<PollRecord[]>;

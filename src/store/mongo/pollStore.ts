@@ -93,9 +93,9 @@ export function createMongoPollStore(connection: Connection): PollStore {
       }
       await polls.insertOne({ _id: id, ...rest });
     },
-    async get(id) {
-      const doc = await polls.findOne({ _id: id });
-      return doc ? toPoll(doc) : null;
+    async get(id, opts = {}) {
+      const doc = await polls.findOne({ _id: id }, opts.light ? { projection: { comments: 0, applied: 0 } } : {});
+      return doc ? toPoll({ ...doc, comments: doc.comments ?? [], applied: doc.applied ?? [] }) : null;
     },
     async list(regionPrefix, limit) {
       const docs = await polls.find({ regionCode: { $regex: `^${regionPrefix.replace(/\D/g, '')}` } }).sort({ createdAt: -1 }).limit(limit).toArray();
@@ -139,18 +139,14 @@ export function createMongoPollStore(connection: Connection): PollStore {
       }
       const r = await polls.updateOne({ _id: pollId, status: { $in: ['open', 'closing'] }, applied: { $ne: sid } }, { $inc: inc, $push: push });
       if (r.modifiedCount === 1) return 'applied';
-      const poll = await polls.findOne({ _id: pollId }, { projection: { status: 1, applied: 1 } });
-      if (poll?.applied.includes(sid)) return 'alreadyApplied';
-      return 'pollClosed';
+      const counted = await polls.countDocuments({ _id: pollId, applied: sid });
+      return counted ? 'alreadyApplied' : 'pollClosed';
     },
     async finishSubmit(hash, sid, day) {
       await codes.updateOne({ _id: hash, status: 'pending', 'pending.sid': sid }, { $set: { status: 'used', usedOn: day, pending: null } });
     },
     async abandonSubmit(hash, sid) {
       await codes.updateOne({ _id: hash, status: 'pending', 'pending.sid': sid }, { $set: { status: 'unused', pending: null } });
-    },
-    async forgetApplied(pollId, sid) {
-      await polls.updateOne({ _id: pollId }, { $pull: { applied: sid } });
     },
     async pendingCodes(pollId) {
       return (await codes.find({ pollId, status: 'pending' }).toArray()).map(toCode);
@@ -163,7 +159,7 @@ export function createMongoPollStore(connection: Connection): PollStore {
       return r.matchedCount === 1;
     },
     async finishClose(id, answered, result, at) {
-      const r = await polls.updateOne({ _id: id, status: 'closing', answered, applied: { $size: 0 } }, { $set: { status: 'closed', result, closedAt: at.toISOString() } });
+      const r = await polls.updateOne({ _id: id, status: 'closing', answered }, { $set: { status: 'closed', result, closedAt: at.toISOString(), applied: [] } });
       return r.modifiedCount === 1;
     },
     async sweepCandidates(now) {
