@@ -1,5 +1,6 @@
 import type { CertificationDeps } from '../certification/deps.ts';
-import type { PollStore } from '../ports/polls.ts';
+import type { PollRecord, PollStore } from '../ports/polls.ts';
+import type { PollSubjectFacts } from './subjectCache.ts';
 import type { BurstDetector } from './burstDetector.ts';
 
 /** The sealing part of the PII cipher: codes and answers in progress are sealed, codes looked up by HMAC. */
@@ -16,6 +17,8 @@ export interface PollDeps {
   bursts: BurstDetector;
   /** Uniform random 0..1 (comment order); crypto-backed in production. */
   random(): number;
+  /** Who a poll rates (cached: app/polls/subjectCache.ts). */
+  subject: (deps: PollDeps, poll: PollRecord) => Promise<PollSubjectFacts>;
   /** The WeChat Official Account's temporary QR code for a scene (the text it encodes), when that channel is on. */
   wechatQr?: () => ((scene: string, expireSeconds: number) => Promise<string>) | null;
 }

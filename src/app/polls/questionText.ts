@@ -5,10 +5,8 @@ import type { PollDeps } from './deps.ts';
 
 /** Whom the respondent rates, as the questions name them: the masked name and the organisation. */
 export async function subjectNames(deps: PollDeps, poll: PollRecord, locale: string): Promise<{ worker: string; org: string }> {
-  const c = deps.certification;
-  const worker = await c.workers.findById(poll.workerId);
-  const org = worker?.orgId ? await c.organizations.get(worker.orgId) : null;
-  return { worker: worker ? maskName(worker.name) : c.translator.t(locale, 'polls:theWorker'), org: org?.name ?? worker?.orgName ?? '' };
+  const facts = await deps.subject(deps, poll);
+  return { worker: facts.name ? maskName(facts.name) : deps.certification.translator.t(locale, 'polls:theWorker'), org: facts.org };
 }
 
 /** A question in the respondent's language: a template key, or the policy's own text. */

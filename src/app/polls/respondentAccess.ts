@@ -28,8 +28,8 @@ export async function openCode(deps: PollDeps, typed: string, identity: ChatIden
   if (now.getTime() >= Date.parse(poll.closesAt)) return { ok: false, reason: 'expired', poll };
   if (code.status !== 'unused') return { ok: false, reason: 'used', poll };
   if (identity) {
-    const worker = await deps.certification.workers.findById(poll.workerId);
-    if (worker && worker.channel === identity.channel && worker.userId === identity.userId) return { ok: false, reason: 'ratedWorker', poll };
+    const { account } = await deps.subject(deps, poll);
+    if (account && account.channel === identity.channel && account.userId === identity.userId) return { ok: false, reason: 'ratedWorker', poll };
     const who = identityHash(deps.sealer, identity.channel, identity.userId);
     if (code.boundTo !== null && code.boundTo !== who) return { ok: false, reason: 'boundToOther', poll };
     if (opts.bind) {
