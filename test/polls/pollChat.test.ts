@@ -100,3 +100,36 @@ describe('a respondent answers in the chat', () => {
     }
   });
 });
+
+describe('a poll and the flows', () => {
+  it('a poll typed in the middle of a registration is answered, and the registration goes on after it', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    expect(await say(r, 'midflow', '注册')).toContain('姓名');
+    expect(await say(r, 'midflow', `测评 ${poll.codes[4]!.code}`)).toContain('满意度测评');
+    await say(r, 'midflow', '1');
+    await say(r, 'midflow', '1');
+    await say(r, 'midflow', '跳过');
+    expect(await say(r, 'midflow', '提交')).toContain('已提交');
+    // The next message is the registration's again: the name it was waiting for.
+    expect(await say(r, 'midflow', '李四')).toContain('手机');
+  });
+
+  it('the scheduler closes a poll at its closing time and records the rate', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 5 });
+    let n = 0;
+    for (const { code } of poll.codes) await answerInChat(r, `sched-${app.id}-${n++}`, code, '1');
+    const away = Date.parse('2026-03-20T00:00:01Z') - r.clock.now().getTime();
+    r.clock.advance(away);
+    try {
+      // As demo mode does: every job due by the new time runs before this resolves (the poll's own close job).
+      await r.app.scheduler.catchUp(away);
+      const view = (await r.api('GET', `/polls/${poll.id}`, pinghu)).body;
+      expect(view.status).toBe('closed');
+      expect((await r.api('GET', `/applications/${app.id}`, pinghu)).body.stage).toBe('comprehensiveReview');
+    } finally {
+      r.clock.advance(-away);
+    }
+  });
+});
