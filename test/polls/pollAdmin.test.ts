@@ -152,3 +152,17 @@ describe('closing and results', () => {
     expect(record?.satisfaction).toMatchObject({ pollId: res.body.id, rate: 1, valid: 5, quorumMet: true });
   });
 });
+
+describe('regressions', () => {
+  it('regression: results with two or more comments shown answered 500 (the shuffle\'s random source was out of range)', async () => {
+    const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
+    const { app } = await pinghuApplication(r);
+    const p = await r.api('POST', '/polls', tokens.pinghu!, { subject: { applicationId: app.id }, groups: { owner: 0, member: 0, employee: 10 }, closesAt: '2026-03-20T00:00:00Z' });
+    const store = createMongoPollStore(r.db);
+    for (let n = 0; n < 6; n++) await store.applyAnswer(p.body.id, `sid-${n}`, 'employee', { overall: 'pleased', workStyle: 'pleased' }, n < 3 ? `意见 ${n}` : undefined);
+    await r.api('POST', `/polls/${p.body.id}/close`, tokens.pinghu!);
+    const res = await r.api('GET', `/polls/${p.body.id}/results`, tokens.pinghu!);
+    expect(res.status, res.raw).toBe(200);
+    expect(res.body.comments.map((c: { text: string }) => c.text).sort()).toEqual(['意见 0', '意见 1', '意见 2']);
+  });
+});
