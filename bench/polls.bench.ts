@@ -118,12 +118,15 @@ async function main(): Promise<void> {
         }),
       );
     }
-    await api('POST', `/polls/${id2}/close`);
+    const close = await api('POST', `/polls/${id2}/close`);
+    if (close.status !== 200) out(`  closing answered ${close.status}: ${JSON.stringify(close.body)}`);
     const reads: number[] = [];
     let shown: Record<string, unknown> = {};
     for (let i = 0; i < RESULT_READS; i++) {
       const t = performance.now();
-      shown = (await api('GET', `/polls/${id2}/results`)).body;
+      const res = await api('GET', `/polls/${id2}/results`);
+      if (res.status !== 200) throw new Error(`results answered ${res.status}: ${JSON.stringify(res.body)}`);
+      shown = res.body;
       reads.push(performance.now() - t);
     }
     heading(`2. Results of a poll with ${fmt(BIG_POLL)} answers (${fmt(BIG_POLL / 10)} comments), GET …/results over HTTP`);
