@@ -268,6 +268,10 @@ export function applyAction(app: Application, policy: Policy, command: PipelineC
   const level = policy.levels.find((l) => l.id === app.level);
   if (!level) return fail('invalid', `application ${app.id} is for level ${app.level}, which policy ${policy.id} does not have`);
 
+  // A closed satisfaction poll advances its application (app/polls/closePoll.ts); no other stage is the system's.
+  if (command.type === 'advance' && actor.kind === 'system' && info.stage.kind !== 'satisfactionSurvey') {
+    return fail('forbiddenActor', `a system cannot advance out of a ${info.stage.kind} stage; only an admin can (the system advances only out of a satisfaction survey, when its poll closes)`, { actor: actor.kind });
+  }
   const ctx: Ctx = { app, policy, info, level, actor, now, at };
   switch (command.type) {
     case 'advance':
