@@ -55,6 +55,11 @@ import { createMongoInboundLog } from './store/mongo/inboundLog.ts';
 import { createMongoWorkerRepository } from './store/mongo/workerRepository.ts';
 import { createMongoReplayGuard } from './store/mongo/replayGuard.ts';
 import { runStartupMigrations } from './store/mongo/startupMigrations.ts';
+import { createPolls } from './app/polls/createPolls.ts';
+import { createMongoPollStore } from './store/mongo/pollStore.ts';
+import { pollPageRouter } from './http/polls/pollPage.ts';
+import { sceneQrOf } from './channels/wechat-oa/sceneQr.ts';
+import { WECHAT_OA_CHANNEL } from './channels/wechat-oa/inbound.ts';
 
 export { StartupError };
 
@@ -80,10 +85,10 @@ export interface RunningApp {
 export async function startRedcollar(
   env: Record<string, string | undefined> = process.env,
   /** `root`: where flows/, templates/ and policies/ are read from (tests point it at a copy). */
-  opts: { clock?: Clock; root?: string } = {},
+  opts: { clock?: Clock; root?: string; logDestination?: import('pino').DestinationStream } = {},
 ): Promise<RunningApp> {
   const config = loadConfig(env);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, opts.logDestination);
   // Demo mode moves the app's time forward on request (README "Demo mode"); config refuses it on a real database.
   const demoClock: DemoClock | undefined = config.DEMO_MODE ? createDemoClock(opts.clock ?? systemClock) : undefined;
   const clock = demoClock ?? opts.clock ?? systemClock;
@@ -166,6 +171,7 @@ export async function startRedcollar(
       settings: accountSettings(config),
     });
     const actions = createActions({ workers, organizations, regions: content.regions, certification });
+    const polls = createPolls({ polls: createMongoPollStore(connection), sealer: cipher, certification, wechatQr: () => sceneQrOf(channels.get(WECHAT_OA_CHANNEL)) });
 
     const jobs: JobDefinition<unknown>[] = [
       noticeEndedJob(certification),
@@ -173,6 +179,7 @@ export async function startRedcollar(
       certificateSweepJob(certification),
       certificateNoticeSweepJob(certification),
       archiveEvidenceJob(certification),
+      ...polls.jobs,
       housekeepingJob({
         conversations,
         inbox,
@@ -210,6 +217,7 @@ export async function startRedcollar(
       },
       capabilities: (channel) => channels.get(channel)?.capabilities ?? { images: false },
       onLocaleChange: (channel, userId, locale) => workers.setLocale(channel, userId, locale),
+      intercept: polls.chat,
     });
 
     const channelContext: ChannelContext = {
@@ -252,8 +260,10 @@ export async function startRedcollar(
         adminRouter({
           accounts,
           service: createAdminService(certification),
+          polls: polls.admin,
           ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
         }),
+        pollPageRouter(polls.deps, logger),
         verifyRouter({ verify: (number) => verifyCertificate(certification)(number, chinaDate(clock.now())), publicBaseUrl: config.publicBaseUrl }),
       ],
       ready: async () => {

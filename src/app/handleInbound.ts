@@ -61,6 +61,11 @@ export interface HandleInboundDeps {
    * weeks later reach them in it. A failure is logged; the turn's reply is not affected.
    */
   onLocaleChange?: (channel: string, userId: string, locale: string) => Promise<void>;
+  /**
+   * Answers a message before the flows do (a satisfaction poll: app/polls/respondentChat.ts), inside the same
+   * dedupe and lease; null = not its message. It returns the state to store (its own marker at most).
+   */
+  intercept?: (msg: InboundMessage, state: ConversationState, now: Date) => Promise<{ state: ConversationState; replies: OutboundMessage[] } | null>;
 }
 
 const MAX_ACTIONS_PER_TURN = 20;
@@ -120,7 +125,8 @@ export function createInboundHandler(deps: HandleInboundDeps) {
 
     try {
       const current = state ?? newConversation(msg.channel, msg.userId, deps.settings.defaultLocale, now);
-      const result = await runWithActions(current, msg, now);
+      const intercepted = deps.intercept ? await deps.intercept(msg, current, now) : null;
+      const result = intercepted ? { state: intercepted.state, outbound: intercepted.replies } : await runWithActions(current, msg, now);
       await deps.conversations.commit(result.state, owner, { messageId: msg.messageId, replies: result.outbound });
       if (result.state.locale !== current.locale && deps.onLocaleChange) {
         await deps.onLocaleChange(msg.channel, msg.userId, result.state.locale).catch((err: unknown) => deps.logger.warn({ err, channel: msg.channel }, 'could not record the chosen language'));

@@ -40,6 +40,8 @@ export interface AdminApiApp {
   db: Connection;
   clock: TestClock;
   api: Api;
+  /** The app's PII key (to open sealed values in a test's inspection). */
+  key: Buffer;
   /** The store of kept evidence photos, with the app's own PII key. */
   media: MediaStore;
   token(name: string, regionCode: string, levels?: string[]): Promise<string>;
@@ -56,10 +58,10 @@ export interface AdminApiApp {
   stop(): Promise<void>;
 }
 
-export async function startAdminApiApp(tag: string, opts: { root?: string; env?: Record<string, string> } = {}): Promise<AdminApiApp> {
+export async function startAdminApiApp(tag: string, opts: { root?: string; env?: Record<string, string>; logDestination?: import('pino').DestinationStream } = {}): Promise<AdminApiApp> {
   const clock = new TestClock(new Date('2026-03-01T02:00:00Z'));
   const key = randomBytes(32);
-  const started = await startTestAppWithDb(tag, { PII_KEY: key.toString('base64'), ...opts.env }, { clock, ...(opts.root ? { root: opts.root } : {}) });
+  const started = await startTestAppWithDb(tag, { PII_KEY: key.toString('base64'), ...opts.env }, { clock, ...(opts.root ? { root: opts.root } : {}), ...(opts.logDestination ? { logDestination: opts.logDestination } : {}) });
   const hasher = createArgon2Hasher();
   const db = await connectMongo(started.uri);
   const admins = createMongoAdminRepository(db);
@@ -88,6 +90,7 @@ export async function startAdminApiApp(tag: string, opts: { root?: string; env?:
     db,
     clock,
     api,
+    key,
     media,
     token: async (name, regionCode, levels = []) => (await createAdmin(admins, { name, regionCode, levels }, clock.now())).token,
     account: async ({ username, password, regionCode, name = `${username} committee`, levels = [], mustChangePassword = false }) => {

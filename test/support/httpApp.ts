@@ -7,7 +7,7 @@ import { startRedcollar, type RunningApp } from '../../src/main.ts';
 import { testDbUri } from './db.ts';
 
 /** Start the whole app on a random port against this run's test database (a fresh database per call). */
-export async function startTestApp(tag: string, env: Record<string, string> = {}, opts: { clock?: Clock; root?: string } = {}): Promise<RunningApp> {
+export async function startTestApp(tag: string, env: Record<string, string> = {}, opts: { clock?: Clock; root?: string; logDestination?: import('pino').DestinationStream } = {}): Promise<RunningApp> {
   return (await startTestAppWithDb(tag, env, opts)).app;
 }
 
@@ -15,7 +15,7 @@ export async function startTestApp(tag: string, env: Record<string, string> = {}
  * The same, also giving the database URI so a test can look at (or seed) the database directly. `root`: a copy of
  * the content (flows, templates, policies) to read instead of the repository's.
  */
-export async function startTestAppWithDb(tag: string, env: Record<string, string> = {}, opts: { clock?: Clock; root?: string } = {}): Promise<{ app: RunningApp; uri: string }> {
+export async function startTestAppWithDb(tag: string, env: Record<string, string> = {}, opts: { clock?: Clock; root?: string; logDestination?: import('pino').DestinationStream } = {}): Promise<{ app: RunningApp; uri: string }> {
   const uri = testDbUri(tag);
   const app = await startRedcollar(
     {

@@ -211,7 +211,7 @@ export function createMemoryCertificateRepository(): CertificateRepository {
 export function createMemoryAnnualRecordRepository(): AnnualRecordRepository {
   const byKey = new Map<string, AnnualRecord>();
 
-  function record(workerId: string, certificateNumber: string, year: number, part: 'inspection' | 'assessment', value: object): AnnualRecord {
+  function record(workerId: string, certificateNumber: string, year: number, part: 'inspection' | 'assessment' | 'satisfaction', value: object): AnnualRecord {
     str(workerId, 'workerId');
     str(certificateNumber, 'certificateNumber');
     if (!Number.isInteger(year)) throw new TypeError('year must be an integer');
@@ -225,6 +225,7 @@ export function createMemoryAnnualRecordRepository(): AnnualRecordRepository {
   return {
     recordInspection: async (workerId, certificateNumber, year, inspection) => record(workerId, certificateNumber, year, 'inspection', inspection),
     recordAssessment: async (workerId, certificateNumber, year, assessment) => record(workerId, certificateNumber, year, 'assessment', assessment),
+    recordSatisfaction: async (workerId, certificateNumber, year, satisfaction) => record(workerId, certificateNumber, year, 'satisfaction', satisfaction),
 
     async get(workerId, year) {
       const r = byKey.get(`${str(workerId, 'workerId')}:${year}`);

@@ -80,6 +80,8 @@ export interface CertificateRepository {
 export interface AnnualRecordRepository {
   recordInspection(workerId: string, certificateNumber: string, year: number, inspection: NonNullable<AnnualRecord['inspection']>): Promise<AnnualRecord>;
   recordAssessment(workerId: string, certificateNumber: string, year: number, assessment: NonNullable<AnnualRecord['assessment']>): Promise<AnnualRecord>;
+  /** The year's closed satisfaction poll; a later poll of the same year replaces it. */
+  recordSatisfaction(workerId: string, certificateNumber: string, year: number, satisfaction: NonNullable<AnnualRecord['satisfaction']>): Promise<AnnualRecord>;
   get(workerId: string, year: number): Promise<AnnualRecord | null>;
   listForYear(year: number): Promise<AnnualRecord[]>;
 }

@@ -85,13 +85,14 @@ export type PipelineResult = { ok: true; app: Application; effects: PipelineEffe
 
 /** Who may give each command. */
 export const COMMAND_ACTORS: Readonly<Record<PipelineCommandType, readonly Actor['kind'][]>> = {
-  advance: ['admin'],
+  // The system advances an application when a satisfaction poll closes (app/polls/closePoll.ts); the guard decides.
+  advance: ['admin', 'system'],
   return: ['admin'],
   resubmit: ['worker'],
   reject: ['admin'],
   withdraw: ['worker'],
   recordScore: ['admin'],
-  recordSatisfaction: ['admin'],
+  recordSatisfaction: ['admin', 'system'],
   recordObjection: ['admin'],
   decideObjection: ['admin'],
   noticeEnded: ['system'],
@@ -267,6 +268,10 @@ export function applyAction(app: Application, policy: Policy, command: PipelineC
   const level = policy.levels.find((l) => l.id === app.level);
   if (!level) return fail('invalid', `application ${app.id} is for level ${app.level}, which policy ${policy.id} does not have`);
 
+  // A closed satisfaction poll advances its application (app/polls/closePoll.ts); no other stage is the system's.
+  if (command.type === 'advance' && actor.kind === 'system' && info.stage.kind !== 'satisfactionSurvey') {
+    return fail('forbiddenActor', `a system cannot advance out of a ${info.stage.kind} stage; only an admin can (the system advances only out of a satisfaction survey, when its poll closes)`, { actor: actor.kind });
+  }
   const ctx: Ctx = { app, policy, info, level, actor, now, at };
   switch (command.type) {
     case 'advance':

@@ -155,4 +155,15 @@ export interface AnnualRecord {
   year: number;
   inspection: InspectionEntry | null;
   assessment: AssessmentEntry | null;
+  /** The year's 满意度测评 (a closed poll), for the 年度考核; absent until one closes. */
+  satisfaction?: SatisfactionEntry | null;
+}
+
+/** A closed poll's outcome as the annual record keeps it (counts only: nothing per answer). */
+export interface SatisfactionEntry {
+  pollId: string;
+  rate: number | null;
+  valid: number;
+  quorumMet: boolean;
+  recordedAt: string;
 }

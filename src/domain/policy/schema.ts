@@ -81,6 +81,16 @@ export const stageSchema = z.strictObject({
 });
 export type Stage = z.infer<typeof stageSchema>;
 
+/** A region's poll settings: smallest group shown (never below 3), quorum, extra questions, the comment. */
+export const pollSettingsSchema = z.strictObject({
+  minGroupSize: z.number().int().min(3, 'a poll never shows a group of fewer than 3 answers').max(50).optional(),
+  quorum: z.strictObject({ minShare: z.number().min(0).max(1).optional(), minAnswers: z.number().int().min(1).max(10_000).optional() }).optional(),
+  /** Further questions on the same scale after the overall one, e.g. 工作作风. */
+  dimensions: z.array(z.strictObject({ id: id.refine((v) => v !== 'overall' && v !== 'comment', 'overall and comment are built-in question ids'), text: localized })).max(10).default([]),
+  /** Whether respondents may add a comment (default yes). */
+  comment: z.boolean().default(true),
+});
+
 export const policySchema = z
   .strictObject({
     schema: z.literal(1),
@@ -109,6 +119,8 @@ export const policySchema = z
       /** Answer options of the poll, best first, and which of them count as satisfied. */
       scale: z.array(z.string()).min(2),
       positive: z.array(z.string()).min(1),
+      /** The satisfaction poll (满意度测评) of this region; absent = the defaults of docs/polls.md. */
+      poll: pollSettingsSchema.optional(),
     }),
   })
   .superRefine((p, ctx) => {

@@ -8,6 +8,8 @@ import { parse } from './parse.ts';
 import { accountRoutes, LOGIN_ROUTE } from './accountRoutes.ts';
 import { adminOf, authMiddleware } from './auth.ts';
 import { reportCsv, reportXlsx } from './reportFile.ts';
+import type { PollAdmin } from '../../app/polls/pollAdmin.ts';
+import { pollRoutes } from './pollRoutes.ts';
 
 /**
  * The admin API (/admin/api): bearer tokens or the console's session (src/http/admin/auth.ts), every body and
@@ -66,7 +68,7 @@ function fail(e: ServiceError): never {
   throw new HttpError(e.status, e.message);
 }
 
-export function adminRouter(deps: { accounts: AccountService; service: AdminService; demo?: { moveClock(admin: AdminRecord, ms: number): Promise<{ now: Date }> } }): Router {
+export function adminRouter(deps: { accounts: AccountService; service: AdminService; polls?: PollAdmin; demo?: { moveClock(admin: AdminRecord, ms: number): Promise<{ now: Date }> } }): Router {
   const router = new Router({ prefix: PREFIX });
 
   router.use(authMiddleware(deps.accounts, PREFIX, (method, path) => method === LOGIN_ROUTE.method && path === LOGIN_ROUTE.path));
@@ -203,6 +205,8 @@ export function adminRouter(deps: { accounts: AccountService; service: AdminServ
     if (!r.ok) fail(r.error);
     ctx.body = r.value;
   });
+
+  if (deps.polls) pollRoutes(router, deps.polls);
 
   // Demo mode (DEMO_MODE) only: move the app's clock forward; every job falling due runs before the answer.
   // Without demo mode the route does not exist (404). Any admin may, at any tier: demo data only.

@@ -21,6 +21,7 @@ const schema = new Schema<AnnualRecordDoc>(
     year: { type: Number, required: true },
     inspection: { type: Schema.Types.Mixed, default: null },
     assessment: { type: Schema.Types.Mixed, default: null },
+    satisfaction: { type: Schema.Types.Mixed },
   },
   { collection: 'annual_records', versionKey: false, _id: false, minimize: false },
 );
@@ -41,15 +42,15 @@ export function createMongoAnnualRecordRepository(connection: Connection): Annua
   const collection = typedCollection<AnnualRecordDoc>(connection, 'AnnualRecord', schema);
   const key = (workerId: string, year: number) => `${workerId}:${year}`;
 
-  async function upsert(workerId: string, certificateNumber: string, year: number, part: 'inspection' | 'assessment', value: NonNullable<AnnualRecord['inspection'] | AnnualRecord['assessment']>): Promise<AnnualRecord> {
+  async function upsert(workerId: string, certificateNumber: string, year: number, part: 'inspection' | 'assessment' | 'satisfaction', value: NonNullable<AnnualRecord['inspection'] | AnnualRecord['assessment'] | AnnualRecord['satisfaction']>): Promise<AnnualRecord> {
     str(workerId, 'workerId');
     str(certificateNumber, 'certificateNumber');
     if (!Number.isInteger(year)) throw new TypeError('year must be an integer');
-    const other = part === 'inspection' ? 'assessment' : 'inspection';
+    const others = (['inspection', 'assessment'] as const).filter((p) => p !== part);
     const run = () =>
       collection.findOneAndUpdate(
         { _id: key(workerId, year) },
-        { $set: { certificateNumber, [part]: value }, $setOnInsert: { workerId, year, [other]: null } },
+        { $set: { certificateNumber, [part]: value }, $setOnInsert: { workerId, year, ...Object.fromEntries(others.map((o) => [o, null])) } },
         { upsert: true, returnDocument: 'after', ignoreUndefined: true },
       );
     let doc: AnnualRecordDoc | null;
@@ -68,6 +69,7 @@ export function createMongoAnnualRecordRepository(connection: Connection): Annua
   return {
     recordInspection: (workerId, certificateNumber, year, inspection) => upsert(workerId, certificateNumber, year, 'inspection', inspection),
     recordAssessment: (workerId, certificateNumber, year, assessment) => upsert(workerId, certificateNumber, year, 'assessment', assessment),
+    recordSatisfaction: (workerId, certificateNumber, year, satisfaction) => upsert(workerId, certificateNumber, year, 'satisfaction', satisfaction),
 
     async get(workerId, year) {
       const doc = await collection.findOne({ _id: key(str(workerId, 'workerId'), year) });

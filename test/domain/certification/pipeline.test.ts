@@ -426,12 +426,12 @@ describe('refusals, one per error code', () => {
 
   it.each<[string, () => Application, Policy, PipelineCommand, Actor, PipelineErrorCode, string | RegExp]>([
     // forbiddenActor
-    ['a worker advancing', () => submit(jiangsu), jiangsu, { type: 'advance' }, worker, 'forbiddenActor', 'a worker cannot advance; only an admin can'],
+    ['a worker advancing', () => submit(jiangsu), jiangsu, { type: 'advance' }, worker, 'forbiddenActor', 'a worker cannot advance; only an admin or a system can'],
     ['a worker recording a score', () => jiangsuAt('trainingTest'), jiangsu, { type: 'recordScore', score: 99 }, worker, 'forbiddenActor', 'a worker cannot recordScore; only an admin can'],
     ['an admin resubmitting', returned, jiangsu, { type: 'resubmit' }, admin, 'forbiddenActor', 'an admin cannot resubmit; only a worker can'],
     ['an admin withdrawing', () => submit(jiangsu), jiangsu, { type: 'withdraw' }, admin, 'forbiddenActor', 'an admin cannot withdraw; only a worker can'],
     ['an admin sending noticeEnded', () => jiangsuAt('publicNotice'), jiangsu, { type: 'noticeEnded' }, admin, 'forbiddenActor', 'an admin cannot noticeEnded; only a system can'],
-    ['the system advancing', () => submit(jiangsu), jiangsu, { type: 'advance' }, system, 'forbiddenActor', 'a system cannot advance; only an admin can'],
+    ['the system advancing out of a declaration', () => submit(jiangsu), jiangsu, { type: 'advance' }, system, 'forbiddenActor', 'a system cannot advance out of a declaration stage; only an admin can (the system advances only out of a satisfaction survey, when its poll closes)'],
     ['the system rejecting', () => submit(jiangsu), jiangsu, { type: 'reject', note: 'x' }, system, 'forbiddenActor', 'a system cannot reject; only an admin can'],
     ['another worker withdrawing', () => submit(jiangsu), jiangsu, { type: 'withdraw' }, otherWorker, 'forbiddenActor', 'worker w2 cannot withdraw the application of worker w1'],
     // notAllowed

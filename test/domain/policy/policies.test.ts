@@ -98,7 +98,17 @@ describe('shipped policy files', () => {
     const p = set.get(id)!;
     expect(p.certificate).toEqual({ numberFormat: '{region}{year}{level}{seq:05}', validityYears: 3 });
     expect(p.annualInspection.onFail).toBe(onFail);
-    expect(p.satisfaction).toEqual({ scale: ['veryPleased', 'pleased', 'neutral', 'displeased'], positive: ['veryPleased', 'pleased'] });
+    expect(p.satisfaction).toMatchObject({ scale: ['veryPleased', 'pleased', 'neutral', 'displeased'], positive: ['veryPleased', 'pleased'] });
+  });
+
+  it("pinghu's poll: minimum group 5, quorum 60 % and 5 answers, one extra question; jiangsu takes the defaults", () => {
+    expect(set.get('pinghu')!.satisfaction.poll).toEqual({
+      minGroupSize: 5,
+      quorum: { minShare: 0.6, minAnswers: 5 },
+      dimensions: [{ id: 'workStyle', text: { 'zh-CN': '您对其工作作风是否满意？', en: 'How satisfied are you with their way of working?' } }],
+      comment: true,
+    });
+    expect(set.get('jiangsu')!.satisfaction.poll).toBeUndefined();
   });
 });
 

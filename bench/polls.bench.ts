@@ -1,0 +1,146 @@
+/**
+ * `npm run bench:polls`: satisfaction polls on the embedded H2 database `npm start` uses (every write synced).
+ * Prints figures, asserts nothing (the machine is shared; see README "Performance").
+ *
+ *   1. Answers through /sim end to end: 200 respondents at once, each answering one code in the chat
+ *      (测评 <code> → overall → dimension → comment → 提交, five messages). Target ≥ 500 answers/s.
+ *   2. Results of a poll with 10,000 answers (1,000 of them with a comment): GET /admin/api/polls/:id/results.
+ *      Target ≤ 50 ms.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAdmin } from '../src/app/admin/tokens.ts';
+import { startRedcollar, type RunningApp } from '../src/main.ts';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../src/store/embedded/launcher.ts';
+import { createMongoAdminRepository } from '../src/store/mongo/adminRepository.ts';
+import { createMongoApplicationRepository } from '../src/store/mongo/applicationRepository.ts';
+import { connectMongo } from '../src/store/mongo/connection.ts';
+import { createMongoPollStore } from '../src/store/mongo/pollStore.ts';
+import { createMongoWorkerRepository } from '../src/store/mongo/workerRepository.ts';
+import { createPiiCipher } from '../src/infra/piiCipher.ts';
+import { sampleApplication } from '../test/support/certificationSamples.ts';
+import { makeIdNumber } from '../test/support/engineHarness.ts';
+import { sampleProfile } from '../test/support/registrationScript.ts';
+import { post } from './support/http.ts';
+import { fmt, heading, ms, out, pct, row, runBench, status, exitSoonAfterStop } from './support/report.ts';
+
+/** BENCH_POLL_ANSWERS scales part 1 down on a busy machine. */
+const ANSWERS = Number(process.env.BENCH_POLL_ANSWERS ?? 2_000);
+const RESPONDENTS = Math.min(200, Math.max(10, Math.floor(ANSWERS / 10)));
+const BIG_POLL = 10_000;
+const RESULT_READS = 30;
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'redcollar-bench-polls-'));
+  let db: EmbeddedMongo | undefined;
+  let app: RunningApp | undefined;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  try {
+    status('starting the embedded H2 database and the app');
+    db = await startEmbeddedMongo({ backend: 'h2', dataDir });
+    const uri = `${db.uri.replace(/\/$/, '')}/redcollar_bench_polls`;
+    const key = randomBytes(32);
+    app = await startRedcollar({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGODB_URI: uri, PII_KEY: key.toString('base64'), DATA_DIR: dataDir });
+    const conn = await connectMongo(uri);
+    const admins = createMongoAdminRepository(conn);
+    const workers = createMongoWorkerRepository(conn, createPiiCipher(key));
+    const applications = createMongoApplicationRepository(conn);
+    await Promise.all(Object.values(conn.models).map((m) => m.init()));
+    const { token } = await createAdmin(admins, { name: '平湖市两新工委', regionCode: '330482', levels: [] }, new Date());
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${app!.url}/admin/api${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const seedApplication = async (n: number) => {
+      const created = await workers.create('sim', `bench-worker-${n}`, sampleProfile(makeIdNumber('330482', '19850312', String(600 + n))), new Date());
+      if (created.status !== 'created') throw new Error(`worker not created: ${created.status}`);
+      const a = sampleApplication({ id: `bench${n}`, workerId: created.worker.id, userId: `bench-worker-${n}`, policyId: 'pinghu', regionCode: '330482001', level: 'intermediate', stage: 'satisfactionSurvey' });
+      await applications.create(a);
+      return a.id;
+    };
+    const closesAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+
+    // 1. Answers through /sim.
+    const poll1 = await api('POST', '/polls', { subject: { applicationId: await seedApplication(1) }, groups: { owner: 0, member: 0, employee: ANSWERS + RESPONDENTS }, closesAt });
+    const codes = ((await api('GET', `/polls/${String(poll1.body.id)}/codes`)).body.codes as { code: string }[]).map((c) => c.code);
+    const base = new URL(app.url);
+    const say = (userId: string, text: string) => post(agent, base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId, text })), { 'content-type': 'application/json' });
+    const latencies: number[] = [];
+    let next = 0;
+    let recorded = 0;
+    let messages = 0;
+    const answerOne = async (i: number, measure: boolean) => {
+      const user = `resp-${i}`;
+      const t0 = performance.now();
+      let last = '';
+      for (const text of [`测评 ${codes[i]!}`, '1', '2', '跳过', '提交']) {
+        last = (await say(user, text)).body;
+        messages++;
+      }
+      if (last.includes('已提交')) recorded++;
+      if (measure) latencies.push(performance.now() - t0);
+      if (measure && latencies.length % 100 === 0) status(`${latencies.length} answers`);
+    };
+    status(`warm-up: ${RESPONDENTS} answers`);
+    await Promise.all(Array.from({ length: RESPONDENTS }, (_, k) => answerOne(ANSWERS + k, false)));
+    status(`${ANSWERS} answers by ${RESPONDENTS} respondents at once`);
+    recorded = 0;
+    messages = 0;
+    const t1 = performance.now();
+    await Promise.all(
+      Array.from({ length: RESPONDENTS }, async () => {
+        for (let i = next++; i < ANSWERS; i = next++) await answerOne(i, true);
+      }),
+    );
+    const seconds = (performance.now() - t1) / 1000;
+    heading('1. Answers through /sim, end to end (embedded H2, every write synced)');
+    row('answers recorded', `${fmt(recorded)} of ${fmt(ANSWERS)}`);
+    row('answers/s', fmt(recorded / seconds), 'target ≥ 500');
+    row('messages/s (5 per answer)', fmt(messages / seconds));
+    row('one answer, first message to "已提交"', `p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}`);
+
+    // 2. Results of a 10,000-answer poll: the tallies filled through the store's own atomic step.
+    const poll2 = await api('POST', '/polls', { subject: { applicationId: await seedApplication(2) }, groups: { owner: 1, member: 2_000, employee: BIG_POLL - 2_001 }, closesAt });
+    const id2 = String(poll2.body.id);
+    const store = createMongoPollStore(conn);
+    const scale = ['veryPleased', 'pleased', 'neutral', 'displeased'];
+    status(`filling a poll with ${BIG_POLL} answers`);
+    for (let i = 0; i < BIG_POLL; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, BIG_POLL - i) }, (_, k) => {
+          const n = i + k;
+          const group = n === 0 ? 'owner' : n <= 2_000 ? 'member' : 'employee';
+          const o = scale[n % 7 === 0 ? 2 + (n % 2) : n % 2]!;
+          return store.applyAnswer(id2, `bench-${n}`, group, { overall: o, workStyle: o }, n % 10 === 0 ? `第 ${n} 条意见：希望多组织学习交流` : undefined);
+        }),
+      );
+    }
+    const close = await api('POST', `/polls/${id2}/close`);
+    if (close.status !== 200) out(`  closing answered ${close.status}: ${JSON.stringify(close.body)}`);
+    const reads: number[] = [];
+    let shown: Record<string, unknown> = {};
+    for (let i = 0; i < RESULT_READS; i++) {
+      const t = performance.now();
+      const res = await api('GET', `/polls/${id2}/results`);
+      if (res.status !== 200) throw new Error(`results answered ${res.status}: ${JSON.stringify(res.body)}`);
+      shown = res.body;
+      reads.push(performance.now() - t);
+    }
+    heading(`2. Results of a poll with ${fmt(BIG_POLL)} answers (${fmt(BIG_POLL / 10)} comments), GET …/results over HTTP`);
+    row('rate / valid / quorum', `${fmt(Number(shown.rate) * 100, 1)} % / ${fmt(Number(shown.valid))} / ${String(shown.quorumMet)}`);
+    row(`${RESULT_READS} reads`, `p50 ${ms(pct(reads, 50))}, p95 ${ms(pct(reads, 95))}, max ${ms(Math.max(...reads))}`, 'target ≤ 50 ms');
+    await conn.close();
+  } finally {
+    agent.destroy();
+    await app?.stop();
+    await db?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await runBench('bench:polls', main);
+exitSoonAfterStop();
+out();

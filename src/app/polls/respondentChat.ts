@@ -1,0 +1,169 @@
+import { chinaDate } from '../../domain/dates/parseDate.ts';
+import { pollCommand } from '../../domain/polls/codes.ts';
+import { MAX_COMMENT_LENGTH } from '../../domain/polls/questionnaire.ts';
+import type { PollAnswer, PollQuestion } from '../../domain/polls/types.ts';
+import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
+import type { InboundMessage } from '../handleInbound.ts';
+import type { PollRecord, PollSession } from '../ports/polls.ts';
+import { identityHash, type PollDeps } from './deps.ts';
+import { openCode, type ChatIdentity } from './respondentAccess.ts';
+import { questionText as questionTextOf, subjectNames as subjectNamesOf } from './questionText.ts';
+import { submitAnswer } from './submitAnswer.ts';
+
+const CHOICE_PREFIX = 'poll:';
+/** The conversation variable that says a poll session is open for this chat. */
+const MARKER = 'pollSession';
+const is = (text: string, ...words: string[]) => words.includes(text.trim().toLowerCase());
+const CANCEL = ['取消', '退出', 'cancel', 'quit'];
+const BACK = ['返回', '上一题', 'back'];
+const SUBMIT = ['提交', '确认', '确认提交', 'submit', 'confirm'];
+const SKIP = ['跳过', '无', '没有', 'skip', 'none', 'no'];
+
+/**
+ * A satisfaction poll in a chat, on every channel, before the flows see the message: `测评 <code>` (or a QR scene
+ * or deep link carrying `poll_<code>`) opens it; while it runs, its answers live in a sealed poll session (never in
+ * the conversation state), with back, edit from the summary and cancel; submitting counts the answer and deletes
+ * the session. Returns null for messages that are not the poll's, so the flows answer them.
+ */
+export function createPollChat(deps: PollDeps) {
+  const t = (locale: string, key: string, params?: Record<string, unknown>) => deps.certification.translator.t(locale, `polls:${key}`, params);
+
+  const subjectNames = (poll: PollRecord, locale: string) => subjectNamesOf(deps, poll, locale);
+  const questionText = (q: PollQuestion, locale: string, names: { worker: string }) => questionTextOf(deps, q, locale, names);
+
+  async function ask(poll: PollRecord, s: PollSession, prefix: string[] = []): Promise<OutboundMessage[]> {
+    const names = await subjectNames(poll, s.locale);
+    const qs = poll.questionnaire.questions;
+    if (s.step >= qs.length) return [summary(poll, s, names, prefix)];
+    const q = qs[s.step]!;
+    const head = [...prefix, `${t(s.locale, 'progress', { n: s.step + 1, total: qs.length })}${questionText(q, s.locale, names)}`].join('\n');
+    if (q.kind === 'comment') return [{ text: head }];
+    const choices = poll.questionnaire.scale.map((o) => ({ id: `${CHOICE_PREFIX}${o}`, label: t(s.locale, `scale.${o}`) }));
+    return [{ text: head, numbered: `${head}\n${t(s.locale, 'replyNumber')}\n${choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n')}`, choices }];
+  }
+
+  function summary(poll: PollRecord, s: PollSession, names: { worker: string }, prefix: string[]): OutboundMessage {
+    const answers = open(s);
+    const lines = poll.questionnaire.questions.map((q, i) => {
+      const value = q.kind === 'comment' ? (answers.comment ?? t(s.locale, 'noComment')) : t(s.locale, `scale.${answers.scale[q.id]}`);
+      return `${i + 1}. ${questionText(q, s.locale, names)}\n   ${value}`;
+    });
+    const text = [...prefix, t(s.locale, 'summary', { lines: lines.join('\n') })].join('\n');
+    return { text, choices: [{ id: `${CHOICE_PREFIX}submit`, label: t(s.locale, 'submitButton') }] };
+  }
+
+  const open = (s: PollSession): PollAnswer => JSON.parse(deps.sealer.decrypt(s.answers)) as PollAnswer;
+  const seal = (a: PollAnswer) => deps.sealer.encrypt(JSON.stringify(a));
+
+  /** A scale answer given by button, number or label, or null. */
+  function option(poll: PollRecord, text: string, locale: string): string | null {
+    const scale = poll.questionnaire.scale;
+    if (text.startsWith(CHOICE_PREFIX)) return scale.find((o) => `${CHOICE_PREFIX}${o}` === text) ?? null;
+    const n = Number(text.trim());
+    if (Number.isInteger(n) && n >= 1 && n <= scale.length) return scale[n - 1]!;
+    const typed = text.trim().toLowerCase();
+    return scale.find((o) => ['zh-CN', 'en', locale].some((l) => t(l, `scale.${o}`).toLowerCase() === typed)) ?? null;
+  }
+
+  /**
+   * The conversation carries only a marker that a poll session exists (never an answer), so that every other
+   * message of every user passes by without a database read.
+   */
+  const marked = (state: ConversationState, on: boolean): ConversationState => {
+    const vars = { ...state.vars };
+    if (on) vars[MARKER] = true;
+    else delete vars[MARKER];
+    return { ...state, vars };
+  };
+
+  return async function pollChat(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ state: ConversationState; replies: OutboundMessage[] } | null> {
+    const replies = await answer(msg, state, now);
+    if (!replies) return null;
+    return { state: marked(state, replies.sessionOpen), replies: replies.replies };
+  };
+
+  async function answer(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ replies: OutboundMessage[]; sessionOpen: boolean } | null> {
+    const open_ = (replies: OutboundMessage[]) => ({ replies, sessionOpen: true });
+    const ended = (replies: OutboundMessage[]) => ({ replies, sessionOpen: false });
+    const locale = state.locale;
+    const text = msg.input.type === 'text' ? msg.input.text : msg.input.type === 'choice' ? msg.input.choiceId : null;
+    if (text === null) return null;
+    const identity: ChatIdentity = { channel: msg.channel, userId: msg.userId };
+    const key = identityHash(deps.sealer, msg.channel, msg.userId);
+    const typedCode = pollCommand(text);
+    if (typedCode === null && state.vars[MARKER] !== true) return null;
+    if (typedCode !== null) {
+      const current = await deps.polls.session(key);
+      const lang = current?.locale ?? locale;
+      const access = await openCode(deps, typedCode, identity, now, { bind: true });
+      if (!access.ok) return { replies: [{ text: t(lang, `refused.${access.reason}`) }], sessionOpen: current !== null };
+      // The code is kept sealed in the session only to submit it; it is never shown back.
+      const answers: PollAnswer & { code: string } = { scale: {}, code: access.plain };
+      const s: PollSession = { key, pollId: access.poll.id, codeHash: access.code.hash, locale: lang, step: 0, answers: seal(answers), editing: false, day: chinaDate(now) };
+      await deps.polls.saveSession(s);
+      const names = await subjectNames(access.poll, lang);
+      return open_(await ask(access.poll, s, [t(lang, 'intro', { ...names, count: access.poll.questionnaire.questions.length })]));
+    }
+    const s = await deps.polls.session(key);
+    if (!s) return null;
+    const poll = await deps.polls.get(s.pollId, { light: true });
+    if (!poll || poll.status !== 'open' || now.getTime() >= Date.parse(poll.closesAt)) {
+      await deps.polls.deleteSession(key);
+      return ended([{ text: t(s.locale, poll && poll.status === 'open' ? 'refused.expired' : 'refused.closed') }]);
+    }
+    if (is(text, ...CANCEL)) {
+      await deps.polls.deleteSession(key);
+      return ended([{ text: t(s.locale, 'cancelled') }]);
+    }
+    if (is(text, 'english', '中文')) {
+      s.locale = is(text, 'english') ? 'en' : 'zh-CN';
+      await deps.polls.saveSession(s);
+      return open_(await ask(poll, s));
+    }
+    const qs = poll.questionnaire.questions;
+    if (is(text, ...BACK)) {
+      if (s.step === 0) return open_(await ask(poll, s, [t(s.locale, 'atFirst')]));
+      s.step = s.editing ? qs.length : s.step - 1;
+      s.editing = false;
+      await deps.polls.saveSession(s);
+      return open_(await ask(poll, s));
+    }
+    const answers = open(s) as PollAnswer & { code: string };
+    if (s.step >= qs.length) {
+      if (is(text, ...SUBMIT) || text === `${CHOICE_PREFIX}submit`) {
+        const { code, ...answer } = answers;
+        const outcome = await submitAnswer(deps, code, identity, answer, now);
+        if (outcome.status === 'invalid') return open_([{ text: `${t(s.locale, 'invalid')} (${outcome.message})` }]);
+        await deps.polls.deleteSession(key);
+        if (outcome.status === 'refused') return ended([{ text: t(s.locale, `refused.${outcome.reason}`) }]);
+        return ended([{ text: t(s.locale, outcome.status === 'recorded' ? 'thanks' : 'alreadyRecorded') }]);
+      }
+      const n = Number(text.trim());
+      if (Number.isInteger(n) && n >= 1 && n <= qs.length) {
+        s.step = n - 1;
+        s.editing = true;
+        await deps.polls.saveSession(s);
+        return open_(await ask(poll, s));
+      }
+      return open_(await ask(poll, s, [t(s.locale, 'summaryHint')]));
+    }
+    const q = qs[s.step]!;
+    if (q.kind === 'comment') {
+      const comment = text.trim();
+      if ([...comment].length > MAX_COMMENT_LENGTH) return open_([{ text: t(s.locale, 'commentTooLong', { max: MAX_COMMENT_LENGTH, length: [...comment].length }) }]);
+      if (is(comment, ...SKIP) || !comment) delete answers.comment;
+      else answers.comment = comment;
+    } else {
+      const chosen = option(poll, text, s.locale);
+      if (!chosen) return open_(await ask(poll, s, [t(s.locale, 'notAnOption')]));
+      answers.scale[q.id] = chosen;
+    }
+    s.answers = seal(answers);
+    s.step = s.editing ? qs.length : s.step + 1;
+    s.editing = false;
+    await deps.polls.saveSession(s);
+    return open_(await ask(poll, s));
+  }
+}
+
+export type PollChat = ReturnType<typeof createPollChat>;

@@ -1,0 +1,31 @@
+import type { PollRecord } from '../ports/polls.ts';
+import type { PollDeps } from './deps.ts';
+
+export interface PollSubjectFacts {
+  /** The rated worker's full name and chat account (the account may not answer). */
+  name: string | null;
+  account: { channel: string; userId: string } | null;
+  org: string;
+}
+
+const TTL_MS = 60_000;
+const MAX_ENTRIES = 1_000;
+
+/**
+ * Who a poll rates, read once a minute per poll rather than on every respondent message: the name the questions
+ * show and the account that is refused. A worker who changes account during a poll is seen within a minute.
+ */
+export function createSubjectCache() {
+  const entries = new Map<string, { at: number; facts: PollSubjectFacts }>();
+  return async function subjectOf(deps: PollDeps, poll: PollRecord, nowMs = Date.now()): Promise<PollSubjectFacts> {
+    const hit = entries.get(poll.id);
+    if (hit && nowMs - hit.at < TTL_MS) return hit.facts;
+    const c = deps.certification;
+    const worker = await c.workers.findById(poll.workerId);
+    const org = worker?.orgId ? await c.organizations.get(worker.orgId) : null;
+    const facts: PollSubjectFacts = { name: worker?.name ?? null, account: worker ? { channel: worker.channel, userId: worker.userId } : null, org: org?.name ?? worker?.orgName ?? '' };
+    if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+    entries.set(poll.id, { at: nowMs, facts });
+    return facts;
+  };
+}

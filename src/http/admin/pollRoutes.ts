@@ -1,0 +1,72 @@
+import type Router from '@koa/router';
+import { z } from 'zod';
+import type { PollAdmin } from '../../app/polls/pollAdmin.ts';
+import { HttpError } from '../errors.ts';
+import { codesCsv, codesHtml } from '../polls/codeSheet.ts';
+import { adminOf } from './auth.ts';
+import { parse } from './parse.ts';
+
+const pollId = z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'poll ids are letters and digits');
+const count = (max: number) => z.number().int().min(0).max(max);
+const isoTime = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)), 'closesAt is an ISO time, e.g. 2026-06-30T16:00:00Z');
+const createBody = z.strictObject({
+  subject: z.union([
+    z.strictObject({ applicationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
+    z.strictObject({ certificateNumber: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), year: z.number().int().min(2000).max(2100) }),
+  ], { message: 'subject is {"applicationId": "..."} or {"certificateNumber": "...", "year": 2026}' }),
+  groups: z.strictObject({ owner: count(5), member: count(10_000), employee: count(10_000) }).optional(),
+  closesAt: isoTime,
+  minGroupSize: z.number().int().min(3, 'minGroupSize is at least 3: smaller groups could be told apart').max(50).optional(),
+  quorum: z.strictObject({ minShare: z.number().min(0).max(1).optional(), minAnswers: z.number().int().min(1).max(10_000).optional() }).optional(),
+});
+const codesQuery = z.strictObject({ format: z.enum(['json', 'csv', 'html'], { message: 'format is json, csv or html' }).default('json') });
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: { status: number; message: string } };
+function value<T>(r: Outcome<T>): T {
+  if (!r.ok) throw new HttpError(r.error.status, r.error.message);
+  return r.value;
+}
+
+/** /admin/api/polls: satisfaction polls (docs/polls.md), behind the admin API's authentication. */
+export function pollRoutes(router: Router, polls: PollAdmin): void {
+  router.post('/polls', async (ctx) => {
+    const body = parse(createBody, ctx.request.body);
+    ctx.status = 201;
+    ctx.body = value(await polls.create(adminOf(ctx), body as Parameters<PollAdmin['create']>[1]));
+  });
+  router.get('/polls', async (ctx) => {
+    const q = parse(z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(50) }), ctx.query);
+    ctx.body = value(await polls.list(adminOf(ctx), q.limit));
+  });
+  router.get('/polls/:id', async (ctx) => {
+    ctx.body = value(await polls.get(adminOf(ctx), parse(pollId, ctx.params.id)));
+  });
+  router.get('/polls/:id/codes', async (ctx) => {
+    const id = parse(pollId, ctx.params.id);
+    const { format } = parse(codesQuery, ctx.query);
+    const codes = value(await polls.codes(adminOf(ctx), id, format));
+    // The codes open the poll: no cache keeps a copy.
+    ctx.set('Cache-Control', 'private, no-store');
+    if (format === 'json') ctx.body = { codes };
+    else if (format === 'csv') {
+      ctx.set('Content-Disposition', `attachment; filename="poll-${id}-codes.csv"`);
+      ctx.type = 'text/csv; charset=utf-8';
+      ctx.body = codesCsv(codes);
+    } else {
+      ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = await codesHtml(id, codes);
+    }
+  });
+  router.post('/polls/:id/close', async (ctx) => {
+    ctx.body = value(await polls.close(adminOf(ctx), parse(pollId, ctx.params.id)));
+  });
+  router.post('/polls/:id/extend', async (ctx) => {
+    const body = parse(z.strictObject({ closesAt: isoTime }), ctx.request.body);
+    ctx.body = value(await polls.extend(adminOf(ctx), parse(pollId, ctx.params.id), body.closesAt));
+  });
+  router.get('/polls/:id/results', async (ctx) => {
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.body = value(await polls.results(adminOf(ctx), parse(pollId, ctx.params.id)));
+  });
+}

@@ -1,0 +1,37 @@
+import { stringify } from 'csv-stringify/sync';
+import QRCode from 'qrcode';
+import type { PollGroup } from '../../domain/polls/types.ts';
+import { esc } from './escape.ts';
+
+type CodeRow = { group: PollGroup; code: string; url: string; wechatQrUrl?: string };
+
+const GROUP_NAMES: Record<PollGroup, string> = { owner: '业主 owner', member: '党员 member', employee: '员工 employee' };
+
+/** The codes as CSV (UTF-8 BOM so Excel reads the Chinese headers). */
+export function codesCsv(codes: readonly CodeRow[]): string {
+  return '\uFEFF' + stringify([['group', 'code', 'url'], ...codes.map((c) => [c.group, c.code, c.url])]);
+}
+
+/**
+ * A printable A4 sheet of cards, 2 × 5 a page: each with the group, the code, its link and a QR code of the link
+ * (the Official Account's temporary QR code when that channel is on, else the web page). Inline styles only, no script: the route's CSP allows no
+ * script at all.
+ */
+export async function codesHtml(pollId: string, codes: readonly CodeRow[]): Promise<string> {
+  const cards = await Promise.all(
+    codes.map(async (c) => {
+      // The account's QR code where there is one (WeChat follows the account and opens the poll), else the web link.
+      const svg = await QRCode.toString(c.wechatQrUrl ?? c.url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+      return `<div class="card"><div class="qr">${svg}</div><div class="text"><div class="title">满意度测评 · 匿名</div><div class="group">${esc(GROUP_NAMES[c.group])}</div><div class="code">${esc(c.code)}</div><div class="hint">扫码或在公众号、Telegram 中发送“测评 ${esc(c.code)}”。每码限用一次。</div><div class="url">${esc(c.url)}</div></div></div>`;
+    }),
+  );
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>测评码 ${esc(pollId)}</title><style>
+@page { size: A4; margin: 10mm; }
+body { font-family: sans-serif; margin: 0; }
+.sheet { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }
+.card { border: 1px dashed #888; height: 51mm; display: flex; gap: 3mm; padding: 3mm; box-sizing: border-box; break-inside: avoid; }
+.qr svg { width: 40mm; height: 40mm; }
+.title { font-weight: bold; } .code { font: bold 16pt monospace; letter-spacing: 1px; margin: 2mm 0; }
+.hint, .url { font-size: 8pt; color: #333; word-break: break-all; }
+</style></head><body><div class="sheet">${cards.join('')}</div></body></html>`;
+}

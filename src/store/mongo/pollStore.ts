@@ -1,0 +1,192 @@
+import { randomInt } from 'node:crypto';
+import { Schema, type Connection } from 'mongoose';
+import type { ApplyOutcome, PollCodeRecord, PollRecord, PollSession, PollStore } from '../../app/ports/polls.ts';
+import type { PollGroup } from '../../domain/polls/types.ts';
+import { isDuplicateKey } from './connection.ts';
+import { typedCollection } from './typedCollection.ts';
+
+/**
+ * Polls in four collections. `polls`: the poll and its tallies (counts only: no code, identity or time per
+ * answer). `poll_codes`: one per respondent code, `_id` = HMAC of the code, the code itself sealed. `poll_respondents`:
+ * `_id` = HMAC of (poll, chat identity) → the code it is bound to. `poll_sessions`: a chat respondent's answers in
+ * progress, sealed, deleted on submit. No transactions: each step is one single-document atomic update, and the
+ * submission id makes counting idempotent (app/polls/submitAnswer.ts).
+ */
+interface PollDoc extends Omit<PollRecord, 'id'> {
+  _id: string;
+  commentCount?: number;
+}
+interface CodeDoc extends Omit<PollCodeRecord, 'hash'> {
+  _id: string;
+}
+interface RespondentDoc {
+  _id: string;
+  codeHash: string;
+}
+interface SessionDoc extends Omit<PollSession, 'key'> {
+  _id: string;
+}
+
+const mixed = { type: Schema.Types.Mixed };
+const pollSchema = new Schema<PollDoc>(
+  {
+    _id: String,
+    subject: mixed,
+    workerId: String,
+    policyId: String,
+    level: String,
+    regionCode: String,
+    roster: mixed,
+    closesAt: String,
+    minGroupSize: Number,
+    quorum: mixed,
+    questionnaire: mixed,
+    status: String,
+    extended: Boolean,
+    createdBy: String,
+    createdAt: String,
+    closedAt: { type: String, default: null },
+    answered: Number,
+    tallies: mixed,
+    comments: mixed,
+    commentCount: Number,
+    flags: mixed,
+    applied: mixed,
+    result: mixed,
+  },
+  { collection: 'polls', versionKey: false, _id: false, minimize: false },
+);
+pollSchema.index({ regionCode: 1, createdAt: -1 });
+const codeSchema = new Schema<CodeDoc>(
+  { _id: String, pollId: String, group: String, sealed: String, status: String, boundTo: mixed, pending: mixed, usedOn: mixed },
+  { collection: 'poll_codes', versionKey: false, _id: false, minimize: false },
+);
+codeSchema.index({ pollId: 1, status: 1 });
+const respondentSchema = new Schema<RespondentDoc>({ _id: String, codeHash: String }, { collection: 'poll_respondents', versionKey: false, _id: false });
+const sessionSchema = new Schema<SessionDoc>(
+  { _id: String, pollId: String, codeHash: String, locale: String, step: Number, answers: String, editing: Boolean, day: String },
+  { collection: 'poll_sessions', versionKey: false, _id: false },
+);
+
+const toPoll = ({ _id, commentCount: _n, ...rest }: PollDoc): PollRecord => ({ id: _id, ...rest });
+const toCode = ({ _id, ...rest }: CodeDoc): PollCodeRecord => ({ hash: _id, ...rest });
+
+/** Field paths are built from question ids and options the questionnaire checked (camelCase words only). */
+const SAFE_PATH = /^[A-Za-z][A-Za-z0-9]{0,40}$/;
+function path(...parts: string[]): string {
+  for (const p of parts) if (!SAFE_PATH.test(p)) throw new TypeError(`not a safe field name: ${p}`);
+  return parts.join('.');
+}
+
+export function createMongoPollStore(connection: Connection): PollStore {
+  const polls = typedCollection<PollDoc>(connection, 'Poll', pollSchema);
+  const codes = typedCollection<CodeDoc>(connection, 'PollCode', codeSchema);
+  const respondents = typedCollection<RespondentDoc>(connection, 'PollRespondent', respondentSchema);
+  const sessions = typedCollection<SessionDoc>(connection, 'PollSession', sessionSchema);
+
+  return {
+    async create(poll, newCodes) {
+      const { id, ...rest } = poll;
+      // Codes first: a crash in between leaves codes of no poll (never found: lookups start from the poll's status).
+      if (newCodes.length) {
+        await codes.insertMany(newCodes.map((c) => ({ _id: c.hash, pollId: c.pollId, group: c.group, sealed: c.sealed, status: 'unused' as const, boundTo: null, pending: null, usedOn: null })));
+      }
+      await polls.insertOne({ _id: id, ...rest });
+    },
+    async get(id, opts = {}) {
+      const doc = await polls.findOne({ _id: id }, opts.light ? { projection: { comments: 0, applied: 0 } } : {});
+      return doc ? toPoll({ ...doc, comments: doc.comments ?? [], applied: doc.applied ?? [] }) : null;
+    },
+    async list(regionPrefix, limit) {
+      const docs = await polls.find({ regionCode: { $regex: `^${regionPrefix.replace(/\D/g, '')}` } }).sort({ createdAt: -1 }).limit(limit).toArray();
+      return docs.map(toPoll);
+    },
+    async codes(pollId) {
+      return (await codes.find({ pollId }).toArray()).map(toCode);
+    },
+    async code(hash) {
+      const doc = await codes.findOne({ _id: hash });
+      return doc ? toCode(doc) : null;
+    },
+    async bindCode(hash, identity) {
+      const r = await codes.updateOne({ _id: hash, $or: [{ boundTo: null }, { boundTo: identity }] }, { $set: { boundTo: identity } });
+      return r.matchedCount === 1;
+    },
+    async claimRespondent(pollId, identity, codeHash) {
+      const _id = `${pollId}:${identity}`;
+      try {
+        await respondents.insertOne({ _id, codeHash });
+        return codeHash;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        return (await respondents.findOne({ _id }))?.codeHash ?? codeHash;
+      }
+    },
+    async beginSubmit(hash, sid, sealedAnswer) {
+      const r = await codes.updateOne({ _id: hash, status: 'unused' }, { $set: { status: 'pending', pending: { sid, answer: sealedAnswer } } });
+      return r.modifiedCount === 1;
+    },
+    async applyAnswer(pollId, sid, group: PollGroup, scale, comment): Promise<ApplyOutcome> {
+      const inc: Record<string, number> = { answered: 1, [path('tallies', group, 'answers')]: 1 };
+      for (const [q, option] of Object.entries(scale)) inc[path('tallies', group, 'counts', q, option)] = 1;
+      const push: Record<string, unknown> = { applied: sid };
+      // At a random place, not at the end: the order of comments must not tell the order of submissions (which a
+      // conversation's last-message time would tie to a respondent).
+      if (comment) {
+        const n = (await polls.findOne({ _id: pollId }, { projection: { commentCount: 1 } }))?.commentCount ?? 0;
+        push.comments = { $each: [{ group, text: comment }], $position: randomInt(0, n + 1) };
+        inc.commentCount = 1;
+      }
+      const r = await polls.updateOne({ _id: pollId, status: { $in: ['open', 'closing'] }, applied: { $ne: sid } }, { $inc: inc, $push: push });
+      if (r.modifiedCount === 1) return 'applied';
+      const counted = await polls.countDocuments({ _id: pollId, applied: sid });
+      return counted ? 'alreadyApplied' : 'pollClosed';
+    },
+    async finishSubmit(hash, sid, day) {
+      await codes.updateOne({ _id: hash, status: 'pending', 'pending.sid': sid }, { $set: { status: 'used', usedOn: day, pending: null } });
+    },
+    async abandonSubmit(hash, sid) {
+      await codes.updateOne({ _id: hash, status: 'pending', 'pending.sid': sid }, { $set: { status: 'unused', pending: null } });
+    },
+    async pendingCodes(pollId) {
+      return (await codes.find({ pollId, status: 'pending' }).toArray()).map(toCode);
+    },
+    async addFlag(pollId, flag) {
+      await polls.updateOne({ _id: pollId }, { $push: { flags: flag } });
+    },
+    async beginClose(id) {
+      const r = await polls.updateOne({ _id: id, status: { $in: ['open', 'closing'] } }, { $set: { status: 'closing' } });
+      return r.matchedCount === 1;
+    },
+    async finishClose(id, answered, result, at) {
+      const r = await polls.updateOne({ _id: id, status: 'closing', answered }, { $set: { status: 'closed', result, closedAt: at.toISOString(), applied: [] } });
+      return r.modifiedCount === 1;
+    },
+    async sweepCandidates(now) {
+      const docs = await polls
+        .find({ $or: [{ status: { $in: ['open', 'closing'] }, closesAt: { $lte: now.toISOString() } }, { status: 'closed', 'result.quorumMet': true, 'result.recordNote': { $exists: false } }] }, { projection: { comments: 0 } })
+        .limit(100)
+        .toArray();
+      return docs.map((d) => toPoll({ ...d, comments: [] }));
+    },
+    async setRecordNote(id, note) {
+      await polls.updateOne({ _id: id, status: 'closed' }, { $set: { 'result.recordNote': note } });
+    },
+    async extend(id, closesAt) {
+      const r = await polls.updateOne({ _id: id, status: 'closed', extended: false, 'result.quorumMet': false }, { $set: { status: 'open', extended: true, closesAt, result: null, closedAt: null } });
+      return r.modifiedCount === 1;
+    },
+    async session(key) {
+      const doc = await sessions.findOne({ _id: key });
+      if (!doc) return null;
+      const { _id, ...rest } = doc;
+      return { key: _id, ...rest };
+    },
+    async saveSession({ key, ...rest }) {
+      await sessions.replaceOne({ _id: key }, rest, { upsert: true });
+    },
+    async deleteSession(key) {
+      await sessions.deleteOne({ _id: key });
+    },
+  };
+}

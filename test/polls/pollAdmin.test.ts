@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { answerInChat, createPoll, pinghuApplication } from './pollSupport.ts';
+
+/** The admin API of polls (docs/polls.md): shapes, scope and tier, codes for the running admin only, results. */
+let r: AdminApiApp;
+const tokens: Record<string, string> = {};
+beforeAll(async () => {
+  r = await startAdminApiApp('poll_admin');
+  tokens.pinghu = await r.token('平湖市两新工委', '330482');
+  tokens.pinghu2 = await r.token('平湖市两新工委（另一位）', '330482');
+  tokens.danghu = await r.token('当湖街道党委', '330482001');
+  tokens.nanjing = await r.token('南京市两新工委', '320100');
+});
+afterAll(() => r?.stop());
+
+describe('creating a poll', () => {
+  it('answers 201 with the poll, its groups and the policy defaults; the organisation suggests the sizes', async () => {
+    const { app } = await pinghuApplication(r);
+    const res = await r.api('POST', '/polls', tokens.pinghu!, { subject: { applicationId: app.id }, groups: { owner: 1, member: 12, employee: 40 }, closesAt: '2026-03-20T00:00:00Z' });
+    expect(res.status, res.raw).toBe(201);
+    expect(res.body).toMatchObject({ id: expect.any(String), status: 'open', groups: { owner: 1, member: 12, employee: 40 }, minGroupSize: 5, quorum: { minShare: 0.6, minAnswers: 5, required: 32 }, suggestedGroups: { owner: 1, member: 0, employee: 40 } });
+    const suggested = await r.api('POST', '/polls', tokens.pinghu!, { subject: { applicationId: app.id }, closesAt: '2026-03-20T00:00:00Z' });
+    expect(suggested.status).toBe(201);
+    expect(suggested.body.groups).toEqual({ owner: 1, member: 0, employee: 40 });
+  });
+
+  it('refuses bad input, other regions and reading tiers, each with its reason', async () => {
+    const { app } = await pinghuApplication(r);
+    const body = { subject: { applicationId: app.id }, groups: { owner: 1, member: 5, employee: 5 }, closesAt: '2026-03-20T00:00:00Z' };
+    const small = await r.api('POST', '/polls', tokens.pinghu!, { ...body, minGroupSize: 2 });
+    expect(small.status).toBe(400);
+    expect(small.body.error).toBe('minGroupSize: minGroupSize is at least 3: smaller groups could be told apart');
+    expect((await r.api('POST', '/polls', tokens.pinghu!, { ...body, closesAt: '2026-02-01T00:00:00Z' })).body.error).toBe('closesAt 2026-02-01T00:00:00Z is not in the future');
+    expect((await r.api('POST', '/polls', tokens.pinghu!, { ...body, subject: { worker: 'x' } })).status).toBe(400);
+    expect((await r.api('POST', '/polls', tokens.nanjing!, body)).status).toBe(403);
+    const street = await r.api('POST', '/polls', tokens.danghu!, body);
+    expect(street.status).toBe(403);
+    expect(street.body.error).toContain('may read but not act');
+    expect((await r.api('GET', '/polls', tokens.pinghu!)).body.polls.filter((p: { subject: { applicationId?: string } }) => p.subject.applicationId === app.id)).toEqual([]);
+  });
+});
+
+describe('codes', () => {
+  it('are for the admin who runs the poll only, as JSON, CSV and a printable sheet with QR codes, every look audited', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, tokens.pinghu!, app.id, { owner: 1, member: 2, employee: 3 });
+    expect(poll.codes).toHaveLength(6);
+    expect(poll.codes[0]).toEqual({ group: 'owner', code: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{10}$/), url: expect.stringMatching(/\/p\/[0-9A-Z]{10}$/) });
+    expect(poll.codes.map((c) => c.group)).toEqual(['owner', 'member', 'member', 'employee', 'employee', 'employee']);
+
+    const other = await r.api('GET', `/polls/${poll.id}/codes`, tokens.pinghu2!);
+    expect(other.status).toBe(403);
+    expect(other.body.error).toBe(`only the admin who runs poll ${poll.id} may see its codes`);
+
+    const csv = await r.api('GET', `/polls/${poll.id}/codes?format=csv`, tokens.pinghu!);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.raw.startsWith('\uFEFFgroup,code,url\n')).toBe(true);
+    expect(csv.raw).toContain(poll.codes[5]!.code);
+    const html = await r.api('GET', `/polls/${poll.id}/codes?format=html`, tokens.pinghu!);
+    expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(html.headers.get('content-security-policy')).not.toContain('script-src');
+    expect(html.raw).toContain('@page { size: A4');
+    expect(html.raw.match(/<svg/g)).toHaveLength(6);
+    expect(html.raw).not.toContain('<script');
+
+    // Codes are stored sealed and found by HMAC: no plaintext code anywhere in the database.
+    const stored = JSON.stringify(await r.db.collection('poll_codes').find({ pollId: poll.id }).toArray());
+    for (const c of poll.codes) expect(stored).not.toContain(c.code);
+
+    const audit = await r.api('GET', `/audit?target=poll:${poll.id}`, tokens.pinghu!);
+    expect(audit.body.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(expect.arrayContaining(['viewPollCodes:done']));
+    const audit2 = await r.api('GET', `/audit?target=poll:${poll.id}`, tokens.pinghu2!);
+    expect(audit2.body.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(['viewPollCodes:refused']);
+  });
+});
+
+describe('closing and results', () => {
+  it('records the rate on the application as a system action and the pipeline advances at ≥ 80 %', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, tokens.pinghu!, app.id, { owner: 1, member: 5, employee: 6 });
+    const byGroup = (g: string) => poll.codes.filter((c) => c.group === g).map((c) => c.code);
+    let n = 0;
+    await answerInChat(r, `ow${app.id}`, byGroup('owner')[0]!, '1');
+    for (const code of byGroup('member')) await answerInChat(r, `m${app.id}${n++}`, code, n <= 4 ? '1' : '3', n === 1 ? '支部活动多，联系电话 13812345678' : '跳过');
+    for (const code of byGroup('employee').slice(0, 5)) await answerInChat(r, `e${app.id}${n++}`, code, '2', n === 7 ? '员工的建议' : '跳过');
+
+    expect((await r.api('GET', `/polls/${poll.id}/results`, tokens.pinghu!)).status).toBe(422);
+    const closed = await r.api('POST', `/polls/${poll.id}/close`, tokens.pinghu!);
+    expect(closed.status, closed.raw).toBe(200);
+    const res = await r.api('GET', `/polls/${poll.id}/results`, tokens.pinghu!);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ rate: 10 / 11, valid: 11, quorumMet: true });
+    // Owner alone could be subtracted from the total: members (the next-smallest) are hidden with them.
+    expect(res.body.groups).toEqual({ owner: { hidden: true }, member: { hidden: true }, employee: { answers: 5, counts: { overall: { pleased: 5 }, workStyle: { pleased: 5 } } } });
+    expect(res.body.comments).toEqual([{ group: 'employee', text: '员工的建议' }]);
+
+    const after = (await r.api('GET', `/applications/${app.id}`, tokens.pinghu!)).body;
+    expect(after.satisfaction).toBeCloseTo(10 / 11);
+    expect(after.stage).toBe('comprehensiveReview');
+    expect(after.history.slice(-2).map((e: { action: string; actor: { kind: string } }) => `${e.action}:${e.actor.kind}`)).toEqual(['recordSatisfaction:system', 'advance:system']);
+
+    // The street reads the aggregate only.
+    const street = await r.api('GET', `/polls/${poll.id}/results`, tokens.danghu!);
+    expect(street.status).toBe(200);
+    expect(street.body).toMatchObject({ rate: 10 / 11, valid: 11, quorumMet: true, aggregateOnly: true });
+    expect(street.body.groups).toBeUndefined();
+    expect(street.body.comments).toBeUndefined();
+    expect((await r.api('POST', `/polls/${poll.id}/close`, tokens.pinghu!)).status).toBe(409);
+  });
+
+  it('below the bar the rate is recorded and the application stays, with the reason kept', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, tokens.pinghu!, app.id, { owner: 0, member: 0, employee: 6 });
+    let n = 0;
+    for (const code of poll.codes.map((c) => c.code)) await answerInChat(r, `lo${app.id}${n++}`, code, n <= 4 ? '1' : '4');
+    await r.api('POST', `/polls/${poll.id}/close`, tokens.pinghu!);
+    const after = (await r.api('GET', `/applications/${app.id}`, tokens.pinghu!)).body;
+    expect(after.satisfaction).toBeCloseTo(4 / 6);
+    expect(after.stage).toBe('satisfactionSurvey');
+    const view = (await r.api('GET', `/polls/${poll.id}`, tokens.pinghu!)).body;
+    expect(view.outcome.note).toMatch(/the application stays: .*satisfaction 66\.67 % is below the 80 % the intermediate level requires$/);
+  });
+
+  it('a poll that misses its quorum says so, records nothing and can be extended once', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, tokens.pinghu!, app.id, { owner: 1, member: 5, employee: 10 });
+    await answerInChat(r, `q${app.id}`, poll.codes[3]!.code, '1');
+    await r.api('POST', `/polls/${poll.id}/close`, tokens.pinghu!);
+    const res = (await r.api('GET', `/polls/${poll.id}/results`, tokens.pinghu!)).body;
+    expect(res).toMatchObject({ rate: 1, valid: 1, quorumMet: false, quorum: { required: 10, roster: 16 } });
+    expect((await r.api('GET', `/applications/${app.id}`, tokens.pinghu!)).body.satisfaction).toBeNull();
+    const ext = await r.api('POST', `/polls/${poll.id}/extend`, tokens.pinghu!, { closesAt: '2026-04-01T00:00:00Z' });
+    expect(ext.status, ext.raw).toBe(200);
+    expect(ext.body).toMatchObject({ status: 'open', extended: true, closesAt: '2026-04-01T00:00:00.000Z', total: { answered: 1 } });
+    await r.api('POST', `/polls/${poll.id}/close`, tokens.pinghu!);
+    const again = await r.api('POST', `/polls/${poll.id}/extend`, tokens.pinghu!, { closesAt: '2026-05-01T00:00:00Z' });
+    expect(again.status).toBe(422);
+    expect(again.body.error).toBe(`poll ${poll.id} was extended once already`);
+  });
+
+  it('an annual poll stores its rate with the year\'s annual record', async () => {
+    const worker = await r.worker();
+    const cert = await r.issue({ workerId: worker.id, policyId: 'pinghu', level: 'intermediate', regionCode: '330482001', scope: 'county', scopeRegionCode: '330482' }, '3304822026Z00001');
+    const res = await r.api('POST', '/polls', tokens.pinghu!, { subject: { certificateNumber: cert.number, year: 2026 }, groups: { owner: 0, member: 0, employee: 5 }, closesAt: '2026-03-20T00:00:00Z' });
+    expect(res.status, res.raw).toBe(201);
+    const codes = (await r.api('GET', `/polls/${res.body.id}/codes`, tokens.pinghu!)).body.codes as { code: string }[];
+    let n = 0;
+    for (const { code } of codes) await answerInChat(r, `an${n++}`, code, '2');
+    await r.api('POST', `/polls/${res.body.id}/close`, tokens.pinghu!);
+    const record = await r.db.collection('annual_records').findOne({ certificateNumber: cert.number, year: 2026 });
+    expect(record?.satisfaction).toMatchObject({ pollId: res.body.id, rate: 1, valid: 5, quorumMet: true });
+  });
+});
+
+describe('regressions', () => {
+  it('regression: results with two or more comments shown answered 500 (the shuffle\'s random source was out of range)', async () => {
+    const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
+    const { app } = await pinghuApplication(r);
+    const p = await r.api('POST', '/polls', tokens.pinghu!, { subject: { applicationId: app.id }, groups: { owner: 0, member: 0, employee: 10 }, closesAt: '2026-03-20T00:00:00Z' });
+    const store = createMongoPollStore(r.db);
+    for (let n = 0; n < 6; n++) await store.applyAnswer(p.body.id, `sid-${n}`, 'employee', { overall: 'pleased', workStyle: 'pleased' }, n < 3 ? `意见 ${n}` : undefined);
+    await r.api('POST', `/polls/${p.body.id}/close`, tokens.pinghu!);
+    const res = await r.api('GET', `/polls/${p.body.id}/results`, tokens.pinghu!);
+    expect(res.status, res.raw).toBe(200);
+    expect(res.body.comments.map((c: { text: string }) => c.text).sort()).toEqual(['意见 0', '意见 1', '意见 2']);
+  });
+});

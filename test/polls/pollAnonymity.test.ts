@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPiiCipher } from '../../src/infra/piiCipher.ts';
+import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { simPost } from '../support/httpApp.ts';
+import { answerInChat, createPoll, pinghuApplication, say } from './pollSupport.ts';
+
+/**
+ * Anonymity by inspection: after a poll, nothing stored (any collection) or logged links an answer to its code, the
+ * respondent or a time finer than the day. And reliability: 100 submits of one code at once count once; a crash
+ * between the steps of a submit is completed by closing, counted once.
+ */
+const logLines: string[] = [];
+let r: AdminApiApp;
+let pinghu: string;
+beforeAll(async () => {
+  r = await startAdminApiApp('poll_anon', { env: { LOG_LEVEL: 'debug' }, logDestination: { write: (line: string) => void logLines.push(line) } });
+  pinghu = await r.token('平湖市两新工委', '330482');
+});
+afterAll(() => r?.stop());
+
+const LABELS = ['很满意', '比较满意', '一般', '不满意', 'veryPleased', 'pleased', 'neutral', 'displeased'];
+const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+describe('anonymity by inspection', () => {
+  it('leaves no code, identity or time with any answer in any collection or the log', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 6 });
+    const comment = `匿名检查意见${randomUUID().slice(0, 8)}`;
+    const users = poll.codes.slice(0, 5).map((_, i) => `anon-${i}`);
+    for (const [i, u] of users.entries()) expect(await answerInChat(r, u, poll.codes[i]!.code, String((i % 4) + 1), i === 2 ? comment : '跳过')).toContain('已提交');
+    // One respondent on the web page.
+    const web = poll.codes[5]!.code;
+    const form = await fetch(`${r.app.url}/p/${web}`).then((x) => x.text());
+    const token = /name="t" value="([^"]+)"/.exec(form)![1]!;
+    const res = await fetch(`${r.app.url}/p/${web}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: token, lang: 'zh-CN', step: 'submit', 'q.overall': 'pleased', 'q.workStyle': 'pleased', comment: '' }) });
+    expect(await res.text()).toContain('已提交，感谢参与');
+    await r.api('POST', `/polls/${poll.id}/close`, pinghu);
+
+    const cipher = createPiiCipher(r.key);
+    const db = r.db.db!;
+    const collections = (await db.listCollections().toArray()).map((c) => c.name).sort();
+    expect(collections).toEqual(expect.arrayContaining(['polls', 'poll_codes', 'poll_respondents', 'conversations']));
+    for (const name of collections) {
+      const docs = await db.collection(name).find({}).toArray();
+      const json = JSON.stringify(docs);
+      for (const c of poll.codes) expect(json, `${name} holds a code`).not.toContain(c.code);
+      if (name !== 'polls') expect(json, `${name} holds the comment`).not.toContain(comment);
+      if (name.startsWith('poll_')) {
+        expect(json, `${name} holds a time`).not.toMatch(ISO_TIME);
+        for (const d of docs) for (const v of Object.values(d)) expect(v instanceof Date, `${name} holds a date`).toBe(false);
+      }
+      if (name !== 'polls') for (const l of LABELS) expect(json, `${name} holds answer ${l}`).not.toContain(l);
+      // Sealed values are opened too: the conversation state and any sealed field must hold no answer either.
+      for (const sealed of json.match(/v1\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]*/g) ?? []) {
+        let plain = '';
+        try {
+          plain = cipher.decrypt(sealed);
+        } catch {
+          continue;
+        }
+        for (const l of LABELS) expect(plain, `${name}: a sealed value holds ${l}`).not.toContain(l);
+        expect(plain).not.toContain(comment);
+      }
+    }
+    const codes = await db.collection('poll_codes').find({ pollId: poll.id }).toArray();
+    for (const c of codes) expect(Object.keys(c).sort()).toEqual(['_id', 'boundTo', 'group', 'pending', 'pollId', 'sealed', 'status', 'usedOn']);
+    expect(codes.every((c) => c.pending === null && c.status === 'used' && /^\d{4}-\d{2}-\d{2}$/.test(c.usedOn))).toBe(true);
+    expect(await db.collection('poll_sessions').countDocuments()).toBe(0);
+    const stored = (await db.collection('polls').findOne({ _id: poll.id } as never))!;
+    expect(stored.applied).toEqual([]);
+    expect(stored.comments).toEqual([{ group: 'employee', text: comment }]);
+    // The respondents' conversations were not touched by their answers: the last reply kept is the end text.
+    const conv = await db.collection('conversations').find({ userId: { $in: users } }).toArray();
+    expect(conv).toHaveLength(5);
+
+    const log = logLines.join('');
+    expect(log.length).toBeGreaterThan(0);
+    for (const c of poll.codes) expect(log).not.toContain(c.code);
+    expect(log).not.toContain(comment);
+    for (const l of LABELS.slice(0, 4)) expect(log).not.toContain(l);
+  });
+});
+
+describe('reliability', () => {
+  it('100 concurrent submits of one code count exactly once', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 5 });
+    const code = poll.codes[0]!.code;
+    const form = await fetch(`${r.app.url}/p/${code}`).then((x) => x.text());
+    const token = /name="t" value="([^"]+)"/.exec(form)![1]!;
+    const body = new URLSearchParams({ t: token, lang: 'en', step: 'submit', 'q.overall': 'veryPleased', 'q.workStyle': 'neutral', comment: 'once' }).toString();
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, () => fetch(`${r.app.url}/p/${code}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }).then(async (x) => ({ status: x.status, text: await x.text() }))),
+    );
+    expect(answers.filter((a) => a.text.includes('Submitted, thank you'))).toHaveLength(1);
+    expect(answers.every((a) => a.text.includes('Submitted, thank you') || a.text.includes('already recorded') || a.text.includes('used already'))).toBe(true);
+    const view = (await r.api('GET', `/polls/${poll.id}`, pinghu)).body;
+    expect(view.total.answered).toBe(1);
+    const stored = (await r.db.db!.collection('polls').findOne({ _id: poll.id } as never))!;
+    expect(stored.comments).toEqual([{ group: 'employee', text: 'once' }]);
+  });
+
+  it('a submit cut off after any of its steps is counted exactly once when the poll closes', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 5 });
+    const db = r.db.db!;
+    const cipher = createPiiCipher(r.key);
+    const hashes = (await db.collection('poll_codes').find({ pollId: poll.id }).toArray()).map((c) => String(c._id));
+    const answer = (overall: string) => cipher.encrypt(JSON.stringify({ scale: { overall, workStyle: overall } }));
+    // Crash after step 1 (code pending, nothing counted).
+    await db.collection('poll_codes').updateOne({ _id: hashes[0] } as never, { $set: { status: 'pending', pending: { sid: 's1', answer: answer('pleased') } } });
+    // Crash after step 2 (counted, code still pending).
+    await db.collection('poll_codes').updateOne({ _id: hashes[1] } as never, { $set: { status: 'pending', pending: { sid: 's2', answer: answer('neutral') } } });
+    await db.collection('polls').updateOne({ _id: poll.id } as never, { $inc: { answered: 1, 'tallies.employee.answers': 1, 'tallies.employee.counts.overall.neutral': 1, 'tallies.employee.counts.workStyle.neutral': 1 }, $push: { applied: 's2' } } as never);
+    // Crash after step 3 (counted, code used, id still on the poll).
+    await db.collection('poll_codes').updateOne({ _id: hashes[2] } as never, { $set: { status: 'used', usedOn: '2026-03-01' } });
+    await db.collection('polls').updateOne({ _id: poll.id } as never, { $inc: { answered: 1, 'tallies.employee.answers': 1, 'tallies.employee.counts.overall.displeased': 1, 'tallies.employee.counts.workStyle.displeased': 1 }, $push: { applied: 's3' } } as never);
+
+    const closed = await r.api('POST', `/polls/${poll.id}/close`, pinghu);
+    expect(closed.status, closed.raw).toBe(200);
+    const stored = (await db.collection('polls').findOne({ _id: poll.id } as never))!;
+    expect(stored.answered).toBe(3);
+    expect(stored.tallies.employee.counts.overall).toEqual({ pleased: 1, neutral: 1, displeased: 1 });
+    expect(stored.applied).toEqual([]);
+    expect(stored.status).toBe('closed');
+    const codes = await db.collection('poll_codes').find({ pollId: poll.id, status: 'pending' }).toArray();
+    expect(codes).toEqual([]);
+  });
+
+  it('flags many answers of one group within seconds for the admin, and counts them all', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 6 });
+    for (const [i, c] of poll.codes.entries()) await answerInChat(r, `burst-${i}`, c.code, '1');
+    const view = (await r.api('GET', `/polls/${poll.id}`, pinghu)).body;
+    expect(view.total.answered).toBe(6);
+    expect(view.flags).toEqual([{ group: 'employee', day: '2026-03-01', answers: 5, withinSeconds: 30 }]);
+  });
+
+  it('the simulator answers a poll message only once per message id', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 5 });
+    await say(r, 'dup', `测评 ${poll.codes[0]!.code}`);
+    await say(r, 'dup', '1');
+    await say(r, 'dup', '1');
+    await say(r, 'dup', '跳过');
+    const first = await simPost(r.app.url, { userId: 'dup', text: '提交', messageId: 'dup-submit' });
+    const again = await simPost(r.app.url, { userId: 'dup', text: '提交', messageId: 'dup-submit' });
+    expect(again.body.replies).toEqual(first.body.replies);
+    expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(1);
+  });
+});
+
+describe('regressions', () => {
+  it('regression: a completer that read a code while pending counted the answer a second time after the winner finished', async () => {
+    const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
+    const { count } = await import('../../src/app/polls/submitAnswer.ts');
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 5 });
+    const store = createMongoPollStore(r.db);
+    const hash = String((await r.db.db!.collection('poll_codes').findOne({ pollId: poll.id }))!._id);
+    const answer = { scale: { overall: 'pleased', workStyle: 'pleased' } };
+    expect(await store.beginSubmit(hash, 'sid-late', 'sealed')).toBe(true);
+    const stale = (await store.code(hash))!; // a second submit (or the closing sweep) reads it while pending
+    const record = (await store.get(poll.id))!;
+    expect(await count({ polls: store }, record, stale, 'sid-late', answer, r.clock.now())).toBe(true); // the winner: steps 2-3
+    expect(await count({ polls: store }, record, stale, stale.pending!.sid, answer, r.clock.now())).toBe(true); // the late completer
+    const after = (await store.get(poll.id))!;
+    expect(after.answered).toBe(1);
+    expect(after.tallies.employee?.counts.overall).toEqual({ pleased: 1 });
+  });
+});

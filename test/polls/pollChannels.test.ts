@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { startFakeWechatApi, type FakeWechatApi } from '../channels/wechat-common/fakeWechatApi.ts';
+import { AES_KEY, APP_ID, openidOf, TOKEN, wechatClient } from '../channels/wechat-oa/harness.ts';
+import { FakeBotApi } from '../channels/telegram/fakeBotApi.ts';
+import { postUpdate, textUpdate } from '../channels/telegram/updates.ts';
+import { FakeWechatApi as FakeMpApi } from '../channels/wechat-mp/fakeWechatApi.ts';
+import { createPoll, pinghuApplication } from './pollSupport.ts';
+
+/** The poll's entries on the real channels against their fake platforms: WeChat QR scenes, Telegram, mini program. */
+const BOT_TOKEN = '123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789';
+const SECRET = 'webhook-secret-0123456789';
+const MP_APPID = 'wx0123456789abcdef';
+
+describe('WeChat Official Account', () => {
+  let r: AdminApiApp;
+  let fake: FakeWechatApi;
+  let token: string;
+  beforeAll(async () => {
+    fake = await startFakeWechatApi();
+    r = await startAdminApiApp('poll_wechat', { env: { WECHAT_OA_APPID: APP_ID, WECHAT_OA_SECRET: 'secret-secret-secret-1234', WECHAT_OA_TOKEN: TOKEN, WECHAT_OA_AES_KEY: AES_KEY, WECHAT_API_BASE: fake.url } });
+    token = await r.token('平湖市两新工委', '330482');
+  });
+  afterAll(async () => {
+    await r?.stop();
+    await fake?.close();
+  });
+
+  it('gives each code a temporary parametric QR code whose scene opens the poll on SCAN and on subscribe', async () => {
+    let ticket = 0;
+    fake.answerWith('/cgi-bin/qrcode/create', (call) => ({ json: { ticket: `T${++ticket}`, expire_seconds: call.body.expire_seconds, url: `http://weixin.qq.com/q/${String((call.body.action_info as { scene: { scene_str: string } }).scene.scene_str)}` } }));
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, token, app.id, { owner: 0, member: 1, employee: 2 });
+    const calls = fake.callsTo('/cgi-bin/qrcode/create');
+    expect(calls.map((c) => c.body.action_name)).toEqual(['QR_STR_SCENE', 'QR_STR_SCENE', 'QR_STR_SCENE']);
+    expect(calls.map((c) => (c.body.action_info as { scene: { scene_str: string } }).scene.scene_str).sort()).toEqual(poll.codes.map((c) => `poll_${c.code}`).sort());
+    // Until the poll closes on 2026-03-20 (the test clock is at 2026-03-01T02:00Z).
+    expect(calls[0]!.body.expire_seconds).toBe((Date.parse('2026-03-20T00:00:00Z') - Date.parse('2026-03-01T02:00:00Z')) / 1000);
+    expect(poll.codes[0]).toMatchObject({ wechatQrUrl: `http://weixin.qq.com/q/poll_${poll.codes[0]!.code}` });
+
+    const wx = wechatClient(r.app.url, r.clock);
+    const followed = await wx.event(openidOf('poll1'), 'subscribe', `qrscene_poll_${poll.codes[0]!.code}`);
+    expect(followed.text).toContain('满意度测评');
+    expect(followed.text).toContain('1. 很满意');
+    const scanned = await wx.event(openidOf('poll2'), 'SCAN', `poll_${poll.codes[1]!.code}`);
+    expect(scanned.text).toContain('满意度测评');
+    expect((await wx.text(openidOf('poll2'), '1')).text).toContain('工作作风');
+    await wx.text(openidOf('poll2'), '1');
+    await wx.text(openidOf('poll2'), '跳过');
+    expect((await wx.text(openidOf('poll2'), '提交')).text).toBe('已提交，感谢参与。您的回答是匿名的。');
+    expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
+  });
+});
+
+describe('Telegram and the mini program', () => {
+  let r: AdminApiApp;
+  let bot: FakeBotApi;
+  let mp: FakeMpApi;
+  let token: string;
+  beforeAll(async () => {
+    bot = await new FakeBotApi(BOT_TOKEN).start();
+    mp = await new FakeMpApi(MP_APPID, 'mp-secret-0123456789abcd').start();
+    r = await startAdminApiApp('poll_tg_mp', { env: { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_BASE: bot.url, WECHAT_MP_APPID: MP_APPID, WECHAT_MP_SECRET: 'mp-secret-0123456789abcd', WECHAT_API_BASE: mp.url } });
+    token = await r.token('平湖市两新工委', '330482');
+  });
+  afterAll(async () => {
+    await r?.stop();
+    await bot?.stop();
+    await mp?.stop();
+  });
+
+  it('Telegram: the deep link /start poll_<code> opens the poll with the options as buttons', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
+    expect((await postUpdate(r.app.url, textUpdate(5151, `/start poll_${poll.codes[0]!.code}`), SECRET)).status).toBe(200);
+    await bot.waitFor(() => bot.calls.some((c) => c.method === 'sendMessage' && String(c.params.text).includes('满意度测评')), 10_000, 'the poll intro');
+    const sent = bot.calls.find((c) => c.method === 'sendMessage' && String(c.params.text).includes('满意度测评'))!;
+    expect(JSON.stringify(sent.params.reply_markup)).toContain('很满意');
+  });
+
+  it('mini program: the poll page (pages/poll/index?code=<code>) sends poll_<code> as its first turn', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
+    const login = await fetch(`${r.app.url}/mp/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'good-pollster' }) });
+    const { token: session } = (await login.json()) as { token: string };
+    const turn = async (text: string) => {
+      const res = await fetch(`${r.app.url}/mp/api/turn`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` }, body: JSON.stringify({ text }) });
+      return ((await res.json()) as { replies: { text: string }[] }).replies.map((x) => x.text).join('\n');
+    };
+    expect(await turn(`poll_${poll.codes[0]!.code}`)).toContain('满意度测评');
+    await turn('1');
+    await turn('2');
+    await turn('跳过');
+    expect(await turn('提交')).toBe('已提交，感谢参与。您的回答是匿名的。');
+    expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
+  });
+});

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { answerInChat, createPoll, pinghuApplication, say } from './pollSupport.ts';
+
+/** The respondent's side in the chat (sim), through the real app and database: the journey and every refusal. */
+let r: AdminApiApp;
+let pinghu: string;
+beforeAll(async () => {
+  r = await startAdminApiApp('poll_chat');
+  pinghu = await r.token('平湖市两新工委', '330482');
+});
+afterAll(() => r?.stop());
+
+describe('a respondent answers in the chat', () => {
+  it('opens with 测评 <code>, asks each question with back and edit, and ends with the anonymous thanks', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    const code = poll.codes.find((c) => c.group === 'employee')!.code;
+
+    const intro = await say(r, 'resp1', `测评 ${code.toLowerCase()}`);
+    expect(intro).toContain('满意度测评');
+    expect(intro).toContain('匿名');
+    expect(intro).toContain('（1/3）');
+    expect(intro).toContain('总体是否满意');
+    expect(await say(r, 'resp1', '5')).toContain('请从下面的选项中选择');
+    expect(await say(r, 'resp1', '很满意')).toContain('工作作风');
+    expect(await say(r, 'resp1', '返回')).toContain('总体是否满意');
+    expect(await say(r, 'resp1', '2')).toContain('工作作风');
+    expect(await say(r, 'resp1', '比较满意')).toContain('意见或建议');
+    const summary = await say(r, 'resp1', '工作认真负责');
+    expect(summary).toContain('请核对您的回答');
+    expect(summary).toMatch(/1\. .*总体是否满意？\n {3}比较满意/);
+    expect(summary).toContain('工作认真负责');
+    // Edit question 1 from the summary: back to the summary afterwards.
+    expect(await say(r, 'resp1', '1')).toContain('总体是否满意');
+    expect(await say(r, 'resp1', '1')).toMatch(/1\. .*\n {3}很满意/);
+    expect(await say(r, 'resp1', '提交')).toBe('已提交，感谢参与。您的回答是匿名的。');
+
+    const progress = await r.api('GET', `/polls/${poll.id}`, pinghu);
+    expect(progress.status).toBe(200);
+    expect(progress.body).toMatchObject({ status: 'open', answered: { owner: 0, member: 0, employee: 1 }, total: { roster: 15, answered: 1 } });
+    expect(progress.body.result).toBeUndefined();
+    expect((await r.api('GET', `/polls/${poll.id}/results`, pinghu)).status).toBe(422);
+  });
+
+  it('takes poll_<code> (a Telegram deep link payload or a WeChat QR scene) and English', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    const code = poll.codes[3]!.code;
+    expect(await say(r, 'resp2', 'English')).toContain('English');
+    const intro = await say(r, 'resp2', `poll_${code}`);
+    expect(intro).toContain('satisfaction poll');
+    expect(await say(r, 'resp2', 'Very satisfied')).toContain('way of working');
+    await say(r, 'resp2', '1');
+    await say(r, 'resp2', 'skip');
+    expect(await say(r, 'resp2', 'submit')).toBe('Submitted, thank you for taking part. Your answers are anonymous.');
+  });
+
+  it('refuses unknown, used, bound, second and own codes, each with its own message, changing nothing', async () => {
+    const { app, workerUserId } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    const [a, b, c] = poll.codes.filter((x) => x.group === 'member').map((x) => x.code);
+    expect(await say(r, 'x1', '测评 ZZZZZZZZZZ')).toContain('没有找到这个测评码');
+    expect(await say(r, workerUserId, `测评 ${a}`)).toContain('不能为自己作答');
+
+    expect(await answerInChat(r, 'x1', a!, '1')).toContain('已提交');
+    expect(await say(r, 'x2', `测评 ${a}`)).toContain('已经使用过了');
+    expect(await say(r, 'x1', `测评 ${b}`)).toContain('已经用另一个测评码参加了');
+
+    await say(r, 'x3', `测评 ${c}`); // x3 holds c now
+    await say(r, 'x3', '取消');
+    expect(await say(r, 'x4', `测评 ${c}`)).toContain('已由另一个账号使用');
+    const progress = await r.api('GET', `/polls/${poll.id}`, pinghu);
+    expect(progress.body.answered).toEqual({ owner: 0, member: 1, employee: 0 });
+  });
+
+  it('a repeated submit says already recorded and counts once', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    const code = poll.codes[0]!.code;
+    expect(await answerInChat(r, 'y1', code, '1')).toContain('已提交');
+    expect(await say(r, 'y1', `测评 ${code}`)).toContain('已经使用过了');
+    expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(1);
+  });
+
+  it('closed and expired polls each say so', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    await say(r, 'z1', `测评 ${poll.codes[1]!.code}`);
+    const away = Date.parse('2026-03-21T00:00:00Z') - r.clock.now().getTime();
+    r.clock.advance(away);
+    try {
+      expect(await say(r, 'z2', `测评 ${poll.codes[2]!.code}`)).toContain('截止时间已过');
+      expect(await say(r, 'z1', '1')).toContain('截止时间已过');
+      // The scheduler may have closed it already at its closing time.
+      expect([200, 409]).toContain((await r.api('POST', `/polls/${poll.id}/close`, pinghu)).status);
+      expect(await say(r, 'z2', `测评 ${poll.codes[2]!.code}`)).toContain('已经结束');
+    } finally {
+      r.clock.advance(-away);
+    }
+  });
+});
+
+describe('a poll and the flows', () => {
+  it('a poll typed in the middle of a registration is answered, and the registration goes on after it', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    expect(await say(r, 'midflow', '注册')).toContain('姓名');
+    expect(await say(r, 'midflow', `测评 ${poll.codes[4]!.code}`)).toContain('满意度测评');
+    await say(r, 'midflow', '1');
+    await say(r, 'midflow', '1');
+    await say(r, 'midflow', '跳过');
+    expect(await say(r, 'midflow', '提交')).toContain('已提交');
+    // The next message is the registration's again: the name it was waiting for.
+    expect(await say(r, 'midflow', '李四')).toContain('手机');
+  });
+
+  it('the scheduler closes a poll at its closing time and records the rate', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 5 });
+    let n = 0;
+    for (const { code } of poll.codes) await answerInChat(r, `sched-${app.id}-${n++}`, code, '1');
+    const away = Date.parse('2026-03-20T00:00:01Z') - r.clock.now().getTime();
+    r.clock.advance(away);
+    try {
+      // As demo mode does: every job due by the new time runs before this resolves (the poll's own close job).
+      await r.app.scheduler.catchUp(away);
+      const view = (await r.api('GET', `/polls/${poll.id}`, pinghu)).body;
+      expect(view.status).toBe('closed');
+      expect((await r.api('GET', `/applications/${app.id}`, pinghu)).body.stage).toBe('comprehensiveReview');
+    } finally {
+      r.clock.advance(-away);
+    }
+  });
+});
