@@ -28,6 +28,7 @@ import { stopChannels, type ChannelContext, type ChannelModule } from './channel
 import { createMongoChannelStores } from './store/mongo/channelStores.ts';
 import { adminRouter } from './http/admin/routes.ts';
 import { verifyRouter } from './http/verify.ts';
+import { consoleRouter } from './http/console.ts';
 import { createMongoAdminRepository } from './store/mongo/adminRepository.ts';
 import { createMongoAnnualRecordRepository } from './store/mongo/annualRecordRepository.ts';
 import { createMongoApplicationRepository } from './store/mongo/applicationRepository.ts';
@@ -233,6 +234,7 @@ export async function startRedcollar(
           service: createAdminService(certification),
           ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
         }),
+        consoleRouter(resolve(ROOT, 'console', 'dist')),
         verifyRouter({ verify: (number) => verifyCertificate(certification)(number, chinaDate(clock.now())), publicBaseUrl: config.publicBaseUrl }),
       ],
       ready: async () => {
