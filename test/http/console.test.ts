@@ -54,10 +54,11 @@ describe('the console at /console', () => {
     const csp = res.headers.get('content-security-policy') ?? '';
     const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
     expect(directive('script-src')).toBe("script-src 'self'");
+    expect(directive('style-src')).toBe("style-src 'self'");
     expect(directive('connect-src')).toBe("connect-src 'self'");
     expect(directive('frame-ancestors')).toBe("frame-ancestors 'none'");
     expect(directive('object-src')).toBe("object-src 'none'");
-    expect(csp).not.toMatch(/unsafe-eval/);
+    expect(csp).not.toMatch(/unsafe-eval|unsafe-inline/);
     expect(res.headers.get('x-frame-options')).toBe('DENY');
   });
 

@@ -1,6 +1,29 @@
 import type zh from './zh-CN.ts';
 
 const en: typeof zh = {
+  values: {
+    membership: { full: 'Full member', probationary: 'Probationary member' },
+    role: { secretary: 'Party branch secretary', deputySecretary: 'Full-time deputy secretary', staff: 'Full-time party-affairs staff', instructor: 'Party-building instructor', other: 'Other' },
+    education: { juniorHigh: 'Junior high or less', highSchool: 'High school', college: 'College', bachelor: 'Bachelor', postgraduate: 'Postgraduate' },
+    professionalTitle: { political: 'Political work title', socialWork: 'Social work title', none: 'None' },
+    orgType: { enterprise: 'Non-public enterprise', social: 'Social organisation' },
+    history: {
+      submit: 'Submitted',
+      advance: 'Approved',
+      return: 'Returned',
+      resubmit: 'Resubmitted',
+      reject: 'Rejected',
+      withdraw: 'Withdrawn',
+      recordScore: 'Score recorded',
+      recordSatisfaction: 'Satisfaction recorded',
+      recordObjection: 'Objection recorded',
+      decideObjection: 'Objection decided',
+      certify: 'Certified',
+      certificateIssued: 'Certificate issued',
+      addEvidence: 'Evidence added',
+    },
+    actor: { worker: 'Applicant', system: 'System', admin: 'Admin' },
+  },
   app: { name: 'Red Collar Service Platform', subtitle: 'Admin console', language: 'Language', logout: 'Log out', menu: 'Menu', home: 'Home' },
   nav: {
     dashboard: 'Dashboard',

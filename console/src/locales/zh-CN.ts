@@ -1,4 +1,27 @@
 export default {
+  values: {
+    membership: { full: '正式党员', probationary: '预备党员' },
+    role: { secretary: '党组织书记', deputySecretary: '专职副书记', staff: '专职党务工作人员', instructor: '党建工作指导员', other: '其他' },
+    education: { juniorHigh: '初中及以下', highSchool: '高中/中专', college: '大专', bachelor: '本科', postgraduate: '研究生' },
+    professionalTitle: { political: '政工类职称', socialWork: '社会工作类职称', none: '无' },
+    orgType: { enterprise: '非公企业', social: '社会组织' },
+    history: {
+      submit: '提交申报',
+      advance: '审核通过',
+      return: '退回补正',
+      resubmit: '重新提交',
+      reject: '不予认定',
+      withdraw: '撤回',
+      recordScore: '录入成绩',
+      recordSatisfaction: '录入满意度',
+      recordObjection: '登记异议',
+      decideObjection: '处理异议',
+      certify: '认定',
+      certificateIssued: '颁发证书',
+      addEvidence: '补充材料',
+    },
+    actor: { worker: '申请人', system: '系统', admin: '管理员' },
+  },
   app: { name: '红领服务平台', subtitle: '管理控制台', language: '语言', logout: '退出登录', menu: '菜单', home: '首页' },
   nav: {
     dashboard: '工作台',
