@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actorName, date, dateTime, duration, localized, percent, rate } from '../../console/src/logic/format.ts';
+import { actorName, chinaDay, chinaDayBound, date, dateTime, duration, localized, percent, rate } from '../../console/src/logic/format.ts';
 
 describe('console formatting', () => {
   it('shows instants in China time, whatever the browser zone', () => {
@@ -42,5 +42,16 @@ describe('console formatting', () => {
     expect(actorName({ kind: 'system' })).toBe('system');
     expect(actorName('job')).toBe('job');
     expect(actorName(undefined)).toBe('—');
+  });
+
+  it('counts days in China: 20:00 UTC is already the next day there', () => {
+    const now = new Date('2026-02-28T20:00:00Z');
+    expect(chinaDay(now)).toBe('2026-03-01');
+    expect(chinaDay(now, 29)).toBe('2026-01-31');
+  });
+
+  it('turns a China day into the instants that bound it', () => {
+    expect(new Date(chinaDayBound('2026-03-01')).toISOString()).toBe('2026-02-28T16:00:00.000Z');
+    expect(new Date(chinaDayBound('2026-03-01', true)).toISOString()).toBe('2026-03-01T15:59:59.999Z');
   });
 });

@@ -91,7 +91,7 @@ async function errorFrom(response: Response): Promise<ApiError> {
 }
 
 export function createHttpClient(options: HttpClientOptions) {
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const doFetch = options.fetch ?? ((input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init));
   let csrfToken: string | undefined;
 
   async function send(method: string, path: string, init: { query?: Query; body?: unknown } = {}): Promise<Response> {

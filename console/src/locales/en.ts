@@ -63,6 +63,7 @@ const en: typeof zh = {
     year: 'Year',
     from: 'From',
     to: 'To',
+    label: 'Name',
     count: 'Count',
     id: 'ID',
     time: 'Time',
@@ -230,7 +231,7 @@ const en: typeof zh = {
     downloading: 'Preparing the file…',
   },
   audit: {
-    actor: 'Actor',
+    actor: 'Actor (account id)',
     action: 'Action',
     target: 'Target',
     outcome: 'Outcome',

@@ -61,6 +61,7 @@ export default {
     year: '年度',
     from: '开始日期',
     to: '结束日期',
+    label: '名称',
     count: '数量',
     id: '编号',
     time: '时间',
@@ -228,7 +229,7 @@ export default {
     downloading: '正在生成文件…',
   },
   audit: {
-    actor: '操作人',
+    actor: '操作人（账号编号）',
     action: '操作',
     target: '对象',
     outcome: '结果',

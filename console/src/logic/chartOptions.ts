@@ -36,21 +36,24 @@ export function lineOption(months: string[], series: { name: string; values: num
   };
 }
 
-/** A funnel of how many reached each step, in flow order (sort: 'none' keeps that order). */
-export function funnelOption(steps: { label: string; reached: number }[]) {
+/**
+ * The per-step funnel as horizontal bars, first step on top: how many reached, answered and gave up at each
+ * step. Bars read better than a funnel shape once a flow has more than a handful of steps.
+ */
+export function funnelOption(steps: { label: string; reached: number; answered: number; gaveUp: number }[], names: { reached: string; answered: string; gaveUp: string }) {
+  const ordered = [...steps].reverse();
   return {
-    color: RED,
-    tooltip: { trigger: 'item', formatter: '{b}: {c}' },
-    series: [
-      {
-        type: 'funnel',
-        sort: 'none',
-        left: '10%',
-        width: '80%',
-        minSize: '10%',
-        label: { show: true, position: 'inside', formatter: '{b}: {c}' },
-        data: steps.map((s) => ({ name: s.label, value: s.reached })),
-      },
-    ],
+    color: ['#c8161d', '#e6a23c', '#909399'],
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { top: 0 },
+    grid: { left: 8, right: 24, top: 28, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'category', data: ordered.map((s) => s.label), axisLabel: { width: 110, overflow: 'truncate' } },
+    series: (['reached', 'answered', 'gaveUp'] as const).map((k) => ({ type: 'bar', name: names[k], data: ordered.map((s) => s[k]), barMaxWidth: 10 })),
   };
+}
+
+/** Room for every step's bars: the chart grows with the flow. */
+export function funnelHeight(stepCount: number): number {
+  return Math.max(240, 60 + stepCount * 34);
 }

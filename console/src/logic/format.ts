@@ -66,3 +66,14 @@ export function actorName(by: unknown): string {
   }
   return '—';
 }
+
+/** Today's date in China (YYYY-MM-DD), and `days` before it: the funnels' default range is the last 30 days. */
+export function chinaDay(now: Date, daysBefore = 0): string {
+  const d = new Date(now.getTime() - daysBefore * 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: CHINA, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}
+
+/** A China calendar day as the instant it starts (or, with `end`, its last millisecond), for time-range filters. */
+export function chinaDayBound(day: string, end = false): string {
+  return `${day}T${end ? '23:59:59.999' : '00:00:00.000'}+08:00`;
+}

@@ -1,10 +1,10 @@
-/** ECharts with only what the dashboard draws: bar, line, pie and funnel on canvas. */
-import { BarChart, FunnelChart, LineChart, PieChart } from 'echarts/charts';
+/** ECharts with only what the dashboard draws: bar, line and pie on canvas. */
+import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { init, use, type EChartsCoreOption } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-use([BarChart, LineChart, PieChart, FunnelChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 export { init };
 export type { EChartsCoreOption };
