@@ -1,86 +1,9 @@
-/**
- * The Element Plus components the pages use, registered by name so templates stay plain; importing them one by
- * one (not app.use(ElementPlus)) lets the bundler leave the rest out.
- */
-import type { App } from 'vue';
-import {
-  ElAlert,
-  ElButton,
-  ElCard,
-  ElCol,
-  ElConfigProvider,
-  ElDatePicker,
-  ElDescriptions,
-  ElDescriptionsItem,
-  ElDialog,
-  ElDrawer,
-  ElEmpty,
-  ElForm,
-  ElFormItem,
-  ElImage,
-  ElInput,
-  ElInputNumber,
-  ElLoading,
-  ElMenu,
-  ElMenuItem,
-  ElOption,
-  ElRadioButton,
-  ElRadioGroup,
-  ElRow,
-  ElSelect,
-  ElSwitch,
-  ElTable,
-  ElTableColumn,
-  ElTabPane,
-  ElTabs,
-  ElTag,
-  ElTimeline,
-  ElTimelineItem,
-  ElBreadcrumb,
-  ElBreadcrumbItem,
-  ElPagination,
-  ElStatistic,
-} from 'element-plus';
+import type { App, Component } from 'vue';
+import { ElLoading } from 'element-plus';
+import * as components from './elementPlusComponents.ts';
 
-const COMPONENTS = [
-  ElAlert,
-  ElButton,
-  ElCard,
-  ElCol,
-  ElConfigProvider,
-  ElDatePicker,
-  ElDescriptions,
-  ElDescriptionsItem,
-  ElDialog,
-  ElDrawer,
-  ElEmpty,
-  ElForm,
-  ElFormItem,
-  ElImage,
-  ElInput,
-  ElInputNumber,
-  ElMenu,
-  ElMenuItem,
-  ElOption,
-  ElRadioButton,
-  ElRadioGroup,
-  ElRow,
-  ElSelect,
-  ElSwitch,
-  ElTable,
-  ElTableColumn,
-  ElTabPane,
-  ElTabs,
-  ElTag,
-  ElTimeline,
-  ElTimelineItem,
-  ElBreadcrumb,
-  ElBreadcrumbItem,
-  ElPagination,
-  ElStatistic,
-];
-
+/** Registers the components the pages use by name, so templates stay plain. */
 export function registerElementPlus(app: App): void {
-  for (const component of COMPONENTS) app.component(component.name!, component);
+  for (const component of Object.values(components) as (Component & { name?: string })[]) app.component(component.name!, component);
   app.use(ElLoading);
 }

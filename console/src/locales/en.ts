@@ -67,6 +67,8 @@ const en: typeof zh = {
     count: 'Count',
     id: 'ID',
     time: 'Time',
+    previous: 'Previous page',
+    next: 'Next page',
     retry: 'Retry',
   },
   login: {

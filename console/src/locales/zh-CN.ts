@@ -65,6 +65,8 @@ export default {
     count: '数量',
     id: '编号',
     time: '时间',
+    previous: '上一页',
+    next: '下一页',
     retry: '重试',
   },
   login: {
