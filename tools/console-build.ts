@@ -126,6 +126,8 @@ export async function ensureConsoleBuilt(options: { force?: boolean; log?: (line
   return withLock(log, async () => {
     const hash = consoleSourceHash();
     if (!options.force && storedHash() === hash) return { built: false, ms: performance.now() - started, hash };
+    // Staging directories are made only under the lock: any found now were left by a build that was killed.
+    for (const entry of await readdir(CONSOLE_DIR)) if (entry.startsWith('dist-')) await rm(join(CONSOLE_DIR, entry), { recursive: true, force: true });
     log(storedHash() === null ? 'console: no build yet; building the admin console (about a minute)…' : 'console: sources changed since the last build; rebuilding the admin console…');
     const staging = await mkdtemp(join(CONSOLE_DIR, 'dist-'));
     try {
