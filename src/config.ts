@@ -37,6 +37,13 @@ const envSchema = z.object({
   EMBEDDED_MONGO_BACKEND: z.enum(['h2', 'memory'], { message: 'EMBEDDED_MONGO_BACKEND must be h2 (kept on disk) or memory' }).default('h2'),
   DEMO_MODE: bool('DEMO_MODE').default(false),
   DEMO_MODE_ALLOW_REAL_DB: bool('DEMO_MODE_ALLOW_REAL_DB').default(false),
+  TRUST_PROXY: bool('TRUST_PROXY').default(false),
+  ADMIN_SESSION_IDLE_MINUTES: int('ADMIN_SESSION_IDLE_MINUTES', 1, 24 * 60).default(30),
+  ADMIN_SESSION_MAX_HOURS: int('ADMIN_SESSION_MAX_HOURS', 1, 30 * 24).default(12),
+  ADMIN_LOGIN_MAX_FAILURES: int('ADMIN_LOGIN_MAX_FAILURES', 1, 100).default(5),
+  ADMIN_LOGIN_LOCK_MINUTES: int('ADMIN_LOGIN_LOCK_MINUTES', 1, 24 * 60).default(15),
+  ADMIN_LOGIN_WINDOW_MINUTES: int('ADMIN_LOGIN_WINDOW_MINUTES', 1, 24 * 60).default(15),
+  ADMIN_LOGIN_MAX_PER_ADDRESS: int('ADMIN_LOGIN_MAX_PER_ADDRESS', 1, 10_000).default(20),
 
   ...channelSettingsShape,
 });

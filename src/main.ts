@@ -30,6 +30,11 @@ import { adminRouter } from './http/admin/routes.ts';
 import { verifyRouter } from './http/verify.ts';
 import { consoleRouter } from './http/console.ts';
 import { createMongoAdminRepository } from './store/mongo/adminRepository.ts';
+import { createMongoSessionStore } from './store/mongo/adminSessions.ts';
+import { createMongoLoginThrottle } from './store/mongo/loginThrottle.ts';
+import { createAccountService } from './app/admin/accounts.ts';
+import { accountSettings } from './app/admin/accountDeps.ts';
+import { createArgon2Hasher } from './infra/passwordHasher.ts';
 import { createMongoAnnualRecordRepository } from './store/mongo/annualRecordRepository.ts';
 import { createMongoApplicationRepository } from './store/mongo/applicationRepository.ts';
 import { createMongoAuditLog } from './store/mongo/auditLog.ts';
@@ -113,6 +118,8 @@ export async function startRedcollar(
     const organizations = createMongoOrganizationRepository(connection);
     const channelStores = createMongoChannelStores(connection, cipher, clock);
     const admins = createMongoAdminRepository(connection);
+    const adminSessions = createMongoSessionStore(connection);
+    const loginThrottle = createMongoLoginThrottle(connection);
     // The (timestamp, nonce) pairs of WeChat pushes already used, shared by every instance.
     const replayGuard = createMongoReplayGuard(connection);
     const stores = {
@@ -147,6 +154,18 @@ export async function startRedcollar(
       logger,
       publicBaseUrl: config.publicBaseUrl,
     };
+    const accounts = createAccountService({
+      admins,
+      sessions: adminSessions,
+      throttle: loginThrottle,
+      hasher: createArgon2Hasher(),
+      audit: stores.audit,
+      clock,
+      regions: content.regions,
+      policies: content.policies,
+      logger,
+      settings: accountSettings(config),
+    });
     const actions = createActions({ workers, organizations, regions: content.regions, certification });
 
     const jobs: JobDefinition<unknown>[] = [
@@ -227,10 +246,11 @@ export async function startRedcollar(
       logger,
       metrics: registry,
       maxBodyKb: config.MAX_BODY_KB,
+      trustProxy: config.TRUST_PROXY,
       routers: [
         ...[...channels.values()].flatMap((channel) => (channel.routes ? [channel.routes] : [])),
         adminRouter({
-          admins,
+          accounts,
           service: createAdminService(certification),
           ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
         }),

@@ -121,6 +121,7 @@ export class Turn {
       capabilities: this.ctx.capabilities,
       pending: this.state.pending,
       vars: this.state.vars,
+      answers: this.state.answers,
     };
   }
 

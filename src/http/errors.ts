@@ -7,6 +7,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** More fields of the JSON answer beside `error` (a `code`, `retryAfterSeconds`, ...). */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -27,7 +29,7 @@ export function errorMiddleware(logger: Logger): Middleware {
       if (status >= 500) logger.error({ err, path: ctx.path, method: ctx.method }, 'request failed');
       ctx.status = status;
       ctx.type = 'application/json';
-      ctx.body = { error: status >= 500 ? 'internal error; the request was not completed' : clientMessage(status, e) };
+      ctx.body = status >= 500 ? { error: 'internal error; the request was not completed' } : { error: clientMessage(status, e), ...(err instanceof HttpError ? err.extra : {}) };
     }
   };
 }

@@ -14,11 +14,13 @@ export interface HttpDeps {
   ready(): Promise<boolean>;
   /** Channel routers (the simulator, later WeChat and Telegram). */
   routers: Router[];
+  /** Behind a reverse proxy: read the client's address and protocol from X-Forwarded-For / -Proto (TRUST_PROXY). */
+  trustProxy?: boolean;
 }
 
 /** A thin Koa app: errors as JSON, bounded bodies, health and metrics, and the channels' routes. */
 export function createHttpApp(deps: HttpDeps): Koa {
-  const app = new Koa({ proxy: false });
+  const app = new Koa({ proxy: deps.trustProxy ?? false });
   app.silent = true; // errors are logged by errorMiddleware, not printed by Koa
   app.use(frameHeaders());
   app.use(errorMiddleware(deps.logger));

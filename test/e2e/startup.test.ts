@@ -91,6 +91,18 @@ describe('start-up checks', () => {
     );
   });
 
+  it('moves the single token of an admin from before people accounts into admin_tokens, keeping the admin whole', async () => {
+    const legacy = { _id: 'cd'.repeat(16), name: '旧管理员', regionCode: '320100', levels: ['junior'], createdAt: '2025-01-01T00:00:00.000Z', disabled: false };
+    await afterOneStart(
+      'startup_admin_tokens',
+      (db) => db.collection('admins').insertOne({ ...legacy, _id: legacy._id as never, tokenHash: 'e'.repeat(64) }),
+      async (db) => {
+        expect(await db.collection('admins').findOne({ _id: legacy._id as never })).toEqual(legacy);
+        expect(await db.collection('admin_tokens').findOne({ _id: legacy._id as never })).toEqual({ _id: legacy._id, adminId: legacy._id, label: 'admin:create', hash: 'e'.repeat(64), createdAt: legacy.createdAt });
+      },
+    );
+  });
+
   it('hands certified applications without a certificate number, from before the sweep, to the certificate sweep', async () => {
     // As an earlier version left one: certified, no number, and none of the fields this version adds. Its history
     // has no certify event, so the sweep that runs at start-up cannot complete it and it stays marked.

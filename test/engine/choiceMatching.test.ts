@@ -23,6 +23,7 @@ function ctx(flow: Flow, step: AskStep, locale: string, vars: Record<string, unk
     capabilities: { images: true },
     pending: null,
     vars,
+    answers: {},
   };
 }
 

@@ -32,6 +32,7 @@ function ctx(stepId = 'name', opts: { locale?: string; pending?: Pending | null;
     capabilities: { images: opts.images ?? true },
     pending: opts.pending ?? null,
     vars: opts.vars ?? {},
+    answers: {},
   };
 }
 

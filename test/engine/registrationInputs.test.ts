@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EngineHarness } from '../support/engineHarness.ts';
-import { registrationAt } from './registrationPoints.ts';
+import { REGISTRATION_ANSWERS, registrationAt } from './registrationPoints.ts';
 
 describe('the region question', () => {
   it('regression: typing the city 南京 at the province question was refused', async () => {
@@ -44,6 +44,41 @@ describe('the party join date', () => {
     expect(await h.say('31')).toContain('这个日期不存在');
     await h.send('2015-06-30');
     expect(h.state.answers.joinDate).toBe('2015-06-30');
+  });
+
+  // The ID number of the script gives the birth date 1985-03-12: 18 years old on 2003-03-12.
+  it('regression: a join date at the age of ten was accepted', async () => {
+    const h = await registrationAt('joinDate');
+    const reply = await h.say('1995-05-01');
+    expect(reply).toContain('年满 18 周岁');
+    expect(reply).toContain('2003-03-12');
+    expect(h.state.answers.joinDate).toBeUndefined();
+    expect(h.state.stepId).toBe('joinDate');
+  });
+
+  it('a join date before birth is refused at the question, not only after the summary', async () => {
+    const h = await registrationAt('joinDate');
+    expect(await h.say('1980-05-01')).toContain('年满 18 周岁');
+    expect(h.state.stepId).toBe('joinDate');
+  });
+
+  it('a join date before the 18th birthday is refused, the birthday itself is taken', async () => {
+    const h = await registrationAt('joinDate');
+    expect(await h.say('2003-03-11')).toContain('2003-03-12');
+    expect(h.state.answers.joinDate).toBeUndefined();
+    await h.send('2003-03-12');
+    expect(h.state.answers.joinDate).toBe('2003-03-12');
+  });
+
+  it('editing the join date in 我的信息 checks the registered birth date too', async () => {
+    const h = await registrationAt('joinDate');
+    for (const [, reply] of REGISTRATION_ANSWERS.slice(REGISTRATION_ANSWERS.findIndex(([step]) => step === 'joinDate'))) await h.send(reply);
+    expect(await h.say('确认')).toContain('注册成功');
+    await h.send('我的信息');
+    await h.send('入党时间');
+    expect(h.state.stepId).toBe('joinDate');
+    expect(await h.say('1999-01-01')).toContain('2003-03-12');
+    expect(h.state.stepId).toBe('joinDate');
   });
 });
 

@@ -45,10 +45,20 @@ const decide = (app: Application, objectionId: string, body: Record<string, unkn
   r.api('POST', `/applications/${app.id}/objections/${objectionId}/decision`, token, body);
 
 describe('GET /admin/api/me', () => {
-  it('answers the calling admin, without the token or its hash', async () => {
+  it('answers the calling admin as an account (a script-only admin has no username), without the token or its hash', async () => {
     const res = await r.api('GET', '/me', juniorOnly);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), name: '南京市两新工委（初级）', regionCode: '320100', levels: ['junior'], createdAt: r.clock.now().toISOString(), disabled: false });
+    expect(res.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      username: null,
+      name: '南京市两新工委（初级）',
+      regionCode: '320100',
+      regionName: '南京市',
+      tier: 'city',
+      levels: ['junior'],
+      createdAt: r.clock.now().toISOString(),
+      disabled: false,
+    });
     expect(res.raw).not.toContain(juniorOnly.split('_').at(-1));
   });
 });

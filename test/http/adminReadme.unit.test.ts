@@ -1,19 +1,21 @@
 /**
  * The README's admin API table against the router itself: every route the admin API answers is listed with its
- * full path, the bodies name the fields a client must send, and the stale promises of the first draft are gone.
+ * full path (in the README, or for the console's account routes in docs/console-accounts.md), the bodies name the
+ * fields a client must send, and the stale promises of the first draft are gone.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adminRouter } from '../../src/http/admin/routes.ts';
 import type { AdminService } from '../../src/app/certification/adminService.ts';
-import type { AdminRepository } from '../../src/app/ports/certification.ts';
+import type { AccountService } from '../../src/app/admin/accounts.ts';
 import { ROOT } from '../support/engineHarness.ts';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const accountsDoc = readFileSync(join(ROOT, 'docs', 'console-accounts.md'), 'utf8');
 /** The table rows: `| \`METHOD /admin/api/... \` ... | does |`. */
-const rows = readme.split('\n').filter((l) => l.trimStart().startsWith('| `') && l.includes('/admin/api'));
-const routes = adminRouter({ admins: {} as AdminRepository, service: {} as AdminService })
+const rows = [readme, accountsDoc].flatMap((doc) => doc.split('\n')).filter((l) => l.trimStart().startsWith('| `') && l.includes('/admin/api'));
+const routes = adminRouter({ accounts: {} as AccountService, service: {} as AdminService })
   .stack.filter((layer) => layer.methods.length > 0)
   .map((layer) => ({ method: layer.methods.filter((m) => m !== 'HEAD')[0]!, path: String(layer.path) }));
 

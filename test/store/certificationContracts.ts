@@ -422,21 +422,63 @@ export function annualRecordRepositoryContract(name: string, make: () => Promise
 export function adminRepositoryContract(name: string, make: () => Promise<AdminRepository>): void {
   describe(`AdminRepository contract: ${name}`, () => {
     const admin: AdminRecord = { id: 'adm1', name: '李四', regionCode: '320100', levels: ['junior', 'intermediate'], createdAt: '2026-03-01T00:00:00.000Z', disabled: false };
+    const person: AdminRecord = { ...admin, id: 'adm3', regionCode: '320102', username: 'xuanwu', mustChangePassword: true };
 
-    it('stores an admin with a token hash and finds them by id', async () => {
+    it('stores admins and finds them by id, and people accounts by username with their password hash', async () => {
       const repo = await make();
-      await repo.create(admin, 'a'.repeat(64));
-      await repo.create({ ...admin, id: 'adm2', levels: [], disabled: true }, 'b'.repeat(64));
-      expect(await repo.findWithHash('adm1')).toEqual({ admin, tokenHash: 'a'.repeat(64) });
-      expect(await repo.findWithHash('adm2')).toEqual({ admin: { ...admin, id: 'adm2', levels: [], disabled: true }, tokenHash: 'b'.repeat(64) });
-      expect(await repo.findWithHash('nobody')).toBeNull();
+      await repo.create(admin);
+      await repo.create({ ...admin, id: 'adm2', levels: [], disabled: true, regionCode: '320000' });
+      await repo.create(person, '$argon2id$hash');
+      expect(await repo.get('adm1')).toEqual(admin);
+      expect(await repo.get('nobody')).toBeNull();
+      expect(await repo.findLogin('xuanwu')).toEqual({ admin: person, passwordHash: '$argon2id$hash' });
+      expect(await repo.findLogin('nobody')).toBeNull();
+      expect(await repo.passwordHash('adm3')).toBe('$argon2id$hash');
+      expect(await repo.passwordHash('adm1')).toBeNull();
+      expect(await repo.count()).toBe(3);
+      expect((await repo.listInRegion('3201')).map((a) => a.id)).toEqual(['adm1', 'adm3']);
+      expect((await repo.listInRegion('32')).map((a) => a.id).sort()).toEqual(['adm1', 'adm2', 'adm3']);
     });
 
-    it('refuses a second admin with the same id, keeping the first', async () => {
+    it('refuses a second admin with the same id or username, keeping the first', async () => {
       const repo = await make();
-      await repo.create(admin, 'a'.repeat(64));
-      await expect(repo.create({ ...admin, name: 'impostor' }, 'c'.repeat(64))).rejects.toThrow();
-      expect(await repo.findWithHash('adm1')).toEqual({ admin, tokenHash: 'a'.repeat(64) });
+      await repo.create(admin);
+      await repo.create(person, 'h');
+      await expect(repo.create({ ...admin, name: 'impostor' })).rejects.toThrow(ConflictError);
+      await expect(repo.create({ ...person, id: 'adm9' }, 'h2')).rejects.toThrow(ConflictError);
+      expect(await repo.get('adm1')).toEqual(admin);
+      expect(await repo.findLogin('xuanwu')).toEqual({ admin: person, passwordHash: 'h' });
+    });
+
+    it('updates an admin, a taken username refused', async () => {
+      const repo = await make();
+      await repo.create(admin);
+      await repo.create(person, 'h');
+      expect(await repo.update('adm3', { disabled: true, mustChangePassword: false, passwordHash: 'h2', lastLoginAt: '2026-03-02T00:00:00.000Z' })).toEqual({ ...person, disabled: true, mustChangePassword: false, lastLoginAt: '2026-03-02T00:00:00.000Z' });
+      expect(await repo.passwordHash('adm3')).toBe('h2');
+      await expect(repo.update('adm1', { username: 'xuanwu' })).rejects.toThrow(ConflictError);
+      expect(await repo.update('adm1', { username: 'nanjing', passwordHash: 'h3' })).toEqual({ ...admin, username: 'nanjing' });
+      expect(await repo.update('nobody', { disabled: true })).toBeNull();
+    });
+
+    it('keeps several tokens per admin by hash, revokes only the owner’s live ones', async () => {
+      const repo = await make();
+      await repo.create(admin);
+      const t1 = { id: 'adm1', adminId: 'adm1', label: 'admin:create', createdAt: '2026-03-01T00:00:00.000Z' };
+      const t2 = { id: 't2', adminId: 'adm1', label: 'reports', createdAt: '2026-03-02T00:00:00.000Z' };
+      await repo.addToken(t1, 'a'.repeat(64));
+      await repo.addToken(t2, 'b'.repeat(64));
+      await expect(repo.addToken({ ...t2, label: 'again' }, 'c'.repeat(64))).rejects.toThrow(ConflictError);
+      expect(await repo.findToken('t2')).toEqual({ token: t2, hash: 'b'.repeat(64) });
+      expect(await repo.revokeToken('someone-else', 't2', '2026-03-03T00:00:00.000Z')).toBe(false);
+      expect(await repo.revokeToken('adm1', 't2', '2026-03-03T00:00:00.000Z')).toBe(true);
+      expect(await repo.revokeToken('adm1', 't2', '2026-03-04T00:00:00.000Z')).toBe(false);
+      await repo.touchToken('adm1', '2026-03-05T00:00:00.000Z');
+      expect(await repo.listTokens('adm1')).toEqual([
+        { ...t1, lastUsedAt: '2026-03-05T00:00:00.000Z' },
+        { ...t2, revokedAt: '2026-03-03T00:00:00.000Z' },
+      ]);
+      expect(await repo.findToken('nobody')).toBeNull();
     });
   });
 }

@@ -4,6 +4,7 @@ import { createAdmin } from '../../src/app/admin/tokens.ts';
 import type { MediaStore } from '../../src/app/ports/media.ts';
 import type { Application, Certificate } from '../../src/domain/certification/types.ts';
 import { createPiiCipher } from '../../src/infra/piiCipher.ts';
+import { createArgon2Hasher } from '../../src/infra/passwordHasher.ts';
 import type { RunningApp } from '../../src/main.ts';
 import { createMongoAdminRepository } from '../../src/store/mongo/adminRepository.ts';
 import { createMongoApplicationRepository } from '../../src/store/mongo/applicationRepository.ts';
@@ -42,6 +43,11 @@ export interface AdminApiApp {
   /** The store of kept evidence photos, with the app's own PII key. */
   media: MediaStore;
   token(name: string, regionCode: string, levels?: string[]): Promise<string>;
+  /**
+   * A people account with a known password (argon2id, as the app hashes) and its first token; `mustChangePassword`
+   * false unless asked, as if its temporary password had been changed already.
+   */
+  account(input: { username: string; password: string; regionCode: string; name?: string; levels?: string[]; mustChangePassword?: boolean }): Promise<{ id: string; token: string }>;
   seed(over: Partial<Application>): Promise<Application>;
   issue(over: Partial<Omit<Certificate, 'number'>>, number: string): Promise<Certificate>;
   certificate(number: string): Promise<Certificate | null>;
@@ -50,10 +56,11 @@ export interface AdminApiApp {
   stop(): Promise<void>;
 }
 
-export async function startAdminApiApp(tag: string, opts: { root?: string } = {}): Promise<AdminApiApp> {
+export async function startAdminApiApp(tag: string, opts: { root?: string; env?: Record<string, string> } = {}): Promise<AdminApiApp> {
   const clock = new TestClock(new Date('2026-03-01T02:00:00Z'));
   const key = randomBytes(32);
-  const started = await startTestAppWithDb(tag, { PII_KEY: key.toString('base64') }, { clock, ...(opts.root ? { root: opts.root } : {}) });
+  const started = await startTestAppWithDb(tag, { PII_KEY: key.toString('base64'), ...opts.env }, { clock, ...(opts.root ? { root: opts.root } : {}) });
+  const hasher = createArgon2Hasher();
   const db = await connectMongo(started.uri);
   const admins = createMongoAdminRepository(db);
   const applications = createMongoApplicationRepository(db);
@@ -83,6 +90,11 @@ export async function startAdminApiApp(tag: string, opts: { root?: string } = {}
     api,
     media,
     token: async (name, regionCode, levels = []) => (await createAdmin(admins, { name, regionCode, levels }, clock.now())).token,
+    account: async ({ username, password, regionCode, name = `${username} committee`, levels = [], mustChangePassword = false }) => {
+      const { admin, token } = await createAdmin(admins, { name, regionCode, levels, username, passwordHash: await hasher.hash(password) }, clock.now());
+      if (!mustChangePassword) await admins.update(admin.id, { mustChangePassword: false });
+      return { id: admin.id, token };
+    },
     seed: async (over) => {
       seq += 1;
       const app = sampleApplication({ id: `${tag}${seq}`, workerId: `w${seq}`, userId: `u${seq}`, ...over });

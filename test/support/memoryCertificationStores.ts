@@ -2,6 +2,7 @@ import {
   ConflictError,
   OpenApplicationExistsError,
   type AdminRecord,
+  type AdminToken,
   type AdminRepository,
   type AnnualRecordRepository,
   type ApplicationFilter,
@@ -241,15 +242,60 @@ export function createMemoryAnnualRecordRepository(): AnnualRecordRepository {
 }
 
 export function createMemoryAdminRepository(): AdminRepository {
-  const byId = new Map<string, { admin: AdminRecord; tokenHash: string }>();
+  const byId = new Map<string, { admin: AdminRecord; passwordHash?: string }>();
+  const tokens = new Map<string, { token: AdminToken; hash: string }>();
+  const usernameTaken = (username: string | undefined, except?: string) => username !== undefined && [...byId.values()].some((e) => e.admin.username === username && e.admin.id !== except);
   return {
-    async create(admin, tokenHash) {
-      if (byId.has(str(admin.id, 'id'))) throw new ConflictError(`admin ${admin.id} already exists`);
-      byId.set(admin.id, { admin: structuredClone(admin), tokenHash: str(tokenHash, 'tokenHash') });
+    async create(admin, passwordHash) {
+      if (byId.has(str(admin.id, 'id')) || usernameTaken(admin.username)) throw new ConflictError(`admin ${admin.id} already exists`);
+      byId.set(admin.id, { admin: structuredClone(admin), ...(passwordHash !== undefined ? { passwordHash } : {}) });
     },
-    async findWithHash(id) {
+    async get(id) {
       const found = byId.get(str(id, 'id'));
+      return found ? structuredClone(found.admin) : null;
+    },
+    async findLogin(username) {
+      const found = [...byId.values()].find((e) => e.admin.username === str(username, 'username'));
+      return found?.passwordHash ? { admin: structuredClone(found.admin), passwordHash: found.passwordHash } : null;
+    },
+    async passwordHash(id) {
+      return byId.get(str(id, 'id'))?.passwordHash ?? null;
+    },
+    async listInRegion(prefix) {
+      return [...byId.values()].filter((e) => e.admin.regionCode.startsWith(prefix)).map((e) => structuredClone(e.admin)).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+    },
+    async count() {
+      return byId.size;
+    },
+    async update(id, change) {
+      const found = byId.get(str(id, 'id'));
+      if (!found) return null;
+      if (usernameTaken(change.username, id)) throw new ConflictError(`an account ${change.username} already exists`);
+      const { passwordHash, ...fields } = change;
+      found.admin = { ...found.admin, ...defined(fields) };
+      if (passwordHash !== undefined) found.passwordHash = passwordHash;
+      return structuredClone(found.admin);
+    },
+    async addToken(token, hash) {
+      if (tokens.has(str(token.id, 'id'))) throw new ConflictError(`token ${token.id} already exists`);
+      tokens.set(token.id, { token: structuredClone(token), hash: str(hash, 'hash') });
+    },
+    async findToken(id) {
+      const found = tokens.get(str(id, 'id'));
       return found ? structuredClone(found) : null;
+    },
+    async listTokens(adminId) {
+      return [...tokens.values()].filter((t) => t.token.adminId === adminId).map((t) => structuredClone(t.token)).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+    },
+    async revokeToken(adminId, id, at) {
+      const found = tokens.get(str(id, 'id'));
+      if (!found || found.token.adminId !== adminId || found.token.revokedAt) return false;
+      found.token.revokedAt = at;
+      return true;
+    },
+    async touchToken(id, at) {
+      const found = tokens.get(str(id, 'id'));
+      if (found) found.token.lastUsedAt = at;
     },
   };
 }

@@ -96,13 +96,44 @@ export interface AdminRecord {
   levels: LevelId[];
   createdAt: string;
   disabled: boolean;
+  /** The login name of a people account; absent on admins created for scripts only (they use tokens). */
+  username?: string;
+  /** Set with a temporary password: the next session may do nothing but change it. */
+  mustChangePassword?: boolean;
+  lastLoginAt?: string;
 }
 
+/** A bearer token of an admin (several per admin, labelled); the secret is never stored, only its SHA-256. */
+export interface AdminToken {
+  id: string;
+  adminId: string;
+  label: string;
+  createdAt: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+}
+
+export type AdminChange = Partial<Pick<AdminRecord, 'disabled' | 'mustChangePassword' | 'lastLoginAt' | 'username'>> & { passwordHash?: string };
+
+/** Admins (people accounts and script-only admins) and their bearer tokens. */
 export interface AdminRepository {
-  /** Store a new admin with the SHA-256 of their token (never the token). */
-  create(admin: AdminRecord, tokenHash: string): Promise<void>;
-  /** The admin and their token hash, for a timing-safe comparison by the caller. */
-  findWithHash(id: string): Promise<{ admin: AdminRecord; tokenHash: string } | null>;
+  /** Store a new admin; throws ConflictError when the id or the username is taken. */
+  create(admin: AdminRecord, passwordHash?: string): Promise<void>;
+  get(id: string): Promise<AdminRecord | null>;
+  /** The admin with this username (compared as stored: usernames are lower-cased before they get here) and their password hash. */
+  findLogin(username: string): Promise<{ admin: AdminRecord; passwordHash: string } | null>;
+  passwordHash(id: string): Promise<string | null>;
+  /** Admins whose region code starts with `regionPrefix`, oldest first. */
+  listInRegion(regionPrefix: string): Promise<AdminRecord[]>;
+  count(): Promise<number>;
+  /** Apply the change; the updated admin, or null when there is none with that id. ConflictError on a taken username. */
+  update(id: string, change: AdminChange): Promise<AdminRecord | null>;
+  addToken(token: AdminToken, hash: string): Promise<void>;
+  findToken(id: string): Promise<{ token: AdminToken; hash: string } | null>;
+  listTokens(adminId: string): Promise<AdminToken[]>;
+  /** Mark the admin's token revoked; false when the admin has no such live token. */
+  revokeToken(adminId: string, id: string, at: string): Promise<boolean>;
+  touchToken(id: string, at: string): Promise<void>;
 }
 
 export interface AuditEntry {

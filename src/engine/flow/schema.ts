@@ -77,6 +77,16 @@ export const inputSchema = z.discriminatedUnion('type', [
     min: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
     max: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
     notFuture: z.boolean().default(false),
+    /**
+     * The date must fall on or after the day the person was `years` old, their birth date read from an earlier
+     * answer or an action result (joining the Party needs the age of 18). No birth date there: no check.
+     */
+    minAge: z
+      .strictObject({
+        birthDate: z.string().regex(/^(answers|vars)(\.[A-Za-z0-9_-]+)+$/, 'minAge.birthDate reads answers.<step>... or vars.<result>...'),
+        years: z.number().int().min(1).max(100),
+      })
+      .optional(),
   }),
   z.strictObject({
     type: z.literal('yearMonth'),

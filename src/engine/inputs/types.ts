@@ -13,6 +13,8 @@ export interface InputContext {
   pending: Pending | null;
   /** Action results of the conversation, for inputs whose options come from one (`optionsFrom`). */
   vars: Record<string, unknown>;
+  /** The flow's answers so far, for checks against an earlier answer (a date input's `minAge`). */
+  answers: Record<string, unknown>;
 }
 
 export type InputOutcome =

@@ -1,18 +1,21 @@
 import Router from '@koa/router';
-import type { Context, Next } from 'koa';
 import { z } from 'zod';
 import { REVEALABLE, type AdminService, type ServiceError } from '../../app/certification/adminService.ts';
-import { authenticate } from '../../app/admin/tokens.ts';
-import type { AdminRecord, AdminRepository } from '../../app/ports/certification.ts';
+import type { AccountService } from '../../app/admin/accounts.ts';
+import type { AdminRecord } from '../../app/ports/certification.ts';
 import { HttpError } from '../errors.ts';
+import { parse } from './parse.ts';
+import { accountRoutes, LOGIN_ROUTE } from './accountRoutes.ts';
+import { adminOf, authMiddleware } from './auth.ts';
 import { reportCsv, reportXlsx } from './reportFile.ts';
 
 /**
- * The admin API (/admin/api): bearer tokens, every body and query checked by zod, one service call per route.
- * Failures map to status codes: 400 bad input, 401 bad token, 403 out of scope (another region or level, or an
+ * The admin API (/admin/api): bearer tokens or the console's session (src/http/admin/auth.ts), every body and
+ * query checked by zod, one service call per route. Failures map to status codes: 400 bad input, 401 bad token or session, 403 out of scope (another region or level, or an
  * act on a level another tier manages), 404 unknown id, 409 someone else changed it first, 422 a rule of the
  * pipeline refused it. Nothing changes on any of these.
  */
+const PREFIX = '/admin/api';
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1-64 letters, digits, _ or -');
 const level = z.string().regex(/^[a-z][A-Za-z0-9]{0,30}$/, 'levels look like intermediate');
 const version = z.number({ message: 'expectedVersion must be the version you read (a number)' }).int().min(1);
@@ -59,32 +62,18 @@ const reportQuery = z.strictObject({
   lang: z.enum(['zh-CN', 'en'], { message: 'lang is zh-CN (the default) or en' }).default('zh-CN'),
 });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) throw new HttpError(400, r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
-  return r.data;
-}
-
 function fail(e: ServiceError): never {
   throw new HttpError(e.status, e.message);
 }
 
-export function adminRouter(deps: { admins: AdminRepository; service: AdminService; demo?: { moveClock(admin: AdminRecord, ms: number): Promise<{ now: Date }> } }): Router {
-  const router = new Router({ prefix: '/admin/api' });
+export function adminRouter(deps: { accounts: AccountService; service: AdminService; demo?: { moveClock(admin: AdminRecord, ms: number): Promise<{ now: Date }> } }): Router {
+  const router = new Router({ prefix: PREFIX });
 
-  router.use(async (ctx: Context, next: Next) => {
-    const auth = await authenticate(deps.admins, ctx.get('authorization') || undefined);
-    if (!auth.ok) {
-      ctx.set('WWW-Authenticate', 'Bearer realm="redcollar-admin"');
-      throw new HttpError(401, auth.reason === 'missing' ? 'missing Authorization: Bearer <token>' : 'invalid or revoked token');
-    }
-    ctx.state.admin = auth.admin;
-    await next();
-  });
-  const adminOf = (ctx: Context) => ctx.state.admin as AdminRecord;
+  router.use(authMiddleware(deps.accounts, PREFIX, (method, path) => method === LOGIN_ROUTE.method && path === LOGIN_ROUTE.path));
+  accountRoutes(router, deps.accounts);
 
   router.get('/me', (ctx) => {
-    ctx.body = adminOf(ctx);
+    ctx.body = deps.accounts.view(adminOf(ctx));
   });
 
   router.get('/applications', async (ctx) => {

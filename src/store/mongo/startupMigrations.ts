@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from '../../infra/logger.ts';
+import { moveLegacyTokens } from './adminRepository.ts';
 import { markMissingCertificates } from './applicationRepository.ts';
 import { removePlaintextBirthFacts } from './workerRepository.ts';
 
@@ -10,6 +11,8 @@ import { removePlaintextBirthFacts } from './workerRepository.ts';
 export async function runStartupMigrations(connection: Connection, logger: Logger): Promise<void> {
   const unsealed = await removePlaintextBirthFacts(connection);
   if (unsealed) logger.info({ workers: unsealed }, 'removed plaintext birth dates and genders (derived from the sealed ID number now)');
+  const tokens = await moveLegacyTokens(connection);
+  if (tokens) logger.info({ admins: tokens }, 'moved the admins’ single tokens to admin_tokens (each still works; more can be made in the console)');
   const marked = await markMissingCertificates(connection);
   if (marked) logger.warn({ applications: marked }, 'certified applications without a certificate number found; the certificate sweep completes them');
 }

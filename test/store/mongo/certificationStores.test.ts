@@ -36,7 +36,7 @@ const certificates = () => fresh(createMongoCertificateRepository, ['Certificate
 applicationRepositoryContract('MongoDB', async () => (await applications()).repo);
 certificateRepositoryContract('MongoDB', async () => (await certificates()).repo);
 annualRecordRepositoryContract('MongoDB', async () => (await fresh(createMongoAnnualRecordRepository, ['AnnualRecord'])).repo);
-adminRepositoryContract('MongoDB', async () => (await fresh(createMongoAdminRepository, ['Admin'])).repo);
+adminRepositoryContract('MongoDB', async () => (await fresh(createMongoAdminRepository, ['Admin', 'AdminToken'])).repo);
 auditLogContract('MongoDB', async () => (await fresh(createMongoAuditLog, ['AuditEntry'])).repo);
 
 describe('Mongo application store at rest', () => {
