@@ -6,6 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connection } from 'mongoose';
 import { ACTION_NAMES, createActions } from './app/actions/registry.ts';
 import { createInboundHandler } from './app/handleInbound.ts';
+import { createFunnelRecorder } from './app/funnels/recorder.ts';
+import { createMongoFunnelCounterStore } from './store/mongo/funnelCounters.ts';
 import { housekeepingJob } from './app/housekeeping/expireConversations.ts';
 import { loadContent } from './app/loadContent.ts';
 import { systemClock, type Clock } from './app/ports/clock.ts';
@@ -107,6 +109,10 @@ export async function startRedcollar(
     const cipher = createPiiCipher(pii.key);
 
     const conversations = createMongoConversationStore(connection, cipher);
+    // Stopped (its last counts written) after the server and channels, before the database closes.
+    const funnelCounters = createMongoFunnelCounterStore(connection);
+    const funnel = createFunnelRecorder({ store: funnelCounters, sessionTimeoutMs: config.SESSION_TIMEOUT_MINUTES * 60_000, flushEveryMs: 5_000, logger });
+    cleanups.push(() => funnel.stop());
     const inbox = createMongoInboundLog(connection, config.DEDUPE_TTL_HOURS * 3600);
     const workers = createMongoWorkerRepository(connection, cipher);
     const organizations = createMongoOrganizationRepository(connection);
@@ -182,6 +188,7 @@ export async function startRedcollar(
       actions,
       clock,
       metrics: turnMetrics,
+      funnel,
       logger,
       settings: {
         defaultLocale: config.DEFAULT_LOCALE,

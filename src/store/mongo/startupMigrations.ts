@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from '../../infra/logger.ts';
-import { markMissingCertificates } from './applicationRepository.ts';
+import { markMissingCertificates, markStageSince } from './applicationRepository.ts';
 import { removePlaintextBirthFacts } from './workerRepository.ts';
 
 /**
@@ -11,5 +11,7 @@ export async function runStartupMigrations(connection: Connection, logger: Logge
   const unsealed = await removePlaintextBirthFacts(connection);
   if (unsealed) logger.info({ workers: unsealed }, 'removed plaintext birth dates and genders (derived from the sealed ID number now)');
   const marked = await markMissingCertificates(connection);
+  const staged = await markStageSince(connection);
+  if (staged) logger.info({ applications: staged }, 'recorded since when each application is in its stage (for the console)');
   if (marked) logger.warn({ applications: marked }, 'certified applications without a certificate number found; the certificate sweep completes them');
 }
