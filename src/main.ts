@@ -8,6 +8,9 @@ import { ACTION_NAMES, createActions } from './app/actions/registry.ts';
 import { createInboundHandler } from './app/handleInbound.ts';
 import { createFunnelRecorder } from './app/funnels/recorder.ts';
 import { createMongoFunnelCounterStore } from './store/mongo/funnelCounters.ts';
+import { createConsoleService } from './app/console/consoleService.ts';
+import { createMongoConsoleReads } from './store/mongo/consoleReads.ts';
+import { createMongoSavedFilterStore } from './store/mongo/savedFilters.ts';
 import { housekeepingJob } from './app/housekeeping/expireConversations.ts';
 import { loadContent } from './app/loadContent.ts';
 import { systemClock, type Clock } from './app/ports/clock.ts';
@@ -238,6 +241,7 @@ export async function startRedcollar(
         adminRouter({
           admins,
           service: createAdminService(certification),
+          console: createConsoleService({ ...certification, reads: createMongoConsoleReads(connection), savedFilters: createMongoSavedFilterStore(connection), funnelCounters, flushFunnel: () => funnel.flush(), flows: content.flows }),
           ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
         }),
         verifyRouter({ verify: (number) => verifyCertificate(certification)(number, chinaDate(clock.now())), publicBaseUrl: config.publicBaseUrl }),
