@@ -6,6 +6,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connection } from 'mongoose';
 import { ACTION_NAMES, createActions } from './app/actions/registry.ts';
 import { createInboundHandler } from './app/handleInbound.ts';
+import { createFunnelRecorder } from './app/funnels/recorder.ts';
+import { createMongoFunnelCounterStore } from './store/mongo/funnelCounters.ts';
+import { createConsoleService } from './app/console/consoleService.ts';
+import { createMongoConsoleReads } from './store/mongo/consoleReads.ts';
+import { createMongoSavedFilterStore } from './store/mongo/savedFilters.ts';
 import { housekeepingJob } from './app/housekeeping/expireConversations.ts';
 import { loadContent } from './app/loadContent.ts';
 import { systemClock, type Clock } from './app/ports/clock.ts';
@@ -113,6 +118,10 @@ export async function startRedcollar(
     const cipher = createPiiCipher(pii.key);
 
     const conversations = createMongoConversationStore(connection, cipher);
+    // Stopped (its last counts written) after the server and channels, before the database closes.
+    const funnelCounters = createMongoFunnelCounterStore(connection);
+    const funnel = createFunnelRecorder({ store: funnelCounters, sessionTimeoutMs: config.SESSION_TIMEOUT_MINUTES * 60_000, flushEveryMs: 5_000, logger });
+    cleanups.push(() => funnel.stop());
     const inbox = createMongoInboundLog(connection, config.DEDUPE_TTL_HOURS * 3600);
     const workers = createMongoWorkerRepository(connection, cipher);
     const organizations = createMongoOrganizationRepository(connection);
@@ -202,6 +211,7 @@ export async function startRedcollar(
       actions,
       clock,
       metrics: turnMetrics,
+      funnel,
       logger,
       settings: {
         defaultLocale: config.DEFAULT_LOCALE,
@@ -252,6 +262,7 @@ export async function startRedcollar(
         adminRouter({
           accounts,
           service: createAdminService(certification),
+          console: createConsoleService({ ...certification, reads: createMongoConsoleReads(connection), savedFilters: createMongoSavedFilterStore(connection), funnelCounters, flushFunnel: () => funnel.flush(), flows: content.flows }),
           ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
         }),
         consoleRouter(resolve(ROOT, 'console', 'dist')),

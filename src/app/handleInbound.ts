@@ -8,6 +8,7 @@ import type { Logger } from '../infra/logger.ts';
 import type { ActionRegistry } from './actions/types.ts';
 import type { Clock } from './ports/clock.ts';
 import { ConversationBusyError, type ConversationStore } from './ports/conversationStore.ts';
+import type { FunnelRecorder } from './ports/funnel.ts';
 import type { InboundLog } from './ports/inboundLog.ts';
 import type { TurnMetrics } from './ports/metrics.ts';
 
@@ -35,6 +36,8 @@ export interface HandleInboundDeps {
   actions: ActionRegistry;
   clock: Clock;
   metrics: TurnMetrics;
+  /** Per-step funnel counters; told about every committed turn (in memory, no I/O on this path). */
+  funnel?: FunnelRecorder;
   logger: Logger;
   settings: {
     defaultLocale: string;
@@ -96,6 +99,7 @@ export function createInboundHandler(deps: HandleInboundDeps) {
       const current = state ?? newConversation(msg.channel, msg.userId, deps.settings.defaultLocale, now);
       const result = await runWithActions(current, msg, now);
       await deps.conversations.commit(result.state, owner, { messageId: msg.messageId, replies: result.outbound });
+      deps.funnel?.turn({ before: current, after: result, now });
       if (result.state.locale !== current.locale && deps.onLocaleChange) {
         await deps.onLocaleChange(msg.channel, msg.userId, result.state.locale).catch((err: unknown) => deps.logger.warn({ err, channel: msg.channel }, 'could not record the chosen language'));
       }
