@@ -41,6 +41,30 @@ async function converse(url: string): Promise<void> {
   await say('fc', '13800138000');
 }
 
+/**
+ * What runs inside the page, as source text: the test files are compiled for Node (no DOM types), and the
+ * page's CSP does not govern scripts evaluated by the test driver.
+ */
+const IN_PAGE = {
+  overflow: 'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+  /** Per chart canvas, how many pixels are not transparent. */
+  paintedPixels: `[...document.querySelectorAll('[data-test="chart"] canvas')].map((canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+    return n;
+  })`,
+  reportCsp: `document.addEventListener('securitypolicyviolation', (e) => {
+    window.reportCspViolation(e.violatedDirective + ' blocked ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber);
+  });`,
+  meStatus: "fetch('/admin/api/me').then((r) => r.status)",
+  inlineScript: `(() => {
+    const script = document.createElement('script');
+    script.textContent = 'document.title = "inline ran"';
+    document.body.appendChild(script);
+  })()`,
+};
+
 describe('admin console in the browser', () => {
   let r: AdminApiApp;
   let browser: TestBrowser;
@@ -64,7 +88,7 @@ describe('admin console in the browser', () => {
   /** Page width at 375 px must not scroll sideways (tables scroll inside their own box). */
   async function fitsPhone(): Promise<number> {
     await page.setViewportSize({ width: 375, height: 740 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate<number>(IN_PAGE.overflow);
     await page.setViewportSize({ width: 1280, height: 800 });
     return overflow;
   }
@@ -91,11 +115,7 @@ describe('admin console in the browser', () => {
     // Every CSP refusal in any page of the session, reported from the page itself (a binding, which the CSP
     // does not govern, installed before the console's own scripts run).
     await page.exposeBinding('reportCspViolation', (_source, text: string) => void cspViolations.push(text));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => {
-        (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`);
-      });
-    });
+    await page.addInitScript(IN_PAGE.reportCsp);
     page.setDefaultTimeout(UI_TIMEOUT_MS);
   }, 240_000);
 
@@ -142,15 +162,7 @@ describe('admin console in the browser', () => {
   it("the dashboard draws its charts and shows the funnel of this test's conversations", async () => {
     await dataTest('chart-stage').locator('canvas').first().waitFor();
     // Drawn: some pixels of every chart canvas are not transparent.
-    const painted = await page.evaluate(() =>
-      [...document.querySelectorAll('[data-test="chart"] canvas')].map((node) => {
-        const canvas = node as HTMLCanvasElement;
-        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-        let n = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
-        return n;
-      }),
-    );
+    const painted = await page.evaluate<number[]>(IN_PAGE.paintedPixels);
     expect(chartsLoaded()).toBe(true);
     expect(painted.length).toBeGreaterThanOrEqual(3);
     for (const n of painted) expect(n).toBeGreaterThan(100);
@@ -271,7 +283,7 @@ describe('admin console in the browser', () => {
   it('logs out, and the API then refuses the old session', async () => {
     await dataTest('logout').click();
     await page.waitForURL(/\/console\/login/);
-    const status = await page.evaluate(async () => (await fetch('/admin/api/me')).status);
+    const status = await page.evaluate<number>(IN_PAGE.meStatus);
     expect(status).toBe(401);
     await page.goto(`${base}/console/applications`);
     await page.waitForURL(/\/console\/login/);
@@ -281,11 +293,7 @@ describe('admin console in the browser', () => {
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
     // The watch works, and the policy is strict: a script element with inline code is refused and reported.
-    await page.evaluate(() => {
-      const script = document.createElement('script');
-      script.textContent = 'document.title = "inline ran"';
-      document.body.appendChild(script);
-    });
+    await page.evaluate(IN_PAGE.inlineScript);
     await expect.poll(() => cspViolations.length).toBeGreaterThan(0);
     expect(cspViolations[0]).toMatch(/^script-src/);
     expect(await page.title()).not.toBe('inline ran');

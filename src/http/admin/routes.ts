@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { REVEALABLE, type AdminService } from '../../app/certification/adminService.ts';
 import type { AccountService } from '../../app/admin/accounts.ts';
 import type { AdminRecord } from '../../app/ports/certification.ts';
-import { HttpError } from '../errors.ts';
 import { accountRoutes, LOGIN_ROUTE } from './accountRoutes.ts';
 import { adminOf, authMiddleware } from './auth.ts';
 import { reportCsv, reportXlsx } from './reportFile.ts';
