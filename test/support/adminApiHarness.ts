@@ -50,10 +50,10 @@ export interface AdminApiApp {
   stop(): Promise<void>;
 }
 
-export async function startAdminApiApp(tag: string, opts: { root?: string } = {}): Promise<AdminApiApp> {
+export async function startAdminApiApp(tag: string, opts: { root?: string; env?: Record<string, string> } = {}): Promise<AdminApiApp> {
   const clock = new TestClock(new Date('2026-03-01T02:00:00Z'));
   const key = randomBytes(32);
-  const started = await startTestAppWithDb(tag, { PII_KEY: key.toString('base64') }, { clock, ...(opts.root ? { root: opts.root } : {}) });
+  const started = await startTestAppWithDb(tag, { PII_KEY: key.toString('base64'), ...opts.env }, { clock, ...(opts.root ? { root: opts.root } : {}) });
   const db = await connectMongo(started.uri);
   const admins = createMongoAdminRepository(db);
   const applications = createMongoApplicationRepository(db);
