@@ -35,7 +35,8 @@ function inStage(over: Partial<Application>, stage: string, days: number): Promi
 }
 
 beforeAll(async () => {
-  r = await startAdminApiApp('console_api');
+  // Aggregates computed afresh on every call, so each assertion sees the writes before it.
+  r = await startAdminApiApp('console_api', { env: { CONSOLE_AGGREGATES_TTL_SECONDS: '0' } });
   nanjing = await r.token('南京市两新工委', '320100');
   suzhou = await r.token('苏州市两新工委', '320500');
   province = await r.token('江苏省两新工委', '320000');

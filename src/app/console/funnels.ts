@@ -1,3 +1,4 @@
+import { addCounts, zeroCounts, type FunnelCounts } from '../../domain/funnel/counts.ts';
 import { medianMs } from '../../domain/funnel/durations.ts';
 import type { Result } from '../certification/runCommand.ts';
 import type { ConsoleDeps } from './deps.ts';
@@ -34,17 +35,8 @@ export async function funnels(deps: ConsoleDeps, q: { flow?: string; version?: n
   if (!entry.versions.includes(version)) return { ok: false, error: { status: 404, code: 'notFound', message: `flow ${flowId} has no version ${version}; versions are ${entry.versions.join(', ')}` } };
 
   const rows = await deps.funnelCounters.read(flowId, version, q.from, q.to);
-  const sums = new Map<string, Omit<FunnelStep, 'label' | 'medianMs'> & { durations: Record<string, number> }>();
-  for (const r of rows) {
-    const s = sums.get(r.stepId) ?? { stepId: r.stepId, reached: 0, answered: 0, retries: 0, gaveUp: 0, timedOut: 0, durations: {} };
-    s.reached += r.reached;
-    s.answered += r.answered;
-    s.retries += r.retries;
-    s.gaveUp += r.gaveUp;
-    s.timedOut += r.timedOut;
-    for (const [b, n] of Object.entries(r.durations)) s.durations[b] = (s.durations[b] ?? 0) + n;
-    sums.set(r.stepId, s);
-  }
+  const sums = new Map<string, FunnelCounts>();
+  for (const r of rows) addCounts(sums.get(r.stepId) ?? sums.set(r.stepId, zeroCounts()).get(r.stepId)!, r);
   // The flow's questions in its own order (zeros where nothing was counted), then any counted step it no longer has.
   const flow = deps.flows.version(flowId, version);
   const order = flow ? flow.steps.filter((s) => s.kind === 'ask' || s.kind === 'summary').map((s) => s.id) : [];
@@ -55,8 +47,8 @@ export async function funnels(deps: ConsoleDeps, q: { flow?: string; version?: n
     return deps.translator.has(q.lang, key) ? deps.translator.t(q.lang, key) : stepId;
   };
   const steps = order.map((stepId) => {
-    const { durations, ...s } = sums.get(stepId) ?? { stepId, reached: 0, answered: 0, retries: 0, gaveUp: 0, timedOut: 0, durations: {} };
-    return { ...s, label: label(stepId), medianMs: medianMs(durations) };
+    const { durations, ...s } = sums.get(stepId) ?? zeroCounts();
+    return { stepId, ...s, label: label(stepId), medianMs: medianMs(durations) };
   });
   return { ok: true, value: { flows, flow: flowId, version, from: q.from, to: q.to, steps } };
 }

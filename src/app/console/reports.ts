@@ -43,13 +43,13 @@ function decodeCursor(cursor: string): { at: Date; id: string } | null {
 export async function searchAudit(deps: ConsoleDeps, admin: AdminRecord, q: AuditQuery): Promise<Result<{ items: AuditItem[]; nextCursor?: string }>> {
   const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
   if (before === null) return { ok: false, error: { status: 400, code: 'invalidCursor', message: 'cursor is not one this API returned; start again without it' } };
-  const visible = await deps.reads.adminsInRegion(regionPrefix(admin.regionCode));
+  const prefix = regionPrefix(admin.regionCode);
+  const visible = await deps.reads.adminsInRegion(prefix);
   const byId = new Map(visible.map((a) => [a.id, a]));
   if (q.actor !== undefined && !byId.has(q.actor)) {
     return { ok: false, error: { status: 403, code: 'outOfScope', message: `admin ${q.actor} is not an admin of your region ${admin.regionCode} or below` } };
   }
-  const adminIds = q.actor !== undefined ? [q.actor] : [...byId.keys()];
-  const rows = await deps.reads.searchAudit({ adminIds, ...(q.action ? { action: q.action } : {}), ...(q.target ? { target: q.target } : {}), ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(before ? { before } : {}), limit: q.limit + 1 });
+  const rows = await deps.reads.searchAudit({ regionPrefix: prefix, ...(q.actor !== undefined ? { adminId: q.actor } : {}), ...(q.action ? { action: q.action } : {}), ...(q.target ? { target: q.target } : {}), ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(before ? { before } : {}), limit: q.limit + 1 });
   const page = rows.slice(0, q.limit).map((e) => ({ ...e, adminName: byId.get(e.adminId)?.name ?? e.adminId }));
   return { ok: true, value: { items: page, ...(rows.length > q.limit ? { nextCursor: cursorOf(page.at(-1)!) } : {}) } };
 }

@@ -1,4 +1,5 @@
 import { chinaDate } from '../../domain/dates/parseDate.ts';
+import { addCounts, zeroCounts } from '../../domain/funnel/counts.ts';
 import { durationBucket } from '../../domain/funnel/durations.ts';
 import { funnelEvents } from '../../engine/funnelEvents.ts';
 import type { Logger } from '../../infra/logger.ts';
@@ -31,7 +32,7 @@ export function createFunnelRecorder(deps: { store: FunnelCounterStore; sessionT
     const id = `${key.flowId}\u0000${key.flowVersion}\u0000${key.day}\u0000${key.stepId}`;
     let d = pending.get(id);
     if (!d) {
-      d = { ...key, reached: 0, answered: 0, retries: 0, gaveUp: 0, timedOut: 0, durations: {} };
+      d = { ...key, ...zeroCounts() };
       pending.set(id, d);
     }
     return d;
@@ -39,15 +40,7 @@ export function createFunnelRecorder(deps: { store: FunnelCounterStore; sessionT
 
   /** Adds counts that could not be written back into what is pending. */
   function restore(batch: Iterable<Delta>) {
-    for (const d of batch) {
-      const t = deltaOf(d);
-      t.reached += d.reached;
-      t.answered += d.answered;
-      t.retries += d.retries;
-      t.gaveUp += d.gaveUp;
-      t.timedOut += d.timedOut;
-      for (const [b, n] of Object.entries(d.durations)) t.durations[b] = (t.durations[b] ?? 0) + n;
-    }
+    for (const d of batch) addCounts(deltaOf(d), d);
   }
 
   async function flush(): Promise<void> {

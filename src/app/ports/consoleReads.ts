@@ -55,8 +55,8 @@ export interface ConsoleReads {
 
   /** Admin ids whose region is at or below `regionPrefix`. */
   adminsInRegion(regionPrefix: string): Promise<{ id: string; name: string; regionCode: string }[]>;
-  /** Audit entries of these admins, newest first, keyset on (at, id). */
-  searchAudit(q: { adminIds: string[]; action?: string; target?: string; from?: Date; to?: Date; before?: { at: Date; id: string }; limit: number }): Promise<(AuditEntry & { id: string })[]>;
+  /** Audit entries of admins of the region (at or below `regionPrefix`), or of one admin, newest first, keyset on (at, id). */
+  searchAudit(q: { regionPrefix: string; adminId?: string; action?: string; target?: string; from?: Date; to?: Date; before?: { at: Date; id: string }; limit: number }): Promise<(AuditEntry & { id: string })[]>;
 }
 
 export interface SavedFilter {

@@ -1,4 +1,7 @@
+import type { FunnelCounts } from '../../domain/funnel/counts.ts';
 import type { ConversationState, Effect } from '../../engine/types.ts';
+
+export type { FunnelCounts };
 
 /** One turn as the inbound pipeline saw it: the state it started from and what the engine made of it. */
 export interface FunnelTurn {
@@ -16,16 +19,6 @@ export interface FunnelRecorder {
 }
 
 export const noFunnel: FunnelRecorder = { turn() {} };
-
-/** The counters of one (flow, version, China day, step). `durations`: bucket index → count (domain/funnel/durations.ts). */
-export interface FunnelCounts {
-  reached: number;
-  answered: number;
-  retries: number;
-  gaveUp: number;
-  timedOut: number;
-  durations: Record<string, number>;
-}
 
 export interface FunnelKey {
   flowId: string;

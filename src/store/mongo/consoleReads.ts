@@ -187,7 +187,9 @@ export function createMongoConsoleReads(connection: Connection): ConsoleReads {
     },
 
     async searchAudit(q) {
-      const filter: Document = { adminId: { $in: q.adminIds.map((a) => str(a, 'adminId')) } };
+      const prefix = str(q.regionPrefix, 'regionPrefix');
+      const filter: Document = prefix === '' ? {} : { regionPath: prefix };
+      if (q.adminId !== undefined) filter.adminId = str(q.adminId, 'adminId');
       if (q.action !== undefined) filter.action = str(q.action, 'action');
       if (q.target !== undefined) filter.target = str(q.target, 'target');
       const at: Document = {};

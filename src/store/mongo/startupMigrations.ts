@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from '../../infra/logger.ts';
 import { moveLegacyTokens } from './adminRepository.ts';
 import { markMissingCertificates, markStageSince } from './applicationRepository.ts';
+import { markAuditRegions } from './auditLog.ts';
 import { removePlaintextBirthFacts } from './workerRepository.ts';
 
 /**
@@ -16,5 +17,7 @@ export async function runStartupMigrations(connection: Connection, logger: Logge
   const marked = await markMissingCertificates(connection);
   const staged = await markStageSince(connection);
   if (staged) logger.info({ applications: staged }, 'recorded since when each application is in its stage (for the console)');
+  const audited = await markAuditRegions(connection);
+  if (audited) logger.info({ entries: audited }, "recorded each audit entry's region (for the console's audit search)");
   if (marked) logger.warn({ applications: marked }, 'certified applications without a certificate number found; the certificate sweep completes them');
 }
