@@ -1,5 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import pluginVue from 'eslint-plugin-vue';
+import globals from 'globals';
 
 /**
  * The layers (README "Layout"), enforced: a layer-breaking import fails `npm run lint`
@@ -31,7 +33,7 @@ const THIN_HTTP = 'src/http is thin: it calls use cases and never touches a stor
 const CHANNELS = 'channels talk to use cases and ports; stores and the scheduler are handed in by src/main.ts.';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/'] },
+  { ignores: ['node_modules/', 'data/', 'coverage/', 'console/dist/', 'console/dist-*/', 'test-results/', 'tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -109,5 +111,27 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': layer(CHANNELS, { folders: ['store', 'scheduler', 'main'], packages: DB_AND_JOBS }),
     },
+  },
+  // The console (console/): browser code, Vue single-file components checked with TypeScript's parser.
+  ...pluginVue.configs['flat/recommended'].map((config) => ({ ...config, files: ['console/**/*.vue'] })),
+  {
+    files: ['console/**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
+    rules: {
+      // Formatting is not this linter's job here; the rest of the repository has no formatting rules either.
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+      'vue/attributes-order': 'off',
+      // User data is never rendered as HTML (issue 11): text interpolation only.
+      'vue/no-v-html': 'error',
+    },
+  },
+  {
+    files: ['console/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -36,6 +36,8 @@ const envSchema = z.object({
   MAX_WAITING_TURNS: int('MAX_WAITING_TURNS', 0, 1_000_000).default(2000),
   SHUTDOWN_TIMEOUT_SECONDS: int('SHUTDOWN_TIMEOUT_SECONDS', 1, 600).default(10),
   SHUTDOWN_LIMIT_SECONDS: int('SHUTDOWN_LIMIT_SECONDS', 1, 3600).default(30),
+  /** How long the console's dashboard and counts report reuse their aggregates (0: never). */
+  CONSOLE_AGGREGATES_TTL_SECONDS: int('CONSOLE_AGGREGATES_TTL_SECONDS', 0, 3600).default(30),
   EMBEDDED_MONGO_BACKEND: z.enum(['h2', 'memory'], { message: 'EMBEDDED_MONGO_BACKEND must be h2 (kept on disk) or memory' }).default('h2'),
   DEMO_MODE: bool('DEMO_MODE').default(false),
   DEMO_MODE_ALLOW_REAL_DB: bool('DEMO_MODE_ALLOW_REAL_DB').default(false),

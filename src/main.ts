@@ -6,6 +6,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connection } from 'mongoose';
 import { ACTION_NAMES, createActions } from './app/actions/registry.ts';
 import { createInboundHandler } from './app/handleInbound.ts';
+import { createFunnelRecorder } from './app/funnels/recorder.ts';
+import { createMongoFunnelCounterStore } from './store/mongo/funnelCounters.ts';
+import { createConsoleService } from './app/console/consoleService.ts';
+import { createMongoConsoleReads } from './store/mongo/consoleReads.ts';
+import { createMongoSavedFilterStore } from './store/mongo/savedFilters.ts';
 import { housekeepingJob } from './app/housekeeping/expireConversations.ts';
 import { loadContent } from './app/loadContent.ts';
 import { systemClock, type Clock } from './app/ports/clock.ts';
@@ -28,6 +33,7 @@ import { stopChannels, type ChannelContext, type ChannelModule } from './channel
 import { createMongoChannelStores } from './store/mongo/channelStores.ts';
 import { adminRouter } from './http/admin/routes.ts';
 import { verifyRouter } from './http/verify.ts';
+import { consoleRouter } from './http/console.ts';
 import { createMongoAdminRepository } from './store/mongo/adminRepository.ts';
 import { createMongoSessionStore } from './store/mongo/adminSessions.ts';
 import { createMongoLoginThrottle } from './store/mongo/loginThrottle.ts';
@@ -117,6 +123,10 @@ export async function startRedcollar(
     const cipher = createPiiCipher(pii.key);
 
     const conversations = createMongoConversationStore(connection, cipher);
+    // Stopped (its last counts written) after the server and channels, before the database closes.
+    const funnelCounters = createMongoFunnelCounterStore(connection);
+    const funnel = createFunnelRecorder({ store: funnelCounters, sessionTimeoutMs: config.SESSION_TIMEOUT_MINUTES * 60_000, flushEveryMs: 5_000, logger });
+    cleanups.push(() => funnel.stop());
     const inbox = createMongoInboundLog(connection, config.DEDUPE_TTL_HOURS * 3600);
     const workers = createMongoWorkerRepository(connection, cipher);
     const organizations = createMongoOrganizationRepository(connection);
@@ -207,6 +217,7 @@ export async function startRedcollar(
       actions,
       clock,
       metrics: turnMetrics,
+      funnel,
       logger,
       settings: {
         defaultLocale: config.DEFAULT_LOCALE,
@@ -261,9 +272,11 @@ export async function startRedcollar(
           accounts,
           service: createAdminService(certification),
           polls: polls.admin,
+          console: createConsoleService({ ...certification, reads: createMongoConsoleReads(connection), savedFilters: createMongoSavedFilterStore(connection), funnelCounters, flushFunnel: () => funnel.flush(), flows: content.flows }, { aggregatesTtlMs: config.CONSOLE_AGGREGATES_TTL_SECONDS * 1000 }),
           ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
         }),
         pollPageRouter(polls.deps, logger),
+        consoleRouter(resolve(ROOT, 'console', 'dist')),
         verifyRouter({ verify: (number) => verifyCertificate(certification)(number, chinaDate(clock.now())), publicBaseUrl: config.publicBaseUrl }),
       ],
       ready: async () => {

@@ -1,8 +1,12 @@
 /**
  * Part 1 of bench:engine: the pure engine, one user after another on one core. 1a replays recorded action results
- * (runTurn alone, target ≥ 50,000 turns/s); 1b runs the real worker actions over in-memory repositories.
+ * (runTurn alone, target ≥ 50,000 turns/s); 1b runs the real worker actions over in-memory repositories and counts
+ * each turn's funnel events as the inbound pipeline does.
  */
 import { createActions } from '../../src/app/actions/registry.ts';
+import { createFunnelRecorder } from '../../src/app/funnels/recorder.ts';
+import { noFunnel, type FunnelRecorder } from '../../src/app/ports/funnel.ts';
+import { createLogger } from '../../src/infra/logger.ts';
 import type { ActionRegistry } from '../../src/app/actions/types.ts';
 import { loadContent, type Content } from '../../src/app/loadContent.ts';
 import { newConversation, runTurn } from '../../src/engine/index.ts';
@@ -21,9 +25,11 @@ interface EngineCounts {
   registrations: number;
   successes: number;
   stateBytes: number;
+  /** Time spent in the funnel recorder's `turn` (events derived and counted in memory). */
+  funnelMs: number;
 }
 
-async function playEngineUser(c: Content, actions: ActionRegistry, n: number, now: Date, counts: EngineCounts, measureState: boolean): Promise<void> {
+async function playEngineUser(c: Content, actions: ActionRegistry, n: number, now: Date, counts: EngineCounts, measureState: boolean, funnel: FunnelRecorder): Promise<void> {
   let state: ConversationState = newConversation('bench', `u${n}`, 'zh-CN', now);
   const ctx: TurnContext = {
     now,
@@ -53,6 +59,10 @@ async function playEngineUser(c: Content, actions: ActionRegistry, n: number, no
       counts.steps++;
       if (!succeeded) succeeded = result.outbound.some((m) => m.text.includes(SUCCESS));
     }
+    // What the inbound pipeline does after each turn: count the funnel events (in memory).
+    const f0 = performance.now();
+    funnel.turn({ before: state, after: result, now });
+    counts.funnelMs += performance.now() - f0;
     state = { ...result.state, version: result.state.version + 1 };
     counts.turns++;
     if (measureState) {
@@ -81,7 +91,7 @@ async function recordActionResults(c: Content, now: Date): Promise<Inbound[]> {
       },
     ]),
   );
-  await playEngineUser(c, recording, 0, now, { turns: 0, steps: 0, registrations: 0, successes: 0, stateBytes: 0 }, false);
+  await playEngineUser(c, recording, 0, now, { turns: 0, steps: 0, registrations: 0, successes: 0, stateBytes: 0, funnelMs: 0 }, false, noFunnel);
   return recorded;
 }
 
@@ -107,7 +117,7 @@ export async function benchEngineOnly(): Promise<void> {
   const now = new Date('2026-03-01T02:00:00Z');
   const replies = await recordActionResults(c, now);
   const ctx: TurnContext = { now, translator: c.translator, defaultLocale: 'zh-CN', sessionTimeoutMs: 30 * 60_000, capabilities: { images: false }, data: { regions: c.regions } };
-  const zero = (): EngineCounts => ({ turns: 0, steps: 0, registrations: 0, successes: 0, stateBytes: 0 });
+  const zero = (): EngineCounts => ({ turns: 0, steps: 0, registrations: 0, successes: 0, stateBytes: 0, funnelMs: 0 });
   let n = 0;
   status(`engine-only warm-up ${ENGINE_WARMUP_MS / 1000} s`);
   for (const end = performance.now() + ENGINE_WARMUP_MS; performance.now() < end; n++) playEngineUserReplayed(c, replies, n, ctx, zero());
@@ -128,13 +138,15 @@ export async function benchEngine(): Promise<void> {
   const c = loadContent({ root: ROOT, defaultLocale: 'zh-CN' });
   const now = new Date('2026-03-01T02:00:00Z');
   const fresh = () => createActions({ workers: createMemoryWorkerRepository(), organizations: createMemoryOrganizationRepository(), regions: c.regions });
-  const zero = (): EngineCounts => ({ turns: 0, steps: 0, registrations: 0, successes: 0, stateBytes: 0 });
+  const zero = (): EngineCounts => ({ turns: 0, steps: 0, registrations: 0, successes: 0, stateBytes: 0, funnelMs: 0 });
 
+  // The pipeline's funnel counting, flushed to nowhere: its cost per message is part of these figures.
+  const funnel = createFunnelRecorder({ store: { add: async () => undefined, read: async () => [], versions: async () => [] }, sessionTimeoutMs: 30 * 60_000, flushEveryMs: 5_000, logger: createLogger('silent') });
   let n = 0;
   status(`engine warm-up ${ENGINE_WARMUP_MS / 1000} s`);
   const warm = zero();
   let actions = fresh();
-  for (const end = performance.now() + ENGINE_WARMUP_MS; performance.now() < end; n++) await playEngineUser(c, actions, n, now, warm, n < 3);
+  for (const end = performance.now() + ENGINE_WARMUP_MS; performance.now() < end; n++) await playEngineUser(c, actions, n, now, warm, n < 3, funnel);
 
   status(`engine measuring ${ENGINE_MEASURE_MS / 1000} s`);
   actions = fresh();
@@ -144,7 +156,7 @@ export async function benchEngine(): Promise<void> {
   while ((elapsed = performance.now() - t0) < ENGINE_MEASURE_MS) {
     // A fresh repository every 5,000 users keeps its maps from growing without bound (users never collide anyway).
     if (counts.registrations % 5_000 === 4_999) actions = fresh();
-    await playEngineUser(c, actions, n++, now, counts, false);
+    await playEngineUser(c, actions, n++, now, counts, false, funnel);
   }
   const turnsPerS = counts.turns / (elapsed / 1000);
   row('user messages (turns) per script', fmt(TEMPLATE.length));
@@ -153,6 +165,8 @@ export async function benchEngine(): Promise<void> {
   row('turns/s (one user message = one turn)', fmt(turnsPerS));
   row('engine steps incl. action resumptions/s', fmt(counts.steps / (elapsed / 1000)), `(${fmt(counts.steps / counts.turns, 2)} runTurn calls per turn)`);
   row('mean time per turn', `${fmt((elapsed * 1000) / counts.turns, 1)} µs`);
+  row('of which funnel counting per turn', `${fmt((counts.funnelMs * 1000) / counts.turns, 2)} µs`, '(the inbound pipeline\'s FunnelRecorder.turn)');
   row('largest sealed state (JSON, warm-up users)', `${fmt(warm.stateBytes)} B`);
   row('(the 50,000 target is for the engine alone, 1a)', '');
+  await funnel.stop();
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../infra/logger.ts';
 import type { ActionRegistry } from './actions/types.ts';
 import type { Clock } from './ports/clock.ts';
 import { ConversationBusyError, type Begun, type ConversationStore } from './ports/conversationStore.ts';
+import type { FunnelRecorder } from './ports/funnel.ts';
 import type { TurnMetrics } from './ports/metrics.ts';
 import { OverloadedError, TurnGate } from './turnGate.ts';
 
@@ -39,6 +40,8 @@ export interface HandleInboundDeps {
   actions: ActionRegistry;
   clock: Clock;
   metrics: TurnMetrics;
+  /** Per-step funnel counters; told about every committed turn (in memory, no I/O on this path). */
+  funnel?: FunnelRecorder;
   logger: Logger;
   settings: {
     defaultLocale: string;
@@ -126,8 +129,11 @@ export function createInboundHandler(deps: HandleInboundDeps) {
     try {
       const current = state ?? newConversation(msg.channel, msg.userId, deps.settings.defaultLocale, now);
       const intercepted = deps.intercept ? await deps.intercept(msg, current, now) : null;
-      const result = intercepted ? { state: intercepted.state, outbound: intercepted.replies } : await runWithActions(current, msg, now);
+      const turn = intercepted ? null : await runWithActions(current, msg, now);
+      const result = turn ?? { state: intercepted!.state, outbound: intercepted!.replies };
       await deps.conversations.commit(result.state, owner, { messageId: msg.messageId, replies: result.outbound });
+      // Flow funnels count engine turns only: an intercepted turn (a poll answer) must leave no trace tied to a step.
+      if (turn) deps.funnel?.turn({ before: current, after: turn, now });
       if (result.state.locale !== current.locale && deps.onLocaleChange) {
         await deps.onLocaleChange(msg.channel, msg.userId, result.state.locale).catch((err: unknown) => deps.logger.warn({ err, channel: msg.channel }, 'could not record the chosen language'));
       }

@@ -7,7 +7,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    /** More fields of the JSON answer beside `error` (a `code`, `retryAfterSeconds`, ...). */
+    /** Extra fields of the JSON answer (a conflict's `code` and `current`); never `error` itself. */
     readonly extra?: Record<string, unknown>,
   ) {
     super(message);
@@ -29,7 +29,8 @@ export function errorMiddleware(logger: Logger): Middleware {
       if (status >= 500) logger.error({ err, path: ctx.path, method: ctx.method }, 'request failed');
       ctx.status = status;
       ctx.type = 'application/json';
-      ctx.body = status >= 500 ? { error: 'internal error; the request was not completed' } : { error: clientMessage(status, e), ...(err instanceof HttpError ? err.extra : {}) };
+      const extra = err instanceof HttpError && status < 500 ? err.extra : undefined;
+      ctx.body = { ...extra, error: status >= 500 ? 'internal error; the request was not completed' : clientMessage(status, e) };
     }
   };
 }

@@ -234,7 +234,7 @@ describe('admin API refusals change nothing', () => {
   it('keeps an audit trail of actions and refusals', async () => {
     const r = await api('GET', `/audit?target=application:${app1.id}`);
     expect(r.status).toBe(200);
-    const outcomes = (r.body as { action: string; outcome: string }[]).map((e) => e.outcome);
+    const outcomes = (r.body.items as { action: string; outcome: string }[]).map((e) => e.outcome);
     expect(outcomes).toContain('done');
     expect(outcomes).toContain('conflict');
     expect(outcomes).toContain('invalid');

@@ -104,7 +104,7 @@ describe('WeChat Official Account wired into the app', () => {
     expect(((await missing.json()) as { error: string }).error).toMatch(/1 evidence photo/);
     expect((await fetch(`${app.url}/admin/api/applications/${application!.id}/evidence/x`, { headers })).status).toBe(400);
     // Each viewing of the photo is in the admin's audit trail.
-    const audit = (await (await fetch(`${app.url}/admin/api/audit?target=application:${application!.id}`, { headers })).json()) as { action: string; outcome: string }[];
+    const audit = ((await (await fetch(`${app.url}/admin/api/audit?target=application:${application!.id}`, { headers })).json()) as { items: { action: string; outcome: string }[] }).items;
     expect(audit.filter((e) => e.action === 'viewEvidence').map((e) => e.outcome).sort()).toEqual(['done', 'invalid']);
   });
 

@@ -72,7 +72,7 @@ describe('POST /admin/api/applications/:id/objections/:objectionId/decision', ()
     expect(res.body.history.at(-1)).toMatchObject({ action: 'decideObjection', note: '经核实仍在岗', data: { objectionId: 'obj1', upheld: false } });
     expect(await get(app.id)).toEqual(res.body);
     const audit = await r.api('GET', `/audit?target=application:${app.id}`, nanjing);
-    expect(audit.body).toEqual([expect.objectContaining({ action: 'decideObjection', outcome: 'done', detail: expect.objectContaining({ id: 'obj1', upheld: false, note: '经核实仍在岗', expectedVersion: app.version }) })]);
+    expect(audit.body.items).toEqual([expect.objectContaining({ action: 'decideObjection', outcome: 'done', detail: expect.objectContaining({ id: 'obj1', upheld: false, note: '经核实仍在岗', expectedVersion: app.version }) })]);
   });
 
   it('gives the worker the admin’s note as the reason when an upheld objection rejects the application', async () => {
@@ -210,7 +210,11 @@ describe('who applied: GET /admin/api/applications(/:id) and POST …/reveal', (
       expect(bad.body.error).toMatch(message);
     }
     const audit = await r.api('GET', `/audit?target=application:${app.id}`, nanjing);
-    expect(audit.body).toEqual([expect.objectContaining({ action: 'revealApplicant', outcome: 'done', detail: { fields: ['idNumber', 'mobile'] } })]);
+    // The city sees its own reveal and the county's refused attempt (the trail of its region and below).
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({ action: 'revealApplicant', outcome: 'refused', adminName: '玄武区两新工委', detail: expect.objectContaining({ fields: ['mobile'] }) }),
+      expect.objectContaining({ action: 'revealApplicant', outcome: 'done', adminName: '南京市两新工委', detail: { fields: ['idNumber', 'mobile'] } }),
+    ]);
     expect(audit.raw).not.toContain(worker.idNumber);
   });
 });
@@ -225,7 +229,7 @@ describe('POST /admin/api/certificates/:number/inspections/:year/correction (and
     expect(res.body).toMatchObject({ restored: 'suspended', certificate: { status: 'valid' }, record: { inspection: { passed: true, corrections: [{ reason: '录入错误', previous: { passed: false } }] } } });
     expect((await r.certificate('HTTPC1'))!.statusHistory.at(-1)).toMatchObject({ status: 'valid', reason: 'annual inspection corrected to passed; suspension lifted: 录入错误' });
     const audit = await r.api('GET', '/audit?target=certificate:HTTPC1', nanjing);
-    expect(audit.body[0]).toMatchObject({ action: 'correctInspection', outcome: 'done', detail: { year: 2026, passed: true, reason: '录入错误' } });
+    expect(audit.body.items[0]).toMatchObject({ action: 'correctInspection', outcome: 'done', detail: { year: 2026, passed: true, reason: '录入错误' } });
 
     await r.api('POST', '/certificates/HTTPC1/assessments', nanjing, { year: 2026, grade: 'incompetent' });
     const grade = await r.api('POST', '/certificates/HTTPC1/assessments/2026/correction', nanjing, { grade: 'excellent', reason: '等次录错' });
@@ -283,7 +287,7 @@ describe('GET /admin/api/reports/allowance', () => {
     expect(lines).toContain('未发放名单');
     expect(lines).toContain('RPT2,吴九,中级,江苏省南京市玄武区,未登记 2025 年度考核');
     const audit = await r.api('GET', '/audit?target=report:allowance:2025', nanjing);
-    expect(audit.body[0]).toMatchObject({ action: 'exportAllowanceReport', outcome: 'done', detail: { year: 2025, format: 'csv', lang: 'zh-CN', fullNames: expect.any(Number) } });
+    expect(audit.body.items[0]).toMatchObject({ action: 'exportAllowanceReport', outcome: 'done', detail: { year: 2025, format: 'csv', lang: 'zh-CN', fullNames: expect.any(Number) } });
   });
 
   it('regression: there was no .xlsx; it has a sheet of the paid and one of the excluded, in English with lang=en', async () => {

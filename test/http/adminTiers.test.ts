@@ -46,7 +46,7 @@ describe('admins act only on the levels their tier manages', () => {
     expect(after.body.history).toEqual(special.history);
 
     const audit = await r.api('GET', `/audit?target=application:${special.id}`, tokens.nanjing!);
-    expect(audit.body).toEqual([
+    expect(audit.body.items).toEqual([
       expect.objectContaining({ action: 'advance', outcome: 'refused', detail: expect.objectContaining({ managingTier: 'province', managingRegion: '320000', adminTier: 'city', error: res.body.error }) }),
     ]);
 
@@ -81,8 +81,8 @@ describe('admins act only on the levels their tier manages', () => {
     expect(await r.certificate(cert.number)).toEqual(cert);
 
     const refused = [
-      ...((await r.api('GET', `/audit?target=application:${special.id}`, tokens.nanjing!)).body as { action: string; outcome: string }[]),
-      ...((await r.api('GET', `/audit?target=certificate:${cert.number}`, tokens.nanjing!)).body as { action: string; outcome: string }[]),
+      ...((await r.api('GET', `/audit?target=application:${special.id}`, tokens.nanjing!)).body.items as { action: string; outcome: string }[]),
+      ...((await r.api('GET', `/audit?target=certificate:${cert.number}`, tokens.nanjing!)).body.items as { action: string; outcome: string }[]),
     ];
     expect(refused.map((e) => [e.action, e.outcome]).sort()).toEqual(attempts.map(([action]) => [action, 'refused']).sort());
 

@@ -33,7 +33,14 @@ async function account(regionCode: string, levels: string[] = []) {
   return { ...created, username, c };
 }
 
-const auditOf = async (token: string, target: string) => (await r.api('GET', `/audit?target=${target}`, token)).body as { action: string; outcome: string; adminId: string; detail?: Record<string, unknown> }[];
+/**
+ * What the token's own admin did to `target`. GET /audit answers pages ({ items, nextCursor }) of the whole
+ * region's trail since the console's audit search, so the actor is named.
+ */
+const auditOf = async (token: string, target: string) => {
+  const me = (await r.api('GET', '/me', token)).body.id as string;
+  return (await r.api('GET', `/audit?target=${target}&actor=${me}`, token)).body.items as { action: string; outcome: string; adminId: string; detail?: Record<string, unknown> }[];
+};
 
 describe('login throttling per account', () => {
   it('locks an account after 5 failures in 15 minutes with a message saying until when; the right password is refused meanwhile', async () => {

@@ -171,7 +171,7 @@ describe('GET and DELETE /admin/api/sessions', () => {
     expect((await a.c.call('GET', '/me')).status).toBe(200);
     expect((await a.c.call('DELETE', `/sessions/${other.id}`)).status).toBe(404);
     const audit = await r.api('GET', `/audit?target=session:${other.id}`, a.token);
-    expect(audit.body).toEqual([expect.objectContaining({ adminId: a.id, action: 'revokeSession', outcome: 'invalid' }), expect.objectContaining({ adminId: a.id, action: 'revokeSession', outcome: 'done' })]);
+    expect(audit.body.items).toEqual([expect.objectContaining({ adminId: a.id, action: 'revokeSession', outcome: 'invalid' }), expect.objectContaining({ adminId: a.id, action: 'revokeSession', outcome: 'done' })]);
   });
 
   it('does not let one admin revoke another admin’s session', async () => {

@@ -58,8 +58,9 @@ export interface AdminApiApp {
   stop(): Promise<void>;
 }
 
-export async function startAdminApiApp(tag: string, opts: { root?: string; env?: Record<string, string>; logDestination?: import('pino').DestinationStream } = {}): Promise<AdminApiApp> {
-  const clock = new TestClock(new Date('2026-03-01T02:00:00Z'));
+export async function startAdminApiApp(tag: string, opts: { root?: string; env?: Record<string, string>; startAt?: Date; logDestination?: import('pino').DestinationStream } = {}): Promise<AdminApiApp> {
+  // A browser keeps a session cookie only while its expiry is ahead of the real time: browser tests start now.
+  const clock = new TestClock(opts.startAt ?? new Date('2026-03-01T02:00:00Z'));
   const key = randomBytes(32);
   const started = await startTestAppWithDb(tag, { PII_KEY: key.toString('base64'), ...opts.env }, { clock, ...(opts.root ? { root: opts.root } : {}), ...(opts.logDestination ? { logDestination: opts.logDestination } : {}) });
   const hasher = createArgon2Hasher();

@@ -1,5 +1,6 @@
 import { maskIdNumber } from '../../domain/identity/idNumber.ts';
 import { maskMobile } from '../../domain/identity/mobile.ts';
+import { maskName } from '../../domain/pii/maskName.ts';
 import { evidenceTimeline, type EvidenceEntry } from '../../domain/certification/evidenceTimeline.ts';
 import { daysInStage, stageEnteredAt } from '../../domain/certification/stageAge.ts';
 import type { Application } from '../../domain/certification/types.ts';
@@ -44,7 +45,16 @@ export interface ReviewFacts {
 
 /** `evidenceTimeline`: each photo with the time it came and the stage it answered (declaration or added later). */
 export type ApplicationDetail = Application & ReviewFacts & { applicant: ApplicantProfile | null; evidenceUrls: string[]; evidenceTimeline: EvidenceEntry[] };
-export type ApplicationListItem = Application & ReviewFacts & { applicant: { workerId: string; name: string; orgName: string } | null };
+export type ApplicationListItem = Application &
+  ReviewFacts & {
+    applicant: { workerId: string; name: string; orgName: string } | null;
+    /** For the console's queue: the name masked as in every list (张*), the organisation, the stage's name. */
+    applicantName: string | null;
+    organizationName: string | null;
+    stageName: Localized | null;
+    /** = stageEnteredAt. */
+    stageSince: string;
+  };
 
 /** The region's full name, province first (江苏省南京市玄武区), or null for a code not in the tree. */
 function regionName(deps: CertificationDeps, code: string): RegionName | null {
@@ -97,6 +107,17 @@ export async function listItems(deps: CertificationDeps, apps: readonly Applicat
   const now = deps.clock.now();
   return apps.map((app) => {
     const s = summaries.get(app.workerId);
-    return { ...app, ...reviewFacts(deps, app, now), applicant: s ? { workerId: s.id, name: s.name, orgName: s.orgName } : null };
+    const facts = reviewFacts(deps, app, now);
+    const policy = deps.policies.get(app.policyId);
+    const stage = policy?.pipeline.stages.find((st) => st.id === app.stage);
+    return {
+      ...app,
+      ...facts,
+      applicant: s ? { workerId: s.id, name: s.name, orgName: s.orgName } : null,
+      applicantName: s ? maskName(s.name) : null,
+      organizationName: s ? s.orgName : null,
+      stageName: stage ? stage.name : null,
+      stageSince: facts.stageEnteredAt,
+    };
   });
 }

@@ -14,6 +14,23 @@ export interface ServiceError {
   message: string;
   /** Facts of the refusal for the audit trail (not sent to the client beyond the message). */
   detail?: Record<string, unknown>;
+  /** Extra fields of the JSON answer, next to `error` (a conflict names who changed what). */
+  body?: Record<string, unknown>;
+}
+
+/**
+ * A 409 that says who changed the application and what they did (its latest history event), so the console can
+ * tell the admin and offer a reload without losing what they typed.
+ */
+export function conflictError(app: Application, message: string): ServiceError {
+  const last = app.history.at(-1);
+  const by = !last ? null : last.actor.kind === 'admin' ? last.actor.name : last.actor.kind === 'worker' ? 'applicant' : `system:${last.actor.id}`;
+  return {
+    status: 409,
+    code: 'conflict',
+    message,
+    body: { code: 'conflict', current: { version: app.version, stage: app.stage, status: app.status, by, byKind: last?.actor.kind ?? null, at: last?.at ?? app.updatedAt, action: last?.action ?? null } },
+  };
 }
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ServiceError };
 
@@ -43,7 +60,9 @@ export async function runCommand(
   const refused = opts.allow?.(app);
   if (refused) return { ok: false, error: refused };
   if (opts.expectedVersion !== undefined && app.version !== opts.expectedVersion) {
-    return { ok: false, error: { status: 409, code: 'conflict', message: `application ${applicationId} is at version ${app.version}, not ${opts.expectedVersion}: someone changed it since you read it; reload and try again` } };
+    const last = app.history.at(-1);
+    const who = last?.actor.kind === 'admin' ? ` (${last.actor.name}: ${last.action})` : last ? ` (${last.actor.kind}: ${last.action})` : '';
+    return { ok: false, error: conflictError(app, `application ${applicationId} is at version ${app.version}, not ${opts.expectedVersion}: someone changed it since you read it${who}; reload and try again`) };
   }
   const policy = deps.policies.get(app.policyId);
   if (!policy) return { ok: false, error: { status: 500, code: 'policyMissing', message: `policy ${app.policyId} is not loaded` } };
@@ -54,7 +73,9 @@ export async function runCommand(
     await deps.applications.save(decided.app);
   } catch (err) {
     if (err instanceof ConflictError) {
-      return { ok: false, error: { status: 409, code: 'conflict', message: `application ${applicationId} was changed by someone else at the same time; reload and try again` } };
+      const message = `application ${applicationId} was changed by someone else at the same time; reload and try again`;
+      const latest = await deps.applications.get(applicationId);
+      return { ok: false, error: latest ? conflictError(latest, message) : { status: 409, code: 'conflict', message } };
     }
     throw err;
   }

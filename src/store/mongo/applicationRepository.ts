@@ -2,6 +2,7 @@ import { Schema, type Connection } from 'mongoose';
 import type { Filter } from 'mongodb';
 import type { Application, ApplicationStatus } from '../../domain/certification/types.ts';
 import { ConflictError, OpenApplicationExistsError, type ApplicationFilter, type ApplicationRepository, type Page } from '../../app/ports/certification.ts';
+import { stageEnteredAt } from '../../domain/certification/stageAge.ts';
 import { isDuplicateKey } from './connection.ts';
 import { typedCollection } from './typedCollection.ts';
 
@@ -24,6 +25,8 @@ import { typedCollection } from './typedCollection.ts';
  *   is ordering by (createdAt, id); the keyset cursor is then a single `$lt` bound on the last index field.
  * - `noticeDue`: a Date, present only while the application is open and has a notice end; a sparse index on it
  *   holds just the applications waiting for their public notice to end.
+ * - `stageSince`: when the application entered its current stage (domain stageEnteredAt), for the console's
+ *   "waiting for how long" without reading every history; indexed with region and status.
  * - `certificateDue`: a Date (when it was certified), present only while the application is certified and its
  *   certificate number is not recorded yet; a sparse index on it holds just the applications whose certificate
  *   is still to be issued or recorded (normally none, for more than the moment between two writes).
@@ -38,6 +41,7 @@ interface ApplicationDoc extends Omit<Application, 'id'> {
   sortKey: string;
   noticeDue?: Date;
   certificateDue?: Date;
+  stageSince?: string;
 }
 
 const schema = new Schema<ApplicationDoc>(
@@ -48,6 +52,7 @@ const schema = new Schema<ApplicationDoc>(
     sortKey: { type: String, required: true },
     noticeDue: { type: Date },
     certificateDue: { type: Date },
+    stageSince: { type: String },
     workerId: { type: String, required: true },
     channel: { type: String, required: true },
     userId: { type: String, required: true },
@@ -91,6 +96,8 @@ schema.index({ regionPath: 1, level: 1, sortKey: -1 });
 schema.index({ policyId: 1, sortKey: -1 });
 // Whole-country views (no region prefix); other fields are filtered on the rows this walks.
 schema.index({ sortKey: -1 });
+// The console's waiting list and its ages (src/store/mongo/consoleReads.ts): open applications, oldest in stage first.
+schema.index({ regionPath: 1, status: 1, stageSince: 1 });
 // noticesDueBy: only documents that have the field are in it.
 schema.index({ noticeDue: 1 }, { sparse: true });
 // certificatesMissingBy, likewise.
@@ -133,6 +140,7 @@ function toDoc(app: Application): ApplicationDoc {
     openKey: openKeyOf(app),
     regionPath: regionPathOf(app.regionCode),
     sortKey: sortKeyOf(app),
+    stageSince: stageEnteredAt(app),
   };
   if (app.status === 'open' && app.noticeEndsAt) doc.noticeDue = new Date(app.noticeEndsAt);
   if (app.status === 'certified' && !app.certificateNumber) doc.certificateDue = new Date(app.updatedAt);
@@ -140,7 +148,7 @@ function toDoc(app: Application): ApplicationDoc {
 }
 
 function toApplication(doc: ApplicationDoc): Application {
-  const { _id, openKey: _o, regionPath: _r, sortKey: _s, noticeDue: _n, certificateDue: _c, ...rest } = doc;
+  const { _id, openKey: _o, regionPath: _r, sortKey: _s, noticeDue: _n, certificateDue: _c, stageSince: _t, ...rest } = doc;
   return { id: _id, ...rest };
 }
 
@@ -163,6 +171,20 @@ export async function markMissingCertificates(connection: Connection): Promise<n
     // The epoch: due since ever, whatever grace the sweep gives.
     .updateMany({ status: 'certified', certificateNumber: null, certificateDue: { $exists: false } }, { $set: { certificateDue: new Date(0) } });
   return result.modifiedCount;
+}
+
+/**
+ * Sets `stageSince` on applications written before it existed; run at start-up (idempotent). Returns how many.
+ */
+export async function markStageSince(connection: Connection): Promise<number> {
+  const collection = connection.collection<ApplicationDoc>('applications');
+  let marked = 0;
+  for (;;) {
+    const docs = await collection.find({ stageSince: { $exists: false } }, { projection: { history: 1, stage: 1, createdAt: 1 } }).limit(1000).toArray();
+    if (docs.length === 0) return marked;
+    await collection.bulkWrite(docs.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $set: { stageSince: stageEnteredAt(d) } } } })));
+    marked += docs.length;
+  }
 }
 
 export function createMongoApplicationRepository(connection: Connection): ApplicationRepository {

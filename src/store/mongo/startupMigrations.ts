@@ -1,7 +1,8 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from '../../infra/logger.ts';
 import { moveLegacyTokens } from './adminRepository.ts';
-import { markMissingCertificates } from './applicationRepository.ts';
+import { markMissingCertificates, markStageSince } from './applicationRepository.ts';
+import { markAuditRegions } from './auditLog.ts';
 import { removePlaintextBirthFacts } from './workerRepository.ts';
 
 /**
@@ -14,5 +15,9 @@ export async function runStartupMigrations(connection: Connection, logger: Logge
   const tokens = await moveLegacyTokens(connection);
   if (tokens) logger.info({ admins: tokens }, 'moved the admins’ single tokens to admin_tokens (each still works; more can be made in the console)');
   const marked = await markMissingCertificates(connection);
+  const staged = await markStageSince(connection);
+  if (staged) logger.info({ applications: staged }, 'recorded since when each application is in its stage (for the console)');
+  const audited = await markAuditRegions(connection);
+  if (audited) logger.info({ entries: audited }, "recorded each audit entry's region (for the console's audit search)");
   if (marked) logger.warn({ applications: marked }, 'certified applications without a certificate number found; the certificate sweep completes them');
 }

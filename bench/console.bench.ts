@@ -1,0 +1,312 @@
+/**
+ * `npm run bench:console`: the console's API calls on a realistic amount of data, on the embedded H2 file database
+ * `npm start` uses. Seeds (bulk inserts, timed) 100,000 applications over Jiangsu's cities, counties, levels and
+ * stages, with workers, certificates, annual records and audit entries, and the funnel counters that 1,000,000
+ * recorded turns leave (the documents the inbound pipeline's recorder writes; the funnel API reads nothing else).
+ * Then calls every page's API calls as a city admin and as a province admin, one at a time, and prints p50/p95 per
+ * call with PASS/FAIL against p95 ≤ 100 ms.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ObjectId, type Document } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { createAdmin } from '../src/app/admin/tokens.ts';
+import { loadContent } from '../src/app/loadContent.ts';
+import { stageEnteredAt } from '../src/domain/certification/stageAge.ts';
+import type { Application, ApplicationEvent } from '../src/domain/certification/types.ts';
+import { chinaDate } from '../src/domain/dates/parseDate.ts';
+import { durationBucket } from '../src/domain/funnel/durations.ts';
+import { childrenOf } from '../src/domain/regions/regions.ts';
+import { createPiiCipher } from '../src/infra/piiCipher.ts';
+import { startRedcollar, type RunningApp } from '../src/main.ts';
+import { startEmbeddedMongo } from '../src/store/embedded/launcher.ts';
+import { createMongoAdminRepository } from '../src/store/mongo/adminRepository.ts';
+import { openKeyOf, regionPathOf } from '../src/store/mongo/applicationRepository.ts';
+import { connectMongo } from '../src/store/mongo/connection.ts';
+import { fmt, heading, ms, out, pct, row, status } from './support/report.ts';
+import { exitSoonAfterStop, runBench } from './support/report.ts';
+import { ROOT } from './engine/script.ts';
+
+const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 100_000);
+const TURNS = 1_000_000;
+const FUNNEL_DAYS = 90;
+const AUDIT_ENTRIES = 100_000;
+const CALLS = Number(process.env.BENCH_CALLS ?? 40);
+const WARMUP_CALLS = 5;
+const BATCH = 5_000;
+const TARGET_P95_MS = 100;
+const DAY = 86_400_000;
+const NAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
+const GIVEN = ['伟', '芳', '娜', '敏', '静', '强', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超', '秀英', '海燕', '建国', '志强'];
+
+/** A small deterministic generator, so two runs seed the same data. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+async function insertMany(db: Connection, name: string, docs: Document[]): Promise<void> {
+  const collection = db.collection(name);
+  for (let i = 0; i < docs.length; i += BATCH) await collection.insertMany(docs.slice(i, i + BATCH), { ordered: false });
+}
+
+async function main(): Promise<void> {
+  await runBench('bench:console', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'redcollar-console-bench-'));
+    const piiKey = randomBytes(32);
+    const cipher = createPiiCipher(piiKey);
+    status('starting the embedded H2 database');
+    const mongo = await startEmbeddedMongo({ backend: 'h2', dataDir });
+    const uri = `${mongo.uri.replace(/\/$/, '')}/redcollar`;
+    let app: RunningApp | undefined;
+    try {
+      // The app first: it creates every collection's indexes, so the seed is indexed as it goes in, as in use.
+      status('starting the app on it');
+      app = await startRedcollar({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGODB_URI: uri, PII_KEY: piiKey.toString('base64'), DATA_DIR: dataDir, SIM_ENABLED: 'false' });
+      const db = await connectMongo(uri);
+      const content = loadContent({ root: ROOT, defaultLocale: 'zh-CN' });
+      const policy = content.policies.get('jiangsu')!;
+      const stages = policy.pipeline.stages.map((s) => s.id);
+      const levels = policy.levels.map((l) => l.id);
+      const cities = childrenOf(content.regions, '320000');
+      const counties = cities.flatMap((c) => childrenOf(content.regions, c.code));
+      const nanjing = cities.find((c) => c.name['zh-CN'] === '南京市')!;
+      const now = new Date();
+      const random = rng(42);
+      const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+
+      // ---- seed ------------------------------------------------------------------------------------------------
+      heading(`Seed — ${fmt(APPLICATIONS)} applications, workers, certificates, annual records, ${fmt(AUDIT_ENTRIES)} audit entries, funnel counters of ${fmt(TURNS)} turns`);
+      const t0 = performance.now();
+      const workers: Document[] = [];
+      const applications: Document[] = [];
+      const certificates: Document[] = [];
+      const annual: Document[] = [];
+      const thisYear = Number(chinaDate(now).slice(0, 4));
+      for (let i = 0; i < APPLICATIONS; i++) {
+        const county = pick(counties);
+        const workerId = (0x100000000000 + i).toString(16).padStart(24, '0');
+        const name = `${pick([...NAMES])}${pick(GIVEN)}`;
+        const idNumber = `${county.code}19${String(60 + (i % 40)).padStart(2, '0')}0101${String(i).padStart(6, '0').slice(-4)}`;
+        const mobile = `139${String(i).padStart(8, '0')}`;
+        const registeredAt = new Date(now.getTime() - (30 + random() * 540) * DAY);
+        workers.push({
+          _id: new ObjectId(workerId),
+          accountKey: `sim:bench${i}`,
+          channel: 'sim',
+          userId: `bench${i}`,
+          idHmac: cipher.hmac(`${idNumber}:${i}`),
+          idCipher: cipher.encrypt(idNumber),
+          mobileHmac: cipher.hmac(mobile),
+          mobileCipher: cipher.encrypt(mobile),
+          name,
+          membership: 'full',
+          joinDate: '2010-07-01',
+          orgName: `${county.name['zh-CN']}某某科技有限公司`,
+          orgType: 'enterprise',
+          role: 'secretary',
+          regionCode: county.code,
+          orgId: null,
+          workStart: '2018-03-01',
+          education: 'bachelor',
+          professionalTitle: 'none',
+          registeredAt,
+          updatedAt: registeredAt,
+          version: 0,
+        });
+        const level = pick(levels);
+        const u = random();
+        const status = u < 0.5 ? 'open' : u < 0.55 ? 'returned' : u < 0.65 ? 'rejected' : u < 0.7 ? 'withdrawn' : 'certified';
+        const stageIndex = status === 'certified' ? stages.length - 1 : Math.floor(random() * stages.length);
+        const createdAt = new Date(registeredAt.getTime() + random() * 20 * DAY);
+        const history: ApplicationEvent[] = [{ at: createdAt.toISOString(), actor: { kind: 'worker', id: workerId }, action: 'submit', fromStage: null, toStage: stages[0]!, fromStatus: null, toStatus: 'open' }];
+        let at = createdAt.getTime();
+        for (let s = 1; s <= stageIndex; s++) {
+          at += (1 + random() * 20) * DAY;
+          history.push({ at: new Date(Math.min(at, now.getTime() - 60_000)).toISOString(), actor: { kind: 'admin', id: 'bench', name: '某市两新工委' }, action: 'advance', fromStage: stages[s - 1]!, toStage: stages[s]!, fromStatus: 'open', toStatus: 'open' });
+        }
+        const updatedAt = history.at(-1)!.at;
+        const id = `b${i}`;
+        const number = status === 'certified' ? `B${county.code}${String(i).padStart(7, '0')}` : null;
+        const app: Application = {
+          id,
+          workerId,
+          channel: 'sim',
+          userId: `bench${i}`,
+          policyId: 'jiangsu',
+          regionCode: county.code,
+          level,
+          wayIn: 'self',
+          declared: { yearsInRole: 3, commended: false, examPassed: true },
+          evidence: [],
+          stage: stages[stageIndex]!,
+          status,
+          testScore: stageIndex >= 3 ? 80 : null,
+          satisfaction: null,
+          objections: [],
+          noticeStartedAt: null,
+          noticeEndsAt: null,
+          certificateNumber: number,
+          history,
+          createdAt: createdAt.toISOString(),
+          updatedAt,
+          version: history.length,
+        };
+        const { id: _id, ...rest } = app;
+        applications.push({ _id: id, ...rest, openKey: openKeyOf(app), regionPath: regionPathOf(app.regionCode), sortKey: `${app.createdAt}|${id}`, stageSince: stageEnteredAt(app) });
+        if (number) {
+          const issuedOn = chinaDate(new Date(updatedAt));
+          const validUntil = `${Number(issuedOn.slice(0, 4)) + 3}${issuedOn.slice(4)}`;
+          const cstatus = random() < 0.9 ? 'valid' : 'suspended';
+          certificates.push({ _id: number, applicationId: id, workerId, policyId: 'jiangsu', level, regionCode: county.code, regionPath: regionPathOf(county.code), scope: 'city', scopeRegionCode: `${county.code.slice(0, 4)}00`, issuedOn, validUntil, status: cstatus, statusHistory: [{ at: updatedAt, status: 'valid', reason: 'issued', actor: { kind: 'system', id: 'certificates' } }] });
+          if (random() < 0.5) {
+            const rec = { recordedAt: now.toISOString(), by: { kind: 'admin', id: 'bench', name: '某市两新工委' } };
+            annual.push({ _id: `${workerId}:${thisYear}`, workerId, certificateNumber: number, year: thisYear, inspection: { passed: true, ...rec }, assessment: random() < 0.5 ? { grade: 'competent', ...rec } : null });
+          }
+        }
+      }
+      const tBuild = performance.now();
+      await insertMany(db, 'workers', workers);
+      const tWorkers = performance.now();
+      await insertMany(db, 'applications', applications);
+      const tApps = performance.now();
+      await insertMany(db, 'certificates', certificates);
+      await insertMany(db, 'annual_records', annual);
+      const tCerts = performance.now();
+
+      // Admins: the two who call the API, and one per county whose actions fill the audit log.
+      const admins = createMongoAdminRepository(db);
+      const city = await createAdmin(admins, { name: '南京市两新工委', regionCode: nanjing.code, levels: [] }, now);
+      const province = await createAdmin(admins, { name: '江苏省两新工委', regionCode: '320000', levels: [] }, now);
+      const countyAdmins = counties.map((c, i) => ({ _id: `benchadmin${i}`, name: `${c.name['zh-CN']}两新工委`, regionCode: c.code, levels: [], createdAt: now.toISOString(), disabled: false, tokenHash: 'x' }));
+      await insertMany(db, 'admins', countyAdmins);
+      // Audit entries carry their admin's region path, as the audit log writes them.
+      const actors = [
+        { id: city.admin.id, regionPath: regionPathOf(nanjing.code) },
+        { id: province.admin.id, regionPath: regionPathOf('320000') },
+        ...countyAdmins.map((a) => ({ id: a._id, regionPath: regionPathOf(a.regionCode) })),
+      ];
+      const actions = ['advance', 'return', 'recordScore', 'viewEvidence', 'revealApplicant', 'recordInspection'];
+      const audit: Document[] = [];
+      for (let i = 0; i < AUDIT_ENTRIES; i++) {
+        const actor = pick(actors);
+        audit.push({ at: new Date(now.getTime() - random() * 365 * DAY), adminId: actor.id, regionPath: actor.regionPath, action: pick(actions), target: `application:b${Math.floor(random() * APPLICATIONS)}`, outcome: random() < 0.9 ? 'done' : 'refused', detail: { expectedVersion: 1 } });
+      }
+      await insertMany(db, 'audit_log', audit);
+      const tAudit = performance.now();
+
+      // Funnel counters: each flow's questions, every day of the last 90, as the recorder's $inc upserts leave them.
+      const counters = new Map<string, Document>();
+      let turns = 0;
+      const flows = content.flows.all().filter((f) => f.steps.some((s) => s.kind === 'ask'));
+      for (let day = 0; turns < TURNS; day = (day + 1) % FUNNEL_DAYS) {
+        const dayId = chinaDate(new Date(now.getTime() - day * DAY));
+        const flow = pick(flows);
+        const asks = flow.steps.filter((s) => s.kind === 'ask' || s.kind === 'summary');
+        let left = 20;
+        for (const step of asks) {
+          const key = `${flow.id}|${flow.version}|${dayId}|${step.id}`;
+          const c = counters.get(key) ?? { _id: key, flowId: flow.id, flowVersion: flow.version, day: dayId, stepId: step.id, reached: 0, answered: 0, retries: 0, gaveUp: 0, timedOut: 0, d: {} };
+          const retries = Math.floor(random() * 3);
+          const gaveUp = random() < 0.03 ? 1 : 0;
+          const timedOut = random() < 0.02 ? 1 : 0;
+          c.reached += left;
+          c.answered += left - gaveUp - timedOut;
+          c.retries += retries;
+          c.gaveUp += gaveUp;
+          c.timedOut += timedOut;
+          const b = String(durationBucket(2_000 + random() * 60_000));
+          c.d[b] = (c.d[b] ?? 0) + left - gaveUp - timedOut;
+          turns += left + retries;
+          left -= gaveUp + timedOut;
+          counters.set(key, c);
+        }
+      }
+      await insertMany(db, 'funnel_counters', [...counters.values()]);
+      const tEnd = performance.now();
+      row('documents built in memory', `${fmt((tBuild - t0) / 1000, 1)} s`, '(PII sealed with the app key)');
+      row(`workers (${fmt(workers.length)})`, `${fmt((tWorkers - tBuild) / 1000, 1)} s`);
+      row(`applications (${fmt(applications.length)})`, `${fmt((tApps - tWorkers) / 1000, 1)} s`);
+      row(`certificates (${fmt(certificates.length)}) + annual records (${fmt(annual.length)})`, `${fmt((tCerts - tApps) / 1000, 1)} s`);
+      row(`admins (${fmt(countyAdmins.length + 2)}) + audit entries (${fmt(audit.length)})`, `${fmt((tAudit - tCerts) / 1000, 1)} s`);
+      row(`funnel counter documents (${fmt(counters.size)}, ${fmt(turns)} turns)`, `${fmt((tEnd - tAudit) / 1000, 1)} s`);
+      row('seed total (bulk inserts, indexes built as they go)', `${fmt((tEnd - t0) / 1000, 1)} s`);
+
+      // ---- calls -----------------------------------------------------------------------------------------------
+      const base = app.url;
+      const get = async (token: string, path: string): Promise<{ status: number; body: unknown; ms: number }> => {
+        const t = performance.now();
+        const res = await fetch(`${base}/admin/api${path}`, { headers: { authorization: `Bearer ${token}` } });
+        const type = res.headers.get('content-type') ?? '';
+        const body = type.includes('json') ? await res.json() : await res.arrayBuffer();
+        return { status: res.status, body, ms: performance.now() - t };
+      };
+      const from = chinaDate(new Date(now.getTime() - 29 * DAY));
+      const to = chinaDate(now);
+      let failures = 0;
+      for (const [who, token] of [
+        ['city admin (南京市)', city.token],
+        ['province admin (江苏省)', province.token],
+      ] as const) {
+        // Ids the pages would have from a previous call.
+        const list = (await get(token, '/applications?limit=20')).body as { items: { id: string }[]; next: string | null };
+        const certs = (await get(token, '/certificates?limit=20')).body as { items: { number: string; holderName: string }[] };
+        const aName = (workers.find((w) => w.regionCode.startsWith(who.startsWith('city') ? nanjing.code.slice(0, 4) : '32')) as { name: string }).name;
+        const audit1 = (await get(token, '/audit?limit=50')).body as { nextCursor?: string };
+        const calls: [string, string][] = [
+          ['工作台 GET /dashboard', '/dashboard'],
+          ['工作台 GET /funnels (registration, 30 days)', `/funnels?flow=registration&from=${from}&to=${to}`],
+          ['申报审核 GET /applications', '/applications?limit=20'],
+          ['申报审核 GET /applications?stage=qualificationReview', '/applications?stage=qualificationReview&limit=20'],
+          ['申报审核 GET /applications?status=open&level=intermediate', '/applications?status=open&level=intermediate&limit=20'],
+          ['申报审核 GET /applications (page 2)', `/applications?limit=20&cursor=${list.next}`],
+          ['申报审核 GET /saved-filters', '/saved-filters'],
+          ['详情 GET /applications/:id', `/applications/${list.items[0]!.id}`],
+          ['证书 GET /certificates', '/certificates?limit=20'],
+          ['证书 GET /certificates?q=<number prefix>', `/certificates?q=${certs.items[0]!.number.slice(0, 8)}`],
+          ['证书 GET /certificates?q=<full name>', `/certificates?q=${encodeURIComponent(aName)}`],
+          ['证书 GET /certificates/:number', `/certificates/${certs.items[0]!.number}`],
+          ['证书 GET /certificates/:number/qr.svg', `/certificates/${certs.items[0]!.number}/qr.svg`],
+          ['报表 GET /reports/counts', `/reports/counts?year=${thisYear}`],
+          ['报表 GET /reports/allowance (json)', `/reports/allowance?year=${thisYear - 1}`],
+          ['审计日志 GET /audit', '/audit?limit=50'],
+          ['审计日志 GET /audit?action=advance', '/audit?action=advance&limit=50'],
+          ['审计日志 GET /audit (page 2)', `/audit?limit=50&cursor=${audit1.nextCursor}`],
+          ['GET /me', '/me'],
+        ];
+        heading(`Calls as the ${who}: ${CALLS} calls each after ${WARMUP_CALLS} warm-up, one at a time; target p95 ≤ ${TARGET_P95_MS} ms`);
+        for (const [label, path] of calls) {
+          status(label);
+          const times: number[] = [];
+          let bad: number | null = null;
+          let first = 0;
+          for (let i = 0; i < WARMUP_CALLS + CALLS; i++) {
+            const r = await get(token, path);
+            if (r.status !== 200) bad = r.status;
+            if (i === 0) first = r.ms;
+            if (i >= WARMUP_CALLS) times.push(r.ms);
+          }
+          const p95 = pct(times, 95);
+          const pass = p95 <= TARGET_P95_MS && bad === null;
+          if (!pass) failures++;
+          row(label, `p50 ${ms(pct(times, 50))}  p95 ${ms(p95)}`, `${bad !== null ? `FAIL (HTTP ${bad})` : pass ? 'PASS' : 'FAIL'}   first call ${ms(first)}`);
+        }
+      }
+      out();
+      out(failures === 0 ? '  every call: PASS' : `  ${failures} call(s) FAIL the p95 ≤ ${TARGET_P95_MS} ms target`);
+      await db.close();
+    } finally {
+      await app?.stop();
+      await mongo.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+}
+
+await main();
+exitSoonAfterStop();

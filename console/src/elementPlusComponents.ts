@@ -1,0 +1,38 @@
+/**
+ * The Element Plus components the pages use. Re-exported one by one (not app.use(ElementPlus)) so the bundler
+ * leaves the rest out; elementPlus.ts registers whatever this module exports.
+ */
+export {
+  ElAlert,
+  ElBreadcrumb,
+  ElBreadcrumbItem,
+  ElButton,
+  ElCard,
+  ElConfigProvider,
+  ElDatePicker,
+  ElDescriptions,
+  ElDescriptionsItem,
+  ElDialog,
+  ElDrawer,
+  ElEmpty,
+  ElForm,
+  ElFormItem,
+  ElImage,
+  ElInput,
+  ElInputNumber,
+  ElMenu,
+  ElMenuItem,
+  ElOption,
+  ElRadioButton,
+  ElRadioGroup,
+  ElSelect,
+  ElStatistic,
+  ElSwitch,
+  ElTable,
+  ElTableColumn,
+  ElTabPane,
+  ElTabs,
+  ElTag,
+  ElTimeline,
+  ElTimelineItem,
+} from 'element-plus';

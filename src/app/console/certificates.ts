@@ -1,0 +1,87 @@
+import { effectiveStatus } from '../../domain/certification/annual.ts';
+import type { Certificate, CertificateStatus } from '../../domain/certification/types.ts';
+import { chinaDate } from '../../domain/dates/parseDate.ts';
+import { maskName } from '../../domain/pii/maskName.ts';
+import { inScope, scopeOf } from '../admin/scope.ts';
+import type { AdminRecord } from '../ports/certification.ts';
+import type { Result } from '../certification/runCommand.ts';
+import type { ConsoleDeps } from './deps.ts';
+import { namesOf } from './names.ts';
+
+/** A certificate number as typed: letters, digits and dashes (see verifyCertificate's CERTIFICATE_NUMBER). */
+const NUMBER_LIKE = /^[A-Za-z0-9-]{3,40}$/;
+
+const cursorOf = (number: string) => Buffer.from(number, 'utf8').toString('base64url');
+function numberOfCursor(cursor: string): string | null {
+  const n = Buffer.from(cursor, 'base64url').toString('utf8');
+  return NUMBER_LIKE.test(n) ? n : null;
+}
+
+/**
+ * Certificates in the admin's scope by number (a prefix of it) or by the holder's full name. Names are stored in
+ * plaintext (only ID and mobile numbers are sealed), so a name is an indexed equality on workers, then the
+ * certificates of those workers; nothing is decrypted. Names in the list are masked as everywhere in lists.
+ */
+export async function searchCertificates(deps: ConsoleDeps, admin: AdminRecord, q: { q?: string; status?: CertificateStatus; cursor?: string; limit: number }): Promise<Result<{ items: unknown[]; nextCursor?: string }>> {
+  const scope = scopeOf(admin);
+  const after = q.cursor === undefined ? undefined : numberOfCursor(q.cursor);
+  if (after === null) return { ok: false, error: { status: 400, code: 'invalidCursor', message: 'cursor is not one this API returned; start again without it' } };
+  let workerIds: string[] | undefined;
+  let number: string | undefined;
+  const text = q.q?.trim();
+  if (text) {
+    if (NUMBER_LIKE.test(text) && /\d/.test(text)) number = text.toUpperCase();
+    else {
+      workerIds = (await deps.reads.workersNamed(text)).map((w) => w.id);
+      if (workerIds.length === 0) return { ok: true, value: { items: [] } };
+    }
+  }
+  const certs = await deps.reads.searchCertificates({ scope, ...(number ? { number } : {}), ...(workerIds ? { workerIds } : {}), ...(q.status ? { status: q.status } : {}), ...(after ? { after } : {}), limit: q.limit + 1 });
+  const page = certs.slice(0, q.limit);
+  const holders = await deps.reads.workerNames(page.map((c) => c.workerId));
+  const names = namesOf(deps.policies, deps.regions);
+  const today = chinaDate(deps.clock.now());
+  const items = page.map((c) => {
+    const holder = holders.get(c.workerId);
+    return {
+      number: c.number,
+      holderName: holder === undefined ? '—' : maskName(holder),
+      level: c.level,
+      levelName: names.level(c.level),
+      regionCode: c.regionCode,
+      status: effectiveStatus(c, today),
+      validFrom: c.issuedOn,
+      validUntil: c.validUntil,
+    };
+  });
+  return { ok: true, value: { items, ...(certs.length > q.limit ? { nextCursor: cursorOf(page.at(-1)!.number) } : {}) } };
+}
+
+export const verifyUrlOf = (deps: Pick<ConsoleDeps, 'publicBaseUrl'>, number: string) => `${deps.publicBaseUrl}/verify/${encodeURIComponent(number)}`;
+
+/** One certificate in scope with its 年检 and 考核 by year (corrections included) and its public verify address. */
+export async function certificateDetail(deps: ConsoleDeps, admin: AdminRecord, number: string): Promise<Result<Certificate & Record<string, unknown>>> {
+  const cert = await deps.certificates.get(number);
+  if (!cert) return { ok: false, error: { status: 404, code: 'notFound', message: `no certificate ${number}` } };
+  if (!inScope(scopeOf(admin), cert)) return { ok: false, error: { status: 403, code: 'outOfScope', message: `certificate ${number} is outside your region or levels` } };
+  const today = chinaDate(deps.clock.now());
+  const first = Number(cert.issuedOn.slice(0, 4));
+  const last = Math.min(Number(today.slice(0, 4)), Number(cert.validUntil.slice(0, 4)));
+  const years = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+  const [worker, records] = await Promise.all([deps.reads.workerNames([cert.workerId]), Promise.all(years.map((y) => deps.annual.get(cert.workerId, y)))]);
+  const mine = records.filter((r) => r !== null && r.certificateNumber === cert.number);
+  const names = namesOf(deps.policies, deps.regions);
+  return {
+    ok: true,
+    value: {
+      ...cert,
+      holderName: worker.get(cert.workerId) ?? '—',
+      levelName: names.level(cert.level),
+      regionName: names.region(cert.regionCode),
+      effectiveStatus: effectiveStatus(cert, today),
+      inspections: mine.filter((r) => r!.inspection).map((r) => ({ year: r!.year, ...r!.inspection! })),
+      assessments: mine.filter((r) => r!.assessment).map((r) => ({ year: r!.year, ...r!.assessment! })),
+      verifyUrl: verifyUrlOf(deps, cert.number),
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import type { CertificateStatus } from '../../domain/certification/types.ts';
+import type { AdminRecord } from '../ports/certification.ts';
+import { certificateDetail, searchCertificates } from './certificates.ts';
+import { dashboard } from './dashboard.ts';
+import type { ConsoleDeps } from './deps.ts';
+import { funnels } from './funnels.ts';
+import { recent } from './recent.ts';
+import type { Lang } from './names.ts';
+import { countsReport, exportAudit, savedFilters, searchAudit, type AuditQuery } from './reports.ts';
+
+/** The console's read API, scoped to the calling admin; the routes in src/http/admin/*Routes.ts call one each. */
+export function createConsoleService(deps: ConsoleDeps, opts: { aggregatesTtlMs?: number } = {}) {
+  const filters = savedFilters(deps);
+  const ttl = opts.aggregatesTtlMs ?? 30_000;
+  const dashboards = recent<Awaited<ReturnType<typeof dashboard>>>(ttl);
+  const counts = recent<Awaited<ReturnType<typeof countsReport>>>(ttl);
+  // Everything the aggregates depend on about the admin: region, levels (and the tier, which the region gives).
+  const scopeKey = (admin: AdminRecord) => `${admin.regionCode}|${admin.levels.join(',')}`;
+  return {
+    dashboard: (admin: AdminRecord) => dashboards(scopeKey(admin), () => dashboard(deps, admin)),
+    funnels: (q: { flow?: string; version?: number; from: string; to: string; lang: Lang }) => funnels(deps, q),
+    countsReport: (admin: AdminRecord, year?: number) => counts(`${scopeKey(admin)}|${year ?? ''}`, () => countsReport(deps, admin, year)),
+    searchCertificates: (admin: AdminRecord, q: { q?: string; status?: CertificateStatus; cursor?: string; limit: number }) => searchCertificates(deps, admin, q),
+    certificate: (admin: AdminRecord, number: string) => certificateDetail(deps, admin, number),
+    audit: (admin: AdminRecord, q: AuditQuery) => searchAudit(deps, admin, q),
+    exportAudit: (admin: AdminRecord, q: Omit<AuditQuery, 'cursor' | 'limit'>) => exportAudit(deps, admin, q, 10_000),
+    savedFilters: (admin: AdminRecord) => filters.list(admin),
+    saveFilter: (admin: AdminRecord, input: { name: string; query: Record<string, string> }) => filters.create(admin, input, randomUUID().replace(/-/g, '').slice(0, 16)),
+    deleteFilter: (admin: AdminRecord, id: string) => filters.remove(admin, id),
+  };
+}
+
+export type ConsoleService = ReturnType<typeof createConsoleService>;
