@@ -50,6 +50,14 @@ import { createMongoInboundLog } from './store/mongo/inboundLog.ts';
 import { createMongoWorkerRepository } from './store/mongo/workerRepository.ts';
 import { createMongoReplayGuard } from './store/mongo/replayGuard.ts';
 import { runStartupMigrations } from './store/mongo/startupMigrations.ts';
+import { createHmac } from 'node:crypto';
+import { createMongoTrainingRepository } from './store/mongo/trainingRepository.ts';
+import { createMongoReminderStore } from './store/mongo/reminderStore.ts';
+import type { TrainingDeps } from './app/training/deps.ts';
+import { createTrainingAdmin } from './app/training/adminTraining.ts';
+import { offerSweepJob } from './app/training/offerSweep.ts';
+import { sessionStartStillDue } from './app/training/sessionReminders.ts';
+import { reminderSweepJob } from './app/reminders/sweep.ts';
 
 export { StartupError };
 
@@ -122,6 +130,8 @@ export async function startRedcollar(
       audit: createMongoAuditLog(connection),
       media: createMongoMediaStore(connection, cipher),
     };
+    const trainingStore = createMongoTrainingRepository(connection);
+    const reminderStore = createMongoReminderStore(connection);
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
     await runStartupMigrations(connection, logger);
 
@@ -146,7 +156,23 @@ export async function startRedcollar(
       logger,
       publicBaseUrl: config.publicBaseUrl,
     };
-    const actions = createActions({ workers, organizations, regions: content.regions, certification });
+    certification.training = trainingStore;
+    // Check-in codes are HMACs under a key derived from the PII key: no new secret to configure or leak.
+    const training: TrainingDeps = { ...certification, training: trainingStore, reminders: reminderStore, checkinSecret: createHmac('sha256', pii.key).update('redcollar:training-checkin').digest() };
+    const reach = reachByChannel(reaches);
+    const reminderDeps = {
+      reminders: reminderStore,
+      policies: content.policies,
+      workers,
+      sender: certification.sender,
+      reach,
+      scheduler,
+      translator: content.translator,
+      clock,
+      logger,
+      checks: { sessionStart: sessionStartStillDue(training) },
+    };
+    const actions = createActions({ workers, organizations, regions: content.regions, certification, training });
 
     const jobs: JobDefinition<unknown>[] = [
       noticeEndedJob(certification),
@@ -154,6 +180,8 @@ export async function startRedcollar(
       certificateSweepJob(certification),
       certificateNoticeSweepJob(certification),
       archiveEvidenceJob(certification),
+      offerSweepJob(training),
+      reminderSweepJob(reminderDeps),
       housekeepingJob({
         conversations,
         inbox,
@@ -231,6 +259,7 @@ export async function startRedcollar(
         adminRouter({
           admins,
           service: createAdminService(certification),
+          training: { training: createTrainingAdmin(training), reminderSummary: (prefix) => reminderStore.summary(prefix) },
           ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
         }),
         verifyRouter({ verify: (number) => verifyCertificate(certification)(number, chinaDate(clock.now())), publicBaseUrl: config.publicBaseUrl }),
@@ -256,7 +285,7 @@ export async function startRedcollar(
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.HOST}:${port}`;
     logger.info({ url, simulator: config.SIM_ENABLED ? `${url}/sim` : 'disabled' }, 'redcollar is up');
-    return { url, logger, scheduler, channels, reach: reachByChannel(reaches), stop: stopAll };
+    return { url, logger, scheduler, channels, reach, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -6,6 +6,7 @@ import { authenticate } from '../../app/admin/tokens.ts';
 import type { AdminRecord, AdminRepository } from '../../app/ports/certification.ts';
 import { HttpError } from '../errors.ts';
 import { reportCsv, reportXlsx } from './reportFile.ts';
+import { addTrainingRoutes, type TrainingRouteDeps } from './trainingRoutes.ts';
 
 /**
  * The admin API (/admin/api): bearer tokens, every body and query checked by zod, one service call per route.
@@ -69,7 +70,7 @@ function fail(e: ServiceError): never {
   throw new HttpError(e.status, e.message);
 }
 
-export function adminRouter(deps: { admins: AdminRepository; service: AdminService; demo?: { moveClock(admin: AdminRecord, ms: number): Promise<{ now: Date }> } }): Router {
+export function adminRouter(deps: { admins: AdminRepository; service: AdminService; demo?: { moveClock(admin: AdminRecord, ms: number): Promise<{ now: Date }> }; training?: TrainingRouteDeps }): Router {
   const router = new Router({ prefix: '/admin/api' });
 
   router.use(async (ctx: Context, next: Next) => {
@@ -214,6 +215,8 @@ export function adminRouter(deps: { admins: AdminRepository; service: AdminServi
     if (!r.ok) fail(r.error);
     ctx.body = r.value;
   });
+
+  if (deps.training) addTrainingRoutes(router, deps.training);
 
   // Demo mode (DEMO_MODE) only: move the app's clock forward; every job falling due runs before the answer.
   // Without demo mode the route does not exist (404). Any admin may, at any tier: demo data only.
