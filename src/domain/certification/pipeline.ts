@@ -90,7 +90,8 @@ export const COMMAND_ACTORS: Readonly<Record<PipelineCommandType, readonly Actor
   resubmit: ['worker'],
   reject: ['admin'],
   withdraw: ['worker'],
-  recordScore: ['admin'],
+  // The system records the exam result of a training session (entered, audited, by an admin of its region).
+  recordScore: ['admin', 'system'],
   recordSatisfaction: ['admin'],
   recordObjection: ['admin'],
   decideObjection: ['admin'],

@@ -29,7 +29,6 @@ afterAll(async () => {
   await connection?.close();
 });
 
-const HOUR = 3_600_000;
 let n = 0;
 
 function world(start: string) {
