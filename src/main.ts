@@ -58,6 +58,7 @@ import { createTrainingAdmin } from './app/training/adminTraining.ts';
 import { offerSweepJob } from './app/training/offerSweep.ts';
 import { sessionStartStillDue } from './app/training/sessionReminders.ts';
 import { reminderSweepJob } from './app/reminders/sweep.ts';
+import { returnedApplicationReminders, returnedStillDue } from './app/reminders/returnedApplication.ts';
 
 export { StartupError };
 
@@ -170,8 +171,9 @@ export async function startRedcollar(
       translator: content.translator,
       clock,
       logger,
-      checks: { sessionStart: sessionStartStillDue(training) },
+      checks: { sessionStart: sessionStartStillDue(training), returnedApplication: returnedStillDue(stores.applications) },
     };
+    certification.onApplicationChanged = returnedApplicationReminders(reminderDeps);
     const actions = createActions({ workers, organizations, regions: content.regions, certification, training });
 
     const jobs: JobDefinition<unknown>[] = [

@@ -33,6 +33,8 @@ export interface CertificationDeps {
   publicBaseUrl: string;
   /** The 学时 ledger, read by the eligibility facts; without it training hours are pending. */
   training?: Pick<TrainingRepository, 'credits'>;
+  /** Called after every successful command on an application (main.ts wires the reminders to it). */
+  onApplicationChanged?: (app: import('../../domain/certification/types.ts').Application) => Promise<void>;
 }
 
 /** The job that ends a public notice period; keyed by application id. */
