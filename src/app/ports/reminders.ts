@@ -40,7 +40,12 @@ export interface ReminderStore {
   postpone(key: string, sendAt: Date): Promise<void>;
   /** The one right to send this reminder: true for exactly one caller across instances. */
   claim(key: string, now: Date): Promise<boolean>;
+  /** The claims of many reminders in one write: the keys this caller won. */
+  claimMany(keys: string[], now: Date): Promise<Set<string>>;
   finish(key: string, status: Exclude<ReminderStatus, 'scheduled'>, reason: string | null, at: Date): Promise<void>;
+  finishMany(items: { key: string; status: Exclude<ReminderStatus, 'scheduled'>; reason: string | null }[], at: Date): Promise<void>;
+  /** The mutes of many workers in one read. */
+  mutesOf(workerIds: string[]): Promise<Mute[]>;
   /** Counts one reminder against the worker's cap for `day`: false when the cap is already reached. */
   takeDailySlot(workerId: string, day: string, cap: number): Promise<boolean>;
   /** Adds an item to the worker's digest for `day`, sent at `sendAt`. */

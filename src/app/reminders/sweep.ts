@@ -7,7 +7,7 @@ import { localeOf } from '../certification/workerLocale.ts';
 import { REMINDER_SWEEP_JOB, type ReminderDeps } from './deps.ts';
 
 const BATCH = 500;
-const PARALLEL = 32;
+const CHUNK = 100;
 
 export interface SweepTally {
   sent: number;
@@ -32,8 +32,8 @@ export function reminderSweep(deps: ReminderDeps) {
     for (let round = 0; round < 100; round++) {
       const due = await deps.reminders.due(now, BATCH);
       if (due.length === 0) break;
-      for (let i = 0; i < due.length; i += PARALLEL) {
-        await Promise.all(due.slice(i, i + PARALLEL).map((r) => processOne(deps, r, now, tally).catch((err: unknown) => deps.logger.error({ err, key: r.key }, 'reminder failed; left for the next sweep'))));
+      for (let i = 0; i < due.length; i += CHUNK) {
+        await processChunk(deps, due.slice(i, i + CHUNK), now, tally).catch((err: unknown) => deps.logger.error({ err }, 'reminders failed; left for the next sweep'));
       }
       if (due.length < BATCH) break;
     }
@@ -47,52 +47,54 @@ export function reminderSweep(deps: ReminderDeps) {
   };
 }
 
-async function processOne(deps: ReminderDeps, r: Reminder, now: Date, tally: SweepTally): Promise<void> {
-  const settings = reminderSettings(deps.policies.forRegion(r.regionCode));
-  if (!settings.kinds[r.kind].enabled) return skip('disabled');
-  const check = deps.checks[r.kind];
-  if (check && !(await check(r))) {
-    await deps.reminders.finish(r.key, 'cancelled', 'factsChanged', now);
-    tally.cancelled++;
-    return;
-  }
-  if (isMuted(await deps.reminders.mutes(r.workerId), r.kind, now)) return skip('muted');
-  if (isQuiet(now, settings.quietHours)) {
-    await deps.reminders.postpone(r.key, deliveryTime(now, settings.quietHours, r.key));
-    tally.postponed++;
-    return;
-  }
-  const reach = await deps.reach(r.channel, r.userId, 'reminder');
-  if (!reach.reachable) return skip(`unreachable:${reach.reason}`);
-  if (!(await deps.reminders.claim(r.key, now))) {
-    tally.lost++;
-    return;
-  }
-  const worker = await deps.workers.findById(r.workerId).catch(() => null);
-  const locale = localeOf(worker);
-  const text = deps.translator.t(locale, `reminders:${r.kind}.text`, r.params);
-  const day = chinaDay(now);
-  if (!CONSEQUENTIAL.has(r.kind) && !(await deps.reminders.takeDailySlot(r.workerId, day, settings.dailyCap))) {
-    const tomorrow = new Date(now.getTime() + 86_400_000);
-    const morning = deliveryTime(new Date(Date.parse(`${chinaDay(tomorrow)}T00:00:00+08:00`)), settings.quietHours, `digest|${r.workerId}`);
-    await deps.reminders.addToDigest({ workerId: r.workerId, channel: r.channel, userId: r.userId }, day, { kind: r.kind, text }, morning);
-    await deps.reminders.finish(r.key, 'digested', 'dailyCap', now);
-    tally.digested++;
-    return;
-  }
-  const sent = await deps.sender.send(r.channel, r.userId, [{ text }]).catch((err: unknown) => ({ ok: false as const, permanent: false, reason: String(err) }));
-  if (sent.ok) {
-    await deps.reminders.finish(r.key, 'sent', null, now);
-    tally.sent++;
-  } else {
-    await deps.reminders.finish(r.key, 'skipped', `sendFailed:${sent.reason.slice(0, 80)}`, now);
-    tally.skipped++;
-  }
-
-  async function skip(reason: string) {
-    await deps.reminders.finish(r.key, 'skipped', reason, now);
-    tally.skipped++;
-  }
+/**
+ * One chunk of due reminders, with the reads and writes that can be shared done once for the chunk (the mutes,
+ * the claims, the final statuses) so that ten thousand due in a minute cost a few hundred round trips, not
+ * sixty thousand. The order of the checks is the same for each reminder as described above.
+ */
+async function processChunk(deps: ReminderDeps, chunk: Reminder[], now: Date, tally: SweepTally): Promise<void> {
+  const finished: { key: string; status: 'sent' | 'skipped' | 'cancelled' | 'digested'; reason: string | null }[] = [];
+  const mutes = await deps.reminders.mutesOf(chunk.map((r) => r.workerId));
+  const candidates = (
+    await Promise.all(
+      chunk.map(async (r) => {
+        const settings = reminderSettings(deps.policies.forRegion(r.regionCode));
+        if (!settings.kinds[r.kind].enabled) return void finished.push({ key: r.key, status: 'skipped', reason: 'disabled' });
+        const check = deps.checks[r.kind];
+        if (check && !(await check(r))) return void finished.push({ key: r.key, status: 'cancelled', reason: 'factsChanged' });
+        if (isMuted(mutes.filter((m) => m.workerId === r.workerId), r.kind, now)) return void finished.push({ key: r.key, status: 'skipped', reason: 'muted' });
+        if (isQuiet(now, settings.quietHours)) {
+          await deps.reminders.postpone(r.key, deliveryTime(now, settings.quietHours, r.key));
+          tally.postponed++;
+          return;
+        }
+        const reach = await deps.reach(r.channel, r.userId, 'reminder');
+        if (!reach.reachable) return void finished.push({ key: r.key, status: 'skipped', reason: `unreachable:${reach.reason}` });
+        return { r, settings };
+      }),
+    )
+  ).filter((c) => c !== undefined);
+  const won = await deps.reminders.claimMany(candidates.map((c) => c.r.key), now);
+  tally.lost += candidates.length - won.size;
+  await Promise.all(
+    candidates
+      .filter((c) => won.has(c.r.key))
+      .map(async ({ r, settings }) => {
+        const worker = await deps.workers.findById(r.workerId).catch(() => null);
+        const text = deps.translator.t(localeOf(worker), `reminders:${r.kind}.text`, r.params);
+        const day = chinaDay(now);
+        if (!CONSEQUENTIAL.has(r.kind) && !(await deps.reminders.takeDailySlot(r.workerId, day, settings.dailyCap))) {
+          const tomorrow = new Date(now.getTime() + 86_400_000);
+          const morning = deliveryTime(new Date(Date.parse(`${chinaDay(tomorrow)}T00:00:00+08:00`)), settings.quietHours, `digest|${r.workerId}`);
+          await deps.reminders.addToDigest({ workerId: r.workerId, channel: r.channel, userId: r.userId }, day, { kind: r.kind, text }, morning);
+          return void finished.push({ key: r.key, status: 'digested', reason: 'dailyCap' });
+        }
+        const sent = await deps.sender.send(r.channel, r.userId, [{ text }]).catch((err: unknown) => ({ ok: false as const, permanent: false, reason: String(err) }));
+        finished.push(sent.ok ? { key: r.key, status: 'sent', reason: null } : { key: r.key, status: 'skipped', reason: `sendFailed:${sent.reason.slice(0, 80)}` });
+      }),
+  );
+  await deps.reminders.finishMany(finished, now);
+  for (const f of finished) tally[f.status === 'sent' ? 'sent' : f.status === 'cancelled' ? 'cancelled' : f.status === 'digested' ? 'digested' : 'skipped']++;
 }
 
 export function reminderSweepJob(deps: ReminderDeps): JobDefinition<Record<string, never>> {

@@ -105,6 +105,34 @@ export function createMongoReminderStore(connection: Connection): ReminderStore 
       }
     },
 
+    async claimMany(keys, now) {
+      if (keys.length === 0) return new Set();
+      try {
+        await claims.insertMany(keys.map((k) => ({ _id: k, at: now })), { ordered: false });
+        return new Set(keys);
+      } catch (err) {
+        const e = err as { writeErrors?: unknown };
+        if (e.writeErrors === undefined) throw err;
+        const errors = (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]) as { index: number; code: number }[];
+        if (errors.some((w) => w.code !== 11000)) throw err;
+        const lost = new Set(errors.map((w) => w.index));
+        return new Set(keys.filter((_, i) => !lost.has(i)));
+      }
+    },
+
+    async finishMany(items, at) {
+      if (items.length === 0) return;
+      await reminders.bulkWrite(
+        items.map((i) => ({ updateOne: { filter: { _id: i.key }, update: { $set: { status: i.status, reason: i.reason, ...(i.status === 'sent' ? { sentAt: at } : {}) } } } })),
+        { ordered: false },
+      );
+    },
+
+    async mutesOf(workerIds) {
+      if (workerIds.length === 0) return [];
+      return (await mutes.find({ workerId: { $in: [...new Set(workerIds)] } }).toArray()).map(({ _id: _i, ...m }) => ({ ...m, kind: m.kind as ReminderKind | 'all' }));
+    },
+
     async finish(key, status: Exclude<ReminderStatus, 'scheduled'>, reason, at) {
       await reminders.updateOne({ _id: key }, { $set: { status, reason, ...(status === 'sent' ? { sentAt: at } : {}) } });
     },
