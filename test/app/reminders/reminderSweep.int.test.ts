@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReminderDeps } from '../../../src/app/reminders/deps.ts';
 import { scheduleReminders, type ReminderRequest } from '../../../src/app/reminders/scheduleReminder.ts';
 import { reminderSweep } from '../../../src/app/reminders/sweep.ts';
+import { returnedApplicationReminders, returnedStillDue } from '../../../src/app/reminders/returnedApplication.ts';
+import type { Application } from '../../../src/domain/certification/types.ts';
+import { sampleApplication } from '../../support/certificationSamples.ts';
 import type { ReachAnswer } from '../../../src/app/ports/reach.ts';
 import type { Scheduler } from '../../../src/app/ports/scheduler.ts';
 import { createLogger } from '../../../src/infra/logger.ts';
@@ -174,5 +177,34 @@ describe('reminders with a moved clock', () => {
     const users = [...a.sent, ...b.sent].map((s) => s.userId);
     expect(new Set(users).size).toBe(60);
     expect(users).toHaveLength(60);
+  });
+
+  it('a returned application is reminded 3 and 7 days after the return, and not once resubmitted', async () => {
+    // Reminders left scheduled by the tests above would fall due too: start from none.
+    await connection.db!.collection('reminders').deleteMany({});
+    const w = world('2026-04-01T00:00:00Z');
+    const apps = new Map<string, Application>();
+    w.deps.checks.returnedApplication = returnedStillDue({ get: async (id) => apps.get(id) ?? null });
+    const follow = returnedApplicationReminders(w.deps);
+    const base = sampleApplication({ id: `${w.tag}-app`, workerId: `${w.tag}-w`, userId: `${w.tag}-u`, channel: 'sim' });
+    const returned: Application = {
+      ...base,
+      status: 'returned',
+      history: [...base.history, { at: '2026-04-01T00:00:00.000Z', actor: { kind: 'admin', id: 'a', name: 'a' }, action: 'return', fromStage: base.stage, toStage: base.stage, fromStatus: 'open', toStatus: 'returned', note: '补充证明' }],
+    };
+    apps.set(returned.id, returned);
+    await follow(returned);
+    w.at('2026-04-03T23:59:00Z');
+    expect((await w.sweep()).sent).toBe(0);
+    w.at('2026-04-04T00:30:00Z');
+    expect((await w.sweep()).sent).toBe(1);
+    expect(w.sent[0]!.text).toContain('补充证明');
+    // Resubmitted: the 7-day reminder is cancelled (by the hook, and by the check if the hook had been missed).
+    const resubmitted: Application = { ...returned, status: 'open' };
+    apps.set(returned.id, resubmitted);
+    await follow(resubmitted);
+    w.at('2026-04-08T01:00:00Z');
+    expect((await w.sweep()).sent).toBe(0);
+    expect(await connection.db!.collection('reminders').countDocuments({ subject: returned.id, status: 'cancelled' })).toBe(1);
   });
 });
