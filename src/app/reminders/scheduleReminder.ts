@@ -3,6 +3,21 @@ import { reminderKey, type ReminderKind } from '../../domain/reminders/reminder.
 import { reminderSettings } from '../../domain/policy/trainingSchema.ts';
 import { REMINDER_SWEEP_JOB, type ReminderDeps } from './deps.ts';
 
+/**
+ * Wake-up seconds already asked of each scheduler, still ahead: ten thousand reminders in one minute ask for 60
+ * wake-ups, not ten thousand (each one an agenda write). A second already past is asked again (its job ran).
+ */
+const askedWakeUps = new WeakMap<object, Set<number>>();
+
+function needsWakeUp(scheduler: object, second: number, now: number): boolean {
+  let asked = askedWakeUps.get(scheduler);
+  if (!asked) askedWakeUps.set(scheduler, (asked = new Set()));
+  if (asked.size > 10_000) for (const s of asked) if (s <= now) asked.delete(s);
+  if (second > now && asked.has(second)) return false;
+  asked.add(second);
+  return true;
+}
+
 export interface ReminderRequest {
   kind: ReminderKind;
   subject: string;
@@ -47,7 +62,8 @@ export async function scheduleReminders(deps: Pick<ReminderDeps, 'reminders' | '
     // A wake-up at the send time, keyed by the second: a thousand reminders due in one second share one job.
     // The minute sweep catches any whose wake-up was lost.
     const second = Math.ceil(sendAt.getTime() / 1000) * 1000;
-    await deps.scheduler.scheduleAt(REMINDER_SWEEP_JOB, new Date(second), `at-${second}`).catch((err: unknown) => deps.logger.warn({ err, key }, 'could not schedule the reminder wake-up; the minute sweep will send it'));
+    if (needsWakeUp(deps.scheduler, second, now.getTime()))
+      await deps.scheduler.scheduleAt(REMINDER_SWEEP_JOB, new Date(second), `at-${second}`).catch((err: unknown) => deps.logger.warn({ err, key }, 'could not schedule the reminder wake-up; the minute sweep will send it'));
     keys.push(key);
   }
   return keys;

@@ -1,5 +1,5 @@
 import { sessionInRegion } from '../../domain/training/enrolment.ts';
-import type { SessionKind, Role, TrainingSession } from '../../domain/training/types.ts';
+import type { TrainingSession } from '../../domain/training/types.ts';
 import { chinaDate } from '../../domain/dates/parseDate.ts';
 import type { AdminRecord } from '../ports/certification.ts';
 import type { SessionChanges } from '../ports/training.ts';
@@ -10,19 +10,8 @@ import { currentCheckinCode } from './checkinCode.ts';
 import type { TrainingDeps } from './deps.ts';
 import { chinaTime, scheduleSessionReminders } from './sessionReminders.ts';
 
-export interface SessionInput {
-  title: string;
-  kind: SessionKind;
-  levels: string[];
-  roles: Role[];
-  regionCode: string;
-  startsAt: Date;
-  endsAt: Date;
-  hours: number;
-  capacity: number;
-  enrolBy: Date;
-  place: string;
-}
+/** What an admin gives for a new session; the rest (id, status, version, who and when) the store fills in. */
+export type SessionInput = Omit<TrainingSession, 'id' | 'status' | 'createdBy' | 'createdAt' | 'version'>;
 
 const notFound = (id: string) => ({ ok: false as const, error: { status: 404 as const, code: 'notFound', message: `no training session ${id}` } });
 const outOfRegion = (admin: AdminRecord, s: { regionCode: string }) => ({
