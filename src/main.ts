@@ -66,6 +66,15 @@ import { createMongoPollStore } from './store/mongo/pollStore.ts';
 import { pollPageRouter } from './http/polls/pollPage.ts';
 import { sceneQrOf } from './channels/wechat-oa/sceneQr.ts';
 import { WECHAT_OA_CHANNEL } from './channels/wechat-oa/inbound.ts';
+import { createHmac } from 'node:crypto';
+import { createMongoTrainingRepository } from './store/mongo/trainingRepository.ts';
+import { createMongoReminderStore } from './store/mongo/reminderStore.ts';
+import type { TrainingDeps } from './app/training/deps.ts';
+import { createTrainingAdmin } from './app/training/adminTraining.ts';
+import { offerSweepJob } from './app/training/offerSweep.ts';
+import { sessionStartStillDue } from './app/training/sessionReminders.ts';
+import { reminderSweepJob } from './app/reminders/sweep.ts';
+import { returnedApplicationReminders, returnedStillDue } from './app/reminders/returnedApplication.ts';
 
 export { StartupError };
 
@@ -144,6 +153,8 @@ export async function startRedcollar(
       audit: createMongoAuditLog(connection),
       media: createMongoMediaStore(connection, cipher),
     };
+    const trainingStore = createMongoTrainingRepository(connection);
+    const reminderStore = createMongoReminderStore(connection);
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
     await runStartupMigrations(connection, logger);
 
@@ -180,7 +191,24 @@ export async function startRedcollar(
       logger,
       settings: accountSettings(config),
     });
-    const actions = createActions({ workers, organizations, regions: content.regions, certification });
+    certification.training = trainingStore;
+    // Check-in codes are HMACs under a key derived from the PII key: no new secret to configure or leak.
+    const training: TrainingDeps = { ...certification, training: trainingStore, reminders: reminderStore, checkinSecret: createHmac('sha256', pii.key).update('redcollar:training-checkin').digest() };
+    const reach = reachByChannel(reaches);
+    const reminderDeps = {
+      reminders: reminderStore,
+      policies: content.policies,
+      workers,
+      sender: certification.sender,
+      reach,
+      scheduler,
+      translator: content.translator,
+      clock,
+      logger,
+      checks: { sessionStart: sessionStartStillDue(training), returnedApplication: returnedStillDue(stores.applications) },
+    };
+    certification.onApplicationChanged = returnedApplicationReminders(reminderDeps);
+    const actions = createActions({ workers, organizations, regions: content.regions, certification, training });
     const polls = createPolls({ polls: createMongoPollStore(connection), sealer: cipher, certification, wechatQr: () => sceneQrOf(channels.get(WECHAT_OA_CHANNEL)) });
 
     const jobs: JobDefinition<unknown>[] = [
@@ -190,6 +218,8 @@ export async function startRedcollar(
       certificateNoticeSweepJob(certification),
       archiveEvidenceJob(certification),
       ...polls.jobs,
+      offerSweepJob(training),
+      reminderSweepJob(reminderDeps),
       housekeepingJob({
         conversations,
         inbox,
@@ -273,6 +303,7 @@ export async function startRedcollar(
           service: createAdminService(certification),
           polls: polls.admin,
           console: createConsoleService({ ...certification, reads: createMongoConsoleReads(connection), savedFilters: createMongoSavedFilterStore(connection), funnelCounters, flushFunnel: () => funnel.flush(), flows: content.flows }, { aggregatesTtlMs: config.CONSOLE_AGGREGATES_TTL_SECONDS * 1000 }),
+          training: { training: createTrainingAdmin(training), reminderSummary: (prefix) => reminderStore.summary(prefix) },
           ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
         }),
         pollPageRouter(polls.deps, logger),
@@ -300,7 +331,7 @@ export async function startRedcollar(
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.HOST}:${port}`;
     logger.info({ url, simulator: config.SIM_ENABLED ? `${url}/sim` : 'disabled' }, 'redcollar is up');
-    return { url, logger, scheduler, channels, reach: reachByChannel(reaches), stop: stopAll };
+    return { url, logger, scheduler, channels, reach, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

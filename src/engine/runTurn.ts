@@ -104,6 +104,11 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
     park(turn);
     return startFlow(turn, trigger.id);
   }
+  const withArgument = text === null || trigger || (step.kind === 'ask' && step.input.type === 'text') ? undefined : turn.flows.byArgumentTrigger(text);
+  if (withArgument && withArgument.flow.id !== s.flowId) {
+    park(turn);
+    return startWithArgument(turn, withArgument);
+  }
   const executor = executorFor(step);
   // A conversation stored at a step that does not wait (a crash between an action and its result) re-enters it.
   if (!executor.receive) return next(step.id);
@@ -147,8 +152,17 @@ function idle(turn: Turn, input: UserInput, text: string | null, command: Global
   }
   const trigger = text === null ? undefined : turn.flows.byTrigger(text);
   if (trigger) return startFlow(turn, trigger.id);
+  const withArgument = text === null ? undefined : turn.flows.byArgumentTrigger(text);
+  if (withArgument) return startWithArgument(turn, withArgument);
   if (!firstContact) turn.say(turn.t(input.type === 'image' ? 'common:imageNotExpected' : 'common:notUnderstood'));
   return openFlow(turn, MENU_FLOW);
+}
+
+/** "签到 123456": the flow starts with the words after its trigger in `vars.argument`. */
+function startWithArgument(turn: Turn, match: { flow: { id: string }; argument: string }): Outcome {
+  const outcome = startFlow(turn, match.flow.id);
+  turn.state.vars.argument = match.argument;
+  return outcome;
 }
 
 function openFlow(turn: Turn, flowId: string): Outcome {

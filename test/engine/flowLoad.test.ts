@@ -272,7 +272,7 @@ describe('the shipped flows', () => {
   });
 
   it('are all loaded, with the archived versions 1 and 2 of registration beside version 3', () => {
-    expect(content().flows.ids().sort()).toEqual(['certificates', 'declaration', 'evidence', 'levels', 'menu', 'profile', 'registration', 'resubmit', 'status', 'withdraw']);
+    expect(content().flows.ids().sort()).toEqual(['certificates', 'checkin', 'declaration', 'evidence', 'levels', 'menu', 'mute', 'myTraining', 'profile', 'registration', 'resubmit', 'status', 'training', 'trainingCancel', 'unmute', 'withdraw']);
     expect(content().flows.version('registration', 1)?.file).toBe('flows/archive/registration.v1.yaml');
     expect(content().flows.version('resubmit', 1)?.file).toBe('flows/archive/resubmit.v1.yaml');
     expect(content().flows.version('registration', 2)?.file).toBe('flows/archive/registration.v2.yaml');

@@ -9,6 +9,7 @@ import type { Scheduler } from '../ports/scheduler.ts';
 import type { Sender } from '../ports/sender.ts';
 import type { OrganizationRepository } from '../ports/organizationRepository.ts';
 import type { WorkerRepository } from '../ports/workerRepository.ts';
+import type { TrainingRepository } from '../ports/training.ts';
 
 /** Everything the certification use cases need; main.ts builds it once. */
 export interface CertificationDeps {
@@ -30,6 +31,10 @@ export interface CertificationDeps {
   translator: Translator;
   logger: Logger;
   publicBaseUrl: string;
+  /** The 学时 ledger, read by the eligibility facts; without it training hours are pending. */
+  training?: Pick<TrainingRepository, 'credits'>;
+  /** Called after every successful command on an application (main.ts wires the reminders to it). */
+  onApplicationChanged?: (app: import('../../domain/certification/types.ts').Application) => Promise<void>;
 }
 
 /** The job that ends a public notice period; keyed by application id. */

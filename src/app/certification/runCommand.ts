@@ -90,6 +90,8 @@ export async function runCommand(
       await notifyWorker(deps, current, policy, effect.event);
     }
   }
+  // Reminders follow the application (a return schedules them, a resubmission cancels them); never fails the command.
+  await deps.onApplicationChanged?.(current).catch((err: unknown) => deps.logger.warn({ err, application: current.id }, 'could not update the reminders of an application'));
   return { ok: true, value: current };
 }
 

@@ -12,7 +12,8 @@
  *  - the worker (only on their own application): resubmit, withdraw, addEvidence;
  *  - an admin: advance, return, reject, recordScore, recordSatisfaction, recordObjection, decideObjection
  *    (which admin — region and level — is the app layer's check);
- *  - the system (the scheduled job): noticeEnded.
+ *  - the system: noticeEnded (the scheduled job); recordSatisfaction and advance out of a satisfactionSurvey stage
+ *    (a closed poll); recordScore (the exam result of a training session).
  * A closed application (rejected, withdrawn, certified) accepts nothing.
  */
 import type { Level, Policy, Stage } from '../policy/schema.ts';
@@ -91,7 +92,8 @@ export const COMMAND_ACTORS: Readonly<Record<PipelineCommandType, readonly Actor
   resubmit: ['worker'],
   reject: ['admin'],
   withdraw: ['worker'],
-  recordScore: ['admin'],
+  // The system records the exam result of a training session (entered, audited, by an admin of its region).
+  recordScore: ['admin', 'system'],
   recordSatisfaction: ['admin', 'system'],
   recordObjection: ['admin'],
   decideObjection: ['admin'],

@@ -26,6 +26,7 @@
  *   orgSizeClass, commendationLevel   ids from ORG_SIZE_CLASSES / COMMENDATION_LEVELS; actual null = pending.
  *   stillInPost, examPassed          required true, actual boolean.
  *   requiresLevel        required the level id to hold, actual whether it is held.
+ *   minTrainingHours     学时 of the better of this and last calendar year; actual null (ledger not read) = pending.
  * Relaxations (professional title) lower the years or waive the education requirement; the affected result carries
  * `relaxedBy` (the title) and `relaxedFrom` (the requirement before relaxing).
  */
@@ -85,6 +86,7 @@ interface CompiledLevel {
   commendationRank: number;
   examPassed: boolean;
   minSatisfaction: number | null;
+  minTrainingHours: number | null;
 }
 
 interface CompiledPolicy {
@@ -142,6 +144,7 @@ function compile(policy: Policy): CompiledPolicy {
       commendationRank: c.commendationLevel === undefined ? 0 : COMMENDATION_RANK[c.commendationLevel],
       examPassed: c.examPassed === true,
       minSatisfaction: c.minSatisfaction ?? null,
+      minTrainingHours: c.minTrainingHours ?? null,
     };
   });
   return { levels, needsAge, needsYears };
@@ -339,6 +342,16 @@ export function evaluateEligibility(policy: Policy, facts: WorkerFacts, today: s
         eligible = false;
         const gap = gapUp(required - rate, RATE_STEPS);
         conditions.push(result('minSatisfaction', 'unmet', required, shortOf(required, rate, gap, RATE_STEPS), gap));
+      }
+    }
+    if (lv.minTrainingHours !== null) {
+      // Hours are whole or half 学时; compared exactly, inclusive. Null: the ledger was not read, so pending.
+      const actual = facts.trainingHours ?? null;
+      if (actual === null) conditions.push(result('minTrainingHours', 'pending', lv.minTrainingHours, null));
+      else if (actual >= lv.minTrainingHours) conditions.push(result('minTrainingHours', 'met', lv.minTrainingHours, actual));
+      else {
+        eligible = false;
+        conditions.push(result('minTrainingHours', 'unmet', lv.minTrainingHours, actual, lv.minTrainingHours - actual));
       }
     }
     out[i] = { level: lv.id, held: facts.heldLevels.includes(lv.id), eligible, conditions };

@@ -35,10 +35,12 @@ export interface WorkerFacts {
   commendationLevel: CommendationLevel | null;
   /** Levels whose certificate the worker holds (valid certificates only). */
   heldLevels: readonly LevelId[];
+  /** 学时 credited in the better of this and last calendar year (src/domain/training/hours.ts), or null when not read. */
+  trainingHours?: number | null;
 }
 
 /** The certification side of the facts; everything defaults to "nothing known yet". */
-export type CertificationFacts = Partial<Pick<WorkerFacts, 'stillInPost' | 'examsPassed' | 'satisfaction' | 'orgSizeClass' | 'commendationLevel' | 'heldLevels'>>;
+export type CertificationFacts = Partial<Pick<WorkerFacts, 'stillInPost' | 'examsPassed' | 'satisfaction' | 'orgSizeClass' | 'commendationLevel' | 'heldLevels' | 'trainingHours'>>;
 
 /**
  * Facts from a registered profile. A registered worker is taken to be in post unless told otherwise (registration
@@ -61,5 +63,6 @@ export function factsFromProfile(
     orgSizeClass: more.orgSizeClass ?? null,
     commendationLevel: more.commendationLevel ?? null,
     heldLevels: more.heldLevels ?? [],
+    trainingHours: more.trainingHours ?? null,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EDUCATION, PROFESSIONAL_TITLES } from '../worker/profile.ts';
+import { reminderPolicySchema, trainingPolicySchema } from './trainingSchema.ts';
 
 /**
  * A region's certification policy as data (`policies/<id>.yaml`), checked here at start-up. Jiangsu ("四级五专")
@@ -32,6 +33,8 @@ export const conditionsSchema = z.strictObject({
   maxAge: z.strictObject({ male: z.number().int(), female: z.number().int() }).optional(),
   /** A certificate at this level must be held first (promotion goes level by level). */
   requiresLevel: id.optional(),
+  /** 学时 credited in the calendar year of the check, or the year before, whichever is more (inclusive). */
+  minTrainingHours: z.number().min(0).max(500).optional(),
 });
 export type Conditions = z.infer<typeof conditionsSchema>;
 
@@ -122,6 +125,10 @@ export const policySchema = z
       /** The satisfaction poll (满意度测评) of this region; absent = the defaults of docs/polls.md. */
       poll: pollSettingsSchema.optional(),
     }),
+    /** Yearly 学时, waiting-list offers (src/domain/policy/trainingSchema.ts); defaults when absent. */
+    training: trainingPolicySchema.optional(),
+    /** Quiet hours, daily cap and each reminder kind's switch and offsets; defaults when absent. */
+    reminders: reminderPolicySchema.optional(),
   })
   .superRefine((p, ctx) => {
     const levels = new Set<string>();

@@ -8,6 +8,8 @@ import { normalizeCommandText } from '../commands.ts';
 export class FlowRegistry {
   private readonly byId = new Map<string, Map<number, Flow>>();
   private readonly triggers = new Map<string, string>();
+  /** Longest first, so that "check in" is tried before "check". */
+  private readonly argumentTriggers: { word: string; id: string }[] = [];
 
   constructor(flows: Flow[]) {
     for (const flow of flows) {
@@ -25,7 +27,9 @@ export class FlowRegistry {
         if (owner && owner !== id) throw new Error(`trigger "${word}" is claimed by flows \`${owner}\` and \`${id}\`; keep it on one`);
         this.triggers.set(key, id);
       }
+      for (const word of this.current(id).argumentTriggers) this.argumentTriggers.push({ word: normalizeCommandText(word), id });
     }
+    this.argumentTriggers.sort((a, b) => b.word.length - a.word.length);
   }
 
   has(id: string): boolean {
@@ -49,6 +53,21 @@ export class FlowRegistry {
   byTrigger(text: string): Flow | undefined {
     const id = this.triggers.get(normalizeCommandText(text));
     return id ? this.current(id) : undefined;
+  }
+
+  /** A flow whose argument trigger begins the text, with the rest of the text (trimmed, not empty). */
+  byArgumentTrigger(text: string): { flow: Flow; argument: string } | undefined {
+    if (this.argumentTriggers.length === 0) return undefined;
+    const normalized = normalizeCommandText(text);
+    for (const { word, id } of this.argumentTriggers) {
+      if (!normalized.startsWith(word)) continue;
+      const rest = normalized.slice(word.length);
+      // "mute training" and "签到123456", but not "checking" for "check".
+      if (/^[a-z0-9]/i.test(rest) && /[a-z0-9]$/i.test(word)) continue;
+      const argument = rest.trim();
+      if (argument) return { flow: this.current(id), argument };
+    }
+    return undefined;
   }
 
   all(): Flow[] {

@@ -201,6 +201,11 @@ export const flowFileSchemaV1 = z.strictObject({
   title: templateKey.optional(),
   /** Words that start this flow when the user is not in a flow (and from the menu). */
   triggers: z.array(z.string().min(1)).default([]),
+  /**
+   * Words that start this flow with what follows them as `vars.argument` ("签到 123456", "mute training"). The
+   * whole text is matched against `triggers` first.
+   */
+  argumentTriggers: z.array(z.string().min(1)).default([]),
   /** Failed answers in a row before the bot offers help or cancel instead of asking again. */
   maxRetries: z.number().int().min(1).max(10).default(3),
   start: id.optional(),

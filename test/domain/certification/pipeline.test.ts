@@ -427,7 +427,7 @@ describe('refusals, one per error code', () => {
   it.each<[string, () => Application, Policy, PipelineCommand, Actor, PipelineErrorCode, string | RegExp]>([
     // forbiddenActor
     ['a worker advancing', () => submit(jiangsu), jiangsu, { type: 'advance' }, worker, 'forbiddenActor', 'a worker cannot advance; only an admin or a system can'],
-    ['a worker recording a score', () => jiangsuAt('trainingTest'), jiangsu, { type: 'recordScore', score: 99 }, worker, 'forbiddenActor', 'a worker cannot recordScore; only an admin can'],
+    ['a worker recording a score', () => jiangsuAt('trainingTest'), jiangsu, { type: 'recordScore', score: 99 }, worker, 'forbiddenActor', 'a worker cannot recordScore; only an admin or a system can'],
     ['an admin resubmitting', returned, jiangsu, { type: 'resubmit' }, admin, 'forbiddenActor', 'an admin cannot resubmit; only a worker can'],
     ['an admin withdrawing', () => submit(jiangsu), jiangsu, { type: 'withdraw' }, admin, 'forbiddenActor', 'an admin cannot withdraw; only a worker can'],
     ['an admin sending noticeEnded', () => jiangsuAt('publicNotice'), jiangsu, { type: 'noticeEnded' }, admin, 'forbiddenActor', 'an admin cannot noticeEnded; only a system can'],

@@ -260,6 +260,7 @@ describe('evaluateEligibility: whole policies', () => {
       satisfaction: null,
       orgSizeClass: null,
       commendationLevel: null,
+      trainingHours: null,
       heldLevels: [],
     });
     expect(factsFromProfile(f, { satisfaction: 0.9, stillInPost: false })).toMatchObject({ satisfaction: 0.9, stillInPost: false });

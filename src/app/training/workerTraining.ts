@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { enrolRefusal } from '../../domain/training/enrolment.ts';
+import { hoursRequired, hoursStanding } from '../../domain/training/hours.ts';
+import { trainingSettings } from '../../domain/policy/trainingSchema.ts';
+import { REMINDER_KINDS, type ReminderKind } from '../../domain/policy/trainingSchema.ts';
+import { chinaDate, parseDate } from '../../domain/dates/parseDate.ts';
+import type { AnswerValue } from '../../engine/types.ts';
+import type { ActionHandler } from '../actions/types.ts';
+import { offerNext } from './adminTraining.ts';
+import { creditAttendance } from './attendance.ts';
+import { checkinCodeValid } from './checkinCode.ts';
+import type { TrainingDeps } from './deps.ts';
+import { chinaTime, scheduleSessionReminders } from './sessionReminders.ts';
+
+type Locale = 'zh-CN' | 'en';
+const loc = (l: string): Locale => (l === 'en' ? 'en' : 'zh-CN');
+
+async function levelsOf(deps: TrainingDeps, workerId: string): Promise<string[]> {
+  const apps = (await deps.applications.listByWorker(workerId)).filter((a) => a.status === 'open' || a.status === 'returned').map((a) => a.level);
+  const certs = (await deps.certificates.listByWorker(workerId)).map((c) => c.level);
+  return [...new Set([...apps, ...certs])];
+}
+
+/** `training.list` (培训): the sessions this worker may enrol in now, as choice options. */
+export function listSessions(deps: TrainingDeps): ActionHandler {
+  return async (_args, ctx): Promise<AnswerValue> => {
+    const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
+    if (!worker) return { registered: false, count: 0 };
+    const levels = await levelsOf(deps, worker.id);
+    const open = (await deps.training.listUpcoming(ctx.now)).filter((s) => enrolRefusal(s, { regionCode: worker.regionCode, role: worker.role, levels }, ctx.now) === null);
+    const options = [];
+    for (const s of open.slice(0, 9)) {
+      const counts = await deps.training.counts(s.id);
+      const left = Math.max(0, s.capacity - counts.enrolled - counts.offered);
+      options.push({ value: s.id, name: s.title, label: deps.translator.t(loc(ctx.locale), 'training:option', { title: s.title, startsAt: chinaTime(s.startsAt), place: s.place, hours: s.hours, left }) });
+    }
+    return { registered: true, count: options.length, options };
+  };
+}
+
+const sessionArg = z.object({ sessionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+
+/** `training.enrol`: a seat, a place on the waiting list, or an offered seat taken up. */
+export function enrol(deps: TrainingDeps): ActionHandler {
+  return async (args, ctx): Promise<AnswerValue> => {
+    const t = (k: string, p?: Record<string, unknown>) => deps.translator.t(loc(ctx.locale), k, p);
+    const parsed = sessionArg.safeParse(args);
+    if (!parsed.success) return { status: 'invalid', text: t('training:enrol.unknown') };
+    const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
+    if (!worker) return { status: 'notRegistered', text: t('certification:declare.notRegistered') };
+    const session = await deps.training.get(parsed.data.sessionId);
+    if (!session) return { status: 'invalid', text: t('training:enrol.unknown') };
+    const refusal = enrolRefusal(session, { regionCode: worker.regionCode, role: worker.role, levels: await levelsOf(deps, worker.id) }, ctx.now);
+    if (refusal) return { status: 'refused', text: t(`training:enrol.refused.${refusal}`) };
+    const r = await deps.training.enrol(session, { workerId: worker.id, channel: ctx.channel, userId: ctx.userId }, ctx.now);
+    if (r.status === 'enrolled' || r.status === 'accepted') await scheduleSessionReminders(deps, session, worker, r.enrolment);
+    const params = { title: session.title, startsAt: chinaTime(session.startsAt), place: session.place, state: r.status === 'closed' ? '' : t(`training:states.${r.enrolment.state}`) };
+    return { status: r.status, text: t(`training:enrol.${r.status}`, params) };
+  };
+}
+
+/** `training.cancel`: gives up a seat (offered at once to the first in line) or a place on the waiting list. */
+export function cancelEnrolment(deps: TrainingDeps): ActionHandler {
+  return async (args, ctx): Promise<AnswerValue> => {
+    const t = (k: string) => deps.translator.t(loc(ctx.locale), k);
+    const parsed = sessionArg.safeParse(args);
+    const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
+    if (!parsed.success || !worker) return { status: 'invalid', text: t('training:cancel.none') };
+    const before = await deps.training.withdraw(parsed.data.sessionId, worker.id);
+    if (!before) return { status: 'none', text: t('training:cancel.none') };
+    await deps.reminders.cancelFor('sessionStart', parsed.data.sessionId, worker.id);
+    if (before.state === 'enrolled' || before.state === 'offered') await offerNext(deps, parsed.data.sessionId);
+    return { status: 'done', text: t('training:cancel.done') };
+  };
+}
+
+/** `training.myEnrolments`: the worker's live enrolments as options (for cancelling). */
+export function myEnrolments(deps: TrainingDeps): ActionHandler {
+  return async (_args, ctx): Promise<AnswerValue> => {
+    const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
+    if (!worker) return { registered: false, count: 0 };
+    const options = [];
+    for (const e of await deps.training.enrolmentsOfWorker(worker.id)) {
+      if (e.state !== 'enrolled' && e.state !== 'waiting' && e.state !== 'offered') continue;
+      const s = await deps.training.get(e.sessionId);
+      if (!s || s.status !== 'open') continue;
+      options.push({ value: s.id, name: s.title, label: `${s.title}（${chinaTime(s.startsAt)}）` });
+    }
+    return { registered: true, count: options.length, options };
+  };
+}
+
+/** `training.mine` (我的培训): enrolments, this year's 学时 against what the role and levels require, what is missing. */
+export function myTraining(deps: TrainingDeps): ActionHandler {
+  return async (_args, ctx): Promise<AnswerValue> => {
+    const locale = loc(ctx.locale);
+    const t = (k: string, p?: Record<string, unknown>) => deps.translator.t(locale, k, p);
+    const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
+    if (!worker) return { registered: false };
+    const policy = deps.policies.forRegion(worker.regionCode);
+    const held = (await deps.certificates.listByWorker(worker.id)).map((c) => c.level);
+    const year = Number(chinaDate(ctx.now).slice(0, 4));
+    const standing = hoursStanding(await deps.training.credits(worker.id), year, hoursRequired(trainingSettings(policy ?? {}), worker.role, held));
+    const lines = [t('training:mine.hours', { ...standing })];
+    if (standing.missing > 0) lines.push(t('training:mine.missing', { missing: standing.missing }));
+    for (const e of await deps.training.enrolmentsOfWorker(worker.id)) {
+      if (e.state === 'cancelled' || e.state === 'expired') continue;
+      const s = await deps.training.get(e.sessionId);
+      if (!s) continue;
+      lines.push(t('training:mine.line', { title: s.title, startsAt: chinaTime(s.startsAt), state: t(`training:states.${s.status === 'cancelled' ? 'sessionCancelled' : e.state}`) }));
+    }
+    return { registered: true, text: lines.join('\n') };
+  };
+}
+
+/** `training.checkin` (签到 <code>): the code on the venue's screen, for one of the worker's sessions running today. */
+export function checkIn(deps: TrainingDeps): ActionHandler {
+  return async (args, ctx): Promise<AnswerValue> => {
+    const t = (k: string, p?: Record<string, unknown>) => deps.translator.t(loc(ctx.locale), k, p);
+    const code = typeof args.code === 'string' ? args.code.replace(/\s+/g, '') : '';
+    const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
+    if (!worker) return { status: 'notRegistered', text: t('certification:declare.notRegistered') };
+    if (!/^\d{6}$/.test(code)) return { status: 'invalid', text: t('training:checkin.format') };
+    const today = chinaDate(ctx.now);
+    for (const e of await deps.training.enrolmentsOfWorker(worker.id)) {
+      if (e.state !== 'enrolled') continue;
+      const s = await deps.training.get(e.sessionId);
+      if (!s || s.status !== 'open') continue;
+      if (chinaDate(s.startsAt) > today || chinaDate(s.endsAt) < today) continue;
+      if (!checkinCodeValid(deps.checkinSecret, s.id, code, ctx.now)) continue;
+      const r = await creditAttendance(deps, s, worker.id, 'checkin');
+      return { status: r.recorded ? 'done' : 'already', text: t(r.recorded ? 'training:checkin.done' : 'training:checkin.already', { title: s.title, hours: s.hours }) };
+    }
+    return { status: 'wrongCode', text: t('training:checkin.wrong') };
+  };
+}
+
+const muteArgs = z.object({ kind: z.string().max(40), until: z.string().max(20).optional() });
+
+/** Words a worker may use for a kind in `退订 <kind>`; `all` / 全部 mutes every kind (deadlines still reach them). */
+const KIND_WORDS: Record<string, ReminderKind | 'all'> = {
+  全部: 'all', 所有: 'all', all: 'all', 培训: 'sessionStart', training: 'sessionStart', 考试: 'examDate', exam: 'examDate',
+  退回: 'returnedApplication', returned: 'returnedApplication', 证书: 'certificateExpiring', certificate: 'certificateExpiring',
+  学时: 'hoursShort', hours: 'hoursShort', 轮岗: 'rotation', rotation: 'rotation', 续办: 'abandonedConversation', nudge: 'abandonedConversation',
+};
+
+/** `reminders.mute` (退订 <kind> [until YYYY-MM-DD]). */
+export function muteReminders(deps: TrainingDeps): ActionHandler {
+  return async (args, ctx): Promise<AnswerValue> => {
+    const t = (k: string, p?: Record<string, unknown>) => deps.translator.t(loc(ctx.locale), k, p);
+    const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
+    if (!worker) return { status: 'notRegistered', text: t('certification:declare.notRegistered') };
+    const parsed = muteArgs.safeParse(args);
+    const [word = 'all', untilRaw] = parsed.success ? parsed.data.kind.trim().split(/\s+/) : [];
+    const kind = KIND_WORDS[word.toLowerCase()] ?? (REMINDER_KINDS as readonly string[]).find((k) => k === word);
+    if (!kind) return { status: 'unknownKind', text: t('reminders:mute.unknownKind', { word }) };
+    let until: Date | null = null;
+    if (untilRaw) {
+      const d = parseDate(untilRaw, { today: chinaDate(ctx.now), min: chinaDate(ctx.now) });
+      if (!d.ok) return { status: 'badDate', text: t('reminders:mute.badDate') };
+      until = new Date(`${d.value}T23:59:59+08:00`);
+    }
+    await deps.reminders.mute({ workerId: worker.id, kind: kind as ReminderKind | 'all', until });
+    return { status: 'done', text: t(until ? 'reminders:mute.doneUntil' : 'reminders:mute.done', { kind: t(`reminders:kinds.${kind}`), until: untilRaw ?? '' }) };
+  };
+}
+
+/** `reminders.unmute` (恢复提醒). */
+export function unmuteReminders(deps: TrainingDeps): ActionHandler {
+  return async (_args, ctx): Promise<AnswerValue> => {
+    const t = (k: string) => deps.translator.t(loc(ctx.locale), k);
+    const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
+    if (!worker) return { status: 'notRegistered', text: t('certification:declare.notRegistered') };
+    await deps.reminders.unmuteAll(worker.id);
+    return { status: 'done', text: t('reminders:unmute.done') };
+  };
+}

@@ -1,0 +1,45 @@
+import { regionPrefix } from '../regions/regions.ts';
+import type { Enrolment, Role, TrainingSession } from './types.ts';
+
+/** What decides whether a worker may enrol in a session; the levels are those they hold or have applied for. */
+export interface EnrolmentCandidate {
+  regionCode: string;
+  role: Role;
+  levels: readonly string[];
+}
+
+export type EnrolRefusal = 'cancelled' | 'deadlinePassed' | 'started' | 'otherRegion' | 'role' | 'level';
+
+/**
+ * Why this worker may not enrol now, or null when they may. A session is open to the workers registered inside
+ * its region (a city's session to all its counties); `roles` and `levels` narrow it when listed.
+ */
+export function enrolRefusal(session: TrainingSession, worker: EnrolmentCandidate, now: Date): EnrolRefusal | null {
+  if (session.status === 'cancelled') return 'cancelled';
+  if (now.getTime() >= session.startsAt.getTime()) return 'started';
+  if (now.getTime() > session.enrolBy.getTime()) return 'deadlinePassed';
+  if (!worker.regionCode.startsWith(regionPrefix(session.regionCode))) return 'otherRegion';
+  if (session.roles.length > 0 && !session.roles.includes(worker.role)) return 'role';
+  if (session.levels.length > 0 && !session.levels.some((l) => worker.levels.includes(l))) return 'level';
+  return null;
+}
+
+/** Holding a seat: enrolled, or offered a freed one that has not lapsed. */
+export function holdsSeat(e: Pick<Enrolment, 'state' | 'offeredUntil'>, now: Date): boolean {
+  return e.state === 'enrolled' || (e.state === 'offered' && e.offeredUntil !== null && e.offeredUntil.getTime() > now.getTime());
+}
+
+/** The waiting list in its order: first come, first offered. */
+export function waitingList<T extends Pick<Enrolment, 'state' | 'seq'>>(enrolments: readonly T[]): T[] {
+  return enrolments.filter((e) => e.state === 'waiting').sort((a, b) => a.seq - b.seq);
+}
+
+/** When an offer made now lapses. */
+export function offerExpiry(now: Date, offerHours: number): Date {
+  return new Date(now.getTime() + offerHours * 3_600_000);
+}
+
+/** Whether an admin at `adminRegion` may manage a session of `sessionRegion` (their own region or below). */
+export function sessionInRegion(adminRegion: string, sessionRegion: string): boolean {
+  return sessionRegion.startsWith(regionPrefix(adminRegion));
+}

@@ -1,0 +1,114 @@
+/**
+ * Training over the whole app: the admin API in the issue's shapes, and the worker's side in the chat (the
+ * simulator channel): list, enrol, waiting list, check-in with a current, an old and a forged code, 我的培训,
+ * cancelling (the seat offered to the next in line), attendance by hand (audited) and an exam result reaching the
+ * attendee's application at 培训测试.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { simSay } from '../support/httpApp.ts';
+
+let t: AdminApiApp;
+let token: string;
+beforeAll(async () => {
+  t = await startAdminApiApp('training_api');
+  token = await t.token('南京市两新工委', '320100');
+});
+afterAll(() => t?.stop());
+
+const DAY = 86_400_000;
+// The harness clock starts 2026-03-01T02:00Z; the class is on 10 March, 09:00-17:00 China time.
+const body = {
+  title: '初级党务工作者培训班',
+  kind: 'certification',
+  levels: ['junior'],
+  regionCode: '320100',
+  startsAt: '2026-03-10T09:00:00+08:00',
+  endsAt: '2026-03-10T17:00:00+08:00',
+  hours: 8,
+  capacity: 1,
+  enrolBy: '2026-03-09T18:00:00+08:00',
+  place: '南京市委党校 3 号楼',
+};
+const say = async (userId: string, text: string) => (await simSay(t.app.url, userId, text)).map((r) => [r.text, ...(r.choices ?? []).map((c) => c.label)].join('\n')).join('\n');
+
+describe('training sessions', () => {
+  let id: string;
+
+  it('creates a session (201 {id}); refuses a bad body and another region with a clear message', async () => {
+    const bad = await t.api('POST', '/training/sessions', token, { ...body, capacity: 0, startsAt: 'tomorrow' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/capacity/);
+    expect(bad.body.error).toMatch(/startsAt/);
+    const other = await t.api('POST', '/training/sessions', await t.token('无锡', '320200'), body);
+    expect(other.status).toBe(403);
+    const r = await t.api('POST', '/training/sessions', token, body);
+    expect(r.status).toBe(201);
+    expect(r.body.id).toMatch(/^[a-f0-9]{16}$/);
+    id = r.body.id;
+    const got = await t.api('GET', `/training/sessions/${id}`, token);
+    expect(got.body).toMatchObject({ id, title: body.title, enrolled: 0, waiting: 0, capacity: 1 });
+  });
+
+  it('workers enrol in chat; the second joins the waiting list; a worker of another level is not offered it', async () => {
+    const a = await t.worker();
+    const b = await t.worker();
+    await t.seed({ workerId: a.id, userId: a.userId, channel: 'sim', stage: 'trainingTest' });
+    await t.seed({ workerId: b.id, userId: b.userId, channel: 'sim' });
+    const outsider = await t.worker();
+    expect(await say(outsider.userId, '培训')).toContain('目前没有您可以报名的培训');
+    const listed = await say(a.userId, '培训');
+    expect(listed).toContain(body.title);
+    expect(await say(a.userId, '1')).toContain(`已报名“${body.title}”`);
+    await say(b.userId, '培训');
+    expect(await say(b.userId, '1')).toContain('候补名单');
+    expect((await t.api('GET', `/training/sessions/${id}`, token)).body).toMatchObject({ enrolled: 1, waiting: 1 });
+
+    // The class day: a current code checks in once per day; an old or forged one does not.
+    t.clock.advance(9 * DAY);
+    const code = await t.api('GET', `/training/sessions/${id}/checkin-code`, token);
+    expect(code.status).toBe(200);
+    expect(code.body.code).toMatch(/^\d{6}$/);
+    expect(Date.parse(code.body.validUntil)).toBeGreaterThan(t.clock.now().getTime());
+    const forged = String((Number(code.body.code) + 1) % 1_000_000).padStart(6, '0');
+    expect(await say(a.userId, `签到 ${forged}`)).toContain('签到码不对');
+    expect(await say(a.userId, `签到 ${code.body.code}`)).toContain('签到成功');
+    expect(await say(a.userId, `签到 ${code.body.code}`)).toContain('今天已签到');
+    t.clock.advance(61_000);
+    expect(await say(b.userId, `签到 ${code.body.code}`)).toContain('签到码不对');
+    expect(await say(a.userId, '我的培训')).toContain('2026 年已取得 8 学时，要求 56 学时');
+
+    // By hand: refused for a worker without a seat (audited either way).
+    const manual = await t.api('POST', `/training/sessions/${id}/attendance`, token, { workerId: b.id });
+    expect(manual.status).toBe(422);
+    const trail = await t.api('GET', `/audit?target=training:${id}`, token);
+    expect(trail.body).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'training.attendance', outcome: 'refused' })]));
+
+    // The exam result goes to the attendee's open application at 培训测试 as well.
+    const result = await t.api('POST', `/training/sessions/${id}/results`, token, { workerId: a.id, score: 82 });
+    expect(result.status).toBe(200);
+    expect(result.body.application).not.toBeNull();
+    const app = await t.api('GET', `/applications/${result.body.application}`, token);
+    expect(JSON.stringify(app.body)).toContain('82');
+
+    // A gives up the seat: B, first in line, is offered it.
+    await say(a.userId, '取消报名');
+    expect(await say(a.userId, '1')).toContain('已取消报名');
+    expect((await t.api('GET', `/training/sessions/${id}`, token)).body).toMatchObject({ enrolled: 0, offered: 1, waiting: 0 });
+  });
+
+  it('cancelling a session is audited and leaves it closed to enrolment', async () => {
+    const r = await t.api('POST', `/training/sessions/${id}/cancel`, token);
+    expect(r.status).toBe(200);
+    expect(r.body.status).toBe('cancelled');
+    expect((await t.api('POST', `/training/sessions/${id}/cancel`, token)).status).toBe(422);
+  });
+
+  it('the reminders summary answers in scope, and refuses another region', async () => {
+    const r = await t.api('GET', '/reminders/summary', token);
+    expect(r.status).toBe(200);
+    expect(r.body.region).toBe('3201');
+    expect(Array.isArray(r.body.rows)).toBe(true);
+    expect((await t.api('GET', '/reminders/summary?region=3202', token)).status).toBe(403);
+  });
+});
