@@ -82,7 +82,7 @@ describe('training sessions', () => {
     const manual = await t.api('POST', `/training/sessions/${id}/attendance`, token, { workerId: b.id });
     expect(manual.status).toBe(422);
     const trail = await t.api('GET', `/audit?target=training:${id}`, token);
-    expect(trail.body).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'training.attendance', outcome: 'refused' })]));
+    expect(trail.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'training.attendance', outcome: 'refused' })]));
 
     // The exam result goes to the attendee's open application at 培训测试 as well.
     const result = await t.api('POST', `/training/sessions/${id}/results`, token, { workerId: a.id, score: 82 });

@@ -68,10 +68,12 @@ describe('codes', () => {
     const stored = JSON.stringify(await r.db.collection('poll_codes').find({ pollId: poll.id }).toArray());
     for (const c of poll.codes) expect(stored).not.toContain(c.code);
 
-    const audit = await r.api('GET', `/audit?target=poll:${poll.id}`, tokens.pinghu!);
-    expect(audit.body.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(expect.arrayContaining(['viewPollCodes:done']));
-    const audit2 = await r.api('GET', `/audit?target=poll:${poll.id}`, tokens.pinghu2!);
-    expect(audit2.body.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(['viewPollCodes:refused']);
+    // The audit trail is region-wide: each admin's own entries are read with `actor` (the id inside the token).
+    const actor = (token: string) => token.split('_')[1];
+    const audit = await r.api('GET', `/audit?target=poll:${poll.id}&actor=${actor(tokens.pinghu!)}`, tokens.pinghu!);
+    expect(audit.body.items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(expect.arrayContaining(['viewPollCodes:done']));
+    const audit2 = await r.api('GET', `/audit?target=poll:${poll.id}&actor=${actor(tokens.pinghu2!)}`, tokens.pinghu2!);
+    expect(audit2.body.items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(['viewPollCodes:refused']);
   });
 });
 
