@@ -201,15 +201,17 @@ describe('admin console in the browser', () => {
     await dataTest('queue-open').first().click();
     await page.waitForURL(new RegExp(`/console/applications/${appId}$`));
     await dataTest('detail-stage').waitFor();
-    expect(await dataTest('detail-stage').textContent()).toMatch(/资格审查|qualificationReview/);
+    // regression: the application page showed stage ids (trainingTest) instead of their names
+    expect(await dataTest('detail-stage').textContent()).toBe('资格审查');
   });
 
   it('advances the application with a note after confirming', async () => {
     await dataTest('action-advance').click();
     await dataTest('action-note').fill('材料齐全，同意进入培训测试');
     await dataTest('action-confirm').click();
-    await expect.poll(() => dataTest('detail-stage').textContent()).toMatch(/培训测试|trainingTest/);
+    await expect.poll(() => dataTest('detail-stage').textContent()).toBe('培训测试');
     expect(await dataTest('history').textContent()).toContain('材料齐全，同意进入培训测试');
+    expect(await dataTest('history').textContent()).toContain('资格审查 → 培训测试');
     await shoot('application');
     expect(await fitsPhone()).toBe(0);
   });

@@ -108,6 +108,15 @@ describe('GET /admin/api/applications (the review queue)', () => {
   });
 });
 
+describe('GET /admin/api/applications/:id (the application page)', () => {
+  it('regression: the detail named its stages by id only (the console showed "trainingTest")', async () => {
+    const res = await r.api('GET', `/applications/${nanjingApps[0]!.id}`, nanjing);
+    expect(res.status).toBe(200);
+    expect(res.body.stageName).toEqual({ 'zh-CN': '资格审查', en: expect.any(String) });
+    expect(res.body.stageNames).toMatchObject({ qualificationReview: { 'zh-CN': '资格审查' }, trainingTest: { 'zh-CN': '培训测试' } });
+  });
+});
+
 describe('certificates', () => {
   it('finds by number prefix or full name within the region, never another city’s', async () => {
     const byNumber = await r.api('GET', '/certificates?q=nj2026', nanjing);

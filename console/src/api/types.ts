@@ -47,6 +47,8 @@ export interface ApplicationItem {
   organizationName?: string;
   levelName?: Localized | string | null;
   stageName?: Localized | string | null;
+  /** Detail only: every stage of the pipeline by id. */
+  stageNames?: Record<string, Localized>;
   stageSince?: string;
   stageEnteredAt?: string;
   daysInStage?: number;

@@ -38,6 +38,9 @@ export interface ApplicantProfile {
 
 export interface ReviewFacts {
   levelName: Localized | null;
+  /** The current stage's name, and every stage of the pipeline by id (for the history's from → to). */
+  stageName: Localized | null;
+  stageNames: Record<string, Localized>;
   /** When the application entered its current stage, and whole days since. */
   stageEnteredAt: string;
   daysInStage: number;
@@ -46,12 +49,11 @@ export interface ReviewFacts {
 /** `evidenceTimeline`: each photo with the time it came and the stage it answered (declaration or added later). */
 export type ApplicationDetail = Application & ReviewFacts & { applicant: ApplicantProfile | null; evidenceUrls: string[]; evidenceTimeline: EvidenceEntry[] };
 export type ApplicationListItem = Application &
-  ReviewFacts & {
+  Omit<ReviewFacts, 'stageNames'> & {
     applicant: { workerId: string; name: string; orgName: string } | null;
     /** For the console's queue: the name masked as in every list (张*), the organisation, the stage's name. */
     applicantName: string | null;
     organizationName: string | null;
-    stageName: Localized | null;
     /** = stageEnteredAt. */
     stageSince: string;
   };
@@ -66,7 +68,14 @@ function regionName(deps: CertificationDeps, code: string): RegionName | null {
 function reviewFacts(deps: CertificationDeps, app: Application, now: Date): ReviewFacts {
   const policy = deps.policies.get(app.policyId);
   const level = policy ? deps.policies.level(policy, app.level) : null;
-  return { levelName: level ? level.name : null, stageEnteredAt: stageEnteredAt(app), daysInStage: daysInStage(app, now) };
+  const stages = policy?.pipeline.stages ?? [];
+  return {
+    levelName: level ? level.name : null,
+    stageName: stages.find((st) => st.id === app.stage)?.name ?? null,
+    stageNames: Object.fromEntries(stages.map((st) => [st.id, st.name])),
+    stageEnteredAt: stageEnteredAt(app),
+    daysInStage: daysInStage(app, now),
+  };
 }
 
 export async function applicationDetail(deps: CertificationDeps, app: Application): Promise<ApplicationDetail> {
@@ -107,16 +116,13 @@ export async function listItems(deps: CertificationDeps, apps: readonly Applicat
   const now = deps.clock.now();
   return apps.map((app) => {
     const s = summaries.get(app.workerId);
-    const facts = reviewFacts(deps, app, now);
-    const policy = deps.policies.get(app.policyId);
-    const stage = policy?.pipeline.stages.find((st) => st.id === app.stage);
+    const { stageNames: _pipeline, ...facts } = reviewFacts(deps, app, now);
     return {
       ...app,
       ...facts,
       applicant: s ? { workerId: s.id, name: s.name, orgName: s.orgName } : null,
       applicantName: s ? maskName(s.name) : null,
       organizationName: s ? s.orgName : null,
-      stageName: stage ? stage.name : null,
       stageSince: facts.stageEnteredAt,
     };
   });
