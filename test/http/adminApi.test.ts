@@ -36,9 +36,9 @@ function inNotice(over: Partial<Application> = {}): Promise<Application> {
   });
 }
 
-/** The application as stored, without what the detail adds for the reviewer (applicant, level name, days in stage, evidence timeline). */
+/** The application as stored, without what the detail adds for the reviewer (applicant, level and stage names, days in stage, evidence timeline). */
 const get = async (id: string): Promise<Application> => {
-  const { applicant: _a, levelName: _l, stageEnteredAt: _s, daysInStage: _d, evidenceUrls: _e, evidenceTimeline: _t, ...app } = (await r.api('GET', `/applications/${id}`, nanjing)).body;
+  const { applicant: _a, levelName: _l, stageName: _sn, stageNames: _sns, stageEnteredAt: _s, daysInStage: _d, evidenceUrls: _e, evidenceTimeline: _t, ...app } = (await r.api('GET', `/applications/${id}`, nanjing)).body;
   return app as Application;
 };
 const decide = (app: Application, objectionId: string, body: Record<string, unknown>, token = nanjing) =>
