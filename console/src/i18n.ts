@@ -2,6 +2,8 @@ import { createI18n } from 'vue-i18n';
 import en from './locales/en.ts';
 import zh from './locales/zh-CN.ts';
 import type { Locale } from './logic/format.ts';
+import { features, mergeMessages } from './features/index.ts';
+import type { MessageTree } from './features/feature.ts';
 
 const STORAGE_KEY = 'rc-console-locale';
 
@@ -19,7 +21,10 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zh, en },
+  messages: {
+    'zh-CN': features.reduce((m, f) => mergeMessages(m, f.messages['zh-CN']), zh as MessageTree) as typeof zh,
+    en: features.reduce((m, f) => mergeMessages(m, f.messages.en), en as MessageTree) as typeof en,
+  },
 });
 
 export function setLocale(locale: Locale): void {

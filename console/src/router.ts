@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { ApiError } from './api/http.ts';
 import { api, navigation, session, signedIn, signedOut } from './session.ts';
+import { features } from './features/index.ts';
 
 /** Every page but login is lazy: a page's code (and ECharts, for the dashboard) loads when it is opened. */
 const routes: RouteRecordRaw[] = [
@@ -29,6 +30,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'audit', name: 'audit', component: () => import('./pages/AuditPage.vue'), meta: { title: 'nav.audit' } },
       { path: 'accounts', name: 'accounts', component: () => import('./pages/AccountsPage.vue'), meta: { title: 'nav.accounts' } },
       { path: 'password', name: 'password', component: () => import('./pages/PasswordPage.vue'), meta: { title: 'nav.password' } },
+      ...features.flatMap((f) => f.routes),
       { path: ':rest(.*)*', name: 'notFound', component: () => import('./pages/NotFoundPage.vue'), meta: { title: 'errors.notFound' } },
     ],
   },
