@@ -195,7 +195,15 @@ describe('choice input (registration membership: 正式党员 / 预备党员)', 
     expect(accepted(parse(spec, '正式党员', ctx('membership', { locale: 'en' })))).toBe('full');
   });
 
-  it.each(['0', '3', '99', '党员', '我不知道'])('rejects %j with the option count and re-offers the options', (text) => {
+  it.each(['0', '3', '99', '３'])('regression: the out-of-range number %j got the generic "choose below" text; it now says the number does not exist', (text) => {
+    const outcome = parse(spec, text, c());
+    const n = text === '３' ? '3' : text;
+    expect(rejection(outcome)).toBe(`没有第 ${n} 项：共 2 个选项，请从下面的选项中选择，或直接回复选项文字。`);
+    expect(outcome.kind === 'reject' && outcome.numberedMessage).toBe(`没有编号 ${n}：请回复 1 到 2 之间的编号，或直接回复选项文字。`);
+    expect(outcome.kind === 'reject' && outcome.choices?.map((ch) => ch.label)).toEqual(['正式党员', '预备党员']);
+  });
+
+  it.each(['党员', '我不知道'])('rejects %j with the option count and re-offers the options', (text) => {
     const outcome = parse(spec, text, c());
     expect(rejection(outcome)).toBe('请从下面的选项中选择，或直接回复选项文字。');
     expect(outcome.kind === 'reject' && outcome.numberedMessage).toBe('请回复 1 到 2 之间的编号，或直接回复选项文字。');

@@ -123,7 +123,12 @@ export const choiceInput: InputHandler<Spec> = {
     const raw = input.type === 'choice' ? input.choiceId : input.text;
     if (!spec.multi) {
       const opt = matchOne(raw, options);
-      if (!opt) return { ...reject(ctx, 'choice', 'notAnOption', { count: options.length }), choices };
+      if (!opt) {
+        // A number past the list ("7" of four) is a slip, not a word we do not know: say which numbers exist.
+        const n = normalizeCommandText(raw);
+        const reason = /^\d+$/.test(n) ? 'numberOutOfRange' : 'notAnOption';
+        return { ...reject(ctx, 'choice', reason, { count: options.length, number: n }), choices };
+      }
       return { kind: 'accept', value: opt.value };
     }
     // Commas and 、 always separate; spaces separate only where the words are not one label ("Full member").
