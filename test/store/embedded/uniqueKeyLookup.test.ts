@@ -9,7 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient, type Db, type Document, type Filter } from 'mongodb';
+import { MongoClient, type Db, type Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newConversation } from '../../../src/engine/index.ts';
@@ -25,6 +25,14 @@ afterAll(async () => {
   await Promise.all(started.map((s) => s.stop()));
   await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
 });
+
+interface Item {
+  _id: string | number | { k: number };
+  n?: number;
+  tags?: string[] | string;
+  owner?: string | null;
+  code?: string | null;
+}
 
 async function fullScans(db: Db): Promise<number> {
   const stats = await db.command({ embeddedPlanStats: 1 });
@@ -83,16 +91,16 @@ describe.each(['memory', 'h2'] as const)('embedded server (%s): a query naming a
 
   it('gives the same answers as the library’s scan, and still scans what it cannot look up by key', async () => {
     await withServer(backend, async (_server, db) => {
-      const items = db.collection<Document>('items');
+      const items = db.collection<Item>('items');
       await items.insertMany([
-        { _id: 'a' as never, n: 1, tags: ['x', 'y'], owner: null },
-        { _id: 'b' as never, n: 2.5, tags: 'x', owner: 'o' },
-        { _id: 7 as never, n: 3 },
-        { _id: { k: 1 } as never, n: 4 },
+        { _id: 'a', n: 1, tags: ['x', 'y'], owner: null },
+        { _id: 'b', n: 2.5, tags: 'x', owner: 'o' },
+        { _id: 7, n: 3 },
+        { _id: { k: 1 }, n: 4 },
       ]);
       await items.createIndex({ code: 1 }, { unique: true, sparse: true });
-      await items.updateOne({ _id: 'b' as never }, { $set: { code: 'B' } });
-      const queries: Filter<Document>[] = [
+      await items.updateOne({ _id: 'b' }, { $set: { code: 'B' } });
+      const queries: Filter<Item>[] = [
         { _id: 'a', n: 1 },
         { _id: 'a', n: 2 },
         { _id: 'a', tags: 'y', owner: null },
@@ -115,7 +123,7 @@ describe.each(['memory', 'h2'] as const)('embedded server (%s): a query naming a
       expect(await fullScans(db)).toBe(byKey + queries.length);
 
       // Values that are not plain keys go to the library as before (and are scanned, as before).
-      const unkeyed: Filter<Document>[] = [{ _id: { $in: ['a', 'b'] }, n: { $gt: 0 } }, { _id: /^a/, n: 1 }, { _id: { k: 1 }, n: 4 }, { code: null, n: 1 }];
+      const unkeyed: Filter<Item>[] = [{ _id: { $in: ['a', 'b'] }, n: { $gt: 0 } }, { _id: /^a/, n: 1 }, { _id: { k: 1 }, n: 4 }, { code: null, n: 1 }];
       for (const query of unkeyed) {
         expect((await items.find(query).toArray()).length, JSON.stringify(query)).toBe((await items.find({ $and: [query] }).toArray()).length);
       }
