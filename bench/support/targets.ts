@@ -26,7 +26,7 @@ export const BASELINES = {
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'BELOW');
 
 export function printCpuPerMessage(label: string, cpu: CpuPerMessage, baseline?: Baseline): void {
-  const note = `node ${ms(cpu.node)} + database ${ms(cpu.db)}`;
+  const note = `node ${ms(cpu.node)} + database ${ms(cpu.db)} (of which its JIT compiler ${ms(cpu.dbJit)})`;
   if (!baseline || Number.isNaN(baseline.cpuPerMessageMs)) return row(label, ms(cpu.total), note);
   const limit = baseline.cpuPerMessageMs * 0.7;
   row(label, ms(cpu.total), `${note}; target ≤ 70 % of ${ms(baseline.cpuPerMessageMs)} = ${ms(limit)}: ${verdict(cpu.total <= limit)}`);

@@ -9,11 +9,7 @@ import java.util.function.Supplier;
 
 import org.h2.mvstore.MVStore;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-
 import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 
 /**
  * Makes a write durable before the server acknowledges it, without committing the H2 store for every write.
@@ -132,24 +128,12 @@ final class DurableCommits {
         }
         byte[] payload;
         try {
-            payload = encode(new Document("db", database).append("c", collection).append(kind, value));
+            payload = BsonSizes.encode(new Document("db", database).append("c", collection).append(kind, value));
         } catch (RuntimeException e) {
             running.needsCheckpoint = true;
             return;
         }
         running.lastTicket = log.append(payload);
-    }
-
-    static byte[] encode(Document document) {
-        ByteBuf buffer = Unpooled.buffer(512);
-        try {
-            BsonEncoder.encodeDocument(document, buffer);
-            byte[] bytes = new byte[buffer.readableBytes()];
-            buffer.readBytes(bytes);
-            return bytes;
-        } finally {
-            buffer.release();
-        }
     }
 
     /**

@@ -1,6 +1,9 @@
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -8,6 +11,7 @@ import io.netty.channel.Channel;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
@@ -19,6 +23,7 @@ import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
 
 /**
@@ -81,15 +86,24 @@ final class IndexedBackends {
     }
 
     /**
-     * A collection's query: through the best secondary-index plan, else the library's own way (`fullScan`). The
-     * plan's candidates are read lazily and the library's matcher decides; an ordered plan needs no sort, so the
-     * stream stops after skip + limit matches. Callers hold the collection's monitor.
+     * A collection's query: by a unique key when the query names one (see {@link #byUniqueKey}), else through the
+     * best secondary-index plan, else the library's own way (`fullScan`). The candidates are read lazily and the
+     * library's matcher decides; an ordered plan needs no sort, so the stream stops after skip + limit matches.
+     * Callers hold the collection's monitor.
      */
     static <P> QueryResult query(Reader<P> reader, List<Index<P>> indexes, Document query, Document orderBy,
                                  int skip, int limit, int batchSize, Document fieldSelector,
                                  Comparator<Document> sort, Supplier<QueryResult> fullScan) {
+        Iterable<P> byKey = byUniqueKey(indexes, query, orderBy);
+        if (byKey != null) {
+            Stream<Document> candidates = StreamSupport.stream(byKey.spliterator(), false).map(reader::document);
+            return reader.collect(query, candidates, skip, limit, batchSize, sort, fieldSelector);
+        }
         SecondaryIndex<P>.Plan plan = plan(indexes, query, orderBy);
         if (plan == null) {
+            if (indexes.stream().noneMatch(index -> !(index instanceof SecondaryIndex) && index.canHandle(query))) {
+                FULL_SCANS.increment();
+            }
             return fullScan.get();
         }
         Stream<Document> candidates = StreamSupport.stream(plan.positions().spliterator(), false)
@@ -97,10 +111,58 @@ final class IndexedBackends {
         return reader.collect(query, candidates, skip, limit, batchSize, plan.ordered ? null : sort, fieldSelector);
     }
 
+    /**
+     * The position of the one document a query can match when it asks for a plain value of a single-field unique
+     * key (`{_id: "sim:u1", leaseOwner: ..., $or: [...]}`), or null. The library uses a unique index only when the
+     * query has exactly the index's fields, so every conversation turn, whose lease and commit filters add
+     * conditions to the `_id`, scanned the whole collection: a cost that grew with the number of conversations.
+     * Any match must carry that key value, so the matcher still decides on exactly the documents it would have
+     * matched. Left to the library: null (it also matches a missing field, which a sparse index does not hold),
+     * documents and arrays (which may be operators or match array elements), regular expressions, `$natural`.
+     */
+    static <P> Iterable<P> byUniqueKey(List<Index<P>> indexes, Document query, Document orderBy) {
+        if (orderBy != null && orderBy.containsKey("$natural")) {
+            return null;
+        }
+        for (Index<P> index : indexes) {
+            if (!(index instanceof AbstractUniqueIndex) || index.getKeys().size() != 1) {
+                continue;
+            }
+            String key = index.getKeys().get(0).getKey();
+            Object value = query.get(key);
+            if (value == null || value instanceof Document || value instanceof Collection || value instanceof Pattern
+                || BsonRegularExpression.isRegularExpression(value)) {
+                continue;
+            }
+            return index.getPositions(new Document(key, value));
+        }
+        return null;
+    }
+
+    /** Queries answered by reading every document of a collection, since the server started (embeddedPlanStats). */
+    private static final LongAdder FULL_SCANS = new LongAdder();
+
+    /**
+     * `{embeddedPlanStats: 1}`: how many queries scanned a whole collection. Not a MongoDB command; tests use it to
+     * show that the app's hot queries find their documents by key. Null for every other command.
+     */
+    static Document planStats(String command) {
+        if (!"embeddedPlanStats".equalsIgnoreCase(command)) {
+            return null;
+        }
+        return new Document("fullScans", FULL_SCANS.sum()).append("ok", 1.0);
+    }
+
     // -----------------------------------------------------------------------------------------------------------
     // Memory backend
 
     static final class IndexedMemoryBackend extends MemoryBackend {
+        @Override
+        public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+            Document stats = planStats(command);
+            return stats != null ? stats : super.handleCommand(channel, databaseName, command, query);
+        }
+
         @Override
         public MemoryDatabase openOrCreateDatabase(String databaseName) {
             return new IndexedMemoryDatabase(databaseName, getCursorRegistry());
@@ -153,6 +215,18 @@ final class IndexedBackends {
         @Override
         public synchronized void dropIndex(String indexName) {
             super.dropIndex(indexName);
+        }
+
+        // The data size is computed when collStats or validate asks rather than kept per write (see BsonSizes).
+
+        @Override
+        protected boolean tracksDataSize() {
+            return false;
+        }
+
+        @Override
+        protected int getDataSize() {
+            return BsonSizes.dataSize(streamAllDocumentsWithPosition());
         }
 
         @Override
@@ -209,6 +283,10 @@ final class IndexedBackends {
 
         @Override
         public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+            Document stats = planStats(command);
+            if (stats != null) {
+                return stats;
+            }
             return commits.run(command, query, () -> super.handleCommand(channel, databaseName, command, query));
         }
 
@@ -340,6 +418,19 @@ final class IndexedBackends {
         @Override
         public synchronized void dropIndex(String indexName) {
             super.dropIndex(indexName);
+        }
+
+        // The data size is computed when collStats or validate asks rather than kept per write (see BsonSizes); the
+        // count a data file written before kept in its metadata is no longer read.
+
+        @Override
+        protected boolean tracksDataSize() {
+            return false;
+        }
+
+        @Override
+        protected int getDataSize() {
+            return BsonSizes.dataSize(streamAllDocumentsWithPosition());
         }
 
         @Override
