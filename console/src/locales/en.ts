@@ -279,6 +279,8 @@ const en: typeof zh = {
     network: 'The server cannot be reached; check the network and try again',
     session: 'Your session has ended; log in again',
     notFound: 'No such page',
+    forbidden: 'Not yours to see: outside your region or levels',
+    missing: 'No such record',
   },
 };
 

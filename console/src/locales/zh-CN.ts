@@ -277,5 +277,7 @@ export default {
     network: '无法连接服务器，请检查网络后重试',
     session: '登录已失效，请重新登录',
     notFound: '页面不存在',
+    forbidden: '无权查看：不在您的地区或管理级别范围内',
+    missing: '没有找到这条记录',
   },
 };
