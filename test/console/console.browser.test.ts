@@ -173,7 +173,7 @@ describe('admin console in the browser', () => {
     expect(stageTable).toContain('资格审查');
 
     await dataTest('funnel-flow').click();
-    await page.locator('.el-select-dropdown__item', { hasText: /^registration$/ }).click();
+    await page.locator('.el-select-dropdown__item', { hasText: /^党务工作者注册$/ }).click();
     // The API flushes the counters before it reads them; the table's rows carry their step id.
     const rowOf = async (step: string) => {
       const cells = await page.locator(`[data-test="funnel-table"] tr.rc-step-${step}`).first().locator('td').allTextContents();

@@ -145,7 +145,8 @@ export interface FunnelStep {
 }
 
 export interface Funnels {
-  flows: { id: string; versions: (string | number)[] }[];
+  /** `title`: the flow's name in the asked language (its id when it has none). */
+  flows: { id: string; title?: string; versions: (string | number)[] }[];
   flow: string | null;
   version: string | number | null;
   from: string;
