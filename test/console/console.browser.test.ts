@@ -190,7 +190,9 @@ describe('admin console in the browser', () => {
     await page.goto(`${base}/console/applications`);
     await dataTest('queue-table').waitFor();
     await expect.poll(() => page.locator('[data-test="queue-table"] .el-table__body tr').count()).toBe(2);
-    await dataTest('filter-stage').fill('qualificationReview');
+    // regression: the stage filter was a text field that wanted an id (qualificationReview); it offers names now.
+    await dataTest('filter-stage').click();
+    await page.locator('.el-select-dropdown__item', { hasText: /^资格审查$/ }).click();
     await dataTest('filter-search').click();
     await page.waitForURL(/stage=qualificationReview/);
     await expect.poll(() => page.locator('[data-test="queue-table"] .el-table__body tr').count()).toBe(1);

@@ -226,3 +226,10 @@ export interface TokenRow {
   lastUsedAt?: string;
   revokedAt?: string;
 }
+
+/** GET /catalog: what the filters' pickers offer, with names. */
+export interface Catalog {
+  stages: { id: string; name: Localized }[];
+  levels: { id: string; name: Localized }[];
+  regions: { code: string; name: Localized }[];
+}

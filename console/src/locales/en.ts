@@ -143,6 +143,7 @@ const en: typeof zh = {
     created: 'Declared',
     open: 'Open',
     saved: 'Saved filters',
+    any: 'Any',
     saveAs: 'Save these filters',
     saveName: 'Filter name',
     savedOk: 'Filter saved',

@@ -141,6 +141,7 @@ export default {
     created: '申报时间',
     open: '查看',
     saved: '常用筛选',
+    any: '全部',
     saveAs: '保存当前筛选',
     saveName: '筛选名称',
     savedOk: '已保存筛选',
