@@ -7,6 +7,10 @@ const en: typeof zh = {
     education: { juniorHigh: 'Junior high or less', highSchool: 'High school', college: 'College', bachelor: 'Bachelor', postgraduate: 'Postgraduate' },
     professionalTitle: { political: 'Political work title', socialWork: 'Social work title', none: 'None' },
     orgType: { enterprise: 'Non-public enterprise', social: 'Social organisation' },
+    declared: { stillInPost: 'Still in a party post', orgSizeClass: 'Organisation size', commendationLevel: 'Commendation or shared experience level' },
+    orgSizeClass: { belowDesignatedSize: 'Below designated size', aboveDesignatedSize: 'Above designated size' },
+    commendationLevel: { none: 'None', county: 'County', city: 'City', province: 'Province', national: 'National' },
+    boolean: { true: 'Yes', false: 'No' },
     history: {
       submit: 'Submitted',
       advance: 'Approved',

@@ -5,6 +5,10 @@ export default {
     education: { juniorHigh: '初中及以下', highSchool: '高中/中专', college: '大专', bachelor: '本科', postgraduate: '研究生' },
     professionalTitle: { political: '政工类职称', socialWork: '社会工作类职称', none: '无' },
     orgType: { enterprise: '非公企业', social: '社会组织' },
+    declared: { stillInPost: '目前仍在党务岗位', orgSizeClass: '组织规模', commendationLevel: '表彰或经验交流级别' },
+    orgSizeClass: { belowDesignatedSize: '规模以下组织', aboveDesignatedSize: '规模以上组织' },
+    commendationLevel: { none: '无', county: '县级', city: '市级', province: '省级', national: '国家级' },
+    boolean: { true: '是', false: '否' },
     history: {
       submit: '提交申报',
       advance: '审核通过',
