@@ -227,6 +227,7 @@ export async function startRedcollar(
         logger,
         retentionMs: config.CONVERSATION_RETENTION_DAYS * 86_400_000,
         dedupeTtlMs: config.DEDUPE_TTL_HOURS * 3_600_000,
+        funnel,
         replayGuard,
         channelHousekeeping: async (now) => {
           for (const channel of channels.values()) await channel.housekeeping?.(now);

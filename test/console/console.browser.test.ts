@@ -173,7 +173,7 @@ describe('admin console in the browser', () => {
     expect(stageTable).toContain('资格审查');
 
     await dataTest('funnel-flow').click();
-    await page.locator('.el-select-dropdown__item', { hasText: /^registration$/ }).click();
+    await page.locator('.el-select-dropdown__item', { hasText: /^党务工作者注册$/ }).click();
     // The API flushes the counters before it reads them; the table's rows carry their step id.
     const rowOf = async (step: string) => {
       const cells = await page.locator(`[data-test="funnel-table"] tr.rc-step-${step}`).first().locator('td').allTextContents();
@@ -190,7 +190,9 @@ describe('admin console in the browser', () => {
     await page.goto(`${base}/console/applications`);
     await dataTest('queue-table').waitFor();
     await expect.poll(() => page.locator('[data-test="queue-table"] .el-table__body tr').count()).toBe(2);
-    await dataTest('filter-stage').fill('qualificationReview');
+    // regression: the stage filter was a text field that wanted an id (qualificationReview); it offers names now.
+    await dataTest('filter-stage').click();
+    await page.locator('.el-select-dropdown__item', { hasText: /^资格审查$/ }).click();
     await dataTest('filter-search').click();
     await page.waitForURL(/stage=qualificationReview/);
     await expect.poll(() => page.locator('[data-test="queue-table"] .el-table__body tr').count()).toBe(1);
@@ -203,6 +205,11 @@ describe('admin console in the browser', () => {
     await dataTest('detail-stage').waitFor();
     // regression: the application page showed stage ids (trainingTest) instead of their names
     expect(await dataTest('detail-stage').textContent()).toBe('资格审查');
+    // regression: declared facts showed true/false; yes and no are words of the page's language.
+    expect(await dataTest('facts').textContent()).toContain('否');
+    expect(await dataTest('facts').textContent()).not.toMatch(/true|false/);
+    // Eligibility with its reasons, in the policy's words.
+    expect(await dataTest('eligibility').textContent()).toContain('中共正式党员');
   });
 
   it('advances the application with a note after confirming', async () => {
@@ -232,8 +239,10 @@ describe('admin console in the browser', () => {
     await dataTest('conflict-reload').click();
     await dataTest('conflict').waitFor({ state: 'detached' });
     expect(await dataTest('action-note').inputValue()).toBe(note);
-    await dataTest('action-confirm').click();
-    await expect.poll(() => dataTest('history').textContent()).toContain(note);
+    // Wait for the answer to this click, then for the page to show it (not for a fixed time).
+    const [answer] = await Promise.all([page.waitForResponse((res) => res.url().endsWith(`/applications/${appId}/transitions`) && res.request().method() === 'POST'), dataTest('action-confirm').click()]);
+    expect(answer.status(), await answer.text()).toBe(200);
+    await expect.poll(() => dataTest('history').textContent(), { timeout: UI_TIMEOUT_MS }).toContain(note);
     const after = await r.api('GET', `/applications/${appId}`, otherToken);
     expect(after.body).toMatchObject({ status: 'returned', testScore: 90 });
   });

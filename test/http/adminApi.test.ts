@@ -38,7 +38,7 @@ function inNotice(over: Partial<Application> = {}): Promise<Application> {
 
 /** The application as stored, without what the detail adds for the reviewer (applicant, level and stage names, days in stage, evidence timeline). */
 const get = async (id: string): Promise<Application> => {
-  const { applicant: _a, levelName: _l, stageName: _sn, stageNames: _sns, stageEnteredAt: _s, daysInStage: _d, evidenceUrls: _e, evidenceTimeline: _t, ...app } = (await r.api('GET', `/applications/${id}`, nanjing)).body;
+  const { applicant: _a, levelName: _l, stageName: _sn, stageNames: _sns, stageEnteredAt: _s, daysInStage: _d, evidenceUrls: _e, evidenceTimeline: _t, eligibility: _el, ...app } = (await r.api('GET', `/applications/${id}`, nanjing)).body;
   return app as Application;
 };
 const decide = (app: Application, objectionId: string, body: Record<string, unknown>, token = nanjing) =>
@@ -216,6 +216,28 @@ describe('who applied: GET /admin/api/applications(/:id) and POST …/reveal', (
       expect.objectContaining({ action: 'revealApplicant', outcome: 'done', adminName: '南京市两新工委', detail: { fields: ['idNumber', 'mobile'] } }),
     ]);
     expect(audit.raw).not.toContain(worker.idNumber);
+  });
+});
+
+describe('eligibility in GET /admin/api/applications/:id', () => {
+  it('regression: the application detail had no eligibility: each rule of the level passes, fails or waits, in the policy’s words in both languages', async () => {
+    // Just under 1.5 years of party work on the test clock's day (2026-03-01): 中级 needs 3; the test is not taken yet.
+    const worker = await r.worker({ workStart: '2024-09-01' });
+    const app = await r.seed({ level: 'intermediate', workerId: worker.id, testScore: null, declared: { stillInPost: true } });
+    const res = await r.api('GET', `/applications/${app.id}`, nanjing);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const e = res.body.eligibility as { asOf: string; level: string; eligible: boolean; held: boolean; conditions: { condition: string; status: string; text: { 'zh-CN': string; en: string } }[] };
+    expect(e).toMatchObject({ asOf: '2026-03-01', level: 'intermediate', eligible: false, held: false });
+    const by = Object.fromEntries(e.conditions.map((c) => [c.condition, c]));
+    expect(by.fullMember).toMatchObject({ status: 'met', text: { 'zh-CN': '中共正式党员' } });
+    expect(by.minYearsInPartyWork).toMatchObject({ status: 'unmet', text: { 'zh-CN': '党务工作年限 1.4 年，中级需满 3 年，还差 1.6 年' } });
+    expect(by.minYearsInPartyWork!.text.en).toMatch(/1\.6/);
+    expect(by.examPassed).toMatchObject({ status: 'pending' });
+
+    // A score at the pass mark turns the test rule to met.
+    const passed = await r.seed({ level: 'junior', workerId: worker.id, testScore: 100 });
+    const after = await r.api('GET', `/applications/${passed.id}`, nanjing);
+    expect(after.body.eligibility.conditions.find((c: { condition: string }) => c.condition === 'examPassed')).toMatchObject({ status: 'met' });
   });
 });
 

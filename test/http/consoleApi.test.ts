@@ -248,3 +248,19 @@ describe('scope: another region’s ids', () => {
     expect((await r.api('GET', '/certificates/NOSUCH1', nanjing)).status).toBe(404);
   });
 });
+
+describe('GET /admin/api/catalog', () => {
+  it("regression: the queue's stage and level filters wanted ids typed in (qualificationReview); the catalog names them for the pickers", async () => {
+    const res = await r.api('GET', '/catalog', nanjing);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.stages).toContainEqual({ id: 'qualificationReview', name: expect.objectContaining({ 'zh-CN': '资格审查' }) });
+    expect(res.body.levels.map((l: { id: string }) => l.id)).toEqual(expect.arrayContaining(['junior', 'intermediate', 'senior']));
+    // The regions directly below the admin's own, never beside.
+    const codes = res.body.regions.map((x: { code: string }) => x.code);
+    expect(codes).toContain('320102');
+    expect(codes.every((c: string) => c.startsWith('3201'))).toBe(true);
+    // An admin limited to some levels is offered only those.
+    const limited = await r.token('玄武区两新工委', '320102', ['junior']);
+    expect((await r.api('GET', '/catalog', limited)).body.levels).toEqual([{ id: 'junior', name: expect.objectContaining({ 'zh-CN': '初级' }) }]);
+  });
+});

@@ -85,7 +85,7 @@ describe('GET /admin/api/funnels', () => {
     const res = await r.api('GET', `/funnels?flow=registration&from=${day}&to=${day}`, token);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ flow: 'registration', version: flow.version, from: day, to: day });
-    expect(res.body.flows).toContainEqual({ id: 'registration', versions: expect.arrayContaining([flow.version]) });
+    expect(res.body.flows).toContainEqual(expect.objectContaining({ id: 'registration', versions: expect.arrayContaining([flow.version]) }));
     const got = new Map<string, Counts>(
       (res.body.steps as (Counts & { stepId: string })[])
         .filter((s) => s.reached + s.answered + s.retries + s.gaveUp + s.timedOut > 0)
@@ -100,6 +100,18 @@ describe('GET /admin/api/funnels', () => {
     // Another day has nothing.
     const empty = await r.api('GET', '/funnels?flow=registration&from=2020-01-01&to=2020-01-02', token);
     expect((empty.body.steps as Counts[]).every((s) => s.reached === 0 && s.answered === 0)).toBe(true);
+  });
+
+  it("regression: the funnel's flow picker showed flow ids (certificates) and opened on a flow nobody had used", async () => {
+    await say('ft', '注册');
+    const zh = await r.api('GET', '/funnels?from=2026-01-01&to=2026-12-31', token);
+    expect(zh.status, JSON.stringify(zh.body)).toBe(200);
+    expect(zh.body.flow).toBe('registration');
+    expect(zh.body.flows).toContainEqual(expect.objectContaining({ id: 'registration', title: '党务工作者注册' }));
+    // A flow that asks nothing has no funnel to show.
+    expect(zh.body.flows.map((f: { id: string }) => f.id)).not.toContain('status');
+    const en = await r.api('GET', '/funnels?from=2026-01-01&to=2026-12-31&lang=en', token);
+    expect(en.body.flows).toContainEqual(expect.objectContaining({ id: 'registration', title: 'Worker registration' }));
   });
 
   it('refuses bad input with a specific 400 and an unknown flow with 404', async () => {

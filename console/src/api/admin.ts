@@ -3,6 +3,7 @@
  */
 import { createHttpClient, type HttpClientOptions, type Query } from './http.ts';
 import type {
+  Catalog,
   Account,
   AllowanceReport,
   ApplicationDetail,
@@ -57,6 +58,7 @@ export function createAdminApi(options: Omit<HttpClientOptions, 'base'> & { base
       http.post<ApplicationDetail>(`/applications/${enc(id)}/objections/${enc(objectionId)}/decision`, { upheld, expectedVersion, ...(note ? { note } : {}) }),
     reveal: (id: string, fields: ('idNumber' | 'mobile')[]) => http.post<Record<string, string>>(`/applications/${enc(id)}/reveal`, { fields }),
 
+    catalog: () => http.get<Catalog>('/catalog'),
     dashboard: () => http.get<Dashboard>('/dashboard'),
     funnels: (query: Query) => http.get<Funnels>('/funnels', query),
 

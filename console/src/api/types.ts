@@ -71,6 +71,16 @@ export interface Objection {
   decidedAt?: string;
 }
 
+export type ConditionStatus = 'met' | 'unmet' | 'pending';
+
+export interface Eligibility {
+  asOf: string;
+  level: string;
+  eligible: boolean;
+  held: boolean;
+  conditions: { condition: string; status: ConditionStatus; text: Localized }[];
+}
+
 export interface ApplicationDetail extends ApplicationItem {
   workerId: string;
   declared: Record<string, string | number | boolean | null>;
@@ -83,7 +93,8 @@ export interface ApplicationDetail extends ApplicationItem {
   history: HistoryEvent[];
   certificateNumber: string | null;
   noticeEndsAt?: string | null;
-  eligibility?: { eligible?: boolean; reasons?: (string | Localized | { text?: string; ok?: boolean; [k: string]: unknown })[] } | null;
+  /** The level's rules checked today, each in the policy's words in both languages; null when the worker is gone. */
+  eligibility?: Eligibility | null;
   /** Actions this admin's tier may take now, when the API says so; else the page offers them and shows the 403. */
   allowedActions?: string[];
   applicant?:
@@ -134,7 +145,8 @@ export interface FunnelStep {
 }
 
 export interface Funnels {
-  flows: { id: string; versions: (string | number)[] }[];
+  /** `title`: the flow's name in the asked language (its id when it has none). */
+  flows: { id: string; title?: string; versions: (string | number)[] }[];
   flow: string | null;
   version: string | number | null;
   from: string;
@@ -213,4 +225,11 @@ export interface TokenRow {
   createdAt: string;
   lastUsedAt?: string;
   revokedAt?: string;
+}
+
+/** GET /catalog: what the filters' pickers offer, with names. */
+export interface Catalog {
+  stages: { id: string; name: Localized }[];
+  levels: { id: string; name: Localized }[];
+  regions: { code: string; name: Localized }[];
 }

@@ -7,6 +7,7 @@ import type { Application } from '../../domain/certification/types.ts';
 import { regionPath, type RegionName } from '../../domain/regions/regions.ts';
 import type { WorkerProfile } from '../../domain/worker/profile.ts';
 import type { Organization } from '../ports/organizationRepository.ts';
+import { applicationEligibility, type EligibilityView } from './applicationEligibility.ts';
 import type { CertificationDeps } from './deps.ts';
 
 /**
@@ -47,7 +48,8 @@ export interface ReviewFacts {
 }
 
 /** `evidenceTimeline`: each photo with the time it came and the stage it answered (declaration or added later). */
-export type ApplicationDetail = Application & ReviewFacts & { applicant: ApplicantProfile | null; evidenceUrls: string[]; evidenceTimeline: EvidenceEntry[] };
+export type ApplicationDetail = Application &
+  ReviewFacts & { applicant: ApplicantProfile | null; eligibility: EligibilityView | null; evidenceUrls: string[]; evidenceTimeline: EvidenceEntry[] };
 export type ApplicationListItem = Application &
   Omit<ReviewFacts, 'stageNames'> & {
     applicant: { workerId: string; name: string; orgName: string } | null;
@@ -81,7 +83,9 @@ function reviewFacts(deps: CertificationDeps, app: Application, now: Date): Revi
 export async function applicationDetail(deps: CertificationDeps, app: Application): Promise<ApplicationDetail> {
   const worker = await deps.workers.findById(app.workerId);
   let applicant: ApplicantProfile | null = null;
+  let eligibility: EligibilityView | null = null;
   if (worker) {
+    eligibility = await applicationEligibility(deps, app, worker);
     const org = worker.orgId ? await deps.organizations.get(worker.orgId) : null;
     applicant = {
       workerId: worker.id,
@@ -105,6 +109,7 @@ export async function applicationDetail(deps: CertificationDeps, app: Applicatio
     ...app,
     ...reviewFacts(deps, app, deps.clock.now()),
     applicant,
+    eligibility,
     evidenceUrls: app.evidence.map((_ref, i) => `/admin/api/applications/${encodeURIComponent(app.id)}/evidence/${i}`),
     evidenceTimeline: evidenceTimeline(app),
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CertificateStatus } from '../../domain/certification/types.ts';
 import type { AdminRecord } from '../ports/certification.ts';
+import { catalog } from './catalog.ts';
 import { certificateDetail, searchCertificates } from './certificates.ts';
 import { dashboard } from './dashboard.ts';
 import type { ConsoleDeps } from './deps.ts';
@@ -18,6 +19,7 @@ export function createConsoleService(deps: ConsoleDeps, opts: { aggregatesTtlMs?
   // Everything the aggregates depend on about the admin: region, levels (and the tier, which the region gives).
   const scopeKey = (admin: AdminRecord) => `${admin.regionCode}|${admin.levels.join(',')}`;
   return {
+    catalog: (admin: AdminRecord) => catalog(deps, admin),
     dashboard: (admin: AdminRecord) => dashboards(scopeKey(admin), () => dashboard(deps, admin)),
     funnels: (q: { flow?: string; version?: number; from: string; to: string; lang: Lang }) => funnels(deps, q),
     countsReport: (admin: AdminRecord, year?: number) => counts(`${scopeKey(admin)}|${year ?? ''}`, () => countsReport(deps, admin, year)),

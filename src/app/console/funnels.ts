@@ -19,16 +19,24 @@ export interface FunnelStep {
  * Per-step funnels of one flow version over a range of China days. The counters carry no region or personal data
  * (a registration has no region until it is asked), so every admin sees the same, whole-system numbers.
  */
-export async function funnels(deps: ConsoleDeps, q: { flow?: string; version?: number; from: string; to: string; lang: Lang }): Promise<Result<{ flows: { id: string; versions: number[] }[]; flow: string; version: number; from: string; to: string; steps: FunnelStep[] }>> {
+export async function funnels(deps: ConsoleDeps, q: { flow?: string; version?: number; from: string; to: string; lang: Lang }): Promise<Result<{ flows: { id: string; title: string; versions: number[] }[]; flow: string; version: number; from: string; to: string; steps: FunnelStep[] }>> {
   if (q.from > q.to) return { ok: false, error: { status: 400, code: 'invalidRange', message: `from (${q.from}) is after to (${q.to})` } };
   await deps.flushFunnel();
   const counted = await deps.funnelCounters.versions();
   const byFlow = new Map<string, Set<number>>();
   for (const f of deps.flows.all()) (byFlow.get(f.id) ?? byFlow.set(f.id, new Set()).get(f.id)!).add(f.version);
   for (const c of counted) (byFlow.get(c.flowId) ?? byFlow.set(c.flowId, new Set()).get(c.flowId)!).add(c.flowVersion);
-  const flows = [...byFlow.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, v]) => ({ id, versions: [...v].sort((a, b) => a - b) }));
+  // Flows that ask nothing (a status reply, a menu) have no funnel: only those with a question, or with counters.
+  const asks = (id: string) => deps.flows.has(id) && deps.flows.current(id).steps.some((s) => s.kind === 'ask' || s.kind === 'summary');
+  const countedIds = new Set(counted.map((c) => c.flowId));
+  const title = (id: string) => (deps.translator.has(q.lang, `${id}:title`) ? deps.translator.t(q.lang, `${id}:title`) : id);
+  const flows = [...byFlow.entries()]
+    .filter(([id]) => asks(id) || countedIds.has(id))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, v]) => ({ id, title: title(id), versions: [...v].sort((a, b) => a - b) }));
 
-  const flowId = q.flow ?? flows[0]?.id;
+  // Without a choice, a flow people have used (the first with counters) rather than the first by name.
+  const flowId = q.flow ?? flows.find((f) => countedIds.has(f.id))?.id ?? flows[0]?.id;
   const entry = flows.find((f) => f.id === flowId);
   if (!flowId || !entry) return { ok: false, error: { status: 404, code: 'notFound', message: `no flow ${q.flow}; flows are ${flows.map((f) => f.id).join(', ')}` } };
   const version = q.version ?? (deps.flows.has(flowId) ? deps.flows.current(flowId).version : entry.versions.at(-1)!);

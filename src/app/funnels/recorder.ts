@@ -82,6 +82,9 @@ export function createFunnelRecorder(deps: { store: FunnelCounterStore; sessionT
         deps.logger.warn({ err }, 'funnel events not counted');
       }
     },
+    expired(c) {
+      deltaOf({ flowId: c.flowId, flowVersion: c.flowVersion, day: chinaDate(c.idleSince), stepId: c.stepId }).timedOut += 1;
+    },
     flush,
     async stop() {
       clearInterval(timer);

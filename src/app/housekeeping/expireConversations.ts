@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../../infra/logger.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ConversationStore } from '../ports/conversationStore.ts';
+import type { FunnelRecorder } from '../ports/funnel.ts';
 import type { InboundLog } from '../ports/inboundLog.ts';
 import type { ReplayGuard } from '../ports/replayGuard.ts';
 import type { JobDefinition } from '../ports/scheduler.ts';
@@ -22,12 +23,18 @@ export interface ExpireConversationsDeps {
   logger: Logger;
   retentionMs: number;
   dedupeTtlMs: number;
+  /** Counts as timed out the users whose conversations expire while waiting at a step. */
+  funnel: FunnelRecorder;
 }
 
 export function expireConversations(deps: ExpireConversationsDeps) {
   return async (): Promise<{ conversations: number; inbound: number }> => {
     const now = deps.clock.now().getTime();
-    const conversations = await deps.conversations.deleteIdleSince(new Date(now - deps.retentionMs));
+    const expired = await deps.conversations.deleteIdleSince(new Date(now - deps.retentionMs));
+    for (const c of expired) {
+      if (c.flowId !== null && c.flowVersion !== null && c.stepId !== null) deps.funnel.expired({ flowId: c.flowId, flowVersion: c.flowVersion, stepId: c.stepId, idleSince: c.updatedAt });
+    }
+    const conversations = expired.length;
     const inbound = await deps.inbox.purgeOlderThan(new Date(now - deps.dedupeTtlMs));
     if (conversations || inbound) deps.logger.info({ conversations, inbound }, 'expired idle conversations and old dedupe records');
     return { conversations, inbound };

@@ -6,6 +6,14 @@ export interface LastReply {
   replies: OutboundMessage[];
 }
 
+/** Where a deleted conversation stood when it went quiet (flow fields null when it was in no flow). */
+export interface ExpiredConversation {
+  flowId: string | null;
+  flowVersion: number | null;
+  stepId: string | null;
+  updatedAt: Date;
+}
+
 /** Another turn for the same user holds the lease right now; wait and try again. */
 export class ConversationBusyError extends Error {
   override name = 'ConversationBusyError';
@@ -45,6 +53,9 @@ export interface ConversationStore {
   lastReply(channel: string, userId: string, now: Date): Promise<{ last: LastReply | null; busy: boolean }>;
   /** Give the lease back without writing (the turn failed). */
   release(channel: string, userId: string, owner: string): Promise<void>;
-  /** Remove conversations idle since before `cutoff` (data kept no longer than needed). */
-  deleteIdleSince(cutoff: Date): Promise<number>;
+  /**
+   * Remove conversations idle since before `cutoff` (data kept no longer than needed); answers where each one was
+   * waiting, so the funnel can count the users who never came back.
+   */
+  deleteIdleSince(cutoff: Date): Promise<ExpiredConversation[]>;
 }

@@ -16,9 +16,14 @@ export interface FunnelTurn {
  */
 export interface FunnelRecorder {
   turn(t: FunnelTurn): void;
+  /**
+   * A conversation deleted after waiting at a step until it expired: the user never came back, so no turn will
+   * count its timeout. Counted on the day it went quiet, beside the day it reached the step.
+   */
+  expired(c: { flowId: string; flowVersion: number; stepId: string; idleSince: Date }): void;
 }
 
-export const noFunnel: FunnelRecorder = { turn() {} };
+export const noFunnel: FunnelRecorder = { turn() {}, expired() {} };
 
 export interface FunnelKey {
   flowId: string;

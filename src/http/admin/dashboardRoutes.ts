@@ -14,9 +14,13 @@ const funnelQuery = z.strictObject({
 });
 const countsQuery = z.strictObject({ year: z.coerce.number({ message: 'year is a number, e.g. 2026' }).int().min(2000, 'year must be 2000-2100').max(2100, 'year must be 2000-2100').optional() });
 
-/** 工作台 and 报表 reads: GET /dashboard, /funnels, /reports/counts. */
+/** 工作台 and 报表 reads: GET /dashboard, /funnels, /reports/counts; and the filters' pickers, GET /catalog. */
 export function registerDashboardRoutes(router: Router, console: ConsoleService): void {
   const adminOf = (ctx: { state: { admin?: unknown } }) => ctx.state.admin as AdminRecord;
+
+  router.get('/catalog', (ctx) => {
+    ctx.body = console.catalog(adminOf(ctx));
+  });
 
   router.get('/dashboard', async (ctx) => {
     ctx.body = await console.dashboard(adminOf(ctx));

@@ -1,7 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
 import type { PiiCipher } from '../../infra/piiCipher.ts';
-import { ConversationBusyError, LeaseLostError, type ConversationStore } from '../../app/ports/conversationStore.ts';
+import { ConversationBusyError, LeaseLostError, type ConversationStore, type ExpiredConversation } from '../../app/ports/conversationStore.ts';
 import { isDuplicateKey } from './connection.ts';
 import { typedCollection } from './typedCollection.ts';
 
@@ -172,8 +172,14 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
     },
 
     async deleteIdleSince(cutoff) {
-      const result = await collection.deleteMany({ updatedAt: { $lt: cutoff }, leaseOwner: null });
-      return result.deletedCount ?? 0;
+      // One at a time, so what is answered is exactly what was deleted: a deleteMany could not say where each
+      // conversation stood, and a find before it would count one that woke up in between.
+      const expired: ExpiredConversation[] = [];
+      for (;;) {
+        const doc = await collection.findOneAndDelete({ updatedAt: { $lt: cutoff }, leaseOwner: null }, { projection: { flowId: 1, flowVersion: 1, stepId: 1, updatedAt: 1 } });
+        if (!doc) return expired;
+        expired.push({ flowId: doc.flowId ?? null, flowVersion: doc.flowVersion ?? null, stepId: doc.stepId ?? null, updatedAt: doc.updatedAt });
+      }
     },
   };
 }

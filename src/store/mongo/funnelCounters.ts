@@ -39,8 +39,18 @@ function str(value: unknown, what: string): string {
   return value;
 }
 
-export function createMongoFunnelCounterStore(connection: Connection): FunnelCounterStore {
+/** How long the flow picker's (flow, version) list is kept before it is read again (other instances add to it). */
+const VERSIONS_TTL_MS = 60_000;
+
+export function createMongoFunnelCounterStore(connection: Connection, now: () => number = () => performance.now()): FunnelCounterStore {
   const collection = typedCollection<CounterDoc>(connection, 'FunnelCounter', schema);
+  // Grouping every counter document (a million turns leave thousands) on each funnel page cost more than the
+  // page's own read; the list changes only when a flow version is first counted, which this instance sees in add().
+  let versions: { at: number; list: Promise<Map<string, { flowId: string; flowVersion: number }>> } | null = null;
+  const readVersions = async () => {
+    const docs = await collection.aggregate<{ _id: { flowId: string; flowVersion: number } }>([{ $group: { _id: { flowId: '$flowId', flowVersion: '$flowVersion' } } }]).toArray();
+    return new Map(docs.map((d) => [`${d._id.flowId}|${d._id.flowVersion}`, d._id]));
+  };
 
   return {
     async add(deltas) {
@@ -58,6 +68,10 @@ export function createMongoFunnelCounterStore(connection: Connection): FunnelCou
         };
       });
       await collection.bulkWrite(ops, { ordered: false });
+      if (versions) {
+        const known = await versions.list.catch(() => null);
+        if (known) for (const k of deltas) known.set(`${k.flowId}|${k.flowVersion}`, { flowId: k.flowId, flowVersion: k.flowVersion });
+      }
     },
 
     async read(flowId, flowVersion, from, to) {
@@ -77,8 +91,16 @@ export function createMongoFunnelCounterStore(connection: Connection): FunnelCou
     },
 
     async versions() {
-      const docs = await collection.aggregate<{ _id: { flowId: string; flowVersion: number } }>([{ $group: { _id: { flowId: '$flowId', flowVersion: '$flowVersion' } } }]).toArray();
-      return docs.map((d) => d._id).sort((a, b) => a.flowId.localeCompare(b.flowId) || a.flowVersion - b.flowVersion);
+      if (!versions || now() - versions.at >= VERSIONS_TTL_MS) {
+        const list = readVersions();
+        versions = { at: now(), list };
+        // A failed read is not kept: the next call reads again.
+        list.catch(() => {
+          if (versions?.list === list) versions = null;
+        });
+      }
+      const known = await versions.list;
+      return [...known.values()].sort((a, b) => a.flowId.localeCompare(b.flowId) || a.flowVersion - b.flowVersion);
     },
   };
 }

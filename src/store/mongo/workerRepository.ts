@@ -33,7 +33,8 @@ const schema = new Schema<WorkerDoc>(
     idCipher: { type: String, required: true },
     mobileHmac: { type: String, required: true, index: true },
     mobileCipher: { type: String, required: true },
-    name: { type: String, required: true },
+    // The console's certificate search by the holder's full name (exact, as typed) reads this index.
+    name: { type: String, required: true, index: true },
     membership: { type: String, required: true },
     joinDate: { type: String, required: true },
     orgName: { type: String, required: true },

@@ -110,7 +110,7 @@ describe('Mongo conversation store', () => {
     await store.acquire('sim', 'new', 'o', t0, 1000);
     await store.commit(newConversation('sim', 'new', 'zh-CN', at(86_400_000)), 'o', NO_REPLY);
     const deleted = await store.deleteIdleSince(at(3600_000));
-    expect(deleted).toBeGreaterThanOrEqual(1);
+    expect(deleted).toContainEqual({ flowId: null, flowVersion: null, stepId: null, updatedAt: t0 });
     const ids = (await connection.db!.collection('conversations').find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
     expect(ids).not.toContain('sim:old');
     expect(ids).toContain('sim:new');

@@ -1,0 +1,151 @@
+/**
+ * Accounts and tokens in a real browser, as a city administrator uses them: create an account for a county below
+ * through the form (its temporary password shown once, and it works), be refused one for a city beside, create a
+ * script token (shown once, it works) and revoke it (it stops working); then, signed in as a county administrator,
+ * open another county's application by its URL and be refused with the API's reason, nothing of it shown.
+ * Screenshots at 1280 and 375 px in test-results/console/.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureConsoleBuilt, ROOT } from '../../tools/console-build.ts';
+import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { launchTestBrowser, type TestBrowser } from '../support/browser.ts';
+
+const SHOTS = join(ROOT, 'test-results', 'console');
+const UI_TIMEOUT_MS = 20_000;
+const CITY = { username: 'nanjing-admin', password: 'city-password-1' };
+const COUNTY = { username: 'xuanwu-admin', password: 'county-password-2' };
+
+describe('accounts and tokens in the browser', () => {
+  let r: AdminApiApp;
+  let browser: TestBrowser;
+  let page: Page;
+  let base: string;
+  let otherCountyApp: string;
+  const pageErrors: string[] = [];
+
+  const dataTest = (id: string) => page.locator(`[data-test="${id}"]`);
+
+  async function shoot(name: string): Promise<void> {
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: width === 375 ? 740 : 800 });
+      await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+
+  async function login(who: { username: string; password: string }): Promise<void> {
+    await page.goto(`${base}/console/login`);
+    await dataTest('username').fill(who.username);
+    await dataTest('password').fill(who.password);
+    await dataTest('login-submit').click();
+    await page.waitForURL(/\/console\/dashboard/);
+  }
+
+  /** The API as a script calls it, with a bearer token. */
+  const meWith = async (token: string) => (await fetch(`${base}/admin/api/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    await ensureConsoleBuilt({ log: () => undefined });
+    r = await startAdminApiApp('accounts_browser', { startAt: new Date() });
+    base = r.app.url;
+    await r.account({ ...CITY, regionCode: '320100', name: '南京市两新工委' });
+    await r.account({ ...COUNTY, regionCode: '320102', name: '玄武区两新工委' });
+    const worker = await r.worker({ name: '赵敏' });
+    otherCountyApp = (await r.seed({ level: 'junior', workerId: worker.id, regionCode: '320104', stage: 'qualificationReview' })).id;
+    browser = await launchTestBrowser({ viewport: { width: 1280, height: 800 } });
+    page = browser.page;
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await r?.stop();
+  });
+
+  it('creates an account for a county below through the form; its temporary password is shown once and works', async () => {
+    await login(CITY);
+    await page.goto(`${base}/console/accounts`);
+    await dataTest('accounts-table').waitFor();
+    await dataTest('account-create').click();
+    await page.locator('#new-username').fill('qinhuai-admin');
+    await page.locator('#new-name').fill('秦淮区两新工委');
+    await page.locator('#new-region').fill('320104');
+    await shoot('accounts-create');
+    await dataTest('account-create-confirm').click();
+    await dataTest('secret').waitFor();
+    const shown = (await dataTest('secret').textContent()) ?? '';
+    expect(shown).toContain('临时密码（只显示一次）');
+    const temporary = shown.split('：').at(-1)!.trim();
+    expect(temporary.length).toBeGreaterThanOrEqual(10);
+    await expect.poll(() => dataTest('accounts-table').textContent()).toContain('qinhuai-admin');
+    expect(await dataTest('accounts-table').textContent()).toContain('秦淮区');
+    await shoot('accounts-created');
+
+    // It works once, for the first login, which must change it.
+    const session = await fetch(`${base}/admin/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'qinhuai-admin', password: temporary }) });
+    expect(session.status).toBe(200);
+    expect(await session.json()).toMatchObject({ mustChangePassword: true, account: { regionCode: '320104' } });
+
+    // Shown once: after a reload the page no longer has it.
+    await page.reload();
+    await dataTest('accounts-table').waitFor();
+    expect(await dataTest('secret').count()).toBe(0);
+    expect(await page.content()).not.toContain(temporary);
+  });
+
+  it('refuses an account for a city beside its own, naming both regions, and creates nothing', async () => {
+    await dataTest('account-create').click();
+    await page.locator('#new-username').fill('wuxi-admin');
+    await page.locator('#new-name').fill('无锡市两新工委');
+    await page.locator('#new-region').fill('320200');
+    await dataTest('account-create-confirm').click();
+    const error = page.locator('.el-message--error');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/无锡市|320200/);
+    expect(await error.textContent()).toMatch(/南京市|320100/);
+    await page.keyboard.press('Escape');
+    expect(await dataTest('accounts-table').textContent()).not.toContain('wuxi-admin');
+    const listed = (await r.db.collection('admins').find({ username: 'wuxi-admin' }).toArray()).length;
+    expect(listed).toBe(0);
+  });
+
+  it('creates a script token (shown once, it works) and revokes it (it stops working)', async () => {
+    await page.locator('.el-tabs__item', { hasText: '接口令牌' }).click();
+    await page.locator('#token-label').fill('nightly export');
+    await dataTest('token-create').click();
+    await expect.poll(() => dataTest('secret').textContent()).toMatch(/rca_\S+/);
+    const token = /rca_\S+/.exec((await dataTest('secret').textContent()) ?? '')![0];
+    expect(await meWith(token)).toBe(200);
+    await expect.poll(() => dataTest('tokens-table').textContent()).toContain('nightly export');
+    await shoot('accounts-token');
+
+    // The account's own first token is listed too: revoke the row of this one.
+    const row = page.locator('[data-test="tokens-table"] .el-table__body tr', { hasText: 'nightly export' });
+    await row.locator('[data-test="token-revoke"]').click();
+    await page.locator('.el-message-box__btns .el-button--primary').click();
+    await row.locator('[data-test="token-revoked"]').waitFor();
+    expect(await meWith(token)).toBe(401);
+  });
+
+  it("refuses a county admin another county's application opened by its URL (403), showing nothing of it", async () => {
+    await dataTest('logout').click();
+    await page.waitForURL(/\/console\/login/);
+    await login(COUNTY);
+    const refused = page.waitForResponse((res) => res.url().endsWith(`/admin/api/applications/${otherCountyApp}`));
+    await page.goto(`${base}/console/applications/${otherCountyApp}`);
+    expect((await refused).status()).toBe(403);
+    const alert = page.locator('.el-alert--error');
+    await alert.waitFor();
+    // In the admin's language first, then the API's reason.
+    expect(await alert.textContent()).toContain('无权查看');
+    expect(await alert.textContent()).toContain('outside your region');
+    expect(await page.content()).not.toContain('赵');
+    await shoot('application-refused');
+    expect(pageErrors).toEqual([]);
+  });
+});
