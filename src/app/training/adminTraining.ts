@@ -8,7 +8,7 @@ import { workerLocale } from '../certification/workerLocale.ts';
 import { creditAttendance } from './attendance.ts';
 import { currentCheckinCode } from './checkinCode.ts';
 import type { TrainingDeps } from './deps.ts';
-import { chinaTime, scheduleSessionReminders } from './sessionReminders.ts';
+import { cancelSessionReminders, chinaTime, scheduleSessionReminders } from './sessionReminders.ts';
 
 /** What an admin gives for a new session; the rest (id, status, version, who and when) the store fills in. */
 export type SessionInput = Omit<TrainingSession, 'id' | 'status' | 'createdBy' | 'createdAt' | 'version'>;
@@ -85,8 +85,9 @@ export function createTrainingAdmin(deps: TrainingDeps) {
       const updated = await deps.training.update(id, version, changes);
       if (!updated) return { ok: false as const, error: { status: 409 as const, code: 'conflict', message: `session ${id} is not at version ${version}: reload and try again` } };
       await audit(admin, 'training.edit', `training:${id}`, 'done', { changes: Object.keys(changes) });
-      if (changes.startsAt && changes.startsAt.getTime() !== s.value.startsAt.getTime()) {
-        await deps.reminders.cancel('sessionStart', id);
+      const moved = (k: 'startsAt' | 'endsAt') => changes[k] !== undefined && changes[k].getTime() !== s.value[k].getTime();
+      if (moved('startsAt') || moved('endsAt')) {
+        await cancelSessionReminders(deps, id);
         for (const e of await deps.training.enrolmentsOfSession(id)) {
           if (e.state !== 'enrolled') continue;
           const worker = await deps.workers.findById(e.workerId);
@@ -104,7 +105,7 @@ export function createTrainingAdmin(deps: TrainingDeps) {
       if (!s.ok) return s;
       const cancelled = await deps.training.cancel(id);
       if (!cancelled) return { ok: false as const, error: { status: 422 as const, code: 'cancelled', message: 'the session is already cancelled' } };
-      await deps.reminders.cancel('sessionStart', id);
+      await cancelSessionReminders(deps, id);
       await audit(admin, 'training.cancel', `training:${id}`, 'done');
       await tellEnrolled(cancelled, 'training:notice.cancelled');
       return { ok: true as const, value: await view(cancelled) };

@@ -5,6 +5,8 @@ import type { ServiceError } from '../../app/certification/runCommand.ts';
 import type { AdminRecord } from '../../app/ports/certification.ts';
 import type { SummaryRow } from '../../app/ports/reminders.ts';
 import type { TrainingAdmin } from '../../app/training/adminTraining.ts';
+import type { ReminderSettingsAdmin } from '../../app/reminders/adminSettings.ts';
+import { reminderPolicySchema } from '../../domain/policy/trainingSchema.ts';
 import { regionPrefix } from '../../domain/regions/regions.ts';
 import { ROLES } from '../../domain/worker/profile.ts';
 import { HttpError } from '../errors.ts';
@@ -47,7 +49,11 @@ const editBody = z
   .refine((b) => Object.keys(b).some((k) => k !== 'expectedVersion'), 'name at least one field to change');
 const attendanceBody = z.strictObject({ workerId: id });
 const resultBody = z.strictObject({ workerId: id, score: z.number().min(0, 'score must be 0-100').max(100, 'score must be 0-100') });
-const summaryQuery = z.strictObject({ region: z.string().regex(/^\d{2,9}$/, 'region is a region code or prefix, e.g. 3201').optional() });
+const regionParam = z.string().regex(/^\d{2,9}$/, 'region is a region code or prefix, e.g. 3201');
+const summaryQuery = z
+  .strictObject({ region: regionParam.optional(), from: instant.optional(), to: instant.optional() })
+  .refine((q) => !q.from || !q.to || q.from.getTime() < q.to.getTime(), 'from must be before to');
+const settingsQuery = z.strictObject({ region: z.string().regex(/^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$/, 'region is a region code prefix of 2, 4, 6 or 9 digits, e.g. 3201').optional() });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value ?? {});
@@ -63,7 +69,9 @@ function value<T>(r: R<T>): T {
 
 export interface TrainingRouteDeps {
   training: TrainingAdmin;
-  reminderSummary(regionPrefix: string): Promise<SummaryRow[]>;
+  reminderSummary(regionPrefix: string, range?: { from?: Date; to?: Date }): Promise<SummaryRow[]>;
+  /** Per-region reminder settings; absent, the settings routes answer 404 like any unknown route. */
+  reminderSettings?: ReminderSettingsAdmin;
 }
 
 export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void {
@@ -110,7 +118,21 @@ export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void
     const own = regionPrefix(adminOf(ctx).regionCode);
     const prefix = q.region ?? own;
     if (!prefix.startsWith(own)) throw new HttpError(403, `region ${prefix} is outside your region ${adminOf(ctx).regionCode}`);
-    const rows = await deps.reminderSummary(prefix);
-    ctx.body = { region: prefix, rows };
+    const rows = await deps.reminderSummary(prefix, { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) });
+    ctx.body = { region: prefix, ...(q.from ? { from: q.from.toISOString() } : {}), ...(q.to ? { to: q.to.toISOString() } : {}), rows };
   });
+
+  // The region's reminder settings: on/off and offsets per kind, quiet hours, daily cap (the policy's by default).
+  const settings = deps.reminderSettings;
+  if (settings) {
+    router.get('/reminders/settings', async (ctx) => {
+      const q = parse(settingsQuery, ctx.query);
+      ctx.body = value(await settings.get(adminOf(ctx), q.region));
+    });
+    router.put('/reminders/settings', async (ctx) => {
+      const q = parse(settingsQuery, ctx.query);
+      const body = parse(reminderPolicySchema, ctx.request.body);
+      ctx.body = value(await settings.put(adminOf(ctx), q.region, body));
+    });
+  }
 }
