@@ -65,7 +65,7 @@ const who = (w: SubjectWorker) => ({ id: w.id, channel: w.channel, userId: w.use
 export function factReminderSweep(deps: FactReminderDeps) {
   async function schedule(tally: FactTally, req: ReminderRequest) {
     const keys = await scheduleReminders(deps, req);
-    tally.scheduled[req.kind] = (tally.scheduled[req.kind] ?? 0) + keys.length;
+    if (keys.length > 0) tally.scheduled[req.kind] = (tally.scheduled[req.kind] ?? 0) + keys.length;
   }
 
   async function holders(certs: SubjectCertificate[]) {
@@ -201,7 +201,7 @@ export function idleConversationSweep(deps: FactReminderDeps) {
           worker: { id: w?.id ?? `${c.channel}:${c.userId}`, channel: c.channel, userId: c.userId, regionCode: w?.regionCode ?? '' },
           params: { title, flow: c.flowId },
         });
-        tally.scheduled.abandonedConversation = (tally.scheduled.abandonedConversation ?? 0) + keys.length;
+        if (keys.length > 0) tally.scheduled.abandonedConversation = (tally.scheduled.abandonedConversation ?? 0) + keys.length;
       }
     }
     return tally;
