@@ -173,7 +173,7 @@ const CASES: Case[] = [
   {
     kind: 'rotation',
     says: '满五年',
-    async arrange(w) {
+    async arrange() {
       const worker = await addWorker('deputySecretary', addDays('2026-05-31', -1765));
       // A new post: the old one's five years no longer run.
       const newPost = async () => void (await connection.db!.collection('workers').updateOne({ _id: new Types.ObjectId(worker.id) }, { $set: { role: 'secretary', workStart: '2026-05-01' } }));
