@@ -59,6 +59,13 @@ describe('what the enrolled are told', () => {
     await say(c.userId, '取消报名');
     expect(await say(c.userId, '1')).toContain('已取消报名');
     await Promise.all([a, b, c].map((w) => pushes(w.userId)));
+    // The console's reads: the session in the region's list, its people in arrival order with their state.
+    const list = await t.api('GET', '/training/sessions', token);
+    expect(list.body.items).toContainEqual(expect.objectContaining({ id, title: TITLE, enrolled: 1, waiting: 1 }));
+    expect((await t.api('GET', '/training/sessions', await t.token('无锡', '320200'))).body.items.map((s: { id: string }) => s.id)).not.toContain(id);
+    const people = await t.api('GET', `/training/sessions/${id}/enrolments`, token);
+    expect(people.body.items.map((e: { workerId: string; state: string }) => [e.workerId, e.state])).toEqual([[a.id, 'enrolled'], [b.id, 'waiting'], [c.id, 'cancelled']]);
+    expect(people.body.items[0]).toMatchObject({ name: a.name, attended: [], score: null });
 
     const edited = await t.api('PATCH', `/training/sessions/${id}`, token, { startsAt: '2026-03-21T09:00:00+08:00', endsAt: '2026-03-21T17:00:00+08:00', place: '鼓楼区党群服务中心' });
     expect(edited.status).toBe(200);

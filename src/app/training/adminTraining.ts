@@ -114,8 +114,31 @@ export function createTrainingAdmin(deps: TrainingDeps) {
     async checkinCode(admin: AdminRecord, id: string) {
       const s = await scoped(admin, id);
       if (!s.ok) return s;
-      const c = currentCheckinCode(deps.checkinSecret, id, deps.clock.now());
-      return { ok: true as const, value: { code: c.code, validUntil: c.validUntil.toISOString() } };
+      const now = deps.clock.now();
+      const c = currentCheckinCode(deps.checkinSecret, id, now);
+      // The venue's screen shows how many have checked in today, so the count goes up as people arrive.
+      const today = chinaDate(now);
+      const checkedIn = (await deps.training.attendanceOf(id)).filter((a) => a.day === today).length;
+      return { ok: true as const, value: { code: c.code, validUntil: c.validUntil.toISOString(), checkedIn } };
+    },
+
+    /** Sessions of the admin's region starting after `after` (default: from 30 days ago), cancelled ones included. */
+    async list(admin: AdminRecord, after?: Date) {
+      const from = after ?? new Date(deps.clock.now().getTime() - 30 * 86_400_000);
+      const mine = (await deps.training.listSince(from, 500)).filter((s) => sessionInRegion(admin.regionCode, s.regionCode));
+      return { ok: true as const, value: { items: await Promise.all(mine.map(view)) } };
+    },
+
+    /** Who holds, waits for or gave up a seat, in arrival order, with the days they attended and their exam score. */
+    async enrolments(admin: AdminRecord, id: string) {
+      const s = await scoped(admin, id);
+      if (!s.ok) return s;
+      const all = (await deps.training.enrolmentsOfSession(id)).sort((a, b) => a.seq - b.seq);
+      const names = new Map((await deps.workers.summaries(all.map((e) => e.workerId))).map((w) => [w.id, w.name]));
+      const days = new Map<string, string[]>();
+      for (const a of await deps.training.attendanceOf(id)) days.set(a.workerId, [...(days.get(a.workerId) ?? []), a.day].sort());
+      const items = all.map((e) => ({ workerId: e.workerId, name: names.get(e.workerId) ?? null, state: e.state, seq: e.seq, offeredUntil: e.offeredUntil?.toISOString() ?? null, score: e.score, attended: days.get(e.workerId) ?? [] }));
+      return { ok: true as const, value: { items } };
     },
 
     /** Attendance marked by an admin (the worker's phone died): audited, credits the hours like a check-in. */

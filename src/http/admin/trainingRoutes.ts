@@ -49,6 +49,7 @@ const editBody = z
   .refine((b) => Object.keys(b).some((k) => k !== 'expectedVersion'), 'name at least one field to change');
 const attendanceBody = z.strictObject({ workerId: id });
 const resultBody = z.strictObject({ workerId: id, score: z.number().min(0, 'score must be 0-100').max(100, 'score must be 0-100') });
+const listQuery = z.strictObject({ from: instant.optional() });
 const regionParam = z.string().regex(/^\d{2,9}$/, 'region is a region code or prefix, e.g. 3201');
 const summaryQuery = z
   .strictObject({ region: regionParam.optional(), from: instant.optional(), to: instant.optional() })
@@ -81,6 +82,15 @@ export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void
     const body = parse(createBody, ctx.request.body);
     ctx.body = value(await deps.training.create(adminOf(ctx), body));
     ctx.status = 201;
+  });
+
+  router.get('/training/sessions', async (ctx) => {
+    const q = parse(listQuery, ctx.query);
+    ctx.body = value(await deps.training.list(adminOf(ctx), q.from));
+  });
+
+  router.get('/training/sessions/:id/enrolments', async (ctx) => {
+    ctx.body = value(await deps.training.enrolments(adminOf(ctx), parse(id, ctx.params.id)));
   });
 
   router.get('/training/sessions/:id', async (ctx) => {
