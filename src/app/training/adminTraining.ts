@@ -119,7 +119,7 @@ export function createTrainingAdmin(deps: TrainingDeps) {
       // The venue's screen shows how many have checked in today, so the count goes up as people arrive.
       const today = chinaDate(now);
       const checkedIn = (await deps.training.attendanceOf(id)).filter((a) => a.day === today).length;
-      return { ok: true as const, value: { code: c.code, validUntil: c.validUntil.toISOString(), checkedIn } };
+      return { ok: true as const, value: { code: c.code, validUntil: c.validUntil.toISOString(), now: now.toISOString(), checkedIn } };
     },
 
     /** Sessions of the admin's region starting after `after` (default: from 30 days ago), cancelled ones included. */

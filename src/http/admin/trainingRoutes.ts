@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
+import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { ServiceError } from '../../app/certification/runCommand.ts';
 import type { AdminRecord } from '../../app/ports/certification.ts';
@@ -109,7 +110,9 @@ export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void
   // The venue's screen polls this; a code is good for its 30-second window (and the one after, while typed).
   router.get('/training/sessions/:id/checkin-code', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = value(await deps.training.checkinCode(adminOf(ctx), parse(id, ctx.params.id)));
+    const code = value(await deps.training.checkinCode(adminOf(ctx), parse(id, ctx.params.id)));
+    // The QR code holds the chat message itself, so scanning it puts "签到 123456" in front of the worker.
+    ctx.body = { ...code, qrSvg: await QRCode.toString(`签到 ${code.code}`, { type: 'svg', margin: 1 }) };
   });
 
   router.post('/training/sessions/:id/attendance', async (ctx) => {
