@@ -72,8 +72,7 @@ function value<T>(r: R<T>): T {
 export interface TrainingRouteDeps {
   training: TrainingAdmin;
   reminderSummary(regionPrefix: string, range?: { from?: Date; to?: Date }): Promise<SummaryRow[]>;
-  /** Per-region reminder settings; absent, the settings routes answer 404 like any unknown route. */
-  reminderSettings?: ReminderSettingsAdmin;
+  reminderSettings: ReminderSettingsAdmin;
 }
 
 export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void {
@@ -136,16 +135,13 @@ export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void
   });
 
   // The region's reminder settings: on/off and offsets per kind, quiet hours, daily cap (the policy's by default).
-  const settings = deps.reminderSettings;
-  if (settings) {
-    router.get('/reminders/settings', async (ctx) => {
-      const q = parse(settingsQuery, ctx.query);
-      ctx.body = value(await settings.get(adminOf(ctx), q.region));
-    });
-    router.put('/reminders/settings', async (ctx) => {
-      const q = parse(settingsQuery, ctx.query);
-      const body = parse(reminderPolicySchema, ctx.request.body);
-      ctx.body = value(await settings.put(adminOf(ctx), q.region, body));
-    });
-  }
+  router.get('/reminders/settings', async (ctx) => {
+    const q = parse(settingsQuery, ctx.query);
+    ctx.body = value(await deps.reminderSettings.get(adminOf(ctx), q.region));
+  });
+  router.put('/reminders/settings', async (ctx) => {
+    const q = parse(settingsQuery, ctx.query);
+    const body = parse(reminderPolicySchema, ctx.request.body);
+    ctx.body = value(await deps.reminderSettings.put(adminOf(ctx), q.region, body));
+  });
 }
