@@ -72,8 +72,14 @@ import { createMongoReminderStore } from './store/mongo/reminderStore.ts';
 import type { TrainingDeps } from './app/training/deps.ts';
 import { createTrainingAdmin } from './app/training/adminTraining.ts';
 import { offerSweepJob } from './app/training/offerSweep.ts';
-import { sessionStartStillDue } from './app/training/sessionReminders.ts';
+import { examStillDue, sessionStartStillDue } from './app/training/sessionReminders.ts';
+import type { ReminderDeps } from './app/reminders/deps.ts';
 import { reminderSweepJob } from './app/reminders/sweep.ts';
+import { factChecks, factSweepJobs } from './app/reminders/factReminders.ts';
+import { createRegionSettingsView } from './app/reminders/regionSettings.ts';
+import { createReminderSettingsAdmin } from './app/reminders/adminSettings.ts';
+import { createMongoReminderSubjects } from './store/mongo/reminderSubjects.ts';
+import { createMongoReminderSettingsStore } from './store/mongo/reminderSettingsStore.ts';
 import { returnedApplicationReminders, returnedStillDue } from './app/reminders/returnedApplication.ts';
 
 export { StartupError };
@@ -155,8 +161,11 @@ export async function startRedcollar(
     };
     const trainingStore = createMongoTrainingRepository(connection);
     const reminderStore = createMongoReminderStore(connection);
+    const reminderSubjects = createMongoReminderSubjects(connection);
+    const reminderSettingsStore = createMongoReminderSettingsStore(connection);
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
     await runStartupMigrations(connection, logger);
+    await reminderSubjects.init();
 
     const scheduler: Scheduler = createAgendaScheduler({ db: connection.db!, logger, clock });
     // Filled in below from the enabled channels.
@@ -193,7 +202,8 @@ export async function startRedcollar(
     });
     certification.training = trainingStore;
     // Check-in codes are HMACs under a key derived from the PII key: no new secret to configure or leak.
-    const training: TrainingDeps = { ...certification, training: trainingStore, reminders: reminderStore, checkinSecret: createHmac('sha256', pii.key).update('redcollar:training-checkin').digest() };
+    const regionSettings = createRegionSettingsView({ store: reminderSettingsStore, policies: content.policies, clock });
+    const training: TrainingDeps = { ...certification, training: trainingStore, reminders: reminderStore, regionSettings, checkinSecret: createHmac('sha256', pii.key).update('redcollar:training-checkin').digest() };
     const reach = reachByChannel(reaches);
     const reminderDeps = {
       reminders: reminderStore,
@@ -205,8 +215,11 @@ export async function startRedcollar(
       translator: content.translator,
       clock,
       logger,
-      checks: { sessionStart: sessionStartStillDue(training), returnedApplication: returnedStillDue(stores.applications) },
+      regionSettings,
+      checks: { sessionStart: sessionStartStillDue(training), returnedApplication: returnedStillDue(stores.applications) } as ReminderDeps['checks'],
     };
+    const factDeps = { ...reminderDeps, subjects: reminderSubjects, certificates: stores.certificates, annual: stores.annual, training: trainingStore };
+    Object.assign(reminderDeps.checks, factChecks(factDeps), { examDate: examStillDue(training) });
     certification.onApplicationChanged = returnedApplicationReminders(reminderDeps);
     const actions = createActions({ workers, organizations, regions: content.regions, certification, training });
     const polls = createPolls({ polls: createMongoPollStore(connection), sealer: cipher, certification, wechatQr: () => sceneQrOf(channels.get(WECHAT_OA_CHANNEL)) });
@@ -220,6 +233,7 @@ export async function startRedcollar(
       ...polls.jobs,
       offerSweepJob(training),
       reminderSweepJob(reminderDeps),
+      ...factSweepJobs(factDeps),
       housekeepingJob({
         conversations,
         inbox,
@@ -304,7 +318,7 @@ export async function startRedcollar(
           service: createAdminService(certification),
           polls: polls.admin,
           console: createConsoleService({ ...certification, reads: createMongoConsoleReads(connection), savedFilters: createMongoSavedFilterStore(connection), funnelCounters, flushFunnel: () => funnel.flush(), flows: content.flows }, { aggregatesTtlMs: config.CONSOLE_AGGREGATES_TTL_SECONDS * 1000 }),
-          training: { training: createTrainingAdmin(training), reminderSummary: (prefix) => reminderStore.summary(prefix) },
+          training: { training: createTrainingAdmin(training), reminderSummary: (prefix, range) => reminderStore.summary(prefix, range), reminderSettings: createReminderSettingsAdmin({ store: reminderSettingsStore, view: regionSettings, policies: content.policies, audit: stores.audit, clock }) },
           ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
         }),
         pollPageRouter(polls.deps, logger),

@@ -55,6 +55,6 @@ export interface ReminderStore {
   mute(m: Mute): Promise<void>;
   unmuteAll(workerId: string): Promise<number>;
   mutes(workerId: string): Promise<Mute[]>;
-  /** Counts per kind, status and reason among reminders of regions under `regionPrefix`. */
-  summary(regionPrefix: string): Promise<SummaryRow[]>;
+  /** Counts per kind, status and reason among reminders of regions under `regionPrefix`, due within `range` when given ([from, to)). */
+  summary(regionPrefix: string, range?: { from?: Date; to?: Date }): Promise<SummaryRow[]>;
 }

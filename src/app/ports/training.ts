@@ -28,6 +28,8 @@ export interface TrainingRepository {
   get(id: string): Promise<TrainingSession | null>;
   /** Sessions not cancelled that start after `after`, whose region is one of `regionPrefixes`' ancestors or equal. */
   listUpcoming(after: Date): Promise<TrainingSession[]>;
+  /** Sessions starting after `after`, cancelled ones included, earliest first (the console's list). */
+  listSince(after: Date, limit: number): Promise<TrainingSession[]>;
   /** Applies the changes if the session is at `version` (null: conflict or not found); a new capacity moves the free seats by the difference. */
   update(id: string, version: number, changes: SessionChanges): Promise<TrainingSession | null>;
   cancel(id: string): Promise<TrainingSession | null>;
@@ -49,6 +51,8 @@ export interface TrainingRepository {
   setScore(sessionId: string, workerId: string, score: number): Promise<void>;
   /** One attendance per worker, session and China day: false when already recorded. */
   recordAttendance(sessionId: string, workerId: string, day: string, by: string, at: Date): Promise<boolean>;
+  /** The session's attendances (one per worker and China day). */
+  attendanceOf(sessionId: string): Promise<{ workerId: string; day: string; by: string }[]>;
   /** Credits the session's hours once per worker: false when already credited. */
   credit(entry: HoursCredit): Promise<boolean>;
   credits(workerId: string): Promise<HoursCredit[]>;

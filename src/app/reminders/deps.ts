@@ -8,6 +8,7 @@ import type { ReminderStore } from '../ports/reminders.ts';
 import type { Scheduler } from '../ports/scheduler.ts';
 import type { Sender } from '../ports/sender.ts';
 import type { WorkerRepository } from '../ports/workerRepository.ts';
+import type { RegionSettingsView } from './regionSettings.ts';
 
 /** Asked when a reminder fires: are the facts that made it still true? (The session still on, the application still returned.) */
 export type StillDue = (r: Reminder) => Promise<boolean>;
@@ -24,6 +25,8 @@ export interface ReminderDeps {
   logger: Logger;
   /** Per kind; a kind without a check is taken as still due. */
   checks: Partial<Record<Reminder['kind'], StillDue>>;
+  /** Settings set per region through the admin API; without it, the policies' settings apply. */
+  regionSettings?: RegionSettingsView;
 }
 
 /** The sweep over due reminders: every minute, and at each reminder's send time (keyed by the second). */

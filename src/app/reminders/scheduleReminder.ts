@@ -1,7 +1,7 @@
 import { deliveryTime } from '../../domain/reminders/quietHours.ts';
 import { reminderKey, type ReminderKind } from '../../domain/reminders/reminder.ts';
-import { reminderSettings } from '../../domain/policy/trainingSchema.ts';
 import { REMINDER_SWEEP_JOB, type ReminderDeps } from './deps.ts';
+import { settingsOf } from './regionSettings.ts';
 
 /**
  * Wake-up seconds already asked of each scheduler, still ahead: ten thousand reminders in one minute ask for 60
@@ -34,8 +34,8 @@ export interface ReminderRequest {
  * Schedules one reminder per offset of the kind's region setting (replacing any with the same key), leaving out
  * offsets already past; each send time is moved out of the quiet hours. Returns the keys scheduled.
  */
-export async function scheduleReminders(deps: Pick<ReminderDeps, 'reminders' | 'policies' | 'scheduler' | 'clock' | 'logger'>, req: ReminderRequest): Promise<string[]> {
-  const settings = reminderSettings(deps.policies.forRegion(req.worker.regionCode));
+export async function scheduleReminders(deps: Pick<ReminderDeps, 'reminders' | 'policies' | 'scheduler' | 'clock' | 'logger' | 'regionSettings'>, req: ReminderRequest): Promise<string[]> {
+  const settings = settingsOf(deps, req.worker.regionCode);
   const kind = settings.kinds[req.kind];
   if (!kind.enabled) return [];
   const now = deps.clock.now();

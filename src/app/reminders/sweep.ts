@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { chinaDay, deliveryTime, isQuiet } from '../../domain/reminders/quietHours.ts';
 import { CONSEQUENTIAL, isMuted, type Reminder } from '../../domain/reminders/reminder.ts';
-import { reminderSettings } from '../../domain/policy/trainingSchema.ts';
 import type { JobDefinition } from '../ports/scheduler.ts';
 import { localeOf } from '../certification/workerLocale.ts';
 import { REMINDER_SWEEP_JOB, type ReminderDeps } from './deps.ts';
+import { settingsOf } from './regionSettings.ts';
 
 const BATCH = 500;
 const CHUNK = 100;
@@ -29,6 +29,7 @@ export function reminderSweep(deps: ReminderDeps) {
   return async (): Promise<SweepTally> => {
     const tally: SweepTally = { sent: 0, skipped: 0, cancelled: 0, digested: 0, postponed: 0, lost: 0 };
     const now = deps.clock.now();
+    await deps.regionSettings?.refresh().catch((err: unknown) => deps.logger.warn({ err }, 'could not read the region reminder settings; using the last ones read'));
     for (let round = 0; round < 100; round++) {
       const due = await deps.reminders.due(now, BATCH);
       if (due.length === 0) break;
@@ -58,7 +59,7 @@ async function processChunk(deps: ReminderDeps, chunk: Reminder[], now: Date, ta
   const candidates = (
     await Promise.all(
       chunk.map(async (r) => {
-        const settings = reminderSettings(deps.policies.forRegion(r.regionCode));
+        const settings = settingsOf(deps, r.regionCode);
         if (!settings.kinds[r.kind].enabled) return void finished.push({ key: r.key, status: 'skipped', reason: 'disabled' });
         const check = deps.checks[r.kind];
         if (check && !(await check(r))) return void finished.push({ key: r.key, status: 'cancelled', reason: 'factsChanged' });

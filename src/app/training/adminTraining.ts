@@ -8,7 +8,7 @@ import { workerLocale } from '../certification/workerLocale.ts';
 import { creditAttendance } from './attendance.ts';
 import { currentCheckinCode } from './checkinCode.ts';
 import type { TrainingDeps } from './deps.ts';
-import { chinaTime, scheduleSessionReminders } from './sessionReminders.ts';
+import { cancelSessionReminders, chinaTime, scheduleSessionReminders } from './sessionReminders.ts';
 
 /** What an admin gives for a new session; the rest (id, status, version, who and when) the store fills in. */
 export type SessionInput = Omit<TrainingSession, 'id' | 'status' | 'createdBy' | 'createdAt' | 'version'>;
@@ -85,8 +85,9 @@ export function createTrainingAdmin(deps: TrainingDeps) {
       const updated = await deps.training.update(id, version, changes);
       if (!updated) return { ok: false as const, error: { status: 409 as const, code: 'conflict', message: `session ${id} is not at version ${version}: reload and try again` } };
       await audit(admin, 'training.edit', `training:${id}`, 'done', { changes: Object.keys(changes) });
-      if (changes.startsAt && changes.startsAt.getTime() !== s.value.startsAt.getTime()) {
-        await deps.reminders.cancel('sessionStart', id);
+      const moved = (k: 'startsAt' | 'endsAt') => changes[k] !== undefined && changes[k].getTime() !== s.value[k].getTime();
+      if (moved('startsAt') || moved('endsAt')) {
+        await cancelSessionReminders(deps, id);
         for (const e of await deps.training.enrolmentsOfSession(id)) {
           if (e.state !== 'enrolled') continue;
           const worker = await deps.workers.findById(e.workerId);
@@ -104,7 +105,7 @@ export function createTrainingAdmin(deps: TrainingDeps) {
       if (!s.ok) return s;
       const cancelled = await deps.training.cancel(id);
       if (!cancelled) return { ok: false as const, error: { status: 422 as const, code: 'cancelled', message: 'the session is already cancelled' } };
-      await deps.reminders.cancel('sessionStart', id);
+      await cancelSessionReminders(deps, id);
       await audit(admin, 'training.cancel', `training:${id}`, 'done');
       await tellEnrolled(cancelled, 'training:notice.cancelled');
       return { ok: true as const, value: await view(cancelled) };
@@ -113,8 +114,31 @@ export function createTrainingAdmin(deps: TrainingDeps) {
     async checkinCode(admin: AdminRecord, id: string) {
       const s = await scoped(admin, id);
       if (!s.ok) return s;
-      const c = currentCheckinCode(deps.checkinSecret, id, deps.clock.now());
-      return { ok: true as const, value: { code: c.code, validUntil: c.validUntil.toISOString() } };
+      const now = deps.clock.now();
+      const c = currentCheckinCode(deps.checkinSecret, id, now);
+      // The venue's screen shows how many have checked in today, so the count goes up as people arrive.
+      const today = chinaDate(now);
+      const checkedIn = (await deps.training.attendanceOf(id)).filter((a) => a.day === today).length;
+      return { ok: true as const, value: { code: c.code, validUntil: c.validUntil.toISOString(), now: now.toISOString(), checkedIn } };
+    },
+
+    /** Sessions of the admin's region starting after `after` (default: from 30 days ago), cancelled ones included. */
+    async list(admin: AdminRecord, after?: Date) {
+      const from = after ?? new Date(deps.clock.now().getTime() - 30 * 86_400_000);
+      const mine = (await deps.training.listSince(from, 500)).filter((s) => sessionInRegion(admin.regionCode, s.regionCode));
+      return { ok: true as const, value: { items: await Promise.all(mine.map(view)) } };
+    },
+
+    /** Who holds, waits for or gave up a seat, in arrival order, with the days they attended and their exam score. */
+    async enrolments(admin: AdminRecord, id: string) {
+      const s = await scoped(admin, id);
+      if (!s.ok) return s;
+      const all = (await deps.training.enrolmentsOfSession(id)).sort((a, b) => a.seq - b.seq);
+      const names = new Map((await deps.workers.summaries(all.map((e) => e.workerId))).map((w) => [w.id, w.name]));
+      const days = new Map<string, string[]>();
+      for (const a of await deps.training.attendanceOf(id)) days.set(a.workerId, [...(days.get(a.workerId) ?? []), a.day].sort());
+      const items = all.map((e) => ({ workerId: e.workerId, name: names.get(e.workerId) ?? null, state: e.state, seq: e.seq, offeredUntil: e.offeredUntil?.toISOString() ?? null, score: e.score, attended: days.get(e.workerId) ?? [] }));
+      return { ok: true as const, value: { items } };
     },
 
     /** Attendance marked by an admin (the worker's phone died): audited, credits the hours like a check-in. */

@@ -6,20 +6,41 @@ import type { TrainingDeps } from './deps.ts';
 
 const fmt = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
-/** The day-before and two-hours-before reminders of one enrolled worker; the occurrence is the start time, so a moved session gets new keys. */
+/**
+ * The day-before and two-hours-before reminders of one enrolled worker; the occurrence is the start time, so a
+ * moved session gets new keys. A certification session also gets the exam reminder: training is classes followed
+ * by the written exam (docs/domain.md), so the exam is taken to be at the session's end (decision: sessions carry no
+ * separate exam time); its occurrence is the end time.
+ */
 export async function scheduleSessionReminders(deps: TrainingDeps, session: TrainingSession, worker: Pick<WorkerRecord, 'id' | 'regionCode'>, enrolment: Pick<Enrolment, 'channel' | 'userId'>): Promise<void> {
-  await scheduleReminders(
-    { ...deps, reminders: deps.reminders },
-    {
-      kind: 'sessionStart',
-      subject: session.id,
-      occurrence: session.startsAt.toISOString(),
-      eventAt: session.startsAt,
-      direction: 'before',
-      worker: { id: worker.id, channel: enrolment.channel, userId: enrolment.userId, regionCode: worker.regionCode },
-      params: { title: session.title, startsAt: fmt(session.startsAt), place: session.place },
-    },
-  );
+  const who = { id: worker.id, channel: enrolment.channel, userId: enrolment.userId, regionCode: worker.regionCode };
+  await scheduleReminders(deps, {
+    kind: 'sessionStart',
+    subject: session.id,
+    occurrence: session.startsAt.toISOString(),
+    eventAt: session.startsAt,
+    direction: 'before',
+    worker: who,
+    params: { title: session.title, startsAt: fmt(session.startsAt), place: session.place },
+  });
+  if (session.kind !== 'certification') return;
+  await scheduleReminders(deps, {
+    kind: 'examDate',
+    subject: session.id,
+    occurrence: session.endsAt.toISOString(),
+    eventAt: session.endsAt,
+    direction: 'before',
+    worker: who,
+    params: { title: session.title, examAt: fmt(session.endsAt), place: session.place },
+  });
+}
+
+/** Every reminder of one worker's seat in a session (a withdrawal), or of everyone's (a cancelled session: no workerId). */
+export async function cancelSessionReminders(deps: Pick<TrainingDeps, 'reminders'>, sessionId: string, workerId?: string): Promise<void> {
+  for (const kind of ['sessionStart', 'examDate'] as const) {
+    if (workerId === undefined) await deps.reminders.cancel(kind, sessionId);
+    else await deps.reminders.cancelFor(kind, sessionId, workerId);
+  }
 }
 
 /** At firing time: the session is still on at that time and the worker still holds a seat. */
@@ -27,6 +48,16 @@ export function sessionStartStillDue(deps: Pick<TrainingDeps, 'training'>): Stil
   return async (r) => {
     const session = await deps.training.get(r.subject);
     if (!session || session.status !== 'open' || session.startsAt.toISOString() !== r.occurrence) return false;
+    const e = await deps.training.enrolment(r.subject, r.workerId);
+    return e?.state === 'enrolled';
+  };
+}
+
+/** At firing time: the session is still on, its exam (end) at that time, and the worker still holds a seat. */
+export function examStillDue(deps: Pick<TrainingDeps, 'training'>): StillDue {
+  return async (r) => {
+    const session = await deps.training.get(r.subject);
+    if (!session || session.status !== 'open' || session.kind !== 'certification' || session.endsAt.toISOString() !== r.occurrence) return false;
     const e = await deps.training.enrolment(r.subject, r.workerId);
     return e?.state === 'enrolled';
   };

@@ -10,7 +10,7 @@ import { offerNext } from './adminTraining.ts';
 import { creditAttendance } from './attendance.ts';
 import { checkinCodeValid } from './checkinCode.ts';
 import type { TrainingDeps } from './deps.ts';
-import { chinaTime, scheduleSessionReminders } from './sessionReminders.ts';
+import { cancelSessionReminders, chinaTime, scheduleSessionReminders } from './sessionReminders.ts';
 
 type Locale = 'zh-CN' | 'en';
 const loc = (l: string): Locale => (l === 'en' ? 'en' : 'zh-CN');
@@ -68,7 +68,7 @@ export function cancelEnrolment(deps: TrainingDeps): ActionHandler {
     if (!parsed.success || !worker) return { status: 'invalid', text: t('training:cancel.none') };
     const before = await deps.training.withdraw(parsed.data.sessionId, worker.id);
     if (!before) return { status: 'none', text: t('training:cancel.none') };
-    await deps.reminders.cancelFor('sessionStart', parsed.data.sessionId, worker.id);
+    await cancelSessionReminders(deps, parsed.data.sessionId, worker.id);
     if (before.state === 'enrolled' || before.state === 'offered') await offerNext(deps, parsed.data.sessionId);
     return { status: 'done', text: t('training:cancel.done') };
   };

@@ -29,9 +29,22 @@ export type TrainingPolicy = z.infer<typeof trainingPolicySchema>;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'times are HH:MM, 24-hour, China time');
 
-/** One reminder kind's switch and offsets (hours before the event, or after it for `returnedApplication`). */
+/**
+ * One reminder kind's switch and offsets: hours before the event, or after it (a return, taking office, the start
+ * of the last quarter, a conversation's last message). Up to six years, since rotation counts from taking office.
+ */
+export const MAX_OFFSET_HOURS = 24 * 366 * 6;
 const kindSetting = (offsets: number[]) =>
-  z.strictObject({ enabled: z.boolean().default(true), offsetsHours: z.array(z.number().min(0).max(24 * 400)).min(1).default(offsets) }).prefault({});
+  z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      offsetsHours: z
+        .array(z.number().min(0, 'offsets are 0 or more hours').max(MAX_OFFSET_HOURS, `offsets are at most ${MAX_OFFSET_HOURS} hours (six years)`))
+        .min(1, 'a kind needs at least one offset; switch it off with enabled: false')
+        .max(10, 'at most 10 offsets per kind')
+        .default(offsets),
+    })
+    .prefault({});
 
 export const REMINDER_KINDS = ['sessionStart', 'examDate', 'returnedApplication', 'inspectionDue', 'certificateExpiring', 'newSecretaryUntrained', 'rotation', 'hoursShort', 'abandonedConversation'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];

@@ -1,10 +1,13 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
+import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { ServiceError } from '../../app/certification/runCommand.ts';
 import type { AdminRecord } from '../../app/ports/certification.ts';
 import type { SummaryRow } from '../../app/ports/reminders.ts';
 import type { TrainingAdmin } from '../../app/training/adminTraining.ts';
+import type { ReminderSettingsAdmin } from '../../app/reminders/adminSettings.ts';
+import { reminderPolicySchema } from '../../domain/policy/trainingSchema.ts';
 import { regionPrefix } from '../../domain/regions/regions.ts';
 import { ROLES } from '../../domain/worker/profile.ts';
 import { HttpError } from '../errors.ts';
@@ -47,7 +50,12 @@ const editBody = z
   .refine((b) => Object.keys(b).some((k) => k !== 'expectedVersion'), 'name at least one field to change');
 const attendanceBody = z.strictObject({ workerId: id });
 const resultBody = z.strictObject({ workerId: id, score: z.number().min(0, 'score must be 0-100').max(100, 'score must be 0-100') });
-const summaryQuery = z.strictObject({ region: z.string().regex(/^\d{2,9}$/, 'region is a region code or prefix, e.g. 3201').optional() });
+const listQuery = z.strictObject({ from: instant.optional() });
+const regionParam = z.string().regex(/^\d{2,9}$/, 'region is a region code or prefix, e.g. 3201');
+const summaryQuery = z
+  .strictObject({ region: regionParam.optional(), from: instant.optional(), to: instant.optional() })
+  .refine((q) => !q.from || !q.to || q.from.getTime() < q.to.getTime(), 'from must be before to');
+const settingsQuery = z.strictObject({ region: z.string().regex(/^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$/, 'region is a region code prefix of 2, 4, 6 or 9 digits, e.g. 3201').optional() });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value ?? {});
@@ -63,7 +71,8 @@ function value<T>(r: R<T>): T {
 
 export interface TrainingRouteDeps {
   training: TrainingAdmin;
-  reminderSummary(regionPrefix: string): Promise<SummaryRow[]>;
+  reminderSummary(regionPrefix: string, range?: { from?: Date; to?: Date }): Promise<SummaryRow[]>;
+  reminderSettings: ReminderSettingsAdmin;
 }
 
 export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void {
@@ -73,6 +82,15 @@ export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void
     const body = parse(createBody, ctx.request.body);
     ctx.body = value(await deps.training.create(adminOf(ctx), body));
     ctx.status = 201;
+  });
+
+  router.get('/training/sessions', async (ctx) => {
+    const q = parse(listQuery, ctx.query);
+    ctx.body = value(await deps.training.list(adminOf(ctx), q.from));
+  });
+
+  router.get('/training/sessions/:id/enrolments', async (ctx) => {
+    ctx.body = value(await deps.training.enrolments(adminOf(ctx), parse(id, ctx.params.id)));
   });
 
   router.get('/training/sessions/:id', async (ctx) => {
@@ -91,7 +109,9 @@ export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void
   // The venue's screen polls this; a code is good for its 30-second window (and the one after, while typed).
   router.get('/training/sessions/:id/checkin-code', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = value(await deps.training.checkinCode(adminOf(ctx), parse(id, ctx.params.id)));
+    const code = value(await deps.training.checkinCode(adminOf(ctx), parse(id, ctx.params.id)));
+    // The QR code holds the chat message itself, so scanning it puts "签到 123456" in front of the worker.
+    ctx.body = { ...code, qrSvg: await QRCode.toString(`签到 ${code.code}`, { type: 'svg', margin: 1 }) };
   });
 
   router.post('/training/sessions/:id/attendance', async (ctx) => {
@@ -110,7 +130,18 @@ export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void
     const own = regionPrefix(adminOf(ctx).regionCode);
     const prefix = q.region ?? own;
     if (!prefix.startsWith(own)) throw new HttpError(403, `region ${prefix} is outside your region ${adminOf(ctx).regionCode}`);
-    const rows = await deps.reminderSummary(prefix);
-    ctx.body = { region: prefix, rows };
+    const rows = await deps.reminderSummary(prefix, { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) });
+    ctx.body = { region: prefix, ...(q.from ? { from: q.from.toISOString() } : {}), ...(q.to ? { to: q.to.toISOString() } : {}), rows };
+  });
+
+  // The region's reminder settings: on/off and offsets per kind, quiet hours, daily cap (the policy's by default).
+  router.get('/reminders/settings', async (ctx) => {
+    const q = parse(settingsQuery, ctx.query);
+    ctx.body = value(await deps.reminderSettings.get(adminOf(ctx), q.region));
+  });
+  router.put('/reminders/settings', async (ctx) => {
+    const q = parse(settingsQuery, ctx.query);
+    const body = parse(reminderPolicySchema, ctx.request.body);
+    ctx.body = value(await deps.reminderSettings.put(adminOf(ctx), q.region, body));
   });
 }

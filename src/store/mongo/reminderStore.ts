@@ -182,10 +182,11 @@ export function createMongoReminderStore(connection: Connection): ReminderStore 
       return (await mutes.find({ workerId }).toArray()).map(({ _id: _i, ...m }) => ({ ...m, kind: m.kind as ReminderKind | 'all' }));
     },
 
-    async summary(regionPrefix) {
+    async summary(regionPrefix, range = {}) {
+      const dueAt = { ...(range.from ? { $gte: range.from } : {}), ...(range.to ? { $lt: range.to } : {}) };
       const rows = await reminders
         .aggregate<{ _id: { kind: string; status: ReminderStatus; reason: string | null }; count: number }>([
-          { $match: { regionCode: { $regex: `^${escapeRegex(regionPrefix)}` } } },
+          { $match: { regionCode: { $regex: `^${escapeRegex(regionPrefix)}` }, ...(range.from || range.to ? { dueAt } : {}) } },
           { $group: { _id: { kind: '$kind', status: '$status', reason: '$reason' }, count: { $sum: 1 } } },
         ])
         .toArray();

@@ -79,6 +79,14 @@ export function createMongoTrainingRepository(connection: Connection): TrainingR
       return (await sessions.find({ status: 'open', startsAt: { $gt: after } }).sort({ startsAt: 1 }).limit(200).toArray()).map(toSession);
     },
 
+    async listSince(after, limit) {
+      return (await sessions.find({ startsAt: { $gt: after } }).sort({ startsAt: 1 }).limit(limit).toArray()).map(toSession);
+    },
+
+    async attendanceOf(sessionId) {
+      return (await attendance.find({ sessionId }).toArray()).map((a) => ({ workerId: a.workerId, day: a.day, by: a.by }));
+    },
+
     async update(id, version, changes) {
       const before = await sessions.findOne({ _id: id, version });
       if (!before) return null;

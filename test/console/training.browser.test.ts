@@ -1,0 +1,155 @@
+/**
+ * The training and reminders pages of the console in a real browser against the whole app: create a session in
+ * the form, see a worker's enrolment on its page, open the check-in screen, see the code change when the app's
+ * clock moves (the test clock, never a real 30 s wait), check the worker in through /sim with the code shown and
+ * see the count go up; then the reminders summary (table and chart) and the region's settings form, in both
+ * languages. Each page is photographed at 1280 and 375 px into test-results/console/.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureConsoleBuilt, ROOT } from '../../tools/console-build.ts';
+import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { launchTestBrowser, type TestBrowser } from '../support/browser.ts';
+import { simSay } from '../support/httpApp.ts';
+
+const SHOTS = join(ROOT, 'test-results', 'console');
+const UI_TIMEOUT_MS = 20_000;
+const MINUTE = 60_000;
+const TITLE = '两新组织党务工作者继续教育班';
+const LATER = '下周资格培训班';
+/** A `datetime-local` value in China time. */
+const chinaLocal = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
+
+describe('training and reminders in the console', () => {
+  let r: AdminApiApp;
+  let browser: TestBrowser;
+  let page: Page;
+  let base: string;
+  let worker: { id: string; userId: string; name: string };
+  let sessionId: string;
+  const pageErrors: string[] = [];
+  const dataTest = (id: string) => page.locator(`[data-test="${id}"]`);
+  /** The input of a form field, whether the data-test landed on the input or on its wrapper. */
+  const field = (id: string) => page.locator(`input[data-test="${id}"], [data-test="${id}"] input`).first();
+  const text = async (id: string) => (await dataTest(id).textContent()) ?? '';
+  const say = async (text: string) => (await simSay(base, worker.userId, text)).map((m) => [m.text, ...(m.choices ?? []).map((c) => c.label)].join('\n')).join('\n');
+
+  async function shoot(name: string): Promise<void> {
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: width === 375 ? 740 : 800 });
+      await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+      // At phone width nothing scrolls sideways (tables scroll inside their own box).
+      if (width === 375) expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth'), name).toBeLessThanOrEqual(0);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    await ensureConsoleBuilt({ log: () => undefined });
+    r = await startAdminApiApp('training_browser', { env: { SIM_ENABLED: 'true' }, startAt: new Date() });
+    base = r.app.url;
+    await r.account({ username: 'nanjing-training', password: 'training-pass-1234', regionCode: '320100', name: '南京市两新工委' });
+    worker = await r.worker({ name: '李红' });
+    browser = await launchTestBrowser({ viewport: { width: 1280, height: 800 } });
+    page = browser.page;
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    await page.goto(`${base}/console/login`);
+    await dataTest('username').fill('nanjing-training');
+    await dataTest('password').fill('training-pass-1234');
+    await dataTest('login-submit').click();
+    await page.waitForURL(/\/console\/dashboard/);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await r?.stop();
+  });
+
+  it('creates a session in the form; a bad one is refused with the API\'s reason and the form kept', async () => {
+    await page.goto(`${base}/console/training`);
+    await dataTest('session-new').click();
+    // Starts a few minutes from now and runs an hour: check-in is open "today".
+    const now = r.clock.now();
+    await dataTest('f-title').fill(TITLE);
+    await dataTest('f-starts').fill(chinaLocal(new Date(now.getTime() + 5 * MINUTE)));
+    await dataTest('f-ends').fill(chinaLocal(new Date(now.getTime() - 5 * MINUTE)));
+    await dataTest('f-place').fill('南京市委党校 3 号楼');
+    await dataTest('session-save').click();
+    await expect.poll(() => text('session-problem'), { timeout: UI_TIMEOUT_MS }).toContain('endsAt must be after startsAt');
+    expect(await dataTest('f-title').inputValue()).toBe(TITLE);
+    await dataTest('f-ends').fill(chinaLocal(new Date(now.getTime() + 65 * MINUTE)));
+    await dataTest('session-save').click();
+    await dataTest('session-table').getByText(TITLE).waitFor();
+    const list = await r.api('GET', '/training/sessions', (await r.token('检查', '320100')));
+    sessionId = list.body.items.find((s: { title: string }) => s.title === TITLE).id;
+    await shoot('training-sessions');
+  });
+
+  it('the session page shows the enrolled worker by name', async () => {
+    expect(await say('培训')).toContain(TITLE);
+    expect(await say('1')).toContain('已报名');
+    await page.goto(`${base}/console/training/${sessionId}`);
+    await dataTest('enrolled-table').getByText(worker.name).waitFor();
+    expect(await text('session-counts')).toContain('1/50');
+    await shoot('training-session');
+  });
+
+  it('the check-in screen: the code changes when the clock moves, a worker checks in with it and the count goes up', async () => {
+    await dataTest('open-checkin').click();
+    await page.waitForURL(/\/checkin$/);
+    await expect.poll(() => text('checkin-code'), { timeout: UI_TIMEOUT_MS }).toMatch(/^\d{6}$/);
+    const first = await text('checkin-code');
+    expect(await text('checkin-count')).toContain('今日已签到 0 人');
+    expect(await text('checkin-countdown')).toMatch(/\d+ 秒后更换签到码/);
+    expect(await dataTest('checkin-qr').locator('svg').count()).toBe(1);
+    await shoot('training-checkin');
+
+    // The next 30-second window: the screen shows the new code without a reload.
+    r.clock.advance(31_000);
+    await expect.poll(() => text('checkin-code'), { timeout: UI_TIMEOUT_MS }).not.toBe(first);
+    const shown = await text('checkin-code');
+    expect(await say(`签到 ${shown}`)).toContain('签到成功');
+    await expect.poll(() => text('checkin-count'), { timeout: UI_TIMEOUT_MS }).toContain('今日已签到 1 人');
+  });
+
+  it('the reminders page: the summary per kind and reason, and the region\'s settings saved', async () => {
+    // A session next week: enrolling schedules its reminders (the day before, two hours before).
+    const token = await r.token('南京', '320100');
+    const startsAt = new Date(r.clock.now().getTime() + 7 * 24 * 60 * MINUTE);
+    const created = await r.api('POST', '/training/sessions', token, { title: LATER, kind: 'continuing', regionCode: '320100', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 60 * MINUTE * 8).toISOString(), hours: 8, capacity: 5, enrolBy: startsAt.toISOString(), place: '党校' });
+    expect(created.status).toBe(201);
+    const menu = (await simSay(base, worker.userId, '培训')).flatMap((m) => m.choices ?? []);
+    expect(await say(String(menu.findIndex((c) => c.label.includes(LATER)) + 1))).toContain('已报名');
+
+    await page.goto(`${base}/console/reminders`);
+    await dataTest('summary-table').getByText('培训开课').first().waitFor();
+    expect(await text('summary-table')).toContain('待发送');
+    await dataTest('chart-reminders').locator('canvas').first().waitFor();
+    await expect.poll(() => text('settings-source'), { timeout: UI_TIMEOUT_MS }).toContain('政策默认设置');
+    await shoot('reminders');
+
+    await field('offsets-rotation').fill('24, x');
+    await dataTest('settings-save').click();
+    expect(await text('settings-problem')).toContain('任职满五年');
+    await field('offsets-rotation').fill('42360');
+    await field('settings-cap').fill('2');
+    await dataTest('settings-save').click();
+    await expect.poll(() => text('settings-source'), { timeout: UI_TIMEOUT_MS }).toContain('本地区设置');
+    const saved = await r.api('GET', '/reminders/settings', token);
+    expect(saved.body).toMatchObject({ source: 'region', settings: { dailyCap: 2 } });
+
+    await dataTest('lang-en').click();
+    await expect.poll(() => text('settings-source'), { timeout: UI_TIMEOUT_MS }).toContain('Set for this region');
+    expect(await text('summary-table')).toContain('Session start');
+    await shoot('reminders-en');
+    await page.goto(`${base}/console/training`);
+    await dataTest('session-table').getByText(TITLE).waitFor();
+    await shoot('training-sessions-en');
+    await dataTest('lang-zh').click();
+    expect(pageErrors).toEqual([]);
+  });
+});
