@@ -37,7 +37,7 @@ describe('creating a poll', () => {
     const street = await r.api('POST', '/polls', tokens.danghu!, body);
     expect(street.status).toBe(403);
     expect(street.body.error).toContain('may read but not act');
-    expect((await r.api('GET', '/polls', tokens.pinghu!)).body.polls.filter((p: { subject: { applicationId?: string } }) => p.subject.applicationId === app.id)).toEqual([]);
+    expect((await r.api('GET', '/polls', tokens.pinghu!)).body.items.filter((p: { subject: { applicationId?: string } }) => p.subject.applicationId === app.id)).toEqual([]);
   });
 });
 
