@@ -41,6 +41,44 @@ describe('creating a poll', () => {
   });
 });
 
+describe('listing and suggesting', () => {
+  it('lists the polls of the region newest first, a page at a time, by status and application', async () => {
+    const { app } = await pinghuApplication(r);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push((await createPoll(r, tokens.pinghu!, app.id, { owner: 0, member: 0, employee: 5 })).id);
+      r.clock.advance(1_000);
+    }
+    expect((await r.api('POST', `/polls/${ids[0]}/close`, tokens.pinghu!)).status).toBe(200);
+    const first = await r.api('GET', `/polls?applicationId=${app.id}&limit=2`, tokens.pinghu!);
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((p: { id: string }) => p.id)).toEqual([ids[2], ids[1]]);
+    const second = await r.api('GET', `/polls?applicationId=${app.id}&limit=2&cursor=${first.body.nextCursor}`, tokens.pinghu!);
+    expect(second.body.items.map((p: { id: string }) => p.id)).toEqual([ids[0]]);
+    expect(second.body.nextCursor).toBeUndefined();
+    expect(second.body.items[0].outcome).toMatchObject({ quorumMet: false });
+    const open = await r.api('GET', `/polls?applicationId=${app.id}&status=open`, tokens.pinghu!);
+    expect(open.body.items.map((p: { id: string }) => p.id)).toEqual([ids[2], ids[1]]);
+    // The street reads them too (same region); Nanjing sees none.
+    expect((await r.api('GET', `/polls?applicationId=${app.id}`, tokens.danghu!)).body.items).toHaveLength(3);
+    expect((await r.api('GET', `/polls?applicationId=${app.id}`, tokens.nanjing!)).body.items).toEqual([]);
+    const bad = await r.api('GET', '/polls?status=pending', tokens.pinghu!);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain('status is open or closed');
+    expect((await r.api('GET', '/polls?cursor=bm9wZQ', tokens.pinghu!)).body.error).toContain('cursor is not one this API returned');
+  });
+
+  it('suggests the group sizes from the organisation record and the policy defaults, refused as creating is', async () => {
+    const { app } = await pinghuApplication(r);
+    const res = await r.api('GET', `/polls/suggestion?applicationId=${app.id}`, tokens.pinghu!);
+    expect(res.status, res.raw).toBe(200);
+    expect(res.body).toEqual({ suggestedGroups: { owner: 1, member: 0, employee: 40 }, minGroupSize: 5, quorum: { minShare: 0.6, minAnswers: 5 } });
+    expect((await r.api('GET', `/polls/suggestion?applicationId=${app.id}`, tokens.danghu!)).status).toBe(403);
+    expect((await r.api('GET', '/polls/suggestion?applicationId=nope', tokens.pinghu!)).status).toBe(404);
+    expect((await r.api('GET', '/polls/suggestion', tokens.pinghu!)).body.error).toContain('give applicationId, or certificateNumber and year');
+  });
+});
+
 describe('codes', () => {
   it('are for the admin who runs the poll only, as JSON, CSV and a printable sheet with QR codes, every look audited', async () => {
     const { app } = await pinghuApplication(r);
