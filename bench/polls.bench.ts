@@ -32,6 +32,8 @@ import { fmt, heading, ms, out, pct, row, runBench, status, exitSoonAfterStop } 
 /** BENCH_POLL_ANSWERS scales part 1 down on a busy machine. */
 const ANSWERS = Number(process.env.BENCH_POLL_ANSWERS ?? 2_000);
 const RESPONDENTS = Math.min(200, Math.max(10, Math.floor(ANSWERS / 10)));
+/** BENCH_POLL_ONLY=answers | results runs one part. */
+const ONLY = process.env.BENCH_POLL_ONLY;
 /** The step-by-step form is ~5 times slower: fewer of them (BENCH_POLL_STEP_ANSWERS). */
 const STEP_ANSWERS = Number(process.env.BENCH_POLL_STEP_ANSWERS ?? 500);
 const BIG_POLL = 10_000;
@@ -68,62 +70,69 @@ async function main(): Promise<void> {
     const closesAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
 
     // 1. Answers through /sim.
-    const poll1 = await api('POST', '/polls', { subject: { applicationId: await seedApplication(1) }, groups: { owner: 0, member: 0, employee: ANSWERS + RESPONDENTS + Math.min(STEP_ANSWERS, ANSWERS) }, closesAt });
-    const codes = ((await api('GET', `/polls/${String(poll1.body.id)}/codes`)).body.codes as { code: string }[]).map((c) => c.code);
-    const base = new URL(app.url);
-    const say = (userId: string, text: string) => post(agent, base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId, text })), { 'content-type': 'application/json' });
-    const perAnswer = (seconds: number, answers: number, messages: number, cpu: ReturnType<typeof cpuPerMessage>, latencies: number[], form: string) => {
-      row('answers/s', fmt(answers / seconds), form === 'one' ? 'target ≥ 500' : '');
-      row('messages/s', fmt(messages / seconds));
-      row('CPU per answer (app + load generator | database)', `${fmt(cpu.total, 2)} ms`, `${fmt(cpu.node, 2)} | ${fmt(cpu.db, 2)} ms`);
-      row('one answer, first message to "已提交"', `p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}`);
-      row('load average (1 min) after', fmt(loadavg()[0]!, 2));
-    };
-    /**
-     * `one`: the one-message answer (测评 <code> 1 2 意见, every tenth with a comment); `steps`: the questionnaire
-     * step by step (测评 <code> → overall → dimension → comment → 提交).
-     */
-    const run = async (form: 'one' | 'steps', from: number, count: number, respondents: number) => {
-      const latencies: number[] = [];
-      let next = from;
-      let recorded = 0;
-      let messages = 0;
-      const answerOne = async (i: number) => {
-        const user = `resp-${i}`;
-        const t0 = performance.now();
-        const texts = form === 'one' ? [`测评 ${codes[i]!} ${(i % 3) + 1} ${(i % 2) + 1}${i % 10 === 0 ? ' 希望多组织学习交流' : ''}`] : [`测评 ${codes[i]!}`, '1', '2', '跳过', '提交'];
-        let last = '';
-        for (const text of texts) {
-          last = (await say(user, text)).body;
-          messages++;
-        }
-        if (last.includes('已提交')) recorded++;
-        latencies.push(performance.now() - t0);
+    if (ONLY !== 'results') {
+      const poll1 = await api('POST', '/polls', { subject: { applicationId: await seedApplication(1) }, groups: { owner: 0, member: 0, employee: ANSWERS + RESPONDENTS + Math.min(STEP_ANSWERS, ANSWERS) }, closesAt });
+      const codes = ((await api('GET', `/polls/${String(poll1.body.id)}/codes`)).body.codes as { code: string }[]).map((c) => c.code);
+      const base = new URL(app.url);
+      const say = (userId: string, text: string) => post(agent, base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId, text })), { 'content-type': 'application/json' });
+      const perAnswer = (seconds: number, answers: number, messages: number, cpu: ReturnType<typeof cpuPerMessage>, latencies: number[], form: string) => {
+        row('answers/s', fmt(answers / seconds), form === 'one' ? 'target ≥ 500' : '');
+        row('messages/s', fmt(messages / seconds));
+        row('CPU per answer (app + load generator | database)', `${fmt(cpu.total, 2)} ms`, `${fmt(cpu.node, 2)} | ${fmt(cpu.db, 2)} ms`);
+        row('one answer, first message to "已提交"', `p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}`);
+        row('load average (1 min) after', fmt(loadavg()[0]!, 2));
       };
-      const mark = cpuMark(childJavaPids());
-      const t1 = performance.now();
-      await Promise.all(
-        Array.from({ length: respondents }, async () => {
-          for (let i = next++; i < from + count; i = next++) await answerOne(i);
-        }),
-      );
-      return { seconds: (performance.now() - t1) / 1000, recorded, messages, latencies, cpu: cpuPerMessage(mark, recorded) };
-    };
-    status(`warm-up: ${RESPONDENTS} answers`);
-    await run('one', 0, RESPONDENTS, RESPONDENTS);
-    status(`${ANSWERS} one-message answers by ${RESPONDENTS} respondents at once`);
-    const one = await run('one', RESPONDENTS, ANSWERS, RESPONDENTS);
-    heading('1. Answers through /sim, end to end, in one message: 测评 <code> 1 2 [意见] (embedded H2, every write synced)');
-    row('answers recorded', `${fmt(one.recorded)} of ${fmt(ANSWERS)}`);
-    perAnswer(one.seconds, one.recorded, one.messages, one.cpu, one.latencies, 'one');
-    const stepAnswers = Math.min(STEP_ANSWERS, ANSWERS);
-    status(`${stepAnswers} step-by-step answers by ${RESPONDENTS} respondents at once`);
-    const steps = await run('steps', RESPONDENTS + ANSWERS, stepAnswers, RESPONDENTS);
-    heading('1b. The same, step by step: 测评 <code> → overall → dimension → comment → 提交 (five messages)');
-    row('answers recorded', `${fmt(steps.recorded)} of ${fmt(stepAnswers)}`);
-    perAnswer(steps.seconds, steps.recorded, steps.messages, steps.cpu, steps.latencies, 'steps');
+      /**
+       * `one`: the one-message answer (测评 <code> 1 2 意见, every tenth with a comment); `steps`: the questionnaire
+       * step by step (测评 <code> → overall → dimension → comment → 提交).
+       */
+      const run = async (form: 'one' | 'steps', from: number, count: number, respondents: number) => {
+        const latencies: number[] = [];
+        let next = from;
+        let recorded = 0;
+        let messages = 0;
+        const answerOne = async (i: number) => {
+          const user = `resp-${i}`;
+          const t0 = performance.now();
+          const texts = form === 'one' ? [`测评 ${codes[i]!} ${(i % 3) + 1} ${(i % 2) + 1}${i % 10 === 0 ? ' 希望多组织学习交流' : ''}`] : [`测评 ${codes[i]!}`, '1', '2', '跳过', '提交'];
+          let last = '';
+          for (const text of texts) {
+            last = (await say(user, text)).body;
+            messages++;
+          }
+          if (last.includes('已提交')) recorded++;
+          latencies.push(performance.now() - t0);
+        };
+        const mark = cpuMark(childJavaPids());
+        const t1 = performance.now();
+        await Promise.all(
+          Array.from({ length: respondents }, async () => {
+            for (let i = next++; i < from + count; i = next++) await answerOne(i);
+          }),
+        );
+        return { seconds: (performance.now() - t1) / 1000, recorded, messages, latencies, cpu: cpuPerMessage(mark, recorded) };
+      };
+      status(`warm-up: ${RESPONDENTS} answers`);
+      await run('one', 0, RESPONDENTS, RESPONDENTS);
+      status(`${ANSWERS} one-message answers by ${RESPONDENTS} respondents at once`);
+      const one = await run('one', RESPONDENTS, ANSWERS, RESPONDENTS);
+      heading('1. Answers through /sim, end to end, in one message: 测评 <code> 1 2 [意见] (embedded H2, every write synced)');
+      row('answers recorded', `${fmt(one.recorded)} of ${fmt(ANSWERS)}`);
+      perAnswer(one.seconds, one.recorded, one.messages, one.cpu, one.latencies, 'one');
+      const stepAnswers = Math.min(STEP_ANSWERS, ANSWERS);
+      status(`${stepAnswers} step-by-step answers by ${RESPONDENTS} respondents at once`);
+      const steps = await run('steps', RESPONDENTS + ANSWERS, stepAnswers, RESPONDENTS);
+      heading('1b. The same, step by step: 测评 <code> → overall → dimension → comment → 提交 (five messages)');
+      row('answers recorded', `${fmt(steps.recorded)} of ${fmt(stepAnswers)}`);
+      perAnswer(steps.seconds, steps.recorded, steps.messages, steps.cpu, steps.latencies, 'steps');
+
+    }
 
     // 2. Results of a 10,000-answer poll: the tallies filled through the store's own atomic step.
+    if (ONLY === 'answers') {
+      await conn.close();
+      return;
+    }
     const poll2 = await api('POST', '/polls', { subject: { applicationId: await seedApplication(2) }, groups: { owner: 1, member: 2_000, employee: BIG_POLL - 2_001 }, closesAt });
     const id2 = String(poll2.body.id);
     const store = createMongoPollStore(conn);

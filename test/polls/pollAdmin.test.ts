@@ -194,6 +194,18 @@ describe('closing and results', () => {
 });
 
 describe('regressions', () => {
+  it('regression: every guarded write of an answer scanned all codes and polls (the embedded server plans only a bare _id by its index)', async () => {
+    const { app } = await pinghuApplication(r);
+    await createPoll(r, tokens.pinghu!, app.id);
+    const db = r.db.db!;
+    // Each step of a submit filters on {_id, status, …}: without a secondary index that starts with _id and holds
+    // status, mongo-java-server reads every document of the collection to find the one.
+    for (const name of ['polls', 'poll_codes']) {
+      const keys = (await db.collection(name).indexes()).map((i) => JSON.stringify(i.key));
+      expect(keys, name).toContain(JSON.stringify({ _id: 1, status: 1 }));
+    }
+  });
+
   it('regression: results with two or more comments shown answered 500 (the shuffle\'s random source was out of range)', async () => {
     const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
     const { app } = await pinghuApplication(r);
