@@ -2,15 +2,16 @@
  * `npm run bench:polls`: satisfaction polls on the embedded H2 database `npm start` uses (every write synced).
  * Prints figures, asserts nothing (the machine is shared; see README "Performance").
  *
- *   1. Answers through /sim end to end: 200 respondents at once, each answering one code in the chat
- *      (测评 <code> → overall → dimension → comment → 提交, five messages). Target ≥ 500 answers/s.
+ *   1. Answers through /sim end to end: 200 respondents at once, each answering one code in the chat in one
+ *      message (测评 <code> 1 2 [意见]). Target ≥ 500 answers/s. 1b: the same step by step (测评 <code> → overall →
+ *      dimension → comment → 提交, five messages), for comparison. CPU per answer and the load average with each.
  *   2. Results of a poll with 10,000 answers (1,000 of them with a comment): GET /admin/api/polls/:id/results.
  *      Target ≤ 50 ms.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdmin } from '../src/app/admin/tokens.ts';
 import { startRedcollar, type RunningApp } from '../src/main.ts';
@@ -24,12 +25,17 @@ import { createPiiCipher } from '../src/infra/piiCipher.ts';
 import { sampleApplication } from '../test/support/certificationSamples.ts';
 import { makeIdNumber } from '../test/support/engineHarness.ts';
 import { sampleProfile } from '../test/support/registrationScript.ts';
+import { childJavaPids, cpuMark, cpuPerMessage } from './support/cpu.ts';
 import { post } from './support/http.ts';
 import { fmt, heading, ms, out, pct, row, runBench, status, exitSoonAfterStop } from './support/report.ts';
 
 /** BENCH_POLL_ANSWERS scales part 1 down on a busy machine. */
 const ANSWERS = Number(process.env.BENCH_POLL_ANSWERS ?? 2_000);
 const RESPONDENTS = Math.min(200, Math.max(10, Math.floor(ANSWERS / 10)));
+/** BENCH_POLL_ONLY=answers | results runs one part. */
+const ONLY = process.env.BENCH_POLL_ONLY;
+/** The step-by-step form is ~5 times slower: fewer of them (BENCH_POLL_STEP_ANSWERS). */
+const STEP_ANSWERS = Number(process.env.BENCH_POLL_STEP_ANSWERS ?? 500);
 const BIG_POLL = 10_000;
 const RESULT_READS = 30;
 
@@ -64,45 +70,69 @@ async function main(): Promise<void> {
     const closesAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
 
     // 1. Answers through /sim.
-    const poll1 = await api('POST', '/polls', { subject: { applicationId: await seedApplication(1) }, groups: { owner: 0, member: 0, employee: ANSWERS + RESPONDENTS }, closesAt });
-    const codes = ((await api('GET', `/polls/${String(poll1.body.id)}/codes`)).body.codes as { code: string }[]).map((c) => c.code);
-    const base = new URL(app.url);
-    const say = (userId: string, text: string) => post(agent, base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId, text })), { 'content-type': 'application/json' });
-    const latencies: number[] = [];
-    let next = 0;
-    let recorded = 0;
-    let messages = 0;
-    const answerOne = async (i: number, measure: boolean) => {
-      const user = `resp-${i}`;
-      const t0 = performance.now();
-      let last = '';
-      for (const text of [`测评 ${codes[i]!}`, '1', '2', '跳过', '提交']) {
-        last = (await say(user, text)).body;
-        messages++;
-      }
-      if (last.includes('已提交')) recorded++;
-      if (measure) latencies.push(performance.now() - t0);
-      if (measure && latencies.length % 100 === 0) status(`${latencies.length} answers`);
-    };
-    status(`warm-up: ${RESPONDENTS} answers`);
-    await Promise.all(Array.from({ length: RESPONDENTS }, (_, k) => answerOne(ANSWERS + k, false)));
-    status(`${ANSWERS} answers by ${RESPONDENTS} respondents at once`);
-    recorded = 0;
-    messages = 0;
-    const t1 = performance.now();
-    await Promise.all(
-      Array.from({ length: RESPONDENTS }, async () => {
-        for (let i = next++; i < ANSWERS; i = next++) await answerOne(i, true);
-      }),
-    );
-    const seconds = (performance.now() - t1) / 1000;
-    heading('1. Answers through /sim, end to end (embedded H2, every write synced)');
-    row('answers recorded', `${fmt(recorded)} of ${fmt(ANSWERS)}`);
-    row('answers/s', fmt(recorded / seconds), 'target ≥ 500');
-    row('messages/s (5 per answer)', fmt(messages / seconds));
-    row('one answer, first message to "已提交"', `p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}`);
+    if (ONLY !== 'results') {
+      const poll1 = await api('POST', '/polls', { subject: { applicationId: await seedApplication(1) }, groups: { owner: 0, member: 0, employee: ANSWERS + RESPONDENTS + Math.min(STEP_ANSWERS, ANSWERS) }, closesAt });
+      const codes = ((await api('GET', `/polls/${String(poll1.body.id)}/codes`)).body.codes as { code: string }[]).map((c) => c.code);
+      const base = new URL(app.url);
+      const say = (userId: string, text: string) => post(agent, base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId, text })), { 'content-type': 'application/json' });
+      const perAnswer = (seconds: number, answers: number, messages: number, cpu: ReturnType<typeof cpuPerMessage>, latencies: number[], form: string) => {
+        row('answers/s', fmt(answers / seconds), form === 'one' ? 'target ≥ 500' : '');
+        row('messages/s', fmt(messages / seconds));
+        row('CPU per answer (app + load generator | database)', `${fmt(cpu.total, 2)} ms`, `${fmt(cpu.node, 2)} | ${fmt(cpu.db, 2)} ms`);
+        row('one answer, first message to "已提交"', `p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}`);
+        row('load average (1 min) after', fmt(loadavg()[0]!, 2));
+      };
+      /**
+       * `one`: the one-message answer (测评 <code> 1 2 意见, every tenth with a comment); `steps`: the questionnaire
+       * step by step (测评 <code> → overall → dimension → comment → 提交).
+       */
+      const run = async (form: 'one' | 'steps', from: number, count: number, respondents: number) => {
+        const latencies: number[] = [];
+        let next = from;
+        let recorded = 0;
+        let messages = 0;
+        const answerOne = async (i: number) => {
+          const user = `resp-${i}`;
+          const t0 = performance.now();
+          const texts = form === 'one' ? [`测评 ${codes[i]!} ${(i % 3) + 1} ${(i % 2) + 1}${i % 10 === 0 ? ' 希望多组织学习交流' : ''}`] : [`测评 ${codes[i]!}`, '1', '2', '跳过', '提交'];
+          let last = '';
+          for (const text of texts) {
+            last = (await say(user, text)).body;
+            messages++;
+          }
+          if (last.includes('已提交')) recorded++;
+          latencies.push(performance.now() - t0);
+        };
+        const mark = cpuMark(childJavaPids());
+        const t1 = performance.now();
+        await Promise.all(
+          Array.from({ length: respondents }, async () => {
+            for (let i = next++; i < from + count; i = next++) await answerOne(i);
+          }),
+        );
+        return { seconds: (performance.now() - t1) / 1000, recorded, messages, latencies, cpu: cpuPerMessage(mark, recorded) };
+      };
+      status(`warm-up: ${RESPONDENTS} answers`);
+      await run('one', 0, RESPONDENTS, RESPONDENTS);
+      status(`${ANSWERS} one-message answers by ${RESPONDENTS} respondents at once`);
+      const one = await run('one', RESPONDENTS, ANSWERS, RESPONDENTS);
+      heading('1. Answers through /sim, end to end, in one message: 测评 <code> 1 2 [意见] (embedded H2, every write synced)');
+      row('answers recorded', `${fmt(one.recorded)} of ${fmt(ANSWERS)}`);
+      perAnswer(one.seconds, one.recorded, one.messages, one.cpu, one.latencies, 'one');
+      const stepAnswers = Math.min(STEP_ANSWERS, ANSWERS);
+      status(`${stepAnswers} step-by-step answers by ${RESPONDENTS} respondents at once`);
+      const steps = await run('steps', RESPONDENTS + ANSWERS, stepAnswers, RESPONDENTS);
+      heading('1b. The same, step by step: 测评 <code> → overall → dimension → comment → 提交 (five messages)');
+      row('answers recorded', `${fmt(steps.recorded)} of ${fmt(stepAnswers)}`);
+      perAnswer(steps.seconds, steps.recorded, steps.messages, steps.cpu, steps.latencies, 'steps');
+
+    }
 
     // 2. Results of a 10,000-answer poll: the tallies filled through the store's own atomic step.
+    if (ONLY === 'answers') {
+      await conn.close();
+      return;
+    }
     const poll2 = await api('POST', '/polls', { subject: { applicationId: await seedApplication(2) }, groups: { owner: 1, member: 2_000, employee: BIG_POLL - 2_001 }, closesAt });
     const id2 = String(poll2.body.id);
     const store = createMongoPollStore(conn);

@@ -37,7 +37,45 @@ describe('creating a poll', () => {
     const street = await r.api('POST', '/polls', tokens.danghu!, body);
     expect(street.status).toBe(403);
     expect(street.body.error).toContain('may read but not act');
-    expect((await r.api('GET', '/polls', tokens.pinghu!)).body.polls.filter((p: { subject: { applicationId?: string } }) => p.subject.applicationId === app.id)).toEqual([]);
+    expect((await r.api('GET', '/polls', tokens.pinghu!)).body.items.filter((p: { subject: { applicationId?: string } }) => p.subject.applicationId === app.id)).toEqual([]);
+  });
+});
+
+describe('listing and suggesting', () => {
+  it('lists the polls of the region newest first, a page at a time, by status and application', async () => {
+    const { app } = await pinghuApplication(r);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push((await createPoll(r, tokens.pinghu!, app.id, { owner: 0, member: 0, employee: 5 })).id);
+      r.clock.advance(1_000);
+    }
+    expect((await r.api('POST', `/polls/${ids[0]}/close`, tokens.pinghu!)).status).toBe(200);
+    const first = await r.api('GET', `/polls?applicationId=${app.id}&limit=2`, tokens.pinghu!);
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((p: { id: string }) => p.id)).toEqual([ids[2], ids[1]]);
+    const second = await r.api('GET', `/polls?applicationId=${app.id}&limit=2&cursor=${first.body.nextCursor}`, tokens.pinghu!);
+    expect(second.body.items.map((p: { id: string }) => p.id)).toEqual([ids[0]]);
+    expect(second.body.nextCursor).toBeUndefined();
+    expect(second.body.items[0].outcome).toMatchObject({ quorumMet: false });
+    const open = await r.api('GET', `/polls?applicationId=${app.id}&status=open`, tokens.pinghu!);
+    expect(open.body.items.map((p: { id: string }) => p.id)).toEqual([ids[2], ids[1]]);
+    // The street reads them too (same region); Nanjing sees none.
+    expect((await r.api('GET', `/polls?applicationId=${app.id}`, tokens.danghu!)).body.items).toHaveLength(3);
+    expect((await r.api('GET', `/polls?applicationId=${app.id}`, tokens.nanjing!)).body.items).toEqual([]);
+    const bad = await r.api('GET', '/polls?status=pending', tokens.pinghu!);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain('status is open or closed');
+    expect((await r.api('GET', '/polls?cursor=bm9wZQ', tokens.pinghu!)).body.error).toContain('cursor is not one this API returned');
+  });
+
+  it('suggests the group sizes from the organisation record and the policy defaults, refused as creating is', async () => {
+    const { app } = await pinghuApplication(r);
+    const res = await r.api('GET', `/polls/suggestion?applicationId=${app.id}`, tokens.pinghu!);
+    expect(res.status, res.raw).toBe(200);
+    expect(res.body).toEqual({ suggestedGroups: { owner: 1, member: 0, employee: 40 }, minGroupSize: 5, quorum: { minShare: 0.6, minAnswers: 5 } });
+    expect((await r.api('GET', `/polls/suggestion?applicationId=${app.id}`, tokens.danghu!)).status).toBe(403);
+    expect((await r.api('GET', '/polls/suggestion?applicationId=nope', tokens.pinghu!)).status).toBe(404);
+    expect((await r.api('GET', '/polls/suggestion', tokens.pinghu!)).body.error).toContain('give applicationId, or certificateNumber and year');
   });
 });
 
@@ -156,6 +194,18 @@ describe('closing and results', () => {
 });
 
 describe('regressions', () => {
+  it('regression: every guarded write of an answer scanned all codes and polls (the embedded server plans only a bare _id by its index)', async () => {
+    const { app } = await pinghuApplication(r);
+    await createPoll(r, tokens.pinghu!, app.id);
+    const db = r.db.db!;
+    // Each step of a submit filters on {_id, status, …}: without a secondary index that starts with _id and holds
+    // status, mongo-java-server reads every document of the collection to find the one.
+    for (const name of ['polls', 'poll_codes']) {
+      const keys = (await db.collection(name).indexes()).map((i) => JSON.stringify(i.key));
+      expect(keys, name).toContain(JSON.stringify({ _id: 1, status: 1 }));
+    }
+  });
+
   it('regression: results with two or more comments shown answered 500 (the shuffle\'s random source was out of range)', async () => {
     const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
     const { app } = await pinghuApplication(r);

@@ -25,8 +25,9 @@ const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 describe('anonymity by inspection', () => {
   it('leaves no code, identity or time with any answer in any collection or the log', async () => {
     const { app } = await pinghuApplication(r);
-    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 6 });
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 7 });
     const comment = `匿名检查意见${randomUUID().slice(0, 8)}`;
+    const oneComment = `一条消息意见${randomUUID().slice(0, 8)}`;
     const users = poll.codes.slice(0, 5).map((_, i) => `anon-${i}`);
     for (const [i, u] of users.entries()) expect(await answerInChat(r, u, poll.codes[i]!.code, String((i % 4) + 1), i === 2 ? comment : '跳过')).toContain('已提交');
     // One respondent on the web page.
@@ -35,6 +36,8 @@ describe('anonymity by inspection', () => {
     const token = /name="t" value="([^"]+)"/.exec(form)![1]!;
     const res = await fetch(`${r.app.url}/p/${web}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: token, lang: 'zh-CN', step: 'submit', 'q.overall': 'pleased', 'q.workStyle': 'pleased', comment: '' }) });
     expect(await res.text()).toContain('已提交，感谢参与');
+    // One in a single message, with a comment: the conversation keeps its last reply, which must tell nothing.
+    expect(await say(r, 'anon-one', `测评 ${poll.codes[6]!.code} 3 4 ${oneComment}`)).toContain('已提交');
     await r.api('POST', `/polls/${poll.id}/close`, pinghu);
 
     const cipher = createPiiCipher(r.key);
@@ -46,6 +49,7 @@ describe('anonymity by inspection', () => {
       const json = JSON.stringify(docs);
       for (const c of poll.codes) expect(json, `${name} holds a code`).not.toContain(c.code);
       if (name !== 'polls') expect(json, `${name} holds the comment`).not.toContain(comment);
+      if (name !== 'polls') expect(json, `${name} holds the one-message comment`).not.toContain(oneComment);
       if (name.startsWith('poll_')) {
         expect(json, `${name} holds a time`).not.toMatch(ISO_TIME);
         for (const d of docs) for (const v of Object.values(d)) expect(v instanceof Date, `${name} holds a date`).toBe(false);
@@ -61,6 +65,7 @@ describe('anonymity by inspection', () => {
         }
         for (const l of LABELS) expect(plain, `${name}: a sealed value holds ${l}`).not.toContain(l);
         expect(plain).not.toContain(comment);
+        expect(plain).not.toContain(oneComment);
       }
     }
     const codes = await db.collection('poll_codes').find({ pollId: poll.id }).toArray();
@@ -69,7 +74,8 @@ describe('anonymity by inspection', () => {
     expect(await db.collection('poll_sessions').countDocuments()).toBe(0);
     const stored = (await db.collection('polls').findOne({ _id: poll.id } as never))!;
     expect(stored.applied).toEqual([]);
-    expect(stored.comments).toEqual([{ group: 'employee', text: comment }]);
+    expect(stored.comments).toHaveLength(2);
+    expect(stored.comments).toEqual(expect.arrayContaining([{ group: 'employee', text: comment }, { group: 'employee', text: oneComment }]));
     // The respondents' conversations were not touched by their answers: the last reply kept is the end text.
     const conv = await db.collection('conversations').find({ userId: { $in: users } }).toArray();
     expect(conv).toHaveLength(5);
@@ -78,11 +84,24 @@ describe('anonymity by inspection', () => {
     expect(log.length).toBeGreaterThan(0);
     for (const c of poll.codes) expect(log).not.toContain(c.code);
     expect(log).not.toContain(comment);
+    expect(log).not.toContain(oneComment);
     for (const l of LABELS.slice(0, 4)) expect(log).not.toContain(l);
   });
 });
 
 describe('reliability', () => {
+  it('100 one-message answers with one code, from 100 chat accounts at once, count exactly once', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 5 });
+    const code = poll.codes[0]!.code;
+    const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => say(r, `race-${i}`, `测评 ${code} 1 2`)));
+    expect(replies.filter((x) => x.includes('已提交'))).toHaveLength(1);
+    // Every other account is refused with one of the messages for a taken code; none is told it counted.
+    for (const x of replies.filter((y) => !y.includes('已提交'))) expect(x).toMatch(/已经使用过了|已由另一个账号使用|已经结束/);
+    const view = (await r.api('GET', `/polls/${poll.id}`, pinghu)).body;
+    expect(view.total.answered).toBe(1);
+  });
+
   it('100 concurrent submits of one code count exactly once', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 5 });

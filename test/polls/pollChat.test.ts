@@ -133,3 +133,57 @@ describe('a poll and the flows', () => {
     }
   });
 });
+
+describe('the one-message answer (测评 <code> 1 2 意见)', () => {
+  it('records the answer in one turn with the anonymous thanks, counted once, and a repeat is already recorded', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    const code = poll.codes.find((c) => c.group === 'employee')!.code;
+    expect(await say(r, 'one1', `测评 ${code.toLowerCase()} 1 2 工作认真负责`)).toBe('已提交，感谢参与。您的回答是匿名的。');
+    expect(await say(r, 'one1', `测评 ${code} 1 2 工作认真负责`)).toContain('已经记录，不会重复计入');
+    expect(await say(r, 'one2', `测评 ${code} 1 1`)).toContain('已经使用过了');
+    const view = (await r.api('GET', `/polls/${poll.id}`, pinghu)).body;
+    expect(view.answered).toEqual({ owner: 0, member: 0, employee: 1 });
+    // The account is bound: it cannot answer again with a second code of the poll, in either form.
+    const second = poll.codes.filter((c) => c.group === 'employee')[1]!.code;
+    expect(await say(r, 'one1', `测评 ${second} 11`)).toContain('已经用另一个测评码参加了');
+    expect(await say(r, 'one1', `测评 ${second}`)).toContain('已经用另一个测评码参加了');
+  });
+
+  it('a badly written answer says how to write it, lists the questions, and changes nothing', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    const code = poll.codes.find((c) => c.group === 'member')!.code;
+    const reply = await say(r, 'one3', `测评 ${code} 1`);
+    expect(reply).toContain('需要 2 个选择题编号');
+    expect(reply).toContain('1 = 很满意');
+    expect(reply).toContain('总体是否满意');
+    expect(reply).toContain('工作作风');
+    expect(reply).toContain('没有记录任何回答');
+    expect(reply).not.toContain(code);
+    expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(0);
+    // Nothing bound: another account may still use the code.
+    expect(await say(r, 'one4', `English`)).toContain('English');
+    expect(await say(r, 'one4', `poll ${code} 2 2`)).toBe('Submitted, thank you for taking part. Your answers are anonymous.');
+  });
+
+  it('refuses the rated worker and a closed poll with their own messages', async () => {
+    const { app, workerUserId } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    expect(await say(r, workerUserId, `测评 ${poll.codes[2]!.code} 1 1`)).toContain('不能为自己作答');
+    expect((await r.api('POST', `/polls/${poll.id}/close`, pinghu)).status).toBe(200);
+    expect(await say(r, 'one5', `测评 ${poll.codes[3]!.code} 1 1`)).toContain('已经结束');
+    expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(0);
+  });
+
+  it('ends a questionnaire the account had open for the same poll', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    const code = poll.codes[5]!.code;
+    expect(await say(r, 'one6', `测评 ${code}`)).toContain('总体是否满意');
+    expect(await say(r, 'one6', `测评 ${code} 2 2`)).toContain('已提交');
+    // The next message goes to the flows again, not to a stale poll session.
+    expect(await say(r, 'one6', '1')).not.toContain('已经记录');
+    expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(1);
+  });
+});

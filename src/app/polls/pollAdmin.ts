@@ -22,6 +22,15 @@ const notFound = (what: string): ServiceError => ({ status: 404, code: 'notFound
 const forbidden = (what: string): ServiceError => ({ status: 403, code: 'outOfScope', message: `${what} is outside your region or levels` });
 const MAX_ROSTER = 20_000;
 
+/** The organisation's record suggests the sizes: one owner and its employees; party members are not recorded. */
+const suggestedGroupsOf = (org: { employees?: number | null } | null): Record<PollGroup, number> | null => (org?.employees ? { owner: 1, member: 0, employee: org.employees } : null);
+
+const pollCursor = (p: PollRecord) => Buffer.from(`${p.createdAt}|${p.id}`, 'utf8').toString('base64url');
+function pollCursorValue(cursor: string): { createdAt: string; id: string } | null {
+  const m = /^(\d{4}-\d{2}-\d{2}T[0-9:.]+Z)\|([A-Za-z0-9]{1,64})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return m ? { createdAt: m[1]!, id: m[2]! } : null;
+}
+
 /** What GET /admin/api/polls/:id shows: progress only; results after closing, through `results`. */
 export function pollView(poll: PollRecord) {
   const answered = Object.fromEntries(POLL_GROUPS.map((g) => [g, poll.tallies[g]?.answers ?? 0]));
@@ -40,7 +49,7 @@ export function pollView(poll: PollRecord) {
     closedAt: poll.closedAt,
     flags: poll.flags,
     questions: poll.questionnaire.questions.map((q) => q.id),
-    ...(poll.result ? { outcome: { quorumMet: poll.result.quorumMet, recordedOn: poll.result.recordedOn, note: poll.result.recordNote ?? null } } : {}),
+    ...(poll.result ? { outcome: { rate: poll.result.rate, quorumMet: poll.result.quorumMet, recordedOn: poll.result.recordedOn, note: poll.result.recordNote ?? null } } : {}),
   };
 }
 
@@ -103,7 +112,7 @@ export function createPollAdmin(deps: PollDeps) {
         const policy = c.policies.get(s.value.policyId)!;
         // The organisation's record suggests the sizes: one owner and its employees; party members are not recorded.
         const org = s.value.orgId ? await c.organizations.get(s.value.orgId) : null;
-        const suggestedGroups = org?.employees ? { owner: 1, member: 0, employee: org.employees } : null;
+        const suggestedGroups = suggestedGroupsOf(org);
         const roster = input.groups ?? suggestedGroups;
         if (!roster) return { ok: false, error: { status: 400, code: 'groupsNeeded', message: 'give groups: {"owner": 1, "member": n, "employee": n}; the organisation record has no employee count to suggest them' } };
         const total = POLL_GROUPS.reduce((n, g) => n + roster[g], 0);
@@ -151,10 +160,26 @@ export function createPollAdmin(deps: PollDeps) {
       return r.ok ? { ok: true as const, value: pollView(r.value) } : r;
     },
 
-    async list(admin: AdminRecord, limit: number) {
+    /** The polls in the admin's region and levels, newest first, a page at a time (keyset cursor). */
+    async list(admin: AdminRecord, q: { status?: 'open' | 'closed'; applicationId?: string; cursor?: string; limit: number }): Promise<Result<{ items: ReturnType<typeof pollView>[]; nextCursor?: string }>> {
       const scope = scopeOf(admin);
-      const polls = (await deps.polls.list(scope.regionPrefix, limit)).filter((p) => inScope(scope, p));
-      return { ok: true as const, value: { polls: polls.map(pollView) } };
+      const after = q.cursor === undefined ? undefined : pollCursorValue(q.cursor);
+      if (after === null) return { ok: false, error: { status: 400, code: 'invalidCursor', message: 'cursor is not one this API returned; start again without it' } };
+      const rows = await deps.polls.list({ regionPrefix: scope.regionPrefix, levels: scope.levels, ...(q.status ? { status: q.status } : {}), ...(q.applicationId ? { applicationId: q.applicationId } : {}), ...(after ? { after } : {}), limit: q.limit + 1 });
+      const page = rows.slice(0, q.limit).filter((p) => inScope(scope, p));
+      const last = rows.length > q.limit ? rows[q.limit - 1]! : null;
+      return { ok: true, value: { items: page.map(pollView), ...(last ? { nextCursor: pollCursor(last) } : {}) } };
+    },
+
+    /**
+     * What a new poll on this subject would start from: the group sizes the organisation's record suggests (null:
+     * no employee count recorded) and the policy's minimum group size and quorum. Refused as creating would be.
+     */
+    async suggest(admin: AdminRecord, subject: CreatePollInput['subject']): Promise<Result<{ suggestedGroups: Record<PollGroup, number> | null; minGroupSize: number; quorum: Quorum }>> {
+      const s = await subjectOf(admin, subject);
+      if (!s.ok) return s;
+      const org = s.value.orgId ? await c.organizations.get(s.value.orgId) : null;
+      return { ok: true, value: { suggestedGroups: suggestedGroupsOf(org), ...pollDefaultsOf(c.policies.get(s.value.policyId)!) } };
     },
 
     /** The plaintext codes and their links, for the admin who created the poll; audited, refusals included. */

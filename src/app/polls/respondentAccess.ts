@@ -5,7 +5,7 @@ import { codeHash, identityHash, type PollDeps } from './deps.ts';
 /** Why a code cannot be used: each gets its own message (templates polls:refused.*). */
 export type CodeRefusal = 'unknown' | 'closed' | 'expired' | 'used' | 'boundToOther' | 'otherCode' | 'ratedWorker';
 
-export type CodeAccess = { ok: true; poll: PollRecord; code: PollCodeRecord; plain: string } | { ok: false; reason: CodeRefusal; poll?: PollRecord };
+export type CodeAccess = { ok: true; poll: PollRecord; code: PollCodeRecord; plain: string } | { ok: false; reason: CodeRefusal; poll?: PollRecord; code?: PollCodeRecord };
 
 export interface ChatIdentity {
   channel: string;
@@ -26,17 +26,21 @@ export async function openCode(deps: PollDeps, typed: string, identity: ChatIden
   if (!code || !poll) return { ok: false, reason: 'unknown' };
   if (poll.status !== 'open') return { ok: false, reason: 'closed', poll };
   if (now.getTime() >= Date.parse(poll.closesAt)) return { ok: false, reason: 'expired', poll };
-  if (code.status !== 'unused') return { ok: false, reason: 'used', poll };
+  if (code.status !== 'unused') return { ok: false, reason: 'used', poll, code };
   if (identity) {
     const { account } = await deps.subject(deps, poll);
     if (account && account.channel === identity.channel && account.userId === identity.userId) return { ok: false, reason: 'ratedWorker', poll };
     const who = identityHash(deps.sealer, identity.channel, identity.userId);
     if (code.boundTo !== null && code.boundTo !== who) return { ok: false, reason: 'boundToOther', poll };
     if (opts.bind) {
-      const held = await deps.polls.claimRespondent(poll.id, who, hash);
-      if (held !== hash) return { ok: false, reason: 'otherCode', poll };
+      if (!(await claimRespondent(deps, poll.id, who, hash))) return { ok: false, reason: 'otherCode', poll };
       if (!(await deps.polls.bindCode(hash, who))) return { ok: false, reason: 'boundToOther', poll };
     }
   }
   return { ok: true, poll, code, plain };
+}
+
+/** Records that identity `who` answers this poll with this code; false when it answers it with another code. */
+export async function claimRespondent(deps: PollDeps, pollId: string, who: string, hash: string): Promise<boolean> {
+  return (await deps.polls.claimRespondent(pollId, who, hash)) === hash;
 }

@@ -1,5 +1,6 @@
 import { chinaDate } from '../../domain/dates/parseDate.ts';
-import { pollCommand } from '../../domain/polls/codes.ts';
+import { normalizeCode, pollCommand } from '../../domain/polls/codes.ts';
+import { oneMessageParts } from '../../domain/polls/oneMessage.ts';
 import { MAX_COMMENT_LENGTH } from '../../domain/polls/questionnaire.ts';
 import type { PollAnswer, PollQuestion } from '../../domain/polls/types.ts';
 import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
@@ -9,6 +10,7 @@ import { identityHash, type PollDeps } from './deps.ts';
 import { openCode, type ChatIdentity } from './respondentAccess.ts';
 import { questionText as questionTextOf, subjectNames as subjectNamesOf } from './questionText.ts';
 import { submitAnswer } from './submitAnswer.ts';
+import { submitOneMessage } from './oneMessageSubmit.ts';
 
 const CHOICE_PREFIX = 'poll:';
 /** The conversation variable that says a poll session is open for this chat. */
@@ -82,6 +84,34 @@ export function createPollChat(deps: PollDeps) {
     return { state: marked(state, replies.sessionOpen), replies: replies.replies };
   };
 
+  /**
+   * The one-message answer. The reply never repeats the answers or the code: the conversation keeps its last
+   * replies (to answer a redelivered message), and nothing it keeps may tell what this account answered.
+   */
+  async function answerInOne(parts: { code: string; rest: string }, identity: ChatIdentity, key: string, state: ConversationState, now: Date): Promise<{ replies: OutboundMessage[]; sessionOpen: boolean }> {
+    const hadSession = state.vars[MARKER] === true;
+    const current = hadSession ? await deps.polls.session(key) : null;
+    const lang = current?.locale ?? state.locale;
+    const outcome = await submitOneMessage(deps, parts.code, parts.rest, identity, now);
+    if (outcome.status === 'badAnswer') {
+      const qs = outcome.poll.questionnaire;
+      const n = qs.questions.filter((q) => q.kind === 'scale').length;
+      const options = qs.scale.map((o, i) => `${i + 1} = ${t(lang, `scale.${o}`)}`).join(t(lang, 'oneMessage.separator'));
+      const names = await subjectNames(outcome.poll, lang);
+      const questions = qs.questions.filter((q) => q.kind === 'scale').map((q, i) => `${i + 1}. ${questionText(q, lang, names)}`).join('\n');
+      const why = outcome.problem.problem === 'commentTooLong' ? t(lang, 'commentTooLong', { max: MAX_COMMENT_LENGTH, length: outcome.problem.length }) : t(lang, `oneMessage.${outcome.problem.problem}`, { n });
+      return { replies: [{ text: `${why}\n${t(lang, 'oneMessage.howTo', { n, options, example: Array.from({ length: n }, (_, i) => String((i % 2) + 1)).join(' ') })}\n${questions}` }], sessionOpen: hadSession };
+    }
+    if (outcome.status === 'refused') return { replies: [{ text: t(lang, `refused.${outcome.reason}`) }], sessionOpen: hadSession };
+    if (outcome.status === 'invalid') return { replies: [{ text: `${t(lang, 'invalid')} (${outcome.message})` }], sessionOpen: hadSession };
+    // Answered: a questionnaire this account had open for the same poll is moot now.
+    if (current && outcome.status === 'recordedAs' && current.pollId === outcome.poll.id) {
+      await deps.polls.deleteSession(key);
+      return { replies: [{ text: t(lang, 'thanks') }], sessionOpen: false };
+    }
+    return { replies: [{ text: t(lang, outcome.status === 'recordedAs' ? 'thanks' : 'alreadyRecorded') }], sessionOpen: current !== null };
+  }
+
   async function answer(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ replies: OutboundMessage[]; sessionOpen: boolean } | null> {
     const open_ = (replies: OutboundMessage[]) => ({ replies, sessionOpen: true });
     const ended = (replies: OutboundMessage[]) => ({ replies, sessionOpen: false });
@@ -90,8 +120,11 @@ export function createPollChat(deps: PollDeps) {
     if (text === null) return null;
     const identity: ChatIdentity = { channel: msg.channel, userId: msg.userId };
     const key = identityHash(deps.sealer, msg.channel, msg.userId);
-    const typedCode = pollCommand(text);
-    if (typedCode === null && state.vars[MARKER] !== true) return null;
+    const whole = pollCommand(text);
+    const oneMessage = whole !== null && normalizeCode(whole) ? null : oneMessageParts(text);
+    const typedCode = oneMessage ? null : whole;
+    if (typedCode === null && oneMessage === null && state.vars[MARKER] !== true) return null;
+    if (oneMessage) return answerInOne(oneMessage, identity, key, state, now);
     if (typedCode !== null) {
       const current = await deps.polls.session(key);
       const lang = current?.locale ?? locale;

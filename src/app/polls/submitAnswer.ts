@@ -4,7 +4,7 @@ import { answerProblem } from '../../domain/polls/questionnaire.ts';
 import type { PollAnswer } from '../../domain/polls/types.ts';
 import type { PollCodeRecord, PollRecord } from '../ports/polls.ts';
 import type { PollDeps } from './deps.ts';
-import { openCode, type ChatIdentity, type CodeRefusal } from './respondentAccess.ts';
+import { openCode, type ChatIdentity, type CodeAccess, type CodeRefusal } from './respondentAccess.ts';
 
 export type SubmitOutcome = { status: 'recorded' } | { status: 'alreadyRecorded' } | { status: 'refused'; reason: CodeRefusal } | { status: 'invalid'; message: string };
 
@@ -19,7 +19,14 @@ export type SubmitOutcome = { status: 'recorded' } | { status: 'alreadyRecorded'
  * After step 3 nothing links the answer to the code, the respondent or a time; the ids are random.
  */
 export async function submitAnswer(deps: PollDeps, typed: string, identity: ChatIdentity | null, answer: PollAnswer, now: Date): Promise<SubmitOutcome> {
-  const access = await openCode(deps, typed, identity, now, { bind: false });
+  return submitOpened(deps, await openCode(deps, typed, identity, now, { bind: false }), answer, now);
+}
+
+/**
+ * The same, for a code `openCode` has just checked (the one-message answer checks it once for both). `bindTo`: the
+ * identity hash to bind the code to in the same step that takes it (the respondent claim is made already).
+ */
+export async function submitOpened(deps: PollDeps, access: CodeAccess, answer: PollAnswer, now: Date, bindTo?: string): Promise<SubmitOutcome> {
   if (!access.ok) {
     if (access.reason === 'used' && access.poll) return { status: 'alreadyRecorded' };
     return { status: 'refused', reason: access.reason };
@@ -28,10 +35,13 @@ export async function submitAnswer(deps: PollDeps, typed: string, identity: Chat
   if (problem) return { status: 'invalid', message: problem };
   const sid = randomBytes(9).toString('base64url');
   const clean: PollAnswer = { scale: answer.scale, ...(answer.comment?.trim() ? { comment: answer.comment.trim() } : {}) };
-  if (!(await deps.polls.beginSubmit(access.code.hash, sid, deps.sealer.encrypt(JSON.stringify(clean))))) {
+  if (!(await deps.polls.beginSubmit(access.code.hash, sid, deps.sealer.encrypt(JSON.stringify(clean)), bindTo))) {
     // Another submit of this code won (a retry, a double click): finish it if it is still half done.
     const again = await deps.polls.code(access.code.hash);
+    if (bindTo && again && again.boundTo !== null && again.boundTo !== bindTo) return { status: 'refused', reason: 'boundToOther' };
     if (again?.status === 'pending') await completeOne(deps, access.poll, again, now);
+    // Free again: the other submit found the poll closed and gave the code back.
+    if (again?.status === 'unused') return { status: 'refused', reason: 'closed' };
     return { status: 'alreadyRecorded' };
   }
   const counted = await count(deps, access.poll, access.code, sid, clean, now);

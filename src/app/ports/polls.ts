@@ -76,6 +76,17 @@ export interface PollSession {
   day: string;
 }
 
+export interface PollListQuery {
+  regionPrefix: string;
+  /** null: every level. */
+  levels: string[] | null;
+  /** open: open or closing. */
+  status?: 'open' | 'closed';
+  applicationId?: string;
+  after?: { createdAt: string; id: string };
+  limit: number;
+}
+
 export type ApplyOutcome = 'applied' | 'alreadyApplied' | 'pollClosed';
 
 /** Polls, their codes and respondent bindings; every write is one single-document atomic update. */
@@ -83,16 +94,22 @@ export interface PollStore {
   create(poll: PollRecord, codes: Omit<PollCodeRecord, 'status' | 'boundTo' | 'pending' | 'usedOn'>[]): Promise<void>;
   /** `light`: without comments and submission ids (the respondent's path reads it on every message). */
   get(id: string, opts?: { light?: boolean }): Promise<PollRecord | null>;
-  /** Polls of workers/regions for listing: newest first. */
-  list(regionPrefix: string, limit: number): Promise<PollRecord[]>;
+  /**
+   * Polls for the admin's list, newest first (createdAt, then id, descending), without comments and submission
+   * ids; `after` is the last one of the previous page.
+   */
+  list(q: PollListQuery): Promise<PollRecord[]>;
   codes(pollId: string): Promise<PollCodeRecord[]>;
   code(hash: string): Promise<PollCodeRecord | null>;
   /** Binds the code to `identity` unless another identity has it: true when it is (now) this identity's. */
   bindCode(hash: string, identity: string): Promise<boolean>;
   /** Records that `identity` answers this poll with this code; returns the code it is bound to (maybe another). */
   claimRespondent(pollId: string, identity: string, codeHash: string): Promise<string>;
-  /** unused → pending with the sealed answer; false when the code is not unused (used, or a submit under way). */
-  beginSubmit(hash: string, sid: string, sealedAnswer: string): Promise<boolean>;
+  /**
+   * unused → pending with the sealed answer; false when the code is not unused (used, or a submit under way). With
+   * `bindTo`, the code is also bound to that identity in the same update, unless another identity holds it (false).
+   */
+  beginSubmit(hash: string, sid: string, sealedAnswer: string, bindTo?: string): Promise<boolean>;
   /** Adds one answer to the tallies once per `sid`, while the poll is open or closing. */
   applyAnswer(pollId: string, sid: string, group: PollGroup, scale: Record<string, string>, comment: string | undefined): Promise<ApplyOutcome>;
   /** pending → used, dropping the answer; harmless when done already. */

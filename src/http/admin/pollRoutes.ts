@@ -19,6 +19,19 @@ const createBody = z.strictObject({
   minGroupSize: z.number().int().min(3, 'minGroupSize is at least 3: smaller groups could be told apart').max(50).optional(),
   quorum: z.strictObject({ minShare: z.number().min(0).max(1).optional(), minAnswers: z.number().int().min(1).max(10_000).optional() }).optional(),
 });
+const listQuery = z.strictObject({
+  status: z.enum(['open', 'closed'], { message: 'status is open or closed' }).optional(),
+  applicationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'applicationId is letters, digits, _ and -').optional(),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'cursor is not one this API returned').optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+const suggestionQuery = z
+  .strictObject({
+    applicationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    certificateNumber: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    year: z.coerce.number().int().min(2000).max(2100).optional(),
+  })
+  .refine((q) => (q.applicationId !== undefined) !== (q.certificateNumber !== undefined && q.year !== undefined), { message: 'give applicationId, or certificateNumber and year' });
 const codesQuery = z.strictObject({ format: z.enum(['json', 'csv', 'html'], { message: 'format is json, csv or html' }).default('json') });
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: { status: number; message: string } };
@@ -35,8 +48,14 @@ export function pollRoutes(router: Router, polls: PollAdmin): void {
     ctx.body = value(await polls.create(adminOf(ctx), body as Parameters<PollAdmin['create']>[1]));
   });
   router.get('/polls', async (ctx) => {
-    const q = parse(z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(50) }), ctx.query);
-    ctx.body = value(await polls.list(adminOf(ctx), q.limit));
+    const q = parse(listQuery, ctx.query);
+    ctx.body = value(await polls.list(adminOf(ctx), q as Parameters<PollAdmin['list']>[1]));
+  });
+  // Before /polls/:id, which would take "suggestion" for an id.
+  router.get('/polls/suggestion', async (ctx) => {
+    const q = parse(suggestionQuery, ctx.query);
+    const subject = q.applicationId ? { applicationId: q.applicationId } : { certificateNumber: q.certificateNumber!, year: q.year! };
+    ctx.body = value(await polls.suggest(adminOf(ctx), subject));
   });
   router.get('/polls/:id', async (ctx) => {
     ctx.body = value(await polls.get(adminOf(ctx), parse(pollId, ctx.params.id)));

@@ -57,11 +57,18 @@ const pollSchema = new Schema<PollDoc>(
   { collection: 'polls', versionKey: false, _id: false, minimize: false },
 );
 pollSchema.index({ regionCode: 1, createdAt: -1 });
+/**
+ * Every guarded write names the _id and a condition (`{_id, status}`); the embedded server's _id index answers only
+ * a query on _id alone, so without this one each such write scanned the whole collection (30 ms an answer with a
+ * few thousand codes). With it the condition is a range of one entry.
+ */
+pollSchema.index({ _id: 1, status: 1 });
 const codeSchema = new Schema<CodeDoc>(
   { _id: String, pollId: String, group: String, sealed: String, status: String, boundTo: mixed, pending: mixed, usedOn: mixed },
   { collection: 'poll_codes', versionKey: false, _id: false, minimize: false },
 );
 codeSchema.index({ pollId: 1, status: 1 });
+codeSchema.index({ _id: 1, status: 1 });
 const respondentSchema = new Schema<RespondentDoc>({ _id: String, codeHash: String }, { collection: 'poll_respondents', versionKey: false, _id: false });
 const sessionSchema = new Schema<SessionDoc>(
   { _id: String, pollId: String, codeHash: String, locale: String, step: Number, answers: String, editing: Boolean, day: String },
@@ -97,9 +104,14 @@ export function createMongoPollStore(connection: Connection): PollStore {
       const doc = await polls.findOne({ _id: id }, opts.light ? { projection: { comments: 0, applied: 0 } } : {});
       return doc ? toPoll({ ...doc, comments: doc.comments ?? [], applied: doc.applied ?? [] }) : null;
     },
-    async list(regionPrefix, limit) {
-      const docs = await polls.find({ regionCode: { $regex: `^${regionPrefix.replace(/\D/g, '')}` } }).sort({ createdAt: -1 }).limit(limit).toArray();
-      return docs.map(toPoll);
+    async list(q) {
+      const filter: Record<string, unknown> = { regionCode: { $regex: `^${q.regionPrefix.replace(/\D/g, '')}` } };
+      if (q.levels) filter.level = { $in: q.levels };
+      if (q.status) filter.status = q.status === 'closed' ? 'closed' : { $in: ['open', 'closing'] };
+      if (q.applicationId) filter['subject.applicationId'] = q.applicationId;
+      if (q.after) filter.$or = [{ createdAt: { $lt: q.after.createdAt } }, { createdAt: q.after.createdAt, _id: { $lt: q.after.id } }];
+      const docs = await polls.find(filter, { projection: { comments: 0, applied: 0 } }).sort({ createdAt: -1, _id: -1 }).limit(q.limit).toArray();
+      return docs.map((d) => toPoll({ ...d, comments: [], applied: [] }));
     },
     async codes(pollId) {
       return (await codes.find({ pollId }).toArray()).map(toCode);
@@ -109,7 +121,8 @@ export function createMongoPollStore(connection: Connection): PollStore {
       return doc ? toCode(doc) : null;
     },
     async bindCode(hash, identity) {
-      const r = await codes.updateOne({ _id: hash, $or: [{ boundTo: null }, { boundTo: identity }] }, { $set: { boundTo: identity } });
+      // One field, no $or: the embedded server plans a query with $or by a full scan.
+      const r = await codes.updateOne({ _id: hash, boundTo: { $in: [null, identity] } }, { $set: { boundTo: identity } });
       return r.matchedCount === 1;
     },
     async claimRespondent(pollId, identity, codeHash) {
@@ -122,8 +135,9 @@ export function createMongoPollStore(connection: Connection): PollStore {
         return (await respondents.findOne({ _id }))?.codeHash ?? codeHash;
       }
     },
-    async beginSubmit(hash, sid, sealedAnswer) {
-      const r = await codes.updateOne({ _id: hash, status: 'unused' }, { $set: { status: 'pending', pending: { sid, answer: sealedAnswer } } });
+    async beginSubmit(hash, sid, sealedAnswer, bindTo) {
+      const filter = bindTo ? { _id: hash, status: 'unused' as const, boundTo: { $in: [null, bindTo] } } : { _id: hash, status: 'unused' as const };
+      const r = await codes.updateOne(filter, { $set: { status: 'pending', pending: { sid, answer: sealedAnswer }, ...(bindTo ? { boundTo: bindTo } : {}) } });
       return r.modifiedCount === 1;
     },
     async applyAnswer(pollId, sid, group: PollGroup, scale, comment): Promise<ApplyOutcome> {
