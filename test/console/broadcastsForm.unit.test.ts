@@ -5,18 +5,18 @@ const NOW = new Date('2026-03-01T02:00:00.000Z');
 const ADMIN_REGION = '320100';
 
 function form(over: Partial<ComposeForm> = {}): ComposeForm {
-  return { ...emptyForm(), textZh: '{{name}}，您好：培训通知', ...over };
+  return { ...emptyForm(), textZh: '{name}，您好：培训通知', ...over };
 }
 
 describe('broadcast compose form → API body', () => {
   it('an untouched segment is empty: no filter means every worker in the admin region, not nobody', () => {
     const r = bodyOf(form(), ADMIN_REGION, NOW);
-    expect(r).toEqual({ ok: true, body: { text: { 'zh-CN': '{{name}}，您好：培训通知' }, segment: {}, urgent: false, inFlight: 'hold' } });
+    expect(r).toEqual({ ok: true, body: { text: { 'zh-CN': '{name}，您好：培训通知' }, segment: {}, urgent: false, inFlight: 'hold' } });
   });
 
   it('puts every Segment field of the contract in the body, in its API shape', () => {
     const f = form({
-      textEn: 'Hello {{name}}',
+      textEn: 'Hello {name}',
       region: ' 320102 ',
       roles: ['secretary'],
       levels: ['intermediate'],
@@ -38,7 +38,7 @@ describe('broadcast compose form → API body', () => {
     expect(r).toEqual({
       ok: true,
       body: {
-        text: { 'zh-CN': '{{name}}，您好：培训通知', en: 'Hello {{name}}' },
+        text: { 'zh-CN': '{name}，您好：培训通知', en: 'Hello {name}' },
         segment: {
           region: '320102',
           roles: ['secretary'],

@@ -117,5 +117,6 @@ export interface SessionOption {
   id: string;
   title: string;
   startsAt?: string;
+  place?: string;
   status?: string;
 }
