@@ -13,8 +13,8 @@ function client(answer: (s: Sent) => Answer) {
 describe('broadcast API client', () => {
   it('edits a draft with PATCH carrying the CSRF token and the body', async () => {
     const { api, sent } = client(() => ({ status: 200, body: { id: 'b1' } }));
-    await api.update('b1', { text: { 'zh-CN': '通知' }, segment: { roles: ['staff'] } });
-    expect(sent[0]).toMatchObject({ method: 'PATCH', url: '/admin/api/broadcasts/b1', body: { text: { 'zh-CN': '通知' }, segment: { roles: ['staff'] } } });
+    await api.update('b1', { text: { 'zh-CN': '通知' }, segment: { roles: ['staff'] }, sessionId: null, sendAt: null, expiresAt: null });
+    expect(sent[0]).toMatchObject({ method: 'PATCH', url: '/admin/api/broadcasts/b1', body: { text: { 'zh-CN': '通知' }, segment: { roles: ['staff'] }, sessionId: null, sendAt: null, expiresAt: null } });
     expect(sent[0]!.headers['X-CSRF-Token']).toBe('tok');
   });
 
@@ -37,6 +37,13 @@ describe('broadcast API client', () => {
       'GET /admin/api/broadcasts/settings',
     ]);
     expect(sent[4]!.body).toEqual({ action: 'drop' });
+  });
+
+  it('binds the test target with PUT', async () => {
+    const { api, sent } = client(() => ({ status: 200, body: { channel: 'sim', userId: 'me' } }));
+    await api.bindTestTarget({ channel: 'sim', userId: 'me' });
+    expect(sent[0]).toMatchObject({ method: 'PUT', url: '/admin/api/broadcasts/test-target', body: { channel: 'sim', userId: 'me' } });
+    expect(sent[0]!.headers['X-CSRF-Token']).toBe('tok');
   });
 
   it('encodes the id, so an id cannot reach another route', async () => {

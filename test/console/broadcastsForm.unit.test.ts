@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyOf, emptyForm, formOf, regionPrefix, segmentOf, segmentSummary, type ComposeForm } from '../../console/src/features/broadcasts/composeForm.ts';
+import { bodyOf, editOf, emptyForm, formOf, regionPrefix, segmentOf, segmentSummary, type ComposeForm } from '../../console/src/features/broadcasts/composeForm.ts';
 
 const NOW = new Date('2026-03-01T02:00:00.000Z');
 const ADMIN_REGION = '320100';
@@ -116,5 +116,19 @@ describe('broadcast compose form → API body', () => {
     const label = (field: string, value?: string) => (value === undefined ? `<${field}>` : value.toUpperCase());
     const lines = segmentSummary({ region: '3201', roles: ['staff', 'other'], session: { id: 's1', enrolled: false }, hoursShort: true }, label);
     expect(lines).toEqual(['<region>: 3201', '<roles>: STAFF、OTHER', '<session>: s1 (NOTENROLLED)', '<hoursShort>']);
+  });
+});
+
+describe('broadcast edit body', () => {
+  it('regression: clearing the send time of a saved draft kept the old one (PATCH leaves absent fields alone)', () => {
+    const r = bodyOf(form({ when: 'now' }), ADMIN_REGION, NOW);
+    if (!r.ok) throw new Error(r.problem);
+    expect(editOf(r.body)).toMatchObject({ sendAt: null, expiresAt: null, sessionId: null });
+  });
+
+  it('keeps the values that are set', () => {
+    const r = bodyOf(form({ sessionId: 's1', when: 'at', sendAt: new Date('2026-03-02T01:00:00.000Z') }), ADMIN_REGION, NOW);
+    if (!r.ok) throw new Error(r.problem);
+    expect(editOf(r.body)).toMatchObject({ sessionId: 's1', sendAt: '2026-03-02T01:00:00.000Z', expiresAt: null });
   });
 });

@@ -132,6 +132,7 @@ export function createHttpClient(options: HttpClientOptions) {
     get: <T>(path: string, query?: Query) => json<T>('GET', path, { query }),
     post: <T>(path: string, body?: unknown) => json<T>('POST', path, { body: body ?? {} }),
     patch: <T>(path: string, body: unknown) => json<T>('PATCH', path, { body }),
+    put: <T>(path: string, body: unknown) => json<T>('PUT', path, { body }),
     del: <T = void>(path: string) => json<T>('DELETE', path),
     /** A file download (report, export): the bytes and the name the server suggests. */
     async download(path: string, query?: Query): Promise<{ blob: Blob; filename: string | undefined }> {

@@ -3,7 +3,7 @@
  * (an absent filter means "everyone" to the API, an empty list would mean "no one"), and a problem the API would
  * refuse anyway is named here first, as a message key, so the admin is told before anything is saved.
  */
-import type { Broadcast, BroadcastBody, Channel, InFlight, Segment } from './types.ts';
+import type { Broadcast, BroadcastBody, BroadcastEdit, Channel, InFlight, Segment } from './types.ts';
 
 export interface ComposeForm {
   textZh: string;
@@ -103,6 +103,11 @@ export function bodyOf(form: ComposeForm, adminRegion: string, now: Date): FormR
   if (sendAt) body.sendAt = sendAt.toISOString();
   if (form.expiresAt) body.expiresAt = form.expiresAt.toISOString();
   return { ok: true, body };
+}
+
+/** The body of an edit: what the form left empty is cleared on the server, not kept from the last save. */
+export function editOf(body: BroadcastBody): BroadcastEdit {
+  return { ...body, sessionId: body.sessionId ?? null, sendAt: body.sendAt ?? null, expiresAt: body.expiresAt ?? null };
 }
 
 function time(iso: string | undefined): Date | null {

@@ -45,6 +45,16 @@ export interface BroadcastBody {
   inFlight?: InFlight;
 }
 
+/**
+ * What PATCH /broadcasts/:id takes: the same fields, where null clears a time or the linked session (a field
+ * left out is left as it was, so a cleared one must be sent as null).
+ */
+export type BroadcastEdit = Omit<BroadcastBody, 'sessionId' | 'sendAt' | 'expiresAt'> & {
+  sessionId: string | null;
+  sendAt: string | null;
+  expiresAt: string | null;
+};
+
 export interface Person {
   id: string;
   name: string;
@@ -105,7 +115,8 @@ export interface Recipient {
 
 export interface RecipientPage {
   items: Recipient[];
-  nextCursor?: string | null;
+  /** The API pages recipients by their fan-out position, a number. */
+  nextCursor?: string | number | null;
 }
 
 export interface BroadcastSettings {
