@@ -5,4 +5,5 @@
 export const ROLES = ['secretary', 'deputySecretary', 'staff', 'instructor', 'other'] as const;
 export const LEVELS = ['junior', 'intermediate', 'senior', 'special'] as const;
 export const STAGES = ['declaration', 'qualificationReview', 'training', 'trainingTest', 'satisfactionSurvey', 'comprehensiveReview', 'publicNotice'] as const;
-export const CERTIFICATE_STATUSES = ['active', 'suspended', 'expired', 'revoked'] as const;
+/** The certificate store's statuses (the API also takes `active` for `valid`). */
+export const CERTIFICATE_STATUSES = ['valid', 'suspended', 'expired', 'revoked'] as const;
