@@ -73,6 +73,13 @@ import type { TrainingDeps } from './app/training/deps.ts';
 import { createTrainingAdmin } from './app/training/adminTraining.ts';
 import { offerSweepJob } from './app/training/offerSweep.ts';
 import { sessionStartStillDue } from './app/training/sessionReminders.ts';
+import type { BroadcastDeps } from './app/broadcasts/deps.ts';
+import { broadcastJobs } from './app/broadcasts/sendRun.ts';
+import { broadcastTickJob } from './app/broadcasts/tick.ts';
+import { createBroadcastReplies } from './app/broadcasts/replies.ts';
+import { createMongoBroadcastStore } from './store/mongo/broadcastStore.ts';
+import { createMongoDeliveryStore } from './store/mongo/deliveryStore.ts';
+import { createMongoAudienceSource, createMongoTestTargets } from './store/mongo/audienceSource.ts';
 import { reminderSweepJob } from './app/reminders/sweep.ts';
 import { returnedApplicationReminders, returnedStillDue } from './app/reminders/returnedApplication.ts';
 
@@ -209,6 +216,31 @@ export async function startRedcollar(
     };
     certification.onApplicationChanged = returnedApplicationReminders(reminderDeps);
     const actions = createActions({ workers, organizations, regions: content.regions, certification, training });
+    const broadcasts: BroadcastDeps = {
+      broadcasts: createMongoBroadcastStore(connection),
+      deliveries: createMongoDeliveryStore(connection),
+      audience: createMongoAudienceSource(connection),
+      testTargets: createMongoTestTargets(connection),
+      reminders: reminderStore,
+      training,
+      policies: content.policies,
+      sender: certification.sender,
+      reach,
+      scheduler,
+      translator: content.translator,
+      clock,
+      logger,
+      audit: stores.audit,
+      settings: {
+        approvalThreshold: config.BROADCAST_APPROVAL_THRESHOLD,
+        batchSize: config.BROADCAST_BATCH_SIZE,
+        concurrency: config.BROADCAST_CONCURRENCY,
+        leaseMs: config.BROADCAST_LEASE_SECONDS * 1000,
+        maxAttempts: 5,
+      },
+    };
+    await Promise.all(Object.values(connection.models).map((m) => m.init()));
+    const broadcastReply = createBroadcastReplies(broadcasts);
     const polls = createPolls({ polls: createMongoPollStore(connection), sealer: cipher, certification, wechatQr: () => sceneQrOf(channels.get(WECHAT_OA_CHANNEL)) });
 
     const jobs: JobDefinition<unknown>[] = [
@@ -220,6 +252,8 @@ export async function startRedcollar(
       ...polls.jobs,
       offerSweepJob(training),
       reminderSweepJob(reminderDeps),
+      ...(broadcastJobs(broadcasts) as JobDefinition<unknown>[]),
+      broadcastTickJob(broadcasts, `${config.BROADCAST_TICK_SECONDS} seconds`) as JobDefinition<unknown>,
       housekeepingJob({
         conversations,
         inbox,
@@ -258,7 +292,8 @@ export async function startRedcollar(
       },
       capabilities: (channel) => channels.get(channel)?.capabilities ?? { images: false },
       onLocaleChange: (channel, userId, locale) => workers.setLocale(channel, userId, locale),
-      intercept: polls.chat,
+      // A poll session first (it owns its numbers), then an answer to a broadcast.
+      intercept: async (msg, state, now) => (await polls.chat(msg, state, now)) ?? broadcastReply(msg, state, now),
     });
 
     const channelContext: ChannelContext = {
@@ -304,6 +339,7 @@ export async function startRedcollar(
           polls: polls.admin,
           console: createConsoleService({ ...certification, reads: createMongoConsoleReads(connection), savedFilters: createMongoSavedFilterStore(connection), funnelCounters, flushFunnel: () => funnel.flush(), flows: content.flows }, { aggregatesTtlMs: config.CONSOLE_AGGREGATES_TTL_SECONDS * 1000 }),
           training: { training: createTrainingAdmin(training), reminderSummary: (prefix) => reminderStore.summary(prefix) },
+          broadcasts,
           ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
         }),
         pollPageRouter(polls.deps, logger),
