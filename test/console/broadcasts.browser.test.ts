@@ -18,6 +18,8 @@ const UI_TIMEOUT_MS = 20_000;
 const DELIVERY_TIMEOUT_MS = 90_000;
 const USERNAME = 'nanjing';
 const PASSWORD = 'broadcast-pass-12';
+/** The admin's own sim chat, bound for test sends from the compose page. */
+const ADMIN_CHAT = 'bc-admin-chat';
 
 /**
  * The app's clock, held still at the next 10:00 in China: outside the quiet hours whatever time the test runs
@@ -109,6 +111,18 @@ describe('broadcast pages in the browser', () => {
     await page.keyboard.press('Escape');
     await dataTest('seg-channel-sim').click();
 
+    // A test send first: this admin has no chat bound, so the 409 is explained and the binding offered here.
+    await dataTest('bc-test-send').click();
+    await expect.poll(() => dataTest('bc-test-result').textContent()).toContain('尚未绑定聊天账号');
+    await dataTest('bc-bind-channel').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '模拟器' }).click();
+    await dataTest('bc-bind-user').fill(ADMIN_CHAT);
+    await dataTest('bc-bind-submit').click();
+    await expect.poll(() => dataTest('bc-test-result').textContent()).toContain('测试消息已通过 模拟器 发到你的账号');
+    const test = await pushes(ADMIN_CHAT);
+    expect(test).toHaveLength(1);
+    expect(test[0]).toContain('同志：本月 20 日');
+
     await dataTest('bc-dry-run').click();
     await dataTest('dry-run-table').waitFor();
     expect(await dataTest('dry-run-total').textContent()).toContain('共 2 位接收人');
@@ -147,6 +161,8 @@ describe('broadcast pages in the browser', () => {
       expect(got[0]).toContain(`${s.name}同志：本月 20 日`);
     }
     expect(await pushes(staff.userId)).toEqual([]);
+    // The test send went to the admin's chat only, and the broadcast itself did not go there.
+    expect(await pushes(ADMIN_CHAT)).toEqual([]);
   });
 
   it('the list shows it done with its progress, filters by status, and reads in English', async () => {

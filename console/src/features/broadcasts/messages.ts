@@ -169,6 +169,7 @@ const zh = {
       at: '时间',
       answer: '回复',
       reason: '原因',
+      channel: '渠道',
     },
     problem: {
       textMissing: '请填写中文内容',
@@ -347,6 +348,7 @@ const en: typeof zh = {
       at: 'Time',
       answer: 'Answer',
       reason: 'Reason',
+      channel: 'Channel',
     },
     problem: {
       textMissing: 'Write the Chinese text',
