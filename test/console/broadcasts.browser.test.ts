@@ -40,6 +40,7 @@ describe('broadcast pages in the browser', () => {
   let browser: TestBrowser;
   let page: Page;
   let base: string;
+  let approverToken: string;
   /** The segment: the secretaries (two); the staff member must get nothing. */
   const secretaries: { name: string; userId: string }[] = [];
   let staff: { name: string; userId: string };
@@ -71,9 +72,12 @@ describe('broadcast pages in the browser', () => {
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
     await ensureConsoleBuilt({ log: () => undefined });
-    r = await startAdminApiApp('bc_browser', { env: { SIM_ENABLED: 'true' }, startAt: nextChinaMorning(new Date()) });
+    // An approval threshold of one: this two-recipient notice waits for a second admin, whose approval the
+    // detail page must pick up by itself.
+    r = await startAdminApiApp('bc_browser', { env: { SIM_ENABLED: 'true', BROADCAST_APPROVAL_THRESHOLD: '1' }, startAt: nextChinaMorning(new Date()) });
     base = r.app.url;
     await r.account({ username: USERNAME, password: PASSWORD, regionCode: '320100', name: '南京市两新工委' });
+    approverToken = (await r.account({ username: 'nanjing2', password: 'approver-pass-34', regionCode: '320100', name: '南京市两新工委（二）' })).token;
     for (const name of ['李红', '王芳']) {
       const w = await r.worker({ name, role: 'secretary' });
       secretaries.push({ name, userId: w.userId });
@@ -133,15 +137,28 @@ describe('broadcast pages in the browser', () => {
     expect(await fitsPhone()).toBe(0);
   });
 
-  it('sends after a confirmation that names the recipient count, and the detail page follows it to done', async () => {
+  it('sends after a confirmation that names the recipient count and the approval it needs; waits for the approval', async () => {
     await dataTest('bc-send').click();
     await dataTest('bc-confirm-count').waitFor();
     expect(await dataTest('bc-confirm-count').textContent()).toContain('2 位接收人');
+    expect(await dataTest('bc-approval').textContent()).toContain('超过审批阈值 1');
     await shoot('confirm');
     await dataTest('bc-confirm-send').click();
     await page.waitForURL(/\/console\/broadcasts\/[A-Za-z0-9_-]+$/);
 
-    // The page asks again by itself while sending, and stops once done.
+    await dataTest('status-awaitingApproval').waitFor();
+    // The creator is not offered the approval (a second admin must give it).
+    expect(await dataTest('bc-approve').count()).toBe(0);
+    expect(await dataTest('bc-cancel').count()).toBe(1);
+    await shoot('awaiting');
+    expect(await pushes(secretaries[0]!.userId)).toEqual([]);
+  });
+
+  it('another admin approves; the detail page, asking again by itself, follows it to done and stops asking', async () => {
+    const id = page.url().split('/').pop()!;
+    const approved = await r.api('POST', `/broadcasts/${id}/approve`, approverToken);
+    expect(approved.status).toBe(200);
+
     await dataTest('status-done').waitFor({ timeout: DELIVERY_TIMEOUT_MS });
     const count = async (state: string) => Number((await dataTest(`bc-count-${state}`).locator('.rc-bc-count-n').textContent())?.trim());
     expect(await count('sent')).toBe(2);
