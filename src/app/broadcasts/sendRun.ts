@@ -162,17 +162,13 @@ export async function sendRun(deps: BroadcastDeps, id: string): Promise<void> {
       if (b.expiresAt && b.expiresAt.getTime() <= now.getTime()) {
         await deps.deliveries.moveAll(id, 'pending', 'skipped', 'expired', now);
         await deps.broadcasts.move(id, ['sending'], 'expired', { finishedAt: now });
-        await recount(deps, id);
         break;
       }
       const batch = await deps.deliveries.duePending(id, now, deps.settings.batchSize);
       if (batch.length === 0) {
         const next = await deps.deliveries.nextPendingAt(id);
         if (next) again = next;
-        else {
-          await recount(deps, id);
-          await deps.broadcasts.move(id, ['sending'], 'done', { finishedAt: now });
-        }
+        else await deps.broadcasts.move(id, ['sending'], 'done', { finishedAt: now });
         break;
       }
       const mutes = b.urgent ? [] : await deps.reminders.mutesOf(batch.map((d) => d.workerId));
@@ -188,6 +184,9 @@ export async function sendRun(deps: BroadcastDeps, id: string): Promise<void> {
         break;
       }
     }
+    // A pause, cancel or decision made during the run counted the deliveries while this run's last batch was
+    // still adding its own `$inc`s: count once more so the counters end right.
+    await recount(deps, id);
   } finally {
     await deps.broadcasts.releaseLease(id, runId);
   }
