@@ -216,20 +216,14 @@ export async function startRedcollar(
     };
     certification.onApplicationChanged = returnedApplicationReminders(reminderDeps);
     const actions = createActions({ workers, organizations, regions: content.regions, certification, training });
+    // The reminders' policies, sender, reach, scheduler, translator, clock, logger and mutes (a mute of everything).
     const broadcasts: BroadcastDeps = {
+      ...reminderDeps,
       broadcasts: createMongoBroadcastStore(connection),
       deliveries: createMongoDeliveryStore(connection),
       audience: createMongoAudienceSource(connection),
       testTargets: createMongoTestTargets(connection),
-      reminders: reminderStore,
       training,
-      policies: content.policies,
-      sender: certification.sender,
-      reach,
-      scheduler,
-      translator: content.translator,
-      clock,
-      logger,
       audit: stores.audit,
       settings: {
         approvalThreshold: config.BROADCAST_APPROVAL_THRESHOLD,

@@ -34,7 +34,9 @@ async function withDatabase<T>(dataDir: string, f: (uri: string) => Promise<T>):
   }
 }
 
-async function api(app: RunningChild, token: string, method: string, path: string, body?: unknown) {
+// The API answers JSON of several shapes; the assertions check them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function api(app: RunningChild, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${app.baseUrl}/admin/api${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
   return { status: res.status, body: await res.json() };
 }
@@ -82,7 +84,7 @@ describe('broadcast crash safety', () => {
         // Kill once some batches are done: the run is between platform calls then, with sends in flight.
         for (let i = 0; ; i++) {
           atKill = (await api(app, token, 'GET', `/broadcasts/${id}`)).body;
-          if (atKill.counts.sent >= RECIPIENTS / 4) break;
+          if ((atKill.counts.sent ?? 0) >= RECIPIENTS / 4) break;
           if (i > 6000) throw new Error('the broadcast did not start sending');
           await sleep(5);
         }

@@ -101,14 +101,18 @@ export async function scopedBroadcast(deps: BroadcastDeps, admin: AdminRecord, i
   return { ok: true, value: b };
 }
 
-export async function editBroadcast(deps: BroadcastDeps, admin: AdminRecord, id: string, input: Partial<BroadcastInput>): Promise<Result<BroadcastView>> {
+/** The broadcast if it is in the admin's region and still a draft; a refusal (audited) otherwise. */
+export async function scopedDraft(deps: BroadcastDeps, admin: AdminRecord, id: string, move: 'edit' | 'send'): Promise<Result<Broadcast>> {
   const found = await scopedBroadcast(deps, admin, id);
+  if (!found.ok || mayMove(found.value.status, move)) return found;
+  await audit(deps, admin, move, id, 'refused', { status: found.value.status });
+  return refuse(409, 'notDraft', `broadcast ${id} is ${found.value.status}; only a draft can be ${move === 'edit' ? 'changed' : 'sent'}`);
+}
+
+export async function editBroadcast(deps: BroadcastDeps, admin: AdminRecord, id: string, input: Partial<BroadcastInput>): Promise<Result<BroadcastView>> {
+  const found = await scopedDraft(deps, admin, id, 'edit');
   if (!found.ok) return found;
   const b = found.value;
-  if (!mayMove(b.status, 'edit')) {
-    await audit(deps, admin, 'edit', id, 'refused', { status: b.status });
-    return refuse(409, 'notDraft', `broadcast ${id} is ${b.status}; only a draft can be changed`);
-  }
   const settled = await settle(deps, admin, input, b);
   if (!settled.ok) return settled;
   const { unset, ...changes } = settled.value;

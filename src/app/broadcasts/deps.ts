@@ -1,15 +1,9 @@
 import type { Result } from '../certification/runCommand.ts';
 import type { AdminRecord, AuditLog } from '../ports/certification.ts';
 import type { AudienceSource, BroadcastStore, DeliveryStore, TestTargets } from '../ports/broadcasts.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { ReachAnswer, ReachPurpose } from '../ports/reach.ts';
 import type { ReminderStore } from '../ports/reminders.ts';
-import type { Scheduler } from '../ports/scheduler.ts';
-import type { Sender } from '../ports/sender.ts';
 import type { TrainingDeps } from '../training/deps.ts';
-import type { PolicySet } from '../../domain/policy/load.ts';
-import type { Translator } from '../../engine/types.ts';
-import type { Logger } from '../../infra/logger.ts';
+import type { ReminderDeps } from '../reminders/deps.ts';
 
 export interface BroadcastSettings {
   /** Above this many recipients a second admin approves before anything is sent. */
@@ -24,7 +18,8 @@ export interface BroadcastSettings {
   maxAttempts: number;
 }
 
-export interface BroadcastDeps {
+/** Policies (quiet hours), sender, reach, scheduler, translator, clock and logger: the same as reminders use. */
+export interface BroadcastDeps extends Pick<ReminderDeps, 'policies' | 'sender' | 'reach' | 'scheduler' | 'translator' | 'clock' | 'logger'> {
   broadcasts: BroadcastStore;
   deliveries: DeliveryStore;
   audience: AudienceSource;
@@ -32,13 +27,6 @@ export interface BroadcastDeps {
   /** Mutes (reminders' `all` mute also silences broadcasts) and the training use cases a reply calls. */
   reminders: Pick<ReminderStore, 'mutesOf'>;
   training: TrainingDeps;
-  policies: PolicySet;
-  sender: Sender;
-  reach: (channel: string, userId: string, purpose: ReachPurpose) => Promise<ReachAnswer>;
-  scheduler: Scheduler;
-  translator: Translator;
-  clock: Clock;
-  logger: Logger;
   audit: AuditLog;
   settings: BroadcastSettings;
 }

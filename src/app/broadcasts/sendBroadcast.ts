@@ -2,7 +2,7 @@ import { mayMove, nextAfterSend, type Broadcast } from '../../domain/broadcasts/
 import { regionPrefix } from '../../domain/regions/regions.ts';
 import type { AdminRecord } from '../ports/certification.ts';
 import { audienceOf } from './audience.ts';
-import { scopedBroadcast } from './compose.ts';
+import { scopedBroadcast, scopedDraft } from './compose.ts';
 import { audit, BROADCAST_FANOUT_JOB, BROADCAST_SEND_JOB, refuse, type BroadcastDeps, type Result } from './deps.ts';
 import { broadcastView, type BroadcastView } from './view.ts';
 
@@ -31,13 +31,9 @@ async function proceed(deps: BroadcastDeps, b: Broadcast, from: readonly Broadca
 
 /** `send`: counts the audience to know whether a second admin must approve, then moves on. */
 export async function sendBroadcast(deps: BroadcastDeps, admin: AdminRecord, id: string): Promise<Result<BroadcastView>> {
-  const found = await scopedBroadcast(deps, admin, id);
+  const found = await scopedDraft(deps, admin, id, 'send');
   if (!found.ok) return found;
   const b = found.value;
-  if (!mayMove(b.status, 'send')) {
-    await audit(deps, admin, 'send', id, 'refused', { status: b.status });
-    return refuse(409, 'notDraft', `broadcast ${id} is ${b.status}; only a draft can be sent`);
-  }
   if (b.expiresAt && b.expiresAt.getTime() <= deps.clock.now().getTime()) return refuse(422, 'expired', `broadcast ${id} expired at ${b.expiresAt.toISOString()}; set a later expiresAt first`);
   const recipients = await countAudience(deps, b);
   const needsApproval = recipients > deps.settings.approvalThreshold;

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Broadcast } from '../../domain/broadcasts/broadcast.ts';
+import { emptyCounts, type Broadcast } from '../../domain/broadcasts/broadcast.ts';
 import { retryDelayMs, skipReasonOfFailure, transition, type SkipReason } from '../../domain/broadcasts/delivery.ts';
 import { deliveryTime, isQuiet } from '../../domain/reminders/quietHours.ts';
 import { reminderSettings } from '../../domain/policy/trainingSchema.ts';
 import type { TrainingSession } from '../../domain/training/types.ts';
 import type { CounterIncs, DeliveryRecord } from '../ports/broadcasts.ts';
+import type { DeliveryResult } from '../ports/sender.ts';
 import type { ReachRefusal } from '../ports/reach.ts';
 import type { JobDefinition } from '../ports/scheduler.ts';
 import { audienceOf } from './audience.ts';
@@ -13,6 +14,7 @@ import { BROADCAST_FANOUT_JOB, BROADCAST_SEND_JOB, type BroadcastDeps } from './
 import { noticeMessage } from './message.ts';
 import { startSending } from './sendBroadcast.ts';
 
+const FANOUT_CHUNK = 2000;
 const jobData = z.strictObject({ broadcastId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 type JobData = z.infer<typeof jobData>;
 
@@ -37,17 +39,25 @@ export async function fanOut(deps: BroadcastDeps, id: string): Promise<void> {
   if (!b.fannedOut) {
     let seq = 0;
     let chunk: Parameters<BroadcastDeps['deliveries']['insertMany']>[0] = [];
+    // Inserts overlap the reading of the next workers (a few in flight): the fan-out of 100,000 is bound by them.
+    const inFlight = new Set<Promise<unknown>>();
     const flush = async () => {
-      await deps.deliveries.insertMany(chunk);
+      const p = deps.deliveries.insertMany(chunk);
       chunk = [];
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p)).catch(() => undefined);
+      if (inFlight.size >= 3) await Promise.race(inFlight);
     };
     for await (const r of audienceOf(deps, b.segment, b.startedAt)) {
       chunk.push({ id: `${b.id}:${r.workerId}`, broadcastId: b.id, workerId: r.workerId, seq: seq++, channel: r.channel, userId: r.userId, name: r.name, ...(r.locale ? { locale: r.locale } : {}), regionCode: r.regionCode, nextAt: b.startedAt, offersChoices: !!b.sessionId });
-      if (chunk.length >= 1000) await flush();
+      if (chunk.length >= FANOUT_CHUNK) await flush();
     }
-    await flush();
-    const total = await deps.deliveries.count(b.id);
-    await recount(deps, b.id);
+    if (chunk.length) await flush();
+    await Promise.all(inFlight);
+    // The audience is what the stream gave (a resumed fan-out streams it all again); nothing was sent yet, since
+    // no run starts before the fan-out is marked done.
+    const total = seq;
+    await deps.broadcasts.setCounters(b.id, { counts: { ...emptyCounts(), pending: total }, skipped: {}, failed: {}, answers: { enrol: 0, waiting: 0, decline: 0 } });
     await deps.broadcasts.markFannedOut(b.id, total);
     deps.logger.info({ broadcast: b.id, total }, 'broadcast audience fixed');
   }
@@ -73,34 +83,28 @@ function outcome(): Outcome {
   };
 }
 
-/** One recipient: mute, quiet hours, reach, then sending → sent / failed / retry later. */
-async function deliverOne(deps: BroadcastDeps, b: Broadcast, d: DeliveryRecord, session: TrainingSession | null, muted: boolean, runId: string, out: Outcome): Promise<void> {
+/** Before sending: mute, quiet hours, reach. Returns true when the delivery may be sent now. */
+async function mayGo(deps: BroadcastDeps, b: Broadcast, d: DeliveryRecord, muted: boolean, skips: Map<SkipReason, string[]>): Promise<boolean> {
   const now = deps.clock.now();
-  if (muted) {
-    if (await deps.deliveries.finish(d.id, 'pending', 'skipped', 'muted', now)) out.moved('skipped', 'muted', 'skipped');
-    return;
-  }
+  const skip = (reason: SkipReason) => {
+    skips.set(reason, [...(skips.get(reason) ?? []), d.id]);
+    return false;
+  };
+  if (muted) return skip('muted');
   if (!b.urgent) {
     const quiet = reminderSettings(deps.policies.forRegion(d.regionCode)).quietHours;
     if (isQuiet(now, quiet)) {
       await deps.deliveries.finish(d.id, 'pending', 'pending', d.reason, now, { nextAt: deliveryTime(now, quiet, d.id) });
-      return;
+      return false;
     }
   }
   const reach = await deps.reach(d.channel, d.userId, 'broadcast').catch(() => ({ reachable: false as const, reason: 'noChannel' as const }));
-  if (!reach.reachable) {
-    const reason = skipOfRefusal(reach.reason);
-    if (await deps.deliveries.finish(d.id, 'pending', 'skipped', reason, now)) out.moved('skipped', reason, 'skipped');
-    return;
-  }
-  // Marked before the platform call: if the process dies during it, this delivery is the one left "sending".
-  if (!(await deps.deliveries.markSending(d.id, runId, now))) return;
-  const r = await deps.sender.send(d.channel, d.userId, [noticeMessage(deps, b, d, session)]).catch((err: unknown) => ({ ok: false as const, permanent: false, reason: err instanceof Error ? err.message : String(err) }));
+  return reach.reachable ? true : skip(skipOfRefusal(reach.reason));
+}
+
+/** A refused platform call for one delivery in `sending`: skipped (blocked), failed, or pending again later. */
+async function settleFailure(deps: BroadcastDeps, d: DeliveryRecord, r: { permanent: boolean; reason: string }, out: Outcome): Promise<void> {
   const at = deps.clock.now();
-  if (r.ok) {
-    if (await deps.deliveries.finish(d.id, 'sending', 'sent', null, at)) out.moved('sent', null);
-    return;
-  }
   const skip = skipReasonOfFailure(r.reason);
   if (skip && r.permanent) {
     if (await deps.deliveries.finish(d.id, 'sending', 'skipped', skip, at)) out.moved('skipped', skip, 'skipped');
@@ -116,12 +120,41 @@ async function deliverOne(deps: BroadcastDeps, b: Broadcast, d: DeliveryRecord, 
   if (await deps.deliveries.finish(d.id, 'sending', 'failed', key, at, { attemptsInc: 1 })) out.moved('failed', key, 'failed');
 }
 
-/** Runs `items` through `fn` with at most `n` at once. */
-async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+/**
+ * One batch: the checks, then waves of at most `concurrency` deliveries, each wave marked `sending` in one write
+ * right before its platform calls and its sent ones marked `sent` in one write after them. So at any moment at
+ * most `concurrency` deliveries are in `sending`: the ones whose outcome a crash leaves unknown.
+ */
+async function deliverBatch(deps: BroadcastDeps, b: Broadcast, batch: DeliveryRecord[], session: TrainingSession | null, muted: Set<string>, runId: string, out: Outcome): Promise<void> {
+  const skips = new Map<SkipReason, string[]>();
+  const go: DeliveryRecord[] = [];
+  await Promise.all(
+    batch.map(async (d) => {
+      if (await mayGo(deps, b, d, muted.has(d.workerId), skips)) go.push(d);
+    }),
+  );
+  for (const [reason, ids] of skips) {
+    const n = await deps.deliveries.finishMany(ids, 'pending', 'skipped', reason, deps.clock.now());
+    for (let i = 0; i < n; i++) out.moved('skipped', reason, 'skipped');
+  }
+  go.sort((x, y) => x.seq - y.seq);
+  for (let i = 0; i < go.length; i += deps.settings.concurrency) {
+    const wave = go.slice(i, i + deps.settings.concurrency);
+    const held = new Set(await deps.deliveries.markSendingMany(wave.map((d) => d.id), runId, deps.clock.now()));
+    const mine = wave.filter((d) => held.has(d.id));
+    const results = await Promise.all(
+      mine.map((d) =>
+        deps.sender.send(d.channel, d.userId, [noticeMessage(deps, b, d, session)]).catch((err: unknown): DeliveryResult => ({ ok: false, permanent: false, reason: err instanceof Error ? err.message : String(err) })),
+      ),
+    );
+    const sent = mine.filter((_, k) => results[k]!.ok).map((d) => d.id);
+    const n = await deps.deliveries.finishMany(sent, 'sending', 'sent', null, deps.clock.now());
+    for (let k = 0; k < n; k++) out.moved('sent', null);
+    await Promise.all(mine.map(async (d, k) => {
+      const r = results[k]!;
+      if (!r.ok) await settleFailure(deps, d, r, out);
+    }));
+  }
 }
 
 /**
@@ -176,7 +209,7 @@ export async function sendRun(deps: BroadcastDeps, id: string): Promise<void> {
       const current = b;
       // A broadcast is not a reminder kind: only a mute of everything ("退订 全部") silences it.
       const muted = new Set(mutes.filter((m) => m.kind === 'all' && (m.until === null || m.until.getTime() > now.getTime())).map((m) => m.workerId));
-      await pool(batch, deps.settings.concurrency, (d) => deliverOne(deps, current, d, session, muted.has(d.workerId), runId, out));
+      await deliverBatch(deps, current, batch, session, muted, runId, out);
       await deps.broadcasts.inc(id, out.incs);
       await deps.broadcasts.takeLease(id, runId, deps.settings.leaseMs);
       if (Date.now() >= stopAt) {

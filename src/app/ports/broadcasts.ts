@@ -79,6 +79,8 @@ export interface DeliveryStore {
   nextPendingAt(broadcastId: string): Promise<Date | null>;
   /** pending → sending for this run, right before the platform call; false when it was not pending. */
   markSending(id: string, runId: string, now: Date): Promise<boolean>;
+  /** pending → sending for a wave of deliveries in one write; returns the ids this run marked. */
+  markSendingMany(ids: string[], runId: string, now: Date): Promise<string[]>;
   /** Moves one delivery if it is in `from`. */
   finish(id: string, from: DeliveryStatus, to: DeliveryStatus, reason: string | null, now: Date, extra?: { nextAt?: Date; attemptsInc?: number }): Promise<boolean>;
   /** Many deliveries from `from` to `to` with one reason (skipped before sending: muted, unreachable…). */

@@ -48,6 +48,13 @@ export function createMongoDeliveryStore(connection: Connection): DeliveryStore 
     async markSending(id, runId, now) {
       return (await c.updateOne({ _id: id, status: 'pending' }, { $set: { status: 'sending', runId, at: now } })).modifiedCount === 1;
     },
+    async markSendingMany(ids, runId, now) {
+      if (ids.length === 0) return [];
+      const r = await c.updateMany({ _id: { $in: ids }, status: 'pending' }, { $set: { status: 'sending', runId, at: now } });
+      if (r.modifiedCount === ids.length) return ids;
+      // Some were moved meanwhile (a cancel): the ones this run holds are those now sending under its id.
+      return (await c.find({ _id: { $in: ids }, status: 'sending', runId }, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+    },
     async finish(id, from, to, reason, now, extra = {}) {
       const r = await c.updateOne(
         { _id: id, status: from },
