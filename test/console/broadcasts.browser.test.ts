@@ -199,7 +199,9 @@ describe('broadcast pages in the browser', () => {
     await page.goto(`${base}/console/broadcasts`);
     await dataTest('bc-table').waitFor();
     await page.locator('[data-test="bc-open"]').first().click();
-    await dataTest('status-done').waitFor();
+    // The list's rows carry status tags too: wait for the detail page itself, not for a tag the list also shows.
+    await page.waitForURL(/\/console\/broadcasts\/[A-Za-z0-9_-]+$/);
+    await dataTest('bc-counts').waitFor();
     expect(await page.locator('main').textContent()).toContain('Breakdown');
     await shoot('detail-en');
     expect(pageErrors).toEqual([]);
