@@ -48,6 +48,12 @@ const envSchema = z.object({
   ADMIN_LOGIN_LOCK_MINUTES: int('ADMIN_LOGIN_LOCK_MINUTES', 1, 24 * 60).default(15),
   ADMIN_LOGIN_WINDOW_MINUTES: int('ADMIN_LOGIN_WINDOW_MINUTES', 1, 24 * 60).default(15),
   ADMIN_LOGIN_MAX_PER_ADDRESS: int('ADMIN_LOGIN_MAX_PER_ADDRESS', 1, 10_000).default(20),
+  /** Broadcasts (docs/broadcasts.md): above this many recipients a second admin approves. */
+  BROADCAST_APPROVAL_THRESHOLD: int('BROADCAST_APPROVAL_THRESHOLD', 0, 10_000_000).default(1000),
+  BROADCAST_BATCH_SIZE: int('BROADCAST_BATCH_SIZE', 1, 5000).default(100),
+  BROADCAST_CONCURRENCY: int('BROADCAST_CONCURRENCY', 1, 256).default(16),
+  BROADCAST_LEASE_SECONDS: int('BROADCAST_LEASE_SECONDS', 2, 600).default(30),
+  BROADCAST_TICK_SECONDS: int('BROADCAST_TICK_SECONDS', 1, 3600).default(10),
 
   ...channelSettingsShape,
 });

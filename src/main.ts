@@ -74,6 +74,13 @@ import { createTrainingAdmin } from './app/training/adminTraining.ts';
 import { offerSweepJob } from './app/training/offerSweep.ts';
 import { examStillDue, sessionStartStillDue } from './app/training/sessionReminders.ts';
 import type { ReminderDeps } from './app/reminders/deps.ts';
+import type { BroadcastDeps } from './app/broadcasts/deps.ts';
+import { broadcastJobs } from './app/broadcasts/sendRun.ts';
+import { broadcastTickJob } from './app/broadcasts/tick.ts';
+import { createBroadcastReplies } from './app/broadcasts/replies.ts';
+import { createMongoBroadcastStore } from './store/mongo/broadcastStore.ts';
+import { createMongoDeliveryStore } from './store/mongo/deliveryStore.ts';
+import { createMongoAudienceSource, createMongoTestTargets } from './store/mongo/audienceSource.ts';
 import { reminderSweepJob } from './app/reminders/sweep.ts';
 import { factChecks, factSweepJobs } from './app/reminders/factReminders.ts';
 import { createRegionSettingsView } from './app/reminders/regionSettings.ts';
@@ -222,6 +229,25 @@ export async function startRedcollar(
     Object.assign(reminderDeps.checks, factChecks(factDeps), { examDate: examStillDue(training) });
     certification.onApplicationChanged = returnedApplicationReminders(reminderDeps);
     const actions = createActions({ workers, organizations, regions: content.regions, certification, training });
+    // The reminders' policies, sender, reach, scheduler, translator, clock, logger and mutes (a mute of everything).
+    const broadcasts: BroadcastDeps = {
+      ...reminderDeps,
+      broadcasts: createMongoBroadcastStore(connection),
+      deliveries: createMongoDeliveryStore(connection),
+      audience: createMongoAudienceSource(connection),
+      testTargets: createMongoTestTargets(connection),
+      training,
+      audit: stores.audit,
+      settings: {
+        approvalThreshold: config.BROADCAST_APPROVAL_THRESHOLD,
+        batchSize: config.BROADCAST_BATCH_SIZE,
+        concurrency: config.BROADCAST_CONCURRENCY,
+        leaseMs: config.BROADCAST_LEASE_SECONDS * 1000,
+        maxAttempts: 5,
+      },
+    };
+    await Promise.all(Object.values(connection.models).map((m) => m.init()));
+    const broadcastReply = createBroadcastReplies(broadcasts);
     const polls = createPolls({ polls: createMongoPollStore(connection), sealer: cipher, certification, wechatQr: () => sceneQrOf(channels.get(WECHAT_OA_CHANNEL)) });
 
     const jobs: JobDefinition<unknown>[] = [
@@ -234,6 +260,8 @@ export async function startRedcollar(
       offerSweepJob(training),
       reminderSweepJob(reminderDeps),
       ...factSweepJobs(factDeps),
+      ...(broadcastJobs(broadcasts) as JobDefinition<unknown>[]),
+      broadcastTickJob(broadcasts, `${config.BROADCAST_TICK_SECONDS} seconds`) as JobDefinition<unknown>,
       housekeepingJob({
         conversations,
         inbox,
@@ -273,7 +301,8 @@ export async function startRedcollar(
       },
       capabilities: (channel) => channels.get(channel)?.capabilities ?? { images: false },
       onLocaleChange: (channel, userId, locale) => workers.setLocale(channel, userId, locale),
-      intercept: polls.chat,
+      // A poll session first (it owns its numbers), then an answer to a broadcast.
+      intercept: async (msg, state, now) => (await polls.chat(msg, state, now)) ?? broadcastReply(msg, state, now),
     });
 
     const channelContext: ChannelContext = {
@@ -319,6 +348,7 @@ export async function startRedcollar(
           polls: polls.admin,
           console: createConsoleService({ ...certification, reads: createMongoConsoleReads(connection), savedFilters: createMongoSavedFilterStore(connection), funnelCounters, flushFunnel: () => funnel.flush(), flows: content.flows }, { aggregatesTtlMs: config.CONSOLE_AGGREGATES_TTL_SECONDS * 1000 }),
           training: { training: createTrainingAdmin(training), reminderSummary: (prefix, range) => reminderStore.summary(prefix, range), reminderSettings: createReminderSettingsAdmin({ store: reminderSettingsStore, view: regionSettings, policies: content.policies, audit: stores.audit, clock }) },
+          broadcasts,
           ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
         }),
         pollPageRouter(polls.deps, logger),

@@ -1,6 +1,6 @@
 /**
  * The README's admin API table against the router itself: every route the admin API answers is listed with its
- * full path (in the README, or for accounts, polls and training in their guides under docs/), the bodies name the
+ * full path (in the README, or for accounts, polls, training and broadcasts in their guides under docs/), the bodies name the
  * fields a client must send, and the stale promises of the first draft are gone.
  */
 import { readFileSync } from 'node:fs';
@@ -12,14 +12,15 @@ import type { AccountService } from '../../src/app/admin/accounts.ts';
 import type { ConsoleService } from '../../src/app/console/consoleService.ts';
 import type { PollAdmin } from '../../src/app/polls/pollAdmin.ts';
 import type { TrainingRouteDeps } from '../../src/http/admin/trainingRoutes.ts';
+import type { BroadcastDeps } from '../../src/app/broadcasts/deps.ts';
 import { ROOT } from '../support/engineHarness.ts';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 /** Feature routes are tabled in their own guides; the README links them. */
-const guides = ['console-accounts.md', 'polls.md', 'training-and-reminders.md'].map((f) => readFileSync(join(ROOT, 'docs', f), 'utf8'));
+const guides = ['console-accounts.md', 'polls.md', 'training-and-reminders.md', 'broadcasts.md'].map((f) => readFileSync(join(ROOT, 'docs', f), 'utf8'));
 /** The table rows: `| \`METHOD /admin/api/... \` ... | does |`. */
 const rows = [readme, ...guides].flatMap((doc) => doc.split('\n')).filter((l) => l.trimStart().startsWith('| `') && l.includes('/admin/api'));
-const routes = adminRouter({ accounts: {} as AccountService, service: {} as AdminService, console: {} as ConsoleService, polls: {} as PollAdmin, training: {} as TrainingRouteDeps })
+const routes = adminRouter({ accounts: {} as AccountService, service: {} as AdminService, console: {} as ConsoleService, polls: {} as PollAdmin, training: {} as TrainingRouteDeps, broadcasts: {} as BroadcastDeps })
   .stack.filter((layer) => layer.methods.length > 0)
   .map((layer) => ({ method: layer.methods.filter((m) => m !== 'HEAD')[0]!, path: String(layer.path) }));
 

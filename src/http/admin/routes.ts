@@ -15,6 +15,8 @@ import { registerDashboardRoutes } from './dashboardRoutes.ts';
 import { pollRoutes } from './pollRoutes.ts';
 import { registerSavedFilterRoutes } from './savedFilterRoutes.ts';
 import { addTrainingRoutes, type TrainingRouteDeps } from './trainingRoutes.ts';
+import { registerBroadcastRoutes } from './broadcastRoutes.ts';
+import type { BroadcastDeps } from '../../app/broadcasts/deps.ts';
 
 /**
  * The admin API (/admin/api): bearer tokens or the console's session (src/http/admin/auth.ts), every body and
@@ -69,7 +71,7 @@ const reportQuery = z.strictObject({
   lang: z.enum(['zh-CN', 'en'], { message: 'lang is zh-CN (the default) or en' }).default('zh-CN'),
 });
 
-export function adminRouter(deps: { accounts: AccountService; service: AdminService; console?: ConsoleService; polls?: PollAdmin; training?: TrainingRouteDeps; demo?: { moveClock(admin: AdminRecord, ms: number): Promise<{ now: Date }> } }): Router {
+export function adminRouter(deps: { accounts: AccountService; service: AdminService; console?: ConsoleService; polls?: PollAdmin; training?: TrainingRouteDeps; broadcasts?: BroadcastDeps; demo?: { moveClock(admin: AdminRecord, ms: number): Promise<{ now: Date }> } }): Router {
   const router = new Router({ prefix: PREFIX });
 
   router.use(authMiddleware(deps.accounts, PREFIX, (method, path) => method === LOGIN_ROUTE.method && path === LOGIN_ROUTE.path));
@@ -210,6 +212,7 @@ export function adminRouter(deps: { accounts: AccountService; service: AdminServ
   if (deps.polls) pollRoutes(router, deps.polls);
 
   if (deps.training) addTrainingRoutes(router, deps.training);
+  if (deps.broadcasts) registerBroadcastRoutes(router, deps.broadcasts);
 
   // Demo mode (DEMO_MODE) only: move the app's clock forward; every job falling due runs before the answer.
   // Without demo mode the route does not exist (404). Any admin may, at any tier: demo data only.
