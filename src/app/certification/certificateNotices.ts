@@ -1,11 +1,11 @@
-import { addDays, EXPIRY_NOTICE_DAYS, expiryNoticeDue } from '../../domain/certification/expiryNotice.ts';
+import { addDays, expiryNoticeDue } from '../../domain/certification/expiryNotice.ts';
 import { chinaDate } from '../../domain/dates/parseDate.ts';
 import { z } from 'zod';
 import type { JobDefinition } from '../ports/scheduler.ts';
 import type { CertificationDeps } from './deps.ts';
 import { notifyCertificateChange } from './notifyCertificateChange.ts';
 
-/** A periodic sweep telling holders their certificate expires within a month, and that it has expired. */
+/** A periodic sweep telling holders their certificate has expired (the month before is a reminder kind). */
 export const CERTIFICATE_NOTICE_SWEEP_JOB = 'certification.certificateNotices';
 
 /**
@@ -21,7 +21,7 @@ export function certificateNoticeSweep(deps: CertificationDeps) {
     let sent = 0;
     let failed = 0;
     let stale = 0;
-    for (const cert of await deps.certificates.dueForExpiryNotice(addDays(today, EXPIRY_NOTICE_DAYS))) {
+    for (const cert of await deps.certificates.dueForExpiryNotice(addDays(today, -1))) {
       const due = expiryNoticeDue(cert, today);
       if (!due) continue;
       try {

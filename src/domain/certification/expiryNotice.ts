@@ -1,5 +1,8 @@
 /**
- * Which expiry notice a certificate is due today: "expires within a month" once, then "has expired" once.
+ * Which expiry notice a certificate is due today: "has expired", once. The month-before notice is the reminder kind
+ * `certificateExpiring` (src/app/reminders/factReminders.ts), which keeps quiet hours, mute, the daily cap and a
+ * region's settings; sending it here as well told every holder twice. The `expiringSoon` mark stays readable on old
+ * certificates and is never set any more.
  *
  * Decisions where the domain is silent:
  *  - Revoked certificates get neither (revocation was told when it happened and is final).
@@ -32,6 +35,5 @@ export function expiryNoticeDue(cert: Certificate, today: string): ExpiryNoticeD
     if (sent.expired) return null;
     return { notice: 'expired', stale: addDays(cert.validUntil, EXPIRY_NOTICE_DAYS) < today };
   }
-  if (!sent.expiringSoon && addDays(today, EXPIRY_NOTICE_DAYS) >= cert.validUntil) return { notice: 'expiringSoon', stale: false };
   return null;
 }
