@@ -171,7 +171,8 @@ describe.each(['memory', 'h2'] as const)('embedded server (%s): writes plan with
         { _id: { $in: ['d', 'c', 'm'], $nin: ['c'] } },
         { _id: { $eq: 'a' }, tags: 'x' },
         { _id: { $in: [] } },
-        { _id: { $in: [null, 'a'] } },
+        // null also matches a missing _id, so it stays with the library (the driver's types leave null out).
+        { _id: { $in: [null, 'a'] } } as unknown as Filter<Delivery>,
         { _id: 2.5, status: null },
         { broadcastId: 'b1', status: 'pending', seq: { $in: [5, 1, 8, 2] } },
         { broadcastId: 'b1', seq: { $in: [500, 4] } },
