@@ -200,6 +200,24 @@ final class IndexedBackends {
             && !(value instanceof Pattern) && !BsonRegularExpression.isRegularExpression(value);
     }
 
+    /**
+     * Marks the time a collection's update, delete or findAndModify runs, so that {@link #query} gives their index
+     * candidates the scan's order. Set and read under the collection's monitor, which those writes hold throughout
+     * (a find waits for it), so a plain field is enough.
+     */
+    static final class Writes {
+        boolean active;
+
+        <T> T run(Supplier<T> write) {
+            active = true;
+            try {
+                return write.get();
+            } finally {
+                active = false;
+            }
+        }
+    }
+
     /** Queries answered by reading every document of a collection, since the server started (embeddedPlanStats). */
     private static final LongAdder FULL_SCANS = new LongAdder();
 
@@ -312,36 +330,29 @@ final class IndexedBackends {
             return Comparator.naturalOrder();
         }
 
-        private boolean writing;
+        private final Writes writes = new Writes();
 
         @Override
         public boolean writing() {
-            return writing;
+            return writes.active;
         }
+
+        // The three writes that read their documents through queryDocuments (see Writes).
 
         @Override
         public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
                                                      boolean isMulti, boolean isUpsert, Oplog oplog) {
-            return write(() -> super.updateDocuments(selector, update, arrayFilters, isMulti, isUpsert, oplog));
+            return writes.run(() -> super.updateDocuments(selector, update, arrayFilters, isMulti, isUpsert, oplog));
         }
 
         @Override
         public synchronized int deleteDocuments(Document selector, int limit, Oplog oplog) {
-            return write(() -> super.deleteDocuments(selector, limit, oplog));
+            return writes.run(() -> super.deleteDocuments(selector, limit, oplog));
         }
 
         @Override
         public synchronized Document findAndModify(Document query) {
-            return write(() -> super.findAndModify(query));
-        }
-
-        private <T> T write(Supplier<T> command) {
-            writing = true;
-            try {
-                return command.get();
-            } finally {
-                writing = false;
-            }
+            return writes.run(() -> super.findAndModify(query));
         }
 
         @Override
@@ -556,36 +567,29 @@ final class IndexedBackends {
             return keyOrder;
         }
 
-        private boolean writing;
+        private final Writes writes = new Writes();
 
         @Override
         public boolean writing() {
-            return writing;
+            return writes.active;
         }
+
+        // The three writes that read their documents through queryDocuments (see Writes).
 
         @Override
         public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
                                                      boolean isMulti, boolean isUpsert, Oplog oplog) {
-            return write(() -> super.updateDocuments(selector, update, arrayFilters, isMulti, isUpsert, oplog));
+            return writes.run(() -> super.updateDocuments(selector, update, arrayFilters, isMulti, isUpsert, oplog));
         }
 
         @Override
         public synchronized int deleteDocuments(Document selector, int limit, Oplog oplog) {
-            return write(() -> super.deleteDocuments(selector, limit, oplog));
+            return writes.run(() -> super.deleteDocuments(selector, limit, oplog));
         }
 
         @Override
         public synchronized Document findAndModify(Document query) {
-            return write(() -> super.findAndModify(query));
-        }
-
-        private <T> T write(Supplier<T> command) {
-            writing = true;
-            try {
-                return command.get();
-            } finally {
-                writing = false;
-            }
+            return writes.run(() -> super.findAndModify(query));
         }
 
         @Override

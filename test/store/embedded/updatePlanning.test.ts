@@ -6,19 +6,11 @@
  * only for a query with exactly `_id`, so each such write read the whole deliveries collection. These tests start
  * their own servers: the plan counters they read (`embeddedPlanStats`) are per server.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { MongoClient, type Collection, type Db, type Filter } from 'mongodb';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../../src/store/embedded/launcher.ts';
+import type { Collection, Db, Filter } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { ownEmbeddedServers } from '../../support/ownEmbeddedServer.ts';
 
-const started: EmbeddedMongo[] = [];
-const tempDirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(started.map((s) => s.stop()));
-  await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const withServer = ownEmbeddedServers('plans');
 
 interface Delivery {
   _id: string | number;
@@ -39,24 +31,6 @@ interface PlanStats {
 async function planStats(db: Db): Promise<PlanStats> {
   const stats = await db.command({ embeddedPlanStats: 1 });
   return { fullScans: Number(stats['fullScans']), candidatesRead: Number(stats['candidatesRead']) };
-}
-
-async function withServer<T>(backend: 'memory' | 'h2', fn: (db: Db) => Promise<T>): Promise<T> {
-  let server: EmbeddedMongo;
-  if (backend === 'h2') {
-    const dataDir = await mkdtemp(join(tmpdir(), 'embedded-update-plan-'));
-    tempDirs.push(dataDir);
-    server = await startEmbeddedMongo({ backend, dataDir });
-  } else {
-    server = await startEmbeddedMongo({ backend });
-  }
-  started.push(server);
-  const client = await MongoClient.connect(server.uri);
-  try {
-    return await fn(client.db('plans'));
-  } finally {
-    await client.close();
-  }
 }
 
 /** The delivery store's indexes (src/store/mongo/deliveryStore.ts). */
@@ -80,7 +54,7 @@ const batch = Array.from({ length: 64 }, (_, k) => k * 31 + 3);
 
 describe.each(['memory', 'h2'] as const)('embedded server (%s): writes plan with the indexes', (backend) => {
   it('regression: updateMany by _id $in scanned the whole collection', async () => {
-    await withServer(backend, async (db) => {
+    await withServer(backend, async (_server, db) => {
       const c = db.collection<Delivery>('deliveries');
       await seedDeliveries(c);
       const ids = batch.map((i) => `d${i}`);
@@ -109,7 +83,7 @@ describe.each(['memory', 'h2'] as const)('embedded server (%s): writes plan with
   });
 
   it('regression: bulkWrite updateOne by _id scanned the whole collection', async () => {
-    await withServer(backend, async (db) => {
+    await withServer(backend, async (_server, db) => {
       const c = db.collection<Delivery>('deliveries');
       await seedDeliveries(c);
       const before = await planStats(db);
@@ -132,7 +106,7 @@ describe.each(['memory', 'h2'] as const)('embedded server (%s): writes plan with
   });
 
   it('regression: updateMany by an indexed field with $in read every pending delivery of the broadcast', async () => {
-    await withServer(backend, async (db) => {
+    await withServer(backend, async (_server, db) => {
       const c = db.collection<Delivery>('deliveries');
       await seedDeliveries(c);
       const before = await planStats(db);
@@ -147,7 +121,7 @@ describe.each(['memory', 'h2'] as const)('embedded server (%s): writes plan with
   });
 
   it('writes with an index plan change the same documents as the library’s scan, in its order', async () => {
-    await withServer(backend, async (db) => {
+    await withServer(backend, async (_server, db) => {
       const planned = db.collection<Delivery>('planned');
       const scanned = db.collection<Delivery>('scanned');
       await deliveryIndexes(planned);
@@ -213,7 +187,7 @@ describe.each(['memory', 'h2'] as const)('embedded server (%s): writes plan with
   });
 
   it('upserts by _id $in insert only when nothing matches, with the id the library derives', async () => {
-    await withServer(backend, async (db) => {
+    await withServer(backend, async (_server, db) => {
       const c = db.collection<Delivery>('deliveries');
       await deliveryIndexes(c);
       await c.insertMany([{ _id: 'a', status: 'pending' }, { _id: 'b', status: 'sent' }]);
