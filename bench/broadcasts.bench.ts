@@ -176,10 +176,10 @@ async function partTelegram(connection: Connection): Promise<void> {
     logger: createLogger('warn'),
   });
   try {
-    await seedWorkers(connection, TG_CHATS, '320205001', 'telegram', (i) => String(7_000_000 + i));
+    await seedWorkers(connection, TG_CHATS, '320105001', 'telegram', (i) => String(7_000_000 + i));
     const deps = depsOf(connection, channel.sender!, { batchSize: 100, concurrency: 32 });
-    const a = await broadcastTo(deps, '320205');
-    const b = await broadcastTo(deps, '320205');
+    const a = await broadcastTo(deps, '320105');
+    const b = await broadcastTo(deps, '320105');
     const t0 = performance.now();
     await Promise.all([fanOut(deps, a), fanOut(deps, b)]);
     await Promise.all([runToEnd(deps, a), runToEnd(deps, b)]);

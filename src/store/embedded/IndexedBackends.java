@@ -1,7 +1,11 @@
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -12,6 +16,7 @@ import io.netty.channel.Channel;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
+import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
@@ -25,6 +30,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
 
 /**
  * mongo-java-server's memory and H2 backends with working secondary indexes ({@link SecondaryIndex}).
@@ -57,6 +63,12 @@ final class IndexedBackends {
     interface Reader<P> {
         Document document(P position);
 
+        /** The order the library's scan reads documents in, which decides what a write with limit 1 takes. */
+        Comparator<P> naturalOrder();
+
+        /** True while an update, delete or findAndModify plans its documents (see {@link #query}). */
+        boolean writing();
+
         QueryResult collect(Document query, Stream<Document> candidates, int skip, int limit, int batchSize,
                             Comparator<Document> order, Document fieldSelector);
     }
@@ -78,25 +90,36 @@ final class IndexedBackends {
                 continue;
             }
             SecondaryIndex<P>.Plan plan = ((SecondaryIndex<P>) index).plan(query, orderBy);
-            if (plan != null && (best == null || plan.score() > best.score())) {
+            if (plan != null && (best == null || plan.score() > best.score()
+                || plan.score() == best.score() && reads(plan) < reads(best))) {
                 best = plan;
             }
         }
         return best;
     }
 
+    /** Entries counted beyond this tell two plans apart no better: both are far wider than a batch. */
+    private static final long PLAN_SAMPLE = 1024;
+
+    private static <P> long reads(SecondaryIndex<P>.Plan plan) {
+        return plan.entriesUpTo(PLAN_SAMPLE);
+    }
+
     /**
      * A collection's query: by a unique key when the query names one (see {@link #byUniqueKey}), else through the
      * best secondary-index plan, else the library's own way (`fullScan`). The candidates are read lazily and the
      * library's matcher decides; an ordered plan needs no sort, so the stream stops after skip + limit matches.
+     * Updates, deletes and findAndModify plan here as well (the library reads their documents through
+     * queryDocuments): without a sort, their index candidates are put in the scan's order, so `updateOne`,
+     * `deleteOne` and an unsorted findAndModify take the first match the library's scan would have taken.
      * Callers hold the collection's monitor.
      */
     static <P> QueryResult query(Reader<P> reader, List<Index<P>> indexes, Document query, Document orderBy,
                                  int skip, int limit, int batchSize, Document fieldSelector,
                                  Comparator<Document> sort, Supplier<QueryResult> fullScan) {
-        Iterable<P> byKey = byUniqueKey(indexes, query, orderBy);
+        Iterable<P> byKey = byUniqueKey(indexes, query, orderBy, reader.naturalOrder());
         if (byKey != null) {
-            Stream<Document> candidates = StreamSupport.stream(byKey.spliterator(), false).map(reader::document);
+            Stream<Document> candidates = StreamSupport.stream(byKey.spliterator(), false).map(read(reader));
             return reader.collect(query, candidates, skip, limit, batchSize, sort, fieldSelector);
         }
         SecondaryIndex<P>.Plan plan = plan(indexes, query, orderBy);
@@ -106,21 +129,26 @@ final class IndexedBackends {
             }
             return fullScan.get();
         }
-        Stream<Document> candidates = StreamSupport.stream(plan.positions().spliterator(), false)
-            .map(reader::document);
-        return reader.collect(query, candidates, skip, limit, batchSize, plan.ordered ? null : sort, fieldSelector);
+        Stream<P> positions = StreamSupport.stream(plan.positions().spliterator(), false);
+        if (sort == null && reader.writing()) {
+            positions = positions.sorted(reader.naturalOrder());
+        }
+        return reader.collect(query, positions.map(read(reader)), skip, limit, batchSize,
+            plan.ordered ? null : sort, fieldSelector);
     }
 
     /**
-     * The position of the one document a query can match when it asks for a plain value of a single-field unique
-     * key (`{_id: "sim:u1", leaseOwner: ..., $or: [...]}`), or null. The library uses a unique index only when the
-     * query has exactly the index's fields, so every conversation turn, whose lease and commit filters add
-     * conditions to the `_id`, scanned the whole collection: a cost that grew with the number of conversations.
-     * Any match must carry that key value, so the matcher still decides on exactly the documents it would have
-     * matched. Left to the library: null (it also matches a missing field, which a sparse index does not hold),
-     * documents and arrays (which may be operators or match array elements), regular expressions, `$natural`.
+     * The positions of the documents a query can match when it asks for plain values of a single-field unique key
+     * (`{_id: "sim:u1", leaseOwner: ..., $or: [...]}`, `{_id: {$in: [...]}, status: "pending"}`, `{_id: {$eq: v}}`),
+     * in the scan's order, or null. The library uses a unique index only when the query has exactly the index's
+     * fields, so every conversation turn, whose lease and commit filters add conditions to the `_id`, and every
+     * broadcast batch update (`_id $in` plus a status) scanned the whole collection. Any match must carry one of
+     * those key values, so the matcher still decides on exactly the documents it would have matched. Left to the
+     * library: null (it also matches a missing field, which a sparse index does not hold), documents and arrays
+     * (which may be operators or match array elements), regular expressions, `$natural`.
      */
-    static <P> Iterable<P> byUniqueKey(List<Index<P>> indexes, Document query, Document orderBy) {
+    static <P> Iterable<P> byUniqueKey(List<Index<P>> indexes, Document query, Document orderBy,
+                                       Comparator<P> naturalOrder) {
         if (orderBy != null && orderBy.containsKey("$natural")) {
             return null;
         }
@@ -129,28 +157,90 @@ final class IndexedBackends {
                 continue;
             }
             String key = index.getKeys().get(0).getKey();
-            Object value = query.get(key);
-            if (value == null || value instanceof Document || value instanceof Collection || value instanceof Pattern
-                || BsonRegularExpression.isRegularExpression(value)) {
+            Collection<?> values = keyValues(query.get(key));
+            if (values == null) {
                 continue;
             }
-            return index.getPositions(new Document(key, value));
+            if (values.size() == 1) {
+                return index.getPositions(new Document(key, values.iterator().next()));
+            }
+            // 1 and 1.0 are one key: a set, so that a document is not offered (and updated) twice.
+            Set<P> positions = new LinkedHashSet<>();
+            for (Object value : values) {
+                index.getPositions(new Document(key, value)).forEach(positions::add);
+            }
+            List<P> ordered = new ArrayList<>(positions);
+            ordered.sort(naturalOrder);
+            return ordered;
         }
         return null;
+    }
+
+    /** The plain values a condition on a key allows (a value, `$eq` or `$in` of them), or null for anything else. */
+    private static Collection<?> keyValues(Object condition) {
+        if (isPlain(condition)) {
+            return List.of(condition);
+        }
+        if (!(condition instanceof Document operators) || operators.isEmpty()
+            || operators.keySet().stream().anyMatch(name -> !name.startsWith("$"))) {
+            return null;
+        }
+        // Other operators beside these only narrow the matches further, and the matcher applies them.
+        if (operators.containsKey("$eq") && isPlain(operators.get("$eq"))) {
+            return List.of(operators.get("$eq"));
+        }
+        if (operators.get("$in") instanceof Collection<?> in && in.stream().allMatch(IndexedBackends::isPlain)) {
+            return in;
+        }
+        return null;
+    }
+
+    private static boolean isPlain(Object value) {
+        return value != null && !(value instanceof Document) && !(value instanceof Collection)
+            && !(value instanceof Pattern) && !BsonRegularExpression.isRegularExpression(value);
+    }
+
+    /**
+     * Marks the time a collection's update, delete or findAndModify runs, so that {@link #query} gives their index
+     * candidates the scan's order. Set and read under the collection's monitor, which those writes hold throughout
+     * (a find waits for it), so a plain field is enough.
+     */
+    static final class Writes {
+        boolean active;
+
+        <T> T run(Supplier<T> write) {
+            active = true;
+            try {
+                return write.get();
+            } finally {
+                active = false;
+            }
+        }
     }
 
     /** Queries answered by reading every document of a collection, since the server started (embeddedPlanStats). */
     private static final LongAdder FULL_SCANS = new LongAdder();
 
+    /** Documents read as candidates of an index plan, since the server started (embeddedPlanStats). */
+    private static final LongAdder CANDIDATES = new LongAdder();
+
+    private static <P> Function<P, Document> read(Reader<P> reader) {
+        return position -> {
+            CANDIDATES.increment();
+            return reader.document(position);
+        };
+    }
+
     /**
-     * `{embeddedPlanStats: 1}`: how many queries scanned a whole collection. Not a MongoDB command; tests use it to
-     * show that the app's hot queries find their documents by key. Null for every other command.
+     * `{embeddedPlanStats: 1}`: how many queries scanned a whole collection, and how many documents index plans
+     * read as candidates. Not a MongoDB command; tests use it to show that the app's hot queries and writes find
+     * their documents by key. Null for every other command.
      */
     static Document planStats(String command) {
         if (!"embeddedPlanStats".equalsIgnoreCase(command)) {
             return null;
         }
-        return new Document("fullScans", FULL_SCANS.sum()).append("ok", 1.0);
+        return new Document("fullScans", FULL_SCANS.sum()).append("candidatesRead", CANDIDATES.sum()).append("ok", 1.0);
     }
 
     // -----------------------------------------------------------------------------------------------------------
@@ -232,6 +322,37 @@ final class IndexedBackends {
         @Override
         public Document document(Integer position) {
             return getDocument(position);
+        }
+
+        /** The library's scan reads the document list from the first slot on. */
+        @Override
+        public Comparator<Integer> naturalOrder() {
+            return Comparator.naturalOrder();
+        }
+
+        private final Writes writes = new Writes();
+
+        @Override
+        public boolean writing() {
+            return writes.active;
+        }
+
+        // The three writes that read their documents through queryDocuments (see Writes).
+
+        @Override
+        public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
+                                                     boolean isMulti, boolean isUpsert, Oplog oplog) {
+            return writes.run(() -> super.updateDocuments(selector, update, arrayFilters, isMulti, isUpsert, oplog));
+        }
+
+        @Override
+        public synchronized int deleteDocuments(Document selector, int limit, Oplog oplog) {
+            return writes.run(() -> super.deleteDocuments(selector, limit, oplog));
+        }
+
+        @Override
+        public synchronized Document findAndModify(Document query) {
+            return writes.run(() -> super.findAndModify(query));
         }
 
         @Override
@@ -347,6 +468,7 @@ final class IndexedBackends {
     static final class IndexedH2Collection extends H2Collection implements Reader<Object> {
         /** Read when a document changes: the collections of existing data are opened before the backend sets it. */
         private final Supplier<DurableCommits> commits;
+        private final Comparator<Object> keyOrder;
 
         IndexedH2Collection(MongoDatabase database, String collectionName, CollectionOptions options,
                             org.h2.mvstore.MVMap<Object, Document> dataMap,
@@ -354,6 +476,7 @@ final class IndexedBackends {
                             Supplier<DurableCommits> commits) {
             super(database, collectionName, options, dataMap, metaMap, cursorRegistry);
             this.commits = commits;
+            this.keyOrder = dataMap.getKeyType()::compare;
         }
 
         // The three ways a document changes. Each is logged while the collection's lock is held (the library's
@@ -436,6 +559,37 @@ final class IndexedBackends {
         @Override
         public Document document(Object position) {
             return getDocument(position);
+        }
+
+        /** The library's scan reads the data map in its key order. */
+        @Override
+        public Comparator<Object> naturalOrder() {
+            return keyOrder;
+        }
+
+        private final Writes writes = new Writes();
+
+        @Override
+        public boolean writing() {
+            return writes.active;
+        }
+
+        // The three writes that read their documents through queryDocuments (see Writes).
+
+        @Override
+        public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
+                                                     boolean isMulti, boolean isUpsert, Oplog oplog) {
+            return writes.run(() -> super.updateDocuments(selector, update, arrayFilters, isMulti, isUpsert, oplog));
+        }
+
+        @Override
+        public synchronized int deleteDocuments(Document selector, int limit, Oplog oplog) {
+            return writes.run(() -> super.deleteDocuments(selector, limit, oplog));
+        }
+
+        @Override
+        public synchronized Document findAndModify(Document query) {
+            return writes.run(() -> super.findAndModify(query));
         }
 
         @Override

@@ -306,6 +306,26 @@ final class SecondaryIndex<P> extends Index<P> {
             return equalities * 4 + (ordered ? 2 : 0) + (lower != null || upper != null ? 1 : 0);
         }
 
+        /**
+         * How many entries the plan would read, counted no further than `cap`. Two plans of the same score can read
+         * very different amounts: `{broadcastId, status, seq: {$in: [64 seqs]}}` has two equalities both on
+         * (broadcastId, status, ...) and on (broadcastId, seq), but the first reads every pending delivery.
+         */
+        long entriesUpTo(long cap) {
+            long n = 0;
+            for (Object[] combination : combinations) {
+                Iterator<Entry<P>> entries = range(combination).iterator();
+                while (n < cap && entries.hasNext()) {
+                    entries.next();
+                    n++;
+                }
+                if (n >= cap) {
+                    break;
+                }
+            }
+            return n;
+        }
+
         /** The range of one equality combination, in index order (or reversed). */
         private NavigableSet<Entry<P>> range(Object[] prefix) {
             Object[] from = new Object[fields.length];

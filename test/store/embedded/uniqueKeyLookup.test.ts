@@ -6,25 +6,17 @@
  * document of the collection on every turn. The server now finds the candidate by the key and lets the library's
  * matcher decide. These tests start their own servers: the full-scan count they read is per server.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { MongoClient, type Db, type Filter } from 'mongodb';
+import type { Db, Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newConversation } from '../../../src/engine/index.ts';
 import { createPiiCipher } from '../../../src/infra/piiCipher.ts';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../../src/store/embedded/launcher.ts';
 import { connectMongo } from '../../../src/store/mongo/connection.ts';
 import { createMongoConversationStore } from '../../../src/store/mongo/conversationStore.ts';
 import { TEST_PII_KEY } from '../../support/appHarness.ts';
+import { ownEmbeddedServers } from '../../support/ownEmbeddedServer.ts';
 
-const started: EmbeddedMongo[] = [];
-const tempDirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(started.map((s) => s.stop()));
-  await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const withServer = ownEmbeddedServers('lookup');
 
 interface Item {
   _id: string | number | { k: number };
@@ -37,24 +29,6 @@ interface Item {
 async function fullScans(db: Db): Promise<number> {
   const stats = await db.command({ embeddedPlanStats: 1 });
   return Number(stats['fullScans']);
-}
-
-async function withServer<T>(backend: 'memory' | 'h2', fn: (server: EmbeddedMongo, db: Db) => Promise<T>): Promise<T> {
-  let server: EmbeddedMongo;
-  if (backend === 'h2') {
-    const dataDir = await mkdtemp(join(tmpdir(), 'embedded-unique-'));
-    tempDirs.push(dataDir);
-    server = await startEmbeddedMongo({ backend, dataDir });
-  } else {
-    server = await startEmbeddedMongo({ backend });
-  }
-  started.push(server);
-  const client = await MongoClient.connect(server.uri);
-  try {
-    return await fn(server, client.db('lookup'));
-  } finally {
-    await client.close();
-  }
 }
 
 describe.each(['memory', 'h2'] as const)('embedded server (%s): a query naming a unique key', (backend) => {
@@ -111,6 +85,8 @@ describe.each(['memory', 'h2'] as const)('embedded server (%s): a query naming a
         { _id: 'zz', n: 1 },
         { code: 'B', n: 2.5 },
         { code: 'C', n: 2.5 },
+        { _id: { $in: ['a', 'b'] }, n: { $gt: 0 } },
+        { _id: { $eq: 7 }, n: 3 },
       ];
       const byKey = await fullScans(db);
       for (const query of queries) {
@@ -123,7 +99,7 @@ describe.each(['memory', 'h2'] as const)('embedded server (%s): a query naming a
       expect(await fullScans(db)).toBe(byKey + queries.length);
 
       // Values that are not plain keys go to the library as before (and are scanned, as before).
-      const unkeyed: Filter<Item>[] = [{ _id: { $in: ['a', 'b'] }, n: { $gt: 0 } }, { _id: /^a/, n: 1 }, { _id: { k: 1 }, n: 4 }, { code: null, n: 1 }];
+      const unkeyed: Filter<Item>[] = [{ _id: /^a/, n: 1 }, { _id: { $in: ['a', null] }, n: 1 } as unknown as Filter<Item>, { _id: { k: 1 }, n: 4 }, { code: null, n: 1 }];
       for (const query of unkeyed) {
         expect((await items.find(query).toArray()).length, JSON.stringify(query)).toBe((await items.find({ $and: [query] }).toArray()).length);
       }
