@@ -277,9 +277,6 @@ export async function startRedcollar(
       }),
     ];
     for (const job of jobs) scheduler.define(job);
-    await scheduler.start();
-    cleanups.push(() => scheduler.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000));
-    for (const job of jobs) if (job.options?.every) await scheduler.every(job.name, job.options.every);
 
     const { registry, turnMetrics } = createMetrics();
     const handleInbound = createInboundHandler({
@@ -334,6 +331,12 @@ export async function startRedcollar(
       started.push(channel);
     }
     logger.info({ channels: [...channels.keys()] }, 'channels enabled');
+
+    // Jobs start only now: a job due at start (a broadcast resumed after a crash, a reminder sweep) sends through
+    // the channels' senders and asks their reach, which exist only once the channels are registered above.
+    await scheduler.start();
+    cleanups.push(() => scheduler.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000));
+    for (const job of jobs) if (job.options?.every) await scheduler.every(job.name, job.options.every);
 
     const app = createHttpApp({
       logger,
