@@ -6,7 +6,7 @@ import { localeOf } from './workerLocale.ts';
  * What happened to a certificate, as its holder is told: a failed 年检 suspends or revokes it, an admin may
  * suspend, revoke or restore it (a corrected 年检 restores it), and it expires (told a month before, and on the day).
  */
-export type CertificateChange = 'inspectionSuspended' | 'inspectionRevoked' | 'suspended' | 'revoked' | 'restored' | 'expiringSoon' | 'expired';
+export type CertificateChange = 'inspectionSuspended' | 'inspectionRevoked' | 'suspended' | 'revoked' | 'restored' | 'expired';
 
 /**
  * Tells the holder, on the account they registered with and in their language, what changed, why (`reason`,

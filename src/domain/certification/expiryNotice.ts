@@ -16,7 +16,7 @@ import type { Certificate } from './types.ts';
 
 export const EXPIRY_NOTICE_DAYS = 30;
 
-export type ExpiryNotice = 'expiringSoon' | 'expired';
+export type ExpiryNotice = 'expired';
 
 export type ExpiryNoticeDue = { notice: ExpiryNotice; stale: boolean } | null;
 
