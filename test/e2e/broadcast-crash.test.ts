@@ -112,7 +112,7 @@ describe('broadcast crash safety', () => {
         const connection = await connectMongo(uri);
         try {
           const rows = await connection.db!.collection('sim_outbox').aggregate<{ _id: string; n: number }>([{ $group: { _id: '$userId', n: { $sum: 1 } } }]).toArray();
-          const resentCount = await connection.db!.collection('broadcast_deliveries').countDocuments({ broadcastId: id, reason: 'resentAfterCrash' });
+          const resentCount = await connection.db!.collection('broadcast_deliveries').countDocuments({ broadcastId: id, resentAfterCrash: true });
           return { perUser: new Map(rows.map((r) => [r._id, r.n])), resent: resentCount };
         } finally {
           await connection.close();

@@ -68,7 +68,10 @@ export function createMongoDeliveryStore(connection: Connection): DeliveryStore 
     },
     async moveAll(broadcastId, from, to, reason, now, exceptRun) {
       const filter = { broadcastId, status: from, ...(exceptRun ? { runId: { $ne: exceptRun } } : {}) };
-      return (await c.updateMany(filter, { $set: { status: to, reason, at: now, ...(to === 'pending' ? { nextAt: now } : {}) } })).modifiedCount;
+      // A resend after a crash is marked for good: the reason is overwritten when the resend succeeds, and the mark is
+      // how a recipient's second message is accounted for.
+      const resent = reason === 'resentAfterCrash' ? { resentAfterCrash: true } : {};
+      return (await c.updateMany(filter, { $set: { status: to, reason, at: now, ...resent, ...(to === 'pending' ? { nextAt: now } : {}) } })).modifiedCount;
     },
     async tally(broadcastId) {
       const rows = await c
