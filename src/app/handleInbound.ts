@@ -10,6 +10,7 @@ import type { Clock } from './ports/clock.ts';
 import { ConversationBusyError, type Begun, type ConversationStore } from './ports/conversationStore.ts';
 import type { FunnelRecorder } from './ports/funnel.ts';
 import type { TurnMetrics } from './ports/metrics.ts';
+import { HitRate } from './hitRate.ts';
 import { OverloadedError, TurnGate } from './turnGate.ts';
 
 /** A message from any channel, normalised by that channel's inbound adapter. */
@@ -92,7 +93,8 @@ const MAX_ACTIONS_PER_TURN = 20;
  * still as this instance left it, no turn holds the lease and the message is not a repeat. Whatever else happened
  * (another instance moved the chat on or is running it, a repeat, an action to run) leaves nothing written, and
  * the turn is run again the long way. Only a turn that wrote its state is answered, so a turn run for nothing has
- * no trace; and every turn with I/O holds the lease.
+ * no trace; and every turn with I/O holds the lease. When most such writes miss (one chat spread over several
+ * instances), HitRate stops trying them but for a probe now and then.
  */
 export function createInboundHandler(deps: HandleInboundDeps) {
   const leaseMs = deps.settings.leaseMs ?? 30_000;
@@ -102,6 +104,7 @@ export function createInboundHandler(deps: HandleInboundDeps) {
     maxWaiting: deps.settings.maxWaitingTurns ?? 2_000,
     maxWaitingPerKey: deps.settings.maxWaitingTurnsPerChat ?? 10,
   });
+  const remembered = new HitRate();
 
   return async function handleInbound(msg: InboundMessage): Promise<HandleResult> {
     if (msg.input.type === 'text' && [...msg.input.text].length > deps.settings.maxMessageLength) {
@@ -174,12 +177,13 @@ export function createInboundHandler(deps: HandleInboundDeps) {
    */
   async function onKnownState(msg: InboundMessage, now: Date): Promise<{ before: ConversationState; turn: TurnResult } | null> {
     const before = deps.conversations.known(msg.channel, msg.userId);
-    if (!before) return null;
+    if (!before || !remembered.shouldTry()) return null;
     if (deps.intercept && (!deps.mayIntercept || deps.mayIntercept(msg, before))) return null;
     try {
       const turn = runTurn(deps.flows, before, msg.input, turnContext(msg, now));
       if (turn.awaitingAction) return null;
       const written = await deps.conversations.commitIfCurrent(turn.state, { messageId: msg.messageId, replies: turn.outbound }, now);
+      remembered.record(written);
       return written ? { before, turn } : null;
     } catch (err) {
       // Whether or not the write landed, the long way is right: it finds the message handled, or runs it.
