@@ -287,6 +287,19 @@ async function compileLauncherClass(
 // ---------------------------------------------------------------------------
 // The child JVM
 
+/**
+ * Flags for a small server on a machine whose few cores it shares with the app (measured with bench:engine 2c, CPU
+ * per message of the database child, README "Performance"):
+ * - C1 only: in a tiered JVM the C2 compiler was more than half of the server's CPU in the bench's windows and
+ *   still compiling minutes in, at the message rates the embedded server serves; the profiled tier-3 code C2 waits
+ *   on is slower than C1's final code as well.
+ * - Serial GC: a heap of a few hundred MB with short-lived garbage needs no concurrent collector threads.
+ * - A fixed number of compiler threads, so a thread that would otherwise end when idle takes none of its CPU time
+ *   out of the per-thread JIT accounting the benches print.
+ * `_JAVA_OPTIONS` (read after these) overrides any of them, e.g. `_JAVA_OPTIONS=-XX:TieredStopAtLevel=4`.
+ */
+const JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UseDynamicNumberOfCompilerThreads'];
+
 interface SpawnOptions {
   java: string;
   classpath: string;
@@ -301,7 +314,7 @@ function tail(text: string, maxChars: number): string {
 
 async function spawnServer(options: SpawnOptions): Promise<EmbeddedMongo> {
   const { log } = options;
-  const child = spawn(options.java, ['-cp', options.classpath, MAIN_CLASS, ...options.serverArgs], {
+  const child = spawn(options.java, [...JVM_FLAGS, '-cp', options.classpath, MAIN_CLASS, ...options.serverArgs], {
     // stdin stays an open pipe: the server exits when it reaches EOF, i.e. when we die.
     stdio: ['pipe', 'pipe', 'pipe'],
   });
