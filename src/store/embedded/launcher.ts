@@ -8,8 +8,8 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -74,8 +74,8 @@ export async function startEmbeddedMongo(opts: StartEmbeddedMongoOptions): Promi
   const log = opts.log ?? (() => {});
   const serverArgs = await serverArguments(opts);
   const java = javaTools();
-  await checkJavaVersion(java.java);
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  await checkJavaVersionOnce(java.java, cacheDir);
   const classpath = await resolveClasspath(cacheDir, log);
   const classesDir = await compileLauncherClass(cacheDir, classpath, java.javac, log);
   return spawnServer({
@@ -154,6 +154,34 @@ export function parseJavaMajorVersion(versionOutput: string): number | undefined
   if (!match) return undefined;
   const first = Number(match[1]);
   return first === 1 && match[2] !== undefined ? Number(match[2]) : first;
+}
+
+/** The executable `java` names: itself when a path, else the first on PATH; with links resolved. */
+function javaExecutable(java: string): string | undefined {
+  const candidates = java.includes('/') ? [java] : (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, java));
+  for (const candidate of candidates) {
+    try {
+      if (statSync(candidate).isFile()) return realpathSync(candidate);
+    } catch {
+      // Not in this directory.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `java -version` starts a JVM, which on a loaded machine added up to a second to every start; a passed check is
+ * remembered for the same executable (path, size and modification time), so another JDK on PATH is checked again.
+ */
+async function checkJavaVersionOnce(java: string, cacheDir: string): Promise<void> {
+  const executable = javaExecutable(java);
+  if (executable === undefined) return checkJavaVersion(java);
+  const { size, mtimeMs } = statSync(executable);
+  const marker = join(cacheDir, `java-ok-${shortHash(executable, String(size), String(mtimeMs))}`);
+  if (existsSync(marker)) return;
+  await checkJavaVersion(java);
+  await mkdir(cacheDir, { recursive: true });
+  await writeFile(marker, `${executable}\n`);
 }
 
 async function checkJavaVersion(java: string): Promise<void> {

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, symlink, mkdir } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, symlink, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -402,6 +402,38 @@ describe('startEmbeddedMongo', () => {
       expect((error as Error).message).toMatch(/Maven/);
       expect((error as Error).message).toMatch(/apt-get install openjdk-17-jdk-headless maven/);
       expect((error as Error).message).toMatch(/MONGODB_URI/);
+    });
+
+    /** A `java` on a PATH of its own: a shell script that counts `-version` runs and hands everything to `target`. */
+    async function wrappedJava(target: string, version?: string): Promise<{ bin: string; runs: () => number }> {
+      const bin = join(await tempDir(), 'bin');
+      await mkdir(bin);
+      const counter = join(bin, 'version-runs');
+      const answer = version ? `echo '${version}' >&2; exit 0` : `exec '${target}' "$@"`;
+      await writeFile(join(bin, 'java'), `#!/bin/sh\nif [ "$1" = "-version" ]; then echo x >> '${counter}'; ${answer}; fi\nexec '${target}' "$@"\n`);
+      await chmod(join(bin, 'java'), 0o755);
+      savedPath = process.env.PATH;
+      savedJavaHome = process.env.JAVA_HOME;
+      // First on PATH, so it shadows the real one; javac and Maven stay reachable behind it.
+      process.env.PATH = `${bin}:${savedPath}`;
+      delete process.env.JAVA_HOME;
+      return { bin, runs: () => (existsSync(counter) ? readFileSync(counter, 'utf8').split('\n').filter(Boolean).length : 0) };
+    }
+
+    const REAL_JAVA = (process.env.PATH ?? '').split(':').map((dir) => join(dir, 'java')).find((c) => existsSync(c)) ?? 'java';
+
+    it('regression: every start ran `java -version` (a JVM start) before the server; a passed check is kept per executable', async () => {
+      const java = await wrappedJava(REAL_JAVA);
+      await (await start({ backend: 'memory' })).stop();
+      await (await start({ backend: 'memory' })).stop();
+      expect(java.runs()).toBe(1);
+    });
+
+    it('still refuses a Java below 17 found on PATH after another passed', async () => {
+      await wrappedJava(REAL_JAVA, 'java version "1.8.0_392"');
+      const error = await startEmbeddedMongo({ backend: 'memory' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EmbeddedMongoUnavailableError);
+      expect((error as Error).message).toMatch(/reports Java 8/);
     });
 
     it('explains how to fix a missing Java', async () => {
