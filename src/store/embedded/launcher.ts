@@ -15,6 +15,7 @@ import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { classArchive } from './classArchive.ts';
 
 export interface EmbeddedMongo {
   /** Connection string without a database name, e.g. `mongodb://127.0.0.1:40123/`. */
@@ -78,9 +79,12 @@ export async function startEmbeddedMongo(opts: StartEmbeddedMongoOptions): Promi
   await checkJavaVersionOnce(java.java, cacheDir);
   const classpath = await resolveClasspath(cacheDir, log);
   const classesDir = await compileLauncherClass(cacheDir, classpath, java.javac, log);
+  const archive = await classArchive(classesDir, java.jar, jvmIdentity(java.java));
   return spawnServer({
     java: java.java,
-    classpath: [classesDir, classpath].join(delimiter),
+    jvmFlags: [...JVM_FLAGS, ...archive.jvmFlags],
+    classpath: [archive.classesEntry, classpath].join(delimiter),
+    onExit: (code, signal) => archive.settle(code, signal).catch(() => undefined),
     serverArgs,
     log,
     startTimeoutMs: opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
@@ -107,12 +111,19 @@ async function serverArguments(opts: StartEmbeddedMongoOptions): Promise<string[
 }
 
 /** Honour JAVA_HOME like Maven does, so both use the same JDK. */
-function javaTools(): { java: string; javac: string } {
+function javaTools(): { java: string; javac: string; jar: string } {
   const javaHome = process.env.JAVA_HOME;
   if (javaHome && existsSync(join(javaHome, 'bin', 'java'))) {
-    return { java: join(javaHome, 'bin', 'java'), javac: join(javaHome, 'bin', 'javac') };
+    return { java: join(javaHome, 'bin', 'java'), javac: join(javaHome, 'bin', 'javac'), jar: join(javaHome, 'bin', 'jar') };
   }
-  return { java: 'java', javac: 'javac' };
+  return { java: 'java', javac: 'javac', jar: 'jar' };
+}
+
+/** What a class archive made by one JVM depends on besides the classes: that JVM (by its file) and its flags. */
+function jvmIdentity(java: string): string {
+  const executable = javaExecutable(java);
+  const file = executable === undefined ? java : `${executable}:${statSync(executable).size}:${statSync(executable).mtimeMs}`;
+  return shortHash(file, ...JVM_FLAGS);
 }
 
 function defaultCacheDir(): string {
@@ -330,6 +341,9 @@ const JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UseDynam
 
 interface SpawnOptions {
   java: string;
+  jvmFlags: string[];
+  /** Runs when the JVM has exited; stop() resolves after it. */
+  onExit: (code: number | null, signal: NodeJS.Signals | null) => Promise<void>;
   classpath: string;
   serverArgs: string[];
   log: (line: string) => void;
@@ -342,7 +356,7 @@ function tail(text: string, maxChars: number): string {
 
 async function spawnServer(options: SpawnOptions): Promise<EmbeddedMongo> {
   const { log } = options;
-  const child = spawn(options.java, [...JVM_FLAGS, '-cp', options.classpath, MAIN_CLASS, ...options.serverArgs], {
+  const child = spawn(options.java, [...options.jvmFlags, '-cp', options.classpath, MAIN_CLASS, ...options.serverArgs], {
     // stdin stays an open pipe: the server exits when it reaches EOF, i.e. when we die.
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -351,6 +365,10 @@ async function spawnServer(options: SpawnOptions): Promise<EmbeddedMongo> {
     child.kill('SIGTERM');
   };
   process.on('exit', killOnExit);
+  let exited: Promise<void> = Promise.resolve();
+  child.once('exit', (code, signal) => {
+    exited = options.onExit(code, signal);
+  });
   // Without a listener a late 'error' (e.g. a failed kill) would crash the parent.
   child.on('error', (error) => log(`embedded-mongo: child process error: ${error.message}`));
 
@@ -390,7 +408,7 @@ async function spawnServer(options: SpawnOptions): Promise<EmbeddedMongo> {
     pid: child.pid!,
     stop: () => {
       stopping = true;
-      stopped ??= stopChild(child).finally(() => process.off('exit', killOnExit));
+      stopped ??= stopChild(child).then(() => exited).finally(() => process.off('exit', killOnExit));
       return stopped;
     },
   };

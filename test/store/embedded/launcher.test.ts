@@ -8,9 +8,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm, symlink, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readdir, rm, symlink, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
@@ -353,6 +353,53 @@ describe('startEmbeddedMongo', () => {
       c.db().collection('notes').findOne({}, { projection: { _id: 0 } }),
     );
     expect(found).toEqual({ text: 'written before SIGKILL' });
+  });
+
+  describe('class-data sharing archive (classArchive.ts)', () => {
+    /** The JVM's arguments, from /proc. */
+    const jvmArgs = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const flag = (pid: number, name: string): string | undefined =>
+      jvmArgs(pid).find((arg) => arg.startsWith(`-XX:${name}=`))?.slice(name.length + 5);
+
+    /** A cache holding this build's classpath and compiled classes, but no jar or archive of them yet. */
+    async function freshCache(): Promise<string> {
+      const probe = await start({ backend: 'memory' });
+      const args = jvmArgs(probe.pid);
+      const classes = args[args.indexOf('-cp') + 1]!.split(':')[0]!.replace(/\.jar$/, '');
+      const cacheDir = await tempDir();
+      await cp(classes, join(cacheDir, basename(classes)), { recursive: true });
+      for (const name of await readdir(dirname(classes))) {
+        if (/^classpath-.*\.txt$/.test(name)) await cp(join(dirname(classes), name), join(cacheDir, name));
+      }
+      return cacheDir;
+    }
+
+    it('a clean stop leaves the archive the next start maps; a killed server leaves none', async () => {
+      const cacheDir = await freshCache();
+      const killed = await start({ backend: 'memory', cacheDir });
+      const abandoned = flag(killed.pid, 'ArchiveClassesAtExit');
+      expect(abandoned).toBeDefined();
+      process.kill(killed.pid, 'SIGKILL');
+      await killed.stop();
+      expect((await readdir(cacheDir)).filter((name) => name.includes('.jsa'))).toEqual([]);
+
+      const maker = await start({ backend: 'memory', cacheDir });
+      const dump = flag(maker.pid, 'ArchiveClassesAtExit')!;
+      await maker.stop();
+      const archive = dump.replace(/\.[^.]+\.tmp$/, '');
+      expect(existsSync(archive)).toBe(true);
+      expect((await readdir(cacheDir)).filter((name) => name.includes('.jsa')).sort()).toEqual([basename(archive)]);
+
+      const user = await start({ backend: 'memory', cacheDir });
+      expect(flag(user.pid, 'SharedArchiveFile')).toBe(archive);
+      const client = await MongoClient.connect(user.uri);
+      try {
+        await client.db('cds').collection('items').insertOne({ _id: 1 } as never);
+        expect(await client.db('cds').collection('items').countDocuments()).toBe(1);
+      } finally {
+        await client.close();
+      }
+    });
   });
 
   describe('with a PATH that has Java but no Maven', () => {
