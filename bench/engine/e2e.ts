@@ -157,15 +157,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
         SESSION_TIMEOUT_MINUTES: '30',
       });
     } catch (err) {
-      status(`e2e saturated again ${E2E_STEADY_MS / 1000} s (steady state)`);
-    const steady = newStats();
-    const steadyCpu = cpuMark(jvmPids);
-    const steadyElapsed = await saturate((u, t) => sendNext(agent, base, u, steady, t), users, E2E_STEADY_MS);
-    const steadyCpuText = cpuSince(steadyCpu);
-    const steadyPerMsg = cpuPerMessage(steadyCpu, steady.messages);
-    const steadySorted = sortNum(steady.latencies);
-
-    heading(`${section}. End to end — the app FAILED TO START`);
+      heading(`${section}. End to end — the app FAILED TO START`);
       out(`  startRedcollar failed: ${(err as Error).stack ?? String(err)}`);
       process.exitCode = 1;
       return;
