@@ -20,7 +20,7 @@ import { benchRawDb } from './engine/rawDb.ts';
 import { benchTwoInstances } from './engine/twoInstances.ts';
 import { exitSoonAfterStop, runBench } from './support/report.ts';
 
-// Total run time ≈ 2 JVM starts + the parts' own durations (in each file) ≈ 50 s.
+// Total run time ≈ 2 JVM starts + the parts' own durations (in each file) ≈ 70 s.
 
 /** BENCH_ONLY=engine | e2e | e2e-h2 | two runs one part (for profiling with --cpu-prof); unset runs everything. */
 const ONLY = process.env.BENCH_ONLY;

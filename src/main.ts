@@ -388,8 +388,8 @@ export async function startRedcollar(
   }
 }
 
-/** `npm start`: run until a signal; on a crash, stop the embedded database too (never leave an orphan). */
-async function run(): Promise<void> {
+/** `npm start`: run until a signal; on a crash, stop the embedded database too (never leave an orphan). Exported for test/support/startOnSignal.ts. */
+export async function run(): Promise<void> {
   let app: RunningApp | undefined;
   // The default until the configuration is read (a signal during start-up).
   let limitMs = 30_000;

@@ -33,9 +33,10 @@ export function procCpuMs(pid: number): number {
   }
 }
 /**
- * CPU time (ms) of a JVM's JIT compiler threads (C1, C2). Shown apart because it is warm-up: on a loaded 2-core
- * machine C2 is still compiling the server's hot paths during the measured seconds of a bench, as much CPU per
- * message as the server threads' own work, and it stops once they are compiled.
+ * CPU time (ms) of a JVM's JIT compiler threads (C1, C2). Shown apart because it is warm-up: with C2 (before the
+ * launcher's JVM flags left it out) it was still compiling the server's hot paths during the measured seconds of a
+ * bench, more CPU per message than the server threads' own work. Summed over the threads alive now, so a compiler
+ * thread that ended takes its time with it (the launcher keeps their number fixed).
  */
 export function procJitCpuMs(pid: number): number {
   let total = 0;

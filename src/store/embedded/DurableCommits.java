@@ -46,6 +46,8 @@ final class DurableCommits {
     private final ScheduledExecutorService checkpointer;
     /** The ticket the last checkpoint's rotation left behind. Guarded by checkpointLock. */
     private long checkpointedTicket;
+    /** The store version the last checkpoint committed and synced (-1: none yet). Guarded by checkpointLock. */
+    private long syncedVersion = -1;
     private final long checkpointMs;
 
     DurableCommits(MVStore store, File dataFile, long checkpointMs) {
@@ -146,15 +148,31 @@ final class DurableCommits {
         synchronized (checkpointLock) {
             try {
                 long ticket = log.lastTicket();
+                if (unchangedSinceLastCheckpoint(ticket)) {
+                    return;
+                }
                 List<Long> covered = log.rotate();
                 store.commit();
+                // Read before the sync: every version up to this one is written by now, so the sync covers it.
+                long version = store.getCurrentVersion();
                 store.sync();
                 log.delete(covered);
                 checkpointedTicket = ticket;
+                syncedVersion = version;
             } catch (IOException e) {
                 throw new UncheckedIOException("checkpoint of the H2 store and its write-ahead log failed", e);
             }
         }
+    }
+
+    /**
+     * Nothing to make durable: no document logged, nothing changed in the store and no commit (the store's own
+     * background ones included) since the last checkpoint synced. Every app start sends `create` and `createIndexes`
+     * for each collection and index it declares; when they exist already, the command changes nothing, and each of
+     * these checkpoints cost a new log segment, two syncs and a deletion.
+     */
+    private boolean unchangedSinceLastCheckpoint(long ticket) {
+        return ticket == checkpointedTicket && store.getCurrentVersion() == syncedVersion && !store.hasUnsavedChanges();
     }
 
     /** Stops the checkpoints and takes a last one, so that a clean stop leaves an empty log. */

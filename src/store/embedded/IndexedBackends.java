@@ -264,6 +264,20 @@ final class IndexedBackends {
             super(databaseName, cursorRegistry);
         }
 
+        /**
+         * The library creates a collection a command names implicitly (an insert, a createIndexes) under the
+         * database's lock, but an explicit `create` checks for the collection and creates it outside that lock. Sent
+         * while a createIndexes reached the same new collection (mongoose's autoCreate beside a model's or agenda's
+         * indexes), both created it: the collection was listed twice, and the index went to a collection object the
+         * other command then replaced, so a unique index was not enforced. Under the same lock the check and the
+         * creation are one step, and the command that comes second is told NamespaceExists.
+         */
+        @Override
+        public synchronized MongoCollection<Integer> createCollectionOrThrowIfExists(String collectionName,
+                                                                                     CollectionOptions options) {
+            return super.createCollectionOrThrowIfExists(collectionName, options);
+        }
+
         @Override
         protected MemoryCollection openOrCreateCollection(String collectionName, CollectionOptions options) {
             return new IndexedMemoryCollection(this, collectionName, options, cursorRegistry);
@@ -430,6 +444,13 @@ final class IndexedBackends {
         final class IndexedH2Database extends H2Database {
             IndexedH2Database(String databaseName) {
                 super(databaseName, getMvStore(), getCursorRegistry());
+            }
+
+            /** One step under the database's lock, as in {@link IndexedMemoryDatabase}. */
+            @Override
+            public synchronized MongoCollection<Object> createCollectionOrThrowIfExists(String collectionName,
+                                                                                        CollectionOptions options) {
+                return super.createCollectionOrThrowIfExists(collectionName, options);
             }
 
             @Override

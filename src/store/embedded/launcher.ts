@@ -8,13 +8,14 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { classArchive } from './classArchive.ts';
 
 export interface EmbeddedMongo {
   /** Connection string without a database name, e.g. `mongodb://127.0.0.1:40123/`. */
@@ -74,13 +75,16 @@ export async function startEmbeddedMongo(opts: StartEmbeddedMongoOptions): Promi
   const log = opts.log ?? (() => {});
   const serverArgs = await serverArguments(opts);
   const java = javaTools();
-  await checkJavaVersion(java.java);
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  await checkJavaVersionOnce(java.java, cacheDir);
   const classpath = await resolveClasspath(cacheDir, log);
   const classesDir = await compileLauncherClass(cacheDir, classpath, java.javac, log);
+  const archive = await classArchive(classesDir, java.jar, jvmIdentity(java.java));
   return spawnServer({
     java: java.java,
-    classpath: [classesDir, classpath].join(delimiter),
+    jvmFlags: [...JVM_FLAGS, ...archive.jvmFlags],
+    classpath: [archive.classesEntry, classpath].join(delimiter),
+    onExit: (code, signal) => archive.settle(code, signal).catch(() => undefined),
     serverArgs,
     log,
     startTimeoutMs: opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
@@ -107,12 +111,19 @@ async function serverArguments(opts: StartEmbeddedMongoOptions): Promise<string[
 }
 
 /** Honour JAVA_HOME like Maven does, so both use the same JDK. */
-function javaTools(): { java: string; javac: string } {
+function javaTools(): { java: string; javac: string; jar: string } {
   const javaHome = process.env.JAVA_HOME;
   if (javaHome && existsSync(join(javaHome, 'bin', 'java'))) {
-    return { java: join(javaHome, 'bin', 'java'), javac: join(javaHome, 'bin', 'javac') };
+    return { java: join(javaHome, 'bin', 'java'), javac: join(javaHome, 'bin', 'javac'), jar: join(javaHome, 'bin', 'jar') };
   }
-  return { java: 'java', javac: 'javac' };
+  return { java: 'java', javac: 'javac', jar: 'jar' };
+}
+
+/** What a class archive made by one JVM depends on besides the classes: that JVM (by its file) and its flags. */
+function jvmIdentity(java: string): string {
+  const executable = javaExecutable(java);
+  const file = executable === undefined ? java : `${executable}:${statSync(executable).size}:${statSync(executable).mtimeMs}`;
+  return shortHash(file, ...JVM_FLAGS);
 }
 
 function defaultCacheDir(): string {
@@ -154,6 +165,34 @@ export function parseJavaMajorVersion(versionOutput: string): number | undefined
   if (!match) return undefined;
   const first = Number(match[1]);
   return first === 1 && match[2] !== undefined ? Number(match[2]) : first;
+}
+
+/** The executable `java` names: itself when a path, else the first on PATH; with links resolved. */
+function javaExecutable(java: string): string | undefined {
+  const candidates = java.includes('/') ? [java] : (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, java));
+  for (const candidate of candidates) {
+    try {
+      if (statSync(candidate).isFile()) return realpathSync(candidate);
+    } catch {
+      // Not in this directory.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `java -version` starts a JVM, which on a loaded machine added up to a second to every start; a passed check is
+ * remembered for the same executable (path, size and modification time), so another JDK on PATH is checked again.
+ */
+async function checkJavaVersionOnce(java: string, cacheDir: string): Promise<void> {
+  const executable = javaExecutable(java);
+  if (executable === undefined) return checkJavaVersion(java);
+  const { size, mtimeMs } = statSync(executable);
+  const marker = join(cacheDir, `java-ok-${shortHash(executable, String(size), String(mtimeMs))}`);
+  if (existsSync(marker)) return;
+  await checkJavaVersion(java);
+  await mkdir(cacheDir, { recursive: true });
+  await writeFile(marker, `${executable}\n`);
 }
 
 async function checkJavaVersion(java: string): Promise<void> {
@@ -287,8 +326,24 @@ async function compileLauncherClass(
 // ---------------------------------------------------------------------------
 // The child JVM
 
+/**
+ * Flags for a small server on a machine whose few cores it shares with the app (measured with bench:engine 2c, CPU
+ * per message of the database child, README "Performance"):
+ * - C1 only: in a tiered JVM the C2 compiler was more than half of the server's CPU in the bench's windows and
+ *   still compiling minutes in, at the message rates the embedded server serves; the profiled tier-3 code C2 waits
+ *   on is slower than C1's final code as well.
+ * - Serial GC: a heap of a few hundred MB with short-lived garbage needs no concurrent collector threads.
+ * - A fixed number of compiler threads, so a thread that would otherwise end when idle takes none of its CPU time
+ *   out of the per-thread JIT accounting the benches print.
+ * `_JAVA_OPTIONS` (read after these) overrides any of them, e.g. `_JAVA_OPTIONS=-XX:TieredStopAtLevel=4`.
+ */
+const JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UseDynamicNumberOfCompilerThreads'];
+
 interface SpawnOptions {
   java: string;
+  jvmFlags: string[];
+  /** Runs when the JVM has exited; stop() resolves after it. */
+  onExit: (code: number | null, signal: NodeJS.Signals | null) => Promise<void>;
   classpath: string;
   serverArgs: string[];
   log: (line: string) => void;
@@ -301,7 +356,7 @@ function tail(text: string, maxChars: number): string {
 
 async function spawnServer(options: SpawnOptions): Promise<EmbeddedMongo> {
   const { log } = options;
-  const child = spawn(options.java, ['-cp', options.classpath, MAIN_CLASS, ...options.serverArgs], {
+  const child = spawn(options.java, [...options.jvmFlags, '-cp', options.classpath, MAIN_CLASS, ...options.serverArgs], {
     // stdin stays an open pipe: the server exits when it reaches EOF, i.e. when we die.
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -310,6 +365,10 @@ async function spawnServer(options: SpawnOptions): Promise<EmbeddedMongo> {
     child.kill('SIGTERM');
   };
   process.on('exit', killOnExit);
+  let exited: Promise<void> = Promise.resolve();
+  child.once('exit', (code, signal) => {
+    exited = options.onExit(code, signal);
+  });
   // Without a listener a late 'error' (e.g. a failed kill) would crash the parent.
   child.on('error', (error) => log(`embedded-mongo: child process error: ${error.message}`));
 
@@ -349,7 +408,7 @@ async function spawnServer(options: SpawnOptions): Promise<EmbeddedMongo> {
     pid: child.pid!,
     stop: () => {
       stopping = true;
-      stopped ??= stopChild(child).finally(() => process.off('exit', killOnExit));
+      stopped ??= stopChild(child).then(() => exited).finally(() => process.off('exit', killOnExit));
       return stopped;
     },
   };

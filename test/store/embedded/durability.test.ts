@@ -14,10 +14,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedMongo } from '../../../src/store/embedded/launcher.ts';
 import { registrationScript } from '../../support/appHarness.ts';
 import { makeIdNumber } from '../../support/engineHarness.ts';
-import { CHILD_START_TIMEOUT_MS, killGroup, startChildApp, type RunningChild } from '../../support/childApp.ts';
+import { CHILD_START_TIMEOUT_MS, killGroup, prepareChildApp, type PreparedChild, type RunningChild } from '../../support/childApp.ts';
 
 const START_TIMEOUT_MS = CHILD_START_TIMEOUT_MS;
-const startApp = (dataDir: string) => startChildApp(dataDir);
 
 async function say(app: RunningChild, userId: string, text: string): Promise<string> {
   const res = await fetch(`${app.baseUrl}/sim/api/messages`, {
@@ -50,7 +49,14 @@ const ROUNDS: Round[] = DELAYS_MS.map((delayMs, i) => ({
 
 describe('embedded H2 database: an acknowledged write survives SIGKILL of the app and its database', () => {
   const dirs: string[] = [];
+  const prepared: PreparedChild[] = [];
+  const prepare = (dataDir: string): PreparedChild => {
+    const child = prepareChildApp(dataDir);
+    prepared.push(child);
+    return child;
+  };
   afterAll(async () => {
+    await Promise.all(prepared.map((child) => child.discard()));
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
@@ -60,8 +66,12 @@ describe('embedded H2 database: an acknowledged write survives SIGKILL of the ap
       const dataDir = await mkdtemp(join(tmpdir(), 'redcollar-durable-'));
       dirs.push(dataDir);
 
+      // Each round's app process loads its modules while the round before still runs (most of a start on a loaded
+      // machine), and opens the data directory only after that round's kill.
+      let next = prepare(dataDir);
       for (const round of ROUNDS) {
-        const app = await startApp(dataDir);
+        const app = await next.start();
+        next = prepare(dataDir);
         try {
           const script = [...registrationScript(round.idNumber), '确认'];
           let last = '';
@@ -91,7 +101,7 @@ describe('embedded H2 database: an acknowledged write survives SIGKILL of the ap
       }
 
       // And the app itself, started again on the same directory, knows the worker.
-      const app = await startApp(dataDir);
+      const app = await next.start();
       try {
         expect(await say(app, ROUNDS[0]!.userId, '我的信息')).toContain('张三');
       } finally {

@@ -8,9 +8,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, symlink, mkdir } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readdir, rm, symlink, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
@@ -355,6 +355,53 @@ describe('startEmbeddedMongo', () => {
     expect(found).toEqual({ text: 'written before SIGKILL' });
   });
 
+  describe('class-data sharing archive (classArchive.ts)', () => {
+    /** The JVM's arguments, from /proc. */
+    const jvmArgs = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const flag = (pid: number, name: string): string | undefined =>
+      jvmArgs(pid).find((arg) => arg.startsWith(`-XX:${name}=`))?.slice(name.length + 5);
+
+    /** A cache holding this build's classpath and compiled classes, but no jar or archive of them yet. */
+    async function freshCache(): Promise<string> {
+      const probe = await start({ backend: 'memory' });
+      const args = jvmArgs(probe.pid);
+      const classes = args[args.indexOf('-cp') + 1]!.split(':')[0]!.replace(/\.jar$/, '');
+      const cacheDir = await tempDir();
+      await cp(classes, join(cacheDir, basename(classes)), { recursive: true });
+      for (const name of await readdir(dirname(classes))) {
+        if (/^classpath-.*\.txt$/.test(name)) await cp(join(dirname(classes), name), join(cacheDir, name));
+      }
+      return cacheDir;
+    }
+
+    it('a clean stop leaves the archive the next start maps; a killed server leaves none', async () => {
+      const cacheDir = await freshCache();
+      const killed = await start({ backend: 'memory', cacheDir });
+      const abandoned = flag(killed.pid, 'ArchiveClassesAtExit');
+      expect(abandoned).toBeDefined();
+      process.kill(killed.pid, 'SIGKILL');
+      await killed.stop();
+      expect((await readdir(cacheDir)).filter((name) => name.includes('.jsa'))).toEqual([]);
+
+      const maker = await start({ backend: 'memory', cacheDir });
+      const dump = flag(maker.pid, 'ArchiveClassesAtExit')!;
+      await maker.stop();
+      const archive = dump.replace(/\.[^.]+\.tmp$/, '');
+      expect(existsSync(archive)).toBe(true);
+      expect((await readdir(cacheDir)).filter((name) => name.includes('.jsa')).sort()).toEqual([basename(archive)]);
+
+      const user = await start({ backend: 'memory', cacheDir });
+      expect(flag(user.pid, 'SharedArchiveFile')).toBe(archive);
+      const client = await MongoClient.connect(user.uri);
+      try {
+        await client.db('cds').collection('items').insertOne({ _id: 1 } as never);
+        expect(await client.db('cds').collection('items').countDocuments()).toBe(1);
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
   describe('with a PATH that has Java but no Maven', () => {
     let savedPath: string | undefined;
     let savedJavaHome: string | undefined;
@@ -402,6 +449,38 @@ describe('startEmbeddedMongo', () => {
       expect((error as Error).message).toMatch(/Maven/);
       expect((error as Error).message).toMatch(/apt-get install openjdk-17-jdk-headless maven/);
       expect((error as Error).message).toMatch(/MONGODB_URI/);
+    });
+
+    /** A `java` on a PATH of its own: a shell script that counts `-version` runs and hands everything to `target`. */
+    async function wrappedJava(target: string, version?: string): Promise<{ bin: string; runs: () => number }> {
+      const bin = join(await tempDir(), 'bin');
+      await mkdir(bin);
+      const counter = join(bin, 'version-runs');
+      const answer = version ? `echo '${version}' >&2; exit 0` : `exec '${target}' "$@"`;
+      await writeFile(join(bin, 'java'), `#!/bin/sh\nif [ "$1" = "-version" ]; then echo x >> '${counter}'; ${answer}; fi\nexec '${target}' "$@"\n`);
+      await chmod(join(bin, 'java'), 0o755);
+      savedPath = process.env.PATH;
+      savedJavaHome = process.env.JAVA_HOME;
+      // First on PATH, so it shadows the real one; javac and Maven stay reachable behind it.
+      process.env.PATH = `${bin}:${savedPath}`;
+      delete process.env.JAVA_HOME;
+      return { bin, runs: () => (existsSync(counter) ? readFileSync(counter, 'utf8').split('\n').filter(Boolean).length : 0) };
+    }
+
+    const REAL_JAVA = (process.env.PATH ?? '').split(':').map((dir) => join(dir, 'java')).find((c) => existsSync(c)) ?? 'java';
+
+    it('regression: every start ran `java -version` (a JVM start) before the server; a passed check is kept per executable', async () => {
+      const java = await wrappedJava(REAL_JAVA);
+      await (await start({ backend: 'memory' })).stop();
+      await (await start({ backend: 'memory' })).stop();
+      expect(java.runs()).toBe(1);
+    });
+
+    it('still refuses a Java below 17 found on PATH after another passed', async () => {
+      await wrappedJava(REAL_JAVA, 'java version "1.8.0_392"');
+      const error = await startEmbeddedMongo({ backend: 'memory' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EmbeddedMongoUnavailableError);
+      expect((error as Error).message).toMatch(/reports Java 8/);
     });
 
     it('explains how to fix a missing Java', async () => {

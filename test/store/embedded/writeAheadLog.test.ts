@@ -177,6 +177,33 @@ describe('embedded H2 database: the write-ahead log', () => {
     expect(await withDb(second, (c) => c.db().collection('kept').find().toArray())).toEqual([{ _id: 'k' }]);
   });
 
+  it('regression: every app start took a checkpoint (two syncs) for each create and createIndexes that changed nothing', async () => {
+    const dir = await dataDir();
+    const server = await start(dir, NO_CHECKPOINT_MS);
+    // A checkpoint starts a new log segment and deletes the ones it covers, so the segment names tell whether one ran.
+    const segments = async () => (await readdir(dir)).filter((name) => name.startsWith('embedded-mongo.mv.wal-')).sort();
+    await withDb(server, async (c) => {
+      const people = c.db().collection<Person>('people');
+      await people.createIndex({ email: 1 }, { unique: true });
+      const before = await segments();
+      for (let i = 0; i < 3; i++) {
+        await people.createIndex({ email: 1 }, { unique: true });
+        const exists = await c.db().createCollection('people').then(() => null, (error: unknown) => error);
+        expect(exists).toBeInstanceOf(MongoServerError);
+        expect((exists as MongoServerError).code).toBe(48);
+      }
+      expect(await segments()).toEqual(before);
+      // A new index changes the store: its checkpoint still runs, and the index is there after a kill.
+      await people.createIndex({ visits: 1 });
+      expect(await segments()).not.toEqual(before);
+    });
+    await kill(server);
+
+    const second = await start(dir, NO_CHECKPOINT_MS);
+    const indexes = await withDb(second, (c) => c.db().collection('people').listIndexes().toArray());
+    expect(indexes.map((index) => String(index['name'])).sort()).toEqual(['_id_', 'email_1', 'visits_1']);
+  });
+
   it('a clean stop leaves an empty log, and a data directory without one opens with its data', async () => {
     const dir = await dataDir();
     const first = await start(dir);
