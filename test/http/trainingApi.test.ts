@@ -104,6 +104,23 @@ describe('training sessions', () => {
     expect((await t.api('POST', `/training/sessions/${id}/cancel`, token)).status).toBe(422);
   });
 
+  it('regression: the check-in screen\'s code was refused as wrong minutes before a session that starts just after midnight', async () => {
+    // The browser test's session starts five minutes after the real time; run at 23:55-24:00 China time, the class
+    // was "tomorrow" and the chat answered 签到码不对 to the code on the screen.
+    const nextLateEvening = Math.ceil((t.clock.now().getTime() - 15 * 3_600_000 - 57 * 60_000) / DAY) * DAY + 15 * 3_600_000 + 57 * 60_000;
+    t.clock.advance(nextLateEvening - t.clock.now().getTime()); // 23:57 China time
+    const startsAt = new Date(t.clock.now().getTime() + 5 * 60_000);
+    const created = await t.api('POST', '/training/sessions', token, { ...body, levels: [], kind: 'continuing', capacity: 5, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(), enrolBy: startsAt.toISOString() });
+    expect(created.status).toBe(201);
+    const w = await t.worker();
+    const menu = (await simSay(t.app.url, w.userId, '培训')).flatMap((m) => m.choices ?? []);
+    const pick = menu.findIndex((c) => c.label.includes(body.title)) + 1;
+    expect(pick).toBeGreaterThan(0);
+    expect(await say(w.userId, String(pick))).toContain('已报名');
+    const code = await t.api('GET', `/training/sessions/${created.body.id}/checkin-code`, token);
+    expect(await say(w.userId, `签到 ${code.body.code}`)).toContain('签到成功');
+  });
+
   it('the reminders summary answers in scope, and refuses another region', async () => {
     const r = await t.api('GET', '/reminders/summary', token);
     expect(r.status).toBe(200);

@@ -1,4 +1,4 @@
-import { sessionInRegion } from '../../domain/training/enrolment.ts';
+import { checkinOpen, sessionInRegion } from '../../domain/training/enrolment.ts';
 import type { TrainingSession } from '../../domain/training/types.ts';
 import { chinaDate } from '../../domain/dates/parseDate.ts';
 import type { AdminRecord } from '../ports/certification.ts';
@@ -119,7 +119,8 @@ export function createTrainingAdmin(deps: TrainingDeps) {
       // The venue's screen shows how many have checked in today, so the count goes up as people arrive.
       const today = chinaDate(now);
       const checkedIn = (await deps.training.attendanceOf(id)).filter((a) => a.day === today).length;
-      return { ok: true as const, value: { code: c.code, validUntil: c.validUntil.toISOString(), now: now.toISOString(), checkedIn } };
+      // `open` is the chat's own rule, so the screen can say when the code it shows is not yet (or no longer) taken.
+      return { ok: true as const, value: { code: c.code, validUntil: c.validUntil.toISOString(), now: now.toISOString(), checkedIn, open: checkinOpen(s.value, now) } };
     },
 
     /** Sessions of the admin's region starting after `after` (default: from 30 days ago), cancelled ones included. */
