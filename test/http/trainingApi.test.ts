@@ -129,3 +129,36 @@ describe('training sessions', () => {
     expect((await t.api('GET', '/reminders/summary?region=3202', token)).status).toBe(403);
   });
 });
+
+describe('the console\'s session list', () => {
+  it('pages by cursor through the admin\'s region only, earliest first, sessions at the same hour each once; a made-up cursor is refused', async () => {
+    const at = (day: number) => new Date(Date.UTC(2027, 5, day, 1)).toISOString();
+    const make = (regionCode: string, day: number, n: number) =>
+      t.api('POST', '/training/sessions', regionCode.startsWith('3201') ? token : wuxi, { ...body, title: `分页 ${regionCode} ${day} ${n}`, regionCode, levels: [], startsAt: at(day), endsAt: at(day + 1), enrolBy: at(day) });
+    const wuxi = await t.token('无锡市两新工委', '320200');
+    // Three at the same hour (ties the cursor must split), two later; one of a county below; two of another city.
+    for (const [region, day, n] of [['320100', 10, 1], ['320100', 10, 2], ['320102', 10, 3], ['320100', 12, 4], ['320200', 10, 5], ['320200', 11, 6], ['320100', 14, 7]] as const) {
+      const made = await make(region, day, n);
+      expect(made.status, made.raw).toBe(201);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const r = await t.api('GET', `/training/sessions?from=${encodeURIComponent(at(1))}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, token);
+      expect(r.status).toBe(200);
+      expect(r.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...r.body.items.map((s: { title: string }) => s.title));
+      cursor = r.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(seen.map((s) => s.split(' ')[2])).toEqual(['10', '10', '10', '12', '14']);
+    expect(new Set(seen).size).toBe(5);
+    expect(seen.every((s) => !s.includes('320200'))).toBe(true);
+    expect(pages).toBe(3);
+
+    const bad = await t.api('GET', `/training/sessions?cursor=${Buffer.from('2027-06-10T01:00:00.000Z|nothex').toString('base64url')}`, token);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/cursor/);
+  });
+});

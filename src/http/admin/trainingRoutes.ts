@@ -50,7 +50,11 @@ const editBody = z
   .refine((b) => Object.keys(b).some((k) => k !== 'expectedVersion'), 'name at least one field to change');
 const attendanceBody = z.strictObject({ workerId: id });
 const resultBody = z.strictObject({ workerId: id, score: z.number().min(0, 'score must be 0-100').max(100, 'score must be 0-100') });
-const listQuery = z.strictObject({ from: instant.optional() });
+const listQuery = z.strictObject({
+  from: instant.optional(),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'cursor is not one this API returned').optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
 const regionParam = z.string().regex(/^\d{2,9}$/, 'region is a region code or prefix, e.g. 3201');
 const summaryQuery = z
   .strictObject({ region: regionParam.optional(), from: instant.optional(), to: instant.optional() })
@@ -86,7 +90,7 @@ export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void
 
   router.get('/training/sessions', async (ctx) => {
     const q = parse(listQuery, ctx.query);
-    ctx.body = value(await deps.training.list(adminOf(ctx), q.from));
+    ctx.body = value(await deps.training.list(adminOf(ctx), { ...(q.from ? { from: q.from } : {}), ...(q.cursor ? { cursor: q.cursor } : {}), limit: q.limit }));
   });
 
   router.get('/training/sessions/:id/enrolments', async (ctx) => {
