@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
 import { simSay } from '../support/httpApp.ts';
+import { createMongoReminderStore } from '../../src/store/mongo/reminderStore.ts';
 
 let t: AdminApiApp;
 let token: string;
@@ -160,5 +161,23 @@ describe('the console\'s session list', () => {
     const bad = await t.api('GET', `/training/sessions?cursor=${Buffer.from('2027-06-10T01:00:00.000Z|nothex').toString('base64url')}`, token);
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/cursor/);
+  });
+});
+
+describe('mute in the chat', () => {
+  it('退订 <kind> <date> mutes that kind until the date, a bad kind or a past date is refused and changes nothing, 恢复提醒 undoes it', async () => {
+    const w = await t.worker();
+    const store = createMongoReminderStore(t.db);
+    const today = t.clock.now().toISOString().slice(0, 10);
+    expect(await say(w.userId, '退订 天气')).toContain('没有“天气”这类提醒');
+    expect(await say(w.userId, '退订 培训 2020-01-01')).toContain('日期请写成 2026-12-31 这样，且不早于今天');
+    expect(await store.mutes(w.id)).toEqual([]);
+    const until = `${Number(today.slice(0, 4)) + 1}-01-31`;
+    expect(await say(w.userId, `退订 培训 ${until}`)).toContain(`已退订“培训开课”提醒至 ${until}`);
+    expect(await say(w.userId, 'mute rotation')).toContain('已退订');
+    expect((await store.mutes(w.id)).map((m) => m.kind).sort()).toEqual(['rotation', 'sessionStart']);
+    expect((await store.mutes(w.id)).find((m) => m.kind === 'sessionStart')?.until).not.toBeNull();
+    expect(await say(w.userId, '恢复提醒')).toContain('已恢复全部提醒');
+    expect(await store.mutes(w.id)).toEqual([]);
   });
 });
