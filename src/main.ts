@@ -87,6 +87,7 @@ import { factChecks, factSweepJobs } from './app/reminders/factReminders.ts';
 import { createRegionSettingsView } from './app/reminders/regionSettings.ts';
 import { createReminderSettingsAdmin } from './app/reminders/adminSettings.ts';
 import { createMongoReminderSubjects } from './store/mongo/reminderSubjects.ts';
+import { rotationList } from './app/reminders/rotationList.ts';
 import { createMongoReminderSettingsStore } from './store/mongo/reminderSettingsStore.ts';
 import { returnedApplicationReminders, returnedStillDue } from './app/reminders/returnedApplication.ts';
 
@@ -352,7 +353,7 @@ export async function startRedcollar(
           service: createAdminService(certification),
           polls: polls.admin,
           console: createConsoleService({ ...certification, reads: createMongoConsoleReads(connection), savedFilters: createMongoSavedFilterStore(connection), funnelCounters, flushFunnel: () => funnel.flush(), flows: content.flows }, { aggregatesTtlMs: config.CONSOLE_AGGREGATES_TTL_SECONDS * 1000 }),
-          training: { training: createTrainingAdmin(training), reminderSummary: (prefix, range) => reminderStore.summary(prefix, range), reminderSettings: createReminderSettingsAdmin({ store: reminderSettingsStore, view: regionSettings, policies: content.policies, audit: stores.audit, clock }) },
+          training: { training: createTrainingAdmin(training), reminderSummary: (prefix, range) => reminderStore.summary(prefix, range), reminderSettings: createReminderSettingsAdmin({ store: reminderSettingsStore, view: regionSettings, policies: content.policies, audit: stores.audit, clock }), rotation: rotationList({ subjects: reminderSubjects, workers, reminders: reminderStore, regionSettings, clock }) },
           broadcasts,
           ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),
         }),

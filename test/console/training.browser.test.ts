@@ -86,6 +86,14 @@ describe('training and reminders in the console', () => {
     await dataTest('enrolled-table').getByText(worker.name).waitFor();
     expect(await text('session-counts')).toContain('1/50');
     await shoot('training-session');
+    // At phone width the enrolled are cards: the score and the attendance button are on screen, not scrolled away.
+    await page.setViewportSize({ width: 375, height: 740 });
+    const button = dataTest('mark-attendance');
+    await button.waitFor();
+    const box = await button.boundingBox();
+    expect(box && box.x + box.width).toBeLessThanOrEqual(375);
+    expect(await text('enrolled-table')).toContain(worker.name);
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('the check-in screen: the code changes when the clock moves, a worker checks in with it and the count goes up', async () => {
@@ -96,6 +104,8 @@ describe('training and reminders in the console', () => {
     expect(await text('checkin-count')).toContain('今日已签到 0 人');
     expect(await text('checkin-countdown')).toMatch(/\d+ 秒后更换签到码/);
     expect(await dataTest('checkin-qr').locator('svg').count()).toBe(1);
+    // Five minutes before the start check-in is open: no warning that the chat would refuse the code.
+    expect(await dataTest('checkin-closed').count()).toBe(0);
     await shoot('training-checkin');
 
     // The next 30-second window: the screen shows the new code without a reload.
@@ -104,6 +114,20 @@ describe('training and reminders in the console', () => {
     const shown = await text('checkin-code');
     expect(await say(`签到 ${shown}`)).toContain('签到成功');
     await eventually(() => text('checkin-count')).toContain('今日已签到 1 人');
+  });
+
+  it('the rotation page lists the region\'s workers near five years in post, in both languages', async () => {
+    const inFourYearsTen = new Date(r.clock.now().getTime() + 8 * 3_600_000 - (5 * 365 - 20) * 86_400_000).toISOString().slice(0, 10);
+    await r.worker({ name: '周满任', role: 'secretary', region: '320102', workStart: inFourYearsTen });
+    await page.goto(`${base}/console/reminders/rotation`);
+    await dataTest('rotation-list').getByText('周满任').waitFor();
+    expect(await text('rotation-list')).toContain('党组织书记');
+    expect(await text('rotation-list')).toContain('尚未排期');
+    await shoot('reminders-rotation');
+    await dataTest('lang-en').click();
+    await expect.poll(() => text('rotation-list'), { timeout: UI_TIMEOUT_MS }).toContain('Not scheduled yet');
+    await shoot('reminders-rotation-en');
+    await dataTest('lang-zh').click();
   });
 
   it('the reminders page: the summary per kind and reason, and the region\'s settings saved', async () => {

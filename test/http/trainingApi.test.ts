@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
 import { simSay } from '../support/httpApp.ts';
+import { createMongoReminderStore } from '../../src/store/mongo/reminderStore.ts';
 
 let t: AdminApiApp;
 let token: string;
@@ -104,11 +105,79 @@ describe('training sessions', () => {
     expect((await t.api('POST', `/training/sessions/${id}/cancel`, token)).status).toBe(422);
   });
 
+  it('regression: the check-in screen\'s code was refused as wrong minutes before a session that starts just after midnight', async () => {
+    // The browser test's session starts five minutes after the real time; run at 23:55-24:00 China time, the class
+    // was "tomorrow" and the chat answered 签到码不对 to the code on the screen.
+    const nextLateEvening = Math.ceil((t.clock.now().getTime() - 15 * 3_600_000 - 57 * 60_000) / DAY) * DAY + 15 * 3_600_000 + 57 * 60_000;
+    t.clock.advance(nextLateEvening - t.clock.now().getTime()); // 23:57 China time
+    const startsAt = new Date(t.clock.now().getTime() + 5 * 60_000);
+    const created = await t.api('POST', '/training/sessions', token, { ...body, levels: [], kind: 'continuing', capacity: 5, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(), enrolBy: startsAt.toISOString() });
+    expect(created.status).toBe(201);
+    const w = await t.worker();
+    const menu = (await simSay(t.app.url, w.userId, '培训')).flatMap((m) => m.choices ?? []);
+    const pick = menu.findIndex((c) => c.label.includes(body.title)) + 1;
+    expect(pick).toBeGreaterThan(0);
+    expect(await say(w.userId, String(pick))).toContain('已报名');
+    const code = await t.api('GET', `/training/sessions/${created.body.id}/checkin-code`, token);
+    expect(await say(w.userId, `签到 ${code.body.code}`)).toContain('签到成功');
+  });
+
   it('the reminders summary answers in scope, and refuses another region', async () => {
     const r = await t.api('GET', '/reminders/summary', token);
     expect(r.status).toBe(200);
     expect(r.body.region).toBe('3201');
     expect(Array.isArray(r.body.rows)).toBe(true);
     expect((await t.api('GET', '/reminders/summary?region=3202', token)).status).toBe(403);
+  });
+});
+
+describe('the console\'s session list', () => {
+  it('pages by cursor through the admin\'s region only, earliest first, sessions at the same hour each once; a made-up cursor is refused', async () => {
+    const at = (day: number) => new Date(Date.UTC(2027, 5, day, 1)).toISOString();
+    const make = (regionCode: string, day: number, n: number) =>
+      t.api('POST', '/training/sessions', regionCode.startsWith('3201') ? token : wuxi, { ...body, title: `分页 ${regionCode} ${day} ${n}`, regionCode, levels: [], startsAt: at(day), endsAt: at(day + 1), enrolBy: at(day) });
+    const wuxi = await t.token('无锡市两新工委', '320200');
+    // Three at the same hour (ties the cursor must split), two later; one of a county below; two of another city.
+    for (const [region, day, n] of [['320100', 10, 1], ['320100', 10, 2], ['320102', 10, 3], ['320100', 12, 4], ['320200', 10, 5], ['320200', 11, 6], ['320100', 14, 7]] as const) {
+      const made = await make(region, day, n);
+      expect(made.status, made.raw).toBe(201);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const r = await t.api('GET', `/training/sessions?from=${encodeURIComponent(at(1))}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, token);
+      expect(r.status).toBe(200);
+      expect(r.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...r.body.items.map((s: { title: string }) => s.title));
+      cursor = r.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(seen.map((s) => s.split(' ')[2])).toEqual(['10', '10', '10', '12', '14']);
+    expect(new Set(seen).size).toBe(5);
+    expect(seen.every((s) => !s.includes('320200'))).toBe(true);
+    expect(pages).toBe(3);
+
+    const bad = await t.api('GET', `/training/sessions?cursor=${Buffer.from('2027-06-10T01:00:00.000Z|nothex').toString('base64url')}`, token);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/cursor/);
+  });
+});
+
+describe('mute in the chat', () => {
+  it('退订 <kind> <date> mutes that kind until the date, a bad kind or a past date is refused and changes nothing, 恢复提醒 undoes it', async () => {
+    const w = await t.worker();
+    const store = createMongoReminderStore(t.db);
+    const today = t.clock.now().toISOString().slice(0, 10);
+    expect(await say(w.userId, '退订 天气')).toContain('没有“天气”这类提醒');
+    expect(await say(w.userId, '退订 培训 2020-01-01')).toContain('日期请写成 2026-12-31 这样，且不早于今天');
+    expect(await store.mutes(w.id)).toEqual([]);
+    const until = `${Number(today.slice(0, 4)) + 1}-01-31`;
+    expect(await say(w.userId, `退订 培训 ${until}`)).toContain(`已退订“培训开课”提醒至 ${until}`);
+    expect(await say(w.userId, 'mute rotation')).toContain('已退订');
+    expect((await store.mutes(w.id)).map((m) => m.kind).sort()).toEqual(['rotation', 'sessionStart']);
+    expect((await store.mutes(w.id)).find((m) => m.kind === 'sessionStart')?.until).not.toBeNull();
+    expect(await say(w.userId, '恢复提醒')).toContain('已恢复全部提醒');
+    expect(await store.mutes(w.id)).toEqual([]);
   });
 });

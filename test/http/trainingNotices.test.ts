@@ -107,4 +107,18 @@ describe('what the enrolled are told', () => {
     expect(await enrol(c.userId, TITLE)).toContain('名额已确认');
     expect((await t.api('GET', `/training/sessions/${id}`, token)).body).toMatchObject({ enrolled: 1, offered: 0, waiting: 0 });
   });
+
+  it('cancelling a session tells the enrolled and the waiting, and cancels their reminders', async () => {
+    const TITLE = '取消通知测试班';
+    const id = await session({ title: TITLE, startsAt: '2026-03-25T09:00:00+08:00', endsAt: '2026-03-25T17:00:00+08:00', enrolBy: '2026-03-24T18:00:00+08:00' });
+    const [a, b] = [await t.worker(), await t.worker()];
+    expect(await enrol(a.userId, TITLE)).toContain('已报名');
+    expect(await enrol(b.userId, TITLE)).toContain('候补名单');
+    await Promise.all([a, b].map((w) => pushes(w.userId)));
+    const scheduled = () => t.db.collection('reminders').countDocuments({ subject: id, status: 'scheduled' });
+    expect(await scheduled()).toBeGreaterThan(0);
+    expect((await t.api('POST', `/training/sessions/${id}/cancel`, token)).status).toBe(200);
+    for (const w of [a, b]) expect(await pushes(w.userId)).toContain(`您报名的培训“${TITLE}”`);
+    expect(await scheduled()).toBe(0);
+  });
 });

@@ -43,6 +43,11 @@ export interface ReminderSubjects {
   activeCertificates(after: string | null, limit: number): Promise<SubjectCertificate[]>;
   /** Workers of one of `roles` who took up their post within [from, to], in id order after `after`. */
   workersStartedBetween(roles: readonly Role[], from: string, to: string, after: string | null, limit: number): Promise<SubjectWorker[]>;
+  /**
+   * Workers of regions under `regionPrefix`, of one of `roles`, in their post since `startedBy` or earlier: the
+   * longest in post first (ties by id), a page of `limit` after the keyset `after`.
+   */
+  workersInPostSince(q: { regionPrefix: string; roles: readonly Role[]; startedBy: string; after?: { workStart: string; id: string }; limit: number }): Promise<SubjectWorker[]>;
   /** Every worker, in id order after `after` (a keyset page). */
   workers(after: string | null, limit: number): Promise<SubjectWorker[]>;
   /** The workers among `ids`, by id. */

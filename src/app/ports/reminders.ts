@@ -48,6 +48,8 @@ export interface ReminderStore {
   mutesOf(workerIds: string[]): Promise<Mute[]>;
   /** Counts one reminder against the worker's cap for `day`: false when the cap is already reached. */
   takeDailySlot(workerId: string, day: string, cap: number): Promise<boolean>;
+  /** `takeDailySlot` for many at once, in order (a worker may appear more than once): whether each got a slot. */
+  takeDailySlots(requests: readonly { workerId: string; cap: number }[], day: string): Promise<boolean[]>;
   /** Adds an item to the worker's digest for `day`, sent at `sendAt`. */
   addToDigest(who: { workerId: string; channel: string; userId: string }, day: string, item: DigestItem, sendAt: Date): Promise<void>;
   /** Digests due by `now`, each claimed once across instances. */

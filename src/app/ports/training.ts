@@ -28,8 +28,11 @@ export interface TrainingRepository {
   get(id: string): Promise<TrainingSession | null>;
   /** Sessions not cancelled that start after `after`, whose region is one of `regionPrefixes`' ancestors or equal. */
   listUpcoming(after: Date): Promise<TrainingSession[]>;
-  /** Sessions starting after `after`, cancelled ones included, earliest first (the console's list). */
-  listSince(after: Date, limit: number): Promise<TrainingSession[]>;
+  /**
+   * The console's list: sessions of regions under `regionPrefix` starting after `from`, cancelled ones included,
+   * earliest first (ties by id), a page of `limit` after the keyset `after` (the last one of the previous page).
+   */
+  listInRegion(q: { regionPrefix: string; from: Date; after?: { startsAt: Date; id: string }; limit: number }): Promise<TrainingSession[]>;
   /** Applies the changes if the session is at `version` (null: conflict or not found); a new capacity moves the free seats by the difference. */
   update(id: string, version: number, changes: SessionChanges): Promise<TrainingSession | null>;
   cancel(id: string): Promise<TrainingSession | null>;

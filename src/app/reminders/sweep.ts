@@ -77,22 +77,25 @@ async function processChunk(deps: ReminderDeps, chunk: Reminder[], now: Date, ta
   ).filter((c) => c !== undefined);
   const won = await deps.reminders.claimMany(candidates.map((c) => c.r.key), now);
   tally.lost += candidates.length - won.size;
+  const winners = candidates.filter((c) => won.has(c.r.key));
+  const day = chinaDay(now);
+  // The daily cap for the whole chunk in a few round trips (one per reminder was the bench's bottleneck).
+  const capped = winners.filter((c) => !CONSEQUENTIAL.has(c.r.kind));
+  const slots = await deps.reminders.takeDailySlots(capped.map((c) => ({ workerId: c.r.workerId, cap: c.settings.dailyCap })), day);
+  const overCap = new Set(capped.filter((_, i) => !slots[i]).map((c) => c.r.key));
   await Promise.all(
-    candidates
-      .filter((c) => won.has(c.r.key))
-      .map(async ({ r, settings }) => {
-        const worker = await deps.workers.findById(r.workerId).catch(() => null);
-        const text = deps.translator.t(localeOf(worker), `reminders:${r.kind}.text`, r.params);
-        const day = chinaDay(now);
-        if (!CONSEQUENTIAL.has(r.kind) && !(await deps.reminders.takeDailySlot(r.workerId, day, settings.dailyCap))) {
-          const tomorrow = new Date(now.getTime() + 86_400_000);
-          const morning = deliveryTime(new Date(Date.parse(`${chinaDay(tomorrow)}T00:00:00+08:00`)), settings.quietHours, `digest|${r.workerId}`);
-          await deps.reminders.addToDigest({ workerId: r.workerId, channel: r.channel, userId: r.userId }, day, { kind: r.kind, text }, morning);
-          return void finished.push({ key: r.key, status: 'digested', reason: 'dailyCap' });
-        }
-        const sent = await deps.sender.send(r.channel, r.userId, [{ text }]).catch((err: unknown) => ({ ok: false as const, permanent: false, reason: String(err) }));
-        finished.push(sent.ok ? { key: r.key, status: 'sent', reason: null } : { key: r.key, status: 'skipped', reason: `sendFailed:${sent.reason.slice(0, 80)}` });
-      }),
+    winners.map(async ({ r, settings }) => {
+      const worker = await deps.workers.findById(r.workerId).catch(() => null);
+      const text = deps.translator.t(localeOf(worker), `reminders:${r.kind}.text`, r.params);
+      if (overCap.has(r.key)) {
+        const tomorrow = new Date(now.getTime() + 86_400_000);
+        const morning = deliveryTime(new Date(Date.parse(`${chinaDay(tomorrow)}T00:00:00+08:00`)), settings.quietHours, `digest|${r.workerId}`);
+        await deps.reminders.addToDigest({ workerId: r.workerId, channel: r.channel, userId: r.userId }, day, { kind: r.kind, text }, morning);
+        return void finished.push({ key: r.key, status: 'digested', reason: 'dailyCap' });
+      }
+      const sent = await deps.sender.send(r.channel, r.userId, [{ text }]).catch((err: unknown) => ({ ok: false as const, permanent: false, reason: String(err) }));
+      finished.push(sent.ok ? { key: r.key, status: 'sent', reason: null } : { key: r.key, status: 'skipped', reason: `sendFailed:${sent.reason.slice(0, 80)}` });
+    }),
   );
   await deps.reminders.finishMany(finished, now);
   for (const f of finished) tally[f.status === 'sent' ? 'sent' : f.status === 'cancelled' ? 'cancelled' : f.status === 'digested' ? 'digested' : 'skipped']++;

@@ -1,4 +1,5 @@
-import { sessionInRegion } from '../../domain/training/enrolment.ts';
+import { checkinOpen, sessionInRegion } from '../../domain/training/enrolment.ts';
+import { regionPrefix } from '../../domain/regions/regions.ts';
 import type { TrainingSession } from '../../domain/training/types.ts';
 import { chinaDate } from '../../domain/dates/parseDate.ts';
 import type { AdminRecord } from '../ports/certification.ts';
@@ -18,6 +19,13 @@ const outOfRegion = (admin: AdminRecord, s: { regionCode: string }) => ({
   ok: false as const,
   error: { status: 403 as const, code: 'outOfScope', message: `session region ${s.regionCode} is outside your region ${admin.regionCode}` },
 });
+/** The keyset of the console's session list: the last session's start and id, opaque to the client. */
+const sessionCursor = (s: TrainingSession) => Buffer.from(`${s.startsAt.toISOString()}|${s.id}`, 'utf8').toString('base64url');
+function sessionCursorValue(cursor: string): { startsAt: Date; id: string } | null {
+  const m = /^(\d{4}-\d{2}-\d{2}T[0-9:.]+Z)\|([a-f0-9]{16})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return m ? { startsAt: new Date(m[1]!), id: m[2]! } : null;
+}
+
 const invalid = (message: string) => ({ ok: false as const, error: { status: 400 as const, code: 'invalid', message } });
 
 function checkTimes(s: Pick<SessionInput, 'startsAt' | 'endsAt' | 'enrolBy'>): string | null {
@@ -119,14 +127,21 @@ export function createTrainingAdmin(deps: TrainingDeps) {
       // The venue's screen shows how many have checked in today, so the count goes up as people arrive.
       const today = chinaDate(now);
       const checkedIn = (await deps.training.attendanceOf(id)).filter((a) => a.day === today).length;
-      return { ok: true as const, value: { code: c.code, validUntil: c.validUntil.toISOString(), now: now.toISOString(), checkedIn } };
+      // `open` is the chat's own rule, so the screen can say when the code it shows is not yet (or no longer) taken.
+      return { ok: true as const, value: { code: c.code, validUntil: c.validUntil.toISOString(), now: now.toISOString(), checkedIn, open: checkinOpen(s.value, now) } };
     },
 
-    /** Sessions of the admin's region starting after `after` (default: from 30 days ago), cancelled ones included. */
-    async list(admin: AdminRecord, after?: Date) {
-      const from = after ?? new Date(deps.clock.now().getTime() - 30 * 86_400_000);
-      const mine = (await deps.training.listSince(from, 500)).filter((s) => sessionInRegion(admin.regionCode, s.regionCode));
-      return { ok: true as const, value: { items: await Promise.all(mine.map(view)) } };
+    /**
+     * Sessions of the admin's region starting after `from` (default: from 30 days ago), cancelled ones included,
+     * earliest first, a page at a time (`nextCursor` while there are more).
+     */
+    async list(admin: AdminRecord, q: { from?: Date; cursor?: string; limit: number }) {
+      const after = q.cursor === undefined ? undefined : sessionCursorValue(q.cursor);
+      if (after === null) return { ok: false as const, error: { status: 400 as const, code: 'invalidCursor', message: 'cursor is not one this API returned; start again without it' } };
+      const from = q.from ?? new Date(deps.clock.now().getTime() - 30 * 86_400_000);
+      const rows = await deps.training.listInRegion({ regionPrefix: regionPrefix(admin.regionCode), from, ...(after ? { after } : {}), limit: q.limit + 1 });
+      const page = rows.slice(0, q.limit);
+      return { ok: true as const, value: { items: await Promise.all(page.map(view)), ...(rows.length > q.limit ? { nextCursor: sessionCursor(page[page.length - 1]!) } : {}) } };
     },
 
     /** Who holds, waits for or gave up a seat, in arrival order, with the days they attended and their exam score. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { enrolRefusal } from '../../domain/training/enrolment.ts';
+import { checkinOpen, enrolRefusal } from '../../domain/training/enrolment.ts';
 import { hoursRequired, hoursStanding } from '../../domain/training/hours.ts';
 import { trainingSettings } from '../../domain/policy/trainingSchema.ts';
 import { REMINDER_KINDS, type ReminderKind } from '../../domain/policy/trainingSchema.ts';
@@ -121,12 +121,10 @@ export function checkIn(deps: TrainingDeps): ActionHandler {
     const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
     if (!worker) return { status: 'notRegistered', text: t('certification:declare.notRegistered') };
     if (!/^\d{6}$/.test(code)) return { status: 'invalid', text: t('training:checkin.format') };
-    const today = chinaDate(ctx.now);
     for (const e of await deps.training.enrolmentsOfWorker(worker.id)) {
       if (e.state !== 'enrolled') continue;
       const s = await deps.training.get(e.sessionId);
-      if (!s || s.status !== 'open') continue;
-      if (chinaDate(s.startsAt) > today || chinaDate(s.endsAt) < today) continue;
+      if (!s || !checkinOpen(s, ctx.now)) continue;
       if (!checkinCodeValid(deps.checkinSecret, s.id, code, ctx.now)) continue;
       const r = await creditAttendance(deps, s, worker.id, 'checkin');
       return { status: r.recorded ? 'done' : 'already', text: t(r.recorded ? 'training:checkin.done' : 'training:checkin.already', { title: s.title, hours: s.hours }) };

@@ -1,3 +1,4 @@
+import { chinaDate } from '../dates/parseDate.ts';
 import { regionPrefix } from '../regions/regions.ts';
 import type { Enrolment, Role, TrainingSession } from './types.ts';
 
@@ -42,4 +43,17 @@ export function offerExpiry(now: Date, offerHours: number): Date {
 /** Whether an admin at `adminRegion` may manage a session of `sessionRegion` (their own region or below). */
 export function sessionInRegion(adminRegion: string, sessionRegion: string): boolean {
   return sessionRegion.startsWith(regionPrefix(adminRegion));
+}
+
+/**
+ * How long before the start the venue's code is accepted. People arrive early, and a class that starts just after
+ * midnight would otherwise refuse, as "another day", the code its screen shows minutes before.
+ */
+export const CHECKIN_OPENS_BEFORE_MS = 2 * 3_600_000;
+
+/** Whether a session takes check-ins now: open, and today (China time) is one of its days, the first counted from a little before the start. */
+export function checkinOpen(session: Pick<TrainingSession, 'status' | 'startsAt' | 'endsAt'>, now: Date): boolean {
+  if (session.status !== 'open') return false;
+  const today = chinaDate(now);
+  return chinaDate(new Date(session.startsAt.getTime() - CHECKIN_OPENS_BEFORE_MS)) <= today && chinaDate(session.endsAt) >= today;
 }

@@ -7,6 +7,7 @@ import type { AdminRecord } from '../../app/ports/certification.ts';
 import type { SummaryRow } from '../../app/ports/reminders.ts';
 import type { TrainingAdmin } from '../../app/training/adminTraining.ts';
 import type { ReminderSettingsAdmin } from '../../app/reminders/adminSettings.ts';
+import type { RotationList } from '../../app/reminders/rotationList.ts';
 import { reminderPolicySchema } from '../../domain/policy/trainingSchema.ts';
 import { regionPrefix } from '../../domain/regions/regions.ts';
 import { ROLES } from '../../domain/worker/profile.ts';
@@ -50,11 +51,20 @@ const editBody = z
   .refine((b) => Object.keys(b).some((k) => k !== 'expectedVersion'), 'name at least one field to change');
 const attendanceBody = z.strictObject({ workerId: id });
 const resultBody = z.strictObject({ workerId: id, score: z.number().min(0, 'score must be 0-100').max(100, 'score must be 0-100') });
-const listQuery = z.strictObject({ from: instant.optional() });
+const listQuery = z.strictObject({
+  from: instant.optional(),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'cursor is not one this API returned').optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
 const regionParam = z.string().regex(/^\d{2,9}$/, 'region is a region code or prefix, e.g. 3201');
 const summaryQuery = z
   .strictObject({ region: regionParam.optional(), from: instant.optional(), to: instant.optional() })
   .refine((q) => !q.from || !q.to || q.from.getTime() < q.to.getTime(), 'from must be before to');
+const rotationQuery = z.strictObject({
+  days: z.coerce.number().int().min(0).max(366).default(90),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'cursor is not one this API returned').optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 const settingsQuery = z.strictObject({ region: z.string().regex(/^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$/, 'region is a region code prefix of 2, 4, 6 or 9 digits, e.g. 3201').optional() });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -73,6 +83,8 @@ export interface TrainingRouteDeps {
   training: TrainingAdmin;
   reminderSummary(regionPrefix: string, range?: { from?: Date; to?: Date }): Promise<SummaryRow[]>;
   reminderSettings: ReminderSettingsAdmin;
+  /** Workers of the admin's region near five years in post: the admin's side of the rotation reminder. */
+  rotation: RotationList;
 }
 
 export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void {
@@ -86,7 +98,7 @@ export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void
 
   router.get('/training/sessions', async (ctx) => {
     const q = parse(listQuery, ctx.query);
-    ctx.body = value(await deps.training.list(adminOf(ctx), q.from));
+    ctx.body = value(await deps.training.list(adminOf(ctx), { ...(q.from ? { from: q.from } : {}), ...(q.cursor ? { cursor: q.cursor } : {}), limit: q.limit }));
   });
 
   router.get('/training/sessions/:id/enrolments', async (ctx) => {
@@ -125,6 +137,11 @@ export function addTrainingRoutes(router: Router, deps: TrainingRouteDeps): void
   });
 
   // Scheduled, sent and skipped reminders per kind and reason, in the admin's region (or a part of it).
+  router.get('/reminders/rotation', async (ctx) => {
+    const q = parse(rotationQuery, ctx.query);
+    ctx.body = value(await deps.rotation(adminOf(ctx), { days: q.days, ...(q.cursor ? { cursor: q.cursor } : {}), limit: q.limit }));
+  });
+
   router.get('/reminders/summary', async (ctx) => {
     const q = parse(summaryQuery, ctx.query);
     const own = regionPrefix(adminOf(ctx).regionCode);

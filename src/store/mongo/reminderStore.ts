@@ -57,7 +57,7 @@ export function createMongoReminderStore(connection: Connection): ReminderStore 
   const digests = typedCollection<DigestDoc>(connection, 'ReminderDigest', digestSchema);
   const mutes = typedCollection<MuteDoc>(connection, 'ReminderMute', muteSchema);
 
-  return {
+  const store: ReminderStore = {
     async schedule(r) {
       const { key, ...fields } = r;
       try {
@@ -151,6 +151,46 @@ export function createMongoReminderStore(connection: Connection): ReminderStore 
       }
     },
 
+    async takeDailySlots(requests, day) {
+      // Most workers have no counter yet today: one read finds those, one insert creates their counters with the
+      // slots granted; a worker who has one (or whose counter another instance created meanwhile) takes the
+      // conditional increment one slot at a time. Ten thousand reminders cost a few round trips per hundred.
+      const granted = requests.map(() => false);
+      if (requests.length === 0) return granted;
+      const ids = [...new Set(requests.map((r) => `${r.workerId}|${day}`))];
+      const existing = new Set((await daily.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+      const fresh = new Map<string, { count: number; indexes: number[] }>();
+      requests.forEach((r, i) => {
+        const id = `${r.workerId}|${day}`;
+        if (existing.has(id)) return;
+        const f = fresh.get(id) ?? { count: 0, indexes: [] };
+        if (f.count < r.cap) {
+          f.count++;
+          f.indexes.push(i);
+        }
+        fresh.set(id, f);
+      });
+      const docs = [...fresh].filter(([, f]) => f.count > 0).map(([_id, f]) => ({ _id, count: f.count, at: new Date() }));
+      let lost = new Set<string>();
+      if (docs.length > 0) {
+        try {
+          await daily.insertMany(docs, { ordered: false });
+        } catch (err) {
+          const e = err as { writeErrors?: unknown };
+          if (e.writeErrors === undefined) throw err;
+          const errors = (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]) as { index: number; code: number }[];
+          if (errors.some((w) => w.code !== 11000)) throw err;
+          lost = new Set(errors.map((w) => docs[w.index]!._id));
+        }
+      }
+      for (const [id, f] of fresh) if (!lost.has(id)) for (const i of f.indexes) granted[i] = true;
+      for (let i = 0; i < requests.length; i++) {
+        const id = `${requests[i]!.workerId}|${day}`;
+        if (existing.has(id) || lost.has(id)) granted[i] = await store.takeDailySlot(requests[i]!.workerId, day, requests[i]!.cap);
+      }
+      return granted;
+    },
+
     async addToDigest(who, day, item, sendAt) {
       const id = `${who.workerId}|${day}`;
       await digests.updateOne(
@@ -195,4 +235,5 @@ export function createMongoReminderStore(connection: Connection): ReminderStore 
         .sort((a, b) => a.kind.localeCompare(b.kind) || a.status.localeCompare(b.status) || String(a.reason).localeCompare(String(b.reason)));
     },
   };
+  return store;
 }

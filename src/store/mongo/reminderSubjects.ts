@@ -75,6 +75,17 @@ export function createMongoReminderSubjects(connection: Connection): ReminderSub
       ).map(toWorker);
     },
 
+    async workersInPostSince(q) {
+      const base = { regionCode: { $regex: `^${q.regionPrefix.replace(/\D/g, '')}` }, role: { $in: [...q.roles] } };
+      const sort = { workStart: 1, _id: 1 } as const;
+      const find = (filter: object, limit: number) => workers().find({ ...base, ...filter }, { projection: WORKER_FIELDS }).sort(sort).limit(limit).toArray();
+      // Two range queries instead of one $or (the embedded server plans an $or by a full scan): the rest of the
+      // cursor's day, then the later days up to `startedBy`.
+      const ties = q.after && Types.ObjectId.isValid(q.after.id) ? await find({ workStart: q.after.workStart, _id: { $gt: new Types.ObjectId(q.after.id) } }, q.limit) : [];
+      const later = ties.length < q.limit ? await find({ workStart: q.after ? { $gt: q.after.workStart, $lte: q.startedBy } : { $lte: q.startedBy } }, q.limit - ties.length) : [];
+      return [...ties, ...later].map(toWorker);
+    },
+
     async workers(after, limit) {
       return (await workers().find(afterId(after), { projection: WORKER_FIELDS }).sort({ _id: 1 }).limit(limit).toArray()).map(toWorker);
     },

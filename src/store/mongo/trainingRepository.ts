@@ -35,6 +35,8 @@ interface CreditDoc extends HoursCredit {
 
 const sessionSchema = new Schema<SessionDoc>({ _id: String }, { collection: 'training_sessions', versionKey: false, _id: false, strict: false });
 sessionSchema.index({ startsAt: 1 });
+// The console's list: a region prefix, then time order with the id breaking ties (its keyset).
+sessionSchema.index({ regionCode: 1, startsAt: 1, _id: 1 });
 const enrolmentSchema = new Schema<EnrolmentDoc>({ _id: String }, { collection: 'training_enrolments', versionKey: false, _id: false, strict: false });
 enrolmentSchema.index({ sessionId: 1, state: 1, seq: 1 });
 // Arrival numbers never repeat within a session (the embedded server may hand one out twice under load: see enrol).
@@ -79,8 +81,15 @@ export function createMongoTrainingRepository(connection: Connection): TrainingR
       return (await sessions.find({ status: 'open', startsAt: { $gt: after } }).sort({ startsAt: 1 }).limit(200).toArray()).map(toSession);
     },
 
-    async listSince(after, limit) {
-      return (await sessions.find({ startsAt: { $gt: after } }).sort({ startsAt: 1 }).limit(limit).toArray()).map(toSession);
+    async listInRegion(q) {
+      const region = { $regex: `^${q.regionPrefix.replace(/\D/g, '')}` };
+      const sort = { startsAt: 1, _id: 1 } as const;
+      // Two plain range queries rather than one $or (the embedded server plans an $or by a full scan): first the
+      // rest of the sessions that start at the same time as the cursor's, then the later ones.
+      const ties = q.after ? await sessions.find({ regionCode: region, startsAt: q.after.startsAt, _id: { $gt: q.after.id } }).sort(sort).limit(q.limit).toArray() : [];
+      const from = q.after ? { $gt: q.after.startsAt } : { $gt: q.from };
+      const later = ties.length < q.limit ? await sessions.find({ regionCode: region, startsAt: from }).sort(sort).limit(q.limit - ties.length).toArray() : [];
+      return [...ties, ...later].map(toSession);
     },
 
     async attendanceOf(sessionId) {

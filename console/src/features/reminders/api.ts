@@ -26,7 +26,20 @@ export interface SettingsAnswer {
   updatedBy: string | null;
 }
 
+/** A worker near five years in post, with the state of their own rotation reminder. */
+export interface RotationRow {
+  workerId: string;
+  name: string | null;
+  role: 'secretary' | 'deputySecretary' | 'staff' | 'instructor';
+  regionCode: string;
+  since: string;
+  fiveYears: string;
+  daysLeft: number;
+  reminder: { status: SummaryRow['status']; sendAt: string; sentAt: string | null } | null;
+}
+
 export const remindersApi = {
+  rotation: (q: { days?: number; cursor?: string; limit?: number }) => api.http.get<{ items: RotationRow[]; nextCursor?: string }>('/reminders/rotation', q),
   summary: (q: { region?: string; from?: string; to?: string }) => api.http.get<{ region: string; rows: SummaryRow[] }>('/reminders/summary', q),
   settings: (region?: string) => api.http.get<SettingsAnswer>('/reminders/settings', { region }),
   saveSettings: (region: string, settings: ReminderSettings) => api.http.put<SettingsAnswer>('/reminders/settings', settings, { region }),

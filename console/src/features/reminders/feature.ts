@@ -7,11 +7,17 @@ const kinds = {
 
 /** Reminders: scheduled, sent and skipped per kind and reason, and the region's settings. */
 export default defineFeature({
-  routes: [{ path: 'reminders', name: 'reminders', component: () => import('./RemindersPage.vue'), meta: { title: 'nav.reminders' } }],
-  menu: [{ name: 'reminders', title: 'nav.reminders', order: 45 }],
+  routes: [
+    { path: 'reminders', name: 'reminders', component: () => import('./RemindersPage.vue'), meta: { title: 'nav.reminders' } },
+    { path: 'reminders/rotation', name: 'remindersRotation', component: () => import('./RotationPage.vue'), meta: { title: 'nav.rotation' } },
+  ],
+  menu: [
+    { name: 'reminders', title: 'nav.reminders', order: 45 },
+    { name: 'remindersRotation', title: 'nav.rotation', order: 46 },
+  ],
   messages: {
     'zh-CN': {
-      nav: { reminders: '提醒' },
+      nav: { reminders: '提醒', rotation: '任职将满五年' },
       reminders: {
         kinds: kinds['zh-CN'],
         status: { scheduled: '待发送', sent: '已发送', skipped: '未发送', cancelled: '已取消', digested: '并入汇总' },
@@ -32,10 +38,23 @@ export default defineFeature({
         offsets: '提前/延后小时（逗号分隔）',
         badOffsets: '“{kind}”的小时数请写成 24, 2 这样的数字',
         save: '保存设置',
+        rotation: {
+          intro: '以下人员在同一岗位任职将满（或已满）五年，请安排轮岗交流。本人会另收到提醒。',
+          within: '五年期满在',
+          days: '{n} 天内',
+          since: '任现职起',
+          fiveYears: '满五年',
+          left: '剩余',
+          daysLeft: '{n} 天',
+          overdue: '已超 {n} 天',
+          reminder: '本人提醒',
+          none: '尚未排期',
+          empty: '本地区暂无任职将满五年的人员',
+        },
       },
     },
     en: {
-      nav: { reminders: 'Reminders' },
+      nav: { reminders: 'Reminders', rotation: 'Near five years in post' },
       reminders: {
         kinds: kinds.en,
         status: { scheduled: 'Scheduled', sent: 'Sent', skipped: 'Skipped', cancelled: 'Cancelled', digested: 'In digest' },
@@ -56,6 +75,19 @@ export default defineFeature({
         offsets: 'Hours before/after (comma-separated)',
         badOffsets: 'Write the hours of "{kind}" as numbers like 24, 2',
         save: 'Save settings',
+        rotation: {
+          intro: 'These workers reach (or have passed) five years in the same post: plan their rotation. Each is also reminded in the chat.',
+          within: 'Five years reached within',
+          days: '{n} days',
+          since: 'In post since',
+          fiveYears: 'Five years on',
+          left: 'Left',
+          daysLeft: '{n} days',
+          overdue: '{n} days over',
+          reminder: 'Their reminder',
+          none: 'Not scheduled yet',
+          empty: 'Nobody in your region is near five years in post',
+        },
       },
     },
   },

@@ -36,13 +36,15 @@ export interface CheckinCode {
   /** The server's time when it answered: the countdown runs on it (the venue PC's clock may be off). */
   now: string;
   checkedIn: number;
+  /** Whether the chat takes check-ins for this session now (from two hours before the start to its last day). */
+  open: boolean;
   qrSvg: string;
 }
 
 export type SessionInput = Pick<SessionView, 'title' | 'kind' | 'regionCode' | 'startsAt' | 'endsAt' | 'enrolBy' | 'hours' | 'capacity' | 'place'> & { levels?: string[] };
 
 export const trainingApi = {
-  list: () => api.http.get<{ items: SessionView[] }>('/training/sessions'),
+  list: (query: { cursor?: string; limit?: number } = {}) => api.http.get<{ items: SessionView[]; nextCursor?: string }>('/training/sessions', query),
   get: (id: string) => api.http.get<SessionView>(`/training/sessions/${encodeURIComponent(id)}`),
   create: (body: SessionInput) => api.http.post<{ id: string }>('/training/sessions', body),
   edit: (id: string, body: Partial<SessionInput> & { expectedVersion: number }) => api.http.patch<SessionView>(`/training/sessions/${encodeURIComponent(id)}`, body),
