@@ -125,7 +125,7 @@ describe('training and reminders in the console', () => {
     expect(await text('rotation-list')).toContain('尚未排期');
     await shoot('reminders-rotation');
     await dataTest('lang-en').click();
-    await expect.poll(() => text('rotation-list'), { timeout: UI_TIMEOUT_MS }).toContain('Not scheduled yet');
+    await eventually(() => text('rotation-list')).toContain('Not scheduled yet');
     await shoot('reminders-rotation-en');
     await dataTest('lang-zh').click();
   });
