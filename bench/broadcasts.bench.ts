@@ -59,7 +59,7 @@ function depsOf(connection: Connection, sender: Sender, settings: Partial<Broadc
     deliveries: createMongoDeliveryStore(connection),
     audience: createMongoAudienceSource(connection),
     testTargets: createMongoTestTargets(connection),
-    reminders: { mutesOf: async () => [] },
+    reminders: { mutesOf: async () => [], takeDailySlot: async () => true },
     training: { training: { get: async () => null } } as unknown as TrainingDeps,
     policies: content().policies,
     sender,
