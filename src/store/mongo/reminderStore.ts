@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { DigestItem, ReminderStore } from '../../app/ports/reminders.ts';
-import type { Mute, MuteKind, Reminder, ReminderKind, ReminderStatus } from '../../domain/reminders/reminder.ts';
+import type { Mute, MuteKind, Reminder, ReminderStatus } from '../../domain/reminders/reminder.ts';
 import { isDuplicateKey } from './connection.ts';
 import { typedCollection } from './typedCollection.ts';
 
