@@ -13,13 +13,14 @@ const ANSWER_WINDOW_MS = 14 * 86_400_000;
  * A worker's answer to a broadcast that offered 报名 / 不参加: by button (its id names the broadcast), or by
  * word or number for the latest unanswered notice. 报名 goes through the training use case (a seat or the waiting
  * list, idempotent: a second 报名 says "already"); 不参加 is recorded. Each delivery counts one answer. Numbers
- * are only taken outside a flow, where the flows' own numbered menus do not use them. Null: not an answer to a
+ * are taken outside a flow, or inside one when the notice came after the flow's last turn. Null: not an answer to a
  * broadcast, the flows answer it (one indexed read, only for messages that look like an answer).
  */
 export function createBroadcastReplies(deps: BroadcastDeps) {
   return async function broadcastReply(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ state: ConversationState; replies: OutboundMessage[] } | null> {
     let choice: 'enrol' | 'decline' | null = null;
     let broadcastId: string | undefined;
+    let byNumber = false;
     const raw = msg.input.type === 'choice' ? msg.input.choiceId : msg.input.type === 'text' ? msg.input.text.trim() : null;
     if (raw === null) return null;
     const button = CHOICE.exec(raw);
@@ -28,8 +29,12 @@ export function createBroadcastReplies(deps: BroadcastDeps) {
       choice = button[2] as 'enrol' | 'decline';
     } else {
       const word = raw.toLowerCase();
-      if (ENROL_WORDS.includes(word) || (word === '1' && !state.flowId)) choice = 'enrol';
-      else if (DECLINE_WORDS.includes(word) || (word === '2' && !state.flowId)) choice = 'decline';
+      if (ENROL_WORDS.includes(word)) choice = 'enrol';
+      else if (DECLINE_WORDS.includes(word)) choice = 'decline';
+      else if (word === '1' || word === '2') {
+        choice = word === '1' ? 'enrol' : 'decline';
+        byNumber = true;
+      }
     }
     if (!choice) return null;
     const delivery = await deps.deliveries.awaitingAnswer(msg.channel, msg.userId, new Date(now.getTime() - ANSWER_WINDOW_MS), broadcastId);
@@ -38,6 +43,9 @@ export function createBroadcastReplies(deps: BroadcastDeps) {
       // A button of an answered notice: say so. A bare word with no notice behind it belongs to the flows.
       return button ? { state, replies: [{ text: t('alreadyAnswered') }] } : null;
     }
+    // Inside a flow a number answers the flow's own numbered question, unless the notice came after the flow's
+    // last turn: then the notice is the last thing the user read, and its numbers are what they answer.
+    if (byNumber && state.flowId && !(delivery.at && delivery.at.getTime() > Date.parse(state.updatedAt))) return null;
     const b = await deps.broadcasts.get(delivery.broadcastId);
     if (!b?.sessionId) return null;
     if (choice === 'decline') {
