@@ -83,16 +83,25 @@ function outcome(): Outcome {
   };
 }
 
+interface Skips {
+  reason: SkipReason;
+  detail?: string;
+  ids: string[];
+}
+
 /**
  * Before sending: mute, quiet hours, reach, then the daily cap. Returns true when the delivery may be sent now.
  * The cap is the reminders' own counter (one per worker and China day): a notice takes a slot as a reminder
  * does, and over the cap it waits for the next morning (a reminder goes into the morning's digest instead). A
  * retry of a notice does not take a second slot; an urgent notice takes none and ignores the cap.
  */
-async function mayGo(deps: BroadcastDeps, b: Broadcast, d: DeliveryRecord, muted: boolean, skips: Map<SkipReason, string[]>): Promise<boolean> {
+async function mayGo(deps: BroadcastDeps, b: Broadcast, d: DeliveryRecord, muted: boolean, skips: Map<string, Skips>): Promise<boolean> {
   const now = deps.clock.now();
-  const skip = (reason: SkipReason) => {
-    skips.set(reason, [...(skips.get(reason) ?? []), d.id]);
+  const skip = (reason: SkipReason, detail?: string) => {
+    const key = `${reason}|${detail ?? ''}`;
+    const s = skips.get(key) ?? { reason, ...(detail ? { detail } : {}), ids: [] };
+    s.ids.push(d.id);
+    skips.set(key, s);
     return false;
   };
   if (muted) return skip('muted');
@@ -102,7 +111,8 @@ async function mayGo(deps: BroadcastDeps, b: Broadcast, d: DeliveryRecord, muted
     return false;
   }
   const reach = await deps.reach(d.channel, d.userId, 'broadcast').catch(() => ({ reachable: false as const, reason: 'noChannel' as const }));
-  if (!reach.reachable) return skip(skipOfRefusal(reach.reason));
+  // The refusal itself (windowClosed, unknownUser, quotaExhausted...) goes with the delivery as its detail.
+  if (!reach.reachable) return skip(skipOfRefusal(reach.reason), reach.reason);
   if (!b.urgent && d.attempts === 0 && !(await deps.reminders.takeDailySlot(d.workerId, chinaDay(now), settings.dailyCap))) {
     const tomorrow = new Date(Date.parse(`${chinaDay(new Date(now.getTime() + 86_400_000))}T00:00:00+08:00`));
     await deps.deliveries.finish(d.id, 'pending', 'pending', 'dailyCap', now, { nextAt: deliveryTime(tomorrow, settings.quietHours, d.id) });
@@ -135,15 +145,15 @@ async function settleFailure(deps: BroadcastDeps, d: DeliveryRecord, r: { perman
  * most `concurrency` deliveries are in `sending`: the ones whose outcome a crash leaves unknown.
  */
 async function deliverBatch(deps: BroadcastDeps, b: Broadcast, batch: DeliveryRecord[], session: TrainingSession | null, muted: Set<string>, runId: string, out: Outcome): Promise<void> {
-  const skips = new Map<SkipReason, string[]>();
+  const skips = new Map<string, Skips>();
   const go: DeliveryRecord[] = [];
   await Promise.all(
     batch.map(async (d) => {
       if (await mayGo(deps, b, d, muted.has(d.workerId), skips)) go.push(d);
     }),
   );
-  for (const [reason, ids] of skips) {
-    const n = await deps.deliveries.finishMany(ids, 'pending', 'skipped', reason, deps.clock.now());
+  for (const { reason, detail, ids } of skips.values()) {
+    const n = await deps.deliveries.finishMany(ids, 'pending', 'skipped', reason, deps.clock.now(), detail);
     for (let i = 0; i < n; i++) out.moved('skipped', reason, 'skipped');
   }
   go.sort((x, y) => x.seq - y.seq);

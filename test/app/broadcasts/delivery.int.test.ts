@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroadcast, type BroadcastInput } from '../../../src/app/broadcasts/compose.ts';
-import { controlBroadcast, decideUnknown } from '../../../src/app/broadcasts/control.ts';
+import { controlBroadcast, decideUnknown, recipients } from '../../../src/app/broadcasts/control.ts';
 import { dryRun } from '../../../src/app/broadcasts/dryRun.ts';
 import { sendBroadcast } from '../../../src/app/broadcasts/sendBroadcast.ts';
 import { fanOut, sendRun } from '../../../src/app/broadcasts/sendRun.ts';
@@ -287,5 +287,18 @@ describe('mute of notices alone and the daily cap shared with reminders', () => 
     w.clock.advance(24 * 3_600_000);
     await sendRun(w.deps, second.id);
     expect((await w.deps.broadcasts.get(second.id))!).toMatchObject({ status: 'done', counts: { sent: 2, pending: 0 } });
+  });
+});
+
+describe('unreachable with its reason', () => {
+  it('a WeChat recipient outside the 48-hour window with no template is skipped as unreachable, the refusal kept as its detail', async () => {
+    const w = world(connection);
+    w.reach.set(W.sec!.userId, { reachable: false, reason: 'windowClosed' });
+    w.reach.set(W.staff!.userId, { reachable: false, reason: 'unknownUser' });
+    const id = (await sendAll(w, await draft(w, { roles: ['secretary', 'staff'] }))).id;
+    expect((await w.deps.broadcasts.get(id))!).toMatchObject({ status: 'done', counts: { sent: 1, skipped: 2 }, skipped: { unreachable: 2 } });
+    const page = await recipients(w.deps, NANJING, id, { status: 'skipped' }, undefined, 10);
+    if (!page.ok) throw new Error('recipients refused');
+    expect(page.value.items.map((r) => `${r.reason}:${r.detail}`).sort()).toEqual(['unreachable:unknownUser', 'unreachable:windowClosed']);
   });
 });
