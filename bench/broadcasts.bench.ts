@@ -30,6 +30,7 @@ import { createMongoDeliveryStore } from '../src/store/mongo/deliveryStore.ts';
 import { createMongoTelegramUsers } from '../src/store/mongo/telegramUsers.ts';
 import { content } from '../test/support/engineHarness.ts';
 import { sendJson, startFakeServer } from '../test/support/fakeServer.ts';
+import { TelegramLimitRules } from '../test/support/telegramLimits.ts';
 import { exitSoonAfterStop, fmt, heading, out, row, runBench, status } from './support/report.ts';
 
 const WORKERS = Number(process.env.BENCH_BROADCAST_WORKERS ?? 100_000);
@@ -58,7 +59,7 @@ function depsOf(connection: Connection, sender: Sender, settings: Partial<Broadc
     deliveries: createMongoDeliveryStore(connection),
     audience: createMongoAudienceSource(connection),
     testTargets: createMongoTestTargets(connection),
-    reminders: { mutesOf: async () => [] },
+    reminders: { mutesOf: async () => [], takeDailySlot: async () => true },
     training: { training: { get: async () => null } } as unknown as TrainingDeps,
     policies: content().policies,
     sender,
@@ -138,31 +139,22 @@ async function partFanOutAndSend(connection: Connection): Promise<void> {
 }
 
 /**
- * A fake Bot API holding Telegram's limits exactly: more than 30 sendMessage calls in any sliding second, or two
- * to one chat within a second, get 429 with retry_after.
+ * A fake Bot API holding Telegram's limits exactly (test/support/telegramLimits.ts, the rules the pacing's unit
+ * test holds the sender to): more than 30 sendMessage calls in any sliding second, or two to one chat within a
+ * second, get 429 with retry_after.
  */
 async function limitedBotApi(token: string) {
-  const recent: number[] = [];
-  const lastByChat = new Map<string, number>();
-  const stats = { ok: 0, tooMany: 0 };
+  const rules = new TelegramLimitRules();
   const server = await startFakeServer((req: IncomingMessage, body: Buffer, res: ServerResponse) => {
     const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(req.url ?? '');
     if (!m || m[1] !== token) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const params = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
     const chat = String(params.chat_id ?? (JSON.parse(body.toString('utf8') || '{}') as { chat_id?: unknown }).chat_id ?? '');
-    const now = performance.now();
-    while (recent.length && now - recent[0]! >= 1000) recent.shift();
-    const last = lastByChat.get(chat);
-    if (recent.length >= 30 || (last !== undefined && now - last < 1000)) {
-      stats.tooMany++;
-      return sendJson(res, 429, { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
-    }
-    recent.push(now);
-    lastByChat.set(chat, now);
-    stats.ok++;
-    sendJson(res, 200, { ok: true, result: { message_id: stats.ok, date: Math.floor(Date.now() / 1000), chat: { id: Number(chat), type: 'private' }, text: 'x' } });
+    const retryAfter = rules.arrive(chat, performance.now());
+    if (retryAfter !== null) return sendJson(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } });
+    sendJson(res, 200, { ok: true, result: { message_id: rules.stats.ok, date: Math.floor(Date.now() / 1000), chat: { id: Number(chat), type: 'private' }, text: 'x' } });
   });
-  return { url: server.url, stats, close: () => server.close() };
+  return { url: server.url, stats: rules.stats, close: () => server.close() };
 }
 
 async function partTelegram(connection: Connection): Promise<void> {

@@ -30,6 +30,7 @@ import { applicationStatus } from './app/certification/applicationStatus.ts';
 import { reachByChannel, type Reach } from './app/ports/reach.ts';
 import { CHANNELS } from './channels/index.ts';
 import { stopChannels, type ChannelContext, type ChannelModule } from './channels/module.ts';
+import { startChannelsThenJobs } from './channels/startup.ts';
 import { createMongoChannelStores } from './store/mongo/channelStores.ts';
 import { adminRouter } from './http/admin/routes.ts';
 import { verifyRouter } from './http/verify.ts';
@@ -302,7 +303,7 @@ export async function startRedcollar(
       onLocaleChange: (channel, userId, locale) => workers.setLocale(channel, userId, locale),
       // A poll session first (it owns its numbers), then an answer to a broadcast.
       intercept: async (msg, state, now) => (await polls.chat(msg, state, now)) ?? broadcastReply(msg, state, now),
-      mayIntercept: (msg, state) => mayBePollMessage(msg, state) || broadcastAnswerOf(msg, state) !== null,
+      mayIntercept: (msg, state) => mayBePollMessage(msg, state) || broadcastAnswerOf(msg) !== null,
     });
 
     const channelContext: ChannelContext = {
@@ -318,26 +319,24 @@ export async function startRedcollar(
       defaultLocale: config.DEFAULT_LOCALE,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     };
+    const created: ChannelModule[] = [];
     for (const definition of CHANNELS) {
       const channel = definition.create(channelContext, config);
-      if (!channel) continue;
-      channels.set(channel.id, channel);
-      if (channel.sender) senders[channel.id] = channel.sender;
-      if (channel.media) mediaSources[channel.media.scheme] = channel.media.source;
-      reaches[channel.id] = channel.reach;
+      if (channel) created.push(channel);
     }
-    await channelStores.ready();
     const started: ChannelModule[] = [];
     cleanups.push(() => stopChannels(started, config.SHUTDOWN_TIMEOUT_SECONDS * 1000, logger));
-    for (const channel of channels.values()) {
-      await channel.start();
-      started.push(channel);
-    }
-    logger.info({ channels: [...channels.keys()] }, 'channels enabled');
-
-    // Jobs start only now: a job due at start (a broadcast resumed after a crash, a reminder sweep) sends through
-    // the channels' senders and asks their reach, which exist only once the channels are registered above.
-    await scheduler.start();
+    // Channels first, jobs after them (startup.ts says why; test/app/broadcasts/startOrder.int.test.ts holds it).
+    await startChannelsThenJobs({
+      created,
+      registry: { channels, senders, mediaSources, reaches },
+      started,
+      beforeStart: () => channelStores.ready(),
+      startJobs: async () => {
+        logger.info({ channels: [...channels.keys()] }, 'channels enabled');
+        await scheduler.start();
+      },
+    });
     cleanups.push(() => scheduler.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000));
     for (const job of jobs) if (job.options?.every) await scheduler.every(job.name, job.options.every);
 

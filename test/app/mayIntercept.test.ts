@@ -28,16 +28,16 @@ describe('mayBePollMessage', () => {
 });
 
 describe('broadcastAnswerOf', () => {
-  it('reads a button, a word, and a bare number outside a flow', () => {
-    expect(broadcastAnswerOf(choice('bc:b42:decline'), inFlow)).toEqual({ choice: 'decline', broadcastId: 'b42', button: true });
-    expect(broadcastAnswerOf(text(' 报名 '), inFlow)).toEqual({ choice: 'enrol', button: false });
-    expect(broadcastAnswerOf(text('No thanks'), inFlow)).toEqual({ choice: 'decline', button: false });
-    expect(broadcastAnswerOf(text('1'), idle)).toEqual({ choice: 'enrol', button: false });
-    expect(broadcastAnswerOf(text('2'), idle)).toEqual({ choice: 'decline', button: false });
+  it('reads a button, a word, and a bare number', () => {
+    expect(broadcastAnswerOf(choice('bc:b42:decline'))).toEqual({ choice: 'decline', broadcastId: 'b42', button: true, byNumber: false });
+    expect(broadcastAnswerOf(text(' 报名 '))).toEqual({ choice: 'enrol', button: false, byNumber: false });
+    expect(broadcastAnswerOf(text('No thanks'))).toEqual({ choice: 'decline', button: false, byNumber: false });
+    expect(broadcastAnswerOf(text('1'))).toEqual({ choice: 'enrol', button: false, byNumber: true });
+    expect(broadcastAnswerOf(text('2'))).toEqual({ choice: 'decline', button: false, byNumber: true });
   });
-  it('leaves numbers inside a flow and other text to the flows', () => {
-    expect(broadcastAnswerOf(text('1'), inFlow)).toBeNull();
-    expect(broadcastAnswerOf(text('张三'), idle)).toBeNull();
-    expect(broadcastAnswerOf(choice('bc:b42:maybe'), idle)).toBeNull();
+  it('leaves other text to the flows', () => {
+    expect(broadcastAnswerOf(text('张三'))).toBeNull();
+    expect(broadcastAnswerOf(text('3'))).toBeNull();
+    expect(broadcastAnswerOf(choice('bc:b42:maybe'))).toBeNull();
   });
 });

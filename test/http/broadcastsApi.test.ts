@@ -125,4 +125,19 @@ describe('broadcast admin API', () => {
     expect(after.answers).toEqual({ enrol: 1, waiting: 1, decline: 1 });
     expect((await t.api('GET', `/training/sessions/${session.body.id}`, token)).body).toMatchObject({ enrolled: 1, waiting: 1 });
   });
+
+  it('a worker mutes notices alone in the chat ("退订 通知"): a broadcast skips them as muted; 恢复提醒 undoes it', async () => {
+    const w = await t.worker({ name: '吴七', region: '320113' });
+    const say = async (text: string) => (await simSay(t.app.url, w.userId, text)).map((r) => r.text).join('\n');
+    expect(await say('退订 通知')).toContain('已退订“培训通知”提醒');
+    const notice = async () => {
+      const id = (await t.api('POST', '/broadcasts', token, { text: { 'zh-CN': '{name}：通知' }, segment: { region: '320113' } })).body.id;
+      expect((await t.api('POST', `/broadcasts/${id}/send`, token)).body.status).toBe('sending');
+      return until(id, ['done']);
+    };
+    expect(await notice()).toMatchObject({ counts: { sent: 0, skipped: 1 }, skipped: { muted: 1 } });
+    expect(await say('恢复提醒')).toContain('已恢复全部提醒');
+    expect(await notice()).toMatchObject({ counts: { sent: 1, skipped: 0 } });
+    expect((await pushes(w.userId)).map((p) => p.text)).toEqual(['吴七：通知']);
+  });
 });

@@ -53,8 +53,8 @@ export interface AdminApiApp {
   seed(over: Partial<Application>): Promise<Application>;
   issue(over: Partial<Omit<Certificate, 'number'>>, number: string): Promise<Certificate>;
   certificate(number: string): Promise<Certificate | null>;
-  /** A registered worker (the sample profile with `over`, sealed with the app's PII key), of `org` when given. */
-  worker(over?: Record<string, unknown>, org?: OrganizationInput): Promise<WorkerRecord>;
+  /** A registered worker (the sample profile with `over`, sealed with the app's PII key), of `org` when given; on the simulator unless `account` names another channel. */
+  worker(over?: Record<string, unknown>, org?: OrganizationInput, account?: { channel: string; userId: string }): Promise<WorkerRecord>;
   stop(): Promise<void>;
 }
 
@@ -107,10 +107,10 @@ export async function startAdminApiApp(tag: string, opts: { root?: string; env?:
     },
     issue: (over, number) => certificates.issue(sampleCertificateInput({ applicationId: `cert-${number}`, ...over }), 2026, () => number),
     certificate: (number) => certificates.get(number),
-    worker: async (over = {}, org) => {
+    worker: async (over = {}, org, account) => {
       seq += 1;
       const orgId = org ? (await organizations.upsert(org, clock.now())).id : null;
-      const created = await workers.create('sim', `${tag}-worker${seq}`, sampleProfile(makeIdNumber('320102', '19850312', String(100 + seq)), over), clock.now(), orgId);
+      const created = await workers.create(account?.channel ?? 'sim', account?.userId ?? `${tag}-worker${seq}`, sampleProfile(makeIdNumber('320102', '19850312', String(100 + seq)), over), clock.now(), orgId);
       if (created.status !== 'created') throw new Error(`sample worker not created: ${created.status}`);
       return created.worker;
     },

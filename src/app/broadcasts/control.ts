@@ -70,6 +70,7 @@ export async function recipients(deps: BroadcastDeps, admin: AdminRecord, id: st
         channel: d.channel,
         status: d.status,
         ...(d.reason ? { reason: d.reason } : {}),
+        ...(d.detail ? { detail: d.detail } : {}),
         ...(d.answer ? { answer: d.answer } : {}),
         ...(d.at ? { at: d.at.toISOString() } : {}),
       })),

@@ -24,8 +24,11 @@ export interface BroadcastDeps extends Pick<ReminderDeps, 'policies' | 'sender' 
   deliveries: DeliveryStore;
   audience: AudienceSource;
   testTargets: TestTargets;
-  /** Mutes (reminders' `all` mute also silences broadcasts) and the training use cases a reply calls. */
-  reminders: Pick<ReminderStore, 'mutesOf'>;
+  /**
+   * Mutes (`all` and `broadcast` silence broadcasts), the daily cap shared with reminders (one counter per worker
+   * and day), and the training use cases a reply calls.
+   */
+  reminders: Pick<ReminderStore, 'mutesOf' | 'takeDailySlot'>;
   training: TrainingDeps;
   audit: AuditLog;
   settings: BroadcastSettings;

@@ -12,15 +12,18 @@ const ANSWER_WINDOW_MS = 14 * 86_400_000;
 /**
  * What a message answers if it is an answer to a broadcast, without I/O: by button (its id names the broadcast)
  * or by word or number. Null: not a broadcast answer (the inbound pipeline runs such turns without the lease).
+ * A number may still belong to a flow's own numbered question: `createBroadcastReplies` decides that once it has
+ * read the notice's time.
  */
-export function broadcastAnswerOf(msg: InboundMessage, state: ConversationState): { choice: 'enrol' | 'decline'; broadcastId?: string; button: boolean } | null {
+export function broadcastAnswerOf(msg: InboundMessage): { choice: 'enrol' | 'decline'; broadcastId?: string; button: boolean; byNumber: boolean } | null {
   const raw = msg.input.type === 'choice' ? msg.input.choiceId : msg.input.type === 'text' ? msg.input.text.trim() : null;
   if (raw === null) return null;
   const button = CHOICE.exec(raw);
-  if (button) return { choice: button[2] as 'enrol' | 'decline', broadcastId: button[1], button: true };
+  if (button) return { choice: button[2] as 'enrol' | 'decline', broadcastId: button[1], button: true, byNumber: false };
   const word = raw.toLowerCase();
-  if (ENROL_WORDS.includes(word) || (word === '1' && !state.flowId)) return { choice: 'enrol', button: false };
-  if (DECLINE_WORDS.includes(word) || (word === '2' && !state.flowId)) return { choice: 'decline', button: false };
+  if (ENROL_WORDS.includes(word)) return { choice: 'enrol', button: false, byNumber: false };
+  if (DECLINE_WORDS.includes(word)) return { choice: 'decline', button: false, byNumber: false };
+  if (word === '1' || word === '2') return { choice: word === '1' ? 'enrol' : 'decline', button: false, byNumber: true };
   return null;
 }
 
@@ -28,20 +31,23 @@ export function broadcastAnswerOf(msg: InboundMessage, state: ConversationState)
  * A worker's answer to a broadcast that offered 报名 / 不参加: by button (its id names the broadcast), or by
  * word or number for the latest unanswered notice. 报名 goes through the training use case (a seat or the waiting
  * list, idempotent: a second 报名 says "already"); 不参加 is recorded. Each delivery counts one answer. Numbers
- * are only taken outside a flow, where the flows' own numbered menus do not use them. Null: not an answer to a
+ * are taken outside a flow, or inside one when the notice came after the flow's last turn. Null: not an answer to a
  * broadcast, the flows answer it (one indexed read, only for messages that look like an answer).
  */
 export function createBroadcastReplies(deps: BroadcastDeps) {
   return async function broadcastReply(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ state: ConversationState; replies: OutboundMessage[] } | null> {
-    const asked = broadcastAnswerOf(msg, state);
+    const asked = broadcastAnswerOf(msg);
     if (!asked) return null;
-    const { choice, broadcastId, button } = asked;
+    const { choice, broadcastId, button, byNumber } = asked;
     const delivery = await deps.deliveries.awaitingAnswer(msg.channel, msg.userId, new Date(now.getTime() - ANSWER_WINDOW_MS), broadcastId);
     const t = (k: string, p?: Record<string, unknown>) => deps.translator.t(state.locale, `broadcasts:${k}`, p);
     if (!delivery) {
       // A button of an answered notice: say so. A bare word with no notice behind it belongs to the flows.
       return button ? { state, replies: [{ text: t('alreadyAnswered') }] } : null;
     }
+    // Inside a flow a number answers the flow's own numbered question, unless the notice came after the flow's
+    // last turn: then the notice is the last thing the user read, and its numbers are what they answer.
+    if (byNumber && state.flowId && !(delivery.at && delivery.at.getTime() > Date.parse(state.updatedAt))) return null;
     const b = await deps.broadcasts.get(delivery.broadcastId);
     if (!b?.sessionId) return null;
     if (choice === 'decline') {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { emptyCounts, type Broadcast } from '../../domain/broadcasts/broadcast.ts';
 import { retryDelayMs, skipReasonOfFailure, transition, type SkipReason } from '../../domain/broadcasts/delivery.ts';
-import { deliveryTime, isQuiet } from '../../domain/reminders/quietHours.ts';
+import { chinaDay, deliveryTime, isQuiet } from '../../domain/reminders/quietHours.ts';
 import { reminderSettings } from '../../domain/policy/trainingSchema.ts';
 import type { TrainingSession } from '../../domain/training/types.ts';
 import type { CounterIncs, DeliveryRecord } from '../ports/broadcasts.ts';
@@ -83,23 +83,42 @@ function outcome(): Outcome {
   };
 }
 
-/** Before sending: mute, quiet hours, reach. Returns true when the delivery may be sent now. */
-async function mayGo(deps: BroadcastDeps, b: Broadcast, d: DeliveryRecord, muted: boolean, skips: Map<SkipReason, string[]>): Promise<boolean> {
+interface Skips {
+  reason: SkipReason;
+  detail?: string;
+  ids: string[];
+}
+
+/**
+ * Before sending: mute, quiet hours, reach, then the daily cap. Returns true when the delivery may be sent now.
+ * The cap is the reminders' own counter (one per worker and China day): a notice takes a slot as a reminder
+ * does, and over the cap it waits for the next morning (a reminder goes into the morning's digest instead). A
+ * retry of a notice does not take a second slot; an urgent notice takes none and ignores the cap.
+ */
+async function mayGo(deps: BroadcastDeps, b: Broadcast, d: DeliveryRecord, muted: boolean, skips: Map<string, Skips>): Promise<boolean> {
   const now = deps.clock.now();
-  const skip = (reason: SkipReason) => {
-    skips.set(reason, [...(skips.get(reason) ?? []), d.id]);
+  const skip = (reason: SkipReason, detail?: string) => {
+    const key = `${reason}|${detail ?? ''}`;
+    const s = skips.get(key) ?? { reason, ...(detail ? { detail } : {}), ids: [] };
+    s.ids.push(d.id);
+    skips.set(key, s);
     return false;
   };
   if (muted) return skip('muted');
-  if (!b.urgent) {
-    const quiet = reminderSettings(deps.policies.forRegion(d.regionCode)).quietHours;
-    if (isQuiet(now, quiet)) {
-      await deps.deliveries.finish(d.id, 'pending', 'pending', d.reason, now, { nextAt: deliveryTime(now, quiet, d.id) });
-      return false;
-    }
+  const settings = reminderSettings(deps.policies.forRegion(d.regionCode));
+  if (!b.urgent && isQuiet(now, settings.quietHours)) {
+    await deps.deliveries.finish(d.id, 'pending', 'pending', d.reason, now, { nextAt: deliveryTime(now, settings.quietHours, d.id) });
+    return false;
   }
   const reach = await deps.reach(d.channel, d.userId, 'broadcast').catch(() => ({ reachable: false as const, reason: 'noChannel' as const }));
-  return reach.reachable ? true : skip(skipOfRefusal(reach.reason));
+  // The refusal itself (windowClosed, unknownUser, quotaExhausted...) goes with the delivery as its detail.
+  if (!reach.reachable) return skip(skipOfRefusal(reach.reason), reach.reason);
+  if (!b.urgent && d.attempts === 0 && !(await deps.reminders.takeDailySlot(d.workerId, chinaDay(now), settings.dailyCap))) {
+    const tomorrow = new Date(Date.parse(`${chinaDay(new Date(now.getTime() + 86_400_000))}T00:00:00+08:00`));
+    await deps.deliveries.finish(d.id, 'pending', 'pending', 'dailyCap', now, { nextAt: deliveryTime(tomorrow, settings.quietHours, d.id) });
+    return false;
+  }
+  return true;
 }
 
 /** A refused platform call for one delivery in `sending`: skipped (blocked), failed, or pending again later. */
@@ -126,15 +145,15 @@ async function settleFailure(deps: BroadcastDeps, d: DeliveryRecord, r: { perman
  * most `concurrency` deliveries are in `sending`: the ones whose outcome a crash leaves unknown.
  */
 async function deliverBatch(deps: BroadcastDeps, b: Broadcast, batch: DeliveryRecord[], session: TrainingSession | null, muted: Set<string>, runId: string, out: Outcome): Promise<void> {
-  const skips = new Map<SkipReason, string[]>();
+  const skips = new Map<string, Skips>();
   const go: DeliveryRecord[] = [];
   await Promise.all(
     batch.map(async (d) => {
       if (await mayGo(deps, b, d, muted.has(d.workerId), skips)) go.push(d);
     }),
   );
-  for (const [reason, ids] of skips) {
-    const n = await deps.deliveries.finishMany(ids, 'pending', 'skipped', reason, deps.clock.now());
+  for (const { reason, detail, ids } of skips.values()) {
+    const n = await deps.deliveries.finishMany(ids, 'pending', 'skipped', reason, deps.clock.now(), detail);
     for (let i = 0; i < n; i++) out.moved('skipped', reason, 'skipped');
   }
   go.sort((x, y) => x.seq - y.seq);
@@ -207,8 +226,8 @@ export async function sendRun(deps: BroadcastDeps, id: string): Promise<void> {
       const mutes = b.urgent ? [] : await deps.reminders.mutesOf(batch.map((d) => d.workerId));
       const out = outcome();
       const current = b;
-      // A broadcast is not a reminder kind: only a mute of everything ("退订 全部") silences it.
-      const muted = new Set(mutes.filter((m) => m.kind === 'all' && (m.until === null || m.until.getTime() > now.getTime())).map((m) => m.workerId));
+      // A broadcast is not a reminder kind: a mute of everything ("退订 全部") or of notices ("退订 通知") silences it.
+      const muted = new Set(mutes.filter((m) => (m.kind === 'all' || m.kind === 'broadcast') && (m.until === null || m.until.getTime() > now.getTime())).map((m) => m.workerId));
       await deliverBatch(deps, current, batch, session, muted, runId, out);
       await deps.broadcasts.inc(id, out.incs);
       await deps.broadcasts.takeLease(id, runId, deps.settings.leaseMs);

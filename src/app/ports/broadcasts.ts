@@ -55,6 +55,8 @@ export interface DeliveryRecord {
   answer: Answer | null;
   /** When it was sent (or its last status change). */
   at: Date | null;
+  /** What lies behind the reason, where the reason alone is too coarse (unreachable: windowClosed, unknownUser...). */
+  detail?: string;
   /** Whether the message offered the session's choices (a reply can act on it). */
   offersChoices: boolean;
 }
@@ -84,7 +86,7 @@ export interface DeliveryStore {
   /** Moves one delivery if it is in `from`. */
   finish(id: string, from: DeliveryStatus, to: DeliveryStatus, reason: string | null, now: Date, extra?: { nextAt?: Date; attemptsInc?: number }): Promise<boolean>;
   /** Many deliveries from `from` to `to` with one reason (skipped before sending: muted, unreachable…). */
-  finishMany(ids: string[], from: DeliveryStatus, to: DeliveryStatus, reason: string | null, now: Date): Promise<number>;
+  finishMany(ids: string[], from: DeliveryStatus, to: DeliveryStatus, reason: string | null, now: Date, detail?: string): Promise<number>;
   /** Every delivery of the broadcast in `from` (and, for `sending`, not of `exceptRun`) moved to `to`. */
   moveAll(broadcastId: string, from: DeliveryStatus, to: DeliveryStatus, reason: string | null, now: Date, exceptRun?: string): Promise<number>;
   tally(broadcastId: string): Promise<DeliveryTally>;

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { checkinOpen, enrolRefusal } from '../../domain/training/enrolment.ts';
 import { hoursRequired, hoursStanding } from '../../domain/training/hours.ts';
 import { trainingSettings } from '../../domain/policy/trainingSchema.ts';
-import { REMINDER_KINDS, type ReminderKind } from '../../domain/policy/trainingSchema.ts';
+import { REMINDER_KINDS } from '../../domain/policy/trainingSchema.ts';
+import type { MuteKind } from '../../domain/reminders/reminder.ts';
 import { chinaDate, parseDate } from '../../domain/dates/parseDate.ts';
 import type { AnswerValue } from '../../engine/types.ts';
 import type { ActionHandler } from '../actions/types.ts';
@@ -135,8 +136,12 @@ export function checkIn(deps: TrainingDeps): ActionHandler {
 
 const muteArgs = z.object({ kind: z.string().max(40), until: z.string().max(20).optional() });
 
-/** Words a worker may use for a kind in `退订 <kind>`; `all` / 全部 mutes every kind (deadlines still reach them). */
-const KIND_WORDS: Record<string, ReminderKind | 'all'> = {
+/**
+ * Words a worker may use for a kind in `退订 <kind>`; `all` / 全部 mutes every kind (deadlines still reach them);
+ * 通知 / notices mutes the admins' broadcasts alone (urgent ones still reach them).
+ */
+const KIND_WORDS: Record<string, MuteKind> = {
+  通知: 'broadcast', 广播: 'broadcast', notices: 'broadcast', notice: 'broadcast', broadcasts: 'broadcast',
   全部: 'all', 所有: 'all', all: 'all', 培训: 'sessionStart', training: 'sessionStart', 考试: 'examDate', exam: 'examDate',
   退回: 'returnedApplication', returned: 'returnedApplication', 证书: 'certificateExpiring', certificate: 'certificateExpiring',
   学时: 'hoursShort', hours: 'hoursShort', 轮岗: 'rotation', rotation: 'rotation', 续办: 'abandonedConversation', nudge: 'abandonedConversation',
@@ -158,7 +163,7 @@ export function muteReminders(deps: TrainingDeps): ActionHandler {
       if (!d.ok) return { status: 'badDate', text: t('reminders:mute.badDate') };
       until = new Date(`${d.value}T23:59:59+08:00`);
     }
-    await deps.reminders.mute({ workerId: worker.id, kind: kind as ReminderKind | 'all', until });
+    await deps.reminders.mute({ workerId: worker.id, kind: kind as MuteKind, until });
     return { status: 'done', text: t(until ? 'reminders:mute.doneUntil' : 'reminders:mute.done', { kind: t(`reminders:kinds.${kind}`), until: untilRaw ?? '' }) };
   };
 }

@@ -78,17 +78,22 @@ const DEFAULT_MAX_QUEUED = 2_000;
 export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChannel {
   const { config, logger } = deps;
   const now = deps.now ?? (() => new Date());
-  const api = new Api(config.botToken, {
+  const apiOptions = {
     apiRoot: config.apiBase,
     maxRetries: config.maxRetries ?? 3,
     retryBackoffMs: config.retryBackoffMs ?? 300,
     timeoutMs: config.requestTimeoutMs ?? 10_000,
-  });
+  };
+  const api = new Api(config.botToken, apiOptions);
+  // Messages get a client of their own that hands every 429 back (a retry_after of 1 s is above 1 ms): the
+  // outbound retries it through its pacing, where a retry inside the library would leave unpaced.
+  const sendApi = new Api(config.botToken, { ...apiOptions, maxRetryAfterMs: 1 });
   const users = deps.users;
   /** Chat → when this process last cleared its unreachable flag; see markReachable below. Bounded. */
   const reachableMarked = new Map<string, number>();
   const outbound = new TelegramOutbound({
-    api,
+    api: sendApi,
+    maxRetriesOf429: config.maxRetries ?? 3,
     users,
     logger,
     perChatPerSecond: config.perChatPerSecond,

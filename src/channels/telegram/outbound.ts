@@ -1,11 +1,12 @@
 import { setMaxListeners } from 'node:events';
-import { NetworkError, ParseError, TelegramApiError, TimeoutError, TokenBucket, type Api } from 'node-telegram-bot-api';
+import { NetworkError, ParseError, TelegramApiError, TimeoutError, type Api } from 'node-telegram-bot-api';
 import type { DeliveryResult } from '../../app/ports/sender.ts';
 import type { OutboundMessage } from '../../engine/types.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { waitAtMost } from '../../infra/waitAtMost.ts';
 import { KeyedQueue } from './keyedQueue.ts';
 import { maskChatId } from './mask.ts';
+import { realPacerClock, TELEGRAM_LIMITS, TelegramPacer, type PacerClock } from './pacing.ts';
 import { renderReplies } from './render.ts';
 import type { TelegramUserStore } from '../ports.ts';
 
@@ -17,6 +18,16 @@ export interface TelegramOutboundOptions {
   perChatPerSecond: number;
   /** Messages a second over all chats (Telegram: about 30). */
   globalPerSecond: number;
+  /** Messages a minute to one group or channel (Telegram: 20). */
+  groupPerMinute?: number;
+  /**
+   * 429s answered to one message that are retried (after their retry_after, through the pacing again) before it
+   * fails as transient. The api must surface 429s (maxRetryAfterMs below any retry_after): a retry made inside
+   * the library would leave without a slot. Default 3.
+   */
+  maxRetriesOf429?: number;
+  /** The pacing's clock (tests move it). */
+  pacerClock?: PacerClock;
   now?: () => Date;
   /** Told when a chat turned out unreachable (before it is recorded). */
   onUnreachable?: (chatId: string) => void;
@@ -26,29 +37,33 @@ export interface TelegramOutboundOptions {
 
 /**
  * Everything the bot sends to Telegram goes through here: one queue per chat (a chat's messages leave in order,
- * replies and pushes alike), paced per chat and globally, with the library's retries underneath.
+ * replies and pushes alike), paced per chat, per group and globally by `TelegramPacer` (pacing.ts), with the
+ * library's transient retries underneath.
  *
- * Pacing uses the library's `TokenBucket`, but not its `rateLimit` option: that option takes the global token
- * first and then waits for the chat's, so a chat with a backlog holds global tokens while it waits, and the sends
- * released a second later add to the ones sent meanwhile (up to twice the global rate in a second). Here a send
- * waits for its chat first and takes the global token only when it can leave at once.
+ * Not the library's `rateLimit` option nor its `TokenBucket`: both pace departures, while Telegram counts
+ * arrivals, so a request held up on its way lets the next arrive too close (the broadcast bench got 76 answers
+ * 429 of 300 that way); the rate limiter also takes the global token before waiting for the chat's, and the
+ * library retries a 429 without taking one at all. Here a message holds its slots until its answer, a 429 is
+ * handed back by the library (`maxRetryAfterMs`) and retried through the pacing after its retry_after.
  *
  * The limits hold per process; with several instances behind a load balancer divide TELEGRAM_GLOBAL_PER_SECOND
- * by their number. 429s that slip through anyway are retried by the library after `retry_after`.
+ * by their number.
  */
 export class TelegramOutbound {
   private readonly queue: KeyedQueue;
-  private readonly global: TokenBucket;
-  private readonly chatBuckets = new Map<string, TokenBucket>();
-  private readonly maxChatBuckets: number;
+  private readonly pacer: TelegramPacer;
+  private readonly pacerClock: PacerClock;
   private readonly abort = new AbortController();
   private readonly now: () => Date;
 
   constructor(private readonly opts: TelegramOutboundOptions) {
     this.queue = new KeyedQueue(1_000_000, (err, key) => opts.logger.error({ err, chat: maskChatId(key) }, 'telegram: send task failed'));
-    // Burst 1 as well: a full bucket of 30 plus the next second's refill would let 60 through in one second.
-    this.global = new TokenBucket(opts.globalPerSecond, { burst: 1 });
-    this.maxChatBuckets = opts.maxChatBuckets ?? 10_000;
+    this.pacerClock = opts.pacerClock ?? realPacerClock;
+    this.pacer = new TelegramPacer(
+      { perChatPerSecond: opts.perChatPerSecond, globalPerSecond: opts.globalPerSecond, groupPerMinute: opts.groupPerMinute ?? TELEGRAM_LIMITS.groupPerMinute },
+      this.pacerClock,
+      opts.maxChatBuckets ?? 10_000,
+    );
     this.now = opts.now ?? (() => new Date());
     // Every waiting send listens on this one signal (rate-limit waits, retries, the request itself); thousands
     // waiting at once is normal under load, not a leak.
@@ -89,9 +104,7 @@ export class TelegramOutbound {
     const signal = this.abort.signal;
     for (const [i, m] of messages.entries()) {
       try {
-        await this.chatBucket(chatId).take(signal);
-        await this.global.take(signal);
-        await this.opts.api.sendMessage({ chat_id: toChatId(chatId), text: m.text, ...(m.reply_markup ? { reply_markup: m.reply_markup } : {}) }, signal);
+        await this.sendPaced(chatId, { chat_id: toChatId(chatId), text: m.text, ...(m.reply_markup ? { reply_markup: m.reply_markup } : {}) }, signal);
       } catch (err) {
         const failure = classify(err, signal);
         const log = { chat: maskChatId(chatId), sent: i, of: messages.length, reason: failure.reason };
@@ -113,21 +126,24 @@ export class TelegramOutbound {
     return { ok: true };
   }
 
-  private chatBucket(chatId: string): TokenBucket {
-    let bucket = this.chatBuckets.get(chatId);
-    if (bucket) {
-      this.chatBuckets.delete(chatId); // move to the most recently used end
-    } else {
-      if (this.chatBuckets.size >= this.maxChatBuckets) {
-        // At 30 messages/s it takes minutes to cycle through 10,000 chats, so an evicted bucket is always full.
-        const oldest = this.chatBuckets.keys().next().value;
-        if (oldest !== undefined) this.chatBuckets.delete(oldest);
+  /** One message through the pacing; a 429 waits its retry_after and goes through the pacing again. */
+  private async sendPaced(chatId: string, params: Parameters<Api['sendMessage']>[0], signal: AbortSignal): Promise<void> {
+    const retries = this.opts.maxRetriesOf429 ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      const permit = await this.pacer.acquire(chatId, signal);
+      try {
+        await this.opts.api.sendMessage(params, signal);
+        permit.release(this.pacerClock.now());
+        return;
+      } catch (err) {
+        const at = this.pacerClock.now();
+        permit.release(at);
+        if (!(err instanceof TelegramApiError) || err.errorCode !== 429 || attempt >= retries || signal.aborted) throw err;
+        const waitMs = Math.max(1, err.retryAfter ?? 1) * 1000;
+        permit.backOff(at, waitMs);
+        this.opts.logger.warn({ chat: maskChatId(chatId), retryAfterS: waitMs / 1000, attempt: attempt + 1 }, 'telegram: 429, waiting retry_after');
       }
-      // Burst 1: "about one a second" means spaced, not three at once and then silence.
-      bucket = new TokenBucket(this.opts.perChatPerSecond, { burst: 1 });
     }
-    this.chatBuckets.set(chatId, bucket);
-    return bucket;
   }
 }
 

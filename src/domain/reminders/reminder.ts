@@ -39,10 +39,13 @@ export function reminderKey(kind: ReminderKind, subject: string, occurrence: str
   return `${kind}|${subject}|${occurrence}|${offsetHours}`;
 }
 
+/** What a mute silences: one reminder kind, everything, or the admins' broadcasts (notices) alone. */
+export type MuteKind = ReminderKind | 'all' | 'broadcast';
+
 /** Mute of one kind or of all; `until` null = until unmuted. */
 export interface Mute {
   workerId: string;
-  kind: ReminderKind | 'all';
+  kind: MuteKind;
   until: Date | null;
 }
 

@@ -62,9 +62,9 @@ export function createMongoDeliveryStore(connection: Connection): DeliveryStore 
       );
       return r.modifiedCount === 1;
     },
-    async finishMany(ids, from, to, reason, now) {
+    async finishMany(ids, from, to, reason, now, detail) {
       if (ids.length === 0) return 0;
-      return (await c.updateMany({ _id: { $in: ids }, status: from }, { $set: { status: to, reason, at: now } })).modifiedCount;
+      return (await c.updateMany({ _id: { $in: ids }, status: from }, { $set: { status: to, reason, at: now, ...(detail ? { detail } : {}) } })).modifiedCount;
     },
     async moveAll(broadcastId, from, to, reason, now, exceptRun) {
       const filter = { broadcastId, status: from, ...(exceptRun ? { runId: { $ne: exceptRun } } : {}) };

@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { DigestItem, ReminderStore } from '../../app/ports/reminders.ts';
-import type { Mute, Reminder, ReminderKind, ReminderStatus } from '../../domain/reminders/reminder.ts';
+import type { Mute, MuteKind, Reminder, ReminderStatus } from '../../domain/reminders/reminder.ts';
 import { isDuplicateKey } from './connection.ts';
 import { typedCollection } from './typedCollection.ts';
 
@@ -130,7 +130,7 @@ export function createMongoReminderStore(connection: Connection): ReminderStore 
 
     async mutesOf(workerIds) {
       if (workerIds.length === 0) return [];
-      return (await mutes.find({ workerId: { $in: [...new Set(workerIds)] } }).toArray()).map(({ _id: _i, ...m }) => ({ ...m, kind: m.kind as ReminderKind | 'all' }));
+      return (await mutes.find({ workerId: { $in: [...new Set(workerIds)] } }).toArray()).map(({ _id: _i, ...m }) => ({ ...m, kind: m.kind as MuteKind }));
     },
 
     async finish(key, status: Exclude<ReminderStatus, 'scheduled'>, reason, at) {
@@ -219,7 +219,7 @@ export function createMongoReminderStore(connection: Connection): ReminderStore 
     },
 
     async mutes(workerId) {
-      return (await mutes.find({ workerId }).toArray()).map(({ _id: _i, ...m }) => ({ ...m, kind: m.kind as ReminderKind | 'all' }));
+      return (await mutes.find({ workerId }).toArray()).map(({ _id: _i, ...m }) => ({ ...m, kind: m.kind as MuteKind }));
     },
 
     async summary(regionPrefix, range = {}) {

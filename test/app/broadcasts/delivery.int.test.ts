@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroadcast, type BroadcastInput } from '../../../src/app/broadcasts/compose.ts';
-import { controlBroadcast, decideUnknown } from '../../../src/app/broadcasts/control.ts';
+import { controlBroadcast, decideUnknown, recipients } from '../../../src/app/broadcasts/control.ts';
 import { dryRun } from '../../../src/app/broadcasts/dryRun.ts';
 import { sendBroadcast } from '../../../src/app/broadcasts/sendBroadcast.ts';
 import { fanOut, sendRun } from '../../../src/app/broadcasts/sendRun.ts';
@@ -15,6 +15,7 @@ import type { WorkerRecord } from '../../../src/app/ports/workerRepository.ts';
 import type { Segment } from '../../../src/domain/broadcasts/segment.ts';
 import { createPiiCipher } from '../../../src/infra/piiCipher.ts';
 import { connectMongo } from '../../../src/store/mongo/connection.ts';
+import { createMongoReminderStore } from '../../../src/store/mongo/reminderStore.ts';
 import { createMongoWorkerRepository } from '../../../src/store/mongo/workerRepository.ts';
 import { testDbUri } from '../../support/db.ts';
 import { makeIdNumber } from '../../support/engineHarness.ts';
@@ -248,5 +249,56 @@ describe('delivery', () => {
       expect(b).toMatchObject({ status: 'done', counts: { sent: 5, unknown: 0, sending: 0 } });
       expect(w.received.size).toBe(5);
     }
+  });
+});
+
+describe('mute of notices alone and the daily cap shared with reminders', () => {
+  it('a mute of notices ("退订 通知") skips a broadcast as muted; a mute of one reminder kind does not; urgent goes through', async () => {
+    const w = world(connection);
+    w.mutes.push({ workerId: W.sec!.id, kind: 'broadcast', until: null }, { workerId: W.staff!.id, kind: 'sessionStart', until: null });
+    const b = await sendAll(w, await draft(w, { roles: ['secretary', 'staff'] }));
+    expect(b).toMatchObject({ status: 'done', counts: { sent: 2, skipped: 1 }, skipped: { muted: 1 } });
+    expect(w.received.has(W.sec!.userId)).toBe(false);
+    expect(w.received.has(W.staff!.userId)).toBe(true);
+    const urgent = await sendAll(w, await draft(w, { roles: ['secretary'] }, { urgent: true }));
+    expect(urgent).toMatchObject({ status: 'done', counts: { sent: 2, skipped: 0 } });
+  });
+
+  it('a notice takes a slot of the reminders’ daily counter: over the cap it waits for the next morning; urgent ignores the cap', async () => {
+    const reminders = createMongoReminderStore(connection);
+    const w = world(connection, { takeDailySlot: (...a) => reminders.takeDailySlot(...a) });
+    // 10:00 China time; the policy's cap is 3 a day. Two reminders already went to the secretary today.
+    const day = '2026-03-01';
+    expect(await reminders.takeDailySlot(W.sec!.id, day, 3)).toBe(true);
+    expect(await reminders.takeDailySlot(W.sec!.id, day, 3)).toBe(true);
+    const seg: Segment = { roles: ['secretary'], region: '320102' };
+    const first = await sendAll(w, await draft(w, seg));
+    expect(first).toMatchObject({ status: 'done', counts: { sent: 2 } });
+    // The cap is reached now (2 reminders + this notice) for the secretary, not for the other one.
+    const second = await sendAll(w, await draft(w, seg));
+    expect(second).toMatchObject({ status: 'sending', counts: { sent: 1, pending: 1 } });
+    const held = await w.deps.deliveries.duePending(second.id, new Date('2026-03-02T12:00:00Z'), 10);
+    expect(held.map((d) => [d.workerId, d.reason])).toEqual([[W.sec!.id, 'dailyCap']]);
+    // A reminder sent after it finds the day's slots used up as well: one counter for both.
+    expect(await reminders.takeDailySlot(W.sec!.id, day, 3)).toBe(false);
+    const urgent = await sendAll(w, await draft(w, seg, { urgent: true }));
+    expect(urgent).toMatchObject({ status: 'done', counts: { sent: 2 } });
+    // Next morning (after quiet hours): the held notice goes out.
+    w.clock.advance(24 * 3_600_000);
+    await sendRun(w.deps, second.id);
+    expect((await w.deps.broadcasts.get(second.id))!).toMatchObject({ status: 'done', counts: { sent: 2, pending: 0 } });
+  });
+});
+
+describe('unreachable with its reason', () => {
+  it('a WeChat recipient outside the 48-hour window with no template is skipped as unreachable, the refusal kept as its detail', async () => {
+    const w = world(connection);
+    w.reach.set(W.sec!.userId, { reachable: false, reason: 'windowClosed' });
+    w.reach.set(W.staff!.userId, { reachable: false, reason: 'unknownUser' });
+    const id = (await sendAll(w, await draft(w, { roles: ['secretary', 'staff'] }))).id;
+    expect((await w.deps.broadcasts.get(id))!).toMatchObject({ status: 'done', counts: { sent: 1, skipped: 2 }, skipped: { unreachable: 2 } });
+    const page = await recipients(w.deps, NANJING, id, { status: 'skipped' }, undefined, 10);
+    if (!page.ok) throw new Error('recipients refused');
+    expect(page.value.items.map((r) => `${r.reason}:${r.detail}`).sort()).toEqual(['unreachable:unknownUser', 'unreachable:windowClosed']);
   });
 });

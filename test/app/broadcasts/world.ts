@@ -21,13 +21,15 @@ export const admin = (id: string, regionCode: string): AdminRecord => ({ id, nam
  * received (and can refuse, fail or run a callback at a given send), a reach table, mutes, and a scheduler that
  * only records (the test runs the jobs itself, so nothing runs behind its back).
  */
-export function world(connection: Connection, opts: { start?: string; settings?: Partial<BroadcastSettings>; training?: Partial<TrainingDeps> } = {}) {
+export function world(connection: Connection, opts: { start?: string; settings?: Partial<BroadcastSettings>; training?: Partial<TrainingDeps>; takeDailySlot?: BroadcastDeps['reminders']['takeDailySlot'] } = {}) {
   const clock = new TestClock(new Date(opts.start ?? '2026-03-01T02:00:00Z'));
   const received = new Map<string, OutboundMessage[]>();
   const behaviour = new Map<string, (attempt: number) => DeliveryResult>();
   const attempts = new Map<string, number>();
   const reach = new Map<string, ReachAnswer>();
   const mutes: Mute[] = [];
+  // The daily cap's counter, fresh per world (the tests send many notices to the same workers on one day).
+  const daily = new Map<string, number>();
   const audits: AuditEntry[] = [];
   const scheduled: { name: string; key: string; when: Date }[] = [];
   let onSend: ((n: number) => Promise<void>) | null = null;
@@ -54,7 +56,17 @@ export function world(connection: Connection, opts: { start?: string; settings?:
     deliveries: createMongoDeliveryStore(connection),
     audience: createMongoAudienceSource(connection),
     testTargets: createMongoTestTargets(connection),
-    reminders: { mutesOf: async (ids) => mutes.filter((m) => ids.includes(m.workerId)) },
+    reminders: {
+      mutesOf: async (ids) => mutes.filter((m) => ids.includes(m.workerId)),
+      takeDailySlot:
+        opts.takeDailySlot ??
+        (async (workerId, day, cap) => {
+          const n = daily.get(`${workerId}|${day}`) ?? 0;
+          if (n >= cap) return false;
+          daily.set(`${workerId}|${day}`, n + 1);
+          return true;
+        }),
+    },
     // The training use cases are only reached by replies; tests of replies pass real ones.
     training: { training: { get: async () => null }, admins: { get: async () => null }, ...opts.training } as unknown as TrainingDeps,
     policies: content().policies,
