@@ -196,12 +196,18 @@ export function createMongoConsoleReads(connection: Connection): ConsoleReads {
       if (q.from) at.$gte = q.from;
       if (q.to) at.$lt = q.to;
       if (Object.keys(at).length) filter.at = at;
+      let docs: Document[];
       if (q.before) {
-        // Keyset on (at, _id), newest first: strictly older, or as old with a smaller id.
+        // Keyset on (at, _id), newest first: the rest of the cursor's millisecond, then strictly older entries.
+        // Two queries rather than one `$or`, since each is a seek on the (…, at, _id) index and an `$or` is not.
         const id = new ObjectId(str(q.before.id, 'cursor id'));
-        filter.$or = [{ at: { $lt: q.before.at } }, { at: q.before.at, _id: { $lt: id } }];
+        const inRange = (t: Date) => (!q.from || t >= q.from) && (!q.to || t < q.to);
+        const sameAt = inRange(q.before.at) ? await audit.find({ ...filter, at: q.before.at, _id: { $lt: id } }).sort({ at: -1, _id: -1 }).limit(q.limit).toArray() : [];
+        const older = sameAt.length < q.limit ? await audit.find({ ...filter, at: { ...at, $lt: q.to && q.to < q.before.at ? q.to : q.before.at } }).sort({ at: -1, _id: -1 }).limit(q.limit - sameAt.length).toArray() : [];
+        docs = [...sameAt, ...older];
+      } else {
+        docs = await audit.find(filter).sort({ at: -1, _id: -1 }).limit(q.limit).toArray();
       }
-      const docs = await audit.find(filter).sort({ at: -1, _id: -1 }).limit(q.limit).toArray();
       return docs.map(({ _id, at: when, adminId, action, target, outcome, detail }) => ({
         id: String(_id),
         at: (when as Date).toISOString(),
