@@ -29,10 +29,13 @@ import { fmt, heading, ms, out, pct, row, status } from './support/report.ts';
 import { exitSoonAfterStop, runBench } from './support/report.ts';
 import { ROOT } from './engine/script.ts';
 
-const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 100_000);
-const TURNS = 1_000_000;
+/** BENCH_SCALE=0.1 for a quick run at a tenth of the data; the issue's verdict is at 1 (the default). */
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+if (!(SCALE > 0 && SCALE <= 1)) throw new RangeError(`BENCH_SCALE must be a number in (0, 1], got ${process.env.BENCH_SCALE}`);
+const APPLICATIONS = Math.round(100_000 * SCALE);
+const TURNS = Math.round(1_000_000 * SCALE);
 const FUNNEL_DAYS = 90;
-const AUDIT_ENTRIES = 100_000;
+const AUDIT_ENTRIES = Math.round(100_000 * SCALE);
 const CALLS = Number(process.env.BENCH_CALLS ?? 40);
 const WARMUP_CALLS = 5;
 const BATCH = 5_000;

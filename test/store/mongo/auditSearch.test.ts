@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createMongoAuditLog } from '../../../src/store/mongo/auditLog.ts';
 import { createMongoConsoleReads } from '../../../src/store/mongo/consoleReads.ts';
 import { connectMongo } from '../../../src/store/mongo/connection.ts';
+import { createMongoDashboardCounterStore } from '../../../src/store/mongo/dashboardCounters.ts';
 import { ownEmbeddedServers } from '../../support/ownEmbeddedServer.ts';
 
 const withServer = ownEmbeddedServers('auditsearch');
@@ -49,7 +50,7 @@ describe('audit search on the embedded server', () => {
         await connection.models['AuditEntry']!.init();
         const all = entries();
         await db.collection('audit_log').insertMany(all);
-        const reads = createMongoConsoleReads(connection);
+        const reads = createMongoConsoleReads(connection, createMongoDashboardCounterStore(connection));
 
         for (const [prefix, action] of [['3201', undefined], ['', undefined], ['3201', 'return']] as const) {
           const expected = all.filter((e) => (prefix === '' || e.regionPath.includes(prefix)) && (!action || e.action === action)).sort(newestFirst);
@@ -83,7 +84,7 @@ describe('audit search on the embedded server', () => {
         await connection.models['AuditEntry']!.init();
         const all = entries();
         await db.collection('audit_log').insertMany(all);
-        const reads = createMongoConsoleReads(connection);
+        const reads = createMongoConsoleReads(connection, createMongoDashboardCounterStore(connection));
         const from = new Date(T0 + 100_000);
         const to = new Date(T0 + 400_000);
         const expected = all.filter((e) => e.regionPath.includes('3202') && e.at >= from && e.at < to).sort(newestFirst);
