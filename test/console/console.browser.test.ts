@@ -216,7 +216,7 @@ describe('admin console in the browser', () => {
     await dataTest('action-advance').click();
     await dataTest('action-note').fill('材料齐全，同意进入培训测试');
     await dataTest('action-confirm').click();
-    await expect.poll(() => dataTest('detail-stage').textContent()).toBe('培训测试');
+    await expect.poll(() => dataTest('detail-stage').textContent(), { timeout: UI_TIMEOUT_MS }).toBe('培训测试');
     expect(await dataTest('history').textContent()).toContain('材料齐全，同意进入培训测试');
     expect(await dataTest('history').textContent()).toContain('资格审查 → 培训测试');
     await shoot('application');
