@@ -10,6 +10,8 @@ import { createFunnelRecorder } from './app/funnels/recorder.ts';
 import { createMongoFunnelCounterStore } from './store/mongo/funnelCounters.ts';
 import { createConsoleService } from './app/console/consoleService.ts';
 import { createMongoConsoleReads } from './store/mongo/consoleReads.ts';
+import { createMongoDashboardCounterStore } from './store/mongo/dashboardCounters.ts';
+import { countingAnnualRecords, countingApplications, countingCertificates } from './app/console/dashboardCounts.ts';
 import { createMongoSavedFilterStore } from './store/mongo/savedFilters.ts';
 import { housekeepingJob } from './app/housekeeping/expireConversations.ts';
 import { loadContent } from './app/loadContent.ts';
@@ -161,10 +163,13 @@ export async function startRedcollar(
     const loginThrottle = createMongoLoginThrottle(connection);
     // The (timestamp, nonce) pairs of WeChat pushes already used, shared by every instance.
     const replayGuard = createMongoReplayGuard(connection);
+    // The dashboard's figures move with every write through these (src/app/console/dashboardCounts.ts).
+    const dashboardCounters = createMongoDashboardCounterStore(connection);
+    const certificateRepository = countingCertificates(createMongoCertificateRepository(connection), dashboardCounters);
     const stores = {
-      applications: createMongoApplicationRepository(connection),
-      certificates: createMongoCertificateRepository(connection),
-      annual: createMongoAnnualRecordRepository(connection),
+      applications: countingApplications(createMongoApplicationRepository(connection), dashboardCounters),
+      certificates: certificateRepository,
+      annual: countingAnnualRecords(createMongoAnnualRecordRepository(connection), certificateRepository, dashboardCounters),
       admins,
       audit: createMongoAuditLog(connection),
       media: createMongoMediaStore(connection, cipher),
@@ -351,7 +356,7 @@ export async function startRedcollar(
           accounts,
           service: createAdminService(certification),
           polls: polls.admin,
-          console: createConsoleService({ ...certification, reads: createMongoConsoleReads(connection), savedFilters: createMongoSavedFilterStore(connection), funnelCounters, flushFunnel: () => funnel.flush(), flows: content.flows }, { aggregatesTtlMs: config.CONSOLE_AGGREGATES_TTL_SECONDS * 1000 }),
+          console: createConsoleService({ ...certification, reads: createMongoConsoleReads(connection, dashboardCounters), savedFilters: createMongoSavedFilterStore(connection), funnelCounters, flushFunnel: () => funnel.flush(), flows: content.flows }, { aggregatesTtlMs: config.CONSOLE_AGGREGATES_TTL_SECONDS * 1000 }),
           training: { training: createTrainingAdmin(training), reminderSummary: (prefix, range) => reminderStore.summary(prefix, range), reminderSettings: createReminderSettingsAdmin({ store: reminderSettingsStore, view: regionSettings, policies: content.policies, audit: stores.audit, clock }), rotation: rotationList({ subjects: reminderSubjects, workers, reminders: reminderStore, regionSettings, clock }) },
           broadcasts,
           ...(demoClock ? { demo: { moveClock: moveDemoClock({ clock: demoClock, scheduler, audit: stores.audit, logger }) } } : {}),

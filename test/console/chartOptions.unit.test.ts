@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { funnelHeight, funnelOption } from '../../console/src/logic/chartOptions.ts';
+import { funnelHeight, funnelOption, trendIsEmpty } from '../../console/src/logic/chartOptions.ts';
 
 describe('dashboard chart options', () => {
   const steps = [
@@ -21,5 +21,19 @@ describe('dashboard chart options', () => {
   it('grows with the number of steps, never below a readable height', () => {
     expect(funnelHeight(1)).toBe(240);
     expect(funnelHeight(18)).toBeGreaterThan(funnelHeight(10));
+  });
+});
+
+describe('the trend chart', () => {
+  const month = (m: string, n: Partial<Record<'declared' | 'certified' | 'returned' | 'rejected', number>> = {}) => ({ month: m, declared: 0, certified: 0, returned: 0, rejected: 0, ...n });
+
+  it('regression: an empty trend chart drew twelve months of zero lines and did not say why it was empty', () => {
+    expect(trendIsEmpty([month('2026-01'), month('2026-02')])).toBe(true);
+    expect(trendIsEmpty([])).toBe(true);
+  });
+
+  it('is drawn when any month has any figure', () => {
+    expect(trendIsEmpty([month('2026-01'), month('2026-02', { rejected: 1 })])).toBe(false);
+    expect(trendIsEmpty([month('2026-01', { declared: 3 })])).toBe(false);
   });
 });

@@ -263,4 +263,14 @@ describe('GET /admin/api/catalog', () => {
     const limited = await r.token('玄武区两新工委', '320102', ['junior']);
     expect((await r.api('GET', '/catalog', limited)).body.levels).toEqual([{ id: 'junior', name: expect.objectContaining({ 'zh-CN': '初级' }) }]);
   });
+
+  it("regression: the account form wanted a region code typed in; the catalog gives the regions below the admin's as a tree", async () => {
+    const city = (await r.api('GET', '/catalog', nanjing)).body.accountRegions as { code: string; children?: unknown[] }[];
+    expect(city.map((x) => x.code)).toContain('320104');
+    expect(city.every((x) => x.code.startsWith('3201') && x.code !== '320100')).toBe(true);
+    const tree = (await r.api('GET', '/catalog', province)).body.accountRegions as { code: string; children?: { code: string }[] }[];
+    const nanjingNode = tree.find((x) => x.code === '320100');
+    expect(nanjingNode?.children?.map((x) => x.code)).toContain('320104');
+    expect(tree.some((x) => x.code === '320000')).toBe(false);
+  });
 });

@@ -9,6 +9,8 @@ import type { RunningApp } from '../../src/main.ts';
 import { createMongoAdminRepository } from '../../src/store/mongo/adminRepository.ts';
 import { createMongoApplicationRepository } from '../../src/store/mongo/applicationRepository.ts';
 import { createMongoCertificateRepository } from '../../src/store/mongo/certificateRepository.ts';
+import { createMongoDashboardCounterStore } from '../../src/store/mongo/dashboardCounters.ts';
+import { countingApplications, countingCertificates } from '../../src/app/console/dashboardCounts.ts';
 import { connectMongo } from '../../src/store/mongo/connection.ts';
 import { createMongoMediaStore } from '../../src/store/mongo/mediaStore.ts';
 import { createMongoOrganizationRepository } from '../../src/store/mongo/organizationRepository.ts';
@@ -66,8 +68,10 @@ export async function startAdminApiApp(tag: string, opts: { root?: string; env?:
   const hasher = createArgon2Hasher();
   const db = await connectMongo(started.uri);
   const admins = createMongoAdminRepository(db);
-  const applications = createMongoApplicationRepository(db);
-  const certificates = createMongoCertificateRepository(db);
+  // Seeded through the app's counting repositories, as the use cases write: the dashboard reads the counters.
+  const counters = createMongoDashboardCounterStore(db);
+  const applications = countingApplications(createMongoApplicationRepository(db), counters);
+  const certificates = countingCertificates(createMongoCertificateRepository(db), counters);
   const cipher = createPiiCipher(key);
   const media = createMongoMediaStore(db, cipher);
   const workers = createMongoWorkerRepository(db, cipher);

@@ -232,4 +232,12 @@ export interface Catalog {
   stages: { id: string; name: Localized }[];
   levels: { id: string; name: Localized }[];
   regions: { code: string; name: Localized }[];
+  /** Every region below the admin's, as a tree: where the admin may create accounts. */
+  accountRegions: RegionChoice[];
+}
+
+export interface RegionChoice {
+  code: string;
+  name: Localized;
+  children?: RegionChoice[];
 }

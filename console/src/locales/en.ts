@@ -118,6 +118,7 @@ const en: typeof zh = {
     assessmentsDue: 'Assessments due',
     assessmentsDone: 'Assessments done',
     trends: 'Trends by month',
+    trendsEmpty: 'Nothing to draw: in the last {months} months no application in your region was declared, certified, returned or rejected.',
     month: 'Month',
     declared: 'Declared',
     certified: 'Certified',

@@ -116,6 +116,7 @@ export default {
     assessmentsDue: '应考核',
     assessmentsDone: '已考核',
     trends: '月度趋势',
+    trendsEmpty: '暂无趋势：近 {months} 个月本辖区没有新申报，也没有认定、退回或驳回的申报。',
     month: '月份',
     declared: '申报',
     certified: '认定',

@@ -57,3 +57,8 @@ export function funnelOption(steps: { label: string; reached: number; answered: 
 export function funnelHeight(stepCount: number): number {
   return Math.max(240, 60 + stepCount * 34);
 }
+
+/** True when the trend has nothing to draw: no month of it saw an application declared, certified, returned or rejected. */
+export function trendIsEmpty(rows: readonly { declared: number; certified: number; returned: number; rejected: number }[]): boolean {
+  return rows.every((r) => r.declared + r.certified + r.returned + r.rejected === 0);
+}

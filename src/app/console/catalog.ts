@@ -1,4 +1,4 @@
-import { childrenOf } from '../../domain/regions/regions.ts';
+import { childrenOf, type RegionNode } from '../../domain/regions/regions.ts';
 import type { AdminRecord } from '../ports/certification.ts';
 import type { ConsoleDeps } from './deps.ts';
 
@@ -20,5 +20,13 @@ export function catalog(deps: ConsoleDeps, admin: AdminRecord) {
     stages: [...stages].map(([id, name]) => ({ id, name })),
     levels: [...levels].map(([id, name]) => ({ id, name })),
     regions: childrenOf(deps.regions, admin.regionCode).map((r) => ({ code: r.code, name: r.name })),
+    // The account form's region picker: every region the admin may create an account for (strictly below theirs).
+    accountRegions: childrenOf(deps.regions, admin.regionCode).map(choice),
   };
+}
+
+type RegionChoice = { code: string; name: Localized; children?: RegionChoice[] };
+
+function choice(node: RegionNode): RegionChoice {
+  return { code: node.code, name: node.name, ...(node.children?.length ? { children: node.children.map(choice) } : {}) };
 }

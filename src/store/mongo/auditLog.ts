@@ -28,12 +28,14 @@ const schema = new Schema<AuditDoc>(
   },
   { collection: 'audit_log', versionKey: false },
 );
-schema.index({ at: -1 });
-schema.index({ adminId: 1, at: -1 });
-schema.index({ target: 1, at: -1 });
+// Every read sorts by (at, _id) newest first, so each index ends in both: an index ending in `at` alone cannot give
+// that order, and the database then reads and sorts every entry in scope before returning the first page.
+schema.index({ at: -1, _id: -1 });
+schema.index({ adminId: 1, at: -1, _id: -1 });
+schema.index({ target: 1, at: -1, _id: -1 });
 // The console's audit search (consoleReads.searchAudit): a region's trail, newest first, optionally one action.
-schema.index({ regionPath: 1, at: -1 });
-schema.index({ regionPath: 1, action: 1, at: -1 });
+schema.index({ regionPath: 1, at: -1, _id: -1 });
+schema.index({ regionPath: 1, action: 1, at: -1, _id: -1 });
 
 const MAX_LIST = 1000;
 

@@ -2,10 +2,14 @@ import { ObjectId, type Document, type Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { Certificate, CertificateStatus } from '../../domain/certification/types.ts';
 import type { ConsoleReads, Count, ReadScope, TrendRow } from '../../app/ports/consoleReads.ts';
+import type { DashboardCounterStore } from '../../app/ports/dashboardCounters.ts';
+import { chinaDate } from '../../domain/dates/parseDate.ts';
+import type { CounterKind, CounterRow } from '../../domain/dashboard/counterKeys.ts';
 
 /**
  * The console's read model over the collections the other adapters write (applications, certificates,
- * annual_records, workers, admins, audit_log): counts by aggregation on an indexed match, searches by index.
+ * workers, admins, audit_log): the dashboard's counts from the counters kept up on write (dashboardCounters.ts),
+ * the reports' counts by aggregation on an indexed match, searches by index.
  * Region scope is always an equality on the multikey `regionPath` (see applicationRepository), levels an `$in`.
  * Every value put in a filter is checked to be a string (or built here), so no input can become an operator.
  */
@@ -28,33 +32,37 @@ function scopeMatch(scope: ReadScope): Document {
   return match;
 }
 
-const counts = <K extends string>(rows: { _id: K | null; n: number }[]): Count<K>[] =>
-  rows.filter((r) => r._id !== null && r._id !== undefined).map((r) => ({ key: r._id as K, count: r.n }));
+/** Counter rows summed by a key of each, zeros left out. */
+function sumBy<K extends string>(rows: readonly CounterRow[], keyOf: (r: CounterRow) => K): Count<K>[] {
+  const sums = new Map<K, number>();
+  for (const r of rows) sums.set(keyOf(r), (sums.get(keyOf(r)) ?? 0) + r.n);
+  return [...sums].filter(([, n]) => n !== 0).map(([key, count]) => ({ key, count }));
+}
 
 const nextMonth = (month: string) => {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 };
 
-export function createMongoConsoleReads(connection: Connection): ConsoleReads {
+export function createMongoConsoleReads(connection: Connection, counters: DashboardCounterStore): ConsoleReads {
   const applications = connection.collection('applications');
   const certificates = connection.collection('certificates');
-  const annual = connection.collection('annual_records');
   const workers = connection.collection('workers');
   const admins = connection.collection('admins');
   const audit = connection.collection('audit_log');
 
-  const group = async <K extends string>(collection: typeof applications, match: Document, key: unknown): Promise<Count<K>[]> =>
-    counts<K>(await collection.aggregate<{ _id: K | null; n: number }>([{ $match: match }, { $group: { _id: key, n: { $sum: 1 } } }]).toArray());
+  /** The dashboard counters of a kind in the scope's region, at the scope's levels. */
+  const counted = async (scope: ReadScope, kind: CounterKind, fromDay?: string): Promise<CounterRow[]> => {
+    const prefix = str(scope.regionPrefix, 'regionPrefix');
+    if (prefix !== '' && !BOUNDARIES.includes(prefix.length)) throw new RangeError(`region prefix ${prefix} is not at an administrative boundary`);
+    const rows = await counters.read(kind, prefix, fromDay);
+    return scope.levels ? rows.filter((r) => scope.levels!.includes(r.level)) : rows;
+  };
 
   return {
     async applicationsBy(scope, field) {
-      const match = scopeMatch(scope);
-      if (field === 'subRegion') {
-        const depth = scope.regionPrefix === '' ? 0 : BOUNDARIES.indexOf(scope.regionPrefix.length) + 1;
-        return group(applications, match, { $arrayElemAt: ['$regionPath', depth] });
-      }
-      return group(applications, match, field === 'stage' ? '$stage' : '$level');
+      const rows = await counted(scope, field === 'subRegion' ? 'subRegion' : 'stage');
+      return sumBy(rows, (r) => (field === 'level' ? r.level : r.key));
     },
 
     async waiting(filter, bucketStarts, oldest) {
@@ -64,47 +72,55 @@ export function createMongoConsoleReads(connection: Connection): ConsoleReads {
         level: { $in: filter.actingLevels.map((l) => str(l, 'level')) },
         ...(filter.exceptStages.length ? { stage: { $nin: filter.exceptStages.map((s) => str(s, 'stage')) } } : {}),
       };
+      const acting = new Set(filter.actingLevels);
+      const except = new Set(filter.exceptStages);
+      const waits = (r: CounterRow) => acting.has(r.level) && !except.has(r.key);
       // bucketStarts are ISO times, newest first: bucket i is [start(i), start(i-1)), the last one older than all.
-      const bounds = bucketStarts.map((b) => str(b, 'bucket start'));
-      const ranges = [...bounds.map((start, i) => ({ $gte: start, ...(i > 0 ? { $lt: bounds[i - 1] } : {}) })), bounds.length ? { $lt: bounds.at(-1) } : {}];
-      const [bucketCounts, rows] = await Promise.all([
-        Promise.all(ranges.map((range) => applications.countDocuments({ ...match, stageSince: range }))),
+      // The counters know the China day each application entered its stage, so a bucket is whole days from the
+      // day of its start: an application is at most a day off its exact age.
+      const days = bucketStarts.map((b) => chinaDate(new Date(str(b, 'bucket start'))));
+      const [open, recent, rows] = await Promise.all([
+        counted(filter, 'open'),
+        days.length ? counted(filter, 'openDay', days.at(-1)) : Promise.resolve([]),
         applications
           .find(match, { projection: { workerId: 1, level: 1, stage: 1, policyId: 1, stageSince: 1 } })
           .sort({ stageSince: 1 })
           .limit(oldest)
           .toArray(),
       ]);
+      const total = open.filter(waits).reduce((n, r) => n + r.n, 0);
+      const counts = days.map(() => 0);
+      for (const r of recent) {
+        if (!waits(r)) continue;
+        const i = days.findIndex((d) => r.day! >= d);
+        if (i >= 0) counts[i]! += r.n;
+      }
+      counts.push(total - counts.reduce((a, b) => a + b, 0));
       return {
-        total: bucketCounts.reduce((a, b) => a + b, 0),
-        counts: bucketCounts,
+        total,
+        counts,
         oldest: rows.map((d) => ({ id: String(d._id), workerId: d.workerId, level: d.level, stage: d.stage, policyId: d.policyId, since: d.stageSince })),
       };
     },
 
-    certificatesByStatus(scope) {
-      return group<CertificateStatus>(certificates, scopeMatch(scope), '$status');
+    async certificatesByStatus(scope) {
+      return sumBy(await counted(scope, 'certStatus'), (r) => r.key as CertificateStatus);
     },
 
     async trends(scope, fromMonth) {
       const from = str(fromMonth, 'fromMonth');
-      const match = scopeMatch(scope);
-      const [declared, closed] = await Promise.all([
-        applications.aggregate<{ _id: string; n: number }>([{ $match: { ...match, createdAt: { $gte: from } } }, { $group: { _id: { $substr: ['$createdAt', 0, 7] }, n: { $sum: 1 } } }]).toArray(),
-        applications
-          .aggregate<{ _id: { s: string; m: string }; n: number }>([
-            { $match: { ...match, status: { $in: ['certified', 'returned', 'rejected'] }, updatedAt: { $gte: from } } },
-            { $group: { _id: { s: '$status', m: { $substr: ['$updatedAt', 0, 7] } }, n: { $sum: 1 } } },
-          ])
-          .toArray(),
-      ]);
+      const [declaredRows, closedRows] = await Promise.all([counted(scope, 'declared'), counted(scope, 'closed')]);
+      const declared = sumBy(declaredRows, (r) => r.key).filter((c) => c.key >= from);
+      const closed = sumBy(closedRows, (r) => r.key)
+        .map((c) => ({ s: c.key.split('|')[0]!, m: c.key.split('|')[1]!, n: c.count }))
+        .filter((c) => c.m >= from);
       const rows = new Map<string, TrendRow>();
-      const last = [...declared.map((d) => d._id), ...closed.map((c) => c._id.m)].sort().at(-1) ?? from;
+      const last = [...declared.map((d) => d.key), ...closed.map((c) => c.m)].sort().at(-1) ?? from;
       for (let m = from; m <= last; m = nextMonth(m)) rows.set(m, { month: m, declared: 0, certified: 0, returned: 0, rejected: 0 });
-      for (const d of declared) if (rows.has(d._id)) rows.get(d._id)!.declared = d.n;
+      for (const d of declared) if (rows.has(d.key)) rows.get(d.key)!.declared = d.count;
       for (const c of closed) {
-        const row = rows.get(c._id.m);
-        if (row && (c._id.s === 'certified' || c._id.s === 'returned' || c._id.s === 'rejected')) row[c._id.s] = c.n;
+        const row = rows.get(c.m);
+        if (row && (c.s === 'certified' || c.s === 'returned' || c.s === 'rejected')) row[c.s] = c.n;
       }
       return [...rows.values()];
     },
@@ -133,23 +149,12 @@ export function createMongoConsoleReads(connection: Connection): ConsoleReads {
     },
 
     async annual(scope, year, dueLevels) {
-      const match = scopeMatch(scope);
-      if (dueLevels) match.level = { $in: dueLevels.filter((l) => !scope.levels || scope.levels.includes(l)).map((l) => str(l, 'level')) };
-      // Due: certificates valid at some point of the year and not revoked.
-      const held = await certificates
-        .find({ ...match, issuedOn: { $lte: `${year}-12-31` }, validUntil: { $gte: `${year}-01-01` }, status: { $ne: 'revoked' } }, { projection: { _id: 1 } })
-        .toArray();
-      const numbers = new Set(held.map((c) => String(c._id)));
-      // Annual records carry no region: the year's records, intersected with the certificates in scope.
-      const records = await annual.find({ year }, { projection: { certificateNumber: 1, inspection: 1, assessment: 1 } }).toArray();
-      let inspectionsDone = 0;
-      let assessmentsDone = 0;
-      for (const r of records) {
-        if (!numbers.has(r.certificateNumber)) continue;
-        if (r.inspection) inspectionsDone++;
-        if (r.assessment) assessmentsDone++;
-      }
-      return { due: numbers.size, inspectionsDone, assessmentsDone };
+      const levels = dueLevels ? { ...scope, levels: dueLevels.filter((l) => !scope.levels || scope.levels.includes(l)) } : scope;
+      // Due: certificates not revoked whose validity runs through some day of the year.
+      const [spans, inspected, assessed] = await Promise.all([counted(levels, 'certSpan'), counted(levels, 'inspected'), counted(levels, 'assessed')]);
+      const due = spans.filter((r) => Number(r.key.split('|')[0]) <= year && year <= Number(r.key.split('|')[1])).reduce((n, r) => n + r.n, 0);
+      const ofYear = (rows: CounterRow[]) => rows.filter((r) => r.key === String(year)).reduce((n, r) => n + r.n, 0);
+      return { due, inspectionsDone: ofYear(inspected), assessmentsDone: ofYear(assessed) };
     },
 
     async searchCertificates(q) {
@@ -196,12 +201,18 @@ export function createMongoConsoleReads(connection: Connection): ConsoleReads {
       if (q.from) at.$gte = q.from;
       if (q.to) at.$lt = q.to;
       if (Object.keys(at).length) filter.at = at;
+      let docs: Document[];
       if (q.before) {
-        // Keyset on (at, _id), newest first: strictly older, or as old with a smaller id.
+        // Keyset on (at, _id), newest first: the rest of the cursor's millisecond, then strictly older entries.
+        // Two queries rather than one `$or`, since each is a seek on the (…, at, _id) index and an `$or` is not.
         const id = new ObjectId(str(q.before.id, 'cursor id'));
-        filter.$or = [{ at: { $lt: q.before.at } }, { at: q.before.at, _id: { $lt: id } }];
+        const inRange = (t: Date) => (!q.from || t >= q.from) && (!q.to || t < q.to);
+        const sameAt = inRange(q.before.at) ? await audit.find({ ...filter, at: q.before.at, _id: { $lt: id } }).sort({ at: -1, _id: -1 }).limit(q.limit).toArray() : [];
+        const older = sameAt.length < q.limit ? await audit.find({ ...filter, at: { ...at, $lt: q.to && q.to < q.before.at ? q.to : q.before.at } }).sort({ at: -1, _id: -1 }).limit(q.limit - sameAt.length).toArray() : [];
+        docs = [...sameAt, ...older];
+      } else {
+        docs = await audit.find(filter).sort({ at: -1, _id: -1 }).limit(q.limit).toArray();
       }
-      const docs = await audit.find(filter).sort({ at: -1, _id: -1 }).limit(q.limit).toArray();
       return docs.map(({ _id, at: when, adminId, action, target, outcome, detail }) => ({
         id: String(_id),
         at: (when as Date).toISOString(),
