@@ -49,7 +49,7 @@ export function pollView(poll: PollRecord) {
     closedAt: poll.closedAt,
     flags: poll.flags,
     questions: poll.questionnaire.questions.map((q) => q.id),
-    ...(poll.result ? { outcome: { rate: poll.result.rate, quorumMet: poll.result.quorumMet, recordedOn: poll.result.recordedOn, note: poll.result.recordNote ?? null } } : {}),
+    ...(poll.result ? { outcome: { rate: poll.result.rate, quorumMet: poll.result.quorumMet, recordedOn: poll.result.recordedOn, note: poll.result.recordNote ?? null, notes: poll.result.recordNotes ?? null } } : {}),
   };
 }
 
@@ -249,7 +249,7 @@ export function createPollAdmin(deps: PollDeps) {
       );
       const refusal = actRefusal(c.policies, admin, poll, poll.subject.kind === 'application' ? 'applications' : 'certificates');
       const aggregateOnly = refusal?.detail?.refusal === 'lowerTier';
-      const base = { id: poll.id, rate: full.rate, valid: full.valid, quorumMet: full.quorumMet, quorum: full.quorum, recordedOn: poll.result.recordedOn, note: poll.result.recordNote ?? null, flags: poll.flags };
+      const base = { id: poll.id, rate: full.rate, valid: full.valid, quorumMet: full.quorumMet, quorum: full.quorum, recordedOn: poll.result.recordedOn, note: poll.result.recordNote ?? null, notes: poll.result.recordNotes ?? null, flags: poll.flags };
       return { ok: true as const, value: aggregateOnly ? { ...base, aggregateOnly: true } : { ...base, groups: full.groups, comments: full.comments } };
     },
   };

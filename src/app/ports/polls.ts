@@ -1,4 +1,4 @@
-import type { GroupTally, PollGroup, Questionnaire, Quorum } from '../../domain/polls/types.ts';
+import type { GroupTally, Localized, PollGroup, Questionnaire, Quorum } from '../../domain/polls/types.ts';
 import type { PollResults } from '../../domain/polls/results.ts';
 
 /** What a poll rates: an application at its 满意度调查 stage, or a holder's year for the 年度考核. */
@@ -41,7 +41,7 @@ export interface PollRecord {
   flags: PollFlag[];
   /** Random ids of the submissions counted while the poll is open (stop a late second count); dropped at closing. */
   applied: string[];
-  result: (Omit<PollResults, 'comments'> & { recordedOn: 'application' | 'annual' | null; recordNote?: string }) | null;
+  result: (Omit<PollResults, 'comments'> & { recordedOn: 'application' | 'annual' | null; recordNote?: string; recordNotes?: Localized }) | null;
 }
 
 export interface PollCodeRecord {
@@ -124,8 +124,8 @@ export interface PollStore {
   finishClose(id: string, answered: number, result: NonNullable<PollRecord['result']>, at: Date): Promise<boolean>;
   /** Polls past their closing time not closed yet, and closed ones whose rate is not recorded yet (a crash). */
   sweepCandidates(now: Date): Promise<PollRecord[]>;
-  /** What recording the result did (or why it could not), once. */
-  setRecordNote(id: string, note: string): Promise<void>;
+  /** What recording the result did (or why it could not), once: in English, and in each console language. */
+  setRecordNote(id: string, note: string, notes: Localized): Promise<void>;
   /** Once: a new closing time, and open again. */
   extend(id: string, closesAt: string): Promise<boolean>;
   session(key: string): Promise<PollSession | null>;

@@ -183,8 +183,8 @@ export function createMongoPollStore(connection: Connection): PollStore {
         .toArray();
       return docs.map((d) => toPoll({ ...d, comments: [] }));
     },
-    async setRecordNote(id, note) {
-      await polls.updateOne({ _id: id, status: 'closed' }, { $set: { 'result.recordNote': note } });
+    async setRecordNote(id, note, notes) {
+      await polls.updateOne({ _id: id, status: 'closed' }, { $set: { 'result.recordNote': note, 'result.recordNotes': notes } });
     },
     async extend(id, closesAt) {
       const r = await polls.updateOne({ _id: id, status: 'closed', extended: false, 'result.quorumMet': false }, { $set: { status: 'open', extended: true, closesAt, result: null, closedAt: null } });
