@@ -9,8 +9,8 @@ const SYSTEM = { kind: 'system' as const, id: 'polls' };
 const percent = (r: number) => `${Math.round(r * 1000) / 10} %`;
 
 /**
- * Closes a poll: no new answer is taken, half-counted submissions are finished, the result is computed from the
- * tallies and stored in one write that only succeeds if no answer arrived meanwhile (else it is computed again).
+ * Closes a poll: no new answer is taken, half-counted submissions are finished, the tallies are closed (nothing
+ * more is counted), and the result computed from them is stored.
  * Then, with the quorum met, the rate is recorded: on the application as a system action, after which the
  * system tries to advance it and the pipeline's guard decides (below the level's bar the refusal is kept as the
  * reviewer's note), or on the holder's annual record. Every step may run again after a crash; a closed poll
@@ -18,18 +18,21 @@ const percent = (r: number) => `${Math.round(r * 1000) / 10} %`;
  */
 export async function closePoll(deps: PollDeps, pollId: string, now: Date): Promise<PollRecord | null> {
   if (!(await deps.polls.beginClose(pollId))) return deps.polls.get(pollId);
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const before = await deps.polls.get(pollId);
-    if (!before) return null;
-    await completePending(deps, before, now);
-    const poll = (await deps.polls.get(pollId, { light: true }))!;
-    const { comments: _c, ...result } = pollResults(
-      { roster: poll.roster, minGroupSize: poll.minGroupSize, quorum: poll.quorum, positive: poll.questionnaire.positive, tallies: poll.tallies, comments: [] },
-      deps.random,
-    );
-    const recordedOn = result.quorumMet ? poll.subject.kind : null;
-    if (await deps.polls.finishClose(pollId, poll.answered, { ...result, recordedOn }, now)) break;
-  }
+  deps.definitions?.forget(pollId);
+  const before = await deps.polls.get(pollId, { light: true });
+  if (!before) return null;
+  // Finish what a crash left half done, stop counting, then finish what was under way meanwhile (counted before
+  // the stop, or given back to the respondent as closed).
+  await completePending(deps, before, now);
+  await deps.polls.closeTallies(pollId);
+  await completePending(deps, before, now);
+  const poll = (await deps.polls.get(pollId, { light: true }))!;
+  const { comments: _c, ...result } = pollResults(
+    { roster: poll.roster, minGroupSize: poll.minGroupSize, quorum: poll.quorum, positive: poll.questionnaire.positive, tallies: poll.tallies, comments: [] },
+    deps.random,
+  );
+  const recordedOn = result.quorumMet ? poll.subject.kind : null;
+  await deps.polls.finishClose(pollId, { ...result, recordedOn }, now);
   const closed = await deps.polls.get(pollId);
   if (closed?.status === 'closed') await recordOutcome(deps, closed, now);
   return deps.polls.get(pollId);

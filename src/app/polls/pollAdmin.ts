@@ -228,7 +228,9 @@ export function createPollAdmin(deps: PollDeps) {
         if (poll.extended) return { ok: false, error: { status: 422, code: 'extendedOnce', message: `poll ${id} was extended once already` } };
         if (Date.parse(closesAt) <= c.clock.now().getTime()) return { ok: false, error: { status: 400, code: 'closesAt', message: `closesAt ${closesAt} is not in the future` } };
         const iso = new Date(closesAt).toISOString();
-        if (!(await deps.polls.extend(id, iso))) return { ok: false, error: { status: 409, code: 'conflict', message: `poll ${id} changed meanwhile; reload it` } };
+        const extended = await deps.polls.extend(id, iso);
+        deps.definitions?.forget(id);
+        if (!extended) return { ok: false, error: { status: 409, code: 'conflict', message: `poll ${id} changed meanwhile; reload it` } };
         await c.scheduler.scheduleAt(POLL_CLOSE_JOB, new Date(iso), id, { pollId: id });
         return { ok: true, value: pollView((await deps.polls.get(id))!) };
       });
