@@ -161,6 +161,37 @@ describe('reliability', () => {
     expect(codes).toEqual([]);
   });
 
+  it('an extension cut off before the counts opened again takes answers once the next one comes', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 8 });
+    expect(await say(r, 'ext-0', `测评 ${poll.codes[0]!.code} 1 1`)).toContain('已提交');
+    await r.api('POST', `/polls/${poll.id}/close`, pinghu); // quorum missed: 1 of 8
+    expect((await r.api('POST', `/polls/${poll.id}/extend`, pinghu, { closesAt: '2026-04-01T00:00:00Z' })).status).toBe(200);
+    // The crash: the poll is open again, its counts still closed (as the extension's first write leaves them).
+    await r.db.db!.collection('poll_tallies').updateMany({ pollId: poll.id }, { $set: { status: 'closed', round: 0 } });
+    expect(await say(r, 'ext-1', `测评 ${poll.codes[1]!.code} 2 2`)).toContain('已提交');
+    expect(await say(r, 'ext-2', `测评 ${poll.codes[2]!.code} 1 1`)).toContain('已提交');
+    expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(3);
+  });
+
+  it('a poll stored with its counts on itself (before the counts were split) keeps them and counts none of its submissions again', async () => {
+    const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
+    const store = createMongoPollStore(r.db);
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 6 });
+    const db = r.db.db!;
+    await db.collection('poll_tallies').deleteMany({ pollId: poll.id });
+    const tallies = { employee: { answers: 2, counts: { overall: { pleased: 2 }, workStyle: { pleased: 2 } } } };
+    await db.collection('polls').updateOne({ _id: poll.id } as never, { $set: { tallies, answered: 2, applied: ['old-1', 'old-2'] }, $unset: { round: '' } });
+    expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(2);
+    expect(await say(r, 'legacy-1', `测评 ${poll.codes[0]!.code} 4 4`)).toContain('已提交');
+    // A completer late with a submission counted before the split is stopped by the ids the split kept.
+    expect(await store.applyAnswer(poll.id, 'old-1', 'employee', { overall: 'pleased', workStyle: 'pleased' }, undefined)).toBe('alreadyApplied');
+    const after = (await store.get(poll.id))!;
+    expect(after.answered).toBe(3);
+    expect(after.tallies.employee!.counts.overall).toEqual({ pleased: 2, displeased: 1 });
+  });
+
   it('flags many answers of one group within seconds for the admin, and counts them all', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 6 });
