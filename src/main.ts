@@ -77,7 +77,8 @@ import type { ReminderDeps } from './app/reminders/deps.ts';
 import type { BroadcastDeps } from './app/broadcasts/deps.ts';
 import { broadcastJobs } from './app/broadcasts/sendRun.ts';
 import { broadcastTickJob } from './app/broadcasts/tick.ts';
-import { createBroadcastReplies } from './app/broadcasts/replies.ts';
+import { broadcastAnswerOf, createBroadcastReplies } from './app/broadcasts/replies.ts';
+import { mayBePollMessage } from './app/polls/respondentChat.ts';
 import { createMongoBroadcastStore } from './store/mongo/broadcastStore.ts';
 import { createMongoDeliveryStore } from './store/mongo/deliveryStore.ts';
 import { createMongoAudienceSource, createMongoTestTargets } from './store/mongo/audienceSource.ts';
@@ -300,6 +301,7 @@ export async function startRedcollar(
       onLocaleChange: (channel, userId, locale) => workers.setLocale(channel, userId, locale),
       // A poll session first (it owns its numbers), then an answer to a broadcast.
       intercept: async (msg, state, now) => (await polls.chat(msg, state, now)) ?? broadcastReply(msg, state, now),
+      mayIntercept: (msg, state) => mayBePollMessage(msg, state) || broadcastAnswerOf(msg, state) !== null,
     });
 
     const channelContext: ChannelContext = {

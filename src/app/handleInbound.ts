@@ -10,6 +10,7 @@ import type { Clock } from './ports/clock.ts';
 import { ConversationBusyError, type Begun, type ConversationStore } from './ports/conversationStore.ts';
 import type { FunnelRecorder } from './ports/funnel.ts';
 import type { TurnMetrics } from './ports/metrics.ts';
+import { HitRate } from './hitRate.ts';
 import { OverloadedError, TurnGate } from './turnGate.ts';
 
 /** A message from any channel, normalised by that channel's inbound adapter. */
@@ -69,6 +70,12 @@ export interface HandleInboundDeps {
    * dedupe and lease; null = not its message. It returns the state to store (its own marker at most).
    */
   intercept?: (msg: InboundMessage, state: ConversationState, now: Date) => Promise<{ state: ConversationState; replies: OutboundMessage[] } | null>;
+  /**
+   * A test without I/O: false only when `intercept` surely answers null for this message and state. Turns on a
+   * state this instance remembers run before any lease is taken, which only a turn without I/O may; without this
+   * test (and an intercept) every message takes the lease first.
+   */
+  mayIntercept?: (msg: InboundMessage, state: ConversationState) => boolean;
 }
 
 const MAX_ACTIONS_PER_TURN = 20;
@@ -80,6 +87,14 @@ const MAX_ACTIONS_PER_TURN = 20;
  * results back into it) → one atomic state write that records the message, stores its replies and releases the
  * lease → hand the replies back for sending. A failure anywhere before the write leaves the stored conversation
  * as it was, and the message free to be delivered again.
+ *
+ * The usual turn takes one round trip instead: when this instance wrote the conversation last, the engine runs on
+ * that state first, and if the turn needs no action (no I/O) its write goes through only when the conversation is
+ * still as this instance left it, no turn holds the lease and the message is not a repeat. Whatever else happened
+ * (another instance moved the chat on or is running it, a repeat, an action to run) leaves nothing written, and
+ * the turn is run again the long way. Only a turn that wrote its state is answered, so a turn run for nothing has
+ * no trace; and every turn with I/O holds the lease. When most such writes miss (one chat spread over several
+ * instances), HitRate stops trying them but for a probe now and then.
  */
 export function createInboundHandler(deps: HandleInboundDeps) {
   const leaseMs = deps.settings.leaseMs ?? 30_000;
@@ -89,6 +104,7 @@ export function createInboundHandler(deps: HandleInboundDeps) {
     maxWaiting: deps.settings.maxWaitingTurns ?? 2_000,
     maxWaitingPerKey: deps.settings.maxWaitingTurnsPerChat ?? 10,
   });
+  const remembered = new HitRate();
 
   return async function handleInbound(msg: InboundMessage): Promise<HandleResult> {
     if (msg.input.type === 'text' && [...msg.input.text].length > deps.settings.maxMessageLength) {
@@ -108,6 +124,8 @@ export function createInboundHandler(deps: HandleInboundDeps) {
   async function handleInLine(msg: InboundMessage): Promise<HandleResult> {
     const started = performance.now();
     const now = deps.clock.now();
+    const quick = await onKnownState(msg, now);
+    if (quick) return finished(msg, quick.before, quick.turn, quick.turn, started, now);
 
     const owner = randomUUID();
     let state: ConversationState | null;
@@ -132,13 +150,7 @@ export function createInboundHandler(deps: HandleInboundDeps) {
       const turn = intercepted ? null : await runWithActions(current, msg, now);
       const result = turn ?? { state: intercepted!.state, outbound: intercepted!.replies };
       await deps.conversations.commit(result.state, owner, { messageId: msg.messageId, replies: result.outbound });
-      // Flow funnels count engine turns only: an intercepted turn (a poll answer) must leave no trace tied to a step.
-      if (turn) deps.funnel?.turn({ before: current, after: turn, now });
-      if (result.state.locale !== current.locale && deps.onLocaleChange) {
-        await deps.onLocaleChange(msg.channel, msg.userId, result.state.locale).catch((err: unknown) => deps.logger.warn({ err, channel: msg.channel }, 'could not record the chosen language'));
-      }
-      deps.metrics.turn(msg.channel, (performance.now() - started) / 1000);
-      return { replies: result.outbound, duplicate: false };
+      return await finished(msg, current, result, turn, started, now);
     } catch (err) {
       deps.metrics.error('turn');
       deps.logger.error({ err, channel: msg.channel, step: state?.stepId, flow: state?.flowId }, 'turn failed; conversation left unchanged');
@@ -148,8 +160,40 @@ export function createInboundHandler(deps: HandleInboundDeps) {
     }
   }
 
-  async function runWithActions(state: ConversationState, msg: InboundMessage, now: Date): Promise<TurnResult> {
-    const ctx: TurnContext = {
+  /** After the commit: funnel, remembered language, metrics; the replies go back. */
+  async function finished(msg: InboundMessage, before: ConversationState, after: { state: ConversationState; outbound: OutboundMessage[] }, engineTurn: TurnResult | null, started: number, now: Date): Promise<HandleResult> {
+    // Flow funnels count engine turns only: an intercepted turn (a poll answer) must leave no trace tied to a step.
+    if (engineTurn) deps.funnel?.turn({ before, after: engineTurn, now });
+    if (after.state.locale !== before.locale && deps.onLocaleChange) {
+      await deps.onLocaleChange(msg.channel, msg.userId, after.state.locale).catch((err: unknown) => deps.logger.warn({ err, channel: msg.channel }, 'could not record the chosen language'));
+    }
+    deps.metrics.turn(msg.channel, (performance.now() - started) / 1000);
+    return { replies: after.outbound, duplicate: false };
+  }
+
+  /**
+   * The one-round-trip turn on the state this instance last wrote (see above); null when it did not commit, and
+   * the turn must be run the long way. Nothing in it does I/O before the guarded write.
+   */
+  async function onKnownState(msg: InboundMessage, now: Date): Promise<{ before: ConversationState; turn: TurnResult } | null> {
+    const before = deps.conversations.known(msg.channel, msg.userId);
+    if (!before || !remembered.shouldTry()) return null;
+    if (deps.intercept && (!deps.mayIntercept || deps.mayIntercept(msg, before))) return null;
+    try {
+      const turn = runTurn(deps.flows, before, msg.input, turnContext(msg, now));
+      if (turn.awaitingAction) return null;
+      const written = await deps.conversations.commitIfCurrent(turn.state, { messageId: msg.messageId, replies: turn.outbound }, now);
+      remembered.record(written);
+      return written ? { before, turn } : null;
+    } catch (err) {
+      // Whether or not the write landed, the long way is right: it finds the message handled, or runs it.
+      deps.logger.debug({ err, channel: msg.channel }, 'turn on the remembered state failed; running it with the lease');
+      return null;
+    }
+  }
+
+  function turnContext(msg: InboundMessage, now: Date): TurnContext {
+    return {
       now,
       translator: deps.translator,
       defaultLocale: deps.settings.defaultLocale,
@@ -157,6 +201,10 @@ export function createInboundHandler(deps: HandleInboundDeps) {
       capabilities: deps.capabilities(msg.channel),
       data: { regions: deps.regions },
     };
+  }
+
+  async function runWithActions(state: ConversationState, msg: InboundMessage, now: Date): Promise<TurnResult> {
+    const ctx = turnContext(msg, now);
     let result = runTurn(deps.flows, state, msg.input, ctx);
     const outbound = [...result.outbound];
     const effects = [...result.effects];

@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '../support/engineHarness.ts';
 import { createAppInstance, registrationScript, TestClock } from '../support/appHarness.ts';
@@ -193,5 +194,73 @@ describe('handleInbound with the embedded database', () => {
     expect(await a.say('s1', "'; DROP TABLE x;--")).toContain('姓名只能包含');
     expect(await a.say('s1', '😀😀')).toContain('姓名只能包含');
     expect(await a.say('s1', '张三')).toContain('手机号码');
+  });
+
+  describe('a turn on the state this instance wrote last', () => {
+    /** The database operations (collection.method) the app makes while `fn` runs. */
+    async function opsDuring(fn: () => Promise<unknown>): Promise<string[]> {
+      const ops: string[] = [];
+      mongoose.set('debug', (collection: string, method: string) => void ops.push(`${collection}.${method}`));
+      try {
+        await fn();
+      } finally {
+        mongoose.set('debug', false);
+      }
+      return ops;
+    }
+
+    it('takes one database write, no lease and no read', async () => {
+      const uri = testDbUri('inbound_one_trip');
+      const a = await instance(uri);
+      await a.say('q1', '注册');
+      let reply = '';
+      expect(await opsDuring(async () => (reply = await a.say('q1', '张三')))).toEqual(['conversations.updateOne']);
+      expect(reply).toContain('手机号码');
+      // Where it left the conversation is what another instance finds.
+      const b = await instance(uri);
+      expect(await b.say('q1', '13812345678')).toContain('身份证号码');
+    });
+
+    it('runs again with the lease when another instance moved the chat on meanwhile, on the newer state', async () => {
+      const uri = testDbUri('inbound_moved_on');
+      const a = await instance(uri);
+      const b = await instance(uri);
+      await a.say('q2', '注册');
+      expect(await b.say('q2', '张三')).toContain('手机号码');
+      // a still remembers the name question; its write misses and the turn runs on what b left.
+      let reply = '';
+      const ops = await opsDuring(async () => (reply = await a.say('q2', '13812345678')));
+      expect(reply).toContain('身份证号码');
+      expect(ops).toEqual(['conversations.updateOne', 'conversations.findOneAndUpdate', 'conversations.updateOne']);
+    });
+
+    it('takes the lease first when the intercept may answer the message, and skips it when it surely does not', async () => {
+      const seen: string[] = [];
+      const a = await instance(testDbUri('inbound_intercept'), {
+        intercept: {
+          intercept: async (msg, state) => {
+            seen.push(msg.input.type === 'text' ? msg.input.text : '?');
+            return msg.input.type === 'text' && msg.input.text === '投票' ? { state, replies: [{ text: 'intercepted' }] } : null;
+          },
+          mayIntercept: (msg) => msg.input.type === 'text' && msg.input.text === '投票',
+        },
+      });
+      await a.say('q3', '注册');
+      expect(await opsDuring(() => a.say('q3', '张三'))).toEqual(['conversations.updateOne']);
+      let reply = '';
+      expect(await opsDuring(async () => (reply = await a.say('q3', '投票')))).toEqual(['conversations.findOneAndUpdate', 'conversations.updateOne']);
+      expect(reply).toBe('intercepted');
+      expect(seen).toEqual(['注册', '投票']);
+    });
+
+    it('takes the lease first when a turn runs an action', async () => {
+      const a = await instance(testDbUri('inbound_action_lease'));
+      const turns: string[][] = [];
+      for (const text of [...registrationScript(makeIdNumber('320102', '19850312', '321')), '确认']) turns.push(await opsDuring(() => a.say('q4', text)));
+      const withActions = turns.filter((ops) => ops.some((o) => !o.startsWith('conversations.')));
+      expect(withActions.length).toBeGreaterThan(0);
+      for (const ops of withActions) expect(ops[0]).toBe('conversations.findOneAndUpdate');
+      expect(await a.workers.findByAccount('sim', 'q4')).not.toBeNull();
+    });
   });
 });

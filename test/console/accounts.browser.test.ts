@@ -6,15 +6,13 @@
  * Screenshots at 1280 and 375 px in test-results/console/.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt, ROOT } from '../../tools/console-build.ts';
+import { ensureConsoleBuilt } from '../../tools/console-build.ts';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
 import { launchTestBrowser, type TestBrowser } from '../support/browser.ts';
+import { consolePage, DESK, eventually, SHOTS, UI_TIMEOUT_MS } from '../support/consolePage.ts';
 
-const SHOTS = join(ROOT, 'test-results', 'console');
-const UI_TIMEOUT_MS = 20_000;
 const CITY = { username: 'nanjing-admin', password: 'city-password-1' };
 const COUNTY = { username: 'xuanwu-admin', password: 'county-password-2' };
 
@@ -26,23 +24,9 @@ describe('accounts and tokens in the browser', () => {
   let otherCountyApp: string;
   const pageErrors: string[] = [];
 
-  const dataTest = (id: string) => page.locator(`[data-test="${id}"]`);
-
-  async function shoot(name: string): Promise<void> {
-    for (const width of [1280, 375]) {
-      await page.setViewportSize({ width, height: width === 375 ? 740 : 800 });
-      await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-  }
-
-  async function login(who: { username: string; password: string }): Promise<void> {
-    await page.goto(`${base}/console/login`);
-    await dataTest('username').fill(who.username);
-    await dataTest('password').fill(who.password);
-    await dataTest('login-submit').click();
-    await page.waitForURL(/\/console\/dashboard/);
-  }
+  const ui = consolePage(() => page);
+  const { dataTest, shoot } = ui;
+  const login = (who: { username: string; password: string }) => ui.login(base, who);
 
   /** The API as a script calls it, with a bearer token. */
   const meWith = async (token: string) => (await fetch(`${base}/admin/api/me`, { headers: { authorization: `Bearer ${token}` } })).status;
@@ -56,7 +40,7 @@ describe('accounts and tokens in the browser', () => {
     await r.account({ ...COUNTY, regionCode: '320102', name: '玄武区两新工委' });
     const worker = await r.worker({ name: '赵敏' });
     otherCountyApp = (await r.seed({ level: 'junior', workerId: worker.id, regionCode: '320104', stage: 'qualificationReview' })).id;
-    browser = await launchTestBrowser({ viewport: { width: 1280, height: 800 } });
+    browser = await launchTestBrowser({ viewport: DESK });
     page = browser.page;
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -82,7 +66,7 @@ describe('accounts and tokens in the browser', () => {
     expect(shown).toContain('临时密码（只显示一次）');
     const temporary = shown.split('：').at(-1)!.trim();
     expect(temporary.length).toBeGreaterThanOrEqual(10);
-    await expect.poll(() => dataTest('accounts-table').textContent()).toContain('qinhuai-admin');
+    await eventually(() => dataTest('accounts-table').textContent()).toContain('qinhuai-admin');
     expect(await dataTest('accounts-table').textContent()).toContain('秦淮区');
     await shoot('accounts-created');
 
@@ -118,10 +102,10 @@ describe('accounts and tokens in the browser', () => {
     await page.locator('.el-tabs__item', { hasText: '接口令牌' }).click();
     await page.locator('#token-label').fill('nightly export');
     await dataTest('token-create').click();
-    await expect.poll(() => dataTest('secret').textContent()).toMatch(/rca_\S+/);
+    await eventually(() => dataTest('secret').textContent()).toMatch(/rca_\S+/);
     const token = /rca_\S+/.exec((await dataTest('secret').textContent()) ?? '')![0];
     expect(await meWith(token)).toBe(200);
-    await expect.poll(() => dataTest('tokens-table').textContent()).toContain('nightly export');
+    await eventually(() => dataTest('tokens-table').textContent()).toContain('nightly export');
     await shoot('accounts-token');
 
     // The account's own first token is listed too: revoke the row of this one.

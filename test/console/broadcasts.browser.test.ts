@@ -5,15 +5,13 @@
  * chat received. Every page is photographed at 1280 and 375 px into test-results/console/broadcasts-*.png.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt, ROOT } from '../../tools/console-build.ts';
+import { ensureConsoleBuilt } from '../../tools/console-build.ts';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
 import { launchTestBrowser, type TestBrowser } from '../support/browser.ts';
+import { consolePage, DESK, eventually, SHOTS, UI_TIMEOUT_MS } from '../support/consolePage.ts';
 
-const SHOTS = join(ROOT, 'test-results', 'console');
-const UI_TIMEOUT_MS = 20_000;
 /** Delivery runs as agenda jobs on a loaded machine: the page is given time to see it finish, never asserted on it. */
 const DELIVERY_TIMEOUT_MS = 90_000;
 const USERNAME = 'nanjing';
@@ -33,7 +31,6 @@ function nextChinaMorning(now: Date): Date {
   return at;
 }
 
-const IN_PAGE = { overflow: 'document.documentElement.scrollWidth - document.documentElement.clientWidth' };
 
 describe('broadcast pages in the browser', () => {
   let r: AdminApiApp;
@@ -45,22 +42,8 @@ describe('broadcast pages in the browser', () => {
   const secretaries: { name: string; userId: string }[] = [];
   let staff: { name: string; userId: string };
   const pageErrors: string[] = [];
-  const dataTest = (id: string) => page.locator(`[data-test="${id}"]`);
-
-  async function shoot(name: string): Promise<void> {
-    for (const width of [1280, 375]) {
-      await page.setViewportSize({ width, height: width === 375 ? 740 : 800 });
-      await page.screenshot({ path: join(SHOTS, `broadcasts-${name}-${width}.png`), fullPage: true });
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-  }
-
-  async function fitsPhone(): Promise<number> {
-    await page.setViewportSize({ width: 375, height: 740 });
-    const overflow = await page.evaluate<number>(IN_PAGE.overflow);
-    await page.setViewportSize({ width: 1280, height: 800 });
-    return overflow;
-  }
+  const ui = consolePage(() => page, { prefix: 'broadcasts-' });
+  const { dataTest, shoot, fitsPhone } = ui;
 
   /** What the bot pushed to one sim user since the last look (the sim outbox hands each push out once). */
   async function pushes(userId: string): Promise<string[]> {
@@ -85,15 +68,11 @@ describe('broadcast pages in the browser', () => {
     const s = await r.worker({ name: '赵强', role: 'staff' });
     staff = { name: '赵强', userId: s.userId };
 
-    browser = await launchTestBrowser({ viewport: { width: 1280, height: 800 } });
+    browser = await launchTestBrowser({ viewport: DESK });
     page = browser.page;
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.setDefaultTimeout(UI_TIMEOUT_MS);
-    await page.goto(`${base}/console/login`);
-    await dataTest('username').fill(USERNAME);
-    await dataTest('password').fill(PASSWORD);
-    await dataTest('login-submit').click();
-    await page.waitForURL(/\/console\/dashboard/);
+    await ui.login(base, { username: USERNAME, password: PASSWORD });
   }, 240_000);
 
   afterAll(async () => {
@@ -107,7 +86,7 @@ describe('broadcast pages in the browser', () => {
     // The caret to the start, so the placeholder goes in front (no DOM types here: the element is typed by hand).
     await dataTest('bc-text-zh').evaluate((el) => (el as unknown as { setSelectionRange(from: number, to: number): void }).setSelectionRange(0, 0));
     await dataTest('bc-insert-name').click();
-    await expect.poll(() => dataTest('bc-preview').textContent()).toContain('张三同志：本月 20 日');
+    await eventually(() => dataTest('bc-preview').textContent()).toContain('张三同志：本月 20 日');
     expect(await dataTest('bc-text-zh').inputValue()).toMatch(/^\{name\}同志/);
 
     await dataTest('seg-roles').click();
@@ -117,12 +96,12 @@ describe('broadcast pages in the browser', () => {
 
     // A test send first: this admin has no chat bound, so the 409 is explained and the binding offered here.
     await dataTest('bc-test-send').click();
-    await expect.poll(() => dataTest('bc-test-result').textContent()).toContain('尚未绑定聊天账号');
+    await eventually(() => dataTest('bc-test-result').textContent()).toContain('尚未绑定聊天账号');
     await dataTest('bc-bind-channel').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '模拟器' }).click();
     await dataTest('bc-bind-user').fill(ADMIN_CHAT);
     await dataTest('bc-bind-submit').click();
-    await expect.poll(() => dataTest('bc-test-result').textContent()).toContain('测试消息已通过 模拟器 发到你的账号');
+    await eventually(() => dataTest('bc-test-result').textContent()).toContain('测试消息已通过 模拟器 发到你的账号');
     const test = await pushes(ADMIN_CHAT);
     expect(test).toHaveLength(1);
     expect(test[0]).toContain('同志：本月 20 日');
@@ -165,7 +144,7 @@ describe('broadcast pages in the browser', () => {
     for (const state of ['pending', 'sending', 'failed', 'skipped', 'unknown']) expect(await count(state)).toBe(0);
     expect(await dataTest('progress-percent').textContent()).toContain('100% (2/2)');
     expect(await dataTest('bc-polling').textContent()).toContain('已停止自动刷新');
-    await expect.poll(() => page.locator('[data-test="bc-recipients"] .el-table__body tr').count()).toBe(2);
+    await eventually(() => page.locator('[data-test="bc-recipients"] .el-table__body tr').count()).toBe(2);
     expect(await dataTest('bc-recipients').textContent()).toContain('已送达');
     await shoot('detail');
     expect(await fitsPhone()).toBe(0);
@@ -185,7 +164,7 @@ describe('broadcast pages in the browser', () => {
   it('the list shows it done with its progress, filters by status, and reads in English', async () => {
     await page.goto(`${base}/console/broadcasts`);
     await dataTest('bc-table').waitFor();
-    await expect.poll(() => page.locator('[data-test="bc-table"] .el-table__body tr').count()).toBe(1);
+    await eventually(() => page.locator('[data-test="bc-table"] .el-table__body tr').count()).toBe(1);
     expect(await dataTest('bc-table').textContent()).toContain('已完成');
     await shoot('list');
     expect(await fitsPhone()).toBe(0);
@@ -193,7 +172,7 @@ describe('broadcast pages in the browser', () => {
     await dataTest('bc-filter-status').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '草稿' }).click();
     await page.waitForURL(/status=draft/);
-    await expect.poll(() => page.locator('[data-test="bc-table"] .el-table__body tr').count()).toBe(0);
+    await eventually(() => page.locator('[data-test="bc-table"] .el-table__body tr').count()).toBe(0);
 
     await dataTest('lang-en').click();
     await page.goto(`${base}/console/broadcasts`);

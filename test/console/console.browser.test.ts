@@ -8,16 +8,14 @@
  * test-results/console/ for review.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt, ROOT } from '../../tools/console-build.ts';
+import { ensureConsoleBuilt } from '../../tools/console-build.ts';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
 import { launchTestBrowser, type TestBrowser } from '../support/browser.ts';
+import { consolePage, DESK, eventually, paintedPixelsScript, SHOTS, UI_TIMEOUT_MS } from '../support/consolePage.ts';
 import { simSay } from '../support/httpApp.ts';
 
-const SHOTS = join(ROOT, 'test-results', 'console');
-const UI_TIMEOUT_MS = 20_000;
 const USERNAME = 'nanjing';
 const FIRST_PASSWORD = 'temporary-pass-1';
 const NEW_PASSWORD = 'a-much-better-secret-2';
@@ -46,14 +44,7 @@ async function converse(url: string): Promise<void> {
  * page's CSP does not govern scripts evaluated by the test driver.
  */
 const IN_PAGE = {
-  overflow: 'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-  /** Per chart canvas, how many pixels are not transparent. */
-  paintedPixels: `[...document.querySelectorAll('[data-test="chart"] canvas')].map((canvas) => {
-    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    let n = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-    return n;
-  })`,
+  paintedPixels: paintedPixelsScript('chart'),
   reportCsp: `document.addEventListener('securitypolicyviolation', (e) => {
     window.reportCspViolation(e.violatedDirective + ' blocked ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber);
   });`,
@@ -77,23 +68,7 @@ describe('admin console in the browser', () => {
   const chartsLoaded = () => requested.some((url) => /\/console\/assets\/charts-[\w-]+\.js$/.test(url));
   const cspViolations: string[] = [];
 
-  async function shoot(name: string): Promise<void> {
-    for (const width of [1280, 375]) {
-      await page.setViewportSize({ width, height: width === 375 ? 740 : 800 });
-      await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-  }
-
-  /** Page width at 375 px must not scroll sideways (tables scroll inside their own box). */
-  async function fitsPhone(): Promise<number> {
-    await page.setViewportSize({ width: 375, height: 740 });
-    const overflow = await page.evaluate<number>(IN_PAGE.overflow);
-    await page.setViewportSize({ width: 1280, height: 800 });
-    return overflow;
-  }
-
-  const dataTest = (id: string) => page.locator(`[data-test="${id}"]`);
+  const { dataTest, shoot, fitsPhone } = consolePage(() => page);
 
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
@@ -108,7 +83,7 @@ describe('admin console in the browser', () => {
     await r.seed({ level: 'intermediate', workerId: (await r.worker({ name: '王芳' })).id, stage: 'declaration' });
     await converse(base);
 
-    browser = await launchTestBrowser({ viewport: { width: 1280, height: 800 } });
+    browser = await launchTestBrowser({ viewport: DESK });
     page = browser.page;
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('request', (request) => void requested.push(request.url()));
@@ -131,7 +106,7 @@ describe('admin console in the browser', () => {
     await dataTest('username').fill(USERNAME);
     await dataTest('password').fill('not-the-password');
     await dataTest('login-submit').click();
-    await expect.poll(() => dataTest('login-error').textContent(), { timeout: UI_TIMEOUT_MS }).toContain('用户名或密码错误');
+    await eventually(() => dataTest('login-error').textContent()).toContain('用户名或密码错误');
     await shoot('login');
 
     await dataTest('password').fill(FIRST_PASSWORD);
@@ -179,7 +154,7 @@ describe('admin console in the browser', () => {
       const cells = await page.locator(`[data-test="funnel-table"] tr.rc-step-${step}`).first().locator('td').allTextContents();
       return { reached: Number(cells[1]), answered: Number(cells[2]), retries: Number(cells[3]), gaveUp: Number(cells[4]) };
     };
-    await expect.poll(() => rowOf('name'), { timeout: UI_TIMEOUT_MS }).toEqual(EXPECTED_FUNNEL.name);
+    await eventually(() => rowOf('name')).toEqual(EXPECTED_FUNNEL.name);
     expect(await rowOf('mobile')).toEqual(EXPECTED_FUNNEL.mobile);
     expect(await rowOf('idNumber')).toEqual(EXPECTED_FUNNEL.idNumber);
     await shoot('dashboard');
@@ -189,13 +164,13 @@ describe('admin console in the browser', () => {
   it('filters the queue by stage and opens the application', async () => {
     await page.goto(`${base}/console/applications`);
     await dataTest('queue-table').waitFor();
-    await expect.poll(() => page.locator('[data-test="queue-table"] .el-table__body tr').count()).toBe(2);
+    await eventually(() => page.locator('[data-test="queue-table"] .el-table__body tr').count()).toBe(2);
     // regression: the stage filter was a text field that wanted an id (qualificationReview); it offers names now.
     await dataTest('filter-stage').click();
     await page.locator('.el-select-dropdown__item', { hasText: /^资格审查$/ }).click();
     await dataTest('filter-search').click();
     await page.waitForURL(/stage=qualificationReview/);
-    await expect.poll(() => page.locator('[data-test="queue-table"] .el-table__body tr').count()).toBe(1);
+    await eventually(() => page.locator('[data-test="queue-table"] .el-table__body tr').count()).toBe(1);
     // Names in the list are masked as the API masks them (李*).
     expect(await dataTest('queue-table').textContent()).toContain('李*');
     await shoot('queue');
@@ -216,7 +191,7 @@ describe('admin console in the browser', () => {
     await dataTest('action-advance').click();
     await dataTest('action-note').fill('材料齐全，同意进入培训测试');
     await dataTest('action-confirm').click();
-    await expect.poll(() => dataTest('detail-stage').textContent()).toBe('培训测试');
+    await eventually(() => dataTest('detail-stage').textContent()).toBe('培训测试');
     expect(await dataTest('history').textContent()).toContain('材料齐全，同意进入培训测试');
     expect(await dataTest('history').textContent()).toContain('资格审查 → 培训测试');
     await shoot('application');
@@ -242,7 +217,7 @@ describe('admin console in the browser', () => {
     // Wait for the answer to this click, then for the page to show it (not for a fixed time).
     const [answer] = await Promise.all([page.waitForResponse((res) => res.url().endsWith(`/applications/${appId}/transitions`) && res.request().method() === 'POST'), dataTest('action-confirm').click()]);
     expect(answer.status(), await answer.text()).toBe(200);
-    await expect.poll(() => dataTest('history').textContent(), { timeout: UI_TIMEOUT_MS }).toContain(note);
+    await eventually(() => dataTest('history').textContent()).toContain(note);
     const after = await r.api('GET', `/applications/${appId}`, otherToken);
     expect(after.body).toMatchObject({ status: 'returned', testScore: 90 });
   });
@@ -283,12 +258,12 @@ describe('admin console in the browser', () => {
   it('switches the language on the page, and it stays switched', async () => {
     await page.goto(`${base}/console/dashboard`);
     await dataTest('lang-en').click();
-    await expect.poll(() => page.locator('.rc-brand-name').textContent()).toBe('Red Collar Service Platform');
+    await eventually(() => page.locator('.rc-brand-name').textContent()).toBe('Red Collar Service Platform');
     expect(await page.locator('.rc-aside').textContent()).toContain('Review queue');
     await page.reload();
-    await expect.poll(() => page.locator('.rc-brand-name').textContent()).toBe('Red Collar Service Platform');
+    await eventually(() => page.locator('.rc-brand-name').textContent()).toBe('Red Collar Service Platform');
     await dataTest('lang-zh').click();
-    await expect.poll(() => page.locator('.rc-brand-name').textContent()).toBe('红领服务平台');
+    await eventually(() => page.locator('.rc-brand-name').textContent()).toBe('红领服务平台');
   });
 
   it('logs out, and the API then refuses the old session', async () => {
@@ -305,7 +280,7 @@ describe('admin console in the browser', () => {
     expect(cspViolations).toEqual([]);
     // The watch works, and the policy is strict: a script element with inline code is refused and reported.
     await page.evaluate(IN_PAGE.inlineScript);
-    await expect.poll(() => cspViolations.length).toBeGreaterThan(0);
+    await eventually(() => cspViolations.length).toBeGreaterThan(0);
     expect(cspViolations[0]).toMatch(/^script-src/);
     expect(await page.title()).not.toBe('inline ran');
   });

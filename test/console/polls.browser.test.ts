@@ -7,26 +7,18 @@
  * at 1280 and 375 px into test-results/console/.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt, ROOT } from '../../tools/console-build.ts';
+import { ensureConsoleBuilt } from '../../tools/console-build.ts';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
 import { launchTestBrowser, type TestBrowser } from '../support/browser.ts';
+import { consolePage, DESK, eventually, paintedPixelsScript, SHOTS, UI_TIMEOUT_MS } from '../support/consolePage.ts';
 import { simSay } from '../support/httpApp.ts';
 import { pinghuApplication } from '../polls/pollSupport.ts';
 
-const SHOTS = join(ROOT, 'test-results', 'console');
-const UI_TIMEOUT_MS = 20_000;
 const PASSWORD = 'pinghu-polls-pass-1';
 const IN_PAGE = {
-  overflow: 'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-  paintedPixels: `[...document.querySelectorAll('[data-test="poll-chart"] canvas')].map((canvas) => {
-    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    let n = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-    return n;
-  })`,
+  paintedPixels: paintedPixelsScript('poll-chart'),
   codes: (id: string) => `fetch('/admin/api/polls/${id}/codes').then((r) => r.json())`,
 };
 
@@ -40,18 +32,8 @@ describe('console: satisfaction polls in the browser', () => {
   const pageErrors: string[] = [];
   const requested: string[] = [];
   const chartsLoaded = () => requested.some((url) => /\/console\/assets\/charts-[\w-]+\.js$/.test(url));
-  const dataTest = (id: string) => page.locator(`[data-test="${id}"]`);
-
-  async function shoot(name: string): Promise<number> {
-    for (const width of [1280, 375]) {
-      await page.setViewportSize({ width, height: width === 375 ? 740 : 800 });
-      await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
-    }
-    await page.setViewportSize({ width: 375, height: 740 });
-    const overflow = await page.evaluate<number>(IN_PAGE.overflow);
-    await page.setViewportSize({ width: 1280, height: 800 });
-    return overflow;
-  }
+  const ui = consolePage(() => page);
+  const { dataTest, shoot } = ui;
 
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
@@ -60,7 +42,7 @@ describe('console: satisfaction polls in the browser', () => {
     base = r.app.url;
     await r.account({ username: 'pinghu', password: PASSWORD, regionCode: '330482', name: '平湖市两新工委' });
     appId = (await pinghuApplication(r)).app.id;
-    browser = await launchTestBrowser({ viewport: { width: 1280, height: 800 } });
+    browser = await launchTestBrowser({ viewport: DESK });
     page = browser.page;
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('request', (request) => void requested.push(request.url()));
@@ -73,11 +55,7 @@ describe('console: satisfaction polls in the browser', () => {
   });
 
   it('creates a poll from the application page, the group sizes suggested by the organisation record', async () => {
-    await page.goto(`${base}/console/login`);
-    await dataTest('username').fill('pinghu');
-    await dataTest('password').fill(PASSWORD);
-    await dataTest('login-submit').click();
-    await page.waitForURL(/\/console\/dashboard/);
+    await ui.login(base, { username: 'pinghu', password: PASSWORD });
     requested.length = 0;
 
     await page.goto(`${base}/console/applications/${appId}`);
@@ -86,7 +64,7 @@ describe('console: satisfaction polls in the browser', () => {
     await dataTest('polls-create').click();
     expect(await dataTest('poll-application').inputValue()).toBe(appId);
     await dataTest('poll-suggest').click();
-    await expect.poll(() => dataTest('poll-suggest-hint').textContent()).toContain('员工 40 人');
+    await eventually(() => dataTest('poll-suggest-hint').textContent()).toContain('员工 40 人');
     expect(await dataTest('poll-group-employee').locator('input').inputValue()).toBe('40');
     // A smaller roster than the record, as the admin may set: 6 party members, 8 employees.
     await dataTest('poll-group-member').locator('input').fill('6');
@@ -96,7 +74,7 @@ describe('console: satisfaction polls in the browser', () => {
     await dataTest('poll-create-confirm').click();
     await page.waitForURL(/\/console\/polls\/[A-Za-z0-9]+$/);
     pollId = /polls\/([A-Za-z0-9]+)$/.exec(page.url())![1]!;
-    await expect.poll(() => dataTest('poll-answered-employee').textContent()).toBe('0 / 8');
+    await eventually(() => dataTest('poll-answered-employee').textContent()).toBe('0 / 8');
     expect(await dataTest('poll-status').textContent()).toContain('进行中');
     expect(await dataTest('poll-results').textContent()).toContain('测评结束后才显示结果');
     expect(chartsLoaded()).toBe(false);
@@ -105,7 +83,7 @@ describe('console: satisfaction polls in the browser', () => {
 
   it('shows and downloads the codes for the admin who runs the poll', async () => {
     await dataTest('poll-show-codes').click();
-    await expect.poll(() => dataTest('poll-codes-table').locator('tbody tr').count()).toBe(15);
+    await eventually(() => dataTest('poll-codes-table').locator('tbody tr').count()).toBe(15);
     const download = page.waitForEvent('download');
     await dataTest('poll-csv').click();
     const csv = await readFile((await (await download).path())!, 'utf8');
@@ -125,7 +103,7 @@ describe('console: satisfaction polls in the browser', () => {
     for (const code of of('member').slice(0, 5)) await say(`测评 ${code} 2 2 党员意见`);
     await say(`测评 ${of('owner')[0]!} 1 1`);
     await page.reload();
-    await expect.poll(() => dataTest('poll-answered-employee').textContent()).toBe('6 / 8');
+    await eventually(() => dataTest('poll-answered-employee').textContent()).toBe('6 / 8');
     expect(await dataTest('poll-answered-member').textContent()).toBe('5 / 6');
     expect(await dataTest('poll-answered-owner').textContent()).toBe('1 / 1');
     expect(await dataTest('poll-flag').first().textContent()).toContain('员工组');
@@ -134,16 +112,12 @@ describe('console: satisfaction polls in the browser', () => {
 
   it('closes after a confirmation and shows the results: table, chart, hidden groups, masked comments', async () => {
     await dataTest('poll-close').click();
-    // Closing finishes half-done answers and closes the counts before the page reloads: wait for its answer, not
-    // for a second (the default), which a loaded machine overran.
-    const closing = page.waitForResponse((res) => res.url().endsWith('/close') && res.request().method() === 'POST', { timeout: UI_TIMEOUT_MS });
     await page.locator('.el-message-box__btns .el-button--primary').click();
-    expect((await closing).status()).toBe(200);
-    await expect.poll(() => dataTest('poll-status').textContent(), { timeout: UI_TIMEOUT_MS }).toContain('已结束');
+    await eventually(() => dataTest('poll-status').textContent()).toContain('已结束');
     // 11 of 12 chose 很满意 or 比较满意.
     expect(await dataTest('poll-rate').textContent()).toBe('91.7%');
     // regression: the note carried the English stage id; it names the stage the application moved to.
-    await expect.poll(() => dataTest('poll-note').textContent(), { timeout: UI_TIMEOUT_MS }).toContain('申请已进入“审核并颁发资格证书”阶段');
+    await eventually(() => dataTest('poll-note').textContent()).toContain('申请已进入“审核并颁发资格证书”阶段');
     expect(await dataTest('poll-note').textContent()).not.toContain('comprehensiveReview');
     const table = await dataTest('poll-results-table').textContent();
     // The owner is never shown; hiding them alone would let the members' count... so the smallest shown group too.
@@ -165,11 +139,11 @@ describe('console: satisfaction polls in the browser', () => {
 
   it('reads the same in English, and the list shows the closed poll with its rate', async () => {
     await dataTest('lang-en').click();
-    await expect.poll(() => dataTest('poll-results-table').textContent()).toContain('Too few answers to show');
+    await eventually(() => dataTest('poll-results-table').textContent()).toContain('Too few answers to show');
     expect(await dataTest('poll-note').textContent()).toContain('advanced to “Review and certificate issue”');
     expect(await shoot('polls-results-en')).toBe(0);
     await page.goto(`${base}/console/polls`);
-    await expect.poll(() => dataTest('polls-table').textContent()).toContain('91.7%');
+    await eventually(() => dataTest('polls-table').textContent()).toContain('91.7%');
     expect(await dataTest('polls-table').textContent()).toContain('Closed');
     expect(await shoot('polls-list-en')).toBe(0);
     expect(pageErrors).toEqual([]);

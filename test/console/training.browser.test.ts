@@ -6,16 +6,14 @@
  * languages. Each page is photographed at 1280 and 375 px into test-results/console/.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt, ROOT } from '../../tools/console-build.ts';
+import { ensureConsoleBuilt } from '../../tools/console-build.ts';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
 import { launchTestBrowser, type TestBrowser } from '../support/browser.ts';
+import { consolePage, DESK, eventually, SHOTS, UI_TIMEOUT_MS } from '../support/consolePage.ts';
 import { simSay } from '../support/httpApp.ts';
 
-const SHOTS = join(ROOT, 'test-results', 'console');
-const UI_TIMEOUT_MS = 20_000;
 const MINUTE = 60_000;
 const TITLE = '两新组织党务工作者继续教育班';
 const LATER = '下周资格培训班';
@@ -30,20 +28,16 @@ describe('training and reminders in the console', () => {
   let worker: { id: string; userId: string; name: string };
   let sessionId: string;
   const pageErrors: string[] = [];
-  const dataTest = (id: string) => page.locator(`[data-test="${id}"]`);
+  const ui = consolePage(() => page);
+  const { dataTest } = ui;
   /** The input of a form field, whether the data-test landed on the input or on its wrapper. */
   const field = (id: string) => page.locator(`input[data-test="${id}"], [data-test="${id}"] input`).first();
   const text = async (id: string) => (await dataTest(id).textContent()) ?? '';
   const say = async (text: string) => (await simSay(base, worker.userId, text)).map((m) => [m.text, ...(m.choices ?? []).map((c) => c.label)].join('\n')).join('\n');
 
+  /** Photographs the page; at phone width nothing may scroll sideways (tables scroll inside their own box). */
   async function shoot(name: string): Promise<void> {
-    for (const width of [1280, 375]) {
-      await page.setViewportSize({ width, height: width === 375 ? 740 : 800 });
-      await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
-      // At phone width nothing scrolls sideways (tables scroll inside their own box).
-      if (width === 375) expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth'), name).toBeLessThanOrEqual(0);
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await ui.shoot(name), name).toBeLessThanOrEqual(0);
   }
 
   beforeAll(async () => {
@@ -53,15 +47,11 @@ describe('training and reminders in the console', () => {
     base = r.app.url;
     await r.account({ username: 'nanjing-training', password: 'training-pass-1234', regionCode: '320100', name: '南京市两新工委' });
     worker = await r.worker({ name: '李红' });
-    browser = await launchTestBrowser({ viewport: { width: 1280, height: 800 } });
+    browser = await launchTestBrowser({ viewport: DESK });
     page = browser.page;
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.setDefaultTimeout(UI_TIMEOUT_MS);
-    await page.goto(`${base}/console/login`);
-    await dataTest('username').fill('nanjing-training');
-    await dataTest('password').fill('training-pass-1234');
-    await dataTest('login-submit').click();
-    await page.waitForURL(/\/console\/dashboard/);
+    await ui.login(base, { username: 'nanjing-training', password: 'training-pass-1234' });
   }, 240_000);
 
   afterAll(async () => {
@@ -79,7 +69,7 @@ describe('training and reminders in the console', () => {
     await dataTest('f-ends').fill(chinaLocal(new Date(now.getTime() - 5 * MINUTE)));
     await dataTest('f-place').fill('南京市委党校 3 号楼');
     await dataTest('session-save').click();
-    await expect.poll(() => text('session-problem'), { timeout: UI_TIMEOUT_MS }).toContain('endsAt must be after startsAt');
+    await eventually(() => text('session-problem')).toContain('endsAt must be after startsAt');
     expect(await dataTest('f-title').inputValue()).toBe(TITLE);
     await dataTest('f-ends').fill(chinaLocal(new Date(now.getTime() + 65 * MINUTE)));
     await dataTest('session-save').click();
@@ -101,7 +91,7 @@ describe('training and reminders in the console', () => {
   it('the check-in screen: the code changes when the clock moves, a worker checks in with it and the count goes up', async () => {
     await dataTest('open-checkin').click();
     await page.waitForURL(/\/checkin$/);
-    await expect.poll(() => text('checkin-code'), { timeout: UI_TIMEOUT_MS }).toMatch(/^\d{6}$/);
+    await eventually(() => text('checkin-code')).toMatch(/^\d{6}$/);
     const first = await text('checkin-code');
     expect(await text('checkin-count')).toContain('今日已签到 0 人');
     expect(await text('checkin-countdown')).toMatch(/\d+ 秒后更换签到码/);
@@ -110,10 +100,10 @@ describe('training and reminders in the console', () => {
 
     // The next 30-second window: the screen shows the new code without a reload.
     r.clock.advance(31_000);
-    await expect.poll(() => text('checkin-code'), { timeout: UI_TIMEOUT_MS }).not.toBe(first);
+    await eventually(() => text('checkin-code')).not.toBe(first);
     const shown = await text('checkin-code');
     expect(await say(`签到 ${shown}`)).toContain('签到成功');
-    await expect.poll(() => text('checkin-count'), { timeout: UI_TIMEOUT_MS }).toContain('今日已签到 1 人');
+    await eventually(() => text('checkin-count')).toContain('今日已签到 1 人');
   });
 
   it('the reminders page: the summary per kind and reason, and the region\'s settings saved', async () => {
@@ -129,7 +119,7 @@ describe('training and reminders in the console', () => {
     await dataTest('summary-table').getByText('培训开课').first().waitFor();
     expect(await text('summary-table')).toContain('待发送');
     await dataTest('chart-reminders').locator('canvas').first().waitFor();
-    await expect.poll(() => text('settings-source'), { timeout: UI_TIMEOUT_MS }).toContain('政策默认设置');
+    await eventually(() => text('settings-source')).toContain('政策默认设置');
     await shoot('reminders');
 
     await field('offsets-rotation').fill('24, x');
@@ -138,12 +128,12 @@ describe('training and reminders in the console', () => {
     await field('offsets-rotation').fill('42360');
     await field('settings-cap').fill('2');
     await dataTest('settings-save').click();
-    await expect.poll(() => text('settings-source'), { timeout: UI_TIMEOUT_MS }).toContain('本地区设置');
+    await eventually(() => text('settings-source')).toContain('本地区设置');
     const saved = await r.api('GET', '/reminders/settings', token);
     expect(saved.body).toMatchObject({ source: 'region', settings: { dailyCap: 2 } });
 
     await dataTest('lang-en').click();
-    await expect.poll(() => text('settings-source'), { timeout: UI_TIMEOUT_MS }).toContain('Set for this region');
+    await eventually(() => text('settings-source')).toContain('Set for this region');
     expect(await text('summary-table')).toContain('Session start');
     await shoot('reminders-en');
     await page.goto(`${base}/console/training`);

@@ -62,4 +62,10 @@ describe('startupBanner', () => {
     expect(startupBanner('http://127.0.0.1:3000', false)).toContain('http://127.0.0.1:3000/healthz');
     expect(startupBanner('http://127.0.0.1:3000', true)).toContain('Simulator: http://127.0.0.1:3000/sim');
   });
+
+  it('regression: the banner did not say where the console is, nor how to make the first admin', () => {
+    const banner = startupBanner('http://127.0.0.1:3000', false);
+    expect(banner).toContain('Console:   http://127.0.0.1:3000/console/');
+    expect(banner).toContain('npm run admin:create -- --name <name> --region <code> --username <login>');
+  });
 });

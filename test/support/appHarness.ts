@@ -27,7 +27,14 @@ export const TEST_PII_KEY = randomBytes(32);
  */
 export async function createAppInstance(
   uri: string,
-  opts: { clock?: Clock; actions?: (base: ActionRegistry) => ActionRegistry; metrics?: TurnMetrics; key?: Buffer; settings?: Partial<HandleInboundDeps['settings']> } = {},
+  opts: {
+    clock?: Clock;
+    actions?: (base: ActionRegistry) => ActionRegistry;
+    metrics?: TurnMetrics;
+    key?: Buffer;
+    settings?: Partial<HandleInboundDeps['settings']>;
+    intercept?: Pick<HandleInboundDeps, 'intercept' | 'mayIntercept'>;
+  } = {},
 ) {
   const connection: Connection = await connectMongo(uri);
   const cipher: PiiCipher = createPiiCipher(opts.key ?? TEST_PII_KEY);
@@ -52,6 +59,7 @@ export async function createAppInstance(
     settings: { defaultLocale: 'zh-CN', sessionTimeoutMs: 30 * 60_000, maxMessageLength: 2000, waitForTurnMs: 20_000, ...opts.settings },
     capabilities: () => ({ images: false }),
     onLocaleChange: (channel, userId, locale) => workers.setLocale(channel, userId, locale),
+    ...opts.intercept,
   });
   let seq = 0;
   /** Send text as a user; returns the reply texts joined. */

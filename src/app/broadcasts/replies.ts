@@ -10,6 +10,21 @@ const DECLINE_WORDS = ['不参加', '不去', 'decline', 'no thanks'];
 const ANSWER_WINDOW_MS = 14 * 86_400_000;
 
 /**
+ * What a message answers if it is an answer to a broadcast, without I/O: by button (its id names the broadcast)
+ * or by word or number. Null: not a broadcast answer (the inbound pipeline runs such turns without the lease).
+ */
+export function broadcastAnswerOf(msg: InboundMessage, state: ConversationState): { choice: 'enrol' | 'decline'; broadcastId?: string; button: boolean } | null {
+  const raw = msg.input.type === 'choice' ? msg.input.choiceId : msg.input.type === 'text' ? msg.input.text.trim() : null;
+  if (raw === null) return null;
+  const button = CHOICE.exec(raw);
+  if (button) return { choice: button[2] as 'enrol' | 'decline', broadcastId: button[1], button: true };
+  const word = raw.toLowerCase();
+  if (ENROL_WORDS.includes(word) || (word === '1' && !state.flowId)) return { choice: 'enrol', button: false };
+  if (DECLINE_WORDS.includes(word) || (word === '2' && !state.flowId)) return { choice: 'decline', button: false };
+  return null;
+}
+
+/**
  * A worker's answer to a broadcast that offered 报名 / 不参加: by button (its id names the broadcast), or by
  * word or number for the latest unanswered notice. 报名 goes through the training use case (a seat or the waiting
  * list, idempotent: a second 报名 says "already"); 不参加 is recorded. Each delivery counts one answer. Numbers
@@ -18,20 +33,9 @@ const ANSWER_WINDOW_MS = 14 * 86_400_000;
  */
 export function createBroadcastReplies(deps: BroadcastDeps) {
   return async function broadcastReply(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ state: ConversationState; replies: OutboundMessage[] } | null> {
-    let choice: 'enrol' | 'decline' | null = null;
-    let broadcastId: string | undefined;
-    const raw = msg.input.type === 'choice' ? msg.input.choiceId : msg.input.type === 'text' ? msg.input.text.trim() : null;
-    if (raw === null) return null;
-    const button = CHOICE.exec(raw);
-    if (button) {
-      broadcastId = button[1];
-      choice = button[2] as 'enrol' | 'decline';
-    } else {
-      const word = raw.toLowerCase();
-      if (ENROL_WORDS.includes(word) || (word === '1' && !state.flowId)) choice = 'enrol';
-      else if (DECLINE_WORDS.includes(word) || (word === '2' && !state.flowId)) choice = 'decline';
-    }
-    if (!choice) return null;
+    const asked = broadcastAnswerOf(msg, state);
+    if (!asked) return null;
+    const { choice, broadcastId, button } = asked;
     const delivery = await deps.deliveries.awaitingAnswer(msg.channel, msg.userId, new Date(now.getTime() - ANSWER_WINDOW_MS), broadcastId);
     const t = (k: string, p?: Record<string, unknown>) => deps.translator.t(state.locale, `broadcasts:${k}`, p);
     if (!delivery) {

@@ -22,6 +22,17 @@ const SUBMIT = ['提交', '确认', '确认提交', 'submit', 'confirm'];
 const SKIP = ['跳过', '无', '没有', 'skip', 'none', 'no'];
 
 /**
+ * Whether a message may be the poll's, without I/O: a poll command or one-message answer, or any message while a
+ * session is open. False: `createPollChat`'s handler answers null (the inbound pipeline runs such turns without
+ * the lease).
+ */
+export function mayBePollMessage(msg: InboundMessage, state: ConversationState): boolean {
+  const text = msg.input.type === 'text' ? msg.input.text : msg.input.type === 'choice' ? msg.input.choiceId : null;
+  if (text === null) return false;
+  return state.vars[MARKER] === true || pollCommand(text) !== null || oneMessageParts(text) !== null;
+}
+
+/**
  * A satisfaction poll in a chat, on every channel, before the flows see the message: `测评 <code>` (or a QR scene
  * or deep link carrying `poll_<code>`) opens it; while it runs, its answers live in a sealed poll session (never in
  * the conversation state), with back, edit from the summary and cancel; submitting counts the answer and deletes
@@ -117,7 +128,7 @@ export function createPollChat(deps: PollDeps) {
     const ended = (replies: OutboundMessage[]) => ({ replies, sessionOpen: false });
     const locale = state.locale;
     const text = msg.input.type === 'text' ? msg.input.text : msg.input.type === 'choice' ? msg.input.choiceId : null;
-    if (text === null) return null;
+    if (text === null || !mayBePollMessage(msg, state)) return null;
     const identity: ChatIdentity = { channel: msg.channel, userId: msg.userId };
     const key = identityHash(deps.sealer, msg.channel, msg.userId);
     const whole = pollCommand(text);

@@ -49,6 +49,18 @@ export interface ConversationStore {
    * LeaseLostError when the lease is no longer ours.
    */
   commit(state: ConversationState, owner: string, reply: LastReply): Promise<void>;
+  /**
+   * The conversation as this instance's last commit left it, or null when it has none in memory. It may be stale
+   * (another instance may have moved it on since): only `commitIfCurrent` may write a turn run on it.
+   */
+  known(channel: string, userId: string): ConversationState | null;
+  /**
+   * Commit a turn run on `known`'s state without a lease, in one round trip: written, with the message recorded
+   * as handled, only if the conversation is still exactly as this instance wrote it, no turn holds the lease and
+   * `reply.messageId` is not among its recent messages. False = nothing written (the state moved, a turn is
+   * running, or a repeat): take the lease with `begin` and run the turn again.
+   */
+  commitIfCurrent(state: ConversationState, reply: LastReply, now: Date): Promise<boolean>;
   /** The last handled message's replies, and whether a turn holds the lease right now. */
   lastReply(channel: string, userId: string, now: Date): Promise<{ last: LastReply | null; busy: boolean }>;
   /** Give the lease back without writing (the turn failed). */

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
 import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
 import type { PiiCipher } from '../../infra/piiCipher.ts';
-import { ConversationBusyError, LeaseLostError, type ConversationStore, type ExpiredConversation } from '../../app/ports/conversationStore.ts';
+import { ConversationBusyError, LeaseLostError, type ConversationStore, type ExpiredConversation, type LastReply } from '../../app/ports/conversationStore.ts';
 import { isDuplicateKey } from './connection.ts';
 import { typedCollection } from './typedCollection.ts';
 
@@ -27,6 +28,25 @@ interface ConversationDoc {
   lastReplies: string | null;
   /** Ids of the last RECENT_MESSAGES messages handled, oldest first: the dedupe record (absent on old documents). */
   seen?: string[];
+  /**
+   * A random id written by every commit. A commit on a remembered state is guarded by it: an equal version alone
+   * would also match a conversation deleted when idle and started again since (versions restart at 0).
+   */
+  turn?: string;
+}
+
+/**
+ * How many conversations this instance remembers as it last wrote them (least recently used go first). One entry
+ * is the sealed part as JSON (a few KB at most), so this bounds the memory to some tens of MB.
+ */
+export const REMEMBERED_CONVERSATIONS = 10_000;
+
+/** A conversation as this instance's last commit wrote it. */
+interface Remembered {
+  turn: string;
+  plain: Pick<ConversationState, 'channel' | 'userId' | 'flowId' | 'flowVersion' | 'stepId' | 'locale' | 'updatedAt' | 'version'>;
+  /** The sealed part as JSON: parsed anew for each turn, so no turn can change what is remembered. */
+  json: string;
 }
 
 /**
@@ -53,6 +73,7 @@ const schema = new Schema<ConversationDoc>(
     lastMessageId: { type: String, default: null },
     lastReplies: { type: String, default: null },
     seen: { type: [String], default: undefined },
+    turn: { type: String, default: undefined },
   },
   { collection: 'conversations', versionKey: false, _id: false },
 );
@@ -108,6 +129,36 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
 
   const busy = (channel: string, userId: string) => new ConversationBusyError(`conversation ${channel}:${userId} is busy`);
 
+  // Map order is insertion order: re-inserting on each write keeps the least recently written first.
+  const remembered = new Map<string, Remembered>();
+  function remember(id: string, entry: Remembered): void {
+    remembered.delete(id);
+    remembered.set(id, entry);
+    if (remembered.size > REMEMBERED_CONVERSATIONS) remembered.delete(remembered.keys().next().value!);
+  }
+
+  /** The $set of a commit, and what to remember once it matched. */
+  function commitSet(state: ConversationState, turn: string, reply: LastReply) {
+    const { channel, userId, flowId, flowVersion, stepId, locale, updatedAt, version, ...rest } = state;
+    const json = JSON.stringify(rest);
+    const entry: Remembered = { turn, plain: { channel, userId, flowId, flowVersion, stepId, locale, updatedAt: new Date(updatedAt).toISOString(), version: version + 1 }, json };
+    const $set = {
+      flowId,
+      flowVersion,
+      stepId,
+      locale,
+      updatedAt: new Date(updatedAt),
+      sealed: cipher.encrypt(json),
+      lastMessageId: reply.messageId,
+      lastReplies: cipher.encrypt(JSON.stringify(reply.replies)),
+      leaseOwner: null,
+      leaseUntil: null,
+      turn,
+    };
+    return { $set, entry };
+  }
+  const commitRest = (messageId: string) => ({ $inc: { version: 1 }, $push: { seen: { $each: [messageId], $slice: -RECENT_MESSAGES } } });
+
   return {
     async acquire(channel, userId, owner, now, leaseMs) {
       const doc = await take(channel, userId, owner, now, leaseMs);
@@ -130,27 +181,37 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
     },
 
     async commit(state, owner, reply) {
-      const { channel, userId, flowId, flowVersion, stepId, locale, updatedAt, version, ...rest } = state;
+      const id = key(state.channel, state.userId);
+      const { $set, entry } = commitSet(state, owner, reply);
+      const result = await collection.updateOne({ _id: id, leaseOwner: owner, version: state.version }, { $set, ...commitRest(reply.messageId) });
+      if (result.matchedCount !== 1) {
+        remembered.delete(id);
+        throw new LeaseLostError(`conversation ${state.channel}:${state.userId}: lease lost or version moved; the turn was not saved`);
+      }
+      remember(id, entry);
+    },
+
+    known(channel, userId) {
+      const entry = remembered.get(key(channel, userId));
+      return entry ? { ...(JSON.parse(entry.json) as Sealed), ...entry.plain } : null;
+    },
+
+    async commitIfCurrent(state, reply, now) {
+      const id = key(state.channel, state.userId);
+      const entry = remembered.get(id);
+      if (!entry || entry.plain.version !== state.version) return false;
+      const { $set, entry: next } = commitSet(state, randomUUID(), reply);
       const result = await collection.updateOne(
-        { _id: key(channel, userId), leaseOwner: owner, version },
-        {
-          $set: {
-            flowId,
-            flowVersion,
-            stepId,
-            locale,
-            updatedAt: new Date(updatedAt),
-            sealed: cipher.encrypt(JSON.stringify(rest)),
-            lastMessageId: reply.messageId,
-            lastReplies: cipher.encrypt(JSON.stringify(reply.replies)),
-            leaseOwner: null,
-            leaseUntil: null,
-          },
-          $inc: { version: 1 },
-          $push: { seen: { $each: [reply.messageId], $slice: -RECENT_MESSAGES } },
-        },
+        // Still as this instance wrote it, no turn holding the lease, and the message not handled yet.
+        { _id: id, turn: entry.turn, version: state.version, seen: { $ne: reply.messageId }, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+        { $set, ...commitRest(reply.messageId) },
       );
-      if (result.matchedCount !== 1) throw new LeaseLostError(`conversation ${channel}:${userId}: lease lost or version moved; the turn was not saved`);
+      if (result.matchedCount !== 1) {
+        remembered.delete(id);
+        return false;
+      }
+      remember(id, next);
+      return true;
     },
 
     async lastReply(channel, userId, now) {

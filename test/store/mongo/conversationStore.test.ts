@@ -116,4 +116,69 @@ describe('Mongo conversation store', () => {
     expect(ids).toContain('sim:new');
     expect(ids).toContain('sim:busy-old');
   });
+
+  describe('a turn on the state this instance wrote (commitIfCurrent)', () => {
+    /** A conversation committed once by `on`, as a turn's long way leaves it. */
+    async function committed(on: ConversationStore, userId: string) {
+      await on.begin('sim', userId, 'm1', 'o1', t0, 1000);
+      await on.commit({ ...newConversation('sim', userId, 'zh-CN', t0), flowId: 'registration', flowVersion: 1, stepId: 'name' }, 'o1', { messageId: 'm1', replies: [{ text: '一' }] });
+      const known = on.known('sim', userId);
+      if (!known) throw new Error('the commit left nothing known');
+      return known;
+    }
+    const other = () => createMongoConversationStore(connection, createPiiCipher(TEST_PII_KEY));
+
+    it('knows what it committed, writes a turn on it in one update, and a fresh instance reads that turn', async () => {
+      const known = await committed(store, 'k1');
+      expect(known).toMatchObject({ stepId: 'name', version: 1, answers: {} });
+      expect(await store.commitIfCurrent({ ...known, stepId: 'mobile', answers: { name: '张三' } }, { messageId: 'm2', replies: [{ text: '二' }] }, at(1))).toBe(true);
+      expect(store.known('sim', 'k1')).toMatchObject({ stepId: 'mobile', version: 2, answers: { name: '张三' } });
+      const fresh = other();
+      expect(await fresh.begin('sim', 'k1', 'm3', 'o3', at(2), 1000)).toMatchObject({ kind: 'turn', state: { stepId: 'mobile', version: 2, answers: { name: '张三' } } });
+      // The message it recorded is a repeat with its replies; the lease it left is free (o3 got it).
+      await fresh.release('sim', 'k1', 'o3');
+      expect(await fresh.begin('sim', 'k1', 'm2', 'o4', at(3), 1000)).toEqual({ kind: 'repeat', replies: [{ text: '二' }] });
+    });
+
+    it('writes nothing when another instance moved the conversation on, and forgets it', async () => {
+      const known = await committed(store, 'k2');
+      const second = other();
+      await second.begin('sim', 'k2', 'x1', 'p1', at(1), 1000);
+      await second.commit({ ...known, stepId: 'elsewhere' }, 'p1', { messageId: 'x1', replies: [] });
+      expect(await store.commitIfCurrent({ ...known, stepId: 'mobile' }, { messageId: 'm2', replies: [] }, at(2))).toBe(false);
+      expect(store.known('sim', 'k2')).toBeNull();
+      expect(await second.begin('sim', 'k2', 'x2', 'p2', at(3), 1000)).toMatchObject({ state: { stepId: 'elsewhere', version: 2 } });
+    });
+
+    it('writes nothing while another turn holds the lease, and writes once the lease expired', async () => {
+      const known = await committed(store, 'k3');
+      await other().begin('sim', 'k3', 'y1', 'p1', at(1), 1000);
+      expect(await store.commitIfCurrent({ ...known, stepId: 'mobile' }, { messageId: 'm2', replies: [] }, at(500))).toBe(false);
+      const again = await committed(store, 'k3b');
+      await other().begin('sim', 'k3b', 'y1', 'p1', at(1), 1000);
+      expect(await store.commitIfCurrent({ ...again, stepId: 'mobile' }, { messageId: 'm2', replies: [] }, at(2000))).toBe(true);
+    });
+
+    it('writes nothing for a message already handled (a repeat keeps its first answer)', async () => {
+      const known = await committed(store, 'k4');
+      expect(await store.commitIfCurrent({ ...known, stepId: 'mobile' }, { messageId: 'm1', replies: [{ text: 'again' }] }, at(1))).toBe(false);
+      expect(await other().begin('sim', 'k4', 'm1', 'o9', at(2), 1000)).toEqual({ kind: 'repeat', replies: [{ text: '一' }] });
+    });
+
+    it('does not overwrite a conversation deleted when idle and started again at the same version', async () => {
+      const known = await committed(store, 'k5');
+      expect(await store.deleteIdleSince(at(3600_000))).not.toHaveLength(0);
+      const second = other();
+      await second.begin('sim', 'k5', 'z1', 'p1', at(3600_001), 1000);
+      await second.commit({ ...newConversation('sim', 'k5', 'zh-CN', at(3600_001)), stepId: 'restarted' }, 'p1', { messageId: 'z1', replies: [] });
+      expect(await store.commitIfCurrent({ ...known, stepId: 'stale' }, { messageId: 'm2', replies: [] }, at(3600_002))).toBe(false);
+      expect(await second.begin('sim', 'k5', 'z2', 'p2', at(3600_003), 1000)).toMatchObject({ state: { stepId: 'restarted', version: 1 } });
+    });
+
+    it('hands out a copy: a turn changing the known state changes nothing remembered', async () => {
+      const known = await committed(store, 'k6');
+      (known.answers as Record<string, unknown>).name = 'changed';
+      expect(store.known('sim', 'k6')?.answers).toEqual({});
+    });
+  });
 });
