@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdmin } from '../src/app/admin/tokens.ts';
 import { startRedcollar, type RunningApp } from '../src/main.ts';
@@ -37,7 +37,27 @@ const ONLY = process.env.BENCH_POLL_ONLY;
 /** The step-by-step form is ~5 times slower: fewer of them (BENCH_POLL_STEP_ANSWERS). */
 const STEP_ANSWERS = Number(process.env.BENCH_POLL_STEP_ANSWERS ?? 500);
 const BIG_POLL = 10_000;
+const TARGET_ANSWERS_PER_S = 500;
 const RESULT_READS = 30;
+
+/** What the verdict lines say at the end. */
+const verdicts: string[] = [];
+
+/**
+ * The answers target, twice: as measured (meaningless on a shared machine), and as the CPU per answer allows on
+ * this machine's cores when nothing else runs — the figure to compare across runs.
+ */
+function answersVerdict(perSecond: number, cpuMsPerAnswer: number, warmCpuMsPerAnswer: number): string {
+  const cores = availableParallelism();
+  const capacity = (ms: number) => (cores * 1000) / Math.max(ms, 0.001);
+  const met = (x: number) => (x >= TARGET_ANSWERS_PER_S ? 'MET' : 'NOT MET');
+  return [
+    `≥ ${TARGET_ANSWERS_PER_S} answers/s end to end: ${met(perSecond)} as measured (${fmt(perSecond)}/s at load ${fmt(loadavg()[0]!, 1)});`,
+    `${met(capacity(cpuMsPerAnswer))} by CPU (${fmt(cpuMsPerAnswer, 2)} ms an answer → ${fmt(capacity(cpuMsPerAnswer))}/s on ${cores} idle cores;`,
+    `without the database's JIT warm-up ${fmt(warmCpuMsPerAnswer, 2)} ms → ${fmt(capacity(warmCpuMsPerAnswer))}/s, ${met(capacity(warmCpuMsPerAnswer))};`,
+    `the target needs ≤ ${fmt((cores * 1000) / TARGET_ANSWERS_PER_S, 1)} ms)`,
+  ].join(' ');
+}
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'redcollar-bench-polls-'));
@@ -71,14 +91,31 @@ async function main(): Promise<void> {
 
     // 1. Answers through /sim.
     if (ONLY !== 'results') {
-      const poll1 = await api('POST', '/polls', { subject: { applicationId: await seedApplication(1) }, groups: { owner: 0, member: 0, employee: ANSWERS + RESPONDENTS + Math.min(STEP_ANSWERS, ANSWERS) }, closesAt });
+      const poll1 = await api('POST', '/polls', { subject: { applicationId: await seedApplication(1) }, groups: { owner: 0, member: 0, employee: ANSWERS + RESPONDENTS * 3 + Math.min(STEP_ANSWERS, ANSWERS) }, closesAt });
       const codes = ((await api('GET', `/polls/${String(poll1.body.id)}/codes`)).body.codes as { code: string }[]).map((c) => c.code);
       const base = new URL(app.url);
-      const say = (userId: string, text: string) => post(agent, base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId, text })), { 'content-type': 'application/json' });
+      /**
+       * One message, with its own id: a keep-alive socket the server closed while idle (between the warm-up and the
+       * run, on a loaded machine) resets the next request on it, which is then sent again — and a message that did
+       * arrive the first time is answered from the conversation's replay, not counted twice.
+       */
+      let sent = 0;
+      const say = async (userId: string, text: string) => {
+        const body = Buffer.from(JSON.stringify({ userId, text, messageId: `bench-${++sent}` }));
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await post(agent, base, '/sim/api/messages', body, { 'content-type': 'application/json' });
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET' || attempt >= 3) throw err;
+          }
+        }
+      };
       const perAnswer = (seconds: number, answers: number, messages: number, cpu: ReturnType<typeof cpuPerMessage>, latencies: number[], form: string) => {
         row('answers/s', fmt(answers / seconds), form === 'one' ? 'target ≥ 500' : '');
         row('messages/s', fmt(messages / seconds));
         row('CPU per answer (app + load generator | database)', `${fmt(cpu.total, 2)} ms`, `${fmt(cpu.node, 2)} | ${fmt(cpu.db, 2)} ms`);
+        // The database's JIT compiler still at work is warm-up, not the cost of an answer (bench/support/cpu.ts).
+        row('  of the database: its JIT compiler', `${fmt(cpu.dbJit, 2)} ms`);
         row('one answer, first message to "已提交"', `p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}`);
         row('load average (1 min) after', fmt(loadavg()[0]!, 2));
       };
@@ -112,16 +149,18 @@ async function main(): Promise<void> {
         );
         return { seconds: (performance.now() - t1) / 1000, recorded, messages, latencies, cpu: cpuPerMessage(mark, recorded) };
       };
-      status(`warm-up: ${RESPONDENTS} answers`);
-      await run('one', 0, RESPONDENTS, RESPONDENTS);
+      // Three rounds of warm-up: the database's JIT compiles its hot paths meanwhile (what is left shows apart).
+      status(`warm-up: ${RESPONDENTS * 3} answers`);
+      await run('one', 0, RESPONDENTS * 3, RESPONDENTS);
       status(`${ANSWERS} one-message answers by ${RESPONDENTS} respondents at once`);
-      const one = await run('one', RESPONDENTS, ANSWERS, RESPONDENTS);
+      const one = await run('one', RESPONDENTS * 3, ANSWERS, RESPONDENTS);
       heading('1. Answers through /sim, end to end, in one message: 测评 <code> 1 2 [意见] (embedded H2, every write synced)');
       row('answers recorded', `${fmt(one.recorded)} of ${fmt(ANSWERS)}`);
       perAnswer(one.seconds, one.recorded, one.messages, one.cpu, one.latencies, 'one');
+      verdicts.push(answersVerdict(one.recorded / one.seconds, one.cpu.total, one.cpu.total - one.cpu.dbJit));
       const stepAnswers = Math.min(STEP_ANSWERS, ANSWERS);
       status(`${stepAnswers} step-by-step answers by ${RESPONDENTS} respondents at once`);
-      const steps = await run('steps', RESPONDENTS + ANSWERS, stepAnswers, RESPONDENTS);
+      const steps = await run('steps', RESPONDENTS * 3 + ANSWERS, stepAnswers, RESPONDENTS);
       heading('1b. The same, step by step: 测评 <code> → overall → dimension → comment → 提交 (five messages)');
       row('answers recorded', `${fmt(steps.recorded)} of ${fmt(stepAnswers)}`);
       perAnswer(steps.seconds, steps.recorded, steps.messages, steps.cpu, steps.latencies, 'steps');
@@ -162,8 +201,13 @@ async function main(): Promise<void> {
     heading(`2. Results of a poll with ${fmt(BIG_POLL)} answers (${fmt(BIG_POLL / 10)} comments), GET …/results over HTTP`);
     row('rate / valid / quorum', `${fmt(Number(shown.rate) * 100, 1)} % / ${fmt(Number(shown.valid))} / ${String(shown.quorumMet)}`);
     row(`${RESULT_READS} reads`, `p50 ${ms(pct(reads, 50))}, p95 ${ms(pct(reads, 95))}, max ${ms(Math.max(...reads))}`, 'target ≤ 50 ms');
+    verdicts.push(`results of a ${fmt(BIG_POLL)}-answer poll within 50 ms: ${pct(reads, 50) <= 50 ? 'MET' : 'NOT MET'} at p50 (${ms(pct(reads, 50))}; p95 ${ms(pct(reads, 95))})`);
     await conn.close();
   } finally {
+    if (verdicts.length) {
+      heading('Verdict');
+      for (const v of verdicts) out(`  ${v}`);
+    }
     agent.destroy();
     await app?.stop();
     await db?.stop();

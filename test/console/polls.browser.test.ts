@@ -116,6 +116,9 @@ describe('console: satisfaction polls in the browser', () => {
     await eventually(() => dataTest('poll-status').textContent()).toContain('已结束');
     // 11 of 12 chose 很满意 or 比较满意.
     expect(await dataTest('poll-rate').textContent()).toBe('91.7%');
+    // regression: the note carried the English stage id; it names the stage the application moved to.
+    await eventually(() => dataTest('poll-note').textContent()).toContain('申请已进入“审核并颁发资格证书”阶段');
+    expect(await dataTest('poll-note').textContent()).not.toContain('comprehensiveReview');
     const table = await dataTest('poll-results-table').textContent();
     // The owner is never shown; hiding them alone would let the members' count... so the smallest shown group too.
     expect(await dataTest('poll-hidden').count()).toBe(2);
@@ -137,6 +140,7 @@ describe('console: satisfaction polls in the browser', () => {
   it('reads the same in English, and the list shows the closed poll with its rate', async () => {
     await dataTest('lang-en').click();
     await eventually(() => dataTest('poll-results-table').textContent()).toContain('Too few answers to show');
+    expect(await dataTest('poll-note').textContent()).toContain('advanced to “Review and certificate issue”');
     expect(await shoot('polls-results-en')).toBe(0);
     await page.goto(`${base}/console/polls`);
     await eventually(() => dataTest('polls-table').textContent()).toContain('91.7%');

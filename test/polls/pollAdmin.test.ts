@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
-import { answerInChat, createPoll, pinghuApplication } from './pollSupport.ts';
+import { answerInChat, createPoll, pinghuApplication, say } from './pollSupport.ts';
 
 /** The admin API of polls (docs/polls.md): shapes, scope and tier, codes for the running admin only, results. */
 let r: AdminApiApp;
@@ -216,5 +216,25 @@ describe('regressions', () => {
     const res = await r.api('GET', `/polls/${p.body.id}/results`, tokens.pinghu!);
     expect(res.status, res.raw).toBe(200);
     expect(res.body.comments.map((c: { text: string }) => c.text).sort()).toEqual(['意见 0', '意见 1', '意见 2']);
+  });
+
+  it('regression: the outcome note the console shows in zh-CN carried the English stage id (and the guard\'s English reason)', async () => {
+    const outcome = async (answers: string[]) => {
+      const { app } = await pinghuApplication(r);
+      const poll = await createPoll(r, tokens.pinghu!, app.id, { owner: 0, member: 0, employee: answers.length });
+      let n = 0;
+      for (const [i, c] of poll.codes.entries()) await say(r, `note${app.id}${n++}`, `测评 ${c.code} ${answers[i]} ${answers[i]}`);
+      await r.api('POST', `/polls/${poll.id}/close`, tokens.pinghu!);
+      return { ...(await r.api('GET', `/polls/${poll.id}`, tokens.pinghu!)).body.outcome, id: poll.id };
+    };
+    const advanced = await outcome(['1', '1', '1', '1', '2', '2']);
+    expect(advanced.note).toMatch(/advanced to comprehensiveReview$/);
+    expect(advanced.notes['zh-CN']).toBe('已记录满意度 100 %，申请已进入“审核并颁发资格证书”阶段。');
+    expect(advanced.notes.en).toBe('Recorded 100 %; the application advanced to “Review and certificate issue”.');
+    const stays = await outcome(['1', '1', '1', '1', '4', '4']);
+    expect(stays.notes['zh-CN']).toBe('已记录满意度 66.7 %，申请仍在“满意度调查”阶段：满意度 66.7 % 低于中级要求的 80 %');
+    expect(stays.notes['zh-CN']).not.toMatch(/[a-z]{4,}/);
+    const results = (await r.api('GET', `/polls/${stays.id}/results`, tokens.pinghu!)).body;
+    expect(results.notes['zh-CN']).toBe(stays.notes['zh-CN']);
   });
 });

@@ -48,13 +48,15 @@ describe('anonymity by inspection', () => {
       const docs = await db.collection(name).find({}).toArray();
       const json = JSON.stringify(docs);
       for (const c of poll.codes) expect(json, `${name} holds a code`).not.toContain(c.code);
-      if (name !== 'polls') expect(json, `${name} holds the comment`).not.toContain(comment);
-      if (name !== 'polls') expect(json, `${name} holds the one-message comment`).not.toContain(oneComment);
+      // The counts and the comments live in the poll and its parts of the counts only.
+      const counts = name === 'polls' || name === 'poll_tallies';
+      if (!counts) expect(json, `${name} holds the comment`).not.toContain(comment);
+      if (!counts) expect(json, `${name} holds the one-message comment`).not.toContain(oneComment);
       if (name.startsWith('poll_')) {
         expect(json, `${name} holds a time`).not.toMatch(ISO_TIME);
         for (const d of docs) for (const v of Object.values(d)) expect(v instanceof Date, `${name} holds a date`).toBe(false);
       }
-      if (name !== 'polls') for (const l of LABELS) expect(json, `${name} holds answer ${l}`).not.toContain(l);
+      if (!counts) for (const l of LABELS) expect(json, `${name} holds answer ${l}`).not.toContain(l);
       // Sealed values are opened too: the conversation state and any sealed field must hold no answer either.
       for (const sealed of json.match(/v1\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]*/g) ?? []) {
         let plain = '';
@@ -72,8 +74,13 @@ describe('anonymity by inspection', () => {
     for (const c of codes) expect(Object.keys(c).sort()).toEqual(['_id', 'boundTo', 'group', 'pending', 'pollId', 'sealed', 'status', 'usedOn']);
     expect(codes.every((c) => c.pending === null && c.status === 'used' && /^\d{4}-\d{2}-\d{2}$/.test(c.usedOn))).toBe(true);
     expect(await db.collection('poll_sessions').countDocuments()).toBe(0);
-    const stored = (await db.collection('polls').findOne({ _id: poll.id } as never))!;
-    expect(stored.applied).toEqual([]);
+    expect((await db.collection('polls').findOne({ _id: poll.id } as never))!.applied).toEqual([]);
+    const parts = await db.collection('poll_tallies').find({ pollId: poll.id }).toArray();
+    expect(parts.length).toBeGreaterThan(0);
+    for (const part of parts) expect(Object.keys(part).sort()).toEqual(['_id', 'answered', 'applied', 'comments', 'pollId', 'round', 'status', 'tallies']);
+    expect(parts.every((p) => Array.isArray(p.applied) && p.applied.length === 0)).toBe(true);
+    const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
+    const stored = (await createMongoPollStore(r.db).get(poll.id))!;
     expect(stored.comments).toHaveLength(2);
     expect(stored.comments).toEqual(expect.arrayContaining([{ group: 'employee', text: comment }, { group: 'employee', text: oneComment }]));
     // The respondents' conversations were not touched by their answers: the last reply kept is the end text.
@@ -116,7 +123,8 @@ describe('reliability', () => {
     expect(answers.every((a) => a.text.includes('Submitted, thank you') || a.text.includes('already recorded') || a.text.includes('used already'))).toBe(true);
     const view = (await r.api('GET', `/polls/${poll.id}`, pinghu)).body;
     expect(view.total.answered).toBe(1);
-    const stored = (await r.db.db!.collection('polls').findOne({ _id: poll.id } as never))!;
+    const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
+    const stored = (await createMongoPollStore(r.db).get(poll.id))!;
     expect(stored.comments).toEqual([{ group: 'employee', text: 'once' }]);
   });
 
@@ -125,26 +133,63 @@ describe('reliability', () => {
     const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 5 });
     const db = r.db.db!;
     const cipher = createPiiCipher(r.key);
+    const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
+    const store = createMongoPollStore(r.db);
     const hashes = (await db.collection('poll_codes').find({ pollId: poll.id }).toArray()).map((c) => String(c._id));
-    const answer = (overall: string) => cipher.encrypt(JSON.stringify({ scale: { overall, workStyle: overall } }));
+    const scale = (overall: string) => ({ overall, workStyle: overall });
+    const sealed = (overall: string) => cipher.encrypt(JSON.stringify({ scale: scale(overall) }));
+    // Each submit runs the store's own steps, then stops as a crash would stop it.
     // Crash after step 1 (code pending, nothing counted).
-    await db.collection('poll_codes').updateOne({ _id: hashes[0] } as never, { $set: { status: 'pending', pending: { sid: 's1', answer: answer('pleased') } } });
+    expect(await store.beginSubmit(hashes[0]!, 's1', sealed('pleased'))).toBe(true);
     // Crash after step 2 (counted, code still pending).
-    await db.collection('poll_codes').updateOne({ _id: hashes[1] } as never, { $set: { status: 'pending', pending: { sid: 's2', answer: answer('neutral') } } });
-    await db.collection('polls').updateOne({ _id: poll.id } as never, { $inc: { answered: 1, 'tallies.employee.answers': 1, 'tallies.employee.counts.overall.neutral': 1, 'tallies.employee.counts.workStyle.neutral': 1 }, $push: { applied: 's2' } } as never);
-    // Crash after step 3 (counted, code used, id still on the poll).
-    await db.collection('poll_codes').updateOne({ _id: hashes[2] } as never, { $set: { status: 'used', usedOn: '2026-03-01' } });
-    await db.collection('polls').updateOne({ _id: poll.id } as never, { $inc: { answered: 1, 'tallies.employee.answers': 1, 'tallies.employee.counts.overall.displeased': 1, 'tallies.employee.counts.workStyle.displeased': 1 }, $push: { applied: 's3' } } as never);
+    expect(await store.beginSubmit(hashes[1]!, 's2', sealed('neutral'))).toBe(true);
+    expect(await store.applyAnswer(poll.id, 's2', 'employee', scale('neutral'), undefined)).toBe('applied');
+    // Crash after step 3 (counted, code used, the id still kept with the counts).
+    expect(await store.beginSubmit(hashes[2]!, 's3', sealed('displeased'))).toBe(true);
+    expect(await store.applyAnswer(poll.id, 's3', 'employee', scale('displeased'), undefined)).toBe('applied');
+    await store.finishSubmit(hashes[2]!, 's3', '2026-03-01');
 
     const closed = await r.api('POST', `/polls/${poll.id}/close`, pinghu);
     expect(closed.status, closed.raw).toBe(200);
-    const stored = (await db.collection('polls').findOne({ _id: poll.id } as never))!;
+    const stored = (await store.get(poll.id))!;
     expect(stored.answered).toBe(3);
-    expect(stored.tallies.employee.counts.overall).toEqual({ pleased: 1, neutral: 1, displeased: 1 });
-    expect(stored.applied).toEqual([]);
+    expect(stored.tallies.employee!.counts.overall).toEqual({ pleased: 1, neutral: 1, displeased: 1 });
     expect(stored.status).toBe('closed');
+    expect((await db.collection('polls').findOne({ _id: poll.id } as never))!.applied).toEqual([]);
+    for (const part of await db.collection('poll_tallies').find({ pollId: poll.id }).toArray()) expect(part.applied).toEqual([]);
     const codes = await db.collection('poll_codes').find({ pollId: poll.id, status: 'pending' }).toArray();
     expect(codes).toEqual([]);
+  });
+
+  it('an extension cut off before the counts opened again takes answers once the next one comes', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 8 });
+    expect(await say(r, 'ext-0', `测评 ${poll.codes[0]!.code} 1 1`)).toContain('已提交');
+    await r.api('POST', `/polls/${poll.id}/close`, pinghu); // quorum missed: 1 of 8
+    expect((await r.api('POST', `/polls/${poll.id}/extend`, pinghu, { closesAt: '2026-04-01T00:00:00Z' })).status).toBe(200);
+    // The crash: the poll is open again, its counts still closed (as the extension's first write leaves them).
+    await r.db.db!.collection('poll_tallies').updateMany({ pollId: poll.id }, { $set: { status: 'closed', round: 0 } });
+    expect(await say(r, 'ext-1', `测评 ${poll.codes[1]!.code} 2 2`)).toContain('已提交');
+    expect(await say(r, 'ext-2', `测评 ${poll.codes[2]!.code} 1 1`)).toContain('已提交');
+    expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(3);
+  });
+
+  it('a poll stored with its counts on itself (before the counts were split) keeps them and counts none of its submissions again', async () => {
+    const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
+    const store = createMongoPollStore(r.db);
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 6 });
+    const db = r.db.db!;
+    await db.collection('poll_tallies').deleteMany({ pollId: poll.id });
+    const tallies = { employee: { answers: 2, counts: { overall: { pleased: 2 }, workStyle: { pleased: 2 } } } };
+    await db.collection('polls').updateOne({ _id: poll.id } as never, { $set: { tallies, answered: 2, applied: ['old-1', 'old-2'] }, $unset: { round: '' } });
+    expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(2);
+    expect(await say(r, 'legacy-1', `测评 ${poll.codes[0]!.code} 4 4`)).toContain('已提交');
+    // A completer late with a submission counted before the split is stopped by the ids the split kept.
+    expect(await store.applyAnswer(poll.id, 'old-1', 'employee', { overall: 'pleased', workStyle: 'pleased' }, undefined)).toBe('alreadyApplied');
+    const after = (await store.get(poll.id))!;
+    expect(after.answered).toBe(3);
+    expect(after.tallies.employee!.counts.overall).toEqual({ pleased: 2, displeased: 1 });
   });
 
   it('flags many answers of one group within seconds for the admin, and counts them all', async () => {

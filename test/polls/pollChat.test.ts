@@ -176,6 +176,29 @@ describe('the one-message answer (测评 <code> 1 2 意见)', () => {
     expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(0);
   });
 
+  it('refuses an unknown, a bound and an expired code in one message too, counting nothing and binding nobody', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    const [a, b] = poll.codes.filter((c) => c.group === 'employee').map((c) => c.code);
+    expect(await say(r, 'one7', '测评 ZZZZZZZZZZ 1 1')).toContain('没有找到这个测评码');
+    await say(r, 'one8', `测评 ${a}`); // one8 holds a now
+    await say(r, 'one8', '取消');
+    expect(await say(r, 'one7', `测评 ${a} 1 1`)).toContain('已由另一个账号使用');
+    expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(0);
+    // None of these bound one7 to the poll: its own code still works.
+    expect(await say(r, 'one7', `测评 ${b} 2 2`)).toContain('已提交');
+    const later = await createPoll(r, pinghu, (await pinghuApplication(r)).app.id);
+    const away = Date.parse('2026-03-21T00:00:00Z') - r.clock.now().getTime();
+    r.clock.advance(away);
+    try {
+      // Past its closing time (the scheduler may have closed it already: then it says so).
+      expect(await say(r, 'one7', `测评 ${later.codes[0]!.code} 1 1`)).toMatch(/截止时间已过|已经结束/);
+    } finally {
+      r.clock.advance(-away);
+    }
+    expect((await r.api('GET', `/polls/${later.id}`, pinghu)).body.total.answered).toBe(0);
+  });
+
   it('ends a questionnaire the account had open for the same poll', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, pinghu, app.id);

@@ -85,4 +85,39 @@ describe('the poll web page', () => {
     const css = await fetch(`${r.app.url}/p/assets/poll.css`);
     expect(css.headers.get('content-type')).toContain('text/css');
   });
+
+  it('says a used, a closed and an expired code each in its own words, and changes nothing', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
+    const [a, b] = poll.codes.map((c) => `${r.app.url}/p/${c.code}`);
+    const tokenOf = async (url: string) => /name="t" value="([^"]+)"/.exec(await fetch(url).then((x) => x.text()))![1]!;
+    const [ta, tb] = [await tokenOf(a!), await tokenOf(b!)];
+    const answers = { lang: 'zh-CN', step: 'submit', 'q.overall': 'pleased', 'q.workStyle': 'pleased', comment: '' };
+    expect((await post(a!, { ...answers, t: ta })).html).toContain('已提交，感谢参与');
+    const used = await fetch(a!);
+    expect(used.status).toBe(409);
+    expect(await used.text()).toContain('这个测评码已经使用过了');
+    const again = await post(a!, { ...answers, t: ta });
+    expect(again.status).toBe(409);
+    expect(again.html).toContain('这个测评码已经使用过了');
+
+    const other = await createPoll(r, token, (await pinghuApplication(r)).app.id, { owner: 0, member: 0, employee: 3 });
+    const away = Date.parse('2026-03-21T00:00:00Z') - r.clock.now().getTime();
+    r.clock.advance(away);
+    try {
+      const expired = await fetch(`${r.app.url}/p/${other.codes[0]!.code}`);
+      expect(expired.status).toBe(410);
+      expect(await expired.text()).toContain('这次测评的截止时间已过');
+    } finally {
+      r.clock.advance(-away);
+    }
+    // The scheduler may have closed it at its closing time while the clock was ahead.
+    expect([200, 409]).toContain((await r.api('POST', `/polls/${poll.id}/close`, token)).status);
+    expect(await fetch(b!).then((x) => x.text())).toContain('这次测评已经结束');
+    const late = await post(b!, { ...answers, t: tb });
+    expect(late.status).toBe(410);
+    expect(late.html).toContain('这次测评已经结束');
+    expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
+    expect((await r.api('GET', `/polls/${other.id}`, token)).body.total.answered).toBe(0);
+  });
 });

@@ -2,6 +2,7 @@ import type { CertificationDeps } from '../certification/deps.ts';
 import type { PollRecord, PollStore } from '../ports/polls.ts';
 import type { PollSubjectFacts } from './subjectCache.ts';
 import type { BurstDetector } from './burstDetector.ts';
+import type { PollDefinitions } from './pollDefinitions.ts';
 
 /** The sealing part of the PII cipher: codes and answers in progress are sealed, codes looked up by HMAC. */
 export interface PollSealer {
@@ -17,11 +18,16 @@ export interface PollDeps {
   bursts: BurstDetector;
   /** Uniform random 0..1 (comment order); crypto-backed in production. */
   random(): number;
+  /** Polls as the respondent's path reads them (cached: app/polls/pollDefinitions.ts); without it, from the store. */
+  definitions?: PollDefinitions;
   /** Who a poll rates (cached: app/polls/subjectCache.ts). */
   subject: (deps: PollDeps, poll: PollRecord) => Promise<PollSubjectFacts>;
   /** The WeChat Official Account's temporary QR code for a scene (the text it encodes), when that channel is on. */
   wechatQr?: () => ((scene: string, expireSeconds: number) => Promise<string>) | null;
 }
+
+/** The poll for a respondent: cached when the deps have a cache. */
+export const respondentPoll = (deps: PollDeps, id: string) => (deps.definitions ? deps.definitions.get(deps.polls, id) : deps.polls.get(id, { light: true }));
 
 /** The HMAC a code is stored and looked up under; the prefix keeps it apart from other HMACs of the same key. */
 export const codeHash = (sealer: PollSealer, code: string) => sealer.hmac(`poll-code:${code}`);

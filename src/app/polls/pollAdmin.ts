@@ -49,7 +49,7 @@ export function pollView(poll: PollRecord) {
     closedAt: poll.closedAt,
     flags: poll.flags,
     questions: poll.questionnaire.questions.map((q) => q.id),
-    ...(poll.result ? { outcome: { rate: poll.result.rate, quorumMet: poll.result.quorumMet, recordedOn: poll.result.recordedOn, note: poll.result.recordNote ?? null } } : {}),
+    ...(poll.result ? { outcome: { rate: poll.result.rate, quorumMet: poll.result.quorumMet, recordedOn: poll.result.recordedOn, note: poll.result.recordNote ?? null, notes: poll.result.recordNotes ?? null } } : {}),
   };
 }
 
@@ -228,7 +228,9 @@ export function createPollAdmin(deps: PollDeps) {
         if (poll.extended) return { ok: false, error: { status: 422, code: 'extendedOnce', message: `poll ${id} was extended once already` } };
         if (Date.parse(closesAt) <= c.clock.now().getTime()) return { ok: false, error: { status: 400, code: 'closesAt', message: `closesAt ${closesAt} is not in the future` } };
         const iso = new Date(closesAt).toISOString();
-        if (!(await deps.polls.extend(id, iso))) return { ok: false, error: { status: 409, code: 'conflict', message: `poll ${id} changed meanwhile; reload it` } };
+        const extended = await deps.polls.extend(id, iso);
+        deps.definitions?.forget(id);
+        if (!extended) return { ok: false, error: { status: 409, code: 'conflict', message: `poll ${id} changed meanwhile; reload it` } };
         await c.scheduler.scheduleAt(POLL_CLOSE_JOB, new Date(iso), id, { pollId: id });
         return { ok: true, value: pollView((await deps.polls.get(id))!) };
       });
@@ -249,7 +251,7 @@ export function createPollAdmin(deps: PollDeps) {
       );
       const refusal = actRefusal(c.policies, admin, poll, poll.subject.kind === 'application' ? 'applications' : 'certificates');
       const aggregateOnly = refusal?.detail?.refusal === 'lowerTier';
-      const base = { id: poll.id, rate: full.rate, valid: full.valid, quorumMet: full.quorumMet, quorum: full.quorum, recordedOn: poll.result.recordedOn, note: poll.result.recordNote ?? null, flags: poll.flags };
+      const base = { id: poll.id, rate: full.rate, valid: full.valid, quorumMet: full.quorumMet, quorum: full.quorum, recordedOn: poll.result.recordedOn, note: poll.result.recordNote ?? null, notes: poll.result.recordNotes ?? null, flags: poll.flags };
       return { ok: true as const, value: aggregateOnly ? { ...base, aggregateOnly: true } : { ...base, groups: full.groups, comments: full.comments } };
     },
   };

@@ -1,6 +1,6 @@
 import { normalizeCode } from '../../domain/polls/codes.ts';
 import type { PollCodeRecord, PollRecord } from '../ports/polls.ts';
-import { codeHash, identityHash, type PollDeps } from './deps.ts';
+import { codeHash, identityHash, respondentPoll, type PollDeps } from './deps.ts';
 
 /** Why a code cannot be used: each gets its own message (templates polls:refused.*). */
 export type CodeRefusal = 'unknown' | 'closed' | 'expired' | 'used' | 'boundToOther' | 'otherCode' | 'ratedWorker';
@@ -22,7 +22,7 @@ export async function openCode(deps: PollDeps, typed: string, identity: ChatIden
   if (!plain) return { ok: false, reason: 'unknown' };
   const hash = codeHash(deps.sealer, plain);
   const code = await deps.polls.code(hash);
-  const poll = code ? await deps.polls.get(code.pollId, { light: true }) : null;
+  const poll = code ? await respondentPoll(deps, code.pollId) : null;
   if (!code || !poll) return { ok: false, reason: 'unknown' };
   if (poll.status !== 'open') return { ok: false, reason: 'closed', poll };
   if (now.getTime() >= Date.parse(poll.closesAt)) return { ok: false, reason: 'expired', poll };

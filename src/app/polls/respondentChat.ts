@@ -6,7 +6,7 @@ import type { PollAnswer, PollQuestion } from '../../domain/polls/types.ts';
 import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
 import type { InboundMessage } from '../handleInbound.ts';
 import type { PollRecord, PollSession } from '../ports/polls.ts';
-import { identityHash, type PollDeps } from './deps.ts';
+import { identityHash, respondentPoll, type PollDeps } from './deps.ts';
 import { openCode, type ChatIdentity } from './respondentAccess.ts';
 import { questionText as questionTextOf, subjectNames as subjectNamesOf } from './questionText.ts';
 import { submitAnswer } from './submitAnswer.ts';
@@ -150,7 +150,7 @@ export function createPollChat(deps: PollDeps) {
     }
     const s = await deps.polls.session(key);
     if (!s) return null;
-    const poll = await deps.polls.get(s.pollId, { light: true });
+    const poll = await respondentPoll(deps, s.pollId);
     if (!poll || poll.status !== 'open' || now.getTime() >= Date.parse(poll.closesAt)) {
       await deps.polls.deleteSession(key);
       return ended([{ text: t(s.locale, poll && poll.status === 'open' ? 'refused.expired' : 'refused.closed') }]);

@@ -1,4 +1,4 @@
-import type { GroupTally, PollGroup, Questionnaire, Quorum } from '../../domain/polls/types.ts';
+import type { GroupTally, Localized, PollGroup, Questionnaire, Quorum } from '../../domain/polls/types.ts';
 import type { PollResults } from '../../domain/polls/results.ts';
 
 /** What a poll rates: an application at its 满意度调查 stage, or a holder's year for the 年度考核. */
@@ -39,9 +39,9 @@ export interface PollRecord {
   tallies: Partial<Record<PollGroup, GroupTally>>;
   comments: { group: PollGroup; text: string }[];
   flags: PollFlag[];
-  /** Random ids of the submissions counted while the poll is open (stop a late second count); dropped at closing. */
+  /** Always empty as read: the ids of the counted submissions stay with the counts, in the store. */
   applied: string[];
-  result: (Omit<PollResults, 'comments'> & { recordedOn: 'application' | 'annual' | null; recordNote?: string }) | null;
+  result: (Omit<PollResults, 'comments'> & { recordedOn: 'application' | 'annual' | null; recordNote?: string; recordNotes?: Localized }) | null;
 }
 
 export interface PollCodeRecord {
@@ -110,7 +110,7 @@ export interface PollStore {
    * `bindTo`, the code is also bound to that identity in the same update, unless another identity holds it (false).
    */
   beginSubmit(hash: string, sid: string, sealedAnswer: string, bindTo?: string): Promise<boolean>;
-  /** Adds one answer to the tallies once per `sid`, while the poll is open or closing. */
+  /** Adds one answer to the tallies once per `sid`, until closing closes them (`closeTallies`). */
   applyAnswer(pollId: string, sid: string, group: PollGroup, scale: Record<string, string>, comment: string | undefined): Promise<ApplyOutcome>;
   /** pending → used, dropping the answer; harmless when done already. */
   finishSubmit(hash: string, sid: string, day: string): Promise<void>;
@@ -120,12 +120,14 @@ export interface PollStore {
   addFlag(pollId: string, flag: PollFlag): Promise<void>;
   /** open → closing, or closing stays; false when closed already. */
   beginClose(id: string): Promise<boolean>;
-  /** closing → closed with the result and the submission ids dropped, if no answer was counted since `answered` was read. */
-  finishClose(id: string, answered: number, result: NonNullable<PollRecord['result']>, at: Date): Promise<boolean>;
+  /** No answer is counted any more, not even a half-done one (closing runs it once those are finished). */
+  closeTallies(id: string): Promise<void>;
+  /** closing → closed with the result, and the submission ids dropped. */
+  finishClose(id: string, result: NonNullable<PollRecord['result']>, at: Date): Promise<boolean>;
   /** Polls past their closing time not closed yet, and closed ones whose rate is not recorded yet (a crash). */
   sweepCandidates(now: Date): Promise<PollRecord[]>;
-  /** What recording the result did (or why it could not), once. */
-  setRecordNote(id: string, note: string): Promise<void>;
+  /** What recording the result did (or why it could not), once: in English, and in each console language. */
+  setRecordNote(id: string, note: string, notes: Localized): Promise<void>;
   /** Once: a new closing time, and open again. */
   extend(id: string, closesAt: string): Promise<boolean>;
   session(key: string): Promise<PollSession | null>;

@@ -1,13 +1,15 @@
 import { randomInt } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
 import type { ApplyOutcome, PollCodeRecord, PollRecord, PollSession, PollStore } from '../../app/ports/polls.ts';
-import type { PollGroup } from '../../domain/polls/types.ts';
+import type { GroupTally, PollGroup } from '../../domain/polls/types.ts';
 import { isDuplicateKey } from './connection.ts';
 import { typedCollection } from './typedCollection.ts';
 
 /**
- * Polls in four collections. `polls`: the poll and its tallies (counts only: no code, identity or time per
- * answer). `poll_codes`: one per respondent code, `_id` = HMAC of the code, the code itself sealed. `poll_respondents`:
+ * Polls in five collections. `polls`: the poll's definition and, once closed, its result. `poll_tallies`: the
+ * counts, split over TALLY_SHARDS documents per poll (counts only: no code, identity or time per answer), each with
+ * the submission ids it counted while the poll is open: an answer rewrites one small document, not one that grows
+ * with every answer (a 3,000-answer poll's single document cost the database 4 ms a write). `poll_codes`: one per respondent code, `_id` = HMAC of the code, the code itself sealed. `poll_respondents`:
  * `_id` = HMAC of (poll, chat identity) → the code it is bound to. `poll_sessions`: a chat respondent's answers in
  * progress, sealed, deleted on submit. No transactions: each step is one single-document atomic update, and the
  * submission id makes counting idempotent (app/polls/submitAnswer.ts).
@@ -15,6 +17,19 @@ import { typedCollection } from './typedCollection.ts';
 interface PollDoc extends Omit<PollRecord, 'id'> {
   _id: string;
   commentCount?: number;
+  /** 1 once extended: shards opened for an earlier round are opened again (a crash between the two writes). */
+  round?: number;
+}
+/** One part of a poll's counts; `round` is the poll's (0, 1 after the one extension) that opened it. */
+interface TallyDoc {
+  _id: string;
+  pollId: string;
+  status: 'open' | 'closed';
+  round: number;
+  answered: number;
+  tallies: PollRecord['tallies'];
+  comments: PollRecord['comments'];
+  applied: string[];
 }
 interface CodeDoc extends Omit<PollCodeRecord, 'hash'> {
   _id: string;
@@ -63,6 +78,12 @@ pollSchema.index({ regionCode: 1, createdAt: -1 });
  * few thousand codes). With it the condition is a range of one entry.
  */
 pollSchema.index({ _id: 1, status: 1 });
+const tallySchema = new Schema<TallyDoc>(
+  { _id: String, pollId: String, status: String, round: Number, answered: Number, tallies: mixed, comments: mixed, applied: mixed },
+  { collection: 'poll_tallies', versionKey: false, _id: false, minimize: false },
+);
+tallySchema.index({ pollId: 1 });
+tallySchema.index({ _id: 1, status: 1 });
 const codeSchema = new Schema<CodeDoc>(
   { _id: String, pollId: String, group: String, sealed: String, status: String, boundTo: mixed, pending: mixed, usedOn: mixed },
   { collection: 'poll_codes', versionKey: false, _id: false, minimize: false },
@@ -85,11 +106,72 @@ function path(...parts: string[]): string {
   return parts.join('.');
 }
 
+/** Enough parts that each stays small (a 10,000-answer poll: ~600 ids a part), few enough to read in one query. */
+export const TALLY_SHARDS = 16;
+const shardId = (pollId: string, n: number) => `${pollId}:${n}`;
+/** FNV-1a of the submission id: which part counts it (ids are random, so the parts fill evenly). */
+function shardOf(sid: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < sid.length; i++) h = Math.imul(h ^ sid.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % TALLY_SHARDS;
+}
+const newShards = (pollId: string, status: TallyDoc['status'], round: number, applied: string[] = []): TallyDoc[] =>
+  Array.from({ length: TALLY_SHARDS }, (_, n) => ({ _id: shardId(pollId, n), pollId, status, round, answered: 0, tallies: {}, comments: [], applied }));
+
+/** Sums counts into `into` (a poll's parts, and the counts a poll created before the parts kept on itself). */
+function addTallies(into: PollRecord['tallies'], from: PollRecord['tallies'] | undefined): void {
+  for (const [group, t] of Object.entries(from ?? {}) as [PollGroup, GroupTally][]) {
+    const target = (into[group] ??= { answers: 0, counts: {} });
+    target.answers += t.answers;
+    for (const [q, options] of Object.entries(t.counts)) {
+      const tq = (target.counts[q] ??= {});
+      for (const [o, n] of Object.entries(options)) tq[o] = (tq[o] ?? 0) + n;
+    }
+  }
+}
+
 export function createMongoPollStore(connection: Connection): PollStore {
   const polls = typedCollection<PollDoc>(connection, 'Poll', pollSchema);
   const codes = typedCollection<CodeDoc>(connection, 'PollCode', codeSchema);
   const respondents = typedCollection<RespondentDoc>(connection, 'PollRespondent', respondentSchema);
   const sessions = typedCollection<SessionDoc>(connection, 'PollSession', sessionSchema);
+  const shards = typedCollection<TallyDoc>(connection, 'PollTally', tallySchema);
+  /** Comments per part this process added: a lower bound of the part's count, for a random place without a read. */
+  const commentsAdded = new Map<string, number>();
+
+  /** The poll as stored, with the counts (and, unless `light`, the comments) of its parts added. */
+  async function withShards(docs: PollDoc[], light: boolean): Promise<PollRecord[]> {
+    if (!docs.length) return [];
+    const parts = await shards.find({ pollId: { $in: docs.map((d) => d._id) } }, { projection: light ? { applied: 0, comments: 0 } : { applied: 0 } }).toArray();
+    return docs.map((doc) => {
+      const tallies: PollRecord['tallies'] = {};
+      addTallies(tallies, doc.tallies);
+      const comments = light ? [] : [...(doc.comments ?? [])];
+      let answered = doc.answered ?? 0;
+      for (const part of parts) {
+        if (part.pollId !== doc._id) continue;
+        addTallies(tallies, part.tallies);
+        answered += part.answered;
+        if (!light) comments.push(...(part.comments ?? []));
+      }
+      return toPoll({ ...doc, tallies, answered, comments, applied: [] });
+    });
+  }
+
+  /**
+   * Parts missing (a poll created before they existed) or closed while the poll is open again (a crash between an
+   * extension's two writes) are made right; the submission ids a poll created before the parts kept go into
+   * every part, so that none of those is counted again.
+   */
+  async function repairShards(pollId: string): Promise<void> {
+    const poll = await polls.findOne({ _id: pollId }, { projection: { status: 1, round: 1, applied: 1 } });
+    if (!poll) return;
+    const round = poll.round ?? 0;
+    await shards.insertMany(newShards(pollId, poll.status === 'open' ? 'open' : 'closed', round, poll.applied ?? []), { ordered: false }).catch((err: unknown) => {
+      if (!isDuplicateKey(err)) throw err;
+    });
+    if (poll.status === 'open') await shards.updateMany({ pollId, round: { $lt: round } }, { $set: { status: 'open', round } });
+  }
 
   return {
     async create(poll, newCodes) {
@@ -98,11 +180,13 @@ export function createMongoPollStore(connection: Connection): PollStore {
       if (newCodes.length) {
         await codes.insertMany(newCodes.map((c) => ({ _id: c.hash, pollId: c.pollId, group: c.group, sealed: c.sealed, status: 'unused' as const, boundTo: null, pending: null, usedOn: null })));
       }
-      await polls.insertOne({ _id: id, ...rest });
+      // Then the parts of the counts: without them the first answer makes them (repairShards).
+      await shards.insertMany(newShards(id, 'open', 0));
+      await polls.insertOne({ _id: id, ...rest, round: 0 });
     },
     async get(id, opts = {}) {
-      const doc = await polls.findOne({ _id: id }, opts.light ? { projection: { comments: 0, applied: 0 } } : {});
-      return doc ? toPoll({ ...doc, comments: doc.comments ?? [], applied: doc.applied ?? [] }) : null;
+      const doc = await polls.findOne({ _id: id }, { projection: opts.light ? { comments: 0, applied: 0 } : { applied: 0 } });
+      return doc ? ((await withShards([doc], opts.light === true))[0] ?? null) : null;
     },
     async list(q) {
       const filter: Record<string, unknown> = { regionCode: { $regex: `^${q.regionPrefix.replace(/\D/g, '')}` } };
@@ -111,7 +195,7 @@ export function createMongoPollStore(connection: Connection): PollStore {
       if (q.applicationId) filter['subject.applicationId'] = q.applicationId;
       if (q.after) filter.$or = [{ createdAt: { $lt: q.after.createdAt } }, { createdAt: q.after.createdAt, _id: { $lt: q.after.id } }];
       const docs = await polls.find(filter, { projection: { comments: 0, applied: 0 } }).sort({ createdAt: -1, _id: -1 }).limit(q.limit).toArray();
-      return docs.map((d) => toPoll({ ...d, comments: [], applied: [] }));
+      return withShards(docs, true);
     },
     async codes(pollId) {
       return (await codes.find({ pollId }).toArray()).map(toCode);
@@ -143,18 +227,22 @@ export function createMongoPollStore(connection: Connection): PollStore {
     async applyAnswer(pollId, sid, group: PollGroup, scale, comment): Promise<ApplyOutcome> {
       const inc: Record<string, number> = { answered: 1, [path('tallies', group, 'answers')]: 1 };
       for (const [q, option] of Object.entries(scale)) inc[path('tallies', group, 'counts', q, option)] = 1;
+      const _id = shardId(pollId, shardOf(sid));
       const push: Record<string, unknown> = { applied: sid };
       // At a random place, not at the end: the order of comments must not tell the order of submissions (which a
-      // conversation's last-message time would tie to a respondent).
+      // conversation's last-message time would tie to a respondent). Past the end is the end.
       if (comment) {
-        const n = (await polls.findOne({ _id: pollId }, { projection: { commentCount: 1 } }))?.commentCount ?? 0;
+        const n = commentsAdded.get(_id) ?? 0;
+        commentsAdded.set(_id, n + 1);
         push.comments = { $each: [{ group, text: comment }], $position: randomInt(0, n + 1) };
-        inc.commentCount = 1;
       }
-      const r = await polls.updateOne({ _id: pollId, status: { $in: ['open', 'closing'] }, applied: { $ne: sid } }, { $inc: inc, $push: push });
-      if (r.modifiedCount === 1) return 'applied';
-      const counted = await polls.countDocuments({ _id: pollId, applied: sid });
-      return counted ? 'alreadyApplied' : 'pollClosed';
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const r = await shards.updateOne({ _id, status: 'open', applied: { $ne: sid } }, { $inc: inc, $push: push });
+        if (r.modifiedCount === 1) return 'applied';
+        if (await shards.countDocuments({ _id, applied: sid })) return 'alreadyApplied';
+        if (attempt === 0) await repairShards(pollId);
+      }
+      return 'pollClosed';
     },
     async finishSubmit(hash, sid, day) {
       await codes.updateOne({ _id: hash, status: 'pending', 'pending.sid': sid }, { $set: { status: 'used', usedOn: day, pending: null } });
@@ -172,8 +260,13 @@ export function createMongoPollStore(connection: Connection): PollStore {
       const r = await polls.updateOne({ _id: id, status: { $in: ['open', 'closing'] } }, { $set: { status: 'closing' } });
       return r.matchedCount === 1;
     },
-    async finishClose(id, answered, result, at) {
-      const r = await polls.updateOne({ _id: id, status: 'closing', answered }, { $set: { status: 'closed', result, closedAt: at.toISOString(), applied: [] } });
+    async closeTallies(id) {
+      await shards.updateMany({ pollId: id }, { $set: { status: 'closed' } });
+    },
+    async finishClose(id, result, at) {
+      const r = await polls.updateOne({ _id: id, status: 'closing' }, { $set: { status: 'closed', result, closedAt: at.toISOString(), applied: [] } });
+      // Nothing is counted in a closed part, so the ids have nothing left to stop.
+      if (r.modifiedCount === 1) await shards.updateMany({ pollId: id }, { $set: { applied: [] } });
       return r.modifiedCount === 1;
     },
     async sweepCandidates(now) {
@@ -183,11 +276,13 @@ export function createMongoPollStore(connection: Connection): PollStore {
         .toArray();
       return docs.map((d) => toPoll({ ...d, comments: [] }));
     },
-    async setRecordNote(id, note) {
-      await polls.updateOne({ _id: id, status: 'closed' }, { $set: { 'result.recordNote': note } });
+    async setRecordNote(id, note, notes) {
+      await polls.updateOne({ _id: id, status: 'closed' }, { $set: { 'result.recordNote': note, 'result.recordNotes': notes } });
     },
     async extend(id, closesAt) {
-      const r = await polls.updateOne({ _id: id, status: 'closed', extended: false, 'result.quorumMet': false }, { $set: { status: 'open', extended: true, closesAt, result: null, closedAt: null } });
+      const r = await polls.updateOne({ _id: id, status: 'closed', extended: false, 'result.quorumMet': false }, { $set: { status: 'open', extended: true, closesAt, result: null, closedAt: null, round: 1 } });
+      // A crash before the parts open again is made right by the next answer (repairShards).
+      if (r.modifiedCount === 1) await shards.updateMany({ pollId: id, round: { $lt: 1 } }, { $set: { status: 'open', round: 1 } });
       return r.modifiedCount === 1;
     },
     async session(key) {

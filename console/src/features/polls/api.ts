@@ -1,5 +1,6 @@
 /** The polls part of the admin API (docs/polls.md), on the console's shared client. */
 import type { HttpClient, Query } from '../../api/http.ts';
+import type { Localized } from '../../api/types.ts';
 
 export const GROUPS = ['owner', 'member', 'employee'] as const;
 export type PollGroup = (typeof GROUPS)[number];
@@ -24,7 +25,7 @@ export interface PollView {
   closedAt: string | null;
   flags: { group: PollGroup; day: string; answers: number; withinSeconds: number }[];
   questions: string[];
-  outcome?: { rate: number | null; quorumMet: boolean; recordedOn: string | null; note: string | null };
+  outcome?: { rate: number | null; quorumMet: boolean; recordedOn: string | null; note: string | null; notes?: Localized | null };
 }
 
 export type GroupResult = { answers: number; counts: Record<string, Record<string, number>> } | { hidden: true };
