@@ -1,7 +1,9 @@
 /** Who is logged in, shared by the pages; the API client, configured to send the user to login on a 401. */
 import { reactive } from 'vue';
 import { createAdminApi } from './api/admin.ts';
-import type { Account } from './api/types.ts';
+import type { Account, Catalog } from './api/types.ts';
+import { currentLocale } from './i18n.ts';
+import { catalogNames, refusalText } from './logic/refusal.ts';
 
 export const session = reactive<{ account: Account | null; mustChangePassword: boolean; checked: boolean }>({
   account: null,
@@ -12,7 +14,14 @@ export const session = reactive<{ account: Account | null; mustChangePassword: b
 /** Set by router.ts: where a 401 or a forced password change sends the user. */
 export const navigation: { toLogin(): void; toPassword(): void } = { toLogin: () => undefined, toPassword: () => undefined };
 
+/** Stage, level and region names for refusals; loaded once after sign-in, ids shown until then. */
+let catalog: Catalog | null = null;
+
+/** The catalog's names in the admin's language (ids until it has loaded). */
+export const names = () => catalogNames(catalog, currentLocale());
+
 export const api = createAdminApi({
+  explain: (error) => refusalText(error, currentLocale(), names()),
   onUnauthorized: () => {
     session.account = null;
     navigation.toLogin();
@@ -27,6 +36,12 @@ export function signedIn(info: { account: Account; mustChangePassword: boolean }
   session.account = info.account;
   session.mustChangePassword = info.mustChangePassword;
   session.checked = true;
+  if (!catalog) {
+    api.catalog().then(
+      (c) => (catalog = c),
+      () => undefined,
+    );
+  }
 }
 
 export function signedOut(): void {

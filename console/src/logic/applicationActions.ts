@@ -40,11 +40,13 @@ export function draftProblem(draft: ActionDraft): string | null {
   if (spec.noteRequired && !draft.note.trim()) return 'detail.noteRequired';
   if (draft.action === 'score') {
     const n = Number(draft.values.score);
-    if (draft.values.score === undefined || draft.values.score === '' || !Number.isFinite(n) || n < 0 || n > 100) return 'detail.scoreLabel';
+    if (draft.values.score === undefined || draft.values.score === '' || !Number.isFinite(n) || n < 0 || n > 100) return 'wording.scoreRange';
   }
   if (draft.action === 'satisfaction') {
     const n = Number(draft.values.rate);
-    if (draft.values.rate === undefined || draft.values.rate === '' || !Number.isFinite(n) || n < 0 || n > 100) return 'detail.rateLabel';
+    if (draft.values.rate === undefined || draft.values.rate === '' || !Number.isFinite(n) || n < 0 || n > 100) return 'wording.rateRange';
+    // A fraction typed into the percent field (0.9 for 90 %) would be stored as 0.9 %: refuse it rather than guess.
+    if (n > 0 && n < 1) return 'wording.rateFraction';
   }
   if (draft.action === 'objection' && !(draft.values.text ?? '').trim()) return 'detail.objectionLabel';
   return null;
