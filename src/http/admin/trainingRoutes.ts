@@ -35,7 +35,8 @@ const sessionFields = {
   enrolBy: instant,
   place: z.string().trim().min(1, 'a session needs a place or an online link').max(300),
 };
-const createBody = z.strictObject(sessionFields);
+// Enrolment closes at the start unless the admin says otherwise (the console's 报名截止 says 不填则为开始时间).
+const createBody = z.strictObject({ ...sessionFields, enrolBy: instant.optional() }).transform((b) => ({ ...b, enrolBy: b.enrolBy ?? b.startsAt }));
 const editBody = z
   .strictObject({
     title: sessionFields.title.optional(),
