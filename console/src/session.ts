@@ -5,10 +5,12 @@ import type { Account, Catalog } from './api/types.ts';
 import { currentLocale } from './i18n.ts';
 import { catalogNames, refusalText } from './logic/refusal.ts';
 
-export const session = reactive<{ account: Account | null; mustChangePassword: boolean; checked: boolean }>({
+export const session = reactive<{ account: Account | null; mustChangePassword: boolean; checked: boolean; expired: boolean }>({
   account: null,
   mustChangePassword: false,
   checked: false,
+  /** The API said the session ended (idle, too old, revoked): the login page says so instead of appearing unasked. */
+  expired: false,
 });
 
 /** Set by router.ts: where a 401 or a forced password change sends the user. */
@@ -22,7 +24,8 @@ export const names = () => catalogNames(catalog, currentLocale());
 
 export const api = createAdminApi({
   explain: (error) => refusalText(error, currentLocale(), names()),
-  onUnauthorized: () => {
+  onUnauthorized: (error) => {
+    session.expired = error.code === 'sessionExpired';
     session.account = null;
     navigation.toLogin();
   },
@@ -36,6 +39,7 @@ export function signedIn(info: { account: Account; mustChangePassword: boolean }
   session.account = info.account;
   session.mustChangePassword = info.mustChangePassword;
   session.checked = true;
+  session.expired = false;
   if (!catalog) {
     api.catalog().then(
       (c) => (catalog = c),

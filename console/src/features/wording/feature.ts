@@ -14,6 +14,7 @@ export default defineFeature({
         rateRange: '满意率是 0 到 100 之间的百分数',
         rateFraction: '请按百分数填写：90 表示 90%（不要填 0.9）',
         scoreRange: '成绩是 0 到 100 之间的数',
+        sessionExpired: '会话已过期，请重新登录',
       },
     },
     en: {
@@ -23,6 +24,7 @@ export default defineFeature({
         rateRange: 'Satisfaction is a percentage from 0 to 100',
         rateFraction: 'Type a percentage: 90 means 90% (not 0.9)',
         scoreRange: 'A score is a number from 0 to 100',
+        sessionExpired: 'Your session has expired; please log in again',
       },
     },
   },
