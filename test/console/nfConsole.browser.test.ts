@@ -102,7 +102,7 @@ describe('newcomer findings in the console', () => {
     // Past the 12-hour limit of every session (the app's clock; the demo clock moving did the same).
     r.clock.advance(13 * 3_600_000);
     // A move inside the console (a reload starts signed out, which is not this case): the router's own history.
-    await page.evaluate("history.pushState({}, '', '/console/certificates'); dispatchEvent(new PopStateEvent('popstate'))");
+    await page.evaluate("history.pushState({}, '', '/console/training'); dispatchEvent(new PopStateEvent('popstate'))");
     await page.waitForURL(/\/console\/login/);
     await eventually(() => text('session-expired')).toContain('会话已过期，请重新登录');
     await ui.shoot('session-expired');
