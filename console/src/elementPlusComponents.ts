@@ -23,6 +23,7 @@ export {
   ElMenu,
   ElMenuItem,
   ElOption,
+  ElRadio,
   ElRadioButton,
   ElRadioGroup,
   ElSelect,

@@ -1,19 +1,31 @@
 /** Who is logged in, shared by the pages; the API client, configured to send the user to login on a 401. */
 import { reactive } from 'vue';
 import { createAdminApi } from './api/admin.ts';
-import type { Account } from './api/types.ts';
+import type { Account, Catalog } from './api/types.ts';
+import { currentLocale } from './i18n.ts';
+import { catalogNames, refusalText } from './logic/refusal.ts';
 
-export const session = reactive<{ account: Account | null; mustChangePassword: boolean; checked: boolean }>({
+export const session = reactive<{ account: Account | null; mustChangePassword: boolean; checked: boolean; expired: boolean }>({
   account: null,
   mustChangePassword: false,
   checked: false,
+  /** The API said the session ended (idle, too old, revoked): the login page says so instead of appearing unasked. */
+  expired: false,
 });
 
 /** Set by router.ts: where a 401 or a forced password change sends the user. */
 export const navigation: { toLogin(): void; toPassword(): void } = { toLogin: () => undefined, toPassword: () => undefined };
 
+/** Stage, level and region names for refusals; loaded once after sign-in, ids shown until then. */
+let catalog: Catalog | null = null;
+
+/** The catalog's names in the admin's language (ids until it has loaded). */
+export const names = () => catalogNames(catalog, currentLocale());
+
 export const api = createAdminApi({
-  onUnauthorized: () => {
+  explain: (error) => refusalText(error, currentLocale(), names()),
+  onUnauthorized: (error) => {
+    session.expired = error.code === 'sessionExpired';
     session.account = null;
     navigation.toLogin();
   },
@@ -27,6 +39,13 @@ export function signedIn(info: { account: Account; mustChangePassword: boolean }
   session.account = info.account;
   session.mustChangePassword = info.mustChangePassword;
   session.checked = true;
+  session.expired = false;
+  if (!catalog) {
+    api.catalog().then(
+      (c) => (catalog = c),
+      () => undefined,
+    );
+  }
 }
 
 export function signedOut(): void {

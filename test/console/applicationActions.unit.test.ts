@@ -25,10 +25,18 @@ describe('application actions in the console', () => {
   });
 
   it('checks typed numbers against the API ranges', () => {
-    expect(draftProblem({ ...base, action: 'score', values: { score: '101' } })).toBe('detail.scoreLabel');
-    expect(draftProblem({ ...base, action: 'score', values: { score: '' } })).toBe('detail.scoreLabel');
+    expect(draftProblem({ ...base, action: 'score', values: { score: '101' } })).toBe('wording.scoreRange');
+    expect(draftProblem({ ...base, action: 'score', values: { score: '' } })).toBe('wording.scoreRange');
     expect(draftProblem({ ...base, action: 'score', values: { score: '88.5' } })).toBeNull();
-    expect(draftProblem({ ...base, action: 'satisfaction', values: { rate: 'abc' } })).toBe('detail.rateLabel');
+    expect(draftProblem({ ...base, action: 'satisfaction', values: { rate: 'abc' } })).toBe('wording.rateRange');
+  });
+
+  it('regression: satisfaction entered ×100 wrong (0.9 typed in the percent field saved 0.009 and pushed 满意率 0.9%)', () => {
+    expect(draftProblem({ ...base, action: 'satisfaction', values: { rate: '0.9' } })).toBe('wording.rateFraction');
+    expect(draftProblem({ ...base, action: 'satisfaction', values: { rate: '101' } })).toBe('wording.rateRange');
+    expect(draftProblem({ ...base, action: 'satisfaction', values: { rate: '-1' } })).toBe('wording.rateRange');
+    expect(draftProblem({ ...base, action: 'satisfaction', values: { rate: '90' } })).toBeNull();
+    expect(draftProblem({ ...base, action: 'satisfaction', values: { rate: '0' } })).toBeNull();
   });
 
   it('sends each act to its route with the version the admin read; satisfaction typed as % goes as a fraction', async () => {

@@ -21,6 +21,8 @@ export class ApiError extends Error {
     readonly code: string | undefined,
     /** The whole JSON body, for the fields particular to one error (retryAfterSeconds, lockedUntil, current). */
     readonly body: Record<string, unknown>,
+    /** The API's own English sentence, when `message` is the console's wording of it (HttpClientOptions.explain). */
+    readonly serverMessage: string = message,
   ) {
     super(message);
   }
@@ -59,6 +61,8 @@ export interface HttpClientOptions {
   onUnauthorized?: (error: ApiError) => void;
   /** Called when the API says the password must be changed first. */
   onPasswordChangeRequired?: (error: ApiError) => void;
+  /** Words a refusal for the admin (logic/refusal.ts); it becomes the error's `message`, the API's stays in `serverMessage`. */
+  explain?: (error: ApiError) => string;
 }
 
 export function queryString(query: Query | undefined): string {
@@ -90,6 +94,12 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError(response.status, message, typeof body.code === 'string' ? body.code : undefined, body);
 }
 
+function explained(error: ApiError, explain: HttpClientOptions['explain']): ApiError {
+  if (!explain) return error;
+  const message = explain(error);
+  return message === error.message ? error : new ApiError(error.status, message, error.code, error.body, error.message);
+}
+
 export function createHttpClient(options: HttpClientOptions) {
   const doFetch = options.fetch ?? ((input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init));
   let csrfToken: string | undefined;
@@ -110,7 +120,7 @@ export function createHttpClient(options: HttpClientOptions) {
       throw new NetworkError(cause);
     }
     if (!response.ok) {
-      const error = await errorFrom(response);
+      const error = explained(await errorFrom(response), options.explain);
       if (error.status === 401 && !path.startsWith('/session')) options.onUnauthorized?.(error);
       if (error.status === 403 && error.code === 'passwordChangeRequired') options.onPasswordChangeRequired?.(error);
       throw error;

@@ -174,7 +174,13 @@ export interface AnnualEntry {
   [key: string]: unknown;
 }
 
-export interface CertificateDetail extends CertificateItem {
+export interface CertificateDetail extends Omit<CertificateItem, 'validFrom'> {
+  /** The search rows name it validFrom; the detail is the stored certificate, which says issuedOn. */
+  validFrom?: string;
+  issuedOn?: string;
+  regionName?: Localized | string | null;
+  /** The status as of today (a valid certificate past its end reads expired). */
+  effectiveStatus?: string;
   inspections?: AnnualEntry[];
   assessments?: AnnualEntry[];
   verifyUrl?: string;

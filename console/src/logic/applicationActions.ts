@@ -33,18 +33,24 @@ export function availableActions(app: Pick<ApplicationDetail, 'status' | 'allowe
   return app.status === 'open' ? PER_APPLICATION : [];
 }
 
+/** A test score the API would refuse (it is 0-100), as an i18n key; null when it can be sent. */
+export function scoreProblem(score: number): string | null {
+  return Number.isFinite(score) && score >= 0 && score <= 100 ? null : 'wording.scoreRange';
+}
+
 /** A problem with the draft the API would refuse anyway, as an i18n key; null when it can be sent. */
 export function draftProblem(draft: ActionDraft): string | null {
   const spec = ACTIONS[draft.action as ActionId];
   if (!spec) return 'common.failed';
   if (spec.noteRequired && !draft.note.trim()) return 'detail.noteRequired';
   if (draft.action === 'score') {
-    const n = Number(draft.values.score);
-    if (draft.values.score === undefined || draft.values.score === '' || !Number.isFinite(n) || n < 0 || n > 100) return 'detail.scoreLabel';
+    if (draft.values.score === undefined || draft.values.score === '' || scoreProblem(Number(draft.values.score))) return 'wording.scoreRange';
   }
   if (draft.action === 'satisfaction') {
     const n = Number(draft.values.rate);
-    if (draft.values.rate === undefined || draft.values.rate === '' || !Number.isFinite(n) || n < 0 || n > 100) return 'detail.rateLabel';
+    if (draft.values.rate === undefined || draft.values.rate === '' || !Number.isFinite(n) || n < 0 || n > 100) return 'wording.rateRange';
+    // A fraction typed into the percent field (0.9 for 90 %) would be stored as 0.9 %: refuse it rather than guess.
+    if (n > 0 && n < 1) return 'wording.rateFraction';
   }
   if (draft.action === 'objection' && !(draft.values.text ?? '').trim()) return 'detail.objectionLabel';
   return null;

@@ -42,7 +42,7 @@ export function createAccountService(deps: AccountDeps) {
     refuse(
       403,
       `${what} region ${regionCode} ${regionLabel(deps.regions, regionCode)} is not below your region ${actor.regionCode} ${regionLabel(deps.regions, actor.regionCode)}; you manage accounts of regions strictly below your own`,
-      { code: 'notBelow' },
+      { code: 'notBelow', params: { what: what.startsWith('the new account') ? 'newAccount' : 'account', regionCode, yourRegion: actor.regionCode } },
     );
 
   /** The account `id` when the actor may manage it (its region strictly below theirs); refusals audited. */
@@ -147,9 +147,9 @@ export function createAccountService(deps: AccountDeps) {
      * calling with a token; everyone else gives the current password. Other sessions end.
      */
     async changePassword(actor: AdminRecord, input: { currentPassword?: string; newPassword: string; username?: string }, keepSession?: string): Promise<AccountResult<null>> {
-      const fail = async (status: 400 | 403 | 409, message: string) => {
+      const fail = async (status: 400 | 403 | 409, message: string, code?: string) => {
         await auditAccount(deps, actor, 'changePassword', target(actor), status === 403 ? 'refused' : 'invalid', { error: message });
-        return refuse(status, message);
+        return refuse(status, message, code ? { code } : undefined);
       };
       const stored = await deps.admins.passwordHash(actor.id);
       let username = actor.username;
@@ -159,7 +159,7 @@ export function createAccountService(deps: AccountDeps) {
         if (!USERNAME.test(username)) return fail(400, `username: ${USERNAME_RULE}`);
       } else {
         if (input.currentPassword === undefined) return fail(400, 'currentPassword: give your current password');
-        if (!(await deps.hasher.verify(stored, input.currentPassword))) return fail(403, 'the current password is wrong');
+        if (!(await deps.hasher.verify(stored, input.currentPassword))) return fail(403, 'the current password is wrong', 'wrongPassword');
       }
       const problem = passwordProblem(input.newPassword, username, input.currentPassword);
       if (problem) return fail(400, `newPassword: ${problem}`);

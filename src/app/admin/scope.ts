@@ -49,6 +49,7 @@ export function actRefusal(policies: PolicySet, admin: AdminRecord, subject: Act
     code: 'notManagingTier',
     message: `${name} ${kind} are managed by ${committee(decision)}; ${whyNot(decision, admin, subject, name)}`,
     detail: { refusal: decision.reason, managingTier: decision.managingTier, managingRegion: decision.managingRegion, adminTier: decision.adminTier },
+    params: { reason: decision.reason, level: subject.level, kind, managingTier: decision.managingTier, managingRegion: decision.managingRegion, adminTier: decision.adminTier, regionCode: subject.regionCode, adminRegion: admin.regionCode },
   };
 }
 

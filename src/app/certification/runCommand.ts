@@ -16,6 +16,8 @@ export interface ServiceError {
   detail?: Record<string, unknown>;
   /** Extra fields of the JSON answer, next to `error` (a conflict names who changed what). */
   body?: Record<string, unknown>;
+  /** The facts a client needs to word the refusal itself (a pass mark, the notice's end), sent as `params`. */
+  params?: Record<string, unknown>;
 }
 
 /**
@@ -68,7 +70,10 @@ export async function runCommand(
   if (!policy) return { ok: false, error: { status: 500, code: 'policyMissing', message: `policy ${app.policyId} is not loaded` } };
 
   const decided = applyAction(app, policy, command, actor, deps.clock.now());
-  if (!decided.ok) return { ok: false, error: { status: STATUS_OF[decided.error.code], code: decided.error.code, message: decided.error.message } };
+  if (!decided.ok) {
+    const { code, message, details } = decided.error;
+    return { ok: false, error: { status: STATUS_OF[code], code, message, ...(details ? { params: details } : {}) } };
+  }
   try {
     await deps.applications.save(decided.app);
   } catch (err) {

@@ -331,17 +331,18 @@ function leaveGuard(ctx: Ctx, what: string): { ok: false; error: PipelineError }
   switch (info.stage.kind) {
     case 'trainingTest': {
       const passMark = policy.pipeline.testPassMark;
-      if (app.testScore === null) return fail('guard', `cannot ${what}: no test score is recorded (pass mark ${passMark})`, { passMark });
+      if (app.testScore === null) return fail('guard', `cannot ${what}: no test score is recorded (pass mark ${passMark})`, { reason: 'noTestScore', passMark });
       if (app.testScore < passMark) {
-        return fail('guard', `cannot ${what}: test score ${app.testScore} is below the pass mark ${passMark}`, { score: app.testScore, passMark });
+        return fail('guard', `cannot ${what}: test score ${app.testScore} is below the pass mark ${passMark}`, { reason: 'scoreBelowPassMark', score: app.testScore, passMark });
       }
       return null;
     }
     case 'satisfactionSurvey': {
       const min = level.conditions.minSatisfaction;
-      if (app.satisfaction === null) return fail('guard', `cannot ${what}: no satisfaction rate is recorded`, { minSatisfaction: min ?? null });
+      if (app.satisfaction === null) return fail('guard', `cannot ${what}: no satisfaction rate is recorded`, { reason: 'noSatisfaction', minSatisfaction: min ?? null });
       if (min !== undefined && app.satisfaction < min) {
         return fail('guard', `cannot ${what}: satisfaction ${percent(app.satisfaction)} is below the ${percent(min)} the ${level.id} level requires`, {
+          reason: 'satisfactionBelowMinimum',
           satisfaction: app.satisfaction,
           minSatisfaction: min,
         });
@@ -360,7 +361,7 @@ function noticeGuard(ctx: Ctx, what: string): { ok: false; error: PipelineError 
   const { app, now } = ctx;
   if (app.noticeEndsAt === null) return fail('guard', `cannot ${what}: the notice period of application ${app.id} has no recorded end`);
   if (now.getTime() < Date.parse(app.noticeEndsAt)) {
-    return fail('guard', `cannot ${what}: the notice period runs until ${app.noticeEndsAt}`, { noticeEndsAt: app.noticeEndsAt });
+    return fail('guard', `cannot ${what}: the notice period runs until ${app.noticeEndsAt}`, { reason: 'noticeRunning', noticeEndsAt: app.noticeEndsAt });
   }
   const undecided = app.objections.filter((o) => o.upheld === null).map((o) => o.id);
   if (undecided.length > 0) {
@@ -418,7 +419,10 @@ function recordScore(ctx: Ctx, score: unknown, rawNote: string | undefined): Pip
     return fail('invalid', `a test score is a number from 0 to 100, got ${show(score)}`);
   }
   if (info.stage.kind !== 'trainingTest') {
-    return fail('wrongStage', `cannot record a test score at stage ${info.stage.id} (${info.stage.kind}): scores are recorded at a trainingTest stage`);
+    return fail('wrongStage', `cannot record a test score at stage ${info.stage.id} (${info.stage.kind}): scores are recorded at a trainingTest stage`, {
+      reason: 'scoreNotAtTest',
+      stage: info.stage.id,
+    });
   }
   return commit(ctx, {
     action: 'recordScore',

@@ -20,7 +20,7 @@ const password = z.string({ error: 'a password is a string' }).min(1, 'give the 
 const loginBody = z.strictObject({ username: z.string({ error: 'give the username' }).min(1, 'give the username').max(64), password });
 const passwordBody = z.strictObject({ currentPassword: password.optional(), newPassword: z.string({ error: 'give the new password' }).max(MAX_PASSWORD, `a password has at most ${MAX_PASSWORD} characters`), username: z.string().max(64).optional() });
 const accountBody = z.strictObject({
-  username: z.string({ error: 'give the username' }).max(64),
+  username: z.string({ error: 'give the username' }).trim().min(1, 'give the username').max(64),
   name: z.string({ error: 'give the name (the committee or person)' }).trim().min(1, 'give the name (the committee or person)').max(60, 'a name has at most 60 characters'),
   regionCode: z.string({ error: 'give the regionCode' }).regex(/^(\d{6}|\d{9})$/, 'regionCode is a 6- or 9-digit region code, e.g. 320102'),
   levels: z.array(z.string().regex(/^[a-z][A-Za-z0-9]{0,30}$/, 'levels look like intermediate')).max(10).optional(),

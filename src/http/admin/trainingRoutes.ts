@@ -12,6 +12,8 @@ import { reminderPolicySchema } from '../../domain/policy/trainingSchema.ts';
 import { regionPrefix } from '../../domain/regions/regions.ts';
 import { ROLES } from '../../domain/worker/profile.ts';
 import { HttpError } from '../errors.ts';
+import { parse } from './parse.ts';
+import { refusalFields } from './validate.ts';
 
 /**
  * Training sessions and the reminders summary under /admin/api (the bearer check of routes.ts runs first).
@@ -34,7 +36,8 @@ const sessionFields = {
   enrolBy: instant,
   place: z.string().trim().min(1, 'a session needs a place or an online link').max(300),
 };
-const createBody = z.strictObject(sessionFields);
+// Enrolment closes at the start unless the admin says otherwise (the console's 报名截止 says 不填则为开始时间).
+const createBody = z.strictObject({ ...sessionFields, enrolBy: instant.optional() }).transform((b) => ({ ...b, enrolBy: b.enrolBy ?? b.startsAt }));
 const editBody = z
   .strictObject({
     title: sessionFields.title.optional(),
@@ -67,15 +70,10 @@ const rotationQuery = z.strictObject({
 });
 const settingsQuery = z.strictObject({ region: z.string().regex(/^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$/, 'region is a region code prefix of 2, 4, 6 or 9 digits, e.g. 3201').optional() });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) throw new HttpError(400, r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
-  return r.data;
-}
 
 type R<T> = { ok: true; value: T } | { ok: false; error: ServiceError };
 function value<T>(r: R<T>): T {
-  if (!r.ok) throw new HttpError(r.error.status, r.error.message);
+  if (!r.ok) throw new HttpError(r.error.status, r.error.message, refusalFields(r.error));
   return r.value;
 }
 

@@ -326,7 +326,7 @@ describe('the public notice', () => {
     expect(errorOf(applyAction(app, jiangsu, { type: 'noticeEnded' }, system, new Date(end - 1)))).toEqual({
       code: 'guard',
       message: `cannot end the notice of application app1: the notice period runs until ${app.noticeEndsAt}`,
-      details: { noticeEndsAt: app.noticeEndsAt },
+      details: { reason: 'noticeRunning', noticeEndsAt: app.noticeEndsAt },
     });
     expect(ok(applyAction(app, jiangsu, { type: 'noticeEnded' }, system, new Date(end))).app.status).toBe('certified');
   });

@@ -41,7 +41,7 @@ export interface CheckinCode {
   qrSvg: string;
 }
 
-export type SessionInput = Pick<SessionView, 'title' | 'kind' | 'regionCode' | 'startsAt' | 'endsAt' | 'enrolBy' | 'hours' | 'capacity' | 'place'> & { levels?: string[] };
+export type SessionInput = Pick<SessionView, 'title' | 'kind' | 'regionCode' | 'startsAt' | 'endsAt' | 'hours' | 'capacity' | 'place'> & { levels?: string[]; enrolBy?: string };
 
 export const trainingApi = {
   list: (query: { cursor?: string; limit?: number } = {}) => api.http.get<{ items: SessionView[]; nextCursor?: string }>('/training/sessions', query),
