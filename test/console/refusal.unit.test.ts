@@ -18,6 +18,7 @@ const CATALOG: Catalog = {
     { code: '320200', name: { 'zh-CN': '无锡市', en: '无锡市' } },
     { code: '320102', name: { 'zh-CN': '玄武区', en: '玄武区' } },
   ],
+  accountRegions: [],
 };
 const zh = catalogNames(CATALOG, 'zh-CN');
 const en = catalogNames(CATALOG, 'en');
