@@ -61,14 +61,18 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
 
   const idleMs = turn.ctx.now.getTime() - Date.parse(s.updatedAt);
   if (idleMs > turn.ctx.sessionTimeoutMs && s.pending?.kind !== 'resume' && !command) {
-    if (s.history.length === 0) {
-      // Nothing answered yet (a menu left open): there is nothing to resume; read the message afresh.
+    const answers = answersQuestion(turn, input);
+    const atMenu = s.flowId === MENU_FLOW;
+    // Nothing answered yet, and the message is no choice of a menu left open or starts another flow (注册): there
+    // is nothing to resume; read the message afresh. A flow's first question still gets its answer or the offer.
+    if (s.history.length === 0 && (atMenu ? !answers : text !== null && isTrigger(turn, text))) {
       park(turn);
       return idle(turn, input, text, command);
     }
-    if (answersQuestion(turn, input)) {
-      // The message that wakes the conversation is an answer to the question it was left at: take it.
-      turn.say(turn.t('common:welcomeBackAnswered', { title: flowTitle(turn, s.flowId) }));
+    if (answers) {
+      // The message that wakes the conversation is an answer to the question it was left at: take it (a menu's
+      // choice without a welcome back to the menu).
+      if (!atMenu) turn.say(turn.t('common:welcomeBackAnswered', { title: flowTitle(turn, s.flowId) }));
     } else {
       s.pending = { kind: 'resume' };
       turn.say(turn.t('common:welcomeBack', { title: flowTitle(turn, s.flowId) }), resumeChoices(turn));
@@ -125,6 +129,11 @@ function answersQuestion(turn: Turn, input: UserInput): boolean {
   const handler = inputHandler(step.input);
   const outcome = handler.parse(step.input, input, turn.inputContext(turn.flow(), step));
   return outcome.kind !== 'reject';
+}
+
+/** The text opens a flow of its own (注册, 签到 123456). */
+function isTrigger(turn: Turn, text: string): boolean {
+  return turn.flows.byTrigger(text) !== undefined || turn.flows.byArgumentTrigger(text) !== undefined;
 }
 
 function commandOf(text: string): GlobalCommand | null {
