@@ -102,13 +102,15 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
   }
   const step = turn.step();
   // "我的信息" typed at a choice question is not an answer but a wish to do something else: open that flow and
-  // park this one. Free-text questions are exempt, since any word may be a genuine answer there.
+  // park this one. Free-text questions are exempt, since any word may be a genuine answer there, unless their
+  // pattern refuses it (a check-in code is digits: 我的培训 there is no answer).
+  const openAnswer = text !== null && step.kind === 'ask' && step.input.type === 'text' && (!step.input.pattern || new RegExp(step.input.pattern, 'u').test(text));
   const trigger = text === null ? undefined : turn.flows.byTrigger(text);
-  if (trigger && trigger.id !== s.flowId && !(step.kind === 'ask' && step.input.type === 'text')) {
+  if (trigger && trigger.id !== s.flowId && !openAnswer) {
     park(turn);
     return startFlow(turn, trigger.id);
   }
-  const withArgument = text === null || trigger || (step.kind === 'ask' && step.input.type === 'text') ? undefined : turn.flows.byArgumentTrigger(text);
+  const withArgument = text === null || trigger || openAnswer ? undefined : turn.flows.byArgumentTrigger(text);
   if (withArgument && withArgument.flow.id !== s.flowId) {
     park(turn);
     return startWithArgument(turn, withArgument);
