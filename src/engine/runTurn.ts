@@ -1,6 +1,7 @@
 import { ownValue } from '../domain/records/ownValue.ts';
 import { matchGlobalCommand, normalizeCommandText, type GlobalCommand } from './commands.ts';
 import { drive, flowTitle, park, startFlow } from './driver.ts';
+import { helpList } from './helpList.ts';
 import type { FlowRegistry } from './flow/registry.ts';
 import type { UserInput } from './inputs/types.ts';
 import { inputHandler } from './inputs/index.ts';
@@ -152,7 +153,7 @@ function idle(turn: Turn, input: UserInput, text: string | null, command: Global
       case 'status':
         return openFlow(turn, STATUS_FLOW);
       case 'help':
-        turn.say(turn.t('common:helpIdle'));
+        turn.say(helpList(turn));
         return openFlow(turn, MENU_FLOW);
       case 'menu':
         return openFlow(turn, MENU_FLOW);
@@ -178,7 +179,7 @@ function startWithArgument(turn: Turn, match: { flow: { id: string }; argument: 
 
 function openFlow(turn: Turn, flowId: string): Outcome {
   if (!turn.flows.has(flowId)) {
-    turn.say(turn.t('common:helpIdle'));
+    turn.say(helpList(turn));
     return WAIT;
   }
   return startFlow(turn, flowId);
