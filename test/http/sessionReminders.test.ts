@@ -156,3 +156,19 @@ describe("a session's reminders", () => {
     for (const w of [a, b]) expect(count(await pushes(w.userId), `提醒：培训“${TITLE}”`)).toBe(2);
   });
 });
+
+describe('退订 without a kind', () => {
+  it('regression: a bare 退订 muted every reminder with no confirmation', async () => {
+    const w = await t.worker();
+    const replies = await simSay(t.app.url, w.userId, '退订');
+    const text = replies.map((r) => r.text).join('\n');
+    expect(text).not.toContain('已退订');
+    expect(text).toContain('要退订哪一类提醒');
+    expect(replies.flatMap((r) => r.choices ?? []).map((c) => c.label)).toEqual(expect.arrayContaining(['培训开课', '考试', '全部提醒']));
+    expect(await t.db.collection('reminder_mutes').countDocuments({ workerId: w.id })).toBe(0);
+    expect(await say(w.userId, '考试')).toContain('已退订“考试”提醒');
+    expect(await t.db.collection('reminder_mutes').find({ workerId: w.id }).project({ _id: 0, kind: 1 }).toArray()).toEqual([{ kind: 'examDate' }]);
+    // With the kind in the message, it is done at once as before.
+    expect(await say(w.userId, '退订 培训')).toContain('已退订“培训开课”提醒');
+  });
+});
