@@ -64,6 +64,7 @@ import { createMongoInboundLog } from './store/mongo/inboundLog.ts';
 import { createMongoWorkerRepository } from './store/mongo/workerRepository.ts';
 import { createMongoReplayGuard } from './store/mongo/replayGuard.ts';
 import { runStartupMigrations } from './store/mongo/startupMigrations.ts';
+import { rekeyLegacySessionReminders } from './store/mongo/legacySessionReminders.ts';
 import { createPolls } from './app/polls/createPolls.ts';
 import { createMongoPollStore } from './store/mongo/pollStore.ts';
 import { pollPageRouter } from './http/polls/pollPage.ts';
@@ -75,7 +76,7 @@ import { createMongoReminderStore } from './store/mongo/reminderStore.ts';
 import type { TrainingDeps } from './app/training/deps.ts';
 import { createTrainingAdmin } from './app/training/adminTraining.ts';
 import { offerSweepJob } from './app/training/offerSweep.ts';
-import { examStillDue, sessionStartStillDue } from './app/training/sessionReminders.ts';
+import { examStillDue, restoreSessionReminders, sessionStartStillDue } from './app/training/sessionReminders.ts';
 import type { ReminderDeps } from './app/reminders/deps.ts';
 import type { BroadcastDeps } from './app/broadcasts/deps.ts';
 import { broadcastJobs } from './app/broadcasts/sendRun.ts';
@@ -219,6 +220,8 @@ export async function startRedcollar(
     // Check-in codes are HMACs under a key derived from the PII key: no new secret to configure or leak.
     const regionSettings = createRegionSettingsView({ store: reminderSettingsStore, policies: content.policies, clock });
     const training: TrainingDeps = { ...certification, training: trainingStore, reminders: reminderStore, regionSettings, checkinSecret: createHmac('sha256', pii.key).update('redcollar:training-checkin').digest() };
+    const legacySessions = await rekeyLegacySessionReminders(connection);
+    if (legacySessions.length) logger.info({ sessions: legacySessions.length, seats: await restoreSessionReminders(training, legacySessions) }, "keyed the sessions' reminders by worker and scheduled those of every seat holder again");
     const reach = reachByChannel(reaches);
     const reminderDeps = {
       reminders: reminderStore,

@@ -1,6 +1,7 @@
 import { ownValue } from '../domain/records/ownValue.ts';
 import { matchGlobalCommand, normalizeCommandText, type GlobalCommand } from './commands.ts';
 import { drive, flowTitle, park, startFlow } from './driver.ts';
+import { helpList } from './helpList.ts';
 import type { FlowRegistry } from './flow/registry.ts';
 import type { UserInput } from './inputs/types.ts';
 import { inputHandler } from './inputs/index.ts';
@@ -61,14 +62,18 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
 
   const idleMs = turn.ctx.now.getTime() - Date.parse(s.updatedAt);
   if (idleMs > turn.ctx.sessionTimeoutMs && s.pending?.kind !== 'resume' && !command) {
-    if (s.history.length === 0) {
-      // Nothing answered yet (a menu left open): there is nothing to resume; read the message afresh.
+    const answers = answersQuestion(turn, input);
+    const atMenu = s.flowId === MENU_FLOW;
+    // Nothing answered yet, and the message is no choice of a menu left open or starts another flow (注册): there
+    // is nothing to resume; read the message afresh. A flow's first question still gets its answer or the offer.
+    if (s.history.length === 0 && (atMenu ? !answers : text !== null && isTrigger(turn, text))) {
       park(turn);
       return idle(turn, input, text, command);
     }
-    if (answersQuestion(turn, input)) {
-      // The message that wakes the conversation is an answer to the question it was left at: take it.
-      turn.say(turn.t('common:welcomeBackAnswered', { title: flowTitle(turn, s.flowId) }));
+    if (answers) {
+      // The message that wakes the conversation is an answer to the question it was left at: take it (a menu's
+      // choice without a welcome back to the menu).
+      if (!atMenu) turn.say(turn.t('common:welcomeBackAnswered', { title: flowTitle(turn, s.flowId) }));
     } else {
       s.pending = { kind: 'resume' };
       turn.say(turn.t('common:welcomeBack', { title: flowTitle(turn, s.flowId) }), resumeChoices(turn));
@@ -98,13 +103,15 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
   }
   const step = turn.step();
   // "我的信息" typed at a choice question is not an answer but a wish to do something else: open that flow and
-  // park this one. Free-text questions are exempt, since any word may be a genuine answer there.
+  // park this one. Free-text questions are exempt, since any word may be a genuine answer there, unless their
+  // pattern refuses it (a check-in code is digits: 我的培训 there is no answer).
+  const openAnswer = text !== null && step.kind === 'ask' && step.input.type === 'text' && (!step.input.pattern || new RegExp(step.input.pattern, 'u').test(text));
   const trigger = text === null ? undefined : turn.flows.byTrigger(text);
-  if (trigger && trigger.id !== s.flowId && !(step.kind === 'ask' && step.input.type === 'text')) {
+  if (trigger && trigger.id !== s.flowId && !openAnswer) {
     park(turn);
     return startFlow(turn, trigger.id);
   }
-  const withArgument = text === null || trigger || (step.kind === 'ask' && step.input.type === 'text') ? undefined : turn.flows.byArgumentTrigger(text);
+  const withArgument = text === null || trigger || openAnswer ? undefined : turn.flows.byArgumentTrigger(text);
   if (withArgument && withArgument.flow.id !== s.flowId) {
     park(turn);
     return startWithArgument(turn, withArgument);
@@ -127,6 +134,11 @@ function answersQuestion(turn: Turn, input: UserInput): boolean {
   return outcome.kind !== 'reject';
 }
 
+/** The text opens a flow of its own (注册, 签到 123456). */
+function isTrigger(turn: Turn, text: string): boolean {
+  return turn.flows.byTrigger(text) !== undefined || turn.flows.byArgumentTrigger(text) !== undefined;
+}
+
 function commandOf(text: string): GlobalCommand | null {
   if (text === '__help') return { kind: 'help' };
   if (text === '__cancel') return null; // a button meaning "cancel" where it appears (summary cancel, stuck offer)
@@ -141,7 +153,7 @@ function idle(turn: Turn, input: UserInput, text: string | null, command: Global
       case 'status':
         return openFlow(turn, STATUS_FLOW);
       case 'help':
-        turn.say(turn.t('common:helpIdle'));
+        turn.say(helpList(turn));
         return openFlow(turn, MENU_FLOW);
       case 'menu':
         return openFlow(turn, MENU_FLOW);
@@ -167,7 +179,7 @@ function startWithArgument(turn: Turn, match: { flow: { id: string }; argument: 
 
 function openFlow(turn: Turn, flowId: string): Outcome {
   if (!turn.flows.has(flowId)) {
-    turn.say(turn.t('common:helpIdle'));
+    turn.say(helpList(turn));
     return WAIT;
   }
   return startFlow(turn, flowId);

@@ -27,6 +27,8 @@ export interface ReminderRequest {
   /** Offsets count back from the event ('before': a session start) or forward from it ('after': a returned application). */
   direction: 'before' | 'after';
   worker: { id: string; channel: string; userId: string; regionCode: string };
+  /** The subject is shared by many workers (a session): each worker's reminder gets its own key. */
+  perWorker?: boolean;
   params: Record<string, string | number>;
 }
 
@@ -43,7 +45,7 @@ export async function scheduleReminders(deps: Pick<ReminderDeps, 'reminders' | '
   for (const offset of kind.offsetsHours) {
     const dueAt = new Date(req.eventAt.getTime() + (req.direction === 'before' ? -1 : 1) * offset * 3_600_000);
     if (dueAt.getTime() <= now.getTime()) continue;
-    const key = reminderKey(req.kind, req.subject, req.occurrence, offset);
+    const key = reminderKey(req.kind, req.subject, req.occurrence, offset, req.perWorker ? req.worker.id : undefined);
     const sendAt = deliveryTime(dueAt, settings.quietHours, key);
     await deps.reminders.schedule({
       key,

@@ -7,8 +7,8 @@ import type { TrainingDeps } from './deps.ts';
 const fmt = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 /**
- * The day-before and two-hours-before reminders of one enrolled worker; the occurrence is the start time, so a
- * moved session gets new keys. A certification session also gets the exam reminder: training is classes followed
+ * The day-before and two-hours-before reminders of one enrolled worker, keyed by the worker too (every seat holder
+ * gets their own); the occurrence is the start time, so a moved session gets new keys. A certification session also gets the exam reminder: training is classes followed
  * by the written exam (docs/domain.md), so the exam is taken to be at the session's end (decision: sessions carry no
  * separate exam time); its occurrence is the end time.
  */
@@ -21,6 +21,7 @@ export async function scheduleSessionReminders(deps: TrainingDeps, session: Trai
     eventAt: session.startsAt,
     direction: 'before',
     worker: who,
+    perWorker: true,
     params: { title: session.title, startsAt: fmt(session.startsAt), place: session.place },
   });
   if (session.kind !== 'certification') return;
@@ -31,6 +32,7 @@ export async function scheduleSessionReminders(deps: TrainingDeps, session: Trai
     eventAt: session.endsAt,
     direction: 'before',
     worker: who,
+    perWorker: true,
     params: { title: session.title, examAt: fmt(session.endsAt), place: session.place },
   });
 }
@@ -64,3 +66,24 @@ export function examStillDue(deps: Pick<TrainingDeps, 'training'>): StillDue {
 }
 
 export { fmt as chinaTime };
+
+/**
+ * Schedules again the reminders of everyone holding a seat in these sessions (those whose reminders an earlier
+ * version lost by keying them without the worker); keys already there are replaced, not doubled. Returns how many
+ * seats were covered.
+ */
+export async function restoreSessionReminders(deps: TrainingDeps, sessionIds: readonly string[]): Promise<number> {
+  let seats = 0;
+  for (const id of sessionIds) {
+    const session = await deps.training.get(id);
+    if (!session || session.status !== 'open') continue;
+    for (const e of await deps.training.enrolmentsOfSession(id)) {
+      if (e.state !== 'enrolled') continue;
+      const worker = await deps.workers.findById(e.workerId);
+      if (!worker) continue;
+      await scheduleSessionReminders(deps, session, worker, e);
+      seats++;
+    }
+  }
+  return seats;
+}

@@ -118,15 +118,18 @@ export function myTraining(deps: TrainingDeps): ActionHandler {
 export function checkIn(deps: TrainingDeps): ActionHandler {
   return async (args, ctx): Promise<AnswerValue> => {
     const t = (k: string, p?: Record<string, unknown>) => deps.translator.t(loc(ctx.locale), k, p);
-    const code = typeof args.code === 'string' ? args.code.replace(/\s+/g, '') : '';
+    // Typed at the code question, "签到 123456" carries the command word too.
+    const code = typeof args.code === 'string' ? args.code.replace(/^\s*(签到|check\s*in)/i, '').replace(/\s+/g, '') : '';
     const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
     if (!worker) return { status: 'notRegistered', text: t('certification:declare.notRegistered') };
     if (!/^\d{6}$/.test(code)) return { status: 'invalid', text: t('training:checkin.format') };
     for (const e of await deps.training.enrolmentsOfWorker(worker.id)) {
-      if (e.state !== 'enrolled') continue;
       const s = await deps.training.get(e.sessionId);
-      if (!s || !checkinOpen(s, ctx.now)) continue;
+      if (!s || s.status !== 'open') continue;
+      // The code names its session: a refusal then says why (no seat, not the day), not "wrong code".
       if (!checkinCodeValid(deps.checkinSecret, s.id, code, ctx.now)) continue;
+      if (e.state !== 'enrolled') return { status: 'noSeat', text: t('training:checkin.noSeat', { title: s.title, state: t(`training:states.${e.state}`) }) };
+      if (!checkinOpen(s, ctx.now)) return { status: 'notToday', text: t('training:checkin.notToday', { title: s.title, startsAt: chinaTime(s.startsAt), endsAt: chinaTime(s.endsAt) }) };
       const r = await creditAttendance(deps, s, worker.id, 'checkin');
       return { status: r.recorded ? 'done' : 'already', text: t(r.recorded ? 'training:checkin.done' : 'training:checkin.already', { title: s.title, hours: s.hours }) };
     }

@@ -10,7 +10,7 @@ export type ReminderStatus = 'scheduled' | 'sent' | 'skipped' | 'cancelled' | 'd
 /** Why a reminder was not sent; recorded with it, never dropped silently. */
 export type SkipReason = 'muted' | 'factsChanged' | 'disabled' | 'noWorker' | 'sendFailed' | `unreachable:${string}`;
 
-/** One reminder: kind + subject + occurrence + offset is its identity; scheduling it again replaces it. */
+/** One reminder: kind + subject + occurrence + offset (+ worker, for a shared subject) is its identity; scheduling it again replaces it. */
 export interface Reminder {
   key: string;
   kind: ReminderKind;
@@ -35,8 +35,12 @@ export interface Reminder {
   sentAt: Date | null;
 }
 
-export function reminderKey(kind: ReminderKind, subject: string, occurrence: string, offsetHours: number): string {
-  return `${kind}|${subject}|${occurrence}|${offsetHours}`;
+/**
+ * A subject many workers share (a session's seats) gets the worker in its key, so one worker's reminder never
+ * replaces another's; a subject of one worker (an application, a certificate) does not need it.
+ */
+export function reminderKey(kind: ReminderKind, subject: string, occurrence: string, offsetHours: number, workerId?: string): string {
+  return `${kind}|${subject}|${occurrence}|${offsetHours}${workerId === undefined ? '' : `|${workerId}`}`;
 }
 
 /** What a mute silences: one reminder kind, everything, or the admins' broadcasts (notices) alone. */

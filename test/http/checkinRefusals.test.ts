@@ -1,0 +1,82 @@
+/**
+ * Check-in in chat over the whole app: a current code refused says the real reason (not the session day, no
+ * seat), and the flow keeps asking after a badly formed or wrong code instead of ending.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { simSay } from '../support/httpApp.ts';
+
+let t: AdminApiApp;
+let token: string;
+beforeAll(async () => {
+  t = await startAdminApiApp('checkin_refusals');
+  token = await t.token('南京市两新工委', '320100');
+});
+afterAll(() => t?.stop());
+
+const DAY = 86_400_000;
+const say = async (userId: string, text: string) => (await simSay(t.app.url, userId, text)).map((r) => r.text).join('\n');
+const codeOf = async (id: string): Promise<string> => {
+  const r = await t.api('GET', `/training/sessions/${id}/checkin-code`, token);
+  expect(r.status).toBe(200);
+  return r.body.code as string;
+};
+
+describe('check-in in chat', () => {
+  let id: string;
+  let a: { userId: string };
+  let b: { userId: string };
+  beforeAll(async () => {
+    const r = await t.api('POST', '/training/sessions', token, {
+      title: '签到测试班',
+      kind: 'continuing',
+      regionCode: '320100',
+      startsAt: '2026-03-04T09:00:00+08:00',
+      endsAt: '2026-03-04T17:00:00+08:00',
+      hours: 8,
+      capacity: 1,
+      enrolBy: '2026-03-03T18:00:00+08:00',
+      place: '南京市委党校',
+    });
+    expect(r.status).toBe(201);
+    id = r.body.id;
+    [a, b] = [await t.worker(), await t.worker()];
+    await say(a.userId, '培训');
+    expect(await say(a.userId, '1')).toContain('已报名');
+    await say(b.userId, '培训');
+    expect(await say(b.userId, '1')).toContain('候补名单');
+  });
+
+  it('regression: check-in refusals gave the wrong reason (a current code two days early said "签到码不对")', async () => {
+    // 1 March, 10:00 China time: the session is on the 4th.
+    const early = await say(a.userId, `签到 ${await codeOf(id)}`);
+    expect(early).not.toContain('签到码不对');
+    expect(early).toContain('今天不是“签到测试班”的上课日');
+    await say(a.userId, '取消');
+  });
+
+  it('regression: check-in refusals gave the wrong reason (a worker on the waiting list was told "签到码不对")', async () => {
+    t.clock.advance(3 * DAY);
+    const waiting = await say(b.userId, `签到 ${await codeOf(id)}`);
+    expect(waiting).not.toContain('签到码不对');
+    expect(waiting).toContain('您在“签到测试班”没有名额（候补中）');
+  });
+
+  it('regression: the check-in flow ended after one badly formed code (签到 → abc → 123456 was not understood)', async () => {
+    expect(await say(a.userId, '签到')).toContain('请输入签到屏幕上的六位数字');
+    expect(await say(a.userId, 'abc')).toContain('签到码是屏幕上的六位数字');
+    expect(await say(a.userId, '签到')).toContain('签到码是屏幕上的六位数字');
+    const done = await say(a.userId, await codeOf(id));
+    expect(done).not.toContain('没有理解');
+    expect(done).toContain('签到成功：“签到测试班”');
+  });
+
+  it('a wrong code asks again, and another command leaves the check-in', async () => {
+    const code = await codeOf(id);
+    const forged = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const wrong = await say(b.userId, `签到 ${forged}`);
+    expect(wrong).toContain('签到码不对或已过期');
+    expect(wrong).toContain('请输入签到屏幕上的六位数字');
+    expect(await say(b.userId, '我的培训')).toContain('学时');
+  });
+});
