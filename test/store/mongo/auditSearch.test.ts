@@ -5,7 +5,6 @@
  */
 import type { Db } from 'mongodb';
 import { ObjectId } from 'mongodb';
-import type { Connection } from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { createMongoAuditLog } from '../../../src/store/mongo/auditLog.ts';
 import { createMongoConsoleReads } from '../../../src/store/mongo/consoleReads.ts';
@@ -42,20 +41,32 @@ function entries() {
 type Row = ReturnType<typeof entries>[number];
 const newestFirst = (a: Row, b: Row) => b.at.getTime() - a.at.getTime() || b._id.toHexString().localeCompare(a._id.toHexString());
 
+type Reads = ReturnType<typeof createMongoConsoleReads>;
+
+/**
+ * A memory-backend server of its own (its query planning is the H2 backend's, IndexedBackends, without the disk
+ * writes) holding `entries()`, with every model's indexes built: an index build still running would count as a scan.
+ */
+async function withAuditLog(run: (reads: Reads, db: Db, all: Row[]) => Promise<void>): Promise<void> {
+  await withServer('memory', async (server, db) => {
+    const connection = await connectMongo(`${server.uri}auditsearch`);
+    try {
+      createMongoAuditLog(connection);
+      await connection.models['AuditEntry']!.init();
+      const all = entries();
+      await db.collection('audit_log').insertMany(all);
+      const reads = createMongoConsoleReads(connection, createMongoDashboardCounterStore(connection));
+      await Promise.all(Object.values(connection.models).map((m) => m.init()));
+      await run(reads, db, all);
+    } finally {
+      await connection.close();
+    }
+  });
+}
+
 describe('audit search on the embedded server', () => {
   it('regression: the audit page read the whole audit log to sort it', async () => {
-    // The memory backend: its query planning is the H2 backend's (IndexedBackends), without the disk writes.
-    await withServer('memory', async (server, db) => {
-      let connection: Connection | undefined;
-      try {
-        connection = await connectMongo(`${server.uri}auditsearch`);
-        createMongoAuditLog(connection);
-        await connection.models['AuditEntry']!.init();
-        const all = entries();
-        await db.collection('audit_log').insertMany(all);
-        const reads = createMongoConsoleReads(connection, createMongoDashboardCounterStore(connection));
-        // Every model's indexes built before counting: an index build still running would be counted as a scan.
-        await Promise.all(Object.values(connection.models).map((m) => m.init()));
+    await withAuditLog(async (reads, db, all) => {
 
         for (const [prefix, action] of [['3201', undefined], ['', undefined], ['3201', 'return']] as const) {
           const expected = all.filter((e) => (prefix === '' || e.regionPath.includes(prefix)) && (!action || e.action === action)).sort(newestFirst);
@@ -76,22 +87,11 @@ describe('audit search on the embedded server', () => {
           expect(seen).toEqual(expected.slice(0, 3 * PAGE).map((e) => e._id.toHexString()));
           expect(seen.length).toBeGreaterThan(PAGE);
         }
-      } finally {
-        await connection?.close();
-      }
     });
   }, OWN_SERVER_MS);
 
   it('pages through a time window to its end, every entry once, in (at, _id) order', async () => {
-    await withServer('memory', async (server, db) => {
-      let connection: Connection | undefined;
-      try {
-        connection = await connectMongo(`${server.uri}auditsearch`);
-        createMongoAuditLog(connection);
-        await connection.models['AuditEntry']!.init();
-        const all = entries();
-        await db.collection('audit_log').insertMany(all);
-        const reads = createMongoConsoleReads(connection, createMongoDashboardCounterStore(connection));
+    await withAuditLog(async (reads, _db, all) => {
         const from = new Date(T0 + 100_000);
         const to = new Date(T0 + 400_000);
         const expected = all.filter((e) => e.regionPath.includes('3202') && e.at >= from && e.at < to).sort(newestFirst);
@@ -104,9 +104,6 @@ describe('audit search on the embedded server', () => {
           before = { at: new Date(rows.at(-1)!.at), id: rows.at(-1)!.id };
         }
         expect(seen).toEqual(expected.map((e) => e._id.toHexString()));
-      } finally {
-        await connection?.close();
-      }
     });
   }, OWN_SERVER_MS);
 });
