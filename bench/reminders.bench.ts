@@ -117,7 +117,7 @@ async function benchEnrolment(uri: string): Promise<boolean> {
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
     const now = new Date();
     const session = await repo.create({
-      title: 'bench', kind: 'continuing', levels: [], roles: [], regionCode: '320100', startsAt: new Date(now.getTime() + 86_400_000),
+      title: 'bench', kind: 'continuing', levels: [], roles: [], stages: [], regionCode: '320100', startsAt: new Date(now.getTime() + 86_400_000),
       endsAt: new Date(now.getTime() + 90_000_000), hours: 8, capacity: 100, enrolBy: new Date(now.getTime() + 80_000_000), place: 'x', createdBy: 'bench', createdAt: now,
     });
     const t0 = performance.now();

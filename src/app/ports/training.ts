@@ -1,7 +1,7 @@
 import type { Enrolment, HoursCredit, TrainingSession } from '../../domain/training/types.ts';
 
 export type NewSession = Omit<TrainingSession, 'id' | 'status' | 'version'>;
-export type SessionChanges = Partial<Pick<TrainingSession, 'title' | 'startsAt' | 'endsAt' | 'hours' | 'capacity' | 'enrolBy' | 'place' | 'levels' | 'roles'>>;
+export type SessionChanges = Partial<Pick<TrainingSession, 'title' | 'startsAt' | 'endsAt' | 'hours' | 'capacity' | 'enrolBy' | 'place' | 'levels' | 'roles' | 'stages'>>;
 
 export interface SessionCounts {
   enrolled: number;

@@ -28,6 +28,19 @@ function sessionCursorValue(cursor: string): { startsAt: Date; id: string } | nu
 
 const invalid = (message: string) => ({ ok: false as const, error: { status: 400 as const, code: 'invalid', message } });
 
+/**
+ * A session's stages must be stages of the pipeline that governs its region (where no policy governs it yet, of any
+ * loaded policy), so a typo does not close a session to everyone.
+ */
+function checkStages(deps: TrainingDeps, regionCode: string, stages: readonly string[]): string | null {
+  if (stages.length === 0) return null;
+  const policy = deps.policies.forRegion(regionCode);
+  const known = [...new Set((policy ? [policy] : deps.policies.all()).flatMap((p) => p.pipeline.stages.map((st) => st.id)))];
+  const unknown = stages.filter((st) => !known.includes(st));
+  if (unknown.length === 0) return null;
+  return `stages ${unknown.join(', ')} are not stages of ${policy ? `policy ${policy.id}, which governs region ${regionCode}` : 'any policy'}; use ${known.join(', ')}`;
+}
+
 function checkTimes(s: Pick<SessionInput, 'startsAt' | 'endsAt' | 'enrolBy'>): string | null {
   if (s.endsAt.getTime() <= s.startsAt.getTime()) return 'endsAt must be after startsAt';
   if (s.enrolBy.getTime() > s.startsAt.getTime()) return 'enrolBy must be at or before startsAt';
@@ -66,10 +79,10 @@ export function createTrainingAdmin(deps: TrainingDeps) {
   return {
     async create(admin: AdminRecord, input: SessionInput): Promise<Result<{ id: string }>> {
       if (!sessionInRegion(admin.regionCode, input.regionCode)) return outOfRegion(admin, input);
-      const bad = checkTimes(input);
+      const bad = checkTimes(input) ?? checkStages(deps, input.regionCode, input.stages);
       if (bad) return invalid(bad);
       const s = await deps.training.create({ ...input, createdBy: admin.id, createdAt: deps.clock.now() });
-      await audit(admin, 'training.create', `training:${s.id}`, 'done', { title: s.title, capacity: s.capacity });
+      await audit(admin, 'training.create', `training:${s.id}`, 'done', { title: s.title, capacity: s.capacity, levels: s.levels, roles: s.roles, stages: s.stages });
       return { ok: true, value: { id: s.id } };
     },
 
@@ -83,7 +96,7 @@ export function createTrainingAdmin(deps: TrainingDeps) {
       if (!s.ok) return s;
       if (s.value.status === 'cancelled') return { ok: false as const, error: { status: 422 as const, code: 'cancelled', message: 'a cancelled session cannot be edited' } };
       const merged = { ...s.value, ...changes };
-      const bad = checkTimes(merged);
+      const bad = checkTimes(merged) ?? checkStages(deps, merged.regionCode, changes.stages ?? []);
       if (bad) return invalid(bad);
       const counts = await deps.training.counts(id);
       if (changes.capacity !== undefined && changes.capacity < counts.enrolled + counts.offered) {

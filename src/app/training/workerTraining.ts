@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkinOpen, enrolRefusal } from '../../domain/training/enrolment.ts';
+import { checkinOpen, enrolRefusal, type EnrolmentCandidate } from '../../domain/training/enrolment.ts';
 import { hoursRequired, hoursStanding } from '../../domain/training/hours.ts';
 import { trainingSettings } from '../../domain/policy/trainingSchema.ts';
 import { REMINDER_KINDS } from '../../domain/policy/trainingSchema.ts';
@@ -16,10 +16,22 @@ import { cancelSessionReminders, chinaTime, scheduleSessionReminders } from './s
 type Locale = 'zh-CN' | 'en';
 const loc = (l: string): Locale => (l === 'en' ? 'en' : 'zh-CN');
 
-async function levelsOf(deps: TrainingDeps, workerId: string): Promise<string[]> {
-  const apps = (await deps.applications.listByWorker(workerId)).filter((a) => a.status === 'open' || a.status === 'returned').map((a) => a.level);
-  const certs = (await deps.certificates.listByWorker(workerId)).map((c) => c.level);
-  return [...new Set([...apps, ...certs])];
+/** What enrolment reads of a worker: region, role, the levels they hold or applied for, and where those applications stand. */
+async function candidateOf(deps: TrainingDeps, worker: { id: string; regionCode: string; role: EnrolmentCandidate['role'] }): Promise<EnrolmentCandidate> {
+  const apps = (await deps.applications.listByWorker(worker.id)).filter((a) => a.status === 'open' || a.status === 'returned');
+  const certs = (await deps.certificates.listByWorker(worker.id)).map((c) => c.level);
+  return {
+    regionCode: worker.regionCode,
+    role: worker.role,
+    levels: [...new Set([...apps.map((a) => a.level), ...certs])],
+    applications: apps.map((a) => ({ level: a.level, stage: a.stage })),
+  };
+}
+
+/** The stages a session asks for, by their names in the worker's region's policy (ids where it has none). */
+function stageNames(deps: TrainingDeps, regionCode: string, stages: readonly string[], locale: Locale): string {
+  const pipeline = deps.policies.forRegion(regionCode)?.pipeline.stages ?? [];
+  return stages.map((id) => pipeline.find((s) => s.id === id)?.name[locale] ?? id).join(locale === 'en' ? ', ' : '、');
 }
 
 /** `training.list` (培训): the sessions this worker may enrol in now, as choice options. */
@@ -27,8 +39,8 @@ export function listSessions(deps: TrainingDeps): ActionHandler {
   return async (_args, ctx): Promise<AnswerValue> => {
     const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
     if (!worker) return { registered: false, count: 0 };
-    const levels = await levelsOf(deps, worker.id);
-    const open = (await deps.training.listUpcoming(ctx.now)).filter((s) => enrolRefusal(s, { regionCode: worker.regionCode, role: worker.role, levels }, ctx.now) === null);
+    const candidate = await candidateOf(deps, worker);
+    const open = (await deps.training.listUpcoming(ctx.now)).filter((s) => enrolRefusal(s, candidate, ctx.now) === null);
     const options = [];
     for (const s of open.slice(0, 9)) {
       const counts = await deps.training.counts(s.id);
@@ -51,8 +63,8 @@ export function enrol(deps: TrainingDeps): ActionHandler {
     if (!worker) return { status: 'notRegistered', text: t('certification:declare.notRegistered') };
     const session = await deps.training.get(parsed.data.sessionId);
     if (!session) return { status: 'invalid', text: t('training:enrol.unknown') };
-    const refusal = enrolRefusal(session, { regionCode: worker.regionCode, role: worker.role, levels: await levelsOf(deps, worker.id) }, ctx.now);
-    if (refusal) return { status: 'refused', text: t(`training:enrol.refused.${refusal}`) };
+    const refusal = enrolRefusal(session, await candidateOf(deps, worker), ctx.now);
+    if (refusal) return { status: 'refused', reason: refusal, text: t(`training:enrol.refused.${refusal}`, { stages: stageNames(deps, worker.regionCode, session.stages, loc(ctx.locale)) }) };
     const r = await deps.training.enrol(session, { workerId: worker.id, channel: ctx.channel, userId: ctx.userId }, ctx.now);
     if (r.status === 'enrolled' || r.status === 'accepted') await scheduleSessionReminders(deps, session, worker, r.enrolment);
     const params = { title: session.title, startsAt: chinaTime(session.startsAt), place: session.place, state: r.status === 'closed' ? '' : t(`training:states.${r.enrolment.state}`) };

@@ -2,18 +2,24 @@ import { chinaDate } from '../dates/parseDate.ts';
 import { regionPrefix } from '../regions/regions.ts';
 import type { Enrolment, Role, TrainingSession } from './types.ts';
 
-/** What decides whether a worker may enrol in a session; the levels are those they hold or have applied for. */
+/**
+ * What decides whether a worker may enrol in a session: the levels are those they hold or have applied for, the
+ * applications their open or returned ones (a returned application is still at its stage, waiting for a correction).
+ */
 export interface EnrolmentCandidate {
   regionCode: string;
   role: Role;
   levels: readonly string[];
+  applications: readonly { level: string; stage: string }[];
 }
 
-export type EnrolRefusal = 'cancelled' | 'deadlinePassed' | 'started' | 'otherRegion' | 'role' | 'level';
+export type EnrolRefusal = 'cancelled' | 'deadlinePassed' | 'started' | 'otherRegion' | 'role' | 'level' | 'stage';
 
 /**
  * Why this worker may not enrol now, or null when they may. A session is open to the workers registered inside
- * its region (a city's session to all its counties); `roles` and `levels` narrow it when listed.
+ * its region (a city's session to all its counties); `roles` and `levels` narrow it when listed. `stages` narrows it
+ * to workers with an application at one of those stages, for one of the session's levels when it lists any: a
+ * certification class is for the applicants the pipeline has sent to training, not for every holder of the level.
  */
 export function enrolRefusal(session: TrainingSession, worker: EnrolmentCandidate, now: Date): EnrolRefusal | null {
   if (session.status === 'cancelled') return 'cancelled';
@@ -22,6 +28,7 @@ export function enrolRefusal(session: TrainingSession, worker: EnrolmentCandidat
   if (!worker.regionCode.startsWith(regionPrefix(session.regionCode))) return 'otherRegion';
   if (session.roles.length > 0 && !session.roles.includes(worker.role)) return 'role';
   if (session.levels.length > 0 && !session.levels.some((l) => worker.levels.includes(l))) return 'level';
+  if (session.stages.length > 0 && !worker.applications.some((a) => session.stages.includes(a.stage) && (session.levels.length === 0 || session.levels.includes(a.level)))) return 'stage';
   return null;
 }
 

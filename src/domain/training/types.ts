@@ -14,6 +14,11 @@ export interface TrainingSession {
   levels: string[];
   /** Roles that may enrol; empty = every role. */
   roles: Role[];
+  /**
+   * Application stages (the policy's stage ids, e.g. trainingTest) a worker's application for one of `levels` must be
+   * at to enrol; empty = no application needed.
+   */
+  stages: string[];
   /** Workers registered in this region (a code prefix: a city session is open to its counties) may enrol. */
   regionCode: string;
   startsAt: Date;

@@ -22,12 +22,16 @@ import { refusalFields } from './validate.ts';
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1-64 letters, digits, _ or -');
 const instant = z.iso.datetime({ offset: true, message: 'times are ISO 8601 with a zone, e.g. 2026-04-01T09:00:00+08:00' }).transform((s) => new Date(s));
 const level = z.string().regex(/^[a-z][A-Za-z0-9]{0,30}$/, 'levels look like intermediate');
+// Whether the stage is one of the session region's pipeline is the use case's check (it knows the policies).
+const stage = z.string().regex(/^[a-z][A-Za-z0-9]{0,40}$/, 'stages are application stage ids, e.g. trainingTest');
+const stages = z.array(stage).max(10, 'at most 10 stages');
 
 const sessionFields = {
   title: z.string().trim().min(1, 'a session needs a title').max(200),
   kind: z.enum(['certification', 'continuing'], { message: 'kind is certification or continuing' }),
   levels: z.array(level).max(10).default([]),
   roles: z.array(z.enum(ROLES, { message: `roles are ${ROLES.join(', ')}` })).max(ROLES.length).default([]),
+  stages: stages.default([]),
   regionCode: z.string().regex(/^\d{6}(\d{3})?$/, 'regionCode is a 6- or 9-digit region code'),
   startsAt: instant,
   endsAt: instant,
@@ -42,7 +46,8 @@ const editBody = z
   .strictObject({
     title: sessionFields.title.optional(),
     levels: z.array(level).max(10).optional(),
-    roles: z.array(z.enum(ROLES)).max(ROLES.length).optional(),
+    roles: z.array(z.enum(ROLES, { message: `roles are ${ROLES.join(', ')}` })).max(ROLES.length).optional(),
+    stages: stages.optional(),
     startsAt: instant.optional(),
     endsAt: instant.optional(),
     hours: sessionFields.hours.optional(),

@@ -52,7 +52,8 @@ const enrolmentId = (sessionId: string, workerId: string) => `${sessionId}:${wor
 
 function toSession(d: SessionDoc): TrainingSession {
   const { _id, seatsLeft: _s, seq: _q, ...rest } = d;
-  return { id: _id, ...rest, roles: rest.roles as Role[] };
+  // Sessions stored before `stages` existed are open at every stage.
+  return { id: _id, ...rest, roles: rest.roles as Role[], stages: rest.stages ?? [] };
 }
 function toEnrolment(d: EnrolmentDoc): Enrolment {
   const { _id: _i, ...rest } = d;

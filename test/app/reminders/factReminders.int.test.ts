@@ -129,7 +129,7 @@ const CASES: Case[] = [
     async arrange(w) {
       const worker = await addWorker('staff', '2020-01-01');
       const endsAt = new Date(DUE.getTime() + 24 * 3_600_000);
-      const session = await w.training.create({ title: '初级培训班', kind: 'certification', levels: [], roles: [], regionCode: '320100', startsAt: new Date(endsAt.getTime() - 8 * 3_600_000), endsAt, hours: 8, capacity: 10, enrolBy: new Date(DUE.getTime() - MINUTE), place: '党校', createdBy: 'a', createdAt: w.clock.now() });
+      const session = await w.training.create({ title: '初级培训班', kind: 'certification', levels: [], roles: [], stages: [], regionCode: '320100', startsAt: new Date(endsAt.getTime() - 8 * 3_600_000), endsAt, hours: 8, capacity: 10, enrolBy: new Date(DUE.getTime() - MINUTE), place: '党校', createdBy: 'a', createdAt: w.clock.now() });
       const r = await w.training.enrol(session, { workerId: worker.id, channel: 'sim', userId: worker.userId }, w.clock.now());
       if (r.status !== 'enrolled') throw new Error(r.status);
       await scheduleSessionReminders({ ...w.facts, reminders: w.deps.reminders } as unknown as TrainingDeps, session, { id: worker.id, regionCode: '320102' }, r.enrolment);

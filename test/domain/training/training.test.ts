@@ -7,11 +7,11 @@ import { isMuted } from '../../../src/domain/reminders/reminder.ts';
 import type { TrainingSession } from '../../../src/domain/training/types.ts';
 
 const session: TrainingSession = {
-  id: 's1', title: 't', kind: 'certification', levels: ['junior'], roles: ['secretary', 'staff'], regionCode: '320100',
+  id: 's1', title: 't', kind: 'certification', levels: ['junior'], roles: ['secretary', 'staff'], stages: [], regionCode: '320100',
   startsAt: new Date('2026-04-10T01:00:00Z'), endsAt: new Date('2026-04-10T09:00:00Z'), hours: 8, capacity: 10,
   enrolBy: new Date('2026-04-08T16:00:00Z'), place: 'p', status: 'open', createdBy: 'a', createdAt: new Date(0), version: 1,
 };
-const worker = { regionCode: '320102', role: 'secretary' as const, levels: ['junior'] };
+const worker = { regionCode: '320102', role: 'secretary' as const, levels: ['junior'], applications: [{ level: 'junior', stage: 'qualificationReview' }] };
 const before = new Date('2026-04-01T00:00:00Z');
 
 describe('who may enrol', () => {
@@ -27,6 +27,21 @@ describe('who may enrol', () => {
     ['cancelled', worker, before, { ...session, status: 'cancelled' as const }],
   ])('refused: %s', (reason, w, now, s) => {
     expect(enrolRefusal(s, w, now)).toBe(reason);
+  });
+  describe('by application stage', () => {
+    const atTest = { ...session, stages: ['trainingTest'] };
+    it('a session for the 培训测试 stage is open to an applicant of its level at that stage', () => {
+      expect(enrolRefusal(atTest, { ...worker, applications: [{ level: 'junior', stage: 'trainingTest' }] }, before)).toBeNull();
+    });
+    it('refused with the stage as reason: an earlier stage, no application (a holder of the level), or another level at that stage', () => {
+      expect(enrolRefusal(atTest, worker, before)).toBe('stage');
+      expect(enrolRefusal(atTest, { ...worker, applications: [] }, before)).toBe('stage');
+      expect(enrolRefusal(atTest, { ...worker, levels: ['junior', 'senior'], applications: [{ level: 'junior', stage: 'declaration' }, { level: 'senior', stage: 'trainingTest' }] }, before)).toBe('stage');
+    });
+    it('without levels, any level\'s application at one of the stages will do', () => {
+      const anyLevel = { ...session, levels: [], stages: ['training', 'trainingTest'] };
+      expect(enrolRefusal(anyLevel, { ...worker, levels: ['senior'], applications: [{ level: 'senior', stage: 'training' }] }, before)).toBeNull();
+    });
   });
   it('the waiting list is served by arrival; a lapsed offer holds no seat', () => {
     expect(waitingList([{ state: 'waiting', seq: 5 }, { state: 'enrolled', seq: 1 }, { state: 'waiting', seq: 3 }]).map((e) => e.seq)).toEqual([3, 5]);

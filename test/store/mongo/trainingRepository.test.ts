@@ -20,6 +20,7 @@ const session = (capacity: number): NewSession => ({
   kind: 'certification',
   levels: [],
   roles: [],
+  stages: [],
   regionCode: '320100',
   startsAt: new Date('2026-04-10T01:00:00Z'),
   endsAt: new Date('2026-04-10T09:00:00Z'),
