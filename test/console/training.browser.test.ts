@@ -17,6 +17,7 @@ import { simSay } from '../support/httpApp.ts';
 const MINUTE = 60_000;
 const TITLE = '两新组织党务工作者继续教育班';
 const LATER = '下周资格培训班';
+const STAGED = '初级资格培训班（培训测试阶段）';
 /** A `datetime-local` value in China time. */
 const chinaLocal = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
 
@@ -164,6 +165,43 @@ describe('training and reminders in the console', () => {
     await dataTest('session-table').getByText(TITLE).waitFor();
     await shoot('training-sessions-en');
     await dataTest('lang-zh').click();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the session form offers who may enrol by level, role and application stage; the session page shows it and its edit changes it', async () => {
+    const pick = async (select: string, option: string) => {
+      await dataTest(select).last().click();
+      await page.locator('.el-select-dropdown__item:visible', { hasText: option }).click();
+      // A click on the dialog's title closes the dropdown (Escape would close the dialog too).
+      await page.locator('.el-dialog__title:visible').click();
+    };
+    await page.goto(`${base}/console/training`);
+    await dataTest('session-new').click();
+    const startsAt = new Date(r.clock.now().getTime() + 3 * 24 * 60 * MINUTE);
+    await dataTest('f-title').fill(STAGED);
+    await dataTest('f-starts').fill(chinaLocal(startsAt));
+    await dataTest('f-ends').fill(chinaLocal(new Date(startsAt.getTime() + 8 * 60 * MINUTE)));
+    await dataTest('f-place').fill('南京市委党校 5 号楼');
+    await pick('f-levels', '初级');
+    await pick('f-roles', '党组织书记');
+    await pick('f-stages', '培训测试');
+    await shoot('training-session-audience');
+    await dataTest('session-save').click();
+    await dataTest('session-table').getByText(STAGED).waitFor();
+    const token = await r.token('检查', '320100');
+    const created = (await r.api('GET', '/training/sessions', token)).body.items.find((x: { title: string }) => x.title === STAGED);
+    expect(created).toMatchObject({ levels: ['junior'], roles: ['secretary'], stages: ['trainingTest'] });
+
+    await page.goto(`${base}/console/training/${created.id}`);
+    await eventually(() => text('session-audience')).toContain('申报处于“培训测试”');
+    expect(await text('session-audience')).toContain('初级');
+    expect(await text('session-audience')).toContain('党组织书记');
+    await dataTest('session-edit').click();
+    await pick('f-stages', '综合评审');
+    await dataTest('edit-save').click();
+    await eventually(() => text('session-audience')).toContain('申报处于“培训测试”或“综合评审”');
+    expect((await r.api('GET', `/training/sessions/${created.id}`, token)).body.stages).toEqual(['trainingTest', 'comprehensiveReview']);
+    await shoot('training-session-stages');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -181,3 +181,42 @@ describe('mute in the chat', () => {
     expect(await store.mutes(w.id)).toEqual([]);
   });
 });
+
+describe('check-in in English, attendance by hand and 我的培训', () => {
+  it('"check in <code>" checks an English-speaking worker in; an admin marks another by hand (audited, once per day); both are credited and 我的培训 says what is still missing', async () => {
+    const startsAt = new Date(t.clock.now().getTime() + 86_400_000);
+    const created = await t.api('POST', '/training/sessions', token, { ...body, title: '继续教育（签到）', kind: 'continuing', levels: [], capacity: 5, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 8 * 3_600_000).toISOString(), enrolBy: startsAt.toISOString() });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const en = await t.worker({ role: 'staff' });
+    const zh = await t.worker({ role: 'staff' });
+    await say(en.userId, 'english');
+    for (const w of [en, zh]) {
+      const menu = (await simSay(t.app.url, w.userId, w === en ? 'training' : '培训')).flatMap((m) => m.choices ?? []);
+      const pick = menu.findIndex((c) => c.label.includes('继续教育（签到）')) + 1;
+      expect(pick).toBeGreaterThan(0);
+      await say(w.userId, String(pick));
+    }
+    expect((await t.api('GET', `/training/sessions/${id}`, token)).body).toMatchObject({ enrolled: 2 });
+
+    t.clock.advance(startsAt.getTime() + 3_600_000 - t.clock.now().getTime());
+    const code = (await t.api('GET', `/training/sessions/${id}/checkin-code`, token)).body.code;
+    expect(await say(en.userId, `check in ${code}`)).toContain('Checked in: "继续教育（签到）", 8 hours credited.');
+
+    const manual = await t.api('POST', `/training/sessions/${id}/attendance`, token, { workerId: zh.id });
+    expect(manual.status).toBe(200);
+    expect(manual.body).toEqual({ recorded: true, credited: true });
+    const again = await t.api('POST', `/training/sessions/${id}/attendance`, token, { workerId: zh.id });
+    expect(again.body).toEqual({ recorded: false, credited: false });
+    const trail = await t.api('GET', `/audit?target=training:${id}`, token);
+    expect(trail.body.items.filter((e: { action: string; outcome: string }) => e.action === 'training.attendance' && e.outcome === 'done')).toHaveLength(2);
+    const people = (await t.api('GET', `/training/sessions/${id}/enrolments`, token)).body.items;
+    expect(people.map((p: { attended: string[] }) => p.attended.length)).toEqual([1, 1]);
+
+    const year = new Date(t.clock.now().getTime() + 8 * 3_600_000).getUTCFullYear();
+    const mine = await say(zh.userId, '我的培训');
+    expect(mine).toContain(`${year} 年已取得 8 学时，要求 16 学时。`);
+    expect(mine).toContain('还差 8 学时');
+    expect(await say(en.userId, 'my training')).toContain('8 hours still missing');
+  });
+});

@@ -284,6 +284,20 @@ describe.each(CASES)('$kind with a moved clock', (c) => {
   });
 });
 
+describe('newSecretaryUntrained, the second offset', () => {
+  it('five months (152 days) after taking office the untrained secretary is reminded again, at 09:00 China time', async () => {
+    const w = world();
+    const secretary = await addWorker('secretary', addDays('2026-05-31', -152));
+    await w.findFacts();
+    const [r] = await connection.db!.collection('reminders').find({ kind: 'newSecretaryUntrained', subject: secretary.id, status: 'scheduled' }).toArray();
+    expect(r?.dueAt.toISOString()).toBe(DUE.toISOString());
+    expect(r?.offsetHours).toBe(24 * 152);
+    w.at(DUE);
+    expect((await w.sweep()).sent).toBe(1);
+    expect(w.sent[0]).toMatchObject({ userId: secretary.userId, text: expect.stringContaining('支部书记') });
+  });
+});
+
 describe('fact reminders: what is not reminded', () => {
   it('a secretary trained since taking office, a worker with the hours, a revoked certificate and a conversation outside a flow get none', async () => {
     const w = world();

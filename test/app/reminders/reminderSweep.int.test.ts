@@ -5,7 +5,7 @@
  * instances never send one reminder twice.
  */
 import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ReminderDeps } from '../../../src/app/reminders/deps.ts';
 import { scheduleReminders, type ReminderRequest } from '../../../src/app/reminders/scheduleReminder.ts';
 import { reminderSweep } from '../../../src/app/reminders/sweep.ts';
@@ -18,7 +18,7 @@ import { createLogger } from '../../../src/infra/logger.ts';
 import { connectMongo } from '../../../src/store/mongo/connection.ts';
 import { createMongoReminderStore } from '../../../src/store/mongo/reminderStore.ts';
 import { TestClock } from '../../support/testClock.ts';
-import { testDbUri } from '../../support/db.ts';
+import { testDbUri, withDatabase } from '../../support/db.ts';
 import { content } from '../../support/engineHarness.ts';
 
 let connection: Connection;
@@ -179,6 +179,25 @@ describe('reminders with a moved clock', () => {
     expect(users).toHaveLength(60);
   });
 
+  it('a reminder scheduled by an instance that then stopped is sent by one started after it, once', async () => {
+    // Nothing lives in the process: the reminder is a record, so a new instance (its own connection and stores) sends it.
+    const before = world('2026-04-01T00:00:00Z');
+    const [key] = await scheduleReminders(before.deps, before.session('restart', '2026-04-03T02:00:00Z'));
+    const second = await connectMongo(withDatabase(inject('mongoUri'), connection.db!.databaseName));
+    try {
+      const after = world('2026-04-01T00:00:00Z');
+      after.deps.reminders = createMongoReminderStore(second);
+      after.at('2026-04-02T02:00:00Z');
+      await after.sweep();
+      expect(after.sent.filter((m) => m.text.includes('课程restart'))).toHaveLength(1);
+      expect(await after.deps.reminders.get(key!)).toMatchObject({ status: 'sent' });
+      await after.sweep();
+      expect(after.sent.filter((m) => m.text.includes('课程restart'))).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('a returned application is reminded 3 and 7 days after the return, and not once resubmitted', async () => {
     // Reminders left scheduled by the tests above would fall due too: start from none.
     await connection.db!.collection('reminders').deleteMany({});
@@ -206,5 +225,27 @@ describe('reminders with a moved clock', () => {
     w.at('2026-04-08T01:00:00Z');
     expect((await w.sweep()).sent).toBe(0);
     expect(await connection.db!.collection('reminders').countDocuments({ subject: returned.id, status: 'cancelled' })).toBe(1);
+  });
+
+  it('a returned application left unresubmitted is reminded again 7 days after the return, even with every kind muted', async () => {
+    await connection.db!.collection('reminders').deleteMany({});
+    const w = world('2026-04-01T00:00:00Z');
+    const base = sampleApplication({ id: `${w.tag}-app`, workerId: `${w.tag}-w`, userId: `${w.tag}-u`, channel: 'sim' });
+    const returned: Application = {
+      ...base,
+      status: 'returned',
+      history: [...base.history, { at: '2026-04-01T00:00:00.000Z', actor: { kind: 'admin', id: 'a', name: 'a' }, action: 'return', fromStage: base.stage, toStage: base.stage, fromStatus: 'open', toStatus: 'returned', note: '补充任职证明' }],
+    };
+    w.deps.checks.returnedApplication = returnedStillDue({ get: async (id) => (id === returned.id ? returned : null) });
+    await w.deps.reminders.mute({ workerId: returned.workerId, kind: 'all', until: null });
+    await returnedApplicationReminders(w.deps)(returned);
+    w.at('2026-04-04T00:30:00Z');
+    expect((await w.sweep()).sent).toBe(1);
+    w.at('2026-04-07T23:59:00Z');
+    expect((await w.sweep()).sent).toBe(0);
+    w.at('2026-04-08T00:30:00Z');
+    expect((await w.sweep()).sent).toBe(1);
+    expect(w.sent.map((m) => m.userId)).toEqual([returned.userId, returned.userId]);
+    expect(w.sent[1]!.text).toContain('补充任职证明');
   });
 });

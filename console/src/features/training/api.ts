@@ -6,6 +6,9 @@ export interface SessionView {
   title: string;
   kind: 'certification' | 'continuing';
   levels: string[];
+  roles: string[];
+  /** Application stages a worker's application must be at to enrol; empty: no application needed. */
+  stages: string[];
   regionCode: string;
   startsAt: string;
   endsAt: string;
@@ -41,7 +44,10 @@ export interface CheckinCode {
   qrSvg: string;
 }
 
-export type SessionInput = Pick<SessionView, 'title' | 'kind' | 'regionCode' | 'startsAt' | 'endsAt' | 'hours' | 'capacity' | 'place'> & { levels?: string[]; enrolBy?: string };
+/** Who may enrol: empty lists narrow nothing. */
+export type Audience = Pick<SessionView, 'levels' | 'roles' | 'stages'>;
+
+export type SessionInput = Pick<SessionView, 'title' | 'kind' | 'regionCode' | 'startsAt' | 'endsAt' | 'hours' | 'capacity' | 'place'> & Partial<Audience> & { enrolBy?: string };
 
 export const trainingApi = {
   list: (query: { cursor?: string; limit?: number } = {}) => api.http.get<{ items: SessionView[]; nextCursor?: string }>('/training/sessions', query),
