@@ -108,6 +108,27 @@ describe('what the enrolled are told', () => {
     expect((await t.api('GET', `/training/sessions/${id}`, token)).body).toMatchObject({ enrolled: 1, offered: 0, waiting: 0 });
   });
 
+  it('regression: the 培训 list showed a full session as "余 0 席" to the worker a seat was held for, and 我的培训 gave no place in line', async () => {
+    const TITLE = '名额保留说明班';
+    await session({ title: TITLE });
+    const [a, b, c] = [await t.worker(), await t.worker(), await t.worker()];
+    await enrol(a.userId, TITLE);
+    await enrol(b.userId, TITLE);
+    await enrol(c.userId, TITLE);
+    const line = async (userId: string) => ((await simSay(t.app.url, userId, '培训')).flatMap((r) => r.choices ?? []).find((ch) => ch.label.includes(TITLE))?.label ?? '');
+    expect(await line(a.userId)).toContain('（您已报名）');
+    expect(await line(c.userId)).toContain('（您在候补第 2 位）');
+    expect(await say(c.userId, '我的培训')).toContain(`${TITLE}`);
+    expect(await say(c.userId, '我的培训')).toContain('候补第 2 位');
+    await say(a.userId, '取消报名');
+    const cancelled = (await simSay(t.app.url, a.userId, '取消报名')).flatMap((r) => r.choices ?? []).findIndex((ch) => ch.label.includes(TITLE)) + 1;
+    expect(await say(a.userId, String(cancelled))).toContain('已取消报名');
+    // B is offered the seat: the list says it is held for B and until when, not just that none is left.
+    expect(await line(b.userId)).toMatch(/（为您保留名额至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}，选择即确认）/);
+    expect(await say(b.userId, '我的培训')).toContain('有名额为您保留至');
+    expect(await line(c.userId)).toContain('（您在候补第 1 位）');
+  });
+
   it('cancelling a session tells the enrolled and the waiting, and cancels their reminders', async () => {
     const TITLE = '取消通知测试班';
     const id = await session({ title: TITLE, startsAt: '2026-03-25T09:00:00+08:00', endsAt: '2026-03-25T17:00:00+08:00', enrolBy: '2026-03-24T18:00:00+08:00' });

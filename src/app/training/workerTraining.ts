@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { checkinOpen, enrolRefusal, type EnrolmentCandidate } from '../../domain/training/enrolment.ts';
+import { checkinOpen, enrolRefusal, waitingList, type EnrolmentCandidate } from '../../domain/training/enrolment.ts';
+import type { Enrolment } from '../../domain/training/types.ts';
 import { hoursRequired, hoursStanding } from '../../domain/training/hours.ts';
 import { trainingSettings } from '../../domain/policy/trainingSchema.ts';
 import { REMINDER_KINDS } from '../../domain/policy/trainingSchema.ts';
@@ -34,18 +35,38 @@ function stageNames(deps: TrainingDeps, regionCode: string, stages: readonly str
   return stages.map((id) => pipeline.find((s) => s.id === id)?.name[locale] ?? id).join(locale === 'en' ? ', ' : '、');
 }
 
-/** `training.list` (培训): the sessions this worker may enrol in now, as choice options. */
+/**
+ * How the worker stands in a session, in words: enrolled, their place on the waiting list, or the seat held for
+ * them and until when. Null when they have no live enrolment. Without it the list showed a full session's "余 0 席"
+ * to the very worker a seat was being held for.
+ */
+async function whereTheyStand(deps: TrainingDeps, e: Enrolment | undefined, now: Date, t: (k: string, p?: Record<string, unknown>) => string, prefix: 'mark' | 'states'): Promise<string | null> {
+  if (!e) return null;
+  if (e.state === 'enrolled') return t(`training:${prefix}.enrolled`);
+  if (e.state === 'offered' && e.offeredUntil && e.offeredUntil.getTime() > now.getTime()) return t(`training:${prefix}.offeredUntil`, { until: chinaTime(e.offeredUntil) });
+  if (e.state === 'waiting') {
+    const position = waitingList(await deps.training.enrolmentsOfSession(e.sessionId)).findIndex((w) => w.workerId === e.workerId) + 1;
+    return t(`training:${prefix}.waitingAt`, { position });
+  }
+  return null;
+}
+
+/** `training.list` (培训): the sessions this worker may enrol in now, as choice options, each saying where they stand in it. */
 export function listSessions(deps: TrainingDeps): ActionHandler {
   return async (_args, ctx): Promise<AnswerValue> => {
+    const t = (k: string, p?: Record<string, unknown>) => deps.translator.t(loc(ctx.locale), k, p);
     const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
     if (!worker) return { registered: false, count: 0 };
     const candidate = await candidateOf(deps, worker);
     const open = (await deps.training.listUpcoming(ctx.now)).filter((s) => enrolRefusal(s, candidate, ctx.now) === null);
+    const mine = new Map((await deps.training.enrolmentsOfWorker(worker.id)).map((e) => [e.sessionId, e]));
     const options = [];
     for (const s of open.slice(0, 9)) {
       const counts = await deps.training.counts(s.id);
       const left = Math.max(0, s.capacity - counts.enrolled - counts.offered);
-      options.push({ value: s.id, name: s.title, label: deps.translator.t(loc(ctx.locale), 'training:option', { title: s.title, startsAt: chinaTime(s.startsAt), place: s.place, hours: s.hours, left }) });
+      const label = t('training:option', { title: s.title, startsAt: chinaTime(s.startsAt), place: s.place, hours: s.hours, left });
+      const mark = await whereTheyStand(deps, mine.get(s.id), ctx.now, t, 'mark');
+      options.push({ value: s.id, name: s.title, label: mark ? `${label}${mark}` : label });
     }
     return { registered: true, count: options.length, options };
   };
@@ -120,7 +141,8 @@ export function myTraining(deps: TrainingDeps): ActionHandler {
       if (e.state === 'cancelled' || e.state === 'expired') continue;
       const s = await deps.training.get(e.sessionId);
       if (!s) continue;
-      lines.push(t('training:mine.line', { title: s.title, startsAt: chinaTime(s.startsAt), state: t(`training:states.${s.status === 'cancelled' ? 'sessionCancelled' : e.state}`) }));
+      const state = s.status === 'cancelled' ? t('training:states.sessionCancelled') : ((await whereTheyStand(deps, e, ctx.now, t, 'states')) ?? t(`training:states.${e.state}`));
+      lines.push(t('training:mine.line', { title: s.title, startsAt: chinaTime(s.startsAt), state }));
     }
     return { registered: true, text: lines.join('\n') };
   };
