@@ -120,6 +120,11 @@ describe('what the enrolled are told', () => {
     expect(await line(c.userId)).toContain('（您在候补第 2 位）');
     expect(await say(c.userId, '我的培训')).toContain(`${TITLE}`);
     expect(await say(c.userId, '我的培训')).toContain('候补第 2 位');
+    // Picking it again says so plainly: the time and place for a seat holder, the place in line for the waiting.
+    const again = await enrol(a.userId, TITLE);
+    expect(again).toContain(`您已报名“${TITLE}”：2026-03-20 09:00，南京市委党校 3 号楼`);
+    expect(again).not.toContain('（已报名）');
+    expect(await enrol(c.userId, TITLE)).toContain('（候补第 2 位）');
     await say(a.userId, '取消报名');
     const cancelled = (await simSay(t.app.url, a.userId, '取消报名')).flatMap((r) => r.choices ?? []).findIndex((ch) => ch.label.includes(TITLE)) + 1;
     expect(await say(a.userId, String(cancelled))).toContain('已取消报名');

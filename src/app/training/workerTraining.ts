@@ -88,8 +88,11 @@ export function enrol(deps: TrainingDeps): ActionHandler {
     if (refusal) return { status: 'refused', reason: refusal, text: t(`training:enrol.refused.${refusal}`, { stages: stageNames(deps, worker.regionCode, session.stages, loc(ctx.locale)) }) };
     const r = await deps.training.enrol(session, { workerId: worker.id, channel: ctx.channel, userId: ctx.userId }, ctx.now);
     if (r.status === 'enrolled' || r.status === 'accepted') await scheduleSessionReminders(deps, session, worker, r.enrolment);
-    const params = { title: session.title, startsAt: chinaTime(session.startsAt), place: session.place, state: r.status === 'closed' ? '' : t(`training:states.${r.enrolment.state}`) };
-    return { status: r.status, text: t(`training:enrol.${r.status}`, params) };
+    const state = r.status === 'closed' ? '' : ((await whereTheyStand(deps, r.enrolment, ctx.now, t, 'states')) ?? t(`training:states.${r.enrolment.state}`));
+    const params = { title: session.title, startsAt: chinaTime(session.startsAt), place: session.place, state };
+    // Already holding the seat: "已报名 (已报名)" said nothing; the time and place are what they came back for.
+    const key = r.status === 'already' && r.enrolment.state === 'enrolled' ? 'alreadyEnrolled' : r.status;
+    return { status: r.status, text: t(`training:enrol.${key}`, params) };
   };
 }
 
