@@ -81,6 +81,15 @@ describe("a session's reminders", () => {
     for (const w of [a, b]) expect(count(await pushes(w.userId), `提醒：培训“${TITLE}”`)).toBe(1);
   });
 
+  it('a continuing session has no exam: enrolling schedules the two start reminders (a day and two hours before) and no exam reminder', async () => {
+    const TITLE = '继续教育无考试班';
+    const id = await session(TITLE, '06');
+    const w = await t.worker();
+    expect(await enrol(w.userId, TITLE)).toContain('已报名');
+    const mine = (await scheduledOf(id)).filter((r) => r.workerId === w.id);
+    expect(mine.map((r) => r.kind)).toEqual(['sessionStart', 'sessionStart']);
+  });
+
   it('one withdrawal cancels only that worker\'s reminders; a moved session moves everyone\'s, exam reminders included', async () => {
     const TITLE = '考试提醒测试班';
     const id = await session(TITLE, '12', { kind: 'certification', capacity: 3 });
