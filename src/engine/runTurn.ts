@@ -192,7 +192,9 @@ function inFlowCommand(turn: Turn, command: GlobalCommand): Outcome {
   switch (command.kind) {
     case 'help': {
       const key = ('help' in step && step.help) || `${flow.id}:${step.id}.help`;
-      turn.say(turn.t(turn.hasTemplate(key) ? key : 'common:helpInFlow'));
+      // At the main menu nothing is in progress, so help is the idle list of what can be done, built from the flows.
+      if (flow.id === MENU_FLOW) turn.say(helpList(turn));
+      else turn.say(turn.t(turn.hasTemplate(key) ? key : 'common:helpInFlow'));
       s.retries = 0; // help read: the next attempt gets a fresh count
       return reprompt(turn);
     }
