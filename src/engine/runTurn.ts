@@ -191,7 +191,7 @@ function inFlowCommand(turn: Turn, command: GlobalCommand): Outcome {
   const step = turn.step();
   switch (command.kind) {
     case 'help': {
-      const key = ('help' in step && step.help) || `${flow.id}:${step.id}.help`;
+      const key = (step.kind === 'ask' && step.help) || `${flow.id}:${step.id}.help`;
       // At the main menu nothing is in progress, so help is the idle list of what can be done, built from the flows.
       if (flow.id === MENU_FLOW) turn.say(helpList(turn));
       else turn.say(turn.t(turn.hasTemplate(key) ? key : 'common:helpInFlow'));
