@@ -64,9 +64,10 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
   if (idleMs > turn.ctx.sessionTimeoutMs && s.pending?.kind !== 'resume' && !command) {
     const answers = answersQuestion(turn, input);
     const atMenu = s.flowId === MENU_FLOW;
-    // Nothing answered yet, and the message is no choice of a menu left open or starts another flow (注册): there
-    // is nothing to resume; read the message afresh. A flow's first question still gets its answer or the offer.
-    if (s.history.length === 0 && (atMenu ? !answers : text !== null && isTrigger(turn, text))) {
+    // A menu left open with nothing chosen, or a message that starts another flow (我的证书, 签到 123456): read
+    // the message afresh. A flow with answers is parked first (park keeps it only then), so it is offered again
+    // when the new one ends; a flow's first question still gets its answer or the offer.
+    if (atMenu ? s.history.length === 0 && !answers : !answers && text !== null && opensFlowAfterTimeout(turn, text)) {
       park(turn);
       return idle(turn, input, text, command);
     }
@@ -134,9 +135,14 @@ function answersQuestion(turn: Turn, input: UserInput): boolean {
   return outcome.kind !== 'reject';
 }
 
-/** The text opens a flow of its own (注册, 签到 123456). */
-function isTrigger(turn: Turn, text: string): boolean {
-  return turn.flows.byTrigger(text) !== undefined || turn.flows.byArgumentTrigger(text) !== undefined;
+/**
+ * The text opens a flow (注册, 签到 123456) that may replace the current one: any, while nothing is answered yet;
+ * once something is, only another flow (我的证书 while 签到 waits), since the current one is parked, not restarted.
+ */
+function opensFlowAfterTimeout(turn: Turn, text: string): boolean {
+  const opened = turn.flows.byTrigger(text)?.id ?? turn.flows.byArgumentTrigger(text)?.flow.id;
+  if (opened === undefined) return false;
+  return turn.state.history.length === 0 || opened !== turn.state.flowId;
 }
 
 function commandOf(text: string): GlobalCommand | null {
