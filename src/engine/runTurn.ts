@@ -108,7 +108,9 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
   // pattern refuses it (a check-in code is digits: 我的培训 there is no answer).
   const openAnswer = text !== null && step.kind === 'ask' && step.input.type === 'text' && (!step.input.pattern || new RegExp(step.input.pattern, 'u').test(text));
   const trigger = text === null ? undefined : turn.flows.byTrigger(text);
-  if (trigger && trigger.id !== s.flowId && !openAnswer) {
+  // A word that is one of the question's own choices (培训 for 培训开课 at 退订's "which kind") is that answer:
+  // the worker replied to what was asked.
+  if (trigger && trigger.id !== s.flowId && !openAnswer && !answersQuestion(turn, input)) {
     park(turn);
     return startFlow(turn, trigger.id);
   }
