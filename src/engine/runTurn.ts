@@ -64,9 +64,10 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
   if (idleMs > turn.ctx.sessionTimeoutMs && s.pending?.kind !== 'resume' && !command) {
     const answers = answersQuestion(turn, input);
     const atMenu = s.flowId === MENU_FLOW;
-    // Nothing answered yet, and the message is no choice of a menu left open or starts another flow (注册): there
-    // is nothing to resume; read the message afresh. A flow's first question still gets its answer or the offer.
-    if (s.history.length === 0 && (atMenu ? !answers : text !== null && isTrigger(turn, text))) {
+    // A menu left open with nothing chosen, or a message that starts another flow (我的证书, 签到 123456): read
+    // the message afresh. A flow with answers is parked first (park keeps it only then), so it is offered again
+    // when the new one ends; a flow's first question still gets its answer or the offer.
+    if (atMenu ? s.history.length === 0 && !answers : !answers && text !== null && opensFlowAfterTimeout(turn, text)) {
       park(turn);
       return idle(turn, input, text, command);
     }
@@ -107,7 +108,9 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
   // pattern refuses it (a check-in code is digits: 我的培训 there is no answer).
   const openAnswer = text !== null && step.kind === 'ask' && step.input.type === 'text' && (!step.input.pattern || new RegExp(step.input.pattern, 'u').test(text));
   const trigger = text === null ? undefined : turn.flows.byTrigger(text);
-  if (trigger && trigger.id !== s.flowId && !openAnswer) {
+  // A word that is one of the question's own choices (培训 for 培训开课 at 退订's "which kind") is that answer:
+  // the worker replied to what was asked.
+  if (trigger && trigger.id !== s.flowId && !openAnswer && !answersQuestion(turn, input)) {
     park(turn);
     return startFlow(turn, trigger.id);
   }
@@ -134,9 +137,14 @@ function answersQuestion(turn: Turn, input: UserInput): boolean {
   return outcome.kind !== 'reject';
 }
 
-/** The text opens a flow of its own (注册, 签到 123456). */
-function isTrigger(turn: Turn, text: string): boolean {
-  return turn.flows.byTrigger(text) !== undefined || turn.flows.byArgumentTrigger(text) !== undefined;
+/**
+ * The text opens a flow (注册, 签到 123456) that may replace the current one: any, while nothing is answered yet;
+ * once something is, only another flow (我的证书 while 签到 waits), since the current one is parked, not restarted.
+ */
+function opensFlowAfterTimeout(turn: Turn, text: string): boolean {
+  const opened = turn.flows.byTrigger(text)?.id ?? turn.flows.byArgumentTrigger(text)?.flow.id;
+  if (opened === undefined) return false;
+  return turn.state.history.length === 0 || opened !== turn.state.flowId;
 }
 
 function commandOf(text: string): GlobalCommand | null {
@@ -191,8 +199,10 @@ function inFlowCommand(turn: Turn, command: GlobalCommand): Outcome {
   const step = turn.step();
   switch (command.kind) {
     case 'help': {
-      const key = ('help' in step && step.help) || `${flow.id}:${step.id}.help`;
-      turn.say(turn.t(turn.hasTemplate(key) ? key : 'common:helpInFlow'));
+      const key = (step.kind === 'ask' && step.help) || `${flow.id}:${step.id}.help`;
+      // At the main menu nothing is in progress, so help is the idle list of what can be done, built from the flows.
+      if (flow.id === MENU_FLOW) turn.say(helpList(turn));
+      else turn.say(turn.t(turn.hasTemplate(key) ? key : 'common:helpInFlow'));
       s.retries = 0; // help read: the next attempt gets a fresh count
       return reprompt(turn);
     }

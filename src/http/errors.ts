@@ -30,9 +30,24 @@ export function errorMiddleware(logger: Logger): Middleware {
       ctx.status = status;
       ctx.type = 'application/json';
       const extra = err instanceof HttpError && status < 500 ? err.extra : undefined;
-      ctx.body = { ...extra, error: status >= 500 ? 'internal error; the request was not completed' : clientMessage(status, e) };
+      const code = status < 500 ? (extra?.code ?? defaultCode(status, e)) : 'internal';
+      ctx.body = { ...extra, code, error: status >= 500 ? 'internal error; the request was not completed' : clientMessage(status, e) };
     }
   };
+}
+
+/**
+ * The stable `code` of a refusal that names none itself (a wrong password, a missing token, the body parser's
+ * refusals), so that a client can branch on every 4xx by `code` rather than by the English text.
+ */
+const CODES_BY_STATUS: Record<number, string> = {
+  400: 'invalid', 401: 'unauthenticated', 403: 'forbidden', 404: 'notFound', 405: 'methodNotAllowed', 409: 'conflict',
+  413: 'tooLarge', 415: 'unsupportedMediaType', 422: 'refused', 423: 'locked', 429: 'tooManyRequests',
+};
+
+function defaultCode(status: number, e: { type?: string }): string {
+  if (e.type === 'entity.parse.failed') return 'invalidJson';
+  return CODES_BY_STATUS[status] ?? 'clientError';
 }
 
 function clientMessage(status: number, e: { message?: string; type?: string; expose?: boolean }): string {

@@ -160,8 +160,10 @@ describe('certification journey end to end', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     // The city committee pays 中级 holders: their full names, in Chinese.
     expect(await csv.text()).toContain(`${number},张三,中级,江苏省南京市玄武区,称职,4800`);
-    // A failed inspection suspends the certificate (Jiangsu's policy), which /verify shows.
-    expect((await api('POST', `/certificates/${number}/inspections`, { year, passed: false, note: '未按期述职' })).status).toBe(200);
+    // Recording the year's inspection again is refused (a change needs a correction with a reason)…
+    expect((await api('POST', `/certificates/${number}/inspections`, { year, passed: false, note: '未按期述职' })).status).toBe(409);
+    // …and a correction to failed suspends the certificate (Jiangsu's policy), which /verify shows.
+    expect((await api('POST', `/certificates/${number}/inspections/${year}/correction`, { passed: false, reason: '未按期述职' })).status).toBe(200);
     expect(((await (await fetch(`${app.url}/verify/${number}.json`)).json()) as { status: string }).status).toBe('suspended');
   });
 });

@@ -3,7 +3,8 @@
  * in progress. Each waiting point is reached once (beforeAll) and every test continues from a copy of that state.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EngineHarness } from '../support/engineHarness.ts';
+import { defaultActions, EngineHarness } from '../support/engineHarness.ts';
+import type { AnswerValue } from '../../src/engine/types.ts';
 import { choiceIds, choiceLabels, ID_MASKED, registrationAt, restore, snapshot, texts, type Snapshot } from './registrationPoints.ts';
 
 const MENU_LABELS = ['注册', '我的信息', '我能申报什么', '资格申报', '办理进度', '我的证书', '帮助'];
@@ -331,6 +332,15 @@ describe('off-script text at a choice question', () => {
     expect(reply).toContain(RESUMED);
     expect(reply).toContain(choice.question);
     expect(h.state.stepId).toBe('orgType');
+  });
+
+  it('regression: a trigger word that is also a choice of the question (退订 → 培训) started the training flow instead of answering', async () => {
+    const muted: unknown[] = [];
+    const h = new EngineHarness({ ...defaultActions(), 'reminders.mute': async (args): Promise<AnswerValue> => (muted.push(args.kind), { status: 'muted' }) });
+    expect(await h.say('退订')).toContain('要退订哪一类提醒');
+    await h.say('培训');
+    expect(muted).toEqual(['sessionStart']);
+    expect(h.state.flowId).not.toBe('training');
   });
 
   it('a trigger word at a free-text question is an answer, not a flow switch', async () => {

@@ -12,6 +12,22 @@ describe('the help list', () => {
     expect(help).toContain('“测评 测评码”');
   });
 
+  it('regression: 帮助 chosen at the main menu printed a raw {{flows}} placeholder', async () => {
+    const h = new EngineHarness();
+    await h.say('你好');
+    const help = await h.say('帮助');
+    expect(help).not.toContain('{{');
+    expect(help).toContain('“培训”');
+  });
+
+  it('regression: the menu\'s 帮助 choice picked by its number printed a raw {{flows}} placeholder', async () => {
+    const h = new EngineHarness();
+    await h.say('菜单');
+    const help = await h.say('7');
+    expect(help).not.toContain('{{');
+    expect(help).toContain('“培训”');
+  });
+
   it.each([
     ['zh-CN', '帮助', true],
     ['en', 'help', false],

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/channels/wechat-common/text.ts';
 import { EngineHarness } from '../support/engineHarness.ts';
 
-const NUMBERS = /编号|数字|a number/u;
+// Asking for a reply by number (编号, 回复数字); a code's "six digits" (签到 六位数字) is not such a request.
+const NUMBERS = /编号|回复数字|a number/u;
 
 describe('number hints', () => {
   it('regression: the menu shown as buttons said 回复编号 though the buttons show no numbers', async () => {

@@ -47,6 +47,20 @@ describe('the idle timeout at a first question', () => {
     expect(reply).toContain('请先注册');
   });
 
+  it('regression: after a timeout, a command typed in a flow with answers (我的证书 in 签到 after a wrong code) got only the welcome back', async () => {
+    const h = new EngineHarness();
+    await h.say('注册');
+    await h.say('王五');
+    expect(h.state.history.length).toBeGreaterThan(0);
+    h.advance(8 * 24 * HOUR);
+    const reply = await h.say('我的证书');
+    expect(reply).not.toContain('欢迎回来');
+    expect(reply).toContain('请先注册');
+    // The registration waits, parked with its answer, and is offered again when the certificates flow ends.
+    expect(reply).toContain('党务工作者注册');
+    expect(h.state).toMatchObject({ flowId: 'registration', answers: { name: '王五' } });
+  });
+
   it('a menu left open takes its choice, without a welcome back to the menu', async () => {
     const h = new EngineHarness();
     await h.say('菜单');

@@ -343,6 +343,9 @@ describe('bad input to the other routes', () => {
     ['an unknown list filter', 'GET', '/applications?owner=me', undefined, /owner/],
     ['a region that is not a code', 'GET', '/applications?region=Nanjing', undefined, /region is a region code or prefix/],
     ['an unknown status', 'GET', '/applications?status=lost', undefined, /status/],
+    // Regression: an unknown stage or level answered 200 with an empty list, as if nothing were waiting there.
+    ['regression: an unknown stage answered an empty list', 'GET', '/applications?stage=nope', undefined, /stage nope is no stage of a loaded policy; use one of: .*publicNotice/],
+    ['regression: an unknown level answered an empty list', 'GET', '/applications?level=master', undefined, /level master is no level of a loaded policy; use one of: .*intermediate/],
     ['a report in French', 'GET', '/reports/allowance?lang=fr', undefined, /lang is zh-CN \(the default\) or en/],
     ['a report in xml', 'GET', '/reports/allowance?year=2026&format=xml', undefined, /format/],
     ['an audit limit over 200', 'GET', '/audit?limit=500', undefined, /limit/],

@@ -232,7 +232,7 @@ describe('tokens', () => {
     expect((await a.c.call('DELETE', `/tokens/${made.body.id}`)).status).toBe(204);
     const refused = await r.api('GET', '/me', made.body.token);
     expect(refused.status).toBe(401);
-    expect(refused.body).toEqual({ error: 'invalid or revoked token' });
+    expect(refused.body).toEqual({ code: 'unauthenticated', error: 'invalid or revoked token' });
     expect((await a.c.call('GET', '/tokens')).body.tokens[1]).toMatchObject({ id: made.body.id, revokedAt: r.clock.now().toISOString() });
     expect((await r.api('GET', '/me', a.token)).status).toBe(200);
     expect((await auditOf(a.token, `token:${made.body.id}`)).map((e) => e.action)).toEqual(['revokeToken', 'createToken']);

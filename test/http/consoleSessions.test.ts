@@ -63,13 +63,13 @@ describe('POST /admin/api/session (login)', () => {
     expect(res.headers.getSetCookie().find((h) => h.startsWith('rc_session='))!.toLowerCase()).toMatch(/;\s*secure/);
   });
 
-  it('answers a wrong password and an unknown username alike: 401 "wrong username or password", no cookie', async () => {
+  it('answers a wrong password and an unknown username alike: 401 "wrong username or password" (regression: with no stable code), no cookie', async () => {
     const a = await fresh();
     const wrong = await a.client().login(a.username, 'not the password');
     const unknown = await a.client().login('nobody-here', PASSWORD);
     for (const res of [wrong, unknown]) {
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ error: 'wrong username or password' });
+      expect(res.body).toEqual({ code: 'unauthenticated', error: 'wrong username or password' });
       expect(res.headers.getSetCookie()).toEqual([]);
     }
   });

@@ -56,6 +56,16 @@ export function createAdminService(deps: CertificationDeps) {
   return {
     async listApplications(admin: AdminRecord, q: { stage?: string; status?: Application['status']; level?: string; region?: string; limit: number; cursor?: string }): Promise<Result<Page<ApplicationListItem>>> {
       const scope = scopeOf(admin);
+      // A stage or level no loaded policy has is a typo: say so rather than answer an empty list.
+      const policies = deps.policies.all();
+      if (q.stage && !policies.some((p) => p.pipeline.stages.some((st) => st.id === q.stage))) {
+        const known = [...new Set(policies.flatMap((p) => p.pipeline.stages.map((st) => st.id)))].join(', ');
+        return { ok: false, error: { status: 400, code: 'unknownStage', message: `stage ${q.stage} is no stage of a loaded policy; use one of: ${known}`, params: { stage: q.stage } } };
+      }
+      if (q.level && !policies.some((p) => p.levels.some((l) => l.id === q.level))) {
+        const known = [...new Set(policies.flatMap((p) => p.levels.map((l) => l.id)))].join(', ');
+        return { ok: false, error: { status: 400, code: 'unknownLevel', message: `level ${q.level} is no level of a loaded policy; use one of: ${known}`, params: { level: q.level } } };
+      }
       // A narrower region than the admin's own is fine; a region outside it is refused rather than silently empty.
       const region = q.region ?? scope.regionPrefix;
       if (!region.startsWith(scope.regionPrefix)) return { ok: false, error: forbidden(`region ${q.region}`) };

@@ -31,6 +31,30 @@ function futureYear(deps: CertificationDeps, year: number): ServiceError | null 
   return { status: 400, code: 'futureYear', message: `year ${year} is in the future (it is ${thisYear} in China); 年检 and 考核 are recorded for ${thisYear} or earlier` };
 }
 
+/**
+ * A 年检 or 考核 already recorded for (certificate, year) with another result: 409 naming the correction route, which
+ * asks for a reason and keeps what the record said before (recording again used to overwrite it without a trace).
+ * The same result again is a retry (after a lost answer or a crash between the record and the status) and goes on.
+ */
+async function recordedOtherwise<P extends 'inspection' | 'assessment'>(
+  deps: CertificationDeps,
+  cert: Certificate,
+  year: number,
+  part: P,
+  same: (entry: NonNullable<AnnualRecord[P]>) => boolean,
+): Promise<ServiceError | null> {
+  const existing = await deps.annual.get(cert.workerId, year);
+  const entry = existing && existing.certificateNumber === cert.number ? existing[part] : null;
+  if (!entry || same(entry as NonNullable<AnnualRecord[P]>)) return null;
+  const route = part === 'inspection' ? 'inspections' : 'assessments';
+  return {
+    status: 409,
+    code: 'alreadyRecorded',
+    message: `the ${year} ${part} of certificate ${cert.number} is already recorded with another result; to change it, correct it with a reason: POST /admin/api/certificates/${cert.number}/${route}/${year}/correction`,
+    params: { year, part },
+  };
+}
+
 const actorOf = (admin: AdminRecord) => ({ kind: 'admin' as const, id: admin.id, name: admin.name });
 
 /** 年检: recorded per holder and year; a failed inspection suspends or revokes the certificate (per policy). */
@@ -40,6 +64,8 @@ export async function recordInspection(deps: CertificationDeps, admin: AdminReco
   const found = await certificateToActOn(deps, admin, number);
   if ('error' in found) return { ok: false, error: found.error };
   const { cert } = found;
+  const conflict = await recordedOtherwise(deps, cert, input.year, 'inspection', (e) => e.passed === input.passed && (e.note ?? '') === (input.note ?? ''));
+  if (conflict) return { ok: false, error: conflict };
   const policy = deps.policies.get(cert.policyId);
   if (!policy) return { ok: false, error: { status: 500, code: 'policyMissing', message: `policy ${cert.policyId} is not loaded` } };
   const now = deps.clock.now();
@@ -62,12 +88,14 @@ export async function recordInspection(deps: CertificationDeps, admin: AdminReco
   return { ok: true, value: record };
 }
 
-/** 年度考核: 优秀 / 称职 / 基本称职 / 不称职, one per holder and year (a later entry replaces an earlier one). */
+/** 年度考核: 优秀 / 称职 / 基本称职 / 不称职, one per holder and year (changed later only by a correction). */
 export async function recordAssessment(deps: CertificationDeps, admin: AdminRecord, number: string, input: { year: number; grade: AssessmentGrade; note?: string }): Promise<Result<AnnualRecord>> {
   const future = futureYear(deps, input.year);
   if (future) return { ok: false, error: future };
   const found = await certificateToActOn(deps, admin, number);
   if ('error' in found) return { ok: false, error: found.error };
+  const conflict = await recordedOtherwise(deps, found.cert, input.year, 'assessment', (e) => e.grade === input.grade && (e.note ?? '') === (input.note ?? ''));
+  if (conflict) return { ok: false, error: conflict };
   const record = await deps.annual.recordAssessment(found.cert.workerId, found.cert.number, input.year, {
     grade: input.grade,
     ...(input.note ? { note: input.note } : {}),

@@ -174,6 +174,11 @@ const endStep = z.strictObject({
   ...base,
   kind: z.literal('end'),
   text: templateKey.optional(),
+  /**
+   * Say the idle help, one line per flow built from the loaded flows (src/engine/helpList.ts), instead of a text:
+   * the help template needs that list as a parameter, which a plain `text` key cannot give it.
+   */
+  help: z.literal(true).optional(),
   /** Start another flow right away (the menu routes this way). */
   startFlow: id.optional(),
 });

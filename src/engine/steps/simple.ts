@@ -1,4 +1,5 @@
 import { evaluate, readPath } from '../conditions.ts';
+import { helpList } from '../helpList.ts';
 import type { Step } from '../flow/schema.ts';
 import type { AnswerValue } from '../types.ts';
 import { next, type StepExecutor } from './types.ts';
@@ -31,7 +32,8 @@ export const subflowExecutor: StepExecutor<Of<'subflow'>> = {
 export const endExecutor: StepExecutor<Of<'end'>> = {
   enter(step, turn) {
     const key = step.text ?? `${turn.flow().id}:${step.id}.text`;
-    if (step.text || turn.hasTemplate(key)) turn.say(turn.t(key));
+    if (step.help) turn.say(helpList(turn));
+    else if (step.text || turn.hasTemplate(key)) turn.say(turn.t(key));
     return step.startFlow ? { type: 'finish', startFlow: step.startFlow } : { type: 'finish' };
   },
 };

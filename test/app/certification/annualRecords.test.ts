@@ -20,22 +20,46 @@ describe('annual inspection', () => {
   it('records a pass, and suspends the certificate on a fail (Jiangsu), lifting the suspension on the next pass', async () => {
     const t = await setup();
     const worker = await t.worker('u1');
-    const cert = await t.issue({ workerId: worker.id }, 'N1');
-    const passed = await recordInspection(t.deps, NANJING, cert.number, { year: 2026, passed: true });
+    const cert = await t.issue({ workerId: worker.id, issuedOn: '2024-01-10' }, 'N1');
+    const passed = await recordInspection(t.deps, NANJING, cert.number, { year: 2024, passed: true });
     expect(passed).toEqual({
       ok: true,
-      value: { workerId: worker.id, certificateNumber: 'N1', year: 2026, assessment: null, inspection: { passed: true, recordedAt: t.clock.now().toISOString(), by: { kind: 'admin', id: NANJING.id, name: NANJING.name } } },
+      value: { workerId: worker.id, certificateNumber: 'N1', year: 2024, assessment: null, inspection: { passed: true, recordedAt: t.clock.now().toISOString(), by: { kind: 'admin', id: NANJING.id, name: NANJING.name } } },
     });
     expect((await t.deps.certificates.get('N1'))!.status).toBe('valid');
 
-    await recordInspection(t.deps, NANJING, cert.number, { year: 2026, passed: false, note: '未按期述职' });
+    await recordInspection(t.deps, NANJING, cert.number, { year: 2025, passed: false, note: '未按期述职' });
     const suspended = (await t.deps.certificates.get('N1'))!;
     expect(suspended.status).toBe('suspended');
     expect(suspended.statusHistory.at(-1)).toMatchObject({ status: 'suspended', reason: expect.stringContaining('未按期述职'), actor: { id: NANJING.id } });
-    expect((await t.deps.annual.get(worker.id, 2026))!.inspection).toMatchObject({ passed: false, note: '未按期述职' });
+    expect((await t.deps.annual.get(worker.id, 2025))!.inspection).toMatchObject({ passed: false, note: '未按期述职' });
 
     await recordInspection(t.deps, NANJING, cert.number, { year: 2026, passed: true });
     expect((await t.deps.certificates.get('N1'))!.status).toBe('valid');
+  });
+
+  it('regression: a second inspection of the same year overwrote the first without a trace', async () => {
+    const t = await setup();
+    const worker = await t.worker('u1');
+    await t.issue({ workerId: worker.id }, 'N1');
+    await recordInspection(t.deps, NANJING, 'N1', { year: 2026, passed: false, note: '未按期述职' });
+    const again = await recordInspection(t.deps, NANJING, 'N1', { year: 2026, passed: true });
+    expect(again).toMatchObject({ ok: false, error: { status: 409, code: 'alreadyRecorded', message: expect.stringContaining('/admin/api/certificates/N1/inspections/2026/correction') } });
+    expect((await t.deps.annual.get(worker.id, 2026))!.inspection).toMatchObject({ passed: false, note: '未按期述职' });
+    expect((await t.deps.certificates.get('N1'))!.status).toBe('suspended');
+    // The same result again is a retry, not a conflict.
+    expect(await recordInspection(t.deps, NANJING, 'N1', { year: 2026, passed: false, note: '未按期述职' })).toMatchObject({ ok: true });
+  });
+
+  it('regression: a second assessment of the same year replaced the first without a trace', async () => {
+    const t = await setup();
+    const worker = await t.worker('u1');
+    await t.issue({ workerId: worker.id }, 'N1');
+    await recordAssessment(t.deps, NANJING, 'N1', { year: 2026, grade: 'excellent' });
+    const again = await recordAssessment(t.deps, NANJING, 'N1', { year: 2026, grade: 'incompetent' });
+    expect(again).toMatchObject({ ok: false, error: { status: 409, code: 'alreadyRecorded', message: expect.stringContaining('/assessments/2026/correction') } });
+    expect((await t.deps.annual.get(worker.id, 2026))!.assessment).toMatchObject({ grade: 'excellent' });
+    expect(await recordAssessment(t.deps, NANJING, 'N1', { year: 2026, grade: 'excellent' })).toMatchObject({ ok: true });
   });
 
   it('refuses a lower tier, another region and an unknown certificate, recording nothing', async () => {

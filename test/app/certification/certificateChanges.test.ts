@@ -23,7 +23,7 @@ describe('年检 changes reach the holder', () => {
     const t = setup();
     const worker = await t.worker('u1');
     await t.issue({ workerId: worker.id }, 'N1');
-    await recordInspection(t.deps, NANJING, 'N1', { year: 2026, passed: false, note: '未按期述职' });
+    await recordInspection(t.deps, NANJING, 'N1', { year: 2025, passed: false, note: '未按期述职' });
     expect(t.pushes).toEqual([
       {
         channel: 'sim',

@@ -135,7 +135,7 @@ describe('Telegram webhook: bad input', () => {
     for (const secret of [null, '', 'wrong', `${SECRET.slice(0, -1)}X`, `${SECRET}x`]) {
       const res = await postUpdate(http.url, textUpdate(chatId, '菜单'), secret);
       expect(res.status, `secret ${JSON.stringify(secret)}`).toBe(401);
-      expect(JSON.parse(res.body)).toEqual({ error: expect.stringContaining('secret-token') });
+      expect(JSON.parse(res.body)).toEqual({ code: 'unauthenticated', error: expect.stringContaining('secret-token') });
     }
     await settle();
     expect(fake.sent(chatId)).toHaveLength(0);
