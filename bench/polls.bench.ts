@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mongoose from 'mongoose';
 import { createAdmin } from '../src/app/admin/tokens.ts';
 import { startRedcollar, type RunningApp } from '../src/main.ts';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../src/store/embedded/launcher.ts';
@@ -39,6 +40,22 @@ const STEP_ANSWERS = Number(process.env.BENCH_POLL_STEP_ANSWERS ?? 500);
 const BIG_POLL = 10_000;
 const TARGET_ANSWERS_PER_S = 500;
 const RESULT_READS = 30;
+
+/**
+ * Database operations, counted in this process by mongoose's debug hook (every driver call through a model's
+ * collection, the app's and this bench's alike; during a measured run only the app's run), by collection and method.
+ */
+const dbOps = new Map<string, number>();
+mongoose.set('debug', (collection: string, method: string) => {
+  const key = `${collection}.${method}`;
+  dbOps.set(key, (dbOps.get(key) ?? 0) + 1);
+});
+/** The operations per answer since `dbOps` was cleared, most frequent first. */
+function opsPerAnswer(answers: number): { total: number; parts: string } {
+  const rows = [...dbOps].sort((a, b) => b[1] - a[1]);
+  const total = rows.reduce((n, [, k]) => n + k, 0) / Math.max(answers, 1);
+  return { total, parts: rows.map(([k, n]) => `${k} ${fmt(n / Math.max(answers, 1), 2)}`).join(', ') };
+}
 
 /** What the verdict lines say at the end. */
 const verdicts: string[] = [];
@@ -110,8 +127,9 @@ async function main(): Promise<void> {
           }
         }
       };
-      const perAnswer = (seconds: number, answers: number, messages: number, cpu: ReturnType<typeof cpuPerMessage>, latencies: number[], form: string) => {
+      const perAnswer = (seconds: number, answers: number, messages: number, cpu: ReturnType<typeof cpuPerMessage>, latencies: number[], form: string, ops: ReturnType<typeof opsPerAnswer>) => {
         row('answers/s', fmt(answers / seconds), form === 'one' ? 'target ≥ 500' : '');
+        row('database operations per answer', fmt(ops.total, 2), ops.parts);
         row('messages/s', fmt(messages / seconds));
         row('CPU per answer (app + load generator | database)', `${fmt(cpu.total, 2)} ms`, `${fmt(cpu.node, 2)} | ${fmt(cpu.db, 2)} ms`);
         // The database's JIT compiler still at work is warm-up, not the cost of an answer (bench/support/cpu.ts).
@@ -140,6 +158,7 @@ async function main(): Promise<void> {
           if (last.includes('已提交')) recorded++;
           latencies.push(performance.now() - t0);
         };
+        dbOps.clear();
         const mark = cpuMark(childJavaPids());
         const t1 = performance.now();
         await Promise.all(
@@ -147,7 +166,7 @@ async function main(): Promise<void> {
             for (let i = next++; i < from + count; i = next++) await answerOne(i);
           }),
         );
-        return { seconds: (performance.now() - t1) / 1000, recorded, messages, latencies, cpu: cpuPerMessage(mark, recorded) };
+        return { seconds: (performance.now() - t1) / 1000, recorded, messages, latencies, cpu: cpuPerMessage(mark, recorded), ops: opsPerAnswer(recorded) };
       };
       // Three rounds of warm-up: the database's JIT compiles its hot paths meanwhile (what is left shows apart).
       status(`warm-up: ${RESPONDENTS * 3} answers`);
@@ -156,14 +175,15 @@ async function main(): Promise<void> {
       const one = await run('one', RESPONDENTS * 3, ANSWERS, RESPONDENTS);
       heading('1. Answers through /sim, end to end, in one message: 测评 <code> 1 2 [意见] (embedded H2, every write synced)');
       row('answers recorded', `${fmt(one.recorded)} of ${fmt(ANSWERS)}`);
-      perAnswer(one.seconds, one.recorded, one.messages, one.cpu, one.latencies, 'one');
+      perAnswer(one.seconds, one.recorded, one.messages, one.cpu, one.latencies, 'one', one.ops);
       verdicts.push(answersVerdict(one.recorded / one.seconds, one.cpu.total, one.cpu.total - one.cpu.dbJit));
+      verdicts.push(`database operations per one-message answer: ${fmt(one.ops.total, 2)} (${one.ops.parts})`);
       const stepAnswers = Math.min(STEP_ANSWERS, ANSWERS);
       status(`${stepAnswers} step-by-step answers by ${RESPONDENTS} respondents at once`);
       const steps = await run('steps', RESPONDENTS * 3 + ANSWERS, stepAnswers, RESPONDENTS);
       heading('1b. The same, step by step: 测评 <code> → overall → dimension → comment → 提交 (five messages)');
       row('answers recorded', `${fmt(steps.recorded)} of ${fmt(stepAnswers)}`);
-      perAnswer(steps.seconds, steps.recorded, steps.messages, steps.cpu, steps.latencies, 'steps');
+      perAnswer(steps.seconds, steps.recorded, steps.messages, steps.cpu, steps.latencies, 'steps', steps.ops);
 
     }
 

@@ -214,6 +214,12 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
       return true;
     },
 
+    async peek(channel, userId, now) {
+      const doc = await collection.findOne({ _id: key(channel, userId) }, { projection: { seen: 0, lastReplies: 0 } });
+      if (!doc) return { state: null, busy: false };
+      return { state: stateOf(doc), busy: doc.leaseOwner !== null && doc.leaseUntil !== null && doc.leaseUntil > now };
+    },
+
     async lastReply(channel, userId, now) {
       const doc = await collection.findOne<Pick<ConversationDoc, 'lastMessageId' | 'lastReplies' | 'leaseOwner' | 'leaseUntil'>>(
         { _id: key(channel, userId) },
