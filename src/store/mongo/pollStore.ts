@@ -3,6 +3,7 @@ import { Schema, type Connection } from 'mongoose';
 import type { ApplyOutcome, PollCodeRecord, PollRecord, PollSession, PollStore } from '../../app/ports/polls.ts';
 import type { GroupTally, PollGroup } from '../../domain/polls/types.ts';
 import { isDuplicateKey } from './connection.ts';
+import { groupCommit } from './groupCommit.ts';
 import { typedCollection } from './typedCollection.ts';
 
 /**
@@ -159,6 +160,23 @@ export function createMongoPollStore(connection: Connection): PollStore {
   const codes = typedCollection<CodeDoc>(connection, 'PollCode', codeSchema);
   const sessions = typedCollection<SessionDoc>(connection, 'PollSession', sessionSchema);
   const shards = typedCollection<TallyDoc>(connection, 'PollTally', tallySchema);
+  /**
+   * The respondent's code read and the last step of a submit, from many messages at once, go to the database as
+   * one operation each (groupCommit): a read of the codes by `_id $in`, and one update of the codes whose pending
+   * submission was counted. The filter `_id $in, status pending, pending.sid $in` changes only those: a submission
+   * id is random and lives on the one code that took it, so no code matches another's id.
+   */
+  const readCode = groupCommit(async (hashes: string[]) => {
+    const found = new Map((await codes.find({ _id: { $in: [...new Set(hashes)] } }).toArray()).map((d) => [d._id, d]));
+    return hashes.map((h) => found.get(h) ?? null);
+  });
+  const finishCodes = groupCommit(async (items: { hash: string; sid: string; day: string }[]) => {
+    for (const day of new Set(items.map((i) => i.day))) {
+      const these = items.filter((i) => i.day === day);
+      await codes.updateMany({ _id: { $in: these.map((i) => i.hash) }, status: 'pending', 'pending.sid': { $in: these.map((i) => i.sid) } }, { $set: { status: 'used', usedOn: day, pending: null } });
+    }
+    return items.map(() => undefined);
+  });
   /** Comments per part this process added: a lower bound of the part's count, for a random place without a read. */
   const commentsAdded = new Map<string, number>();
 
@@ -224,7 +242,7 @@ export function createMongoPollStore(connection: Connection): PollStore {
       return (await codes.find({ pollId }).toArray()).map(toCode);
     },
     async code(hash) {
-      const doc = await codes.findOne({ _id: hash });
+      const doc = await readCode(hash);
       return doc ? toCode(doc) : null;
     },
     async bindCode(hash, pollId, identity) {
@@ -269,7 +287,7 @@ export function createMongoPollStore(connection: Connection): PollStore {
       return 'pollClosed';
     },
     async finishSubmit(hash, sid, day) {
-      await codes.updateOne({ _id: hash, status: 'pending', 'pending.sid': sid }, { $set: { status: 'used', usedOn: day, pending: null } });
+      await finishCodes({ hash, sid, day });
     },
     async abandonSubmit(hash, sid) {
       await codes.updateOne({ _id: hash, status: 'pending', 'pending.sid': sid }, { $set: { status: 'unused', pending: null } });
