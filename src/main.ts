@@ -83,6 +83,7 @@ import { broadcastJobs } from './app/broadcasts/sendRun.ts';
 import { broadcastTickJob } from './app/broadcasts/tick.ts';
 import { broadcastAnswerOf, createBroadcastReplies } from './app/broadcasts/replies.ts';
 import { mayBePollMessage } from './app/polls/respondentChat.ts';
+import { createPollOutsideTurn } from './app/polls/outsideTurn.ts';
 import { createMongoBroadcastStore } from './store/mongo/broadcastStore.ts';
 import { createMongoDeliveryStore } from './store/mongo/deliveryStore.ts';
 import { createMongoAudienceSource, createMongoTestTargets } from './store/mongo/audienceSource.ts';
@@ -312,6 +313,7 @@ export async function startRedcollar(
       // A poll session first (it owns its numbers), then an answer to a broadcast.
       intercept: async (msg, state, now) => (await polls.chat(msg, state, now)) ?? broadcastReply(msg, state, now),
       mayIntercept: (msg, state) => mayBePollMessage(msg, state) || broadcastAnswerOf(msg) !== null,
+      outsideTurn: createPollOutsideTurn(polls.chat, conversations, config.DEFAULT_LOCALE),
     });
 
     const channelContext: ChannelContext = {

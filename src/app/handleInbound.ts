@@ -76,6 +76,12 @@ export interface HandleInboundDeps {
    * test (and an intercept) every message takes the lease first.
    */
   mayIntercept?: (msg: InboundMessage, state: ConversationState) => boolean;
+  /**
+   * Answers a message outside any turn: no lease, nothing written to the conversation, no dedupe record (a
+   * one-message poll answer, which is idempotent by itself: app/polls/outsideTurn.ts). null = not such a message
+   * here and now, and the turn runs as usual.
+   */
+  outsideTurn?: (msg: InboundMessage, now: Date) => Promise<OutboundMessage[] | null>;
 }
 
 const MAX_ACTIONS_PER_TURN = 20;
@@ -124,6 +130,11 @@ export function createInboundHandler(deps: HandleInboundDeps) {
   async function handleInLine(msg: InboundMessage): Promise<HandleResult> {
     const started = performance.now();
     const now = deps.clock.now();
+    const outside = deps.outsideTurn && (await answerOutsideTurn(msg, now));
+    if (outside) {
+      deps.metrics.turn(msg.channel, (performance.now() - started) / 1000);
+      return { replies: outside, duplicate: false };
+    }
     const quick = await onKnownState(msg, now);
     if (quick) return finished(msg, quick.before, quick.turn, quick.turn, started, now);
 
@@ -157,6 +168,17 @@ export function createInboundHandler(deps: HandleInboundDeps) {
       await deps.conversations.release(msg.channel, msg.userId, owner).catch(() => undefined);
       const locale = state?.locale ?? deps.settings.defaultLocale;
       return { replies: [{ text: deps.translator.t(locale, 'common:internalError') }], duplicate: false };
+    }
+  }
+
+  async function answerOutsideTurn(msg: InboundMessage, now: Date): Promise<OutboundMessage[] | null> {
+    try {
+      return await deps.outsideTurn!(msg, now);
+    } catch (err) {
+      // Nothing of the conversation was touched; whatever the answer got to is safe to send again.
+      deps.metrics.error('turn');
+      deps.logger.error({ err, channel: msg.channel }, 'message answered outside a turn failed');
+      return [{ text: deps.translator.t(deps.settings.defaultLocale, 'common:internalError') }];
     }
   }
 

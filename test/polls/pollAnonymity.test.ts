@@ -43,7 +43,7 @@ describe('anonymity by inspection', () => {
     const cipher = createPiiCipher(r.key);
     const db = r.db.db!;
     const collections = (await db.listCollections().toArray()).map((c) => c.name).sort();
-    expect(collections).toEqual(expect.arrayContaining(['polls', 'poll_codes', 'poll_respondents', 'conversations']));
+    expect(collections).toEqual(expect.arrayContaining(['polls', 'poll_codes', 'poll_tallies', 'conversations']));
     for (const name of collections) {
       const docs = await db.collection(name).find({}).toArray();
       const json = JSON.stringify(docs);
@@ -71,7 +71,10 @@ describe('anonymity by inspection', () => {
       }
     }
     const codes = await db.collection('poll_codes').find({ pollId: poll.id }).toArray();
-    for (const c of codes) expect(Object.keys(c).sort()).toEqual(['_id', 'boundTo', 'group', 'pending', 'pollId', 'sealed', 'status', 'usedOn']);
+    // A code used in a chat carries its claim (poll and identity HMAC, as `boundTo`); the web page's binds nobody.
+    for (const c of codes) expect(Object.keys(c).sort()).toEqual(['_id', 'boundTo', ...(c.boundTo === null ? [] : ['claim']), 'group', 'pending', 'pollId', 'sealed', 'status', 'usedOn']);
+    for (const c of codes) if (c.boundTo !== null) expect(c.claim).toBe(`${poll.id}:${c.boundTo}`);
+    expect(codes.filter((c) => c.boundTo === null)).toHaveLength(1);
     expect(codes.every((c) => c.pending === null && c.status === 'used' && /^\d{4}-\d{2}-\d{2}$/.test(c.usedOn))).toBe(true);
     expect(await db.collection('poll_sessions').countDocuments()).toBe(0);
     expect((await db.collection('polls').findOne({ _id: poll.id } as never))!.applied).toEqual([]);
@@ -86,6 +89,8 @@ describe('anonymity by inspection', () => {
     // The respondents' conversations were not touched by their answers: the last reply kept is the end text.
     const conv = await db.collection('conversations').find({ userId: { $in: users } }).toArray();
     expect(conv).toHaveLength(5);
+    // The one-message answer ran outside any turn: that respondent, new to the bot, has no conversation at all.
+    expect(await db.collection('conversations').countDocuments({ userId: 'anon-one' })).toBe(0);
 
     const log = logLines.join('');
     expect(log.length).toBeGreaterThan(0);
@@ -140,12 +145,12 @@ describe('reliability', () => {
     const sealed = (overall: string) => cipher.encrypt(JSON.stringify({ scale: scale(overall) }));
     // Each submit runs the store's own steps, then stops as a crash would stop it.
     // Crash after step 1 (code pending, nothing counted).
-    expect(await store.beginSubmit(hashes[0]!, 's1', sealed('pleased'))).toBe(true);
+    expect(await store.beginSubmit(hashes[0]!, 's1', sealed('pleased'))).toBe('begun');
     // Crash after step 2 (counted, code still pending).
-    expect(await store.beginSubmit(hashes[1]!, 's2', sealed('neutral'))).toBe(true);
+    expect(await store.beginSubmit(hashes[1]!, 's2', sealed('neutral'))).toBe('begun');
     expect(await store.applyAnswer(poll.id, 's2', 'employee', scale('neutral'), undefined)).toBe('applied');
     // Crash after step 3 (counted, code used, the id still kept with the counts).
-    expect(await store.beginSubmit(hashes[2]!, 's3', sealed('displeased'))).toBe(true);
+    expect(await store.beginSubmit(hashes[2]!, 's3', sealed('displeased'))).toBe('begun');
     expect(await store.applyAnswer(poll.id, 's3', 'employee', scale('displeased'), undefined)).toBe('applied');
     await store.finishSubmit(hashes[2]!, 's3', '2026-03-01');
 
@@ -159,6 +164,40 @@ describe('reliability', () => {
     for (const part of await db.collection('poll_tallies').find({ pollId: poll.id }).toArray()) expect(part.applied).toEqual([]);
     const codes = await db.collection('poll_codes').find({ pollId: poll.id, status: 'pending' }).toArray();
     expect(codes).toEqual([]);
+  });
+
+  it('a one-message answer cut off after any of its steps is counted exactly once, when the same message comes again', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 5 });
+    const cipher = createPiiCipher(r.key);
+    const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
+    const { codeHash, identityHash } = await import('../../src/app/polls/deps.ts');
+    const store = createMongoPollStore(r.db);
+    const scale = { overall: 'pleased', workStyle: 'pleased' };
+    const sealed = cipher.encrypt(JSON.stringify({ scale }));
+    const cut = async (n: number, steps: number) => {
+      const user = `cut-${n}`;
+      const { code } = poll.codes[n]!;
+      const hash = codeHash(cipher, code);
+      // The steps of submitOneMessage as the store runs them, stopped where a crash would stop them.
+      expect(await store.beginSubmit(hash, `sid-${n}`, sealed, { pollId: poll.id, identity: identityHash(cipher, 'sim', user) })).toBe('begun');
+      if (steps >= 2) expect(await store.applyAnswer(poll.id, `sid-${n}`, 'employee', scale, undefined)).toBe('applied');
+      if (steps >= 3) await store.finishSubmit(hash, `sid-${n}`, '2026-03-01');
+      return { user, code };
+    };
+    const cuts = [await cut(0, 1), await cut(1, 2), await cut(2, 3)];
+    // Cut after the first step, the account holds its code already: a second code of the poll is refused.
+    expect(await say(r, cuts[0]!.user, `测评 ${poll.codes[3]!.code} 1 1`)).toContain('已经用另一个测评码参加了');
+    for (const { user, code } of cuts) expect(await say(r, user, `测评 ${code} 2 2`), user).toContain('已经记录，不会重复计入');
+    // Counted at once, each once, as the cut submissions had it; no code is left half done.
+    const stored = (await store.get(poll.id))!;
+    expect(stored.answered).toBe(3);
+    expect(stored.tallies.employee!.counts.overall).toEqual({ pleased: 3 });
+    const codes = await r.db.db!.collection('poll_codes').find({ pollId: poll.id }).toArray();
+    expect(codes.filter((c) => c.status === 'used')).toHaveLength(3);
+    expect(codes.filter((c) => c.status === 'pending')).toHaveLength(0);
+    // Another account cannot use a code cut after its first step.
+    expect(await say(r, 'cut-other', `测评 ${cuts[0]!.code} 1 1`)).toContain('已经使用过了');
   });
 
   it('an extension cut off before the counts opened again takes answers once the next one comes', async () => {
@@ -224,7 +263,7 @@ describe('regressions', () => {
     const store = createMongoPollStore(r.db);
     const hash = String((await r.db.db!.collection('poll_codes').findOne({ pollId: poll.id }))!._id);
     const answer = { scale: { overall: 'pleased', workStyle: 'pleased' } };
-    expect(await store.beginSubmit(hash, 'sid-late', 'sealed')).toBe(true);
+    expect(await store.beginSubmit(hash, 'sid-late', 'sealed')).toBe('begun');
     const stale = (await store.code(hash))!; // a second submit (or the closing sweep) reads it while pending
     const record = (await store.get(poll.id))!;
     expect(await count({ polls: store }, record, stale, 'sid-late', answer, r.clock.now())).toBe(true); // the winner: steps 2-3

@@ -135,6 +135,21 @@ describe('a poll and the flows', () => {
 });
 
 describe('the one-message answer (测评 <code> 1 2 意见)', () => {
+  it('is answered in the chat\'s language outside the turn, and a stranger leaves no conversation', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    const [a, b] = poll.codes.filter((c) => c.group === 'employee');
+    expect(await say(r, 'one-en', 'English')).toContain('English');
+    expect(await say(r, 'one-en', `poll ${a!.code} 1 2`)).toBe('Submitted, thank you for taking part. Your answers are anonymous.');
+    // The same message again: nothing counted twice, said in English as well.
+    expect(await say(r, 'one-en', `poll ${a!.code} 1 2`)).toContain('already recorded');
+    expect(await say(r, 'one-new', `测评 ${b!.code} 2 2`)).toBe('已提交，感谢参与。您的回答是匿名的。');
+    expect(await r.db.db!.collection('conversations').countDocuments({ userId: 'one-new' })).toBe(0);
+    // The chat goes on as before: the next message is the flows'.
+    expect(await say(r, 'one-new', '你好')).not.toContain('已提交');
+    expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(2);
+  });
+
   it('records the answer in one turn with the anonymous thanks, counted once, and a repeat is already recorded', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, pinghu, app.id);
@@ -210,3 +225,21 @@ describe('the one-message answer (测评 <code> 1 2 意见)', () => {
     expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(1);
   });
 });
+
+describe('regressions', () => {
+  it('regression: a poll command without a valid code fell through to "unknown command"', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    for (const typed of ['测评', '测评 abc', 'poll', 'poll 12', 'poll_', ' 满意度测评 ']) {
+      const reply = await say(r, 'nocode', typed);
+      expect(reply, typed).toContain('测评码是 10 位字母和数字');
+      expect(reply, typed).toContain('测评卡');
+    }
+    expect(await say(r, 'nocode-en', 'English')).toContain('English');
+    expect(await say(r, 'nocode-en', 'poll 12')).toContain('10 letters and digits');
+    // Nothing was opened or counted: a poll message with a code still works as before.
+    expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.total.answered).toBe(0);
+    expect(await say(r, 'nocode', `测评 ${poll.codes[4]!.code}`)).toContain('总体是否满意');
+  });
+});
+

@@ -7,21 +7,30 @@ import type { PollGroup } from '../../domain/polls/types.ts';
  * share of the traffic, so with several instances a burst spread over them may go unflagged (docs/polls.md).
  */
 export interface BurstDetector {
-  /** Records one answer now; returns the count when it completes a burst (once per burst), else null. */
-  record(pollId: string, group: PollGroup, nowMs: number): number | null;
+  /**
+   * Records one answer now; returns the count when it completes the first burst of this poll's group on `day`
+   * (a China date) in this process, else null.
+   */
+  record(pollId: string, group: PollGroup, nowMs: number, day: string): number | null;
 }
 
 export function createBurstDetector(opts: { answers: number; withinSeconds: number }): BurstDetector & { withinSeconds: number } {
   const recent = new Map<string, number[]>();
+  // One flag per group and day tells the admin where to look; one per burst was a write to the poll for every
+  // fifth answer of a roster answering together (the bench's whole load), growing its document without end.
+  const flagged = new Set<string>();
   return {
     withinSeconds: opts.withinSeconds,
-    record(pollId, group, nowMs) {
+    record(pollId, group, nowMs, day) {
       const key = `${pollId}:${group}`;
+      if (flagged.has(`${key}:${day}`)) return null;
       const since = nowMs - opts.withinSeconds * 1000;
       const times = (recent.get(key) ?? []).filter((t) => t > since);
       times.push(nowMs);
       if (times.length >= opts.answers) {
         recent.delete(key);
+        if (flagged.size >= 10_000) flagged.delete(flagged.values().next().value!);
+        flagged.add(`${key}:${day}`);
         return times.length;
       }
       recent.set(key, times);

@@ -15,7 +15,8 @@ export interface ChatIdentity {
 /**
  * Whether `typed` opens a poll for this respondent now. Chat identities are checked and bound: the rated worker is
  * refused, the first identity that uses a code keeps it, and an identity that holds one code of a poll cannot take a
- * second. The web page (no identity) skips the binding. Refusals change nothing.
+ * second. The web page (no identity) skips the binding. Refusals change nothing. Reads the code (the poll and who
+ * it rates come from caches); with `bind`, one update more.
  */
 export async function openCode(deps: PollDeps, typed: string, identity: ChatIdentity | null, now: Date, opts: { bind: boolean }): Promise<CodeAccess> {
   const plain = normalizeCode(typed);
@@ -33,14 +34,10 @@ export async function openCode(deps: PollDeps, typed: string, identity: ChatIden
     const who = identityHash(deps.sealer, identity.channel, identity.userId);
     if (code.boundTo !== null && code.boundTo !== who) return { ok: false, reason: 'boundToOther', poll };
     if (opts.bind) {
-      if (!(await claimRespondent(deps, poll.id, who, hash))) return { ok: false, reason: 'otherCode', poll };
-      if (!(await deps.polls.bindCode(hash, who))) return { ok: false, reason: 'boundToOther', poll };
+      // One update binds the code and, by the codes' unique claim, checks that this identity holds no other code.
+      const bound = await deps.polls.bindCode(hash, poll.id, who);
+      if (bound !== 'bound') return { ok: false, reason: bound, poll };
     }
   }
   return { ok: true, poll, code, plain };
-}
-
-/** Records that identity `who` answers this poll with this code; false when it answers it with another code. */
-export async function claimRespondent(deps: PollDeps, pollId: string, who: string, hash: string): Promise<boolean> {
-  return (await deps.polls.claimRespondent(pollId, who, hash)) === hash;
 }

@@ -1,5 +1,5 @@
 import { chinaDate } from '../../domain/dates/parseDate.ts';
-import { normalizeCode, pollCommand } from '../../domain/polls/codes.ts';
+import { isPollCommandWithoutCode, normalizeCode, pollCommand } from '../../domain/polls/codes.ts';
 import { oneMessageParts } from '../../domain/polls/oneMessage.ts';
 import { MAX_COMMENT_LENGTH } from '../../domain/polls/questionnaire.ts';
 import type { PollAnswer, PollQuestion } from '../../domain/polls/types.ts';
@@ -21,6 +21,17 @@ const BACK = ['返回', '上一题', 'back'];
 const SUBMIT = ['提交', '确认', '确认提交', 'submit', 'confirm'];
 const SKIP = ['跳过', '无', '没有', 'skip', 'none', 'no'];
 
+/** `测评 <code> <answers>`, and not a bare code that the one-message pattern would split (`测评 7K3M9 QX2PD`). */
+function oneMessageForm(text: string): { code: string; rest: string } | null {
+  const whole = pollCommand(text);
+  return whole !== null && normalizeCode(whole) ? null : oneMessageParts(text);
+}
+
+/** Whether a message is a one-message answer, without I/O (what may be answered outside a turn). */
+export function isOneMessageAnswer(msg: InboundMessage): boolean {
+  return msg.input.type === 'text' && oneMessageForm(msg.input.text) !== null;
+}
+
 /**
  * Whether a message may be the poll's, without I/O: a poll command or one-message answer, or any message while a
  * session is open. False: `createPollChat`'s handler answers null (the inbound pipeline runs such turns without
@@ -29,7 +40,7 @@ const SKIP = ['跳过', '无', '没有', 'skip', 'none', 'no'];
 export function mayBePollMessage(msg: InboundMessage, state: ConversationState): boolean {
   const text = msg.input.type === 'text' ? msg.input.text : msg.input.type === 'choice' ? msg.input.choiceId : null;
   if (text === null) return false;
-  return state.vars[MARKER] === true || pollCommand(text) !== null || oneMessageParts(text) !== null;
+  return state.vars[MARKER] === true || pollCommand(text) !== null || oneMessageParts(text) !== null || isPollCommandWithoutCode(text);
 }
 
 /**
@@ -89,17 +100,34 @@ export function createPollChat(deps: PollDeps) {
     return { ...state, vars };
   };
 
-  return async function pollChat(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ state: ConversationState; replies: OutboundMessage[] } | null> {
+  async function pollChat(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ state: ConversationState; replies: OutboundMessage[] } | null> {
     const replies = await answer(msg, state, now);
     if (!replies) return null;
     return { state: marked(state, replies.sessionOpen), replies: replies.replies };
-  };
+  }
+
+  /**
+   * The one-message answer without a conversation turn (app/polls/outsideTurn.ts), given where the chat stands
+   * (null: no conversation; the reply is then in `defaultLocale`). Null when it needs the turn: not that form, a
+   * bare `测评 <code>` (it opens a session), or a poll session open in this chat (the answer ends it, which the
+   * conversation's marker must say).
+   */
+  async function outsideTurn(msg: InboundMessage, state: Pick<ConversationState, 'locale' | 'vars'> | null, defaultLocale: string, now: Date): Promise<OutboundMessage[] | null> {
+    if (msg.input.type !== 'text' || state?.vars[MARKER] === true) return null;
+    const parts = oneMessageForm(msg.input.text);
+    if (!parts) return null;
+    const identity: ChatIdentity = { channel: msg.channel, userId: msg.userId };
+    const done = await answerInOne(parts, identity, identityHash(deps.sealer, msg.channel, msg.userId), state ?? { locale: defaultLocale, vars: {} }, now);
+    return done.replies;
+  }
+
+  return Object.assign(pollChat, { outsideTurn });
 
   /**
    * The one-message answer. The reply never repeats the answers or the code: the conversation keeps its last
    * replies (to answer a redelivered message), and nothing it keeps may tell what this account answered.
    */
-  async function answerInOne(parts: { code: string; rest: string }, identity: ChatIdentity, key: string, state: ConversationState, now: Date): Promise<{ replies: OutboundMessage[]; sessionOpen: boolean }> {
+  async function answerInOne(parts: { code: string; rest: string }, identity: ChatIdentity, key: string, state: Pick<ConversationState, 'locale' | 'vars'>, now: Date): Promise<{ replies: OutboundMessage[]; sessionOpen: boolean }> {
     const hadSession = state.vars[MARKER] === true;
     const current = hadSession ? await deps.polls.session(key) : null;
     const lang = current?.locale ?? state.locale;
@@ -132,10 +160,15 @@ export function createPollChat(deps: PollDeps) {
     const identity: ChatIdentity = { channel: msg.channel, userId: msg.userId };
     const key = identityHash(deps.sealer, msg.channel, msg.userId);
     const whole = pollCommand(text);
-    const oneMessage = whole !== null && normalizeCode(whole) ? null : oneMessageParts(text);
+    const oneMessage = oneMessageForm(text);
     const typedCode = oneMessage ? null : whole;
-    if (typedCode === null && oneMessage === null && state.vars[MARKER] !== true) return null;
     if (oneMessage) return answerInOne(oneMessage, identity, key, state, now);
+    // Checked after the one-message form, which a code spread over spaces (`测评 7K3M9 QX2PD 1 2`) also is.
+    if (typedCode === null && isPollCommandWithoutCode(text)) {
+      const current = state.vars[MARKER] === true ? await deps.polls.session(key) : null;
+      return { replies: [{ text: t(current?.locale ?? locale, 'noCode') }], sessionOpen: state.vars[MARKER] === true };
+    }
+    if (typedCode === null && state.vars[MARKER] !== true) return null;
     if (typedCode !== null) {
       const current = await deps.polls.session(key);
       const lang = current?.locale ?? locale;

@@ -24,7 +24,8 @@ export async function submitAnswer(deps: PollDeps, typed: string, identity: Chat
 
 /**
  * The same, for a code `openCode` has just checked (the one-message answer checks it once for both). `bindTo`: the
- * identity hash to bind the code to in the same step that takes it (the respondent claim is made already).
+ * identity hash to bind the code to in the same step that takes it, which also refuses the identity a second code
+ * of the poll (`otherCode`, by the codes' unique claim).
  */
 export async function submitOpened(deps: PollDeps, access: CodeAccess, answer: PollAnswer, now: Date, bindTo?: string): Promise<SubmitOutcome> {
   if (!access.ok) {
@@ -35,18 +36,20 @@ export async function submitOpened(deps: PollDeps, access: CodeAccess, answer: P
   if (problem) return { status: 'invalid', message: problem };
   const sid = randomBytes(9).toString('base64url');
   const clean: PollAnswer = { scale: answer.scale, ...(answer.comment?.trim() ? { comment: answer.comment.trim() } : {}) };
-  if (!(await deps.polls.beginSubmit(access.code.hash, sid, deps.sealer.encrypt(JSON.stringify(clean)), bindTo))) {
+  const begun = await deps.polls.beginSubmit(access.code.hash, sid, deps.sealer.encrypt(JSON.stringify(clean)), bindTo ? { pollId: access.poll.id, identity: bindTo } : undefined);
+  if (begun === 'otherCode') return { status: 'refused', reason: 'otherCode' };
+  if (begun === 'taken') {
     // Another submit of this code won (a retry, a double click): finish it if it is still half done.
     const again = await deps.polls.code(access.code.hash);
     if (bindTo && again && again.boundTo !== null && again.boundTo !== bindTo) return { status: 'refused', reason: 'boundToOther' };
-    if (again?.status === 'pending') await completeOne(deps, access.poll, again, now);
+    if (again?.status === 'pending') await completeCode(deps, access.poll, again, now);
     // Free again: the other submit found the poll closed and gave the code back.
     if (again?.status === 'unused') return { status: 'refused', reason: 'closed' };
     return { status: 'alreadyRecorded' };
   }
   const counted = await count(deps, access.poll, access.code, sid, clean, now);
   if (!counted) return { status: 'refused', reason: 'closed' };
-  const burst = deps.bursts.record(access.poll.id, access.code.group, now.getTime());
+  const burst = deps.bursts.record(access.poll.id, access.code.group, now.getTime(), chinaDate(now));
   if (burst !== null) {
     await deps.polls.addFlag(access.poll.id, { group: access.code.group, day: chinaDate(now), answers: burst, withinSeconds: (deps.bursts as { withinSeconds?: number }).withinSeconds ?? 0 });
     deps.certification.logger.warn({ poll: access.poll.id, group: access.code.group }, 'poll: many answers of one group within seconds; flagged for the admin');
@@ -65,7 +68,8 @@ export async function count(deps: Pick<PollDeps, 'polls'>, poll: PollRecord, cod
   return true;
 }
 
-async function completeOne(deps: PollDeps, poll: PollRecord, code: PollCodeRecord, now: Date): Promise<void> {
+/** Steps 2-3 of a submission a crash (or a submit still under way) left pending on `code`; idempotent. */
+export async function completeCode(deps: PollDeps, poll: PollRecord, code: PollCodeRecord, now: Date): Promise<void> {
   if (!code.pending) return;
   const answer = JSON.parse(deps.sealer.decrypt(code.pending.answer)) as PollAnswer;
   await count(deps, poll, code, code.pending.sid, answer, now);
@@ -73,5 +77,5 @@ async function completeOne(deps: PollDeps, poll: PollRecord, code: PollCodeRecor
 
 /** Finishes every submission a crash left half done. Idempotent; closing runs it before computing the result. */
 export async function completePending(deps: PollDeps, poll: PollRecord, now: Date): Promise<void> {
-  for (const code of await deps.polls.pendingCodes(poll.id)) await completeOne(deps, poll, code, now);
+  for (const code of await deps.polls.pendingCodes(poll.id)) await completeCode(deps, poll, code, now);
 }

@@ -61,6 +61,11 @@ export interface ConversationStore {
    * running, or a repeat): take the lease with `begin` and run the turn again.
    */
   commitIfCurrent(state: ConversationState, reply: LastReply, now: Date): Promise<boolean>;
+  /**
+   * The stored conversation (null for none) and whether a turn holds its lease, in one read, taking nothing: for a
+   * message answered outside any turn (HandleInboundDeps.outsideTurn), which only needs to know where the chat is.
+   */
+  peek(channel: string, userId: string, now: Date): Promise<{ state: ConversationState | null; busy: boolean }>;
   /** The last handled message's replies, and whether a turn holds the lease right now. */
   lastReply(channel: string, userId: string, now: Date): Promise<{ last: LastReply | null; busy: boolean }>;
   /** Give the lease back without writing (the turn failed). */

@@ -88,6 +88,7 @@ export interface PollListQuery {
 }
 
 export type ApplyOutcome = 'applied' | 'alreadyApplied' | 'pollClosed';
+export type BindOutcome = 'bound' | 'boundToOther' | 'otherCode';
 
 /** Polls, their codes and respondent bindings; every write is one single-document atomic update. */
 export interface PollStore {
@@ -101,15 +102,17 @@ export interface PollStore {
   list(q: PollListQuery): Promise<PollRecord[]>;
   codes(pollId: string): Promise<PollCodeRecord[]>;
   code(hash: string): Promise<PollCodeRecord | null>;
-  /** Binds the code to `identity` unless another identity has it: true when it is (now) this identity's. */
-  bindCode(hash: string, identity: string): Promise<boolean>;
-  /** Records that `identity` answers this poll with this code; returns the code it is bound to (maybe another). */
-  claimRespondent(pollId: string, identity: string, codeHash: string): Promise<string>;
   /**
-   * unused → pending with the sealed answer; false when the code is not unused (used, or a submit under way). With
-   * `bindTo`, the code is also bound to that identity in the same update, unless another identity holds it (false).
+   * Binds the code to `identity` unless another identity has it (`boundToOther`) or `identity` holds another code
+   * of the poll (`otherCode`: one unique index decides, in the same update).
    */
-  beginSubmit(hash: string, sid: string, sealedAnswer: string, bindTo?: string): Promise<boolean>;
+  bindCode(hash: string, pollId: string, identity: string): Promise<BindOutcome>;
+  /**
+   * unused → pending with the sealed answer; `taken` when the code is not unused (used, or a submit under way). With
+   * `bind`, the code is also bound to that identity in the same update, as `bindCode` does: `taken` when another
+   * identity holds it, `otherCode` when the identity holds another code of the poll.
+   */
+  beginSubmit(hash: string, sid: string, sealedAnswer: string, bind?: { pollId: string; identity: string }): Promise<'begun' | 'taken' | 'otherCode'>;
   /** Adds one answer to the tallies once per `sid`, until closing closes them (`closeTallies`). */
   applyAnswer(pollId: string, sid: string, group: PollGroup, scale: Record<string, string>, comment: string | undefined): Promise<ApplyOutcome>;
   /** pending → used, dropping the answer; harmless when done already. */

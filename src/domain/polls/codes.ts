@@ -33,3 +33,12 @@ export function pollCommand(text: string): string | null {
   const m = /^\s*(?:测评|满意度测评|poll)[\s_:：]*([A-Za-z0-9][A-Za-z0-9 -]{5,20})\s*$/i.exec(text);
   return m ? m[1]! : null;
 }
+
+/**
+ * A poll command with no code that could be one (`测评`, `测评 abc`, `poll`, `poll 12`, `poll_x`): answered with what
+ * a code looks like and where it comes from, not left to the flows' "unknown command". A longer word after the
+ * command (`测评 abcdefg`) is taken as a mistyped code instead (pollCommand), whose refusal says the same.
+ */
+export function isPollCommandWithoutCode(text: string): boolean {
+  return /^\s*(?:测评|满意度测评|poll)(?:[\s_:：][\s\S]*)?$/i.test(text) && pollCommand(text) === null;
+}

@@ -4,6 +4,7 @@ import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
 import type { PiiCipher } from '../../infra/piiCipher.ts';
 import { ConversationBusyError, LeaseLostError, type ConversationStore, type ExpiredConversation, type LastReply } from '../../app/ports/conversationStore.ts';
 import { isDuplicateKey } from './connection.ts';
+import { groupCommit } from './groupCommit.ts';
 import { typedCollection } from './typedCollection.ts';
 
 /**
@@ -129,6 +130,13 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
 
   const busy = (channel: string, userId: string) => new ConversationBusyError(`conversation ${channel}:${userId} is busy`);
 
+  // Peeks of many chats at once (one-message poll answers from a roster) are one read (groupCommit.ts).
+  const peekRead = groupCommit(async (ids: string[]) => {
+    const docs = await collection.find({ _id: { $in: [...new Set(ids)] } }, { projection: { seen: 0, lastReplies: 0 } }).toArray();
+    const found = new Map(docs.map((d) => [d._id, d]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+
   // Map order is insertion order: re-inserting on each write keeps the least recently written first.
   const remembered = new Map<string, Remembered>();
   function remember(id: string, entry: Remembered): void {
@@ -212,6 +220,12 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
       }
       remember(id, next);
       return true;
+    },
+
+    async peek(channel, userId, now) {
+      const doc = await peekRead(key(channel, userId));
+      if (!doc) return { state: null, busy: false };
+      return { state: stateOf(doc), busy: doc.leaseOwner !== null && doc.leaseUntil !== null && doc.leaseUntil > now };
     },
 
     async lastReply(channel, userId, now) {

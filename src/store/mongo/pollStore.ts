@@ -3,14 +3,18 @@ import { Schema, type Connection } from 'mongoose';
 import type { ApplyOutcome, PollCodeRecord, PollRecord, PollSession, PollStore } from '../../app/ports/polls.ts';
 import type { GroupTally, PollGroup } from '../../domain/polls/types.ts';
 import { isDuplicateKey } from './connection.ts';
+import { groupCommit } from './groupCommit.ts';
 import { typedCollection } from './typedCollection.ts';
 
 /**
- * Polls in five collections. `polls`: the poll's definition and, once closed, its result. `poll_tallies`: the
+ * Polls in four collections. `polls`: the poll's definition and, once closed, its result. `poll_tallies`: the
  * counts, split over TALLY_SHARDS documents per poll (counts only: no code, identity or time per answer), each with
  * the submission ids it counted while the poll is open: an answer rewrites one small document, not one that grows
- * with every answer (a 3,000-answer poll's single document cost the database 4 ms a write). `poll_codes`: one per respondent code, `_id` = HMAC of the code, the code itself sealed. `poll_respondents`:
- * `_id` = HMAC of (poll, chat identity) → the code it is bound to. `poll_sessions`: a chat respondent's answers in
+ * with every answer (a 3,000-answer poll's single document cost the database 4 ms a write). `poll_codes`: one per
+ * respondent code, `_id` = HMAC of the code, the code itself sealed; a code bound to a chat identity carries `claim`
+ * (poll id and identity HMAC) under a unique sparse index, so that the update binding a code is also the check that
+ * the identity holds no other code of the poll (earlier versions kept that claim apart, in `poll_respondents`,
+ * which nothing reads now; `markCodeClaims` puts it on the bound codes). `poll_sessions`: a chat respondent's answers in
  * progress, sealed, deleted on submit. No transactions: each step is one single-document atomic update, and the
  * submission id makes counting idempotent (app/polls/submitAnswer.ts).
  */
@@ -33,10 +37,8 @@ interface TallyDoc {
 }
 interface CodeDoc extends Omit<PollCodeRecord, 'hash'> {
   _id: string;
-}
-interface RespondentDoc {
-  _id: string;
-  codeHash: string;
+  /** `<pollId>:<boundTo>` once bound; absent before (never null: the sparse index would then hold every code). */
+  claim?: string;
 }
 interface SessionDoc extends Omit<PollSession, 'key'> {
   _id: string;
@@ -90,14 +92,37 @@ const codeSchema = new Schema<CodeDoc>(
 );
 codeSchema.index({ pollId: 1, status: 1 });
 codeSchema.index({ _id: 1, status: 1 });
-const respondentSchema = new Schema<RespondentDoc>({ _id: String, codeHash: String }, { collection: 'poll_respondents', versionKey: false, _id: false });
+/** One code per chat identity and poll: binding a second code of the poll fails on this index (`otherCode`). */
+codeSchema.index({ claim: 1 }, { unique: true, sparse: true });
 const sessionSchema = new Schema<SessionDoc>(
   { _id: String, pollId: String, codeHash: String, locale: String, step: Number, answers: String, editing: Boolean, day: String },
   { collection: 'poll_sessions', versionKey: false, _id: false },
 );
 
 const toPoll = ({ _id, commentCount: _n, ...rest }: PollDoc): PollRecord => ({ id: _id, ...rest });
-const toCode = ({ _id, ...rest }: CodeDoc): PollCodeRecord => ({ hash: _id, ...rest });
+const toCode = ({ _id, claim: _claim, ...rest }: CodeDoc): PollCodeRecord => ({ hash: _id, ...rest });
+const claimOf = (pollId: string, identity: string) => `${pollId}:${identity}`;
+
+/**
+ * Codes bound by an earlier version, which kept "this identity answers this poll with this code" in
+ * `poll_respondents` and bound the code after it: the claim goes onto the bound code, where the unique index
+ * enforces it. Idempotent; a startup
+ * migration (store/mongo/startupMigrations.ts). Returns how many codes it marked.
+ */
+export async function markCodeClaims(connection: Connection): Promise<number> {
+  const codes = typedCollection<CodeDoc>(connection, 'PollCode', codeSchema);
+  let marked = 0;
+  for await (const code of codes.find({ boundTo: { $type: 'string' }, claim: { $exists: false } }, { projection: { pollId: 1, boundTo: 1 } })) {
+    const r = await codes.updateOne({ _id: code._id, claim: { $exists: false } }, { $set: { claim: claimOf(code.pollId, code.boundTo!) } }).catch((err: unknown) => {
+      // Two codes of one poll bound to one identity (possible only after a crash between the old claim and bind):
+      // the first keeps the claim, and the other, bound already, stays usable by its identity as before.
+      if (isDuplicateKey(err)) return { modifiedCount: 0 };
+      throw err;
+    });
+    marked += r.modifiedCount;
+  }
+  return marked;
+}
 
 /** Field paths are built from question ids and options the questionnaire checked (camelCase words only). */
 const SAFE_PATH = /^[A-Za-z][A-Za-z0-9]{0,40}$/;
@@ -133,9 +158,25 @@ function addTallies(into: PollRecord['tallies'], from: PollRecord['tallies'] | u
 export function createMongoPollStore(connection: Connection): PollStore {
   const polls = typedCollection<PollDoc>(connection, 'Poll', pollSchema);
   const codes = typedCollection<CodeDoc>(connection, 'PollCode', codeSchema);
-  const respondents = typedCollection<RespondentDoc>(connection, 'PollRespondent', respondentSchema);
   const sessions = typedCollection<SessionDoc>(connection, 'PollSession', sessionSchema);
   const shards = typedCollection<TallyDoc>(connection, 'PollTally', tallySchema);
+  /**
+   * The respondent's code read and the last step of a submit, from many messages at once, go to the database as
+   * one operation each (groupCommit): a read of the codes by `_id $in`, and one update of the codes whose pending
+   * submission was counted. The filter `_id $in, status pending, pending.sid $in` changes only those: a submission
+   * id is random and lives on the one code that took it, so no code matches another's id.
+   */
+  const readCode = groupCommit(async (hashes: string[]) => {
+    const found = new Map((await codes.find({ _id: { $in: [...new Set(hashes)] } }).toArray()).map((d) => [d._id, d]));
+    return hashes.map((h) => found.get(h) ?? null);
+  });
+  const finishCodes = groupCommit(async (items: { hash: string; sid: string; day: string }[]) => {
+    for (const day of new Set(items.map((i) => i.day))) {
+      const these = items.filter((i) => i.day === day);
+      await codes.updateMany({ _id: { $in: these.map((i) => i.hash) }, status: 'pending', 'pending.sid': { $in: these.map((i) => i.sid) } }, { $set: { status: 'used', usedOn: day, pending: null } });
+    }
+    return items.map(() => undefined);
+  });
   /** Comments per part this process added: a lower bound of the part's count, for a random place without a read. */
   const commentsAdded = new Map<string, number>();
 
@@ -201,28 +242,29 @@ export function createMongoPollStore(connection: Connection): PollStore {
       return (await codes.find({ pollId }).toArray()).map(toCode);
     },
     async code(hash) {
-      const doc = await codes.findOne({ _id: hash });
+      const doc = await readCode(hash);
       return doc ? toCode(doc) : null;
     },
-    async bindCode(hash, identity) {
+    async bindCode(hash, pollId, identity) {
       // One field, no $or: the embedded server plans a query with $or by a full scan.
-      const r = await codes.updateOne({ _id: hash, boundTo: { $in: [null, identity] } }, { $set: { boundTo: identity } });
-      return r.matchedCount === 1;
-    },
-    async claimRespondent(pollId, identity, codeHash) {
-      const _id = `${pollId}:${identity}`;
       try {
-        await respondents.insertOne({ _id, codeHash });
-        return codeHash;
+        const r = await codes.updateOne({ _id: hash, boundTo: { $in: [null, identity] } }, { $set: { boundTo: identity, claim: claimOf(pollId, identity) } });
+        return r.matchedCount === 1 ? 'bound' : 'boundToOther';
       } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        return (await respondents.findOne({ _id }))?.codeHash ?? codeHash;
+        if (isDuplicateKey(err)) return 'otherCode';
+        throw err;
       }
     },
-    async beginSubmit(hash, sid, sealedAnswer, bindTo) {
-      const filter = bindTo ? { _id: hash, status: 'unused' as const, boundTo: { $in: [null, bindTo] } } : { _id: hash, status: 'unused' as const };
-      const r = await codes.updateOne(filter, { $set: { status: 'pending', pending: { sid, answer: sealedAnswer }, ...(bindTo ? { boundTo: bindTo } : {}) } });
-      return r.modifiedCount === 1;
+    async beginSubmit(hash, sid, sealedAnswer, bind) {
+      const filter = bind ? { _id: hash, status: 'unused' as const, boundTo: { $in: [null, bind.identity] } } : { _id: hash, status: 'unused' as const };
+      const binding = bind ? { boundTo: bind.identity, claim: claimOf(bind.pollId, bind.identity) } : {};
+      try {
+        const r = await codes.updateOne(filter, { $set: { status: 'pending', pending: { sid, answer: sealedAnswer }, ...binding } });
+        return r.modifiedCount === 1 ? 'begun' : 'taken';
+      } catch (err) {
+        if (bind && isDuplicateKey(err)) return 'otherCode';
+        throw err;
+      }
     },
     async applyAnswer(pollId, sid, group: PollGroup, scale, comment): Promise<ApplyOutcome> {
       const inc: Record<string, number> = { answered: 1, [path('tallies', group, 'answers')]: 1 };
@@ -245,7 +287,7 @@ export function createMongoPollStore(connection: Connection): PollStore {
       return 'pollClosed';
     },
     async finishSubmit(hash, sid, day) {
-      await codes.updateOne({ _id: hash, status: 'pending', 'pending.sid': sid }, { $set: { status: 'used', usedOn: day, pending: null } });
+      await finishCodes({ hash, sid, day });
     },
     async abandonSubmit(hash, sid) {
       await codes.updateOne({ _id: hash, status: 'pending', 'pending.sid': sid }, { $set: { status: 'unused', pending: null } });

@@ -3,6 +3,7 @@ import type { Logger } from '../../infra/logger.ts';
 import { moveLegacyTokens } from './adminRepository.ts';
 import { markMissingCertificates, markStageSince } from './applicationRepository.ts';
 import { markAuditRegions } from './auditLog.ts';
+import { markCodeClaims } from './pollStore.ts';
 import { recountDashboardIfMissing } from './dashboardCounters.ts';
 import { removePlaintextBirthFacts } from './workerRepository.ts';
 
@@ -20,6 +21,8 @@ export async function runStartupMigrations(connection: Connection, logger: Logge
   if (staged) logger.info({ applications: staged }, 'recorded since when each application is in its stage (for the console)');
   const audited = await markAuditRegions(connection);
   if (audited) logger.info({ entries: audited }, "recorded each audit entry's region (for the console's audit search)");
+  const claims = await markCodeClaims(connection);
+  if (claims) logger.info({ codes: claims }, 'put the respondent claim on the bound poll codes (one code per chat account and poll, by a unique index now)');
   // After markStageSince: the counters of open applications are by the day they entered their stage.
   if (await recountDashboardIfMissing(connection)) logger.info('counted the dashboard figures from the records (kept up on write from now on)');
   if (marked) logger.warn({ applications: marked }, 'certified applications without a certificate number found; the certificate sweep completes them');

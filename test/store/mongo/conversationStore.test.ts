@@ -68,6 +68,21 @@ describe('Mongo conversation store', () => {
     expect(await store.begin('sim', 'dd', 'm2', 'o6', at(5), 1000)).toEqual({ kind: 'repeat', replies: [{ text: '二' }] });
   });
 
+  it('peeks at a conversation without taking anything: none, the stored state, busy while a turn holds the lease, many at once', async () => {
+    expect(await store.peek('sim', 'peek-a', t0)).toEqual({ state: null, busy: false });
+    await store.acquire('sim', 'peek-a', 'o1', t0, 1000);
+    expect(await store.peek('sim', 'peek-a', at(1))).toEqual({ state: null, busy: true });
+    await store.commit({ ...newConversation('sim', 'peek-a', 'en', t0), vars: { pollSession: true } }, 'o1', NO_REPLY);
+    const peeked = await store.peek('sim', 'peek-a', at(2));
+    expect(peeked.busy).toBe(false);
+    expect(peeked.state).toMatchObject({ locale: 'en', vars: { pollSession: true }, version: 1 });
+    // The peek took no lease: a turn begins as usual.
+    await expect(store.acquire('sim', 'peek-a', 'o2', at(3), 1000)).resolves.toMatchObject({ locale: 'en' });
+    await store.release('sim', 'peek-a', 'o2');
+    const many = await Promise.all(['peek-a', 'peek-b', 'peek-a', 'peek-c'].map((u) => store.peek('sim', u, at(4))));
+    expect(many.map((p) => p.state?.locale ?? null)).toEqual(['en', null, 'en', null]);
+  });
+
   it('refuses to begin while another turn holds the lease, even for a message it has not seen', async () => {
     await store.begin('sim', 'db', 'm1', 'o1', t0, 1000);
     await expect(store.begin('sim', 'db', 'm2', 'o2', at(10), 1000)).rejects.toBeInstanceOf(ConversationBusyError);
