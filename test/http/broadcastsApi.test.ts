@@ -114,7 +114,7 @@ describe('broadcast admin API', () => {
     await until(id, ['done']);
     const [a, b, c] = workers;
     const got = (await pushes(a!.userId))[0]!;
-    expect(got.text).toMatch(/^王一同志：请报名参加党务工作者培训班，.*10.*09:00.*，南京市委党校。$/);
+    expect(got.text).toMatch(/^王一同志：请报名参加党务工作者培训班，.*10.*09:00.*，南京市委党校。\n\n请点按下方按钮回复：报名，或不参加。$/);
     expect(got.choices?.map((x) => x.label)).toEqual(['报名', '不参加']);
     const reply = async (userId: string, text: string) => (await simSay(t.app.url, userId, text)).map((r) => r.text).join('\n');
     expect(await reply(a!.userId, got.choices![0]!.id)).toContain('已报名');
@@ -124,6 +124,30 @@ describe('broadcast admin API', () => {
     const after = (await t.api('GET', `/broadcasts/${id}`, token)).body;
     expect(after.answers).toEqual({ enrol: 1, waiting: 1, decline: 1 });
     expect((await t.api('GET', `/training/sessions/${session.body.id}`, token)).body).toMatchObject({ enrolled: 1, waiting: 1 });
+
+  });
+
+  it('regression: 报名 a second time to the same notice said "please choose" (the training menu) instead of "you have already answered: 报名" and where the worker stands; 报名 after 不参加 (as the 不参加 answer invites) did the same instead of enrolling', async () => {
+    const [a, b, c] = [await t.worker({ name: '钱一', region: '320104' }), await t.worker({ name: '钱二', region: '320104' }), await t.worker({ name: '钱三', region: '320104' })];
+    const session = await t.api('POST', '/training/sessions', token, {
+      title: '书记轮训班', kind: 'continuing', regionCode: '320100', startsAt: '2026-03-12T09:00:00+08:00', endsAt: '2026-03-12T17:00:00+08:00',
+      hours: 8, capacity: 1, enrolBy: '2026-03-11T18:00:00+08:00', place: '南京市委党校',
+    });
+    const id = (await t.api('POST', '/broadcasts', token, { ...body, segment: { region: '320104' }, sessionId: session.body.id })).body.id;
+    expect((await t.api('POST', `/broadcasts/${id}/send`, token)).body.status).toBe('sending');
+    await until(id, ['done']);
+    const reply = async (userId: string, text: string) => (await simSay(t.app.url, userId, text)).map((r) => r.text).join('\n');
+    expect(await reply(a.userId, '报名')).toContain('已报名“书记轮训班”');
+    expect(await reply(b.userId, '报名')).toContain('候补');
+    expect(await reply(c.userId, '不参加')).toContain('您不参加“书记轮训班”');
+
+    expect(await reply(a.userId, '报名')).toBe('这条通知您已经回复过“报名”：您已报名“书记轮训班”（已报名）。');
+    expect(await reply(b.userId, '报名')).toBe('这条通知您已经回复过“报名”：您已报名“书记轮训班”（候补中）。');
+    expect(await reply(a.userId, '不参加')).toBe('这条通知您已经回复过“报名”：已报名。如不能参加，请发送“取消报名”。');
+    expect(await reply(c.userId, '不参加')).toBe('这条通知您已经回复过“不参加”。如改变主意，回复“报名”即可。');
+    expect(await reply(c.userId, '报名')).toContain('候补');
+    expect((await t.api('GET', `/broadcasts/${id}`, token)).body.answers).toEqual({ enrol: 1, waiting: 2, decline: 0 });
+    expect((await t.api('GET', `/training/sessions/${session.body.id}`, token)).body).toMatchObject({ enrolled: 1, waiting: 2 });
   });
 
   it('a worker mutes notices alone in the chat ("退订 通知"): a broadcast skips them as muted; 恢复提醒 undoes it', async () => {
