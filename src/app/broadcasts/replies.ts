@@ -7,7 +7,7 @@ import { CHOICE } from './message.ts';
 const ENROL_WORDS = ['报名', 'enrol', 'enroll', 'sign up'];
 const DECLINE_WORDS = ['不参加', '不去', 'decline', 'no thanks'];
 /** A reply by number or word acts on notices of the last two weeks; a button names its broadcast itself. */
-const ANSWER_WINDOW_MS = 14 * 86_400_000;
+export const ANSWER_WINDOW_MS = 14 * 86_400_000;
 
 /**
  * What a message answers if it is an answer to a broadcast, without I/O: by button (its id names the broadcast)
