@@ -84,7 +84,7 @@ export interface DeliveryStore {
   /** pending → sending for a wave of deliveries in one write; returns the ids this run marked. */
   markSendingMany(ids: string[], runId: string, now: Date): Promise<string[]>;
   /** Moves one delivery if it is in `from`. */
-  finish(id: string, from: DeliveryStatus, to: DeliveryStatus, reason: string | null, now: Date, extra?: { nextAt?: Date; attemptsInc?: number }): Promise<boolean>;
+  finish(id: string, from: DeliveryStatus, to: DeliveryStatus, reason: string | null, now: Date, extra?: { nextAt?: Date; attemptsInc?: number; detail?: string }): Promise<boolean>;
   /** Many deliveries from `from` to `to` with one reason (skipped before sending: muted, unreachable…). */
   finishMany(ids: string[], from: DeliveryStatus, to: DeliveryStatus, reason: string | null, now: Date, detail?: string): Promise<number>;
   /** Every delivery of the broadcast in `from` (and, for `sending`, not of `exceptRun`) moved to `to`. */

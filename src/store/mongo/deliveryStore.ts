@@ -63,7 +63,7 @@ export function createMongoDeliveryStore(connection: Connection): DeliveryStore 
     async finish(id, from, to, reason, now, extra = {}) {
       const r = await c.updateOne(
         { _id: id, status: from },
-        { $set: { status: to, reason, at: now, ...(extra.nextAt ? { nextAt: extra.nextAt } : {}) }, ...(extra.attemptsInc ? { $inc: { attempts: extra.attemptsInc } } : {}) },
+        { $set: { status: to, reason, at: now, ...(extra.nextAt ? { nextAt: extra.nextAt } : {}), ...(extra.detail ? { detail: extra.detail } : {}) }, ...(extra.attemptsInc ? { $inc: { attempts: extra.attemptsInc } } : {}) },
       );
       return r.modifiedCount === 1;
     },

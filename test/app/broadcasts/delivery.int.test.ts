@@ -139,7 +139,7 @@ describe('segments', () => {
 });
 
 describe('delivery', () => {
-  it('records every skip reason, retries a transient error, records a permanent one', async () => {
+  it('records every skip reason with its detail (which mute, the channel’s refusal, the platform’s words), retries a transient error, records a permanent one', async () => {
     const w = world(connection);
     w.reach.set('u-sec', { reachable: false, reason: 'windowClosed' });
     w.reach.set('u-staff', { reachable: false, reason: 'blocked' });
@@ -151,6 +151,9 @@ describe('delivery', () => {
     expect(b.status).toBe('sending');
     expect(b.counts).toMatchObject({ pending: 1, sent: 0, skipped: 4 });
     expect(b.skipped).toEqual({ unreachable: 1, blocked: 1, unsubscribed: 1, muted: 1 });
+    const details = async (bid: string, status: 'skipped' | 'failed') => (await w.deps.deliveries.list(bid, { status }, undefined, 50)).items.map((d) => `${d.reason}/${d.detail ?? '-'}`).sort();
+    // Each skipped recipient keeps what lies behind its reason: which mute, the channel's refusal.
+    expect(await details(id, 'skipped')).toEqual(['blocked/blocked', 'muted/all', 'unreachable/windowClosed', 'unsubscribed/unsubscribed']);
     // The retry waits for its backoff on the app's clock.
     w.clock.advance(2_000);
     await sendRun(w.deps, id);
@@ -170,6 +173,9 @@ describe('delivery', () => {
     }
     const b2 = (await w2.deps.broadcasts.get(id2))!;
     expect(b2).toMatchObject({ status: 'done', counts: { sent: 1, failed: 2, skipped: 1 }, failed: { 'Bad_Request': 1, transient: 1 }, skipped: { blocked: 1 } });
+    // A refusal by the platform keeps the platform's words.
+    expect(await details(id2, 'skipped')).toEqual(['blocked/Forbidden: bot was blocked by the user']);
+    expect(await details(id2, 'failed')).toEqual(['Bad_Request/Bad Request: chat not found', 'transient/ECONNRESET']);
   });
 
   it('expiry: nothing more goes out after expiresAt; the rest is skipped as expired', async () => {

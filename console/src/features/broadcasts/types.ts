@@ -109,6 +109,8 @@ export interface Recipient {
   channel: string;
   status: DeliveryState;
   reason?: string;
+  /** What lies behind the reason: a mute's kind, a channel's refusal (windowClosed…), or the platform's words. */
+  detail?: string;
   answer?: Answer;
   at?: string;
 }
