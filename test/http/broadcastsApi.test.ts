@@ -65,6 +65,21 @@ describe('broadcast admin API', () => {
     expect((await t.api('GET', `/broadcasts/${id}`, token)).body).toMatchObject({ status: 'draft', counts: { sent: 0 } });
   });
 
+  it('regression: tapping 报名 on a test send told the admin the notice was answered already; it says the notice was not sent to this account and records nothing', async () => {
+    const session = await t.api('POST', '/training/sessions', token, {
+      title: '测试培训班', kind: 'continuing', regionCode: '320100', startsAt: '2026-03-14T09:00:00+08:00', endsAt: '2026-03-14T17:00:00+08:00',
+      hours: 8, capacity: 5, enrolBy: '2026-03-13T18:00:00+08:00', place: '南京市委党校',
+    });
+    const id = (await t.api('POST', '/broadcasts', token, { text: { 'zh-CN': '{name}：请报名{session}' }, segment: {}, sessionId: session.body.id })).body.id;
+    expect((await t.api('PUT', '/broadcasts/test-target', token, { channel: 'sim', userId: 'admin-phone-2' })).status).toBe(200);
+    expect((await t.api('POST', `/broadcasts/${id}/test-send`, token)).body).toEqual({ sent: true, channel: 'sim' });
+    const [got] = await pushes('admin-phone-2');
+    const said = (await simSay(t.app.url, 'admin-phone-2', got!.choices![0]!.id)).map((r) => r.text).join('\n');
+    expect(said).toContain('这条通知没有发给您这个账号（测试消息不记录回复）');
+    expect((await t.api('GET', `/broadcasts/${id}`, token)).body.answers).toEqual({ enrol: 0, waiting: 0, decline: 0 });
+    expect((await t.api('GET', `/training/sessions/${session.body.id}`, token)).body).toMatchObject({ enrolled: 0 });
+  });
+
   it('above the threshold a second admin approves (never the writer); the dry run equals the fan-out', async () => {
     await t.worker({ name: '王四', region: '320102' });
     const id = (await t.api('POST', '/broadcasts', token, { text: { 'zh-CN': '{name}同志：年检通知' }, segment: { region: '320102' } })).body.id;

@@ -45,8 +45,9 @@ export function createBroadcastReplies(deps: BroadcastDeps) {
     const t = (k: string, p?: Record<string, unknown>) => deps.translator.t(state.locale, `broadcasts:${k}`, p);
     const say = (text: string) => ({ state, replies: [{ text }] });
     if (!delivery) {
-      // A button of a notice too old (or not sent to this chat): say so. A bare word with no notice behind it belongs to the flows.
-      return button ? say(t('tooOld')) : null;
+      // A button of a notice not sent to this chat (a test send) or too old: say so. A bare word with no notice
+      // behind it belongs to the flows.
+      return button ? say(t('notYours')) : null;
     }
     // Inside a flow a number answers the flow's own numbered question, unless the notice came after the flow's
     // last turn: then the notice is the last thing the user read, and its numbers are what they answer.

@@ -109,7 +109,8 @@ async function mayGo(deps: BroadcastDeps, b: Broadcast, d: DeliveryRecord, muted
   if (mutedBy) return skip('muted', mutedBy);
   const settings = reminderSettings(deps.policies.forRegion(d.regionCode));
   if (!b.urgent && isQuiet(now, settings.quietHours)) {
-    await deps.deliveries.finish(d.id, 'pending', 'pending', d.reason, now, { nextAt: deliveryTime(now, settings.quietHours, d.id) });
+    // The reason says to the admin why it still waits (the recipients list shows it with its time).
+    await deps.deliveries.finish(d.id, 'pending', 'pending', 'quietHours', now, { nextAt: deliveryTime(now, settings.quietHours, d.id) });
     return false;
   }
   const reach = await deps.reach(d.channel, d.userId, 'broadcast').catch(() => ({ reachable: false as const, reason: 'noChannel' as const }));

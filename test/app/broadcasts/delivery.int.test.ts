@@ -224,6 +224,9 @@ describe('delivery', () => {
     const calm = await draft(w, { roles: ['secretary'] });
     let b = await sendAll(w, calm);
     expect(b).toMatchObject({ status: 'sending', counts: { sent: 0, skipped: 1, pending: 1 }, skipped: { muted: 1 } });
+    // The one held says why, and when it goes (the recipients list shows both).
+    const held = (await recipients(w.deps, NANJING, calm, { status: 'pending' }, undefined, 10)) as { ok: true; value: { items: { reason?: string; nextAt?: string }[] } };
+    expect(held.value.items).toEqual([expect.objectContaining({ reason: 'quietHours', nextAt: expect.stringMatching(/^2026-03-02T0[0-2]:/) })]);
     const urgent = await draft(w, { roles: ['secretary'] }, { urgent: true });
     b = await sendAll(w, urgent);
     expect(b).toMatchObject({ status: 'done', counts: { sent: 2 } });

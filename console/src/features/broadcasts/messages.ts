@@ -60,6 +60,7 @@ const zh = {
       dropped: '崩溃时发送结果未知，管理员选择不重发',
       transient: '平台暂时出错，重试几次后仍失败',
       dailyCap: '今天的提醒已达上限，明早再发',
+      quietHours: '本人所在地区的免打扰时段，时段结束后再发',
     },
     level: { junior: '初级', intermediate: '中级', senior: '高级', special: '特级' },
     stage: {
@@ -192,6 +193,7 @@ const zh = {
       answer: '回复',
       reason: '原因',
       platformSaid: '平台答复：{text}',
+      goesAt: '预计 {at} 发送',
       channel: '渠道',
     },
     problem: {
@@ -262,6 +264,7 @@ const en: typeof zh = {
       dropped: 'Outcome unknown after a crash; an admin chose not to resend',
       transient: 'The platform kept failing; retries used up',
       dailyCap: 'Their daily limit of reminders is reached; goes out tomorrow morning',
+      quietHours: 'Quiet hours in their region; goes out when they end',
     },
     level: { junior: 'Junior', intermediate: 'Intermediate', senior: 'Senior', special: 'Special' },
     stage: {
@@ -394,6 +397,7 @@ const en: typeof zh = {
       answer: 'Answer',
       reason: 'Reason',
       platformSaid: 'The platform said: {text}',
+      goesAt: 'Due to go at {at}',
       channel: 'Channel',
     },
     problem: {

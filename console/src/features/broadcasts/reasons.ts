@@ -8,7 +8,7 @@ import type { Recipient } from './types.ts';
 /** Details the server writes as keys: a mute's kind and a channel's reach refusal. Anything else is the platform's words. */
 export const DETAIL_KEYS = ['all', 'broadcast', 'windowClosed', 'quotaExhausted', 'blocked', 'unsubscribed', 'unknownUser', 'notConnected', 'noChannel'] as const;
 /** Reasons whose explanation needs no detail. */
-export const EXPLAINED_REASONS = ['muted', 'unreachable', 'blocked', 'unsubscribed', 'expired', 'cancelled', 'dropped', 'transient', 'dailyCap'] as const;
+export const EXPLAINED_REASONS = ['muted', 'unreachable', 'blocked', 'unsubscribed', 'expired', 'cancelled', 'dropped', 'transient', 'dailyCap', 'quietHours'] as const;
 
 export type ReasonLine = { key: string } | { raw: string };
 

@@ -113,6 +113,8 @@ export interface Recipient {
   detail?: string;
   answer?: Answer;
   at?: string;
+  /** A pending recipient's planned sending time (after quiet hours, the daily cap or a retry's backoff). */
+  nextAt?: string;
 }
 
 export interface RecipientPage {
