@@ -4,8 +4,8 @@
  * hours and mute (and urgent past both), and the sends a dead run left in flight becoming "unknown".
  */
 import { randomBytes } from 'node:crypto';
-import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Types, type Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createBroadcast, type BroadcastInput } from '../../../src/app/broadcasts/compose.ts';
 import { controlBroadcast, decideUnknown, recipients } from '../../../src/app/broadcasts/control.ts';
 import { dryRun } from '../../../src/app/broadcasts/dryRun.ts';
@@ -139,6 +139,40 @@ describe('segments', () => {
 });
 
 describe('delivery', () => {
+  it('the audience is fixed when sending starts: a fan-out run again after dying half-way adds only the missing deliveries, one per worker, and leaves out a worker registered after the start', async () => {
+    const w = world(connection);
+    const id = await draft(w, { region: '320102' });
+    const s = await sendBroadcast(w.deps, NANJING, id);
+    expect(s.ok).toBe(true);
+    await fanOut(w.deps, id);
+    const first = (await w.deps.deliveries.list(id, {}, undefined, 10)).items;
+    expect(names(first.map((d) => d.workerId))).toEqual(['sec', 'suspended']);
+    // The fan-out died after its first insert: one delivery written, the broadcast not marked fanned out.
+    await connection.models.BroadcastDelivery!.deleteOne({ _id: first[1]!.id });
+    await connection.models.Broadcast!.updateOne({ _id: id }, { $set: { fannedOut: false } });
+    // A worker of the segment who registered after sending started.
+    w.clock.advance(3_600_000);
+    const repo = createMongoWorkerRepository(connection, createPiiCipher(randomBytes(32)));
+    const late = await repo.create('sim', 'u-late', sampleProfile(makeIdNumber('320102', '19860101', '901'), { name: '郑迟', role: 'secretary', region: '320102' }), w.clock.now());
+    expect(late.status).toBe('created');
+    if (late.status !== 'created') return;
+    // The other tests count this segment's workers: the late one leaves the shared database at the end.
+    onTestFinished(() => connection.db!.collection('workers').deleteOne({ _id: new Types.ObjectId(late.worker.id) }).then(() => undefined));
+    await fanOut(w.deps, id);
+    // Running it once more changes nothing either.
+    await connection.models.Broadcast!.updateOne({ _id: id }, { $set: { fannedOut: false } });
+    await fanOut(w.deps, id);
+    const again = (await w.deps.deliveries.list(id, {}, undefined, 10)).items;
+    expect(names(again.map((d) => d.workerId))).toEqual(['sec', 'suspended']);
+    expect(again).toHaveLength(2);
+    expect(await w.deps.deliveries.count(id)).toBe(2);
+    expect((await w.deps.broadcasts.get(id))!).toMatchObject({ total: 2, counts: { pending: 2 } });
+    await sendRun(w.deps, id);
+    expect((await w.deps.broadcasts.get(id))!).toMatchObject({ status: 'done', counts: { sent: 2, pending: 0 } });
+    expect([...w.received.keys()].sort()).toEqual(['u-sec', 'u-suspended']);
+    expect(w.received.get('u-sec')).toHaveLength(1);
+  });
+
   it('records every skip reason with its detail (which mute, the channel’s refusal, the platform’s words), retries a transient error, records a permanent one', async () => {
     const w = world(connection);
     w.reach.set('u-sec', { reachable: false, reason: 'windowClosed' });
