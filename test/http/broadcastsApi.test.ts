@@ -165,6 +165,33 @@ describe('broadcast admin API', () => {
     expect((await t.api('GET', `/training/sessions/${session.body.id}`, token)).body).toMatchObject({ enrolled: 1, waiting: 2 });
   });
 
+  it('pause, resume and cancel over HTTP; sending is one agenda job keyed by the broadcast; a cancelled one sends nothing more', async () => {
+    const ws = [await t.worker({ name: '孔一', region: '320111' }), await t.worker({ name: '孔二', region: '320111' })];
+    const id = (await t.api('POST', '/broadcasts', token, { text: { 'zh-CN': '{name}：请查收通知' }, segment: { region: '320111' } })).body.id;
+    expect((await t.api('POST', `/broadcasts/${id}/send`, token)).body.status).toBe('sending');
+    const paused = await t.api('POST', `/broadcasts/${id}/pause`, token);
+    expect(paused.status).toBe(200);
+    expect(paused.body.status).toBe('paused');
+    for (let i = 0; i < 3; i++) await t.app.scheduler.catchUp(0);
+    for (const w of ws) expect(await pushes(w.userId)).toEqual([]);
+    expect((await t.api('POST', `/broadcasts/${id}/pause`, token)).status).toBe(409);
+    expect((await t.api('POST', `/broadcasts/${id}/resume`, token)).body.status).toBe('sending');
+    const jobs = await t.db.collection('jobs').countDocuments({ name: 'broadcasts.send', 'data.key': id });
+    expect(jobs).toBe(1);
+    expect(await until(id, ['done'])).toMatchObject({ counts: { sent: 2 } });
+    for (const w of ws) expect((await pushes(w.userId)).map((p) => p.text)).toHaveLength(1);
+    expect((await t.api('POST', `/broadcasts/${id}/cancel`, token)).status).toBe(409);
+
+    const other = (await t.api('POST', '/broadcasts', token, { text: { 'zh-CN': '{name}：第二条' }, segment: { region: '320111' } })).body.id;
+    await t.api('POST', `/broadcasts/${other}/send`, token);
+    const cancelled = await t.api('POST', `/broadcasts/${other}/cancel`, token);
+    expect(cancelled.body.status).toBe('cancelled');
+    for (let i = 0; i < 3; i++) await t.app.scheduler.catchUp(0);
+    const after = (await t.api('GET', `/broadcasts/${other}`, token)).body;
+    expect(after).toMatchObject({ status: 'cancelled', counts: { sent: 0, pending: 0 } });
+    for (const w of ws) expect(await pushes(w.userId)).toEqual([]);
+  });
+
   it('a worker mutes notices alone in the chat ("退订 通知"): a broadcast skips them as muted; 恢复提醒 undoes it', async () => {
     const w = await t.worker({ name: '吴七', region: '320113' });
     const say = async (text: string) => (await simSay(t.app.url, w.userId, text)).map((r) => r.text).join('\n');
