@@ -55,12 +55,6 @@ async function until(id: string) {
   throw new Error(`broadcast ${id} did not finish`);
 }
 
-async function broadcast(body: Record<string, unknown>) {
-  const id = (await t.api('POST', '/broadcasts', token, { segment: { region: '320114' }, ...body })).body.id as string;
-  expect((await t.api('POST', `/broadcasts/${id}/send`, token)).body.status).toBe('sending');
-  return { id, done: await until(id) };
-}
-
 describe('broadcast replies on Telegram and WeChat', () => {
   it('regression: a WeChat user who had just seen the numbered menu answered a notice with "1" and got the menu’s first item (numbers inside a flow went to the flow though the notice came after it); regression: the WeChat notice listed its numbered choices twice (“1. 报名 2. 不参加” under “回复编号：” and again), and the Telegram notice (buttons) did not say to tap; 报名 by a Telegram button (callback query) and by number on WeChat inside the 48-hour window enrol, answers counted per choice', async () => {
     const session = await t.api('POST', '/training/sessions', token, {
@@ -77,7 +71,16 @@ describe('broadcast replies on Telegram and WeChat', () => {
     // The notice comes a while after they wrote (the menu WeChat answered with is numbered too).
     t.clock.advance(60_000);
 
-    const { id, done } = await broadcast({ text: { 'zh-CN': '{name}同志：请报名参加{session}。' }, sessionId: session.body.id });
+    const draft = (await t.api('POST', '/broadcasts', token, { segment: { region: '320114' }, text: { 'zh-CN': '{name}同志：请报名参加{session}。' }, sessionId: session.body.id })).body.id as string;
+    // Before sending: Telegram straight, WeChat inside its 48-hour window.
+    const dry = (await t.api('POST', `/broadcasts/${draft}/dry-run`, token)).body;
+    expect(dry.byChannel).toEqual(expect.arrayContaining([
+      expect.objectContaining({ channel: 'telegram', recipients: 1, reachable: expect.objectContaining({ direct: 1, none: 0 }) }),
+      expect.objectContaining({ channel: 'wechat-oa', recipients: 1, reachable: expect.objectContaining({ window: 1, template: 0, none: 0 }) }),
+    ]));
+    expect((await t.api('POST', `/broadcasts/${draft}/send`, token)).body.status).toBe('sending');
+    const id = draft;
+    const done = await until(id);
     expect(done).toMatchObject({ total: 2, counts: { sent: 2, skipped: 0 } });
 
     const notice = bot.sent(TG_CHAT)[before]!;

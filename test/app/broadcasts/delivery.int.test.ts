@@ -338,7 +338,11 @@ describe('unreachable with its reason', () => {
     const w = world(connection);
     w.reach.set(W.sec!.userId, { reachable: false, reason: 'windowClosed' });
     w.reach.set(W.staff!.userId, { reachable: false, reason: 'unknownUser' });
-    const id = (await sendAll(w, await draft(w, { roles: ['secretary', 'staff'] }))).id;
+    const drafted = await draft(w, { roles: ['secretary', 'staff'] });
+    // The dry run says beforehand that two cannot be reached now and the third goes directly.
+    const dry = await dryRun(w.deps, NANJING, drafted);
+    expect(dry.ok && dry.value.byChannel).toEqual([{ channel: 'sim', recipients: 3, reachable: { window: 0, template: 0, subscribe: 0, direct: 1, none: 2 } }]);
+    const id = (await sendAll(w, drafted)).id;
     expect((await w.deps.broadcasts.get(id))!).toMatchObject({ status: 'done', counts: { sent: 1, skipped: 2 }, skipped: { unreachable: 2 } });
     const page = await recipients(w.deps, NANJING, id, { status: 'skipped' }, undefined, 10);
     if (!page.ok) throw new Error('recipients refused');
