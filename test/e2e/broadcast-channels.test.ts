@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { runBroadcastUntil } from '../support/broadcastRuns.ts';
 import { FakeBotApi } from '../channels/telegram/fakeBotApi.ts';
 import { callbackUpdate, postUpdate, textUpdate } from '../channels/telegram/updates.ts';
 import { startFakeWechatApi, type FakeWechatApi } from '../channels/wechat-common/fakeWechatApi.ts';
@@ -46,14 +47,7 @@ afterAll(async () => {
   await wx?.close();
 });
 
-async function until(id: string) {
-  for (let i = 0; i < 100; i++) {
-    const b = (await t.api('GET', `/broadcasts/${id}`, token)).body;
-    if (b.status === 'done' && b.counts.pending === 0 && b.counts.sending === 0) return b;
-    await t.app.scheduler.catchUp(0);
-  }
-  throw new Error(`broadcast ${id} did not finish`);
-}
+const until = (id: string) => runBroadcastUntil(t, token, id);
 
 describe('broadcast replies on Telegram and WeChat', () => {
   it('regression: a WeChat user who had just seen the numbered menu answered a notice with "1" and got the menu’s first item (numbers inside a flow went to the flow though the notice came after it); regression: the WeChat notice listed its numbered choices twice (“1. 报名 2. 不参加” under “回复编号：” and again), and the Telegram notice (buttons) did not say to tap; 报名 by a Telegram button (callback query) and by number on WeChat inside the 48-hour window enrol, answers counted per choice', async () => {

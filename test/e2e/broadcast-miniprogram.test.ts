@@ -6,11 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { runBroadcastUntil } from '../support/broadcastRuns.ts';
 import { FakeWechatApi, openidOf } from '../channels/wechat-mp/fakeWechatApi.ts';
-
-const MP_APPID = 'wx0123456789abcdef';
-const MP_SECRET = 'mp-secret-0123456789abcd';
-const TEMPLATE = 'tplNotice_0123456789abcdefghijklmnopqrstuvw';
+import { MP_APPID, MP_SECRET, TEMPLATE_A as TEMPLATE } from '../channels/wechat-mp/harness.ts';
 let t: AdminApiApp;
 let mp: FakeWechatApi;
 let token: string;
@@ -51,14 +49,7 @@ async function mpUser(name: string) {
   };
 }
 
-async function until(id: string) {
-  for (let i = 0; i < 100; i++) {
-    const b = (await t.api('GET', `/broadcasts/${id}`, token)).body;
-    if (b.status === 'done' && b.counts.pending === 0 && b.counts.sending === 0) return b;
-    await t.app.scheduler.catchUp(0);
-  }
-  throw new Error(`broadcast ${id} did not finish`);
-}
+const until = (id: string) => runBroadcastUntil(t, token, id);
 
 describe('broadcast replies on the mini program', () => {
   it('the notice goes as a subscribe message; the open notices show 报名 / 不参加 as buttons (tap, never a number); 报名 by button, number and word enrols (seat, then waiting list), 不参加 is recorded, a second tap says it was answered', async () => {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { runBroadcastUntil } from '../support/broadcastRuns.ts';
 import { simSay } from '../support/httpApp.ts';
 
 let t: AdminApiApp;
@@ -21,15 +22,7 @@ afterAll(() => t?.stop());
 
 const pushes = async (userId: string) => ((await (await fetch(`${t.app.url}/sim/api/pushes?userId=${userId}`)).json()) as { replies: { text: string; choices?: { id: string; label: string }[] }[] }).replies;
 
-/** Runs the due jobs until the broadcast reaches one of `statuses` (each round waits for the jobs it started). */
-async function until(id: string, statuses: string[]) {
-  for (let i = 0; i < 100; i++) {
-    const b = (await t.api('GET', `/broadcasts/${id}`, token)).body;
-    if (statuses.includes(b.status) && b.counts.pending === 0 && b.counts.sending === 0) return b;
-    await t.app.scheduler.catchUp(0);
-  }
-  throw new Error(`broadcast ${id} did not reach ${statuses.join('/')}`);
-}
+const until = (id: string, statuses: string[]) => runBroadcastUntil(t, token, id, statuses);
 
 const body = { text: { 'zh-CN': '{name}同志：请报名参加{session}，{startsAt}，{place}。', en: 'Dear {name}, please enrol in {session}.' }, segment: { region: '320102' } };
 
