@@ -82,6 +82,7 @@ import type { BroadcastDeps } from './app/broadcasts/deps.ts';
 import { broadcastJobs } from './app/broadcasts/sendRun.ts';
 import { broadcastTickJob } from './app/broadcasts/tick.ts';
 import { broadcastAnswerOf, createBroadcastReplies } from './app/broadcasts/replies.ts';
+import { openNotices } from './app/broadcasts/openNotices.ts';
 import { mayBePollMessage } from './app/polls/respondentChat.ts';
 import { createPollOutsideTurn } from './app/polls/outsideTurn.ts';
 import { createMongoBroadcastStore } from './store/mongo/broadcastStore.ts';
@@ -327,6 +328,7 @@ export async function startRedcollar(
       translator: content.translator,
       status: applicationStatus(certification),
       defaultLocale: config.DEFAULT_LOCALE,
+      notices: openNotices(broadcasts),
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     };
     const created: ChannelModule[] = [];

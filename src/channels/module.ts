@@ -9,7 +9,7 @@ import type { ReplayGuard } from '../app/ports/replayGuard.ts';
 import type { Sender } from '../app/ports/sender.ts';
 import type { WorkerRepository } from '../app/ports/workerRepository.ts';
 import type { RegionNode } from '../domain/regions/regions.ts';
-import type { ChannelCapabilities, Translator } from '../engine/types.ts';
+import type { ChannelCapabilities, OutboundMessage, Translator } from '../engine/types.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Logger } from '../infra/logger.ts';
 import { waitAtMost } from '../infra/waitAtMost.ts';
@@ -54,6 +54,8 @@ export interface ChannelContext {
   /** The `certification.status` action (the mini program's GET /mp/api/status). */
   status: ActionHandler;
   defaultLocale: 'zh-CN' | 'en';
+  /** Broadcast notices a user can still answer, for front ends whose platform push carries no buttons. */
+  notices?: (channel: string, userId: string, now: Date) => Promise<OutboundMessage[]>;
   /** How long a channel's stop may wait for work in flight. */
   shutdownTimeoutMs: number;
 }

@@ -11,6 +11,7 @@ import { ensureConsoleBuilt } from '../../tools/console-build.ts';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
 import { launchTestBrowser, type TestBrowser } from '../support/browser.ts';
 import { consolePage, DESK, eventually, SHOTS, UI_TIMEOUT_MS } from '../support/consolePage.ts';
+import { simSay } from '../support/httpApp.ts';
 
 /** Delivery runs as agenda jobs on a loaded machine: the page is given time to see it finish, never asserted on it. */
 const DELIVERY_TIMEOUT_MS = 90_000;
@@ -183,6 +184,24 @@ describe('broadcast pages in the browser', () => {
     await dataTest('bc-counts').waitFor();
     expect(await page.locator('main').textContent()).toContain('Breakdown');
     await shoot('detail-en');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the recipients table says why a recipient was skipped and what lies behind it (which mute), in English and in Chinese', async () => {
+    expect((await simSay(base, staff.userId, '退订 通知')).map((x) => x.text).join('\n')).toContain('已退订');
+    const id = (await r.api('POST', '/broadcasts', approverToken, { text: { 'zh-CN': '{name}：年检材料请于月底前提交。' }, segment: { roles: ['staff'] } })).body.id as string;
+    expect((await r.api('POST', `/broadcasts/${id}/send`, approverToken)).body.status).toBe('sending');
+    await page.goto(`${base}/console/broadcasts/${id}`);
+    await dataTest('status-done').waitFor({ timeout: DELIVERY_TIMEOUT_MS });
+    await eventually(() => page.locator('[data-test="bc-recipients"] .el-table__body tr').count()).toBe(1);
+    const row = page.locator('[data-test="bc-recipients"] .el-table__body tr').first();
+    expect(await row.textContent()).toContain('Muted');
+    expect(await row.locator('[data-test="bc-recipient-detail"]').textContent()).toBe('They muted training notices ("退订 通知")');
+    await shoot('detail-skipped-en');
+    await dataTest('lang-zh').click();
+    await eventually(() => row.locator('[data-test="bc-recipient-detail"]').textContent()).toBe('本人已退订培训通知（退订 通知）');
+    expect(await row.textContent()).toContain('已免打扰');
+    expect(await shoot('detail-skipped')).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });

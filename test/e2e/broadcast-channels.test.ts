@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { runBroadcastUntil } from '../support/broadcastRuns.ts';
 import { FakeBotApi } from '../channels/telegram/fakeBotApi.ts';
 import { callbackUpdate, postUpdate, textUpdate } from '../channels/telegram/updates.ts';
 import { startFakeWechatApi, type FakeWechatApi } from '../channels/wechat-common/fakeWechatApi.ts';
@@ -46,23 +47,10 @@ afterAll(async () => {
   await wx?.close();
 });
 
-async function until(id: string) {
-  for (let i = 0; i < 100; i++) {
-    const b = (await t.api('GET', `/broadcasts/${id}`, token)).body;
-    if (b.status === 'done' && b.counts.pending === 0 && b.counts.sending === 0) return b;
-    await t.app.scheduler.catchUp(0);
-  }
-  throw new Error(`broadcast ${id} did not finish`);
-}
-
-async function broadcast(body: Record<string, unknown>) {
-  const id = (await t.api('POST', '/broadcasts', token, { segment: { region: '320114' }, ...body })).body.id as string;
-  expect((await t.api('POST', `/broadcasts/${id}/send`, token)).body.status).toBe('sending');
-  return { id, done: await until(id) };
-}
+const until = (id: string) => runBroadcastUntil(t, token, id);
 
 describe('broadcast replies on Telegram and WeChat', () => {
-  it('regression: a WeChat user who had just seen the numbered menu answered a notice with "1" and got the menu’s first item (numbers inside a flow went to the flow though the notice came after it); 报名 by a Telegram button (callback query) and by number on WeChat inside the 48-hour window enrol, answers counted per choice', async () => {
+  it('regression: a WeChat user who had just seen the numbered menu answered a notice with "1" and got the menu’s first item (numbers inside a flow went to the flow though the notice came after it); regression: the WeChat notice listed its numbered choices twice (“1. 报名 2. 不参加” under “回复编号：” and again), and the Telegram notice (buttons) did not say to tap; 报名 by a Telegram button (callback query) and by number on WeChat inside the 48-hour window enrol, answers counted per choice', async () => {
     const session = await t.api('POST', '/training/sessions', token, {
       title: '组织员培训班', kind: 'continuing', regionCode: '320100', startsAt: '2026-03-20T09:00:00+08:00', endsAt: '2026-03-20T17:00:00+08:00',
       hours: 8, capacity: 5, enrolBy: '2026-03-19T18:00:00+08:00', place: '南京市委党校',
@@ -77,19 +65,30 @@ describe('broadcast replies on Telegram and WeChat', () => {
     // The notice comes a while after they wrote (the menu WeChat answered with is numbered too).
     t.clock.advance(60_000);
 
-    const { id, done } = await broadcast({ text: { 'zh-CN': '{name}同志：请报名参加{session}。' }, sessionId: session.body.id });
+    const draft = (await t.api('POST', '/broadcasts', token, { segment: { region: '320114' }, text: { 'zh-CN': '{name}同志：请报名参加{session}。' }, sessionId: session.body.id })).body.id as string;
+    // Before sending: Telegram straight, WeChat inside its 48-hour window.
+    const dry = (await t.api('POST', `/broadcasts/${draft}/dry-run`, token)).body;
+    expect(dry.byChannel).toEqual(expect.arrayContaining([
+      expect.objectContaining({ channel: 'telegram', recipients: 1, reachable: expect.objectContaining({ direct: 1, none: 0 }) }),
+      expect.objectContaining({ channel: 'wechat-oa', recipients: 1, reachable: expect.objectContaining({ window: 1, template: 0, none: 0 }) }),
+    ]));
+    expect((await t.api('POST', `/broadcasts/${draft}/send`, token)).body.status).toBe('sending');
+    const id = draft;
+    const done = await until(id);
     expect(done).toMatchObject({ total: 2, counts: { sent: 2, skipped: 0 } });
 
     const notice = bot.sent(TG_CHAT)[before]!;
-    expect(notice.params.text).toBe('郑八同志：请报名参加组织员培训班。');
+    // Buttons here: the notice says to tap them, never to type a number.
+    expect(notice.params.text).toBe('郑八同志：请报名参加组织员培训班。\n\n请点按下方按钮回复：报名，或不参加。');
     const buttons = (notice.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
     expect(buttons.map((b) => b.text)).toEqual(['报名', '不参加']);
     expect((await postUpdate(t.app.url, callbackUpdate(TG_CHAT, buttons[0]!.callback_data, { queryId: 'q-bc-1' }), SECRET)).status).toBe(200);
     await bot.waitFor(() => bot.sent(TG_CHAT).some((c) => String(c.params.text).includes('已报名')), 10_000, 'the enrolment answer');
     expect(bot.calls.some((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === 'q-bc-1')).toBe(true);
 
-    const cs = wx.callsTo('/cgi-bin/message/custom/send').map((c) => JSON.stringify(c.body));
-    expect(cs.some((b) => b.includes('冯九同志：请报名参加组织员培训班。') && b.includes('1. 报名') && b.includes('2. 不参加'))).toBe(true);
+    // Text here: the notice asks for a number or the word, and lists the numbered choices once.
+    const cs = wx.callsTo('/cgi-bin/message/custom/send').map((c) => (c.body as { text?: { content?: string } }).text?.content ?? '');
+    expect(cs.filter((b) => b.startsWith('冯九同志：'))).toEqual(['冯九同志：请报名参加组织员培训班。\n\n回复编号（1 报名，2 不参加），也可直接回复“报名”或“不参加”：\n1. 报名\n2. 不参加']);
     const answer = await oa.text(OPENID, '1');
     const said = [answer.text ?? '', ...wx.callsTo('/cgi-bin/message/custom/send').map((c) => JSON.stringify(c.body))].join('\n');
     expect(said).toContain('已报名');

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { runBroadcastUntil } from '../support/broadcastRuns.ts';
 import { simSay } from '../support/httpApp.ts';
 
 let t: AdminApiApp;
@@ -21,15 +22,7 @@ afterAll(() => t?.stop());
 
 const pushes = async (userId: string) => ((await (await fetch(`${t.app.url}/sim/api/pushes?userId=${userId}`)).json()) as { replies: { text: string; choices?: { id: string; label: string }[] }[] }).replies;
 
-/** Runs the due jobs until the broadcast reaches one of `statuses` (each round waits for the jobs it started). */
-async function until(id: string, statuses: string[]) {
-  for (let i = 0; i < 100; i++) {
-    const b = (await t.api('GET', `/broadcasts/${id}`, token)).body;
-    if (statuses.includes(b.status) && b.counts.pending === 0 && b.counts.sending === 0) return b;
-    await t.app.scheduler.catchUp(0);
-  }
-  throw new Error(`broadcast ${id} did not reach ${statuses.join('/')}`);
-}
+const until = (id: string, statuses: string[]) => runBroadcastUntil(t, token, id, statuses);
 
 const body = { text: { 'zh-CN': '{name}同志：请报名参加{session}，{startsAt}，{place}。', en: 'Dear {name}, please enrol in {session}.' }, segment: { region: '320102' } };
 
@@ -63,6 +56,21 @@ describe('broadcast admin API', () => {
     expect((await t.api('POST', `/broadcasts/${id}/test-send`, token)).body).toEqual({ sent: true, channel: 'sim' });
     expect((await pushes('admin-phone')).map((p) => p.text)).toEqual(['南京市两新工委：测试']);
     expect((await t.api('GET', `/broadcasts/${id}`, token)).body).toMatchObject({ status: 'draft', counts: { sent: 0 } });
+  });
+
+  it('regression: tapping 报名 on a test send told the admin the notice was answered already; it says the notice was not sent to this account and records nothing', async () => {
+    const session = await t.api('POST', '/training/sessions', token, {
+      title: '测试培训班', kind: 'continuing', regionCode: '320100', startsAt: '2026-03-14T09:00:00+08:00', endsAt: '2026-03-14T17:00:00+08:00',
+      hours: 8, capacity: 5, enrolBy: '2026-03-13T18:00:00+08:00', place: '南京市委党校',
+    });
+    const id = (await t.api('POST', '/broadcasts', token, { text: { 'zh-CN': '{name}：请报名{session}' }, segment: {}, sessionId: session.body.id })).body.id;
+    expect((await t.api('PUT', '/broadcasts/test-target', token, { channel: 'sim', userId: 'admin-phone-2' })).status).toBe(200);
+    expect((await t.api('POST', `/broadcasts/${id}/test-send`, token)).body).toEqual({ sent: true, channel: 'sim' });
+    const [got] = await pushes('admin-phone-2');
+    const said = (await simSay(t.app.url, 'admin-phone-2', got!.choices![0]!.id)).map((r) => r.text).join('\n');
+    expect(said).toContain('这条通知没有发给您这个账号（测试消息不记录回复）');
+    expect((await t.api('GET', `/broadcasts/${id}`, token)).body.answers).toEqual({ enrol: 0, waiting: 0, decline: 0 });
+    expect((await t.api('GET', `/training/sessions/${session.body.id}`, token)).body).toMatchObject({ enrolled: 0 });
   });
 
   it('above the threshold a second admin approves (never the writer); the dry run equals the fan-out', async () => {
@@ -114,7 +122,7 @@ describe('broadcast admin API', () => {
     await until(id, ['done']);
     const [a, b, c] = workers;
     const got = (await pushes(a!.userId))[0]!;
-    expect(got.text).toMatch(/^王一同志：请报名参加党务工作者培训班，.*10.*09:00.*，南京市委党校。$/);
+    expect(got.text).toMatch(/^王一同志：请报名参加党务工作者培训班，.*10.*09:00.*，南京市委党校。\n\n请点按下方按钮回复：报名，或不参加。$/);
     expect(got.choices?.map((x) => x.label)).toEqual(['报名', '不参加']);
     const reply = async (userId: string, text: string) => (await simSay(t.app.url, userId, text)).map((r) => r.text).join('\n');
     expect(await reply(a!.userId, got.choices![0]!.id)).toContain('已报名');
@@ -124,6 +132,57 @@ describe('broadcast admin API', () => {
     const after = (await t.api('GET', `/broadcasts/${id}`, token)).body;
     expect(after.answers).toEqual({ enrol: 1, waiting: 1, decline: 1 });
     expect((await t.api('GET', `/training/sessions/${session.body.id}`, token)).body).toMatchObject({ enrolled: 1, waiting: 1 });
+
+  });
+
+  it('regression: 报名 a second time to the same notice said "please choose" (the training menu) instead of "you have already answered: 报名" and where the worker stands; 报名 after 不参加 (as the 不参加 answer invites) did the same instead of enrolling', async () => {
+    const [a, b, c] = [await t.worker({ name: '钱一', region: '320104' }), await t.worker({ name: '钱二', region: '320104' }), await t.worker({ name: '钱三', region: '320104' })];
+    const session = await t.api('POST', '/training/sessions', token, {
+      title: '书记轮训班', kind: 'continuing', regionCode: '320100', startsAt: '2026-03-12T09:00:00+08:00', endsAt: '2026-03-12T17:00:00+08:00',
+      hours: 8, capacity: 1, enrolBy: '2026-03-11T18:00:00+08:00', place: '南京市委党校',
+    });
+    const id = (await t.api('POST', '/broadcasts', token, { ...body, segment: { region: '320104' }, sessionId: session.body.id })).body.id;
+    expect((await t.api('POST', `/broadcasts/${id}/send`, token)).body.status).toBe('sending');
+    await until(id, ['done']);
+    const reply = async (userId: string, text: string) => (await simSay(t.app.url, userId, text)).map((r) => r.text).join('\n');
+    expect(await reply(a.userId, '报名')).toContain('已报名“书记轮训班”');
+    expect(await reply(b.userId, '报名')).toContain('候补');
+    expect(await reply(c.userId, '不参加')).toContain('您不参加“书记轮训班”');
+
+    expect(await reply(a.userId, '报名')).toBe('这条通知您已经回复过“报名”：您已报名“书记轮训班”（已报名）。');
+    expect(await reply(b.userId, '报名')).toBe('这条通知您已经回复过“报名”：您已报名“书记轮训班”（候补中）。');
+    expect(await reply(a.userId, '不参加')).toBe('这条通知您已经回复过“报名”：已报名。如不能参加，请发送“取消报名”。');
+    expect(await reply(c.userId, '不参加')).toBe('这条通知您已经回复过“不参加”。如改变主意，回复“报名”即可。');
+    expect(await reply(c.userId, '报名')).toContain('候补');
+    expect((await t.api('GET', `/broadcasts/${id}`, token)).body.answers).toEqual({ enrol: 1, waiting: 2, decline: 0 });
+    expect((await t.api('GET', `/training/sessions/${session.body.id}`, token)).body).toMatchObject({ enrolled: 1, waiting: 2 });
+  });
+
+  it('pause, resume and cancel over HTTP; sending is one agenda job keyed by the broadcast; a cancelled one sends nothing more', async () => {
+    const ws = [await t.worker({ name: '孔一', region: '320111' }), await t.worker({ name: '孔二', region: '320111' })];
+    const id = (await t.api('POST', '/broadcasts', token, { text: { 'zh-CN': '{name}：请查收通知' }, segment: { region: '320111' } })).body.id;
+    expect((await t.api('POST', `/broadcasts/${id}/send`, token)).body.status).toBe('sending');
+    const paused = await t.api('POST', `/broadcasts/${id}/pause`, token);
+    expect(paused.status).toBe(200);
+    expect(paused.body.status).toBe('paused');
+    for (let i = 0; i < 3; i++) await t.app.scheduler.catchUp(0);
+    for (const w of ws) expect(await pushes(w.userId)).toEqual([]);
+    expect((await t.api('POST', `/broadcasts/${id}/pause`, token)).status).toBe(409);
+    expect((await t.api('POST', `/broadcasts/${id}/resume`, token)).body.status).toBe('sending');
+    const jobs = await t.db.collection('jobs').countDocuments({ name: 'broadcasts.send', 'data.key': id });
+    expect(jobs).toBe(1);
+    expect(await until(id, ['done'])).toMatchObject({ counts: { sent: 2 } });
+    for (const w of ws) expect((await pushes(w.userId)).map((p) => p.text)).toHaveLength(1);
+    expect((await t.api('POST', `/broadcasts/${id}/cancel`, token)).status).toBe(409);
+
+    const other = (await t.api('POST', '/broadcasts', token, { text: { 'zh-CN': '{name}：第二条' }, segment: { region: '320111' } })).body.id;
+    await t.api('POST', `/broadcasts/${other}/send`, token);
+    const cancelled = await t.api('POST', `/broadcasts/${other}/cancel`, token);
+    expect(cancelled.body.status).toBe('cancelled');
+    for (let i = 0; i < 3; i++) await t.app.scheduler.catchUp(0);
+    const after = (await t.api('GET', `/broadcasts/${other}`, token)).body;
+    expect(after).toMatchObject({ status: 'cancelled', counts: { sent: 0, pending: 0 } });
+    for (const w of ws) expect(await pushes(w.userId)).toEqual([]);
   });
 
   it('a worker mutes notices alone in the chat ("退订 通知"): a broadcast skips them as muted; 恢复提醒 undoes it', async () => {

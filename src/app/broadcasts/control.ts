@@ -73,6 +73,7 @@ export async function recipients(deps: BroadcastDeps, admin: AdminRecord, id: st
         ...(d.detail ? { detail: d.detail } : {}),
         ...(d.answer ? { answer: d.answer } : {}),
         ...(d.at ? { at: d.at.toISOString() } : {}),
+        ...(d.status === 'pending' ? { nextAt: d.nextAt.toISOString() } : {}),
       })),
       nextCursor: page.nextCursor === null ? null : String(page.nextCursor),
     },

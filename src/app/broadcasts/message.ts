@@ -13,7 +13,8 @@ const localeOf = (l: string | undefined): 'zh-CN' | 'en' => (l === 'en' ? 'en' :
 
 /**
  * The notice for one worker in their language (zh-CN when the broadcast has no English text), placeholders
- * filled in; with a linked session it offers 报名 / 不参加 as buttons, and as numbers where a channel has none.
+ * filled in; with a linked session it offers 报名 / 不参加: as buttons to tap, or as numbered lines (a number or
+ * the word) where a channel has no buttons.
  */
 export function noticeMessage(deps: Pick<BroadcastDeps, 'translator'>, b: Broadcast, who: { name: string; locale?: string }, session: TrainingSession | null): OutboundMessage {
   const locale = localeOf(who.locale) === 'en' && b.text.en ? 'en' : 'zh-CN';
@@ -27,5 +28,6 @@ export function noticeMessage(deps: Pick<BroadcastDeps, 'translator'>, b: Broadc
     { id: choiceId(b.id, 'enrol'), label: t('enrolButton') },
     { id: choiceId(b.id, 'decline'), label: t('declineButton') },
   ];
-  return { text, choices, numbered: `${text}\n${t('replyNumber')}\n${choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n')}` };
+  // Channels with buttons show `text` (tap); text channels show `numbered` and add the numbered lines themselves.
+  return { text: `${text}\n\n${t('tapToAnswer')}`, choices, numbered: `${text}\n\n${t('replyNumberOrWord')}` };
 }

@@ -7,7 +7,7 @@ import { CHOICE } from './message.ts';
 const ENROL_WORDS = ['报名', 'enrol', 'enroll', 'sign up'];
 const DECLINE_WORDS = ['不参加', '不去', 'decline', 'no thanks'];
 /** A reply by number or word acts on notices of the last two weeks; a button names its broadcast itself. */
-const ANSWER_WINDOW_MS = 14 * 86_400_000;
+export const ANSWER_WINDOW_MS = 14 * 86_400_000;
 
 /**
  * What a message answers if it is an answer to a broadcast, without I/O: by button (its id names the broadcast)
@@ -29,36 +29,46 @@ export function broadcastAnswerOf(msg: InboundMessage): { choice: 'enrol' | 'dec
 
 /**
  * A worker's answer to a broadcast that offered 报名 / 不参加: by button (its id names the broadcast), or by
- * word or number for the latest unanswered notice. 报名 goes through the training use case (a seat or the waiting
- * list, idempotent: a second 报名 says "already"); 不参加 is recorded. Each delivery counts one answer. Numbers
- * are taken outside a flow, or inside one when the notice came after the flow's last turn. Null: not an answer to a
- * broadcast, the flows answer it (one indexed read, only for messages that look like an answer).
+ * word or number for the latest unanswered notice, else the latest answered one. 报名 goes through the training
+ * use case (a seat or the waiting list, idempotent: a second 报名 says it was answered and where the worker
+ * stands); 不参加 is recorded, and a later 报名 turns it into an enrolment. Each delivery counts one answer.
+ * Numbers are taken outside a flow, or inside one when the notice came after the flow's last turn. Null: not an
+ * answer to a broadcast, the flows answer it (indexed reads, only for messages that look like an answer).
  */
 export function createBroadcastReplies(deps: BroadcastDeps) {
   return async function broadcastReply(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ state: ConversationState; replies: OutboundMessage[] } | null> {
     const asked = broadcastAnswerOf(msg);
     if (!asked) return null;
     const { choice, broadcastId, button, byNumber } = asked;
-    const delivery = await deps.deliveries.awaitingAnswer(msg.channel, msg.userId, new Date(now.getTime() - ANSWER_WINDOW_MS), broadcastId);
+    const since = new Date(now.getTime() - ANSWER_WINDOW_MS);
+    const delivery = (await deps.deliveries.awaitingAnswer(msg.channel, msg.userId, since, broadcastId)) ?? (await deps.deliveries.answered(msg.channel, msg.userId, since, broadcastId));
     const t = (k: string, p?: Record<string, unknown>) => deps.translator.t(state.locale, `broadcasts:${k}`, p);
+    const say = (text: string) => ({ state, replies: [{ text }] });
     if (!delivery) {
-      // A button of an answered notice: say so. A bare word with no notice behind it belongs to the flows.
-      return button ? { state, replies: [{ text: t('alreadyAnswered') }] } : null;
+      // A button of a notice not sent to this chat (a test send) or too old: say so. A bare word with no notice
+      // behind it belongs to the flows.
+      return button ? say(t('notYours')) : null;
     }
     // Inside a flow a number answers the flow's own numbered question, unless the notice came after the flow's
     // last turn: then the notice is the last thing the user read, and its numbers are what they answer.
     if (byNumber && state.flowId && !(delivery.at && delivery.at.getTime() > Date.parse(state.updatedAt))) return null;
     const b = await deps.broadcasts.get(delivery.broadcastId);
     if (!b?.sessionId) return null;
+    const before = delivery.answer ?? null;
     if (choice === 'decline') {
+      if (before === 'decline') return say(t('alreadyDeclined'));
+      // Giving up a seat is the training flow's business (it offers the seat to the next in line).
+      if (before) return say(t('enrolledNotDecline', { state: deps.translator.t(state.locale, `training:states.${before === 'waiting' ? 'waiting' : 'enrolled'}`) }));
       if (await deps.deliveries.answer(delivery.id, 'decline', now)) await deps.broadcasts.inc(b.id, { 'answers.decline': 1 });
-      return { state, replies: [{ text: t('declined', { title: b.sessionTitle ?? '' }) }] };
+      return say(t('declined', { title: b.sessionTitle ?? '' }));
     }
     const r = await enrol(deps.training)({ sessionId: b.sessionId }, { channel: msg.channel, userId: msg.userId, locale: state.locale, now });
     const status = typeof r === 'object' && r !== null && 'status' in r ? String(r.status) : 'invalid';
     const text = typeof r === 'object' && r !== null && 'text' in r ? String(r.text) : t('failed');
     const answer = status === 'waiting' ? 'waiting' : status === 'enrolled' || status === 'accepted' || status === 'already' ? 'enrol' : null;
-    if (answer && (await deps.deliveries.answer(delivery.id, answer, now))) await deps.broadcasts.inc(b.id, { [`answers.${answer}`]: 1 });
-    return { state, replies: [{ text }] };
+    if (answer && before === null && (await deps.deliveries.answer(delivery.id, answer, now))) await deps.broadcasts.inc(b.id, { [`answers.${answer}`]: 1 });
+    if (answer && before === 'decline' && (await deps.deliveries.changeAnswer(delivery.id, 'decline', answer, now))) await deps.broadcasts.inc(b.id, { 'answers.decline': -1, [`answers.${answer}`]: 1 });
+    // A second 报名: the training use case says where the worker stands (enrolled, waiting); say it was answered.
+    return say(before && before !== 'decline' && status === 'already' ? `${t('answeredBefore', { answer: t('enrolButton') })}${text}` : text);
   };
 }

@@ -26,6 +26,8 @@ export async function recount(deps: Pick<BroadcastDeps, 'broadcasts' | 'deliveri
 
 const skipOfRefusal = (r: ReachRefusal): SkipReason => (r === 'blocked' ? 'blocked' : r === 'unsubscribed' ? 'unsubscribed' : 'unreachable');
 /** A failure's reason as a short key of the `failed` tally (field names cannot hold dots or dollars). */
+/** The platform's own words of a refusal, kept on the recipient for the admin (one line, bounded). */
+const platformWords = (reason: string) => reason.replace(/\s+/g, ' ').trim().slice(0, 200);
 const failureKey = (reason: string) => reason.split(/[:\n]/)[0]!.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40) || 'error';
 
 /**
@@ -95,7 +97,7 @@ interface Skips {
  * does, and over the cap it waits for the next morning (a reminder goes into the morning's digest instead). A
  * retry of a notice does not take a second slot; an urgent notice takes none and ignores the cap.
  */
-async function mayGo(deps: BroadcastDeps, b: Broadcast, d: DeliveryRecord, muted: boolean, skips: Map<string, Skips>): Promise<boolean> {
+async function mayGo(deps: BroadcastDeps, b: Broadcast, d: DeliveryRecord, mutedBy: string | undefined, skips: Map<string, Skips>): Promise<boolean> {
   const now = deps.clock.now();
   const skip = (reason: SkipReason, detail?: string) => {
     const key = `${reason}|${detail ?? ''}`;
@@ -104,10 +106,11 @@ async function mayGo(deps: BroadcastDeps, b: Broadcast, d: DeliveryRecord, muted
     skips.set(key, s);
     return false;
   };
-  if (muted) return skip('muted');
+  if (mutedBy) return skip('muted', mutedBy);
   const settings = reminderSettings(deps.policies.forRegion(d.regionCode));
   if (!b.urgent && isQuiet(now, settings.quietHours)) {
-    await deps.deliveries.finish(d.id, 'pending', 'pending', d.reason, now, { nextAt: deliveryTime(now, settings.quietHours, d.id) });
+    // The reason says to the admin why it still waits (the recipients list shows it with its time).
+    await deps.deliveries.finish(d.id, 'pending', 'pending', 'quietHours', now, { nextAt: deliveryTime(now, settings.quietHours, d.id) });
     return false;
   }
   const reach = await deps.reach(d.channel, d.userId, 'broadcast').catch(() => ({ reachable: false as const, reason: 'noChannel' as const }));
@@ -126,7 +129,7 @@ async function settleFailure(deps: BroadcastDeps, d: DeliveryRecord, r: { perman
   const at = deps.clock.now();
   const skip = skipReasonOfFailure(r.reason);
   if (skip && r.permanent) {
-    if (await deps.deliveries.finish(d.id, 'sending', 'skipped', skip, at)) out.moved('skipped', skip, 'skipped');
+    if (await deps.deliveries.finish(d.id, 'sending', 'skipped', skip, at, { detail: platformWords(r.reason) })) out.moved('skipped', skip, 'skipped');
     return;
   }
   const next = transition('sending', { type: 'fail', reason: failureKey(r.reason), permanent: r.permanent }, d.attempts, deps.settings.maxAttempts);
@@ -136,7 +139,7 @@ async function settleFailure(deps: BroadcastDeps, d: DeliveryRecord, r: { perman
     return;
   }
   const key = r.permanent ? next.reason! : 'transient';
-  if (await deps.deliveries.finish(d.id, 'sending', 'failed', key, at, { attemptsInc: 1 })) out.moved('failed', key, 'failed');
+  if (await deps.deliveries.finish(d.id, 'sending', 'failed', key, at, { attemptsInc: 1, detail: platformWords(r.reason) })) out.moved('failed', key, 'failed');
 }
 
 /**
@@ -144,12 +147,12 @@ async function settleFailure(deps: BroadcastDeps, d: DeliveryRecord, r: { perman
  * right before its platform calls and its sent ones marked `sent` in one write after them. So at any moment at
  * most `concurrency` deliveries are in `sending`: the ones whose outcome a crash leaves unknown.
  */
-async function deliverBatch(deps: BroadcastDeps, b: Broadcast, batch: DeliveryRecord[], session: TrainingSession | null, muted: Set<string>, runId: string, out: Outcome): Promise<void> {
+async function deliverBatch(deps: BroadcastDeps, b: Broadcast, batch: DeliveryRecord[], session: TrainingSession | null, muted: Map<string, string>, runId: string, out: Outcome): Promise<void> {
   const skips = new Map<string, Skips>();
   const go: DeliveryRecord[] = [];
   await Promise.all(
     batch.map(async (d) => {
-      if (await mayGo(deps, b, d, muted.has(d.workerId), skips)) go.push(d);
+      if (await mayGo(deps, b, d, muted.get(d.workerId), skips)) go.push(d);
     }),
   );
   for (const { reason, detail, ids } of skips.values()) {
@@ -227,7 +230,8 @@ export async function sendRun(deps: BroadcastDeps, id: string): Promise<void> {
       const out = outcome();
       const current = b;
       // A broadcast is not a reminder kind: a mute of everything ("退订 全部") or of notices ("退订 通知") silences it.
-      const muted = new Set(mutes.filter((m) => (m.kind === 'all' || m.kind === 'broadcast') && (m.until === null || m.until.getTime() > now.getTime())).map((m) => m.workerId));
+      // Which mute it was (everything or notices alone) is the skipped recipient's detail.
+      const muted = new Map(mutes.filter((m) => (m.kind === 'all' || m.kind === 'broadcast') && (m.until === null || m.until.getTime() > now.getTime())).map((m) => [m.workerId, m.kind]));
       await deliverBatch(deps, current, batch, session, muted, runId, out);
       await deps.broadcasts.inc(id, out.incs);
       await deps.broadcasts.takeLease(id, runId, deps.settings.leaseMs);

@@ -84,7 +84,7 @@ export interface DeliveryStore {
   /** pending → sending for a wave of deliveries in one write; returns the ids this run marked. */
   markSendingMany(ids: string[], runId: string, now: Date): Promise<string[]>;
   /** Moves one delivery if it is in `from`. */
-  finish(id: string, from: DeliveryStatus, to: DeliveryStatus, reason: string | null, now: Date, extra?: { nextAt?: Date; attemptsInc?: number }): Promise<boolean>;
+  finish(id: string, from: DeliveryStatus, to: DeliveryStatus, reason: string | null, now: Date, extra?: { nextAt?: Date; attemptsInc?: number; detail?: string }): Promise<boolean>;
   /** Many deliveries from `from` to `to` with one reason (skipped before sending: muted, unreachable…). */
   finishMany(ids: string[], from: DeliveryStatus, to: DeliveryStatus, reason: string | null, now: Date, detail?: string): Promise<number>;
   /** Every delivery of the broadcast in `from` (and, for `sending`, not of `exceptRun`) moved to `to`. */
@@ -93,8 +93,14 @@ export interface DeliveryStore {
   list(broadcastId: string, filter: { status?: DeliveryStatus }, cursor: number | undefined, limit: number): Promise<{ items: DeliveryRecord[]; nextCursor: number | null }>;
   /** The latest sent delivery to this chat that offered choices and has no answer yet, sent after `since`. */
   awaitingAnswer(channel: string, userId: string, since: Date, broadcastId?: string): Promise<DeliveryRecord | null>;
+  /** The latest sent delivery to this chat that offered choices and was answered, sent after `since`. */
+  answered(channel: string, userId: string, since: Date, broadcastId?: string): Promise<DeliveryRecord | null>;
+  /** The latest sent deliveries to this chat that offered choices and have no answer yet, newest first. */
+  listAwaiting(channel: string, userId: string, since: Date, limit: number): Promise<DeliveryRecord[]>;
   /** Records the answer once; false when the delivery already had one. */
   answer(id: string, answer: Answer, now: Date): Promise<boolean>;
+  /** Replaces the answer if it is still `from` (a 不参加 turned into 报名); false otherwise. */
+  changeAnswer(id: string, from: Answer, to: Answer, now: Date): Promise<boolean>;
 }
 
 export interface Recipient {

@@ -10,7 +10,7 @@ import { maskIdNumber } from '../../domain/identity/idNumber.ts';
 import { maskMobile } from '../../domain/identity/mobile.ts';
 import { maskName } from '../../domain/pii/maskName.ts';
 import { regionPath, type RegionNode } from '../../domain/regions/regions.ts';
-import type { Translator } from '../../engine/types.ts';
+import type { OutboundMessage, Translator } from '../../engine/types.ts';
 import { HttpError } from '../../http/errors.ts';
 import { answerOverloaded } from '../../http/overloaded.ts';
 import type { Logger } from '../../infra/logger.ts';
@@ -22,6 +22,9 @@ import { loginRequest, statusQuery, subscriptionsRequest, turnRequest } from './
 import type { MpSessionStore, MpSubscriptionStore } from '../ports.ts';
 
 export const MP_API_PREFIX = '/mp/api';
+
+/** A message as the front end shows it: text, and choices as buttons (so `numbered` is never sent). */
+const toReply = (r: OutboundMessage) => ({ text: r.text, ...(r.choices ? { choices: r.choices } : {}), ...(r.multi ? { multi: true } : {}) });
 
 export interface MpApiDeps {
   code2Session: Code2Session;
@@ -37,6 +40,8 @@ export interface MpApiDeps {
   logger: Logger;
   templateIds: string[];
   defaultLocale: 'zh-CN' | 'en';
+  /** Notices this user can still answer (a subscribe message carries one line, no buttons). */
+  notices?: ((openid: string, now: Date) => Promise<OutboundMessage[]>) | undefined;
 }
 
 interface MpState {
@@ -150,9 +155,14 @@ export function mpApiRouter(deps: MpApiDeps): Router {
     });
     if (result.overloaded) return answerOverloaded(ctx, result.replies);
     ctx.body = {
-      replies: result.replies.map((r) => ({ text: r.text, ...(r.choices ? { choices: r.choices } : {}), ...(r.multi ? { multi: true } : {}) })),
+      replies: result.replies.map(toReply),
       ...(result.duplicate ? { duplicate: true } : {}),
     };
+  });
+
+  router.get('/notices', auth, async (ctx) => {
+    const notices = deps.notices ? await deps.notices(me(ctx).openid, clock.now()) : [];
+    ctx.body = { notices: notices.map(toReply) };
   });
 
   router.get('/status', auth, async (ctx) => {

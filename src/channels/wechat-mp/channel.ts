@@ -8,7 +8,7 @@ import type { ReplayGuard } from '../../app/ports/replayGuard.ts';
 import type { Sender } from '../../app/ports/sender.ts';
 import type { WorkerRepository } from '../../app/ports/workerRepository.ts';
 import type { RegionNode } from '../../domain/regions/regions.ts';
-import type { Translator } from '../../engine/types.ts';
+import type { OutboundMessage, Translator } from '../../engine/types.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { waitAtMost } from '../../infra/waitAtMost.ts';
 import { gatedRoutes, type ChannelModule } from '../module.ts';
@@ -73,6 +73,8 @@ export interface WechatMpChannelDeps {
   translator: Translator;
   /** Subscribe-message data for the configured templates' keywords (default: thing1 + time2). */
   templateData?: SubscribeDataBuilder;
+  /** Notices the user can still answer, for GET /mp/api/notices (none without it). */
+  notices?: ((openid: string, now: Date) => Promise<OutboundMessage[]>) | undefined;
   fetch?: typeof fetch;
 }
 
@@ -140,6 +142,7 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): WechatMpChanne
     logger,
     templateIds,
     defaultLocale: config.defaultLocale ?? 'zh-CN',
+    notices: deps.notices,
   });
   router.use(apiRouter.routes(), apiRouter.allowedMethods());
   if (config.token) {

@@ -50,6 +50,7 @@ export const wechatMpChannel = defineChannel({
       regions: ctx.regions,
       status: ctx.status,
       translator: ctx.translator,
+      notices: ctx.notices ? (openid, now) => ctx.notices!(WECHAT_MP_CHANNEL, openid, now) : undefined,
     });
   },
 });

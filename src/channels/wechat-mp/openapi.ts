@@ -60,6 +60,9 @@ export function buildOpenApi(opts: { serverUrl?: string } = {}): Record<string, 
           responses: { '200': { description: 'The replies.', ...json(s.turnResponse, 'output') }, ...common, ...authErrors },
         },
       },
+      '/mp/api/notices': {
+        get: { summary: 'Training notices waiting for an answer, with their choices', security: secured, responses: { '200': { description: 'The notices.', ...json(s.noticesResponse, 'output') }, ...authErrors } },
+      },
       '/mp/api/status': {
         get: {
           summary: 'The progress of registration and applications, as text',

@@ -68,6 +68,14 @@ export const meResponse = z
   ])
   .meta({ id: 'MpMe' });
 
+export const noticesResponse = z
+  .object({
+    notices: z
+      .array(reply)
+      .meta({ description: 'Training notices the user can still answer (of the last two weeks), newest first. Show each with its choices as buttons; a tap is sent to POST /mp/api/turn as {choiceId}. Typing 报名 / 不参加 (or 1 / 2) answers the newest.' }),
+  })
+  .meta({ id: 'MpNotices' });
+
 export const statusQuery = z.object({ locale: z.enum(['zh-CN', 'en']).optional() });
 export const statusResponse = z.object({ registered: z.boolean(), text: z.string() }).meta({ id: 'MpStatus' });
 

@@ -22,6 +22,11 @@ const toRecord = ({ _id, ...rest }: DeliveryDoc): DeliveryRecord => ({ id: _id, 
 
 export function createMongoDeliveryStore(connection: Connection): DeliveryStore {
   const c = typedCollection<DeliveryDoc>(connection, 'BroadcastDelivery', schema);
+  /** Notices that offered choices, sent to this chat after `since`, answered or not, newest first. */
+  async function offered(channel: string, userId: string, since: Date, answered: boolean, broadcastId: string | undefined, limit: number): Promise<DeliveryRecord[]> {
+    const filter = { channel, userId, status: 'sent' as const, offersChoices: true, answer: answered ? { $ne: null } : null, at: { $gte: since }, ...(broadcastId ? { broadcastId } : {}) };
+    return (await c.find(filter).sort({ at: -1 }).limit(limit).toArray()).map(toRecord);
+  }
   return {
     async insertMany(items) {
       if (items.length === 0) return 0;
@@ -58,7 +63,7 @@ export function createMongoDeliveryStore(connection: Connection): DeliveryStore 
     async finish(id, from, to, reason, now, extra = {}) {
       const r = await c.updateOne(
         { _id: id, status: from },
-        { $set: { status: to, reason, at: now, ...(extra.nextAt ? { nextAt: extra.nextAt } : {}) }, ...(extra.attemptsInc ? { $inc: { attempts: extra.attemptsInc } } : {}) },
+        { $set: { status: to, reason, at: now, ...(extra.nextAt ? { nextAt: extra.nextAt } : {}), ...(extra.detail ? { detail: extra.detail } : {}) }, ...(extra.attemptsInc ? { $inc: { attempts: extra.attemptsInc } } : {}) },
       );
       return r.modifiedCount === 1;
     },
@@ -99,15 +104,17 @@ export function createMongoDeliveryStore(connection: Connection): DeliveryStore 
       return { items, nextCursor: docs.length > limit ? items.at(-1)!.seq : null };
     },
     async awaitingAnswer(channel, userId, since, broadcastId) {
-      const doc = await c
-        .find({ channel, userId, status: 'sent', offersChoices: true, answer: null, at: { $gte: since }, ...(broadcastId ? { broadcastId } : {}) })
-        .sort({ at: -1 })
-        .limit(1)
-        .next();
-      return doc ? toRecord(doc) : null;
+      return (await offered(channel, userId, since, false, broadcastId, 1))[0] ?? null;
     },
+    async answered(channel, userId, since, broadcastId) {
+      return (await offered(channel, userId, since, true, broadcastId, 1))[0] ?? null;
+    },
+    listAwaiting: (channel, userId, since, limit) => offered(channel, userId, since, false, undefined, limit),
     async answer(id, answer, now) {
       return (await c.updateOne({ _id: id, answer: null }, { $set: { answer, answeredAt: now } })).modifiedCount === 1;
+    },
+    async changeAnswer(id, from, to, now) {
+      return (await c.updateOne({ _id: id, answer: from }, { $set: { answer: to, answeredAt: now } })).modifiedCount === 1;
     },
   };
 }

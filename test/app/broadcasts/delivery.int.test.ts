@@ -4,8 +4,8 @@
  * hours and mute (and urgent past both), and the sends a dead run left in flight becoming "unknown".
  */
 import { randomBytes } from 'node:crypto';
-import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Types, type Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createBroadcast, type BroadcastInput } from '../../../src/app/broadcasts/compose.ts';
 import { controlBroadcast, decideUnknown, recipients } from '../../../src/app/broadcasts/control.ts';
 import { dryRun } from '../../../src/app/broadcasts/dryRun.ts';
@@ -139,7 +139,41 @@ describe('segments', () => {
 });
 
 describe('delivery', () => {
-  it('records every skip reason, retries a transient error, records a permanent one', async () => {
+  it('the audience is fixed when sending starts: a fan-out run again after dying half-way adds only the missing deliveries, one per worker, and leaves out a worker registered after the start', async () => {
+    const w = world(connection);
+    const id = await draft(w, { region: '320102' });
+    const s = await sendBroadcast(w.deps, NANJING, id);
+    expect(s.ok).toBe(true);
+    await fanOut(w.deps, id);
+    const first = (await w.deps.deliveries.list(id, {}, undefined, 10)).items;
+    expect(names(first.map((d) => d.workerId))).toEqual(['sec', 'suspended']);
+    // The fan-out died after its first insert: one delivery written, the broadcast not marked fanned out.
+    await connection.models.BroadcastDelivery!.deleteOne({ _id: first[1]!.id });
+    await connection.models.Broadcast!.updateOne({ _id: id }, { $set: { fannedOut: false } });
+    // A worker of the segment who registered after sending started.
+    w.clock.advance(3_600_000);
+    const repo = createMongoWorkerRepository(connection, createPiiCipher(randomBytes(32)));
+    const late = await repo.create('sim', 'u-late', sampleProfile(makeIdNumber('320102', '19860101', '901'), { name: '郑迟', role: 'secretary', region: '320102' }), w.clock.now());
+    expect(late.status).toBe('created');
+    if (late.status !== 'created') return;
+    // The other tests count this segment's workers: the late one leaves the shared database at the end.
+    onTestFinished(() => connection.db!.collection('workers').deleteOne({ _id: new Types.ObjectId(late.worker.id) }).then(() => undefined));
+    await fanOut(w.deps, id);
+    // Running it once more changes nothing either.
+    await connection.models.Broadcast!.updateOne({ _id: id }, { $set: { fannedOut: false } });
+    await fanOut(w.deps, id);
+    const again = (await w.deps.deliveries.list(id, {}, undefined, 10)).items;
+    expect(names(again.map((d) => d.workerId))).toEqual(['sec', 'suspended']);
+    expect(again).toHaveLength(2);
+    expect(await w.deps.deliveries.count(id)).toBe(2);
+    expect((await w.deps.broadcasts.get(id))!).toMatchObject({ total: 2, counts: { pending: 2 } });
+    await sendRun(w.deps, id);
+    expect((await w.deps.broadcasts.get(id))!).toMatchObject({ status: 'done', counts: { sent: 2, pending: 0 } });
+    expect([...w.received.keys()].sort()).toEqual(['u-sec', 'u-suspended']);
+    expect(w.received.get('u-sec')).toHaveLength(1);
+  });
+
+  it('records every skip reason with its detail (which mute, the channel’s refusal, the platform’s words), retries a transient error, records a permanent one', async () => {
     const w = world(connection);
     w.reach.set('u-sec', { reachable: false, reason: 'windowClosed' });
     w.reach.set('u-staff', { reachable: false, reason: 'blocked' });
@@ -151,6 +185,9 @@ describe('delivery', () => {
     expect(b.status).toBe('sending');
     expect(b.counts).toMatchObject({ pending: 1, sent: 0, skipped: 4 });
     expect(b.skipped).toEqual({ unreachable: 1, blocked: 1, unsubscribed: 1, muted: 1 });
+    const details = async (bid: string, status: 'skipped' | 'failed') => (await w.deps.deliveries.list(bid, { status }, undefined, 50)).items.map((d) => `${d.reason}/${d.detail ?? '-'}`).sort();
+    // Each skipped recipient keeps what lies behind its reason: which mute, the channel's refusal.
+    expect(await details(id, 'skipped')).toEqual(['blocked/blocked', 'muted/all', 'unreachable/windowClosed', 'unsubscribed/unsubscribed']);
     // The retry waits for its backoff on the app's clock.
     w.clock.advance(2_000);
     await sendRun(w.deps, id);
@@ -170,6 +207,9 @@ describe('delivery', () => {
     }
     const b2 = (await w2.deps.broadcasts.get(id2))!;
     expect(b2).toMatchObject({ status: 'done', counts: { sent: 1, failed: 2, skipped: 1 }, failed: { 'Bad_Request': 1, transient: 1 }, skipped: { blocked: 1 } });
+    // A refusal by the platform keeps the platform's words.
+    expect(await details(id2, 'skipped')).toEqual(['blocked/Forbidden: bot was blocked by the user']);
+    expect(await details(id2, 'failed')).toEqual(['Bad_Request/Bad Request: chat not found', 'transient/ECONNRESET']);
   });
 
   it('expiry: nothing more goes out after expiresAt; the rest is skipped as expired', async () => {
@@ -218,6 +258,9 @@ describe('delivery', () => {
     const calm = await draft(w, { roles: ['secretary'] });
     let b = await sendAll(w, calm);
     expect(b).toMatchObject({ status: 'sending', counts: { sent: 0, skipped: 1, pending: 1 }, skipped: { muted: 1 } });
+    // The one held says why, and when it goes (the recipients list shows both).
+    const held = (await recipients(w.deps, NANJING, calm, { status: 'pending' }, undefined, 10)) as { ok: true; value: { items: { reason?: string; nextAt?: string }[] } };
+    expect(held.value.items).toEqual([expect.objectContaining({ reason: 'quietHours', nextAt: expect.stringMatching(/^2026-03-02T0[0-2]:/) })]);
     const urgent = await draft(w, { roles: ['secretary'] }, { urgent: true });
     b = await sendAll(w, urgent);
     expect(b).toMatchObject({ status: 'done', counts: { sent: 2 } });
@@ -295,7 +338,11 @@ describe('unreachable with its reason', () => {
     const w = world(connection);
     w.reach.set(W.sec!.userId, { reachable: false, reason: 'windowClosed' });
     w.reach.set(W.staff!.userId, { reachable: false, reason: 'unknownUser' });
-    const id = (await sendAll(w, await draft(w, { roles: ['secretary', 'staff'] }))).id;
+    const drafted = await draft(w, { roles: ['secretary', 'staff'] });
+    // The dry run says beforehand that two cannot be reached now and the third goes directly.
+    const dry = await dryRun(w.deps, NANJING, drafted);
+    expect(dry.ok && dry.value.byChannel).toEqual([{ channel: 'sim', recipients: 3, reachable: { window: 0, template: 0, subscribe: 0, direct: 1, none: 2 } }]);
+    const id = (await sendAll(w, drafted)).id;
     expect((await w.deps.broadcasts.get(id))!).toMatchObject({ status: 'done', counts: { sent: 1, skipped: 2 }, skipped: { unreachable: 2 } });
     const page = await recipients(w.deps, NANJING, id, { status: 'skipped' }, undefined, 10);
     if (!page.ok) throw new Error('recipients refused');

@@ -236,7 +236,7 @@ describe('GET /mp/api/openapi.json', () => {
     expect(r.status).toBe(200);
     const doc = r.body as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, Record<string, unknown>>; securitySchemes: unknown } };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/mp/api/login', '/mp/api/logout', '/mp/api/me', '/mp/api/status', '/mp/api/subscriptions', '/mp/api/turn']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/mp/api/login', '/mp/api/logout', '/mp/api/me', '/mp/api/notices', '/mp/api/status', '/mp/api/subscriptions', '/mp/api/turn']);
     expect(doc.components.securitySchemes).toEqual({ session: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
     expect(doc.components.schemas.MpLoginRequest).toMatchObject({ type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: expect.any(String) } } });
     expect((doc.components.schemas.MpTurnRequest?.anyOf as unknown[]).length).toBe(2);

@@ -109,8 +109,12 @@ export interface Recipient {
   channel: string;
   status: DeliveryState;
   reason?: string;
+  /** What lies behind the reason: a mute's kind, a channel's refusal (windowClosed…), or the platform's words. */
+  detail?: string;
   answer?: Answer;
   at?: string;
+  /** A pending recipient's planned sending time (after quiet hours, the daily cap or a retry's backoff). */
+  nextAt?: string;
 }
 
 export interface RecipientPage {
