@@ -67,6 +67,10 @@ certificateSchema.index({ workerId: 1, issuedOn: 1 });
 certificateSchema.index({ regionPath: 1, _id: 1 });
 // dueForExpiryNotice: a range on validUntil.
 certificateSchema.index({ validUntil: 1 });
+// The 报表 counts on a day before the year's end (consoleReads countsForYear): valid certificates of a region ending,
+// or issued, in a range of days.
+certificateSchema.index({ regionPath: 1, status: 1, validUntil: 1 });
+certificateSchema.index({ regionPath: 1, status: 1, issuedOn: 1 });
 
 const counterSchema = new Schema<CounterDoc>(
   { _id: String, seq: { type: Number, required: true }, claims: { type: [String], default: [] } },

@@ -25,7 +25,7 @@ const schema = new Schema<CounterDoc>(
   },
   { collection: 'dashboard_counters', versionKey: false, _id: false },
 );
-// read(): equality on kind and prefix, openDay by a range of days.
+// read(): equality on kind and prefix, openDay and the year kinds by a range of `day`.
 schema.index({ kind: 1, prefix: 1, day: 1 });
 
 const MODEL = 'DashboardCounter';
@@ -52,8 +52,9 @@ export function createMongoDashboardCounterStore(connection: Connection): Dashbo
       if (ops.length) await collection.bulkWrite(ops, { ordered: false });
     },
 
-    async read(kind, prefix, fromDay) {
-      const filter = { kind: str(kind, 'kind') as CounterKind, prefix: str(prefix, 'prefix'), ...(fromDay !== undefined ? { day: { $gte: str(fromDay, 'fromDay') } } : {}) };
+    async read(kind, prefix, fromDay, toDay) {
+      const day = { ...(fromDay !== undefined ? { $gte: str(fromDay, 'fromDay') } : {}), ...(toDay !== undefined ? { $lte: str(toDay, 'toDay') } : {}) };
+      const filter = { kind: str(kind, 'kind') as CounterKind, prefix: str(prefix, 'prefix'), ...(Object.keys(day).length ? { day } : {}) };
       const docs = await collection.find(filter).toArray();
       return docs.filter((d) => d.n !== 0).map(({ _id, ...row }) => row);
     },
@@ -91,10 +92,13 @@ export async function recountDashboard(connection: Connection): Promise<{ counte
   return { counters: rows.length, applications, certificates: certs.size, annual };
 }
 
-/** At start-up: recount when there are records but no counters yet (a database from before the counters). */
+/**
+ * At start-up: recount when there are records but no counters yet (a database from before the counters), or no
+ * counter of the newest application kind (from before the 报表 counts were counted): every application has one.
+ */
 export async function recountDashboardIfMissing(connection: Connection): Promise<boolean> {
   const [counter, application] = await Promise.all([
-    connection.collection('dashboard_counters').findOne({}, { projection: { _id: 1 } }),
+    connection.collection('dashboard_counters').findOne({ kind: 'yearDeclared' }, { projection: { _id: 1 } }),
     connection.collection('applications').findOne({}, { projection: { _id: 1 } }),
   ]);
   if (counter || !application) return false;
