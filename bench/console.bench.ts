@@ -93,6 +93,33 @@ async function insertMany(db: Connection, name: string, docs: Document[], label 
  * marks its box on ECharts' first `rendered` and its `finished` event, after the entry animation). The first
  * navigation logs in; the timed ones start from the dashboard's address with the session cookie set.
  */
+/**
+ * Runs in the page: when each thing the dashboard waits for was done (ms after navigation start): the HTML, each
+ * script chunk and API call (start → end), so a slow render shows whether it waited for code, data or drawing.
+ */
+function timeline(): [string, number][] {
+  // Runs in the page; the bench's own types have no DOM.
+  const perf = (globalThis as unknown as { performance: { getEntriesByType(t: string): { name: string; startTime: number; responseEnd: number; domContentLoadedEventEnd?: number }[] } }).performance;
+  const out: [string, number][] = [];
+  const nav = perf.getEntriesByType('navigation')[0];
+  if (nav) out.push(['HTML received', nav.responseEnd], ['DOMContentLoaded', nav.domContentLoadedEventEnd ?? NaN]);
+  const wanted: [RegExp, string][] = [
+    [/\/assets\/index-[^/]*\.js$/, 'entry script'],
+    [/\/assets\/index-[^/]*\.css$/, 'entry CSS'],
+    [/\/admin\/api\/session$/, 'GET /session'],
+    [/\/assets\/ConsoleLayout-[^/]*\.js$/, 'layout chunk'],
+    [/\/assets\/DashboardPage-[^/]*\.js$/, 'dashboard chunk'],
+    [/\/assets\/charts-[^/]*\.js$/, 'ECharts chunk'],
+    [/\/admin\/api\/dashboard$/, 'GET /dashboard'],
+    [/\/admin\/api\/funnels\?/, 'GET /funnels'],
+  ];
+  for (const e of perf.getEntriesByType('resource')) {
+    const hit = wanted.find(([re]) => re.test(e.name));
+    if (hit) out.push([`${hit[1]} started`, e.startTime], [`${hit[1]} done`, e.responseEnd]);
+  }
+  return out;
+}
+
 async function dashboardRenders(base: string, admins: ReturnType<typeof createMongoAdminRepository>, who: [string, string][], now: Date): Promise<number> {
   heading(`Dashboard render in Chromium: ${RENDERS} navigations each, navigation → every chart drawn; target ≤ ${TARGET_RENDER_MS} ms`);
   const hasher = createArgon2Hasher();
@@ -113,6 +140,7 @@ async function dashboardRenders(base: string, admins: ReturnType<typeof createMo
       await page.waitForURL(/\/console\/dashboard/);
       const painted: number[] = [];
       const finished: number[] = [];
+      const timelines: Map<string, number>[] = [];
       for (let i = 0; i < RENDERS; i++) {
         await page.goto('about:blank');
         const t = performance.now();
@@ -126,6 +154,7 @@ async function dashboardRenders(base: string, admins: ReturnType<typeof createMo
         };
         await page.waitForFunction(all, 'data-rendered', { timeout: 120_000 });
         painted.push(performance.now() - t);
+        timelines.push(await page.evaluate(timeline).then((entries) => new Map(entries)));
         await page.waitForFunction(all, 'data-finished', { timeout: 120_000 });
         finished.push(performance.now() - t);
       }
@@ -134,6 +163,10 @@ async function dashboardRenders(base: string, admins: ReturnType<typeof createMo
       if (!pass) failures++;
       row(`${label}: charts painted`, `first ${ms(painted[0]!)}  median ${ms(p)}`, pass ? 'PASS' : 'FAIL');
       row(`${label}: charts finished (animation done)`, `first ${ms(finished[0]!)}  median ${ms(pct(finished, 50))}`);
+      // What the page waited for, from the browser's own timings (ms after navigation start), medians.
+      for (const step of timelines[0]!.keys()) {
+        row(`  ${step}`, ms(pct(timelines.map((m) => m.get(step) ?? NaN).filter((v) => !Number.isNaN(v)), 50)));
+      }
     } finally {
       await browser.close();
     }
