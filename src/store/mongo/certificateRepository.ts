@@ -71,6 +71,10 @@ certificateSchema.index({ validUntil: 1 });
 // or issued, in a range of days.
 certificateSchema.index({ regionPath: 1, status: 1, validUntil: 1 });
 certificateSchema.index({ regionPath: 1, status: 1, issuedOn: 1 });
+// The console's search by the holder's name (consoleReads searchCertificates): the named workers' certificates in the
+// admin's region. Without it the region's (regionPath, _id) index, which gives the sort, read every certificate of
+// the region to find the few of those workers.
+certificateSchema.index({ workerId: 1, regionPath: 1, _id: 1 });
 // listForRegion(prefix, year): the year's holders by a range on validUntil, not every certificate the region ever had.
 certificateSchema.index({ regionPath: 1, validUntil: 1 });
 
