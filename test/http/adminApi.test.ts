@@ -328,6 +328,18 @@ describe('GET /admin/api/reports/allowance', () => {
     expect(values('Not paid')).toContainEqual(['RPT2', '吴九', 'Intermediate', expect.stringContaining('Nanjing'), 'no 2025 annual assessment recorded']);
   });
 
+  it('previews the first rows of each list with the whole report\'s figures (limit), json only', async () => {
+    await seedReport();
+    const preview = await r.api('GET', '/reports/allowance?year=2025&limit=1', nanjing);
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body.rows.map((x: { certificateNumber: string }) => x.certificateNumber)).toEqual(['RPT1']);
+    expect(preview.body.excluded).toHaveLength(1);
+    expect(preview.body).toMatchObject({ counts: { rows: 1, excluded: expect.any(Number) }, totals: { holders: 1, amountYuan: 4800 } });
+    const refused = await r.api('GET', '/reports/allowance?year=2025&limit=1&format=csv', nanjing);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(/limit is for the json preview; a csv or xlsx file holds every row/);
+  });
+
   it('says why a report is empty, in the file too', async () => {
     const wuxi = await r.token('无锡市两新工委', '320200');
     const json = await r.api('GET', '/reports/allowance?year=2025', wuxi);

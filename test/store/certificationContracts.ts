@@ -366,6 +366,18 @@ export function certificateRepositoryContract(name: string, make: () => Promise<
       expect(await regionsOf('11')).toEqual([]);
     });
 
+    it("lists a region's certificates held in a year: issued by its end, valid until its start or later", async () => {
+      const repo = await make();
+      const spans = [['2024-05-01', '2025-12-31'], ['2026-12-31', '2029-12-30'], ['2027-01-01', '2030-01-01'], ['2023-01-01', '2026-01-01'], ['2022-01-01', '2025-12-30']];
+      for (const [i, [issuedOn, validUntil]] of spans.entries()) await repo.issue(sampleCertificateInput({ applicationId: `h${i}`, regionCode: '320102', issuedOn, validUntil }), 2026, certificateFormat('320102', 2026));
+      await repo.issue(sampleCertificateInput({ applicationId: 'other', regionCode: '320211', issuedOn: '2026-02-01', validUntil: '2029-01-31' }), 2026, certificateFormat('320211', 2026));
+      const held = async (prefix: string, year: number) => (await repo.listForRegion(prefix, year)).map((c) => c.issuedOn).sort();
+      expect(await held('3201', 2026)).toEqual(['2023-01-01', '2026-12-31']);
+      expect(await held('3201', 2025)).toEqual(['2022-01-01', '2023-01-01', '2024-05-01']);
+      expect(await held('32', 2026)).toEqual(['2023-01-01', '2026-02-01', '2026-12-31']);
+      expect(await held('3205', 2026)).toEqual([]);
+    });
+
     it('lists certificates due an expiry notice and records each notice once, even when claimed at once', async () => {
       const repo = await make();
       const soon = await repo.issue(sampleCertificateInput({ applicationId: 's', validUntil: '2029-03-31' }), 2026, fmt);
@@ -409,6 +421,8 @@ export function annualRecordRepositoryContract(name: string, make: () => Promise
       expect((await repo.listForYear(2026)).map((r) => r.workerId)).toEqual(['w1', 'w2']);
       expect((await repo.listForYear(2027)).map((r) => r.workerId)).toEqual(['w1']);
       expect(await repo.listForYear(2030)).toEqual([]);
+      expect((await repo.listForYear(2026, ['w2', 'w9'])).map((r) => r.workerId)).toEqual(['w2']);
+      expect((await repo.listForYear(2027, ['w2'])).map((r) => r.workerId)).toEqual([]);
     });
 
     it('keeps both when the inspection and the assessment of a new record are written at once', async () => {

@@ -170,10 +170,11 @@ export function createMemoryCertificateRepository(): CertificateRepository {
         .map((c) => structuredClone(c));
     },
 
-    async listForRegion(regionPrefix) {
+    async listForRegion(regionPrefix, heldIn) {
       const prefix = str(regionPrefix, 'regionPrefix');
       return [...byNumber.values()]
         .filter((c) => c.regionCode.startsWith(prefix))
+        .filter((c) => heldIn === undefined || (c.issuedOn <= `${heldIn}-12-31` && c.validUntil >= `${heldIn}-01-01`))
         .sort((a, b) => (a.number < b.number ? -1 : 1))
         .map((c) => structuredClone(c));
     },
@@ -232,10 +233,10 @@ export function createMemoryAnnualRecordRepository(): AnnualRecordRepository {
       return r ? structuredClone(r) : null;
     },
 
-    async listForYear(year) {
+    async listForYear(year, workerIds) {
       if (!Number.isInteger(year)) throw new TypeError('year must be an integer');
       return [...byKey.values()]
-        .filter((r) => r.year === year)
+        .filter((r) => r.year === year && (workerIds === undefined || workerIds.includes(r.workerId)))
         .sort((a, b) => (a.workerId < b.workerId ? -1 : 1))
         .map((r) => structuredClone(r));
     },

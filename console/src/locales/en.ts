@@ -288,6 +288,9 @@ const en: typeof zh = {
     forbidden: 'Not yours to see: outside your region or levels',
     missing: 'No such record',
   },
+  reportsPreview: {
+    shown: 'The first {shown} of {n} are listed here; the Excel and CSV files hold everyone',
+  },
 };
 
 export default en;

@@ -286,4 +286,7 @@ export default {
     forbidden: '无权查看：不在您的地区或管理级别范围内',
     missing: '没有找到这条记录',
   },
+  reportsPreview: {
+    shown: '此处仅列出前 {shown} 人（共 {n} 人），Excel 和 CSV 文件包含全部人员',
+  },
 };

@@ -155,14 +155,14 @@ export function createAdminService(deps: CertificationDeps) {
      * The 红领津贴 report of `year` (default: last year, China time) in `lang`, with its sheets for a file. Every
      * export is audited: it carries names, in full where the admin's tier manages the certificate.
      */
-    allowanceReport(admin: AdminRecord, q: { year?: number; lang: ReportLang; format: string }): Promise<Result<AllowanceReport & { sheets: ReportSheet[] }>> {
+    allowanceReport(admin: AdminRecord, q: { year?: number; lang: ReportLang; format: string; limit?: number }): Promise<Result<AllowanceReport & { sheets: ReportSheet[] }>> {
       const year = q.year ?? lastYear(deps.clock.now());
       // Filled in once the report is made (audited writes the detail after the run): what left the system, as counts.
-      const detail: Record<string, unknown> = { year, lang: q.lang, format: q.format };
+      const detail: Record<string, unknown> = { year, lang: q.lang, format: q.format, ...(q.limit !== undefined ? { limit: q.limit } : {}) };
       return audited(admin, 'exportAllowanceReport', `report:allowance:${year}`, detail, async () => {
         const thisYear = lastYear(deps.clock.now()) + 1;
         if (year > thisYear) return { ok: false, error: { status: 400, code: 'futureYear', message: `year ${year} is in the future (it is ${thisYear} in China); the allowance is reported for ${thisYear - 1} or earlier` } };
-        const r = await allowanceReport(deps, admin, year, q.lang);
+        const r = await allowanceReport(deps, admin, year, q.lang, q.limit);
         if (!r.ok) return r;
         Object.assign(detail, { rows: r.value.rows.length, excluded: r.value.excluded.length, fullNames: [...r.value.rows, ...r.value.excluded].filter((x) => !x.nameMasked).length });
         return { ok: true, value: { ...r.value, sheets: allowanceSheets(deps, r.value) } };

@@ -18,6 +18,8 @@ export interface AllowanceReport {
   rows: { certificateNumber: string; holder: string; nameMasked: boolean; level: string; levelName: string; regionCode: string; regionName: string; grade: string; gradeName: string; amountYuan: number }[];
   excluded: { certificateNumber: string; holder: string; nameMasked: boolean; level: string; levelName: string; regionCode: string; regionName: string; code: AllowanceExclusion; reason: string }[];
   totals: { holders: number; amountYuan: number; byLevel: { policyId: string; level: string; holders: number; amountYuan: number }[] };
+  /** How many rows each list has in full; `rows` and `excluded` hold only the first `limit` of them when one was asked. */
+  counts: { rows: number; excluded: number };
 }
 
 /** One sheet of the file (a CSV section, an .xlsx worksheet): headers and values already in the report's language. */
@@ -38,13 +40,17 @@ export function lastYear(now: Date): number {
  * The yearly 红领津贴 report for an admin's region and levels: holders assessed 称职 or better with a certificate in
  * good standing, the amount per level from the policy, and everyone left out with the reason, in `lang`. Full
  * names only on certificates the admin's tier manages (the committee that pays them); masked everywhere else.
+ * With `limit` (the console's preview), every figure is of the whole report but only the first `limit` rows of each
+ * list are named and returned: a province's report has tens of thousands.
  */
-export async function allowanceReport(deps: CertificationDeps, admin: AdminRecord, year: number, lang: ReportLang): Promise<Result<AllowanceReport>> {
+export async function allowanceReport(deps: CertificationDeps, admin: AdminRecord, year: number, lang: ReportLang, limit?: number): Promise<Result<AllowanceReport>> {
   const scope = scopeOf(admin);
-  const certificates = (await deps.certificates.listForRegion(scope.regionPrefix)).filter((c) => inScope(scope, c));
+  // Only the year's holders, and only their records: both reads are index ranges or keys, not the whole collections.
+  const certificates = (await deps.certificates.listForRegion(scope.regionPrefix, year)).filter((c) => inScope(scope, c));
   const numbers = new Set(certificates.map((c) => c.number));
-  const records = (await deps.annual.listForYear(year)).filter((r) => numbers.has(r.certificateNumber));
-  const report = computeAllowance((id) => deps.policies.get(id) ?? undefined, certificates, records, year);
+  const records = certificates.length ? (await deps.annual.listForYear(year, [...new Set(certificates.map((c) => c.workerId))])).filter((r) => numbers.has(r.certificateNumber)) : [];
+  const full = computeAllowance((id) => deps.policies.get(id) ?? undefined, certificates, records, year);
+  const report = limit === undefined ? full : { ...full, rows: full.rows.slice(0, limit), excluded: full.excluded.slice(0, limit) };
 
   const byNumber = new Map(certificates.map((c) => [c.number, c]));
   const mayPay = (c: Certificate | undefined) => c !== undefined && actRefusal(deps.policies, admin, c, 'certificates') === null;
@@ -77,8 +83,8 @@ export async function allowanceReport(deps: CertificationDeps, admin: AdminRecor
       ? null
       : excluded.length === 0
         ? { code: 'noCertificates', message: t('empty.noCertificates', { year }) }
-        : { code: 'noneEligible', message: t('empty.noneEligible', { year, holders: new Set(report.excluded.map((e) => e.workerId)).size }) };
-  return { ok: true, value: { year, lang, notice, rows, excluded, totals: report.totals } };
+        : { code: 'noneEligible', message: t('empty.noneEligible', { year, holders: new Set(full.excluded.map((e) => e.workerId)).size }) };
+  return { ok: true, value: { year, lang, notice, rows, excluded, totals: full.totals, counts: { rows: full.rows.length, excluded: full.excluded.length } } };
 }
 
 /** The report as the two sheets of its file: who is paid (with the total, or the notice why nobody is), who is not. */

@@ -60,8 +60,11 @@ export interface CertificateRepository {
   issue(input: Omit<Certificate, 'number'>, year: number, format: (seq: number) => string): Promise<Certificate>;
   get(number: string): Promise<Certificate | null>;
   listByWorker(workerId: string): Promise<Certificate[]>;
-  /** Holders whose certificate was valid at some point in `year` (for inspections and the allowance report). */
-  listForRegion(regionPrefix: string): Promise<Certificate[]>;
+  /**
+   * Certificates of a region prefix, by number; with `heldIn`, only those whose validity covers some day of that
+   * year (issued by its end, valid until its start or later), the allowance report's candidates.
+   */
+  listForRegion(regionPrefix: string, heldIn?: number): Promise<Certificate[]>;
   setStatus(number: string, status: CertificateStatus, reason: string, actor: Actor, at: Date): Promise<Certificate | null>;
   /**
    * Certificates that may be due an expiry notice: not revoked, valid until `lastDay` or earlier, and not yet told
@@ -83,7 +86,8 @@ export interface AnnualRecordRepository {
   /** The year's closed satisfaction poll; a later poll of the same year replaces it. */
   recordSatisfaction(workerId: string, certificateNumber: string, year: number, satisfaction: NonNullable<AnnualRecord['satisfaction']>): Promise<AnnualRecord>;
   get(workerId: string, year: number): Promise<AnnualRecord | null>;
-  listForYear(year: number): Promise<AnnualRecord[]>;
+  /** The year's records, in worker order; with `workerIds`, only those workers' (each found by its key). */
+  listForYear(year: number, workerIds?: readonly string[]): Promise<AnnualRecord[]>;
 }
 
 export interface AdminRecord {

@@ -8,6 +8,6 @@ import type { CounterKind, CounterRow } from '../../domain/dashboard/counterKeys
 export interface DashboardCounterStore {
   /** Adds each delta to its counter (creating it); safe to run concurrently with other adds. */
   add(deltas: readonly CounterRow[]): Promise<void>;
-  /** The non-zero counters of a kind under one prefix, optionally from a day on (openDay). */
-  read(kind: CounterKind, prefix: string, fromDay?: string): Promise<CounterRow[]>;
+  /** The non-zero counters of a kind under one prefix, optionally with `day` in [fromDay, toDay] (openDay, the years). */
+  read(kind: CounterKind, prefix: string, fromDay?: string, toDay?: string): Promise<CounterRow[]>;
 }

@@ -28,7 +28,17 @@ export type CounterKind =
   /** Annual records with an inspection, by year, on the certificate's region and level. */
   | 'inspected'
   /** Annual records with an assessment, by year. */
-  | 'assessed';
+  | 'assessed'
+  /** Applications by their exact region code, `day` the UTC year they were created (报表 counts: declared). */
+  | 'yearDeclared'
+  /** Certified applications by their exact region code, `day` the UTC year of their last change (报表: certified). */
+  | 'yearCertified'
+  /**
+   * Valid certificates by `region code|first year of validity|e`, `day` the last year of validity; `e` is 1 when
+   * the validity ends on 31 December, else 0. Enough to know, without reading a certificate, which were in force on
+   * the last day of any year (报表: in force).
+   */
+  | 'validSpan';
 
 export interface CounterKey {
   kind: CounterKind;
@@ -73,6 +83,8 @@ export function applicationKeys(a: CountedApplication): CounterKey[] {
     if (path[i] !== undefined) keys.push({ ...base, kind: 'subRegion', key: path[i]! });
     keys.push({ ...base, kind: 'declared', key: month(a.createdAt) });
     if (CLOSED.has(a.status)) keys.push({ ...base, kind: 'closed', key: `${a.status}|${month(a.updatedAt)}` });
+    keys.push({ ...base, kind: 'yearDeclared', key: a.regionCode, day: a.createdAt.slice(0, 4) });
+    if (a.status === 'certified') keys.push({ ...base, kind: 'yearCertified', key: a.regionCode, day: a.updatedAt.slice(0, 4) });
     if (a.status === 'open') {
       keys.push({ ...base, kind: 'open', key: a.stage });
       keys.push({ ...base, kind: 'openDay', key: a.stage, day: chinaDate(new Date(a.stageSince)) });
@@ -93,7 +105,20 @@ export function certificateKeys(c: CountedCertificate): CounterKey[] {
   return counterPrefixes(c.regionCode).flatMap((prefix) => [
     { prefix, level: c.level, kind: 'certStatus' as const, key: c.status },
     ...(c.status === 'revoked' ? [] : [{ prefix, level: c.level, kind: 'certSpan' as const, key: `${c.issuedOn.slice(0, 4)}|${c.validUntil.slice(0, 4)}` }]),
+    ...(c.status === 'valid' ? [{ prefix, level: c.level, kind: 'validSpan' as const, key: validSpanKey(c), day: c.validUntil.slice(0, 4) }] : []),
   ]);
+}
+
+const validSpanKey = (c: CountedCertificate) => `${c.regionCode}|${c.issuedOn.slice(0, 4)}|${c.validUntil.slice(5) === '12-31' ? 1 : 0}`;
+
+/**
+ * Of the validSpan counters, which certificates were in force (valid from issuedOn to validUntil, both included) on
+ * the last day of `year`: issued in that year or before, and ending after it or on its last day.
+ */
+export function inForceAtYearEnd(row: Pick<CounterRow, 'key' | 'day'>, year: number): boolean {
+  const [, first, endsOnLastDay] = row.key.split('|');
+  const last = Number(row.day);
+  return Number(first) <= year && (last > year || (last === year && endsOnLastDay === '1'));
 }
 
 /** An annual record's keys, on its certificate's region and level (records carry neither). */

@@ -65,11 +65,15 @@ const correctionReason = z.string().trim().min(1, 'a correction needs a reason (
 const yearParam = z.coerce.number({ message: 'the year in the path is a number, e.g. 2025' }).int().min(2000, 'year must be 2000-2100').max(2100, 'year must be 2000-2100');
 const inspectionCorrectionBody = z.strictObject({ passed: z.boolean(), reason: correctionReason });
 const assessmentCorrectionBody = z.strictObject({ grade, reason: correctionReason });
-const reportQuery = z.strictObject({
-  year: z.coerce.number().int().min(2000).max(2100).optional(),
-  format: z.enum(['json', 'csv', 'xlsx']).default('json'),
-  lang: z.enum(['zh-CN', 'en'], { message: 'lang is zh-CN (the default) or en' }).default('zh-CN'),
-});
+const reportQuery = z
+  .strictObject({
+    year: z.coerce.number().int().min(2000).max(2100).optional(),
+    format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+    lang: z.enum(['zh-CN', 'en'], { message: 'lang is zh-CN (the default) or en' }).default('zh-CN'),
+    /** The console's preview: the first rows of each list, with the whole report's figures. */
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .refine((q) => q.limit === undefined || q.format === 'json', { message: 'limit is for the json preview; a csv or xlsx file holds every row', path: ['limit'] });
 
 export function adminRouter(deps: { accounts: AccountService; service: AdminService; console?: ConsoleService; polls?: PollAdmin; training?: TrainingRouteDeps; broadcasts?: BroadcastDeps; demo?: { moveClock(admin: AdminRecord, ms: number): Promise<{ now: Date }> } }): Router {
   const router = new Router({ prefix: PREFIX });

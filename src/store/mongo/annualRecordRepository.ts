@@ -76,9 +76,11 @@ export function createMongoAnnualRecordRepository(connection: Connection): Annua
       return doc ? toRecord(doc) : null;
     },
 
-    async listForYear(year) {
+    async listForYear(year, workerIds) {
       if (!Number.isInteger(year)) throw new TypeError('year must be an integer');
-      const docs = await collection.find({ year }).sort({ workerId: 1 }).toArray();
+      // By the workers' keys when given: the report's holders, not every record of the year in the country.
+      const filter = workerIds === undefined ? { year } : { _id: { $in: [...new Set(workerIds)].map((w) => key(str(w, 'workerId'), year)) } };
+      const docs = await collection.find(filter).sort({ workerId: 1 }).toArray();
       return docs.map(toRecord);
     },
   };

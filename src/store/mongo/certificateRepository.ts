@@ -67,6 +67,16 @@ certificateSchema.index({ workerId: 1, issuedOn: 1 });
 certificateSchema.index({ regionPath: 1, _id: 1 });
 // dueForExpiryNotice: a range on validUntil.
 certificateSchema.index({ validUntil: 1 });
+// The 报表 counts on a day before the year's end (consoleReads countsForYear): valid certificates of a region ending,
+// or issued, in a range of days.
+certificateSchema.index({ regionPath: 1, status: 1, validUntil: 1 });
+certificateSchema.index({ regionPath: 1, status: 1, issuedOn: 1 });
+// The console's search by the holder's name (consoleReads searchCertificates): the named workers' certificates in the
+// admin's region. Without it the region's (regionPath, _id) index, which gives the sort, read every certificate of
+// the region to find the few of those workers.
+certificateSchema.index({ workerId: 1, regionPath: 1, _id: 1 });
+// listForRegion(prefix, year): the year's holders by a range on validUntil, not every certificate the region ever had.
+certificateSchema.index({ regionPath: 1, validUntil: 1 });
 
 const counterSchema = new Schema<CounterDoc>(
   { _id: String, seq: { type: Number, required: true }, claims: { type: [String], default: [] } },
@@ -176,15 +186,17 @@ export function createMongoCertificateRepository(connection: Connection): Certif
       return docs.map(toCertificate);
     },
 
-    async listForRegion(regionPrefix) {
+    async listForRegion(regionPrefix, heldIn) {
       const prefix = str(regionPrefix, 'regionPrefix');
-      const query =
+      const region =
         prefix === ''
           ? {}
           : [2, 4, 6, 9].includes(prefix.length)
             ? { regionPath: prefix }
             : { regionCode: { $regex: `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` } };
-      const docs = await certificates.find(query).sort({ _id: 1 }).toArray();
+      if (heldIn !== undefined && !Number.isInteger(heldIn)) throw new TypeError('heldIn must be a year');
+      const held = heldIn === undefined ? {} : { validUntil: { $gte: `${heldIn}-01-01` }, issuedOn: { $lte: `${heldIn}-12-31` } };
+      const docs = await certificates.find({ ...region, ...held }).sort({ _id: 1 }).toArray();
       return docs.map(toCertificate);
     },
 

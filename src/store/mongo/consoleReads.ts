@@ -4,12 +4,12 @@ import type { Certificate, CertificateStatus } from '../../domain/certification/
 import type { ConsoleReads, Count, ReadScope, TrendRow } from '../../app/ports/consoleReads.ts';
 import type { DashboardCounterStore } from '../../app/ports/dashboardCounters.ts';
 import { chinaDate } from '../../domain/dates/parseDate.ts';
-import type { CounterKind, CounterRow } from '../../domain/dashboard/counterKeys.ts';
+import { inForceAtYearEnd, type CounterKind, type CounterRow } from '../../domain/dashboard/counterKeys.ts';
 
 /**
  * The console's read model over the collections the other adapters write (applications, certificates,
  * workers, admins, audit_log): the dashboard's counts from the counters kept up on write (dashboardCounters.ts),
- * the reports' counts by aggregation on an indexed match, searches by index.
+ * the 报表 counts from counters too (plus, for a day before the year's end, two small index ranges), searches by index.
  * Region scope is always an equality on the multikey `regionPath` (see applicationRepository), levels an `$in`.
  * Every value put in a filter is checked to be a string (or built here), so no input can become an operator.
  */
@@ -52,10 +52,10 @@ export function createMongoConsoleReads(connection: Connection, counters: Dashbo
   const audit = connection.collection('audit_log');
 
   /** The dashboard counters of a kind in the scope's region, at the scope's levels. */
-  const counted = async (scope: ReadScope, kind: CounterKind, fromDay?: string): Promise<CounterRow[]> => {
+  const counted = async (scope: ReadScope, kind: CounterKind, fromDay?: string, toDay?: string): Promise<CounterRow[]> => {
     const prefix = str(scope.regionPrefix, 'regionPrefix');
     if (prefix !== '' && !BOUNDARIES.includes(prefix.length)) throw new RangeError(`region prefix ${prefix} is not at an administrative boundary`);
-    const rows = await counters.read(kind, prefix, fromDay);
+    const rows = await counters.read(kind, prefix, fromDay, toDay);
     return scope.levels ? rows.filter((r) => scope.levels!.includes(r.level)) : rows;
   };
 
@@ -126,26 +126,36 @@ export function createMongoConsoleReads(connection: Connection, counters: Dashbo
     },
 
     async countsForYear(scope, year, day) {
-      const match = scopeMatch(scope);
-      const start = `${year}-01-01`;
-      const end = `${year + 1}-01-01`;
-      const key = { r: '$regionCode', l: '$level' };
-      type Row = { _id: { r: string; l: string }; n: number };
-      const [declared, certified, active] = await Promise.all([
-        applications.aggregate<Row>([{ $match: { ...match, createdAt: { $gte: start, $lt: end } } }, { $group: { _id: key, n: { $sum: 1 } } }]).toArray(),
-        applications.aggregate<Row>([{ $match: { ...match, status: 'certified', updatedAt: { $gte: start, $lt: end } } }, { $group: { _id: key, n: { $sum: 1 } } }]).toArray(),
-        certificates.aggregate<Row>([{ $match: { ...match, status: 'valid', issuedOn: { $lte: str(day, 'day') }, validUntil: { $gte: day } } }, { $group: { _id: key, n: { $sum: 1 } } }]).toArray(),
+      const y = String(year);
+      const onDay = str(day, 'day');
+      const yearEnd = `${y}-12-31`;
+      const match = { ...scopeMatch(scope), status: 'valid' };
+      const byRegion = (r: CounterRow) => r.key.split('|')[0]!;
+      // On the year's last day the counters alone say what was in force. On an earlier day (today, in the current
+      // year) two corrections from the records, each a range on an index and as small as its range: certificates
+      // issued after the day (normally none), and those ending between the day and the year's end.
+      const partial = onDay < yearEnd;
+      const projection = { projection: { _id: 0, regionCode: 1, level: 1 } };
+      const [declared, certified, spans, notYet, ending] = await Promise.all([
+        counted(scope, 'yearDeclared', y, y),
+        counted(scope, 'yearCertified', y, y),
+        counted(scope, 'validSpan', partial ? String(year + 1) : y),
+        partial ? certificates.find({ ...match, issuedOn: { $gt: onDay, $lte: yearEnd }, validUntil: { $gt: yearEnd } }, projection).toArray() : Promise.resolve([]),
+        partial ? certificates.find({ ...match, validUntil: { $gte: onDay, $lte: yearEnd }, issuedOn: { $lte: onDay } }, projection).toArray() : Promise.resolve([]),
       ]);
       const rows = new Map<string, { regionCode: string; level: string; declared: number; certified: number; active: number }>();
-      const at = (k: Row['_id']) => {
-        const id = `${k.r}|${k.l}`;
-        if (!rows.has(id)) rows.set(id, { regionCode: k.r, level: k.l, declared: 0, certified: 0, active: 0 });
+      const at = (regionCode: string, level: string) => {
+        const id = `${regionCode}|${level}`;
+        if (!rows.has(id)) rows.set(id, { regionCode, level, declared: 0, certified: 0, active: 0 });
         return rows.get(id)!;
       };
-      for (const d of declared) at(d._id).declared = d.n;
-      for (const d of certified) at(d._id).certified = d.n;
-      for (const d of active) at(d._id).active = d.n;
-      return [...rows.values()].sort((a, b) => a.regionCode.localeCompare(b.regionCode) || a.level.localeCompare(b.level));
+      for (const r of declared) at(r.key, r.level).declared += r.n;
+      for (const r of certified) at(r.key, r.level).certified += r.n;
+      // partial: the spans read end after the year, so only their first year is left to check.
+      for (const r of spans) if (partial ? Number(r.key.split('|')[1]) <= year : inForceAtYearEnd(r, year)) at(byRegion(r), r.level).active += r.n;
+      for (const c of notYet) at(c.regionCode, c.level).active -= 1;
+      for (const c of ending) at(c.regionCode, c.level).active += 1;
+      return [...rows.values()].filter((r) => r.declared || r.certified || r.active).sort((a, b) => a.regionCode.localeCompare(b.regionCode) || a.level.localeCompare(b.level));
     },
 
     async annual(scope, year, dueLevels) {

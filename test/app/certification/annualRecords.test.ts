@@ -185,6 +185,31 @@ describe('the allowance report', () => {
     expect(en.ok && [en.value.rows[0]?.levelName, en.value.rows[0]?.gradeName, en.value.excluded.find((e) => e.code === 'notAssessed')?.reason]).toEqual(['Intermediate', 'Competent', 'no 2026 annual assessment recorded']);
   });
 
+  it('regression: the allowance preview read every certificate of the region and named every row', async () => {
+    const t = await holders();
+    // Ended before 2026: not one of the year's holders.
+    await t.issue({ workerId: (await t.worker('old')).id, issuedOn: '2021-01-10', validUntil: '2024-01-09' }, 'O1');
+    const calls: unknown[][] = [];
+    const spy = <A extends unknown[], R>(name: string, f: (...a: A) => R) => (...a: A) => (calls.push([name, ...a]), f(...a));
+    const deps = {
+      ...t.deps,
+      certificates: { ...t.deps.certificates, listForRegion: spy('listForRegion', t.deps.certificates.listForRegion.bind(t.deps.certificates)) },
+      annual: { ...t.deps.annual, listForYear: spy('listForYear', t.deps.annual.listForYear.bind(t.deps.annual)) },
+      workers: { ...t.deps.workers, summaries: spy('summaries', t.deps.workers.summaries.bind(t.deps.workers)) },
+    };
+    const r = await allowanceReport(deps, NANJING, 2026, 'zh-CN', 1);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.rows.map((x) => x.certificateNumber)).toEqual(['P1']);
+    expect(r.value.excluded).toHaveLength(1);
+    expect(r.value.counts).toEqual({ rows: 1, excluded: 2 });
+    expect(r.value.totals).toMatchObject({ holders: 1, amountYuan: 4800 });
+    expect(calls.find((c) => c[0] === 'listForRegion')).toEqual(['listForRegion', '3201', 2026]);
+    const [, year, workerIds] = calls.find((c) => c[0] === 'listForYear')!;
+    expect([year, (workerIds as string[]).length]).toEqual([2026, 3]);
+    // Names looked up for the two rows shown, not for every holder.
+    expect((calls.find((c) => c[0] === 'summaries')![1] as string[]).length).toBe(2);
+  });
+
   it('masks the names for an admin who reads the certificates but whose tier does not manage (pay) them', async () => {
     const t = await holders();
     const province = await allowanceReport(t.deps, adminOf('320000'), 2026, 'zh-CN');

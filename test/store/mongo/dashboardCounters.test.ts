@@ -87,7 +87,10 @@ describe('dashboard counters', () => {
         const app = pick(apps);
         const number = `N${app.id}`;
         const issuedOn = `${pick(['2024', '2025', '2026'])}-0${1 + Math.floor(random() * 9)}-15`;
-        await certificates.issue(sampleCertificateInput({ applicationId: app.id, workerId: app.workerId, regionCode: app.regionCode, level: app.level, issuedOn, validUntil: `${Number(issuedOn.slice(0, 4)) + 3}-01-01` }), 2026, () => number);
+        const y = Number(issuedOn.slice(0, 4));
+        // Ends of every kind the 报表 counts tell apart: after the year, on its last day, inside it.
+        const validUntil = pick([`${y + 3}-01-01`, `${y + 1}-12-31`, `${y + 1}-06-30`, `${y}-11-30`]);
+        await certificates.issue(sampleCertificateInput({ applicationId: app.id, workerId: app.workerId, regionCode: app.regionCode, level: app.level, issuedOn, validUntil }), 2026, () => number);
         if (!certs.some((c) => c.number === number)) certs.push({ number, workerId: app.workerId });
       } else if (u < 0.9 && certs.length) {
         await certificates.setStatus(pick(certs).number, pick(['valid', 'suspended', 'revoked', 'expired'] as const), 'test', SYSTEM, new Date(at()));
@@ -109,7 +112,71 @@ describe('dashboard counters', () => {
     const recount = await recountDashboard(connection);
     expect(recount.applications).toBe(apps.length);
     expect(await counterDocs(connection)).toEqual(kept);
+
+    // The 报表 counts read from those counters equal a count over the records, for each scope, year and day.
+    const reads = createMongoConsoleReads(connection, counters);
+    const storedApps = await connection.collection('applications').find({}).toArray();
+    const storedCerts = await connection.collection('certificates').find({}).toArray();
+    expect(new Set(storedCerts.map((c) => c.status)).size).toBeGreaterThan(1);
+    const cases: [string, string[] | null, number, string][] = [
+      ['', null, 2026, '2026-12-31'],
+      ['32', null, 2026, '2026-03-10'],
+      ['3201', null, 2025, '2025-12-31'],
+      ['3201', ['junior', 'senior'], 2026, '2026-07-01'],
+      ['320102', null, 2027, '2027-06-30'],
+      ['3205', null, 2024, '2024-12-31'],
+    ];
+    for (const [prefix, levels, year, day] of cases) {
+      const within = (d: { regionPath: string[]; level: string }) => (prefix === '' || d.regionPath.includes(prefix)) && (!levels || levels.includes(d.level));
+      const expected = new Map<string, { regionCode: string; level: string; declared: number; certified: number; active: number }>();
+      const at = (d: { regionCode: string; level: string }) => {
+        const id = `${d.regionCode}|${d.level}`;
+        if (!expected.has(id)) expected.set(id, { regionCode: d.regionCode, level: d.level, declared: 0, certified: 0, active: 0 });
+        return expected.get(id)!;
+      };
+      for (const a of storedApps.filter((d) => within(d as never))) {
+        if (a.createdAt.startsWith(String(year))) at(a as never).declared++;
+        if (a.status === 'certified' && a.updatedAt.startsWith(String(year))) at(a as never).certified++;
+      }
+      for (const c of storedCerts.filter((d) => within(d as never))) if (c.status === 'valid' && c.issuedOn <= day && c.validUntil >= day) at(c as never).active++;
+      const want = [...expected.values()].sort((a, b) => a.regionCode.localeCompare(b.regionCode) || a.level.localeCompare(b.level));
+      expect(await reads.countsForYear({ regionPrefix: prefix, levels }, year, day), `${prefix} ${levels} ${year} ${day}`).toEqual(want);
+    }
   }, MANY_WRITES_MS);
+
+  it('regression: /reports/counts grouped over every application of the year', async () => {
+    const uri = testDbUri('dashcounts');
+    const connection = mongoose.createConnection(uri, { monitorCommands: true, autoIndex: true });
+    connection.set('sanitizeFilter', true);
+    await connection.asPromise();
+    connections.push(connection);
+    const counters = createMongoDashboardCounterStore(connection);
+    const applications = countingApplications(createMongoApplicationRepository(connection), counters);
+    const certificates = countingCertificates(createMongoCertificateRepository(connection), counters);
+    await Promise.all(Object.values(connection.models).map((m) => m.init()));
+    for (let i = 0; i < 30; i++) {
+      const createdAt = new Date(Date.parse('2026-02-01T00:00:00Z') + i * 86_400_000).toISOString();
+      const app = sampleApplication({ id: `c${i}`, workerId: `cw${i}`, regionCode: i % 2 ? '320102' : '320104', level: 'intermediate', createdAt, updatedAt: createdAt });
+      await applications.create(app);
+      if (i % 3 === 0) await certificates.issue(sampleCertificateInput({ applicationId: app.id, workerId: app.workerId, regionCode: app.regionCode, level: app.level, issuedOn: '2026-03-01', validUntil: i % 2 ? '2026-09-30' : '2029-02-28' }), 2026, () => `NC${i}`);
+    }
+    const reads = createMongoConsoleReads(connection, counters);
+    const commands: CommandStartedEvent[] = [];
+    connection.getClient().on('commandStarted', (e) => commands.push(e));
+    const scope = { regionPrefix: '3201', levels: null };
+    const yearEnd = await reads.countsForYear(scope, 2026, '2026-12-31');
+    const onRecords = () => commands.filter((c) => ['applications', 'certificates', 'annual_records'].includes(String(c.command[c.commandName])));
+    expect(onRecords()).toEqual([]);
+    expect(yearEnd).toEqual([
+      { regionCode: '320102', level: 'intermediate', declared: 15, certified: 0, active: 0 },
+      { regionCode: '320104', level: 'intermediate', declared: 15, certified: 0, active: 5 },
+    ]);
+    // Before the year's end: only the certificates issued after the day or ending before the year's end are read.
+    const midYear = await reads.countsForYear(scope, 2026, '2026-06-01');
+    expect(midYear.map((r) => r.active)).toEqual([5, 5]);
+    expect(onRecords().map((c) => c.commandName)).toEqual(['find', 'find']);
+    for (const c of onRecords()) expect(JSON.stringify(c.command.filter)).toMatch(/"(validUntil|issuedOn)":\{"\$gt/);
+  });
 
   it("regression: the dashboard grouped every application in the admin's region on each call", async () => {
     const uri = testDbUri('dashreads');
