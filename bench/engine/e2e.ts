@@ -13,6 +13,7 @@ import { startRedcollar, type RunningApp } from '../../src/main.ts';
 import { childJavaPids, cpuMark, cpuPerMessage, cpuSince } from '../support/cpu.ts';
 import { post } from '../support/http.ts';
 import { openLoop, saturate } from '../support/load.ts';
+import { PhaseRecorder, printPhases, type PhaseSample } from '../support/phases.ts';
 import { fmt, heading, ms, out, percentile, row, sortNum, status } from '../support/report.ts';
 import { BASELINES, printCpuPerMessage, printTargets } from '../support/targets.ts';
 import { scriptFor, SUCCESS, TEMPLATE } from './script.ts';
@@ -35,6 +36,8 @@ const E2E_STEADY_MS = 8_000;
 
 interface E2eStats {
   latencies: number[];
+  /** Each message's latency split into the turn's phases (bench/support/phases.ts). */
+  phases: PhaseSample[];
   messages: number;
   registrations: number;
   successes: number;
@@ -49,6 +52,7 @@ interface E2eStats {
 }
 const newStats = (): E2eStats => ({
   latencies: [],
+  phases: [],
   messages: 0,
   registrations: 0,
   successes: 0,
@@ -71,6 +75,8 @@ interface SimUser {
   i: number;
   success: boolean;
 }
+/** Set while a part runs: the turns' phases, joined with the latencies by user. */
+let phases: PhaseRecorder | null = null;
 let nextUser = 1_000_000; // e2e users get numbers far from the engine's, though they share no repository anyway
 const RUN_TAG = Date.now().toString(36);
 function newSimUser(): SimUser {
@@ -100,7 +106,9 @@ async function sendNext(agent: http.Agent, base: URL, user: SimUser, stats: E2eS
     stats.firstError ??= `network: ${(err as Error).message}`;
   }
   stats.messages++;
-  stats.latencies.push(performance.now() - startedAt);
+  const latency = performance.now() - startedAt;
+  stats.latencies.push(latency);
+  if (phases) stats.phases.push(phases.take(user.userId, latency, pos));
   stats.minPos = Math.min(stats.minPos, pos);
   stats.maxPos = Math.max(stats.maxPos, pos);
   if (user.i < user.script.length) return user;
@@ -148,6 +156,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
   const agent = new http.Agent({ keepAlive: true, maxSockets: E2E_MAX_SOCKETS });
   // The issue-15 figures were taken on the memory database; H2 adds durable commits and has no "before".
   const baseline = backend === 'memory' ? BASELINES.sim : undefined;
+  phases = new PhaseRecorder();
   try {
     status(`starting the app (startRedcollar, ${BACKEND_LABEL[backend]})`);
     const t = performance.now();
@@ -159,6 +168,8 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
         EMBEDDED_MONGO_BACKEND: backend,
         DATA_DIR: dataDir,
         SESSION_TIMEOUT_MINUTES: '30',
+        // A tuning switch: the gate's limit, to compare settings by measurement.
+        ...(process.env.MAX_RUNNING_TURNS ? { MAX_RUNNING_TURNS: process.env.MAX_RUNNING_TURNS } : {}),
       });
     } catch (err) {
       heading(`${section}. End to end — the app FAILED TO START`);
@@ -187,7 +198,9 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     status(`e2e saturated ${E2E_SATURATED_MS / 1000} s (${E2E_USERS} users, closed loop)`);
     const sat = newStats();
     const satCpu = cpuMark(jvmPids);
+    phases.watchLoop();
     const satElapsed = await saturate((u, t) => sendNext(agent, base, u, sat, t), users, E2E_SATURATED_MS);
+    const satLoop = phases.loopDelay();
     const satCpuText = cpuSince(satCpu);
     const satPerMsg = cpuPerMessage(satCpu, sat.messages);
     const maxRate = sat.messages / (satElapsed / 1000);
@@ -197,7 +210,9 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     status(`e2e open loop at ${fmt(halfRate)} msg/s for ${E2E_HALF_RATE_MS / 1000} s`);
     const half = newStats();
     const halfCpu = cpuMark(jvmPids);
+    phases.watchLoop();
     const ol = await openLoop((u, t) => sendNext(agent, base, u, half, t), users, halfRate, E2E_HALF_RATE_MS);
+    const halfLoop = phases.loopDelay();
     const halfCpuText = cpuSince(halfCpu);
     const halfPerMsg = cpuPerMessage(halfCpu, half.messages);
     const halfSorted = sortNum(half.latencies);
@@ -205,7 +220,9 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     status(`e2e saturated again ${E2E_STEADY_MS / 1000} s (steady state)`);
     const steady = newStats();
     const steadyCpu = cpuMark(jvmPids);
+    phases.watchLoop();
     const steadyElapsed = await saturate((u, t) => sendNext(agent, base, u, steady, t), users, E2E_STEADY_MS);
+    const steadyLoop = phases.loopDelay();
     const steadyCpuText = cpuSince(steadyCpu);
     const steadyPerMsg = cpuPerMessage(steadyCpu, steady.messages);
     const steadySorted = sortNum(steady.latencies);
@@ -229,6 +246,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     row('latency max', ms(satSorted.at(-1) ?? NaN));
     row('CPU (node = app + load generator)', '', satCpuText);
     printCpuPerMessage('CPU per message (app + load generator + DB)', satPerMsg, baseline);
+    printPhases(sat.phases, satLoop);
     printErrors(sat);
     out();
     out(`  Half the maximum rate (open loop: one arrival every ${fmt(1000 / halfRate, 2)} ms, each user sequential)`);
@@ -241,6 +259,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     row('latency max', ms(halfSorted.at(-1) ?? NaN));
     row('CPU (node = app + load generator)', '', halfCpuText);
     printCpuPerMessage('CPU per message (app + load generator + DB)', halfPerMsg);
+    printPhases(half.phases, halfLoop);
     printErrors(half);
     out();
     out('  Saturated again, after the half-rate run (steady state: the database JVM\'s JIT has mostly finished)');
@@ -250,6 +269,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     row('CPU (node = app + load generator)', '', steadyCpuText);
     printCpuPerMessage('CPU per message (app + load generator + DB)', steadyPerMsg);
     row('database CPU per message without its JIT', ms(steadyPerMsg.db - steadyPerMsg.dbJit), `first window: ${ms(satPerMsg.db - satPerMsg.dbJit)}`);
+    printPhases(steady.phases, steadyLoop);
     printErrors(steady);
     if (baseline) {
       out();
@@ -257,6 +277,8 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
       printTargets(baseline, { saturatedRate: maxRate, saturatedP99Ms: percentile(satSorted, 99), halfRateP99Ms: p99 });
     }
   } finally {
+    phases.close();
+    phases = null;
     agent.destroy();
     status('stopping the app');
     await app?.stop().catch((err) => out(`  error while stopping the app: ${(err as Error).message}`));
