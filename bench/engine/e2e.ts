@@ -90,9 +90,11 @@ function newSimUser(): SimUser {
  */
 async function sendNext(agent: http.Agent, base: URL, user: SimUser, stats: E2eStats, startedAt: number): Promise<SimUser> {
   const pos = ++user.i;
+  const sentAt = performance.now();
+  let socketAt = sentAt;
   const text = user.script[pos - 1]!;
   try {
-    const res = await post(agent, base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId: user.userId, text })), { 'content-type': 'application/json' });
+    const res = await post(agent, base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId: user.userId, text })), { 'content-type': 'application/json' }, () => (socketAt = performance.now()));
     if (res.status === 200) {
       if (res.body.includes(SUCCESS)) user.success = true;
       if (res.body.includes(BUSY)) stats.busyReplies++;
@@ -108,7 +110,7 @@ async function sendNext(agent: http.Agent, base: URL, user: SimUser, stats: E2eS
   stats.messages++;
   const latency = performance.now() - startedAt;
   stats.latencies.push(latency);
-  if (phases) stats.phases.push(phases.take(user.userId, latency, pos));
+  if (phases) stats.phases.push(phases.take(user.userId, latency, socketAt - sentAt, pos));
   stats.minPos = Math.min(stats.minPos, pos);
   stats.maxPos = Math.max(stats.maxPos, pos);
   if (user.i < user.script.length) return user;
