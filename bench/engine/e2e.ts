@@ -152,7 +152,20 @@ const BACKEND_LABEL: Record<E2eBackend, string> = {
   h2: 'embedded H2 file database, as `npm start` runs',
 };
 
-export async function benchE2e(rawRate: number, backend: E2eBackend, section: string): Promise<void> {
+/** The figures of one 2b/2c run that a comparison of settings needs (BENCH_MAX_RUNNING, bench/engine.bench.ts). */
+export interface E2eSummary {
+  maxRunning: string;
+  rate: number;
+  p99: number;
+  cpuMs: number;
+  halfP99: number;
+  steadyRate: number;
+  steadyP99: number;
+  steadyCpuMs: number;
+}
+
+/** `maxRunning`: the gate's MAX_RUNNING_TURNS for this run (default: the app's, or the MAX_RUNNING_TURNS variable). */
+export async function benchE2e(rawRate: number, backend: E2eBackend, section: string, maxRunning = process.env.MAX_RUNNING_TURNS): Promise<E2eSummary | undefined> {
   const dataDir = await mkdtemp(join(tmpdir(), 'redcollar-bench-'));
   let app: RunningApp | undefined;
   const agent = new http.Agent({ keepAlive: true, maxSockets: E2E_MAX_SOCKETS });
@@ -171,13 +184,13 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
         DATA_DIR: dataDir,
         SESSION_TIMEOUT_MINUTES: '30',
         // A tuning switch: the gate's limit, to compare settings by measurement.
-        ...(process.env.MAX_RUNNING_TURNS ? { MAX_RUNNING_TURNS: process.env.MAX_RUNNING_TURNS } : {}),
+        ...(maxRunning ? { MAX_RUNNING_TURNS: maxRunning } : {}),
       });
     } catch (err) {
       heading(`${section}. End to end — the app FAILED TO START`);
       out(`  startRedcollar failed: ${(err as Error).stack ?? String(err)}`);
       process.exitCode = 1;
-      return;
+      return undefined;
     }
     const startMs = performance.now() - t;
     const base = new URL(app.url);
@@ -231,6 +244,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
 
     heading(`${section}. End to end — POST /sim/api/messages, ${E2E_USERS} users registering at once (${BACKEND_LABEL[backend]})`);
     row('app start (incl. JVM)', `${fmt(startMs / 1000, 2)} s`);
+    row('turns running at once (MAX_RUNNING_TURNS)', maxRunning ?? 'default');
     row('client', 'http keep-alive', `maxSockets ${E2E_MAX_SOCKETS}; latency = issued → reply read, incl. client-side queueing`);
     row('sanity: one user alone, whole script (cold)', sanity.successes === 1 ? 'registered' : 'NOT registered', `${sanity.messages} messages, p50 ${ms(percentile(sanitySorted, 50))}, max ${ms(sanitySorted.at(-1) ?? NaN)}, ${sanity.non200.size + sanity.networkErrors ? 'with errors' : 'all 200'}`);
     row('app database operations per message', fmt(opsTotal / Math.max(1, sanity.messages), 2), `(mongoose, sanity user; agenda's own polling not counted)`);
@@ -277,7 +291,20 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
       out();
       out('  Issue 15 targets (before = main when the work started)');
       printTargets(baseline, { saturatedRate: maxRate, saturatedP99Ms: percentile(satSorted, 99), halfRateP99Ms: p99 });
+    } else {
+      out();
+      row('target: saturated p99 ≤ 400 ms', ms(percentile(satSorted, 99)), `${percentile(satSorted, 99) <= 400 ? 'PASS' : 'BELOW'}; steady-state window ${ms(percentile(steadySorted, 99))}`);
     }
+    return {
+      maxRunning: maxRunning ?? 'default',
+      rate: maxRate,
+      p99: percentile(satSorted, 99),
+      cpuMs: satPerMsg.total,
+      halfP99: p99,
+      steadyRate: steady.messages / (steadyElapsed / 1000),
+      steadyP99: percentile(steadySorted, 99),
+      steadyCpuMs: steadyPerMsg.total,
+    };
   } finally {
     phases.close();
     phases = null;

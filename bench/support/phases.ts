@@ -109,7 +109,9 @@ export function printPhases(samples: PhaseSample[], loop: LoopStats): void {
   row('turn paths (count, running p50 / p99)', '', [...paths.entries()].map(([p, r]) => { const x = sortNum(r); return `${p} ${fmt(r.length)} (${ms(percentile(x, 50))} / ${ms(percentile(x, 99))})`; }).join(', '));
   const tailPos = new Map<number, number>();
   for (const s of tail) tailPos.set(s.pos, (tailPos.get(s.pos) ?? 0) + 1);
-  row('script positions of the slowest 1 %', '', [...tailPos.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([p, c]) => `#${p} ×${c}`).join(', '));
+  const tailPaths = new Map<string, number>();
+  for (const s of tail) tailPaths.set(s.path, (tailPaths.get(s.path) ?? 0) + 1);
+  row('script positions of the slowest 1 %', '', `${[...tailPos.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([p, c]) => `#${p} ×${c}`).join(', ')}; paths ${[...tailPaths.entries()].map(([p, c]) => `${p} ×${c}`).join(', ')}`);
   const counts = BUCKETS.map(() => 0);
   for (const s of samples) counts[BUCKETS.findIndex((b) => s.totalMs <= b)]!++;
   row('latency histogram (≤ ms: messages)', '', BUCKETS.map((b, i) => (counts[i] ? `${b === Infinity ? '>2000' : b}: ${counts[i]}` : '')).filter(Boolean).join(', '));
