@@ -171,7 +171,9 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
   const agent = new http.Agent({ keepAlive: true, maxSockets: E2E_MAX_SOCKETS });
   // The issue-15 figures were taken on the memory database; H2 adds durable commits and has no "before".
   const baseline = backend === 'memory' ? BASELINES.sim : undefined;
-  phases = new PhaseRecorder();
+  // BENCH_PHASES=0 leaves the turns unmeasured, to see what the probe itself costs (a few clock reads a turn).
+  const recorder = process.env.BENCH_PHASES === '0' ? null : new PhaseRecorder();
+  phases = recorder;
   try {
     status(`starting the app (startRedcollar, ${BACKEND_LABEL[backend]})`);
     const t = performance.now();
@@ -213,9 +215,9 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     status(`e2e saturated ${E2E_SATURATED_MS / 1000} s (${E2E_USERS} users, closed loop)`);
     const sat = newStats();
     const satCpu = cpuMark(jvmPids);
-    phases.watchLoop();
+    recorder?.watchLoop();
     const satElapsed = await saturate((u, t) => sendNext(agent, base, u, sat, t), users, E2E_SATURATED_MS);
-    const satLoop = phases.loopDelay();
+    const satLoop = recorder?.loopDelay();
     const satCpuText = cpuSince(satCpu);
     const satPerMsg = cpuPerMessage(satCpu, sat.messages);
     const maxRate = sat.messages / (satElapsed / 1000);
@@ -225,9 +227,9 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     status(`e2e open loop at ${fmt(halfRate)} msg/s for ${E2E_HALF_RATE_MS / 1000} s`);
     const half = newStats();
     const halfCpu = cpuMark(jvmPids);
-    phases.watchLoop();
+    recorder?.watchLoop();
     const ol = await openLoop((u, t) => sendNext(agent, base, u, half, t), users, halfRate, E2E_HALF_RATE_MS);
-    const halfLoop = phases.loopDelay();
+    const halfLoop = recorder?.loopDelay();
     const halfCpuText = cpuSince(halfCpu);
     const halfPerMsg = cpuPerMessage(halfCpu, half.messages);
     const halfSorted = sortNum(half.latencies);
@@ -235,9 +237,9 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     status(`e2e saturated again ${E2E_STEADY_MS / 1000} s (steady state)`);
     const steady = newStats();
     const steadyCpu = cpuMark(jvmPids);
-    phases.watchLoop();
+    recorder?.watchLoop();
     const steadyElapsed = await saturate((u, t) => sendNext(agent, base, u, steady, t), users, E2E_STEADY_MS);
-    const steadyLoop = phases.loopDelay();
+    const steadyLoop = recorder?.loopDelay();
     const steadyCpuText = cpuSince(steadyCpu);
     const steadyPerMsg = cpuPerMessage(steadyCpu, steady.messages);
     const steadySorted = sortNum(steady.latencies);
@@ -262,7 +264,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     row('latency max', ms(satSorted.at(-1) ?? NaN));
     row('CPU (node = app + load generator)', '', satCpuText);
     printCpuPerMessage('CPU per message (app + load generator + DB)', satPerMsg, baseline);
-    printPhases(sat.phases, satLoop);
+    if (satLoop) printPhases(sat.phases, satLoop);
     printErrors(sat);
     out();
     out(`  Half the maximum rate (open loop: one arrival every ${fmt(1000 / halfRate, 2)} ms, each user sequential)`);
@@ -275,7 +277,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     row('latency max', ms(halfSorted.at(-1) ?? NaN));
     row('CPU (node = app + load generator)', '', halfCpuText);
     printCpuPerMessage('CPU per message (app + load generator + DB)', halfPerMsg);
-    printPhases(half.phases, halfLoop);
+    if (halfLoop) printPhases(half.phases, halfLoop);
     printErrors(half);
     out();
     out('  Saturated again, after the half-rate run (steady state: the database JVM\'s JIT has mostly finished)');
@@ -285,7 +287,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     row('CPU (node = app + load generator)', '', steadyCpuText);
     printCpuPerMessage('CPU per message (app + load generator + DB)', steadyPerMsg);
     row('database CPU per message without its JIT', ms(steadyPerMsg.db - steadyPerMsg.dbJit), `first window: ${ms(satPerMsg.db - satPerMsg.dbJit)}`);
-    printPhases(steady.phases, steadyLoop);
+    if (steadyLoop) printPhases(steady.phases, steadyLoop);
     printErrors(steady);
     if (baseline) {
       out();
@@ -306,7 +308,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
       steadyCpuMs: steadyPerMsg.total,
     };
   } finally {
-    phases.close();
+    recorder?.close();
     phases = null;
     agent.destroy();
     status('stopping the app');
