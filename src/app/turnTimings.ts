@@ -40,21 +40,20 @@ export class TurnProbe {
     this.timing.queuedMs = this.startedAt - this.arrived;
   }
 
-  async store<T>(pending: Promise<T>): Promise<T> {
-    const t = performance.now();
-    try {
-      return await pending;
-    } finally {
-      this.timing.storeMs += performance.now() - t;
-    }
+  store<T>(pending: Promise<T>): Promise<T> {
+    return this.timed('storeMs', pending);
   }
 
-  async action<T>(pending: Promise<T>): Promise<T> {
+  action<T>(pending: Promise<T>): Promise<T> {
+    return this.timed('actionMs', pending);
+  }
+
+  private async timed<T>(field: 'storeMs' | 'actionMs', pending: Promise<T>): Promise<T> {
     const t = performance.now();
     try {
       return await pending;
     } finally {
-      this.timing.actionMs += performance.now() - t;
+      this.timing[field] += performance.now() - t;
     }
   }
 
