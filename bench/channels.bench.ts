@@ -300,7 +300,8 @@ async function benchTelegram(): Promise<void> {
   try {
     status('starting the embedded memory database');
     mongo = await startEmbeddedMongo({ backend: 'memory' });
-    app = await createAppInstance(`${mongo.uri}redcollar_bench_telegram_${RUN_TAG}`);
+    // MAX_RUNNING_TURNS: the gate's limit, as in bench:engine (a tuning switch; unset = the app's default).
+    app = await createAppInstance(`${mongo.uri}redcollar_bench_telegram_${RUN_TAG}`, process.env.MAX_RUNNING_TURNS ? { settings: { maxRunningTurns: Number(process.env.MAX_RUNNING_TURNS) } } : {});
     const pipeline = app;
 
     /** The update in flight per chat: the messages its turn will send (known once the turn is done) and those arrived. */

@@ -13,6 +13,7 @@ import { startRedcollar, type RunningApp } from '../../src/main.ts';
 import { childJavaPids, cpuMark, cpuPerMessage, cpuSince } from '../support/cpu.ts';
 import { post } from '../support/http.ts';
 import { openLoop, saturate } from '../support/load.ts';
+import { PhaseRecorder, printPhases, type PhaseSample } from '../support/phases.ts';
 import { fmt, heading, ms, out, percentile, row, sortNum, status } from '../support/report.ts';
 import { BASELINES, printCpuPerMessage, printTargets } from '../support/targets.ts';
 import { scriptFor, SUCCESS, TEMPLATE } from './script.ts';
@@ -35,6 +36,8 @@ const E2E_STEADY_MS = 8_000;
 
 interface E2eStats {
   latencies: number[];
+  /** Each message's latency split into the turn's phases (bench/support/phases.ts). */
+  phases: PhaseSample[];
   messages: number;
   registrations: number;
   successes: number;
@@ -49,6 +52,7 @@ interface E2eStats {
 }
 const newStats = (): E2eStats => ({
   latencies: [],
+  phases: [],
   messages: 0,
   registrations: 0,
   successes: 0,
@@ -71,6 +75,8 @@ interface SimUser {
   i: number;
   success: boolean;
 }
+/** Set while a part runs: the turns' phases, joined with the latencies by user. */
+let phases: PhaseRecorder | null = null;
 let nextUser = 1_000_000; // e2e users get numbers far from the engine's, though they share no repository anyway
 const RUN_TAG = Date.now().toString(36);
 function newSimUser(): SimUser {
@@ -84,9 +90,11 @@ function newSimUser(): SimUser {
  */
 async function sendNext(agent: http.Agent, base: URL, user: SimUser, stats: E2eStats, startedAt: number): Promise<SimUser> {
   const pos = ++user.i;
+  const sentAt = performance.now();
+  let socketAt = sentAt;
   const text = user.script[pos - 1]!;
   try {
-    const res = await post(agent, base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId: user.userId, text })), { 'content-type': 'application/json' });
+    const res = await post(agent, base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId: user.userId, text })), { 'content-type': 'application/json' }, () => (socketAt = performance.now()));
     if (res.status === 200) {
       if (res.body.includes(SUCCESS)) user.success = true;
       if (res.body.includes(BUSY)) stats.busyReplies++;
@@ -100,7 +108,9 @@ async function sendNext(agent: http.Agent, base: URL, user: SimUser, stats: E2eS
     stats.firstError ??= `network: ${(err as Error).message}`;
   }
   stats.messages++;
-  stats.latencies.push(performance.now() - startedAt);
+  const latency = performance.now() - startedAt;
+  stats.latencies.push(latency);
+  if (phases) stats.phases.push(phases.take(user.userId, latency, socketAt - sentAt, pos));
   stats.minPos = Math.min(stats.minPos, pos);
   stats.maxPos = Math.max(stats.maxPos, pos);
   if (user.i < user.script.length) return user;
@@ -142,12 +152,28 @@ const BACKEND_LABEL: Record<E2eBackend, string> = {
   h2: 'embedded H2 file database, as `npm start` runs',
 };
 
-export async function benchE2e(rawRate: number, backend: E2eBackend, section: string): Promise<void> {
+/** The figures of one 2b/2c run that a comparison of settings needs (BENCH_MAX_RUNNING, bench/engine.bench.ts). */
+export interface E2eSummary {
+  maxRunning: string;
+  rate: number;
+  p99: number;
+  cpuMs: number;
+  halfP99: number;
+  steadyRate: number;
+  steadyP99: number;
+  steadyCpuMs: number;
+}
+
+/** `maxRunning`: the gate's MAX_RUNNING_TURNS for this run (default: the app's, or the MAX_RUNNING_TURNS variable). */
+export async function benchE2e(rawRate: number, backend: E2eBackend, section: string, maxRunning = process.env.MAX_RUNNING_TURNS): Promise<E2eSummary | undefined> {
   const dataDir = await mkdtemp(join(tmpdir(), 'redcollar-bench-'));
   let app: RunningApp | undefined;
   const agent = new http.Agent({ keepAlive: true, maxSockets: E2E_MAX_SOCKETS });
   // The issue-15 figures were taken on the memory database; H2 adds durable commits and has no "before".
   const baseline = backend === 'memory' ? BASELINES.sim : undefined;
+  // BENCH_PHASES=0 leaves the turns unmeasured, to see what the probe itself costs (a few clock reads a turn).
+  const recorder = process.env.BENCH_PHASES === '0' ? null : new PhaseRecorder();
+  phases = recorder;
   try {
     status(`starting the app (startRedcollar, ${BACKEND_LABEL[backend]})`);
     const t = performance.now();
@@ -159,12 +185,14 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
         EMBEDDED_MONGO_BACKEND: backend,
         DATA_DIR: dataDir,
         SESSION_TIMEOUT_MINUTES: '30',
+        // A tuning switch: the gate's limit, to compare settings by measurement.
+        ...(maxRunning ? { MAX_RUNNING_TURNS: maxRunning } : {}),
       });
     } catch (err) {
       heading(`${section}. End to end — the app FAILED TO START`);
       out(`  startRedcollar failed: ${(err as Error).stack ?? String(err)}`);
       process.exitCode = 1;
-      return;
+      return undefined;
     }
     const startMs = performance.now() - t;
     const base = new URL(app.url);
@@ -187,7 +215,9 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     status(`e2e saturated ${E2E_SATURATED_MS / 1000} s (${E2E_USERS} users, closed loop)`);
     const sat = newStats();
     const satCpu = cpuMark(jvmPids);
+    recorder?.watchLoop();
     const satElapsed = await saturate((u, t) => sendNext(agent, base, u, sat, t), users, E2E_SATURATED_MS);
+    const satLoop = recorder?.loopDelay();
     const satCpuText = cpuSince(satCpu);
     const satPerMsg = cpuPerMessage(satCpu, sat.messages);
     const maxRate = sat.messages / (satElapsed / 1000);
@@ -197,7 +227,9 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     status(`e2e open loop at ${fmt(halfRate)} msg/s for ${E2E_HALF_RATE_MS / 1000} s`);
     const half = newStats();
     const halfCpu = cpuMark(jvmPids);
+    recorder?.watchLoop();
     const ol = await openLoop((u, t) => sendNext(agent, base, u, half, t), users, halfRate, E2E_HALF_RATE_MS);
+    const halfLoop = recorder?.loopDelay();
     const halfCpuText = cpuSince(halfCpu);
     const halfPerMsg = cpuPerMessage(halfCpu, half.messages);
     const halfSorted = sortNum(half.latencies);
@@ -205,13 +237,16 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     status(`e2e saturated again ${E2E_STEADY_MS / 1000} s (steady state)`);
     const steady = newStats();
     const steadyCpu = cpuMark(jvmPids);
+    recorder?.watchLoop();
     const steadyElapsed = await saturate((u, t) => sendNext(agent, base, u, steady, t), users, E2E_STEADY_MS);
+    const steadyLoop = recorder?.loopDelay();
     const steadyCpuText = cpuSince(steadyCpu);
     const steadyPerMsg = cpuPerMessage(steadyCpu, steady.messages);
     const steadySorted = sortNum(steady.latencies);
 
     heading(`${section}. End to end — POST /sim/api/messages, ${E2E_USERS} users registering at once (${BACKEND_LABEL[backend]})`);
     row('app start (incl. JVM)', `${fmt(startMs / 1000, 2)} s`);
+    row('turns running at once (MAX_RUNNING_TURNS)', maxRunning ?? 'default');
     row('client', 'http keep-alive', `maxSockets ${E2E_MAX_SOCKETS}; latency = issued → reply read, incl. client-side queueing`);
     row('sanity: one user alone, whole script (cold)', sanity.successes === 1 ? 'registered' : 'NOT registered', `${sanity.messages} messages, p50 ${ms(percentile(sanitySorted, 50))}, max ${ms(sanitySorted.at(-1) ?? NaN)}, ${sanity.non200.size + sanity.networkErrors ? 'with errors' : 'all 200'}`);
     row('app database operations per message', fmt(opsTotal / Math.max(1, sanity.messages), 2), `(mongoose, sanity user; agenda's own polling not counted)`);
@@ -229,6 +264,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     row('latency max', ms(satSorted.at(-1) ?? NaN));
     row('CPU (node = app + load generator)', '', satCpuText);
     printCpuPerMessage('CPU per message (app + load generator + DB)', satPerMsg, baseline);
+    if (satLoop) printPhases(sat.phases, satLoop);
     printErrors(sat);
     out();
     out(`  Half the maximum rate (open loop: one arrival every ${fmt(1000 / halfRate, 2)} ms, each user sequential)`);
@@ -241,6 +277,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     row('latency max', ms(halfSorted.at(-1) ?? NaN));
     row('CPU (node = app + load generator)', '', halfCpuText);
     printCpuPerMessage('CPU per message (app + load generator + DB)', halfPerMsg);
+    if (halfLoop) printPhases(half.phases, halfLoop);
     printErrors(half);
     out();
     out('  Saturated again, after the half-rate run (steady state: the database JVM\'s JIT has mostly finished)');
@@ -250,13 +287,29 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     row('CPU (node = app + load generator)', '', steadyCpuText);
     printCpuPerMessage('CPU per message (app + load generator + DB)', steadyPerMsg);
     row('database CPU per message without its JIT', ms(steadyPerMsg.db - steadyPerMsg.dbJit), `first window: ${ms(satPerMsg.db - satPerMsg.dbJit)}`);
+    if (steadyLoop) printPhases(steady.phases, steadyLoop);
     printErrors(steady);
     if (baseline) {
       out();
       out('  Issue 15 targets (before = main when the work started)');
       printTargets(baseline, { saturatedRate: maxRate, saturatedP99Ms: percentile(satSorted, 99), halfRateP99Ms: p99 });
+    } else {
+      out();
+      row('target: saturated p99 ≤ 400 ms', ms(percentile(satSorted, 99)), `${percentile(satSorted, 99) <= 400 ? 'PASS' : 'BELOW'}; steady-state window ${ms(percentile(steadySorted, 99))}`);
     }
+    return {
+      maxRunning: maxRunning ?? 'default',
+      rate: maxRate,
+      p99: percentile(satSorted, 99),
+      cpuMs: satPerMsg.total,
+      halfP99: p99,
+      steadyRate: steady.messages / (steadyElapsed / 1000),
+      steadyP99: percentile(steadySorted, 99),
+      steadyCpuMs: steadyPerMsg.total,
+    };
   } finally {
+    recorder?.close();
+    phases = null;
     agent.destroy();
     status('stopping the app');
     await app?.stop().catch((err) => out(`  error while stopping the app: ${(err as Error).message}`));

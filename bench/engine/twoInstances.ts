@@ -96,6 +96,8 @@ interface ClosedLoop {
   p50: number;
   p99: number;
   failures: number;
+  /** What the failures were, by kind (busy, internal error, HTTP status, network). */
+  failureKinds: Map<string, number>;
   cpuPerMessage: { app: number; db: number };
 }
 
@@ -106,14 +108,22 @@ async function closedLoop(apps: AppProcess[], dbPid: number, tag: string): Promi
   let turn = 0;
   const latencies: number[] = [];
   let failures = 0;
+  const failureKinds = new Map<string, number>();
+  const failed = (kind: string, record: boolean) => {
+    if (!record) return;
+    failures++;
+    failureKinds.set(kind, (failureKinds.get(kind) ?? 0) + 1);
+  };
   const next = async (u: Runner, startedAt: number, record: boolean): Promise<Runner> => {
     const app = apps[turn++ % apps.length]!;
     const text = u.script[u.i++]!;
     try {
       const res = await post(agent, app.base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId: u.userId, text })), { 'content-type': 'application/json' });
-      if (res.status !== 200 || res.body.includes(BUSY) || res.body.includes(INTERNAL_ERROR)) failures += record ? 1 : 0;
-    } catch {
-      failures += record ? 1 : 0;
+      if (res.status !== 200) failed(`HTTP ${res.status}`, record);
+      else if (res.body.includes(BUSY)) failed('busy', record);
+      else if (res.body.includes(INTERNAL_ERROR)) failed('internal error', record);
+    } catch (err) {
+      failed(`network: ${(err as Error).message}`, record);
     }
     if (record) latencies.push(performance.now() - startedAt);
     return u.i < u.script.length ? u : fresh();
@@ -132,6 +142,7 @@ async function closedLoop(apps: AppProcess[], dbPid: number, tag: string): Promi
       p50: percentile(sorted, 50),
       p99: percentile(sorted, 99),
       failures,
+      failureKinds,
       cpuPerMessage: { app: (after.app - before.app) / count, db: (after.db - before.db) / count },
     };
   } finally {
@@ -160,14 +171,18 @@ export async function benchTwoInstances(section: string): Promise<void> {
     const two = await closedLoop(apps, mongo.pid, `two${runTag}`);
 
     status(`2d: ${fmt(SPREAD.users)} users × 20 messages over both instances, each delivered to both at once`);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS * 2 });
+    // `timeout`: a pooled socket idle for 4 s is closed here, before the server's 5 s keep-alive closes it under a
+    // request (the agent destroys only idle sockets on it; a request in flight just sees a 'timeout' event).
+    const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS * 2, timeout: 4_000 });
     const send = (i: number, body: Buffer) => post(agent, apps[i]!.base, '/sim/api/messages', body, { 'content-type': 'application/json' });
     const deliver: Deliver = async (i, userId, messageId, text) => {
       try {
         const request = Buffer.from(JSON.stringify({ userId, text, messageId }));
         // A pooled socket the server closed just as it was reused: sent again with the same messageId, which the
-        // dedupe makes safe (what a real client behind a load balancer does).
-        const res = await send(i, request).catch((err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? send(i, request) : Promise.reject(err)));
+        // dedupe makes safe (what a real client behind a load balancer does); twice at most, as the next pooled
+        // socket may be just as stale on a loaded machine.
+        const resend = (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? send(i, request) : Promise.reject(err));
+        const res = await send(i, request).catch(resend).catch(resend);
         if (res.status !== 200) return { replies: [], duplicate: false, failure: `HTTP ${res.status}` };
         const body = JSON.parse(res.body) as { replies: { text: string }[]; duplicate?: boolean };
         const replies = body.replies.map((r) => r.text);
@@ -212,7 +227,8 @@ export async function benchTwoInstances(section: string): Promise<void> {
       ['one instance', one],
       ['two instances', two],
     ] as const) {
-      row(`${label}: messages/s`, fmt(r.rate), `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, ${fmt(r.failures)} failed`);
+      const kinds = [...r.failureKinds.entries()].map(([k, c]) => `${c}× ${k}`).join(', ');
+      row(`${label}: messages/s`, fmt(r.rate), `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, ${fmt(r.failures)} failed${kinds ? ` (${kinds})` : ''}`);
       row(`${label}: CPU per message`, ms(r.cpuPerMessage.app + r.cpuPerMessage.db), `app process(es) ${ms(r.cpuPerMessage.app)} + database ${ms(r.cpuPerMessage.db)} (load generator not counted)`);
     }
     row('two ÷ one', `${fmt((two.rate / one.rate) * 100)} %`, 'one machine of 2 cores: the database and the load generator share it');

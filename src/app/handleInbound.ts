@@ -12,6 +12,7 @@ import type { FunnelRecorder } from './ports/funnel.ts';
 import type { TurnMetrics } from './ports/metrics.ts';
 import { HitRate } from './hitRate.ts';
 import { OverloadedError, TurnGate } from './turnGate.ts';
+import { probeTurn, type TurnProbe } from './turnTimings.ts';
 
 /** A message from any channel, normalised by that channel's inbound adapter. */
 export interface InboundMessage {
@@ -118,39 +119,43 @@ export function createInboundHandler(deps: HandleInboundDeps) {
       const text = deps.translator.t(deps.settings.defaultLocale, 'common:tooLong', { length: [...msg.input.text].length, max: deps.settings.maxMessageLength });
       return { replies: [{ text }], duplicate: false };
     }
+    const probe = probeTurn(msg.channel, msg.userId);
     try {
-      return await gate.run(`${msg.channel}:${msg.userId}`, () => handleInLine(msg));
+      return await gate.run(`${msg.channel}:${msg.userId}`, () => handleInLine(msg, probe));
     } catch (err) {
       if (!(err instanceof OverloadedError)) throw err;
+      probe?.end('overloaded');
       deps.metrics.error('overloaded');
       return { replies: [{ text: deps.translator.t(deps.settings.defaultLocale, 'common:overloaded') }], duplicate: false, overloaded: true };
     }
   };
 
-  async function handleInLine(msg: InboundMessage): Promise<HandleResult> {
+  async function handleInLine(msg: InboundMessage, probe: TurnProbe | null): Promise<HandleResult> {
+    probe?.start();
+    const store = <T>(pending: Promise<T>): Promise<T> => (probe ? probe.store(pending) : pending);
     const started = performance.now();
     const now = deps.clock.now();
-    const outside = deps.outsideTurn && (await answerOutsideTurn(msg, now));
+    const outside = deps.outsideTurn && (await store(answerOutsideTurn(msg, now)));
     if (outside) {
       deps.metrics.turn(msg.channel, (performance.now() - started) / 1000);
-      return { replies: outside, duplicate: false };
+      return ended(probe, 'outside', { replies: outside, duplicate: false });
     }
-    const quick = await onKnownState(msg, now);
-    if (quick) return finished(msg, quick.before, quick.turn, quick.turn, started, now);
+    const quick = await onKnownState(msg, now, store);
+    if (quick) return ended(probe, 'known', await finished(msg, quick.before, quick.turn, quick.turn, started, now));
 
     const owner = randomUUID();
     let state: ConversationState | null;
     try {
-      const begun = await beginWithWait(msg, owner);
+      const begun = await store(beginWithWait(msg, owner));
       if (begun.kind === 'repeat') {
         deps.metrics.dedupeHit(msg.channel);
-        return { replies: begun.replies, duplicate: true };
+        return ended(probe, 'repeat', { replies: begun.replies, duplicate: true });
       }
       state = begun.state;
     } catch (err) {
       if (err instanceof ConversationBusyError) {
         deps.metrics.error('busy');
-        return { replies: [{ text: deps.translator.t(deps.settings.defaultLocale, 'common:busy') }], duplicate: false };
+        return ended(probe, 'busy', { replies: [{ text: deps.translator.t(deps.settings.defaultLocale, 'common:busy') }], duplicate: false });
       }
       throw err;
     }
@@ -158,16 +163,16 @@ export function createInboundHandler(deps: HandleInboundDeps) {
     try {
       const current = state ?? newConversation(msg.channel, msg.userId, deps.settings.defaultLocale, now);
       const intercepted = deps.intercept ? await deps.intercept(msg, current, now) : null;
-      const turn = intercepted ? null : await runWithActions(current, msg, now);
+      const turn = intercepted ? null : await runWithActions(current, msg, now, probe);
       const result = turn ?? { state: intercepted!.state, outbound: intercepted!.replies };
-      await deps.conversations.commit(result.state, owner, { messageId: msg.messageId, replies: result.outbound });
-      return await finished(msg, current, result, turn, started, now);
+      await store(deps.conversations.commit(result.state, owner, { messageId: msg.messageId, replies: result.outbound }));
+      return ended(probe, 'lease', await finished(msg, current, result, turn, started, now));
     } catch (err) {
       deps.metrics.error('turn');
       deps.logger.error({ err, channel: msg.channel, step: state?.stepId, flow: state?.flowId }, 'turn failed; conversation left unchanged');
       await deps.conversations.release(msg.channel, msg.userId, owner).catch(() => undefined);
       const locale = state?.locale ?? deps.settings.defaultLocale;
-      return { replies: [{ text: deps.translator.t(locale, 'common:internalError') }], duplicate: false };
+      return ended(probe, 'failed', { replies: [{ text: deps.translator.t(locale, 'common:internalError') }], duplicate: false });
     }
   }
 
@@ -197,14 +202,14 @@ export function createInboundHandler(deps: HandleInboundDeps) {
    * The one-round-trip turn on the state this instance last wrote (see above); null when it did not commit, and
    * the turn must be run the long way. Nothing in it does I/O before the guarded write.
    */
-  async function onKnownState(msg: InboundMessage, now: Date): Promise<{ before: ConversationState; turn: TurnResult } | null> {
+  async function onKnownState(msg: InboundMessage, now: Date, store: <T>(pending: Promise<T>) => Promise<T>): Promise<{ before: ConversationState; turn: TurnResult } | null> {
     const before = deps.conversations.known(msg.channel, msg.userId);
     if (!before || !remembered.shouldTry()) return null;
     if (deps.intercept && (!deps.mayIntercept || deps.mayIntercept(msg, before))) return null;
     try {
       const turn = runTurn(deps.flows, before, msg.input, turnContext(msg, now));
       if (turn.awaitingAction) return null;
-      const written = await deps.conversations.commitIfCurrent(turn.state, { messageId: msg.messageId, replies: turn.outbound }, now);
+      const written = await store(deps.conversations.commitIfCurrent(turn.state, { messageId: msg.messageId, replies: turn.outbound }, now));
       remembered.record(written);
       return written ? { before, turn } : null;
     } catch (err) {
@@ -225,7 +230,7 @@ export function createInboundHandler(deps: HandleInboundDeps) {
     };
   }
 
-  async function runWithActions(state: ConversationState, msg: InboundMessage, now: Date): Promise<TurnResult> {
+  async function runWithActions(state: ConversationState, msg: InboundMessage, now: Date, probe: TurnProbe | null): Promise<TurnResult> {
     const ctx = turnContext(msg, now);
     let result = runTurn(deps.flows, state, msg.input, ctx);
     const outbound = [...result.outbound];
@@ -240,7 +245,8 @@ export function createInboundHandler(deps: HandleInboundDeps) {
         inbound = { type: 'actionResult', ok: false, value: null, error: 'unknownAction' };
       } else {
         try {
-          const value = await handler(args, { channel: msg.channel, userId: msg.userId, locale: result.state.locale, now });
+          const pending = handler(args, { channel: msg.channel, userId: msg.userId, locale: result.state.locale, now });
+          const value = await (probe ? probe.action(pending) : pending);
           inbound = { type: 'actionResult', ok: true, value };
         } catch (err) {
           // Without an error path in the flow, a failed action fails the whole turn: nothing is saved, the user
@@ -276,5 +282,10 @@ export function createInboundHandler(deps: HandleInboundDeps) {
 }
 
 export type HandleInbound = ReturnType<typeof createInboundHandler>;
+
+function ended(probe: TurnProbe | null, path: Parameters<TurnProbe['end']>[0], result: HandleResult): HandleResult {
+  probe?.end(path);
+  return result;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,8 +1,10 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import mongoose from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '../support/engineHarness.ts';
 import { createAppInstance, registrationScript, TestClock } from '../support/appHarness.ts';
 import { testDbUri } from '../support/db.ts';
+import type { TurnTiming } from '../../src/app/turnTimings.ts';
 
 /** Integration tests of the inbound pipeline over the real embedded database (no mocks below the use case). */
 const closers: (() => Promise<void>)[] = [];
@@ -178,6 +180,28 @@ describe('handleInbound with the embedded database', () => {
     const state = await a.conversations.acquire('sim', 'f1', 'inspect', a.clock.now(), 1000);
     expect(state?.stepId).toBe('summary');
     expect(state?.answers).toMatchObject({ name: '张三', orgName: '某某科技有限公司' });
+  });
+
+  it('publishes each turn\'s phases on the redcollar:turn channel, by the path it took', async () => {
+    const a = await instance(testDbUri('inbound_timings'));
+    const seen: TurnTiming[] = [];
+    const listener = (m: unknown) => {
+      const t = m as TurnTiming;
+      if (t.userId === 't1') seen.push({ ...t });
+    };
+    subscribe('redcollar:turn', listener);
+    try {
+      await a.say('t1', '注册'); // no state yet: dedupe and lease, then commit
+      await a.handle({ channel: 'sim', userId: 't1', messageId: 'tm-2', input: { type: 'text', text: '张三' } }); // this instance wrote it last
+      await a.handle({ channel: 'sim', userId: 't1', messageId: 'tm-2', input: { type: 'text', text: '张三' } });
+    } finally {
+      unsubscribe('redcollar:turn', listener);
+    }
+    expect(seen.map((t) => t.path)).toEqual(['lease', 'known', 'repeat']);
+    for (const t of seen) {
+      expect(t.storeMs).toBeGreaterThan(0);
+      expect(t.storeMs).toBeLessThanOrEqual(t.runMs);
+    }
   });
 
   it('refuses a 10,000-character message politely without touching the conversation', async () => {

@@ -74,6 +74,34 @@ describe('TurnGate', () => {
     expect(log).toEqual(['a1', 'b1', 'c1', 'a2', 'a3']);
   });
 
+  it('lets a flooding chat delay each other chat by at most one of its turns, with several slots', async () => {
+    const gate = new TurnGate({ maxRunning: 2, maxWaiting: 100, maxWaitingPerKey: 20 });
+    const log: string[] = [];
+    const tasks = new Map<string, ReturnType<typeof controlled>>();
+    const runs: Promise<string>[] = [];
+    const submit = (key: string, name: string) => {
+      const t = controlled(log, name);
+      tasks.set(name, t);
+      runs.push(gate.run(key, t.task));
+    };
+    // Chat a floods 10 messages; then chats b..f send one each, all before anything finishes.
+    for (let i = 1; i <= 10; i++) submit('a', `a${i}`);
+    for (const k of ['b', 'c', 'd', 'e', 'f']) submit(k, `${k}1`);
+    // Finish whatever runs, oldest first, until all has run.
+    for (;;) {
+      await settle();
+      const oldest = log.find((n) => tasks.has(n));
+      if (!oldest) break;
+      tasks.get(oldest)!.finish();
+      tasks.delete(oldest);
+    }
+    expect(log).toHaveLength(15);
+    await Promise.all(runs);
+    // Every other chat started before a's second turn: a waited its turn behind them, not they behind a's backlog.
+    expect(log.indexOf('a2')).toBeGreaterThan(Math.max(...['b1', 'c1', 'd1', 'e1', 'f1'].map((n) => log.indexOf(n))));
+    expect(log.filter((n) => n.startsWith('a'))).toEqual(Array.from({ length: 10 }, (_, i) => `a${i + 1}`));
+  });
+
   it('refuses beyond the global backlog with OverloadedError, without running the task, and accepts again once drained', async () => {
     const gate = new TurnGate({ maxRunning: 1, maxWaiting: 2, maxWaitingPerKey: 10 });
     const log: string[] = [];
