@@ -1,0 +1,100 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Api, InputFile, NetworkError, TelegramApiError, TimeoutError } from 'node-telegram-bot-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBotApiFetch } from '../../../src/channels/telegram/botApiFetch.ts';
+import { FakeBotApi } from './fakeBotApi.ts';
+
+/** The Bot API client's transport (botApiFetch.ts) under node-telegram-bot-api itself, against the fake Bot API. */
+const TOKEN = '777000:FETCH-token-abcdefghijklmnopqrstuvwxy';
+
+let fake: FakeBotApi;
+/** Servers of single tests (an upload's receiver, one that never answers), closed at the end. */
+const servers: Server[] = [];
+const transport = createBotApiFetch();
+const api = (extra: Partial<ConstructorParameters<typeof Api>[1]> = {}) => new Api(TOKEN, { apiRoot: fake.url, fetch: transport.fetch, maxRetries: 0, ...extra });
+
+beforeAll(async () => {
+  fake = await new FakeBotApi(TOKEN).start();
+});
+afterAll(async () => {
+  for (const s of servers) {
+    s.closeAllConnections();
+    s.close();
+  }
+  await transport.close();
+  await fake?.stop();
+});
+
+describe('Bot API transport on undici', () => {
+  it('sends a form-encoded call and gives back its result', async () => {
+    const sent = await api().sendMessage({ chat_id: 4242, text: '您好 & =?', reply_markup: { inline_keyboard: [[{ text: '是', callback_data: 'yes' }]] } });
+    expect(sent).toMatchObject({ chat: { id: 4242 }, text: '您好 & =?' });
+    expect(fake.calls.at(-1)?.params).toEqual({ chat_id: '4242', text: '您好 & =?', reply_markup: { inline_keyboard: [[{ text: '是', callback_data: 'yes' }]] } });
+  });
+
+  it('a call without parameters (getMe) goes through too', async () => {
+    expect(await api().getMe()).toMatchObject({ is_bot: true, username: 'fake_bot' });
+  });
+
+  it("an error answer becomes the library's TelegramApiError with its code and retry_after", async () => {
+    fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 7', parameters: { retry_after: 7 } });
+    const err = await api({ maxRetryAfterMs: 1 }).sendMessage({ chat_id: 4243, text: 'x' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TelegramApiError);
+    expect(err).toMatchObject({ errorCode: 429, retryAfter: 7 });
+  });
+
+  it('a multipart upload (a file) still reaches the server whole, through the global fetch', async () => {
+    const bytes = Buffer.from('\xff\xd8 not really a jpeg \xff\xd9', 'latin1');
+    const got = new Promise<{ type: string; body: Buffer }>((resolve) => {
+      const server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          resolve({ type: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) });
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result: { message_id: 1 } }));
+          server.close();
+        });
+      }).listen(0, '127.0.0.1');
+      servers.push(server);
+    });
+    await new Promise((r) => servers.at(-1)!.once('listening', r));
+    const root = `http://127.0.0.1:${(servers.at(-1)!.address() as AddressInfo).port}`;
+    await new Api(TOKEN, { apiRoot: root, fetch: transport.fetch, maxRetries: 0 }).sendPhoto({ chat_id: 1, photo: new InputFile(new Blob([bytes]), { filename: 'a.jpg' }) });
+    const { type, body } = await got;
+    expect(type).toMatch(/^multipart\/form-data; boundary=/);
+    expect(body.includes(bytes)).toBe(true);
+  });
+
+  it('a server that never answers ends in TimeoutError after timeoutMs', async () => {
+    const server = createServer(() => undefined).listen(0, '127.0.0.1');
+    servers.push(server);
+    await new Promise((r) => server.once('listening', r));
+    const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const err = await new Api(TOKEN, { apiRoot: root, fetch: transport.fetch, maxRetries: 0, timeoutMs: 200 }).getMe().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    server.closeAllConnections();
+  });
+
+  it("the caller's abort signal stops a call and is passed on as it is", async () => {
+    const server = createServer(() => undefined).listen(0, '127.0.0.1');
+    servers.push(server);
+    await new Promise((r) => server.once('listening', r));
+    const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const abort = new AbortController();
+    const pending = new Api(TOKEN, { apiRoot: root, fetch: transport.fetch, maxRetries: 0 }).sendMessage({ chat_id: 1, text: 'x' }, abort.signal).catch((e: unknown) => e);
+    const reason = new Error('telegram channel closed');
+    abort.abort(reason);
+    expect(await pending).toBe(reason);
+    server.closeAllConnections();
+  });
+
+  it('a refused connection is a NetworkError', async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await new Promise((r) => server.close(r));
+    const err = await new Api(TOKEN, { apiRoot: root, fetch: transport.fetch, maxRetries: 0 }).getMe().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+  });
+});
