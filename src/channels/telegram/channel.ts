@@ -79,13 +79,14 @@ const DEFAULT_MAX_QUEUED = 2_000;
 export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChannel {
   const { config, logger } = deps;
   const now = deps.now ?? (() => new Date());
-  const botApiFetch = createBotApiFetch();
+  const botApiFetch = createBotApiFetch({ timeoutMs: config.requestTimeoutMs ?? 10_000 });
   const apiOptions = {
     apiRoot: config.apiBase,
     fetch: botApiFetch.fetch,
     maxRetries: config.maxRetries ?? 3,
     retryBackoffMs: config.retryBackoffMs ?? 300,
-    timeoutMs: config.requestTimeoutMs ?? 10_000,
+    // The transport keeps the time limit (botApiFetch.ts): the library's own would cost two abort signals a call.
+    timeoutMs: 0,
   };
   const api = new Api(config.botToken, apiOptions);
   // Messages get a client of their own that hands every 429 back (a retry_after of 1 s is above 1 ms): the

@@ -11,7 +11,7 @@ const TOKEN = '777000:FETCH-token-abcdefghijklmnopqrstuvwxy';
 let fake: FakeBotApi;
 /** Servers of single tests (an upload's receiver, one that never answers), closed at the end. */
 const servers: Server[] = [];
-const transport = createBotApiFetch();
+const transport = createBotApiFetch({ timeoutMs: 10_000 });
 const api = (extra: Partial<ConstructorParameters<typeof Api>[1]> = {}) => new Api(TOKEN, { apiRoot: fake.url, fetch: transport.fetch, maxRetries: 0, ...extra });
 
 beforeAll(async () => {
@@ -66,14 +66,32 @@ describe('Bot API transport on undici', () => {
     expect(body.includes(bytes)).toBe(true);
   });
 
-  it('a server that never answers ends in TimeoutError after timeoutMs', async () => {
+  it("a server that never answers ends in TimeoutError after the transport's timeoutMs", async () => {
     const server = createServer(() => undefined).listen(0, '127.0.0.1');
     servers.push(server);
     await new Promise((r) => server.once('listening', r));
     const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const err = await new Api(TOKEN, { apiRoot: root, fetch: transport.fetch, maxRetries: 0, timeoutMs: 200 }).getMe().catch((e: unknown) => e);
+    // The library's own timer is off (timeoutMs 0), as in the channel: the transport's limit is the one that ends it.
+    const short = createBotApiFetch({ timeoutMs: 200 });
+    const err = await new Api(TOKEN, { apiRoot: root, fetch: short.fetch, maxRetries: 0, timeoutMs: 0 }).getMe().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     server.closeAllConnections();
+    await short.close();
+  });
+
+  it('an answer whose body stops after the headers ends in TimeoutError too', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"ok":true,');
+    }).listen(0, '127.0.0.1');
+    servers.push(server);
+    await new Promise((r) => server.once('listening', r));
+    const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const short = createBotApiFetch({ timeoutMs: 200 });
+    const err = await new Api(TOKEN, { apiRoot: root, fetch: short.fetch, maxRetries: 0, timeoutMs: 0 }).getMe().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    server.closeAllConnections();
+    await short.close();
   });
 
   it("the caller's abort signal stops a call and is passed on as it is", async () => {
