@@ -19,9 +19,11 @@ export interface BotApiFetch {
  * two abort signals and a listener on the channel's shared signal for every message. A call that runs out is
  * rejected as a `TimeoutError`, which the library turns into its TimeoutError as it did with its own timer.
  */
-export function createBotApiFetch(opts: { timeoutMs: number; connections?: number }): BotApiFetch {
+export function createBotApiFetch(opts: { timeoutMs: number }): BotApiFetch {
   const { timeoutMs } = opts;
-  const dispatcher = new Agent({ connections: opts.connections ?? 64, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  // No cap on connections, as the global fetch had none: a call waiting in the pool for a socket would not have
+  // its timers running yet (they start once it is written), so a stuck server would hold the ones behind longer.
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const timedOut = (err: unknown): unknown =>
     (err as { code?: string } | null)?.code === 'UND_ERR_HEADERS_TIMEOUT' || (err as { code?: string } | null)?.code === 'UND_ERR_BODY_TIMEOUT'
       ? new DOMException(`the Bot API did not answer within ${timeoutMs} ms`, 'TimeoutError')
