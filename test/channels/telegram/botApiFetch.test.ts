@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Api, InputFile, NetworkError, TelegramApiError, TimeoutError } from 'node-telegram-bot-api';
@@ -12,7 +13,26 @@ let fake: FakeBotApi;
 /** Servers of single tests (an upload's receiver, one that never answers), closed at the end. */
 const servers: Server[] = [];
 const transport = createBotApiFetch({ timeoutMs: 10_000 });
-const api = (extra: Partial<ConstructorParameters<typeof Api>[1]> = {}) => new Api(TOKEN, { apiRoot: fake.url, fetch: transport.fetch, maxRetries: 0, ...extra });
+type ApiOptions = NonNullable<ConstructorParameters<typeof Api>[1]>;
+const api = (extra: Partial<ApiOptions> = {}) => new Api(TOKEN, { apiRoot: fake.url, fetch: transport.fetch, maxRetries: 0, ...extra });
+
+/** A server of one test on 127.0.0.1 (closed at the end); its URL. */
+async function serve(handle: Parameters<typeof createServer>[1] = () => undefined): Promise<string> {
+  const server = createServer(handle).listen(0, '127.0.0.1');
+  servers.push(server);
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A getMe on a transport limited to 200 ms, with the library's own timer off (timeoutMs 0) as in the channel. */
+async function getMeWithin200ms(root: string): Promise<unknown> {
+  const short = createBotApiFetch({ timeoutMs: 200 });
+  try {
+    return await new Api(TOKEN, { apiRoot: root, fetch: short.fetch, maxRetries: 0, timeoutMs: 0 }).getMe().catch((e: unknown) => e);
+  } finally {
+    await short.close();
+  }
+}
 
 beforeAll(async () => {
   fake = await new FakeBotApi(TOKEN).start();
@@ -46,73 +66,45 @@ describe('Bot API transport on undici', () => {
 
   it('a multipart upload (a file) still reaches the server whole, through the global fetch', async () => {
     const bytes = Buffer.from('\xff\xd8 not really a jpeg \xff\xd9', 'latin1');
-    const got = new Promise<{ type: string; body: Buffer }>((resolve) => {
-      const server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-          resolve({ type: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) });
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result: { message_id: 1 } }));
-          server.close();
-        });
-      }).listen(0, '127.0.0.1');
-      servers.push(server);
+    let got: { type: string; body: Buffer } | null = null;
+    const root = await serve((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        got = { type: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result: { message_id: 1 } }));
+      });
     });
-    await new Promise((r) => servers.at(-1)!.once('listening', r));
-    const root = `http://127.0.0.1:${(servers.at(-1)!.address() as AddressInfo).port}`;
-    await new Api(TOKEN, { apiRoot: root, fetch: transport.fetch, maxRetries: 0 }).sendPhoto({ chat_id: 1, photo: new InputFile(new Blob([bytes]), { filename: 'a.jpg' }) });
-    const { type, body } = await got;
-    expect(type).toMatch(/^multipart\/form-data; boundary=/);
-    expect(body.includes(bytes)).toBe(true);
+    await api({ apiRoot: root }).sendPhoto({ chat_id: 1, photo: new InputFile(new Blob([bytes]), { filename: 'a.jpg' }) });
+    expect(got!.type).toMatch(/^multipart\/form-data; boundary=/);
+    expect(got!.body.includes(bytes)).toBe(true);
   });
 
   it("a server that never answers ends in TimeoutError after the transport's timeoutMs", async () => {
-    const server = createServer(() => undefined).listen(0, '127.0.0.1');
-    servers.push(server);
-    await new Promise((r) => server.once('listening', r));
-    const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    // The library's own timer is off (timeoutMs 0), as in the channel: the transport's limit is the one that ends it.
-    const short = createBotApiFetch({ timeoutMs: 200 });
-    const err = await new Api(TOKEN, { apiRoot: root, fetch: short.fetch, maxRetries: 0, timeoutMs: 0 }).getMe().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TimeoutError);
-    server.closeAllConnections();
-    await short.close();
+    expect(await getMeWithin200ms(await serve())).toBeInstanceOf(TimeoutError);
   });
 
   it('an answer whose body stops after the headers ends in TimeoutError too', async () => {
-    const server = createServer((_req, res) => {
+    const root = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"ok":true,');
-    }).listen(0, '127.0.0.1');
-    servers.push(server);
-    await new Promise((r) => server.once('listening', r));
-    const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const short = createBotApiFetch({ timeoutMs: 200 });
-    const err = await new Api(TOKEN, { apiRoot: root, fetch: short.fetch, maxRetries: 0, timeoutMs: 0 }).getMe().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TimeoutError);
-    server.closeAllConnections();
-    await short.close();
+    });
+    expect(await getMeWithin200ms(root)).toBeInstanceOf(TimeoutError);
   });
 
   it("the caller's abort signal stops a call and is passed on as it is", async () => {
-    const server = createServer(() => undefined).listen(0, '127.0.0.1');
-    servers.push(server);
-    await new Promise((r) => server.once('listening', r));
-    const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const root = await serve();
     const abort = new AbortController();
-    const pending = new Api(TOKEN, { apiRoot: root, fetch: transport.fetch, maxRetries: 0 }).sendMessage({ chat_id: 1, text: 'x' }, abort.signal).catch((e: unknown) => e);
+    const pending = api({ apiRoot: root }).sendMessage({ chat_id: 1, text: 'x' }, abort.signal).catch((e: unknown) => e);
     const reason = new Error('telegram channel closed');
     abort.abort(reason);
     expect(await pending).toBe(reason);
-    server.closeAllConnections();
   });
 
   it('a refused connection is a NetworkError', async () => {
-    const server = createServer().listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const root = await serve();
+    const server = servers.pop()!;
     await new Promise((r) => server.close(r));
-    const err = await new Api(TOKEN, { apiRoot: root, fetch: transport.fetch, maxRetries: 0 }).getMe().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(NetworkError);
+    expect(await api({ apiRoot: root }).getMe().catch((e: unknown) => e)).toBeInstanceOf(NetworkError);
   });
 });
