@@ -18,6 +18,9 @@ export interface BotApiFetch {
  * instead of the library's AbortSignal.timeout and the AbortController it joins it to the caller's signal with,
  * two abort signals and a listener on the channel's shared signal for every message. A call that runs out is
  * rejected as a `TimeoutError`, which the library turns into its TimeoutError as it did with its own timer.
+ *
+ * Loading undici also makes its Agent the process's global dispatcher when none is set yet, so Node's built-in
+ * fetch (uploads here, media downloads) sends through that Agent: the setup undici documents, with its defaults.
  */
 export function createBotApiFetch(opts: { timeoutMs: number }): BotApiFetch {
   const { timeoutMs } = opts;
