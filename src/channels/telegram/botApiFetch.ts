@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 
 /** The `fetch` node-telegram-bot-api calls for every Bot API method, and the pool it sends through. */
 export interface BotApiFetch {
@@ -19,19 +19,27 @@ export interface BotApiFetch {
  * two abort signals and a listener on the channel's shared signal for every message. A call that runs out is
  * rejected as a `TimeoutError`, which the library turns into its TimeoutError as it did with its own timer.
  *
- * Loading undici also makes its Agent the process's global dispatcher when none is set yet, so Node's built-in
- * fetch (uploads here, media downloads) sends through that Agent: the setup undici documents, with its defaults.
+ * Loading undici (at the first call) also makes its Agent the process's global dispatcher when none is set yet, so
+ * Node's built-in fetch (uploads here, media downloads) sends through that Agent: the setup undici documents.
  */
 export function createBotApiFetch(opts: { timeoutMs: number }): BotApiFetch {
   const { timeoutMs } = opts;
-  // No cap on connections, as the global fetch had none: a call waiting in the pool for a socket would not have
-  // its timers running yet (they start once it is written), so a stuck server would hold the ones behind longer.
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  // Loaded at the first call, not at start: undici is over 100 ms of CPU to load, and every process that imports
+  // the app's wiring (the tools too) would pay it whether it sends to Telegram or not.
+  let loaded: Promise<{ request: typeof import('undici').request; dispatcher: Agent }> | undefined;
+  const undici = () =>
+    (loaded ??= import('undici').then(({ Agent, request }) => ({
+      request,
+      // No cap on connections, as the global fetch had none: a call waiting in the pool for a socket would not
+      // have its timers running yet (they start once it is written), so a stuck server would hold the ones behind.
+      dispatcher: new Agent({ keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
+    })));
   const timedOut = (err: unknown): unknown =>
     (err as { code?: string } | null)?.code === 'UND_ERR_HEADERS_TIMEOUT' || (err as { code?: string } | null)?.code === 'UND_ERR_BODY_TIMEOUT'
       ? new DOMException(`the Bot API did not answer within ${timeoutMs} ms`, 'TimeoutError')
       : err;
   const viaUndici = async (url: string | URL, init: RequestInit): Promise<Response> => {
+    const { request, dispatcher } = await undici();
     const res = await request(url, {
       method: (init.method ?? 'GET') as 'GET' | 'POST',
       headers: init.headers as Record<string, string> | undefined,
@@ -59,5 +67,5 @@ export function createBotApiFetch(opts: { timeoutMs: number }): BotApiFetch {
   }) as typeof fetch;
   let closed: Promise<void> | undefined;
   // Idempotent: a channel may be stopped twice (a test's own stop, then its cleanup).
-  return { fetch: botFetch, close: () => (closed ??= dispatcher.close()) };
+  return { fetch: botFetch, close: () => (closed ??= loaded ? loaded.then(({ dispatcher }) => dispatcher.close()) : Promise.resolve()) };
 }
