@@ -11,9 +11,14 @@
  *   script, replies sent through node-telegram-bot-api to a fake Bot API; updates/s saturated (send limits lifted),
  *   p50/p99 update → sendMessage at half that rate, and p50/p99 under the production limits (1/s per chat, 30/s).
  *
- * BENCH_ONLY=wechat | telegram runs one part.
+ * BENCH_ONLY=wechat | telegram runs one part. BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each part's
+ * saturated run there (<part>-saturated.cpuprofile; open in Chrome DevTools), the start-up and the module loading
+ * left out, so the profile shows the work per message only.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as wecom from '@wecom/crypto';
@@ -121,9 +126,11 @@ async function warmSaturateHalf(send: SendFn, users: SimUser[], label: { part: s
   status(`${label.part}saturated ${LOAD.saturatedMs / 1000} s (${label.saturated})`);
   const sat = newStats();
   const pids = childJavaPids();
+  const stopProfile = await startCpuProfile(`${label.part.trim() || 'wechat'}-saturated`);
   const satMark = cpuMark(pids);
   const satElapsed = await saturate((u, t) => sendNext(send, u, sat, t), users, LOAD.saturatedMs);
   const satCpu = cpuPerMessage(satMark, sat.messages);
+  await stopProfile();
   const maxRate = sat.messages / (satElapsed / 1000);
 
   const halfRate = maxRate / 2;
@@ -133,6 +140,27 @@ async function warmSaturateHalf(send: SendFn, users: SimUser[], label: { part: s
   const ol = await openLoop((u, t) => sendNext(send, u, half, t), users, halfRate, LOAD.halfRateMs);
   const halfCpu = cpuPerMessage(halfMark, half.messages);
   return { warm, sat, satElapsed, maxRate, half, halfRate, ol, satCpu, halfCpu };
+}
+
+/**
+ * BENCH_CPU_PROFILE: V8's sampling profiler over one run, through the inspector in this process (the profiler's
+ * own cost lands in the CPU figures of that run, so compare profiled runs only with profiled runs).
+ */
+async function startCpuProfile(name: string): Promise<() => Promise<void>> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${name}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    status(`CPU profile of the run written to ${file}`);
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

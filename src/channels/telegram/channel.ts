@@ -7,6 +7,7 @@ import type { Logger } from '../../infra/logger.ts';
 import { waitAtMost } from '../../infra/waitAtMost.ts';
 import type { ChannelModule } from '../module.ts';
 import { TELEGRAM_CHAT_ID, type TelegramUserStore } from '../ports.ts';
+import { createBotApiFetch } from './botApiFetch.ts';
 import { KeyedQueue } from './keyedQueue.ts';
 import { maskChatId } from './mask.ts';
 import { TelegramOutbound } from './outbound.ts';
@@ -78,11 +79,14 @@ const DEFAULT_MAX_QUEUED = 2_000;
 export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChannel {
   const { config, logger } = deps;
   const now = deps.now ?? (() => new Date());
+  const botApiFetch = createBotApiFetch({ timeoutMs: config.requestTimeoutMs ?? 10_000 });
   const apiOptions = {
     apiRoot: config.apiBase,
+    fetch: botApiFetch.fetch,
     maxRetries: config.maxRetries ?? 3,
     retryBackoffMs: config.retryBackoffMs ?? 300,
-    timeoutMs: config.requestTimeoutMs ?? 10_000,
+    // The transport keeps the time limit (botApiFetch.ts): the library's own would cost two abort signals a call.
+    timeoutMs: 0,
   };
   const api = new Api(config.botToken, apiOptions);
   // Messages get a client of their own that hands every 429 back (a retry_after of 1 s is above 1 ms): the
@@ -209,6 +213,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       const deadline = Date.now() + timeoutMs;
       await waitAtMost(inbound.idle(), timeoutMs);
       await outbound.close(Math.max(0, deadline - Date.now()));
+      await botApiFetch.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { TelegramApiError, type Api } from 'node-telegram-bot-api';
 import { describe, expect, it } from 'vitest';
 import { TelegramOutbound } from '../../../src/channels/telegram/outbound.ts';
-import type { PacerClock } from '../../../src/channels/telegram/pacing.ts';
+import { SlidingWindow, type PacerClock } from '../../../src/channels/telegram/pacing.ts';
 import { createLogger } from '../../../src/infra/logger.ts';
 import { TelegramLimitRules, type TelegramLimitRulesOptions } from '../../support/telegramLimits.ts';
 
@@ -146,5 +146,57 @@ describe('Telegram pacing against the fake platform’s windows (moved clock)', 
     // The first try and three retries, each a retry_after later.
     expect(w.arrivals.map((a) => a.status)).toEqual([429, 429, 429, 429]);
     for (let i = 1; i < w.arrivals.length; i++) expect(w.arrivals[i]!.at - w.arrivals[i - 1]!.at).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe('SlidingWindow slot choice', () => {
+  const fixedClock = (at: { t: number }): PacerClock => ({ now: () => at.t, sleep: () => Promise.reject(new Error('would sleep')) });
+  const never = new AbortController().signal;
+
+  it('always hands out the soonest free slot, whatever order the slots came back in (including a call that never left)', async () => {
+    const at = { t: 10_000 };
+    // A window of 1,000 ms with 4 slots: departures 250 ms apart at the least.
+    const w = new SlidingWindow(4, 1000, fixedClock(at));
+    const taken = [];
+    for (let i = 0; i < 4; i++) {
+      taken.push(await w.take(never));
+      at.t += 250;
+    }
+    // Answers came back out of order; the third never left.
+    w.release(taken[1]!, 10_400);
+    w.release(taken[0]!, 10_900);
+    w.release(taken[2]!, -Infinity);
+    w.release(taken[3]!, 10_600);
+    // Free at 11,400, 11,900, -Infinity and 11,600: the next takes get them in that order of freeAt.
+    at.t = 20_000;
+    const order = [];
+    for (let i = 0; i < 4; i++) {
+      order.push(taken.indexOf(await w.take(never)));
+      at.t += 250;
+    }
+    expect(order).toEqual([2, 1, 3, 0]);
+  });
+
+  it('a slot still closed makes the taker wait for it, and a window with every slot held waits for a release', async () => {
+    const at = { t: 0 };
+    const w = new SlidingWindow(2, 1000, fixedClock(at));
+    const a = await w.take(never);
+    at.t = 500;
+    const b = await w.take(never);
+    w.release(a, 600);
+    // a is free at 1,600: a take at 700 would have to sleep.
+    at.t = 700;
+    await expect(w.take(never)).rejects.toThrow('would sleep');
+    at.t = 1_600;
+    expect(await w.take(never)).toBe(a);
+    // Both held now: the next take waits until one is given back.
+    let got: unknown = null;
+    const next = w.take(never).then((s) => (got = s));
+    await new Promise((r) => setImmediate(r));
+    expect(got).toBeNull();
+    at.t = 5_000;
+    w.release(b, 2_000);
+    await next;
+    expect(got).toBe(b);
   });
 });

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramChannel, type TelegramChannel, type TelegramChannelConfig } from '../../../src/channels/telegram/channel.ts';
 import { createMongoTelegramUsers } from '../../../src/store/mongo/telegramUsers.ts';
@@ -97,6 +100,22 @@ describe('Telegram sender', () => {
     const result = await c.sender.send('telegram', '8005', [{ text: 'hi' }]);
     expect(result).toMatchObject({ ok: false, permanent: false });
     expect(await c.users.isUnreachable('8005')).toBe(false);
+  });
+
+  it('a Bot API that does not answer within requestTimeoutMs fails the send as a transient timeout, after its retries', async () => {
+    const silent = createServer(() => undefined).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const c = channel({ apiBase: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, requestTimeoutMs: 150, maxRetries: 1, retryBackoffMs: 1 });
+      let calls = 0;
+      silent.on('request', () => calls++);
+      expect(await c.sender.send('telegram', '8006', [{ text: 'hi' }])).toEqual({ ok: false, permanent: false, reason: 'timeout' });
+      // The first try and its one retry, each cut off by the time limit.
+      expect(calls).toBe(2);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('marks a chat that blocked the bot unreachable on telegram_users, and reachable again when it writes', async () => {
