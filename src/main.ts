@@ -110,6 +110,8 @@ export interface RunningApp {
   channels: ReadonlyMap<string, ChannelModule>;
   /** "Can I reach this user now, and how", on any enabled channel. */
   reach: ReturnType<typeof reachByChannel>;
+  /** How many admin accounts exist, read at start (the banner says how to make the first one only when none does). */
+  adminCount: number;
   stop(): Promise<void>;
 }
 
@@ -393,7 +395,7 @@ export async function startRedcollar(
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.HOST}:${port}`;
     logger.info({ url, simulator: config.SIM_ENABLED ? `${url}/sim` : 'disabled' }, 'redcollar is up');
-    return { url, logger, scheduler, channels, reach, stop: stopAll };
+    return { url, logger, scheduler, channels, reach, adminCount: await admins.count(), stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
@@ -428,7 +430,7 @@ export async function run(): Promise<void> {
     app = await startRedcollar(process.env);
     // startRedcollar accepted this environment, so reading it again cannot fail.
     limitMs = loadConfig(process.env).SHUTDOWN_LIMIT_SECONDS * 1000;
-    process.stdout.write(startupBanner(app.url, app.channels.has(SIM_CHANNEL)));
+    process.stdout.write(startupBanner(app.url, app.channels.has(SIM_CHANNEL), app.adminCount > 0));
   } catch (err) {
     const message = err instanceof ConfigError || err instanceof StartupError ? err.message : (err as Error).stack ?? String(err);
     process.stderr.write(`redcollar could not start: ${message}\n`);

@@ -52,11 +52,11 @@ export function createShutdown(opts: ShutdownOptions): (code: number) => void {
  * What `npm start` prints once the app is up; the simulator's address only when the simulator is on. The console
  * needs an admin account, which a newcomer does not have yet, so the banner says how to make the first one.
  */
-export function startupBanner(url: string, simulator: boolean): string {
+export function startupBanner(url: string, simulator: boolean, hasAdmin = false): string {
   const lines = ['', 'redcollar is running.'];
   if (simulator) lines.push(`  Simulator: ${url}/sim`);
   lines.push(`  Console:   ${url}/console/`);
-  lines.push('             no admin yet? stop the server, then: npm run admin:create -- --name <name> --region <code> --username <login>');
+  if (!hasAdmin) lines.push('             no admin yet: stop the server, then: npm run admin:create -- --name <name> --region <code> --username <login>');
   lines.push(`  Health:    ${url}/healthz`, 'Press Ctrl-C to stop.', '', '');
   return lines.join('\n');
 }

@@ -68,4 +68,10 @@ describe('startupBanner', () => {
     expect(banner).toContain('Console:   http://127.0.0.1:3000/console/');
     expect(banner).toContain('npm run admin:create -- --name <name> --region <code> --username <login>');
   });
+
+  it('regression: the banner said "no admin yet?" even when an admin account existed', () => {
+    const banner = startupBanner('http://127.0.0.1:3000', false, true);
+    expect(banner).toContain('Console:   http://127.0.0.1:3000/console/');
+    expect(banner).not.toContain('admin:create');
+  });
 });
