@@ -47,6 +47,12 @@ describe('check-in in chat', () => {
     expect(await say(b.userId, '1')).toContain('候补名单');
   });
 
+  it('regression: check-in by an unregistered user was told "申报前请先注册" (the declaration\'s wording)', async () => {
+    const reply = await say('never-registered', `签到 ${await codeOf(id)}`);
+    expect(reply).not.toContain('申报前请先注册');
+    expect(reply).toContain('签到和学时查询需要先注册。回复“注册”开始');
+  });
+
   it('regression: check-in refusals gave the wrong reason (a current code two days early said "签到码不对")', async () => {
     // 1 March, 10:00 China time: the session is on the 4th.
     const early = await say(a.userId, `签到 ${await codeOf(id)}`);

@@ -81,7 +81,7 @@ export function enrol(deps: TrainingDeps): ActionHandler {
     const parsed = sessionArg.safeParse(args);
     if (!parsed.success) return { status: 'invalid', text: t('training:enrol.unknown') };
     const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
-    if (!worker) return { status: 'notRegistered', text: t('certification:declare.notRegistered') };
+    if (!worker) return { status: 'notRegistered', text: t('training:needsRegistration') };
     const session = await deps.training.get(parsed.data.sessionId);
     if (!session) return { status: 'invalid', text: t('training:enrol.unknown') };
     const refusal = enrolRefusal(session, await candidateOf(deps, worker), ctx.now);
@@ -158,7 +158,7 @@ export function checkIn(deps: TrainingDeps): ActionHandler {
     // Typed at the code question, "签到 123456" carries the command word too.
     const code = typeof args.code === 'string' ? args.code.replace(/^\s*(签到|check\s*in)/i, '').replace(/\s+/g, '') : '';
     const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
-    if (!worker) return { status: 'notRegistered', text: t('certification:declare.notRegistered') };
+    if (!worker) return { status: 'notRegistered', text: t('training:needsRegistration') };
     if (!/^\d{6}$/.test(code)) return { status: 'invalid', text: t('training:checkin.format') };
     for (const e of await deps.training.enrolmentsOfWorker(worker.id)) {
       const s = await deps.training.get(e.sessionId);
@@ -192,7 +192,7 @@ export function muteReminders(deps: TrainingDeps): ActionHandler {
   return async (args, ctx): Promise<AnswerValue> => {
     const t = (k: string, p?: Record<string, unknown>) => deps.translator.t(loc(ctx.locale), k, p);
     const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
-    if (!worker) return { status: 'notRegistered', text: t('certification:declare.notRegistered') };
+    if (!worker) return { status: 'notRegistered', text: t('training:needsRegistration') };
     const parsed = muteArgs.safeParse(args);
     const [word = 'all', untilRaw] = parsed.success ? parsed.data.kind.trim().split(/\s+/) : [];
     const kind = KIND_WORDS[word.toLowerCase()] ?? (REMINDER_KINDS as readonly string[]).find((k) => k === word);
@@ -213,7 +213,7 @@ export function unmuteReminders(deps: TrainingDeps): ActionHandler {
   return async (_args, ctx): Promise<AnswerValue> => {
     const t = (k: string) => deps.translator.t(loc(ctx.locale), k);
     const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
-    if (!worker) return { status: 'notRegistered', text: t('certification:declare.notRegistered') };
+    if (!worker) return { status: 'notRegistered', text: t('training:needsRegistration') };
     await deps.reminders.unmuteAll(worker.id);
     return { status: 'done', text: t('reminders:unmute.done') };
   };
