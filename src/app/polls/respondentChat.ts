@@ -138,7 +138,12 @@ export function createPollChat(deps: PollDeps) {
       const options = qs.scale.map((o, i) => `${i + 1} = ${t(lang, `scale.${o}`)}`).join(t(lang, 'oneMessage.separator'));
       const names = await subjectNames(outcome.poll, lang);
       const questions = qs.questions.filter((q) => q.kind === 'scale').map((q, i) => `${i + 1}. ${questionText(q, lang, names)}`).join('\n');
-      const why = outcome.problem.problem === 'commentTooLong' ? t(lang, 'commentTooLong', { max: MAX_COMMENT_LENGTH, length: outcome.problem.length }) : t(lang, `oneMessage.${outcome.problem.problem}`, { n });
+      const p = outcome.problem;
+      const why =
+        p.problem === 'commentTooLong' ? t(lang, 'commentTooLong', { max: MAX_COMMENT_LENGTH, length: p.length })
+        : p.problem === 'offScale' ? t(lang, 'oneMessage.offScale', { number: p.number, max: p.max })
+        : p.problem === 'tooMany' ? t(lang, 'oneMessage.tooMany', { n, count: p.count })
+        : t(lang, `oneMessage.${p.problem}`, { n });
       return { replies: [{ text: `${why}\n${t(lang, 'oneMessage.howTo', { n, options, example: Array.from({ length: n }, (_, i) => String((i % 2) + 1)).join(' ') })}\n${questions}` }], sessionOpen: hadSession };
     }
     if (outcome.status === 'refused') return { replies: [{ text: t(lang, `refused.${outcome.reason}`) }], sessionOpen: hadSession };

@@ -17,7 +17,13 @@ export function oneMessageParts(text: string): { code: string; rest: string } | 
   return m ? { code: m[1]!, rest: m[2]!.trim() } : null;
 }
 
-export type OneMessageAnswer = { ok: true; answer: PollAnswer } | { ok: false; problem: 'format' | 'commentTooLong' | 'noComment'; length?: number };
+export type OneMessageAnswer =
+  | { ok: true; answer: PollAnswer }
+  | { ok: false; problem: 'format' | 'commentTooLong' | 'noComment'; length?: number }
+  /** A number outside the scale (5 on a four-point scale): named, so the respondent sees which one. */
+  | { ok: false; problem: 'offScale'; number: string; max: number }
+  /** More numbers than questions (`1 2` for one question): the extra one is no comment. */
+  | { ok: false; problem: 'tooMany'; count: number };
 
 /**
  * The answers after the code: one number per scale question, in order (1 = the scale's first option), written
@@ -28,6 +34,12 @@ export function oneMessageAnswer(q: Questionnaire, rest: string): OneMessageAnsw
   const n = scaleQuestions.length;
   const digit = `[1-${q.scale.length}]`;
   const numbers = new RegExp(`^(?:(${digit}{${n}})|(${digit}(?:[\\s,，、]+${digit}){${n - 1}}))(?=$|[\\s,，、])[\\s,，、]*([\\s\\S]*)$`);
+  // The leading numbers as the respondent wrote them (apart, or together as one run of digits).
+  const leading = /^(\d+(?:[\s,，、]+\d+)*)(?=$|[\s,，、])/.exec(rest.trim())?.[1]?.split(/[\s,，、]+/) ?? [];
+  const digits = leading.length === 1 ? [...leading[0]!] : leading;
+  const off = digits.find((d) => !/^\d$/.test(d) || Number(d) < 1 || Number(d) > q.scale.length);
+  if (off !== undefined && (leading.length > 1 || digits.length === n)) return { ok: false, problem: 'offScale', number: off, max: q.scale.length };
+  if (leading.length > n) return { ok: false, problem: 'tooMany', count: leading.length };
   const m = numbers.exec(rest.trim());
   if (!m) return { ok: false, problem: 'format' };
   const picks = (m[1] ?? m[2]!).replace(/[^0-9]/g, '');

@@ -25,12 +25,20 @@ describe('the one-message answer', () => {
     expect(oneMessageAnswer(q, '1 2')).toEqual({ ok: true, answer: { scale: { overall: 'veryPleased', workStyle: 'pleased' } } });
     expect(oneMessageAnswer(q, '43')).toEqual({ ok: true, answer: { scale: { overall: 'displeased', workStyle: 'neutral' } } });
     expect(oneMessageAnswer(q, '1，2， 工作认真 负责')).toEqual({ ok: true, answer: { scale: { overall: 'veryPleased', workStyle: 'pleased' }, comment: '工作认真 负责' } });
-    expect(oneMessageAnswer(q, '12 3')).toEqual({ ok: true, answer: { scale: { overall: 'veryPleased', workStyle: 'pleased' }, comment: '3' } });
+    expect(oneMessageAnswer(q, '12 很好')).toEqual({ ok: true, answer: { scale: { overall: 'veryPleased', workStyle: 'pleased' }, comment: '很好' } });
+  });
+
+  it('regression: an extra number went into the comment (测评 <code> 1 2 很好 for one question) and an off-scale number was not named', () => {
+    const one = { ...q, questions: q.questions.filter((x) => x.id !== 'workStyle') };
+    expect(oneMessageAnswer(one, '1 2 很好')).toEqual({ ok: false, problem: 'tooMany', count: 2 });
+    expect(oneMessageAnswer(one, '5 1')).toEqual({ ok: false, problem: 'offScale', number: '5', max: 4 });
+    expect(oneMessageAnswer(q, '1 10')).toEqual({ ok: false, problem: 'offScale', number: '10', max: 4 });
+    expect(oneMessageAnswer(q, '15')).toEqual({ ok: false, problem: 'offScale', number: '5', max: 4 });
+    expect(oneMessageAnswer(one, '1 2026年工作很好')).toEqual({ ok: true, answer: { scale: { overall: 'veryPleased' }, comment: '2026年工作很好' } });
   });
 
   it('refuses too few numbers, numbers off the scale, and a comment the poll does not ask for', () => {
     expect(oneMessageAnswer(q, '1')).toEqual({ ok: false, problem: 'format' });
-    expect(oneMessageAnswer(q, '15')).toEqual({ ok: false, problem: 'format' });
     expect(oneMessageAnswer(q, '123')).toEqual({ ok: false, problem: 'format' });
     expect(oneMessageAnswer(q, '很满意 很满意')).toEqual({ ok: false, problem: 'format' });
     const noComment = { ...q, questions: q.questions.filter((x) => x.kind === 'scale') };
