@@ -101,14 +101,14 @@ describe('accounts and tokens in the browser', () => {
     expect(await menu.textContent()).not.toContain('无锡');
     await page.keyboard.press('Escape');
     const error = await page.evaluate(async () => {
-      const session = await (await fetch('/admin/api/session')).json();
+      const session = (await (await fetch('/admin/api/session')).json()) as { csrfToken: string };
       const res = await fetch('/admin/api/accounts', {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
         body: JSON.stringify({ username: 'wuxi-admin', name: '无锡市两新工委', regionCode: '320200' }),
       });
       return { status: res.status, body: await res.json() };
-    });
+    }) as { status: number; body: { error: string } };
     expect(error.status).toBe(403);
     expect(error.body.error).toMatch(/320200/);
     expect(error.body.error).toMatch(/320100/);

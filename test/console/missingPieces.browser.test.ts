@@ -138,7 +138,7 @@ describe('certificate records and the account region picker in the browser', () 
     // By keyboard: Tab from the name into the picker, type part of a name, pick the suggestion with the arrow keys.
     await page.locator('#new-name').focus();
     await page.keyboard.press('Tab');
-    await eventually(() => regionInput.evaluate((el) => el === document.activeElement)).toBe(true);
+    await eventually(() => page.evaluate<boolean>('!!document.activeElement?.closest(".rc-new-region")')).toBe(true);
     await page.keyboard.type('秦淮');
     const suggestion = page.locator('.rc-region-popper .el-cascader__suggestion-item', { hasText: '秦淮区' });
     await suggestion.first().waitFor();
