@@ -27,6 +27,7 @@ describe('certificate records and the account region picker in the browser', () 
   const ui = consolePage(() => page, { prefix: 'cui2-' });
   const { dataTest, shoot } = ui;
   const year = String(new Date().getUTCFullYear());
+  let applicationId = '';
 
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
@@ -37,6 +38,7 @@ describe('certificate records and the account region picker in the browser', () 
     await r.account({ ...COUNTY, regionCode: '320102', name: '玄武区两新工委' });
     await r.account({ ...PROVINCE, regionCode: '320000', name: '江苏省两新工委' });
     const worker = await r.worker({ name: '钱多多' });
+    applicationId = (await r.seed({ level: 'intermediate', workerId: worker.id, regionCode: '320102', stage: 'qualificationReview' })).id;
     const issuedOn = `${year}-01-10`;
     await r.issue({ level: 'intermediate', workerId: worker.id, regionCode: '320102', issuedOn, validUntil: `${Number(year) + 3}-01-09` }, CERT);
     await r.issue({ level: 'intermediate', workerId: 'other-worker', regionCode: '320102', issuedOn, validUntil: `${Number(year) + 3}-01-09` }, CLOSING);
@@ -169,4 +171,28 @@ describe('certificate records and the account region picker in the browser', () 
     await page.keyboard.press('Escape');
     expect(pageErrors).toEqual([]);
   });
+
+  it('shows no raw ids (camelCase or dotted) on any page in English at phone width, and no page scrolls sideways', async () => {
+    // Still the province administrator of the test before: every page of the region and its levels.
+    await page.setViewportSize(DESK);
+    await page.goto(`${base}/console/dashboard`);
+    await dataTest('lang-en').click();
+    const pages = ['dashboard', 'applications', `applications/${applicationId}`, 'certificates', `certificates/${CERT}`, 'reports', 'accounts', 'password', 'polls', 'training', 'broadcasts', 'reminders', 'reminders/rotation'];
+    const found: Record<string, string[]> = {};
+    const overflow: Record<string, number> = {};
+    for (const path of pages) {
+      await page.goto(`${base}/console/${path}`);
+      await page.locator('.rc-page').first().waitFor();
+      await eventually(() => page.locator('.rc-state[role="status"]').count()).toBe(0);
+      const name = path.replace(/\//g, '_');
+      overflow[path] = await shoot(`en-${name}`);
+      const text = await page.evaluate<string>('document.body.innerText');
+      const raw = [...new Set(text.match(/\b[a-z]+[A-Z][A-Za-z]+\b|\b[a-z]+\.[a-z][A-Za-z]+\b/g) ?? [])];
+      if (raw.length) found[path] = raw;
+    }
+    expect(found).toEqual({});
+    expect(Object.values(overflow).every((px) => px === 0), JSON.stringify(overflow)).toBe(true);
+    await dataTest('lang-zh').click();
+    // Thirteen pages, each photographed twice: one test, long by its size, not by waiting.
+  }, 240_000);
 });

@@ -12,6 +12,8 @@ import zh from '../../console/src/locales/zh-CN.ts';
 import { features, mergeMessages } from '../../console/src/features/index.ts';
 import type { MessageTree } from '../../console/src/features/feature.ts';
 import { auditActionName } from '../../console/src/logic/auditWords.ts';
+import { spelledOut } from '../../console/src/logic/format.ts';
+import { declaredRecord } from '../../src/app/certification/declaredFacts.ts';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../../src/domain/audit/auditActions.ts';
 import { BROADCAST_STATUSES } from '../../src/domain/broadcasts/broadcast.ts';
 import type { ApplicationAction, ApplicationStatus, CertificateStatus } from '../../src/domain/certification/types.ts';
@@ -99,6 +101,11 @@ describe('console translations of the server’s ids', () => {
   it('name every step of an application’s history', () => {
     expect(everyHistoryAction).toBe(true);
     expect(missing('values.history', HISTORY_ACTIONS)).toEqual([]);
+  });
+
+  it('name every declared fact an application records, and spell out a key it does not know', () => {
+    expect(missing('values.declared', Object.keys(declaredRecord({} as Parameters<typeof declaredRecord>[0])))).toEqual([]);
+    expect([spelledOut('yearsInRole'), spelledOut('reminders.settings'), spelledOut('x')]).toEqual(['Years in role', 'Reminders settings', 'X']);
   });
 
   it('name every application, certificate and broadcast status', () => {
