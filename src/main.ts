@@ -130,6 +130,8 @@ export async function startRedcollar(
   // Demo mode moves the app's time forward on request (README "Demo mode"); config refuses it on a real database.
   const demoClock: DemoClock | undefined = config.DEMO_MODE ? createDemoClock(opts.clock ?? systemClock) : undefined;
   const clock = demoClock ?? opts.clock ?? systemClock;
+  // Console sessions, login throttling and tokens time a person at the keyboard, never the demo's moved time.
+  const realClock = opts.clock ?? systemClock;
   if (demoClock) logger.warn({}, 'DEMO_MODE is on: admins can move the clock forward (POST /admin/api/demo/clock)');
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -214,7 +216,7 @@ export async function startRedcollar(
       throttle: loginThrottle,
       hasher: createArgon2Hasher(),
       audit: stores.audit,
-      clock,
+      clock: realClock,
       regions: content.regions,
       policies: content.policies,
       logger,

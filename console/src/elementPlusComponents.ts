@@ -8,6 +8,7 @@ export {
   ElBreadcrumbItem,
   ElButton,
   ElCard,
+  ElCascader,
   ElConfigProvider,
   ElDatePicker,
   ElDescriptions,

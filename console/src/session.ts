@@ -1,5 +1,5 @@
 /** Who is logged in, shared by the pages; the API client, configured to send the user to login on a 401. */
-import { reactive } from 'vue';
+import { reactive, shallowRef } from 'vue';
 import { createAdminApi } from './api/admin.ts';
 import type { Account, Catalog } from './api/types.ts';
 import { currentLocale } from './i18n.ts';
@@ -16,11 +16,14 @@ export const session = reactive<{ account: Account | null; mustChangePassword: b
 /** Set by router.ts: where a 401 or a forced password change sends the user. */
 export const navigation: { toLogin(): void; toPassword(): void } = { toLogin: () => undefined, toPassword: () => undefined };
 
-/** Stage, level and region names for refusals; loaded once after sign-in, ids shown until then. */
-let catalog: Catalog | null = null;
+/**
+ * Stage, level and region names; loaded once after sign-in, ids shown until then. A ref, so a page drawn before
+ * it arrived redraws with the names.
+ */
+const catalog = shallowRef<Catalog | null>(null);
 
 /** The catalog's names in the admin's language (ids until it has loaded). */
-export const names = () => catalogNames(catalog, currentLocale());
+export const names = () => catalogNames(catalog.value, currentLocale());
 
 export const api = createAdminApi({
   explain: (error) => refusalText(error, currentLocale(), names()),
@@ -40,9 +43,9 @@ export function signedIn(info: { account: Account; mustChangePassword: boolean }
   session.mustChangePassword = info.mustChangePassword;
   session.checked = true;
   session.expired = false;
-  if (!catalog) {
+  if (!catalog.value) {
     api.catalog().then(
-      (c) => (catalog = c),
+      (c) => (catalog.value = c),
       () => undefined,
     );
   }

@@ -27,6 +27,14 @@ describe('accounts and tokens in the browser', () => {
   const ui = consolePage(() => page);
   const { dataTest, shoot } = ui;
   const login = (who: { username: string; password: string }) => ui.login(base, who);
+  /** The account form's region picker, searched by code and chosen with the keyboard. */
+  const pickRegion = async (code: string) => {
+    await page.locator('.rc-new-region input').click();
+    await page.keyboard.type(code);
+    await page.locator('.rc-region-popper .el-cascader__suggestion-item').first().waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+  };
 
   /** The API as a script calls it, with a bearer token. */
   const meWith = async (token: string) => (await fetch(`${base}/admin/api/me`, { headers: { authorization: `Bearer ${token}` } })).status;
@@ -58,7 +66,7 @@ describe('accounts and tokens in the browser', () => {
     await dataTest('account-create').click();
     await page.locator('#new-username').fill('qinhuai-admin');
     await page.locator('#new-name').fill('秦淮区两新工委');
-    await page.locator('#new-region').fill('320104');
+    await pickRegion('320104');
     await shoot('accounts-create');
     await dataTest('account-create-confirm').click();
     await dataTest('secret').waitFor();
@@ -86,12 +94,24 @@ describe('accounts and tokens in the browser', () => {
     await dataTest('account-create').click();
     await page.locator('#new-username').fill('wuxi-admin');
     await page.locator('#new-name').fill('无锡市两新工委');
-    await page.locator('#new-region').fill('320200');
-    await dataTest('account-create-confirm').click();
-    const error = page.locator('.el-message--error');
-    await error.waitFor();
-    expect(await error.textContent()).toMatch(/无锡市|320200/);
-    expect(await error.textContent()).toMatch(/南京市|320100/);
+    // The picker offers only regions below; the API still refuses one beside when a page sends it anyway.
+    await page.locator('.rc-new-region input').click();
+    const menu = page.locator('.rc-region-popper .el-cascader-menu').first();
+    await eventually(() => menu.isVisible()).toBe(true);
+    expect(await menu.textContent()).not.toContain('无锡');
+    await page.keyboard.press('Escape');
+    const error = await page.evaluate(async () => {
+      const session = (await (await fetch('/admin/api/session')).json()) as { csrfToken: string };
+      const res = await fetch('/admin/api/accounts', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: JSON.stringify({ username: 'wuxi-admin', name: '无锡市两新工委', regionCode: '320200' }),
+      });
+      return { status: res.status, body: await res.json() };
+    }) as { status: number; body: { error: string } };
+    expect(error.status).toBe(403);
+    expect(error.body.error).toMatch(/320200/);
+    expect(error.body.error).toMatch(/320100/);
     await page.keyboard.press('Escape');
     expect(await dataTest('accounts-table').textContent()).not.toContain('wuxi-admin');
     const listed = (await r.db.collection('admins').find({ username: 'wuxi-admin' }).toArray()).length;

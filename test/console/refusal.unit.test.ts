@@ -48,7 +48,7 @@ describe('refusals in the admin’s language', () => {
 
   it('regression: the API answered "year: Invalid input: expected number, received NaN" and "to: … received undefined"', () => {
     const year = refusalOf(z.strictObject({ year: z.number().int() }), { year: Number('abc') });
-    expect(year.message).toBe('year: Invalid input: expected number, received NaN');
+    expect(year.message).toBe('year must be a number, not NaN');
     expect(refusalText(year, 'zh-CN', zh)).toBe('年度：应为数字');
     const funnel = refusalOf(z.strictObject({ from: z.string(), to: z.string() }), { from: '2026-01-01' });
     expect(refusalText(funnel, 'zh-CN', zh)).toBe('结束：必填');

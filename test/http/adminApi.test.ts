@@ -107,7 +107,7 @@ describe('POST /admin/api/applications/:id/objections/:objectionId/decision', ()
   it.each([
     ['an unknown objection', 'nope', { upheld: true }, 400, /has no objection "nope"/],
     ['a malformed objection id', 'a%20b', { upheld: true }, 400, /ids are 1-64 letters/],
-    ['upheld that is not a boolean', 'obj1', { upheld: 'yes' }, 400, /^upheld: /],
+    ['upheld that is not a boolean', 'obj1', { upheld: 'yes' }, 400, /^upheld must be a boolean, not a string$/],
     ['a missing expectedVersion', 'obj1', { upheld: true, expectedVersion: undefined }, 400, /expectedVersion must be the version you read/],
     ['an unknown field', 'obj1', { upheld: true, by: 'me' }, 400, /by/],
     ['a stale version', 'obj1', { upheld: true, expectedVersion: 99 }, 409, /version/],
@@ -260,7 +260,7 @@ describe('POST /admin/api/certificates/:number/inspections/:year/correction (and
   });
 
   it.each([
-    ['without a reason', '/certificates/HTTPC2/inspections/2026/correction', { passed: true }, 400, /reason: /],
+    ['without a reason', '/certificates/HTTPC2/inspections/2026/correction', { passed: true }, 400, /^reason is required$/],
     ['with a blank reason', '/certificates/HTTPC2/inspections/2026/correction', { passed: true, reason: '  ' }, 400, /a correction needs a reason/],
     ['for a year that is not a number', '/certificates/HTTPC2/inspections/last/correction', { passed: true, reason: 'x' }, 400, /the year in the path is a number/],
     ['for a year in the future', '/certificates/HTTPC2/inspections/2027/correction', { passed: true, reason: 'x' }, 400, /year 2027 is in the future \(it is 2026 in China\)/],

@@ -184,6 +184,10 @@ export interface CertificateDetail extends Omit<CertificateItem, 'validFrom'> {
   inspections?: AnnualEntry[];
   assessments?: AnnualEntry[];
   verifyUrl?: string;
+  /** What this admin may do here: recordInspection, recordAssessment, correctInspection, correctAssessment. */
+  allowedActions?: string[];
+  /** Why nothing is allowed (a tier that may only read), as the record routes would refuse it. */
+  actRefusal?: { error: string; code?: string; params?: Record<string, unknown> };
   [key: string]: unknown;
 }
 

@@ -77,3 +77,13 @@ export function chinaDay(now: Date, daysBefore = 0): string {
 export function chinaDayBound(day: string, end = false): string {
   return `${day}T${end ? '23:59:59.999' : '00:00:00.000'}+08:00`;
 }
+
+/** An id the console has no name for, spelled out rather than shown raw: `yearsInRole` → `Years in role`. */
+export function spelledOut(id: string): string {
+  const words = id
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[._-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : id;
+}

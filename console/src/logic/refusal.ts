@@ -58,6 +58,10 @@ const TEXT: Record<Locale, Table> = {
     satisfactionBelowMinimum: '满意率 {satisfaction} 低于该级别要求的 {minSatisfaction}，不能进入下一阶段',
     noticeRunning: '公示期到 {noticeEndsAt}（北京时间）才结束，结束前不能进入下一阶段',
     wrongPassword: '当前密码不正确',
+    futureYear: '{year} 年尚未开始（现在是 {thisYear} 年），年检和考核只能登记 {thisYear} 年及以前',
+    closed: '证书已{status}，不再年检',
+    'status.revoked': '撤销',
+    'status.expired': '过期',
     notBelowNew: '新账号的地区 {region} 不在您的地区 {yourRegion} 之下：您只能管理下级地区的账号',
     notBelow: '该账号的地区 {region} 不在您的地区 {yourRegion} 之下：您只能管理下级地区的账号',
     managedBy: '{level}{kind}由{committee}管理；{why}',
@@ -96,6 +100,10 @@ const TEXT: Record<Locale, Table> = {
     satisfactionBelowMinimum: 'Satisfaction {satisfaction} is below the {minSatisfaction} this level requires',
     noticeRunning: 'The public notice runs until {noticeEndsAt} (China time); the application moves on after it',
     wrongPassword: 'The current password is wrong',
+    futureYear: 'The year {year} has not begun (it is {thisYear}); 年检 and assessments are recorded for {thisYear} or earlier',
+    closed: 'The certificate is {status}, so it is no longer inspected',
+    'status.revoked': 'revoked',
+    'status.expired': 'expired',
     notBelowNew: 'The new account’s region {region} is not below your region {yourRegion}: you manage accounts of regions below yours',
     notBelow: 'That account’s region {region} is not below your region {yourRegion}: you manage accounts of regions below yours',
     managedBy: '{level} {kind} are managed by {committee}; {why}',
@@ -202,6 +210,8 @@ function paramsText(code: string | undefined, params: Record<string, unknown>, l
       minSatisfaction: pct(params.minSatisfaction),
     });
   }
+  if (code === 'futureYear') return fill(text.futureYear!, params);
+  if (code === 'closed') return fill(text.closed!, { status: text[`status.${String(params.status)}`] ?? String(params.status) });
   if (code === 'notBelow') {
     return fill(params.what === 'newAccount' ? text.notBelowNew! : text.notBelow!, { region: names.region(String(params.regionCode)), yourRegion: names.region(String(params.yourRegion)) });
   }

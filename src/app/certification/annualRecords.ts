@@ -1,4 +1,4 @@
-import { correctedInspectionOutcome, inspectionOutcome } from '../../domain/certification/annual.ts';
+import { correctedInspectionOutcome, effectiveStatus, inspectionOutcome } from '../../domain/certification/annual.ts';
 import type { AnnualRecord, AssessmentGrade, Certificate, CertificateStatus } from '../../domain/certification/types.ts';
 import { chinaDate } from '../../domain/dates/parseDate.ts';
 import { actRefusal, inScope, scopeOf } from '../admin/scope.ts';
@@ -28,7 +28,7 @@ async function certificateToActOn(deps: CertificationDeps, admin: AdminRecord, n
 function futureYear(deps: CertificationDeps, year: number): ServiceError | null {
   const thisYear = Number(chinaDate(deps.clock.now()).slice(0, 4));
   if (year <= thisYear) return null;
-  return { status: 400, code: 'futureYear', message: `year ${year} is in the future (it is ${thisYear} in China); 年检 and 考核 are recorded for ${thisYear} or earlier` };
+  return { status: 400, code: 'futureYear', message: `year ${year} is in the future (it is ${thisYear} in China); 年检 and 考核 are recorded for ${thisYear} or earlier`, params: { year, thisYear } };
 }
 
 /**
@@ -71,7 +71,10 @@ export async function recordInspection(deps: CertificationDeps, admin: AdminReco
   const now = deps.clock.now();
   const actor = { kind: 'admin' as const, id: admin.id, name: admin.name };
   const outcome = inspectionOutcome(policy, cert, input.passed, actor, now, input.note);
-  if (!outcome.ok) return { ok: false, error: { status: outcome.error.code === 'invalid' ? 400 : 422, code: outcome.error.code, message: outcome.error.message } };
+  if (!outcome.ok) {
+    const params = outcome.error.code === 'closed' ? { params: { status: effectiveStatus(cert, chinaDate(now)), validUntil: cert.validUntil } } : {};
+    return { ok: false, error: { status: outcome.error.code === 'invalid' ? 400 : 422, code: outcome.error.code, message: outcome.error.message, ...params } };
+  }
   // The record first, then the certificate: a retry after a crash records the same result and re-applies the
   // same status (setStatus to the status it already has is harmless).
   const record = await deps.annual.recordInspection(cert.workerId, cert.number, input.year, {

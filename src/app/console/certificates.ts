@@ -2,7 +2,7 @@ import { effectiveStatus } from '../../domain/certification/annual.ts';
 import type { Certificate, CertificateStatus } from '../../domain/certification/types.ts';
 import { chinaDate } from '../../domain/dates/parseDate.ts';
 import { maskName } from '../../domain/pii/maskName.ts';
-import { inScope, scopeOf } from '../admin/scope.ts';
+import { actRefusal, inScope, scopeOf } from '../admin/scope.ts';
 import type { AdminRecord } from '../ports/certification.ts';
 import type { Result } from '../certification/runCommand.ts';
 import type { ConsoleDeps } from './deps.ts';
@@ -71,14 +71,21 @@ export async function certificateDetail(deps: ConsoleDeps, admin: AdminRecord, n
   const [worker, records] = await Promise.all([deps.reads.workerNames([cert.workerId]), Promise.all(years.map((y) => deps.annual.get(cert.workerId, y)))]);
   const mine = records.filter((r) => r !== null && r.certificateNumber === cert.number);
   const names = namesOf(deps.policies, deps.regions);
+  const status = effectiveStatus(cert, today);
+  // What this admin may record, as the record and correction routes decide it, so the page offers only that.
+  const refused = actRefusal(deps.policies, admin, cert, 'certificates');
+  const closed = status === 'revoked' || status === 'expired';
+  const allowedActions = refused ? [] : [...(closed ? [] : ['recordInspection']), 'recordAssessment', 'correctInspection', 'correctAssessment'];
   return {
     ok: true,
     value: {
       ...cert,
+      allowedActions,
+      ...(refused ? { actRefusal: { error: refused.message, code: refused.code, params: refused.params } } : {}),
       holderName: worker.get(cert.workerId) ?? '—',
       levelName: names.level(cert.level),
       regionName: names.region(cert.regionCode),
-      effectiveStatus: effectiveStatus(cert, today),
+      effectiveStatus: status,
       inspections: mine.filter((r) => r!.inspection).map((r) => ({ year: r!.year, ...r!.inspection! })),
       assessments: mine.filter((r) => r!.assessment).map((r) => ({ year: r!.year, ...r!.assessment! })),
       verifyUrl: verifyUrlOf(deps, cert.number),

@@ -81,8 +81,8 @@ describe('a year in the future', () => {
     // 2026-12-31T16:30Z is already 2027 in China: 2027 is this year there, 2028 is not.
     t.clock.advance(Date.parse('2026-12-31T16:30:00Z') - t.clock.now().getTime());
     const message = 'year 2028 is in the future (it is 2027 in China); 年检 and 考核 are recorded for 2027 or earlier';
-    expect(await recordInspection(t.deps, NANJING, 'N1', { year: 2028, passed: false })).toEqual({ ok: false, error: { status: 400, code: 'futureYear', message } });
-    expect(await recordAssessment(t.deps, NANJING, 'N1', { year: 2028, grade: 'excellent' })).toEqual({ ok: false, error: { status: 400, code: 'futureYear', message } });
+    expect(await recordInspection(t.deps, NANJING, 'N1', { year: 2028, passed: false })).toEqual({ ok: false, error: { status: 400, code: 'futureYear', message, params: { year: 2028, thisYear: 2027 } } });
+    expect(await recordAssessment(t.deps, NANJING, 'N1', { year: 2028, grade: 'excellent' })).toEqual({ ok: false, error: { status: 400, code: 'futureYear', message, params: { year: 2028, thisYear: 2027 } } });
     expect(await t.deps.annual.listForYear(2028)).toEqual([]);
     expect((await t.deps.certificates.get('N1'))!.status).toBe('valid');
     expect(await recordInspection(t.deps, NANJING, 'N1', { year: 2027, passed: true })).toMatchObject({ ok: true });
