@@ -236,6 +236,13 @@ describe('admin console in the browser', () => {
   });
 
   it('the other pages open with their states and fit a phone', async () => {
+    // Regression: the audit page showed raw action ids and outcomes (login, done) instead of their names.
+    await page.goto(`${base}/console/audit`);
+    await dataTest('audit-table').waitFor();
+    const auditText = (await dataTest('audit-table').textContent()) ?? '';
+    expect(auditText).toContain('登录');
+    expect(auditText).toContain('成功');
+    expect(auditText).not.toMatch(/\blogin\b|\bdone\b/);
     for (const [path, name, ready] of [
       ['/console/certificates', 'certificates', '.el-card'],
       ['/console/audit', 'audit', '[data-test="audit-table"], .el-empty, .el-alert'],

@@ -95,6 +95,12 @@ describe('refusals in the admin’s language', () => {
     expect(refusalText(tier, 'en', en)).toBe('Senior applications are managed by the 南京市（320100） city committee; a county admin may read but not act on them');
   });
 
+  it('words a 年检 or 考核 recorded again with another result (409 alreadyRecorded) in the admin’s language', () => {
+    const again = { status: 409, message: 'the 2026 inspection … is already recorded', code: 'alreadyRecorded', body: { params: { year: 2026, part: 'inspection' } } };
+    expect(refusalText(again, 'zh-CN', zh)).toBe('2026 年的年检已经登记过另一结果；如需改动，请在记录上点“更正”并填写原因');
+    expect(refusalText(again, 'en', en)).toBe('The 2026 annual inspection is already recorded with another result; to change it, use “Correct” on the record and give a reason');
+  });
+
   it('keeps the server’s message for a code it does not know, and names ids the catalog lacks as they are', () => {
     expect(refusalText({ status: 409, message: 'something new', code: 'brandNew', body: { params: { a: 1 } } }, 'zh-CN', zh)).toBe('something new');
     expect(refusalText({ status: 400, message: 'plain', body: {} }, 'zh-CN', zh)).toBe('plain');

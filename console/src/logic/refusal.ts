@@ -60,6 +60,9 @@ const TEXT: Record<Locale, Table> = {
     wrongPassword: '当前密码不正确',
     futureYear: '{year} 年尚未开始（现在是 {thisYear} 年），年检和考核只能登记 {thisYear} 年及以前',
     closed: '证书已{status}，不再年检',
+    alreadyRecorded: '{year} 年的{part}已经登记过另一结果；如需改动，请在记录上点“更正”并填写原因',
+    'part.inspection': '年检',
+    'part.assessment': '年度考核',
     'status.revoked': '撤销',
     'status.expired': '过期',
     notBelowNew: '新账号的地区 {region} 不在您的地区 {yourRegion} 之下：您只能管理下级地区的账号',
@@ -102,6 +105,9 @@ const TEXT: Record<Locale, Table> = {
     wrongPassword: 'The current password is wrong',
     futureYear: 'The year {year} has not begun (it is {thisYear}); 年检 and assessments are recorded for {thisYear} or earlier',
     closed: 'The certificate is {status}, so it is no longer inspected',
+    alreadyRecorded: 'The {year} {part} is already recorded with another result; to change it, use “Correct” on the record and give a reason',
+    'part.inspection': 'annual inspection',
+    'part.assessment': 'annual assessment',
     'status.revoked': 'revoked',
     'status.expired': 'expired',
     notBelowNew: 'The new account’s region {region} is not below your region {yourRegion}: you manage accounts of regions below yours',
@@ -211,6 +217,7 @@ function paramsText(code: string | undefined, params: Record<string, unknown>, l
     });
   }
   if (code === 'futureYear') return fill(text.futureYear!, params);
+  if (code === 'alreadyRecorded') return fill(text.alreadyRecorded!, { year: String(params.year), part: text[`part.${String(params.part)}`] ?? String(params.part) });
   if (code === 'closed') return fill(text.closed!, { status: text[`status.${String(params.status)}`] ?? String(params.status) });
   if (code === 'notBelow') {
     return fill(params.what === 'newAccount' ? text.notBelowNew! : text.notBelow!, { region: names.region(String(params.regionCode)), yourRegion: names.region(String(params.yourRegion)) });
