@@ -22,7 +22,12 @@ describe('mayBePollMessage', () => {
     expect(mayBePollMessage(text('张三'), open)).toBe(true);
     expect(mayBePollMessage(choice('poll:3'), open)).toBe(true);
   });
-  it.each(['张三', '13812345678', '测评', '菜单'])('surely does not answer %s without a session', (t) => {
+  // Bare 测评 is answered too since it got its own reply (what a code looks like; polls:noCode).
+  it('may answer 测评 and poll without a code', () => {
+    expect(mayBePollMessage(text('测评'), inFlow)).toBe(true);
+    expect(mayBePollMessage(text('poll'), inFlow)).toBe(true);
+  });
+  it.each(['张三', '13812345678', '测评组织', '菜单'])('surely does not answer %s without a session', (t) => {
     expect(mayBePollMessage(text(t), inFlow)).toBe(false);
   });
 });

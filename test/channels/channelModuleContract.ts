@@ -38,8 +38,12 @@ export async function timersLeftBy(work: () => Promise<unknown>): Promise<number
     setSpy.mockRestore();
     clearSpy.mockRestore();
   }
-  // Node marks a timer `_destroyed` once it has fired or been cleared.
-  return [...timers].filter((t) => !(t as { _destroyed?: boolean })._destroyed).length;
+  // Node marks a timer `_destroyed` once it has fired or been cleared. An unref'd timer cannot hold the process
+  // (undici's shared clock ticks on one until its last connection's timers are gone), so it is not counted.
+  return [...timers].filter((t) => {
+    const timer = t as { _destroyed?: boolean; hasRef?: () => boolean };
+    return !timer._destroyed && timer.hasRef?.() !== false;
+  }).length;
 }
 
 /** `opts.senderLimit: false` for a channel whose sender has no limit to keep (the simulator's outbox). */

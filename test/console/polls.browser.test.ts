@@ -56,6 +56,9 @@ describe('console: satisfaction polls in the browser', () => {
 
   it('creates a poll from the application page, the group sizes suggested by the organisation record', async () => {
     await ui.login(base, { username: 'pinghu', password: PASSWORD });
+    // Login lands on the dashboard, which fetches the chart chunk as it starts: let that settle before counting
+    // what the poll pages request (it raced the reset under load).
+    await page.waitForLoadState('networkidle');
     requested.length = 0;
 
     await page.goto(`${base}/console/applications/${appId}`);

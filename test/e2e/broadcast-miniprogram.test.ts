@@ -78,7 +78,7 @@ describe('broadcast replies on the mini program', () => {
     expect(notice!.choices?.map((x) => x.label)).toEqual(['报名', '不参加']);
     expect(await a.turn({ choiceId: notice!.choices![0]!.id })).toContain('已报名“新任书记培训班”');
     expect(await a.notices()).toEqual([]);
-    expect(await a.turn({ choiceId: notice!.choices![0]!.id })).toBe('这条通知您已经回复过“报名”：您已报名“新任书记培训班”（已报名）。');
+    expect(await a.turn({ choiceId: notice!.choices![0]!.id })).toBe('这条通知您已经回复过“报名”：您已报名“新任书记培训班”：2026-03-25 09:00，南京市委党校。如需取消，发送“取消报名”。');
 
     expect(await b.turn({ text: '1' })).toContain('已报名“新任书记培训班”');
     expect(await c.turn({ text: '报名' })).toContain('候补');

@@ -163,10 +163,11 @@ describe('the admin API and /verify given inherited names', () => {
       return { status: res.status, body: (await res.json()) as { error?: string; items?: unknown[] } };
     };
     for (const w of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'prototype']) {
-      // Well-formed level and stage ids that no application has: an empty page.
+      // Well-formed level and stage ids that no loaded policy has: a 400 naming the known ones, never a 500.
       for (const field of ['level', 'stage']) {
         const r = await get(`/applications?${field}=${w}`);
-        expect([r.status, r.body.items], `${field}=${w}`).toEqual([200, []]);
+        expect(r.status, `${field}=${w}`).toBe(400);
+        expect(r.body.error, `${field}=${w}`).toMatch(new RegExp(`^${field} ${w} is no ${field} of a loaded policy; use one of: `));
       }
       const status = await get(`/applications?status=${w}`);
       expect(status.status, `status=${w}`).toBe(400);

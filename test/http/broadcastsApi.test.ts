@@ -149,8 +149,8 @@ describe('broadcast admin API', () => {
     expect(await reply(b.userId, '报名')).toContain('候补');
     expect(await reply(c.userId, '不参加')).toContain('您不参加“书记轮训班”');
 
-    expect(await reply(a.userId, '报名')).toBe('这条通知您已经回复过“报名”：您已报名“书记轮训班”（已报名）。');
-    expect(await reply(b.userId, '报名')).toBe('这条通知您已经回复过“报名”：您已报名“书记轮训班”（候补中）。');
+    expect(await reply(a.userId, '报名')).toBe('这条通知您已经回复过“报名”：您已报名“书记轮训班”：2026-03-12 09:00，南京市委党校。如需取消，发送“取消报名”。');
+    expect(await reply(b.userId, '报名')).toBe('这条通知您已经回复过“报名”：您已报名“书记轮训班”（候补第 1 位）。');
     expect(await reply(a.userId, '不参加')).toBe('这条通知您已经回复过“报名”：已报名。如不能参加，请发送“取消报名”。');
     expect(await reply(c.userId, '不参加')).toBe('这条通知您已经回复过“不参加”。如改变主意，回复“报名”即可。');
     expect(await reply(c.userId, '报名')).toContain('候补');
