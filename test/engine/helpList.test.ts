@@ -12,18 +12,13 @@ describe('the help list', () => {
     expect(help).toContain('“测评 测评码”');
   });
 
-  it('regression: 帮助 chosen at the main menu printed a raw {{flows}} placeholder', async () => {
+  it.each([
+    ['typed', '你好', '帮助'],
+    ['picked by its number', '菜单', '7'],
+  ])('regression: the menu\'s 帮助 %s printed a raw {{flows}} placeholder', async (_how, open, pick) => {
     const h = new EngineHarness();
-    await h.say('你好');
-    const help = await h.say('帮助');
-    expect(help).not.toContain('{{');
-    expect(help).toContain('“培训”');
-  });
-
-  it('regression: the menu\'s 帮助 choice picked by its number printed a raw {{flows}} placeholder', async () => {
-    const h = new EngineHarness();
-    await h.say('菜单');
-    const help = await h.say('7');
+    await h.say(open);
+    const help = await h.say(pick);
     expect(help).not.toContain('{{');
     expect(help).toContain('“培训”');
   });
