@@ -44,6 +44,15 @@ async function counterDocs(connection: Connection) {
   return docs.map((d) => `${d._id}=${d.n}`).sort();
 }
 
+/** A connection that reports its commands (the regressions count the reads a call makes), closed after all. */
+async function monitoredConnection(tag: string): Promise<Connection> {
+  const connection = mongoose.createConnection(testDbUri(tag), { monitorCommands: true, autoIndex: true });
+  connection.set('sanitizeFilter', true);
+  await connection.asPromise();
+  connections.push(connection);
+  return connection;
+}
+
 describe('dashboard counters', () => {
   it('equal a recount of the records after random creates, saves, issues, status changes and annual records', async () => {
     const connection = await connectMongo(testDbUri('dashcounters'));
@@ -145,11 +154,7 @@ describe('dashboard counters', () => {
   }, MANY_WRITES_MS);
 
   it('regression: /reports/counts grouped over every application of the year', async () => {
-    const uri = testDbUri('dashcounts');
-    const connection = mongoose.createConnection(uri, { monitorCommands: true, autoIndex: true });
-    connection.set('sanitizeFilter', true);
-    await connection.asPromise();
-    connections.push(connection);
+    const connection = await monitoredConnection('dashcounts');
     const counters = createMongoDashboardCounterStore(connection);
     const applications = countingApplications(createMongoApplicationRepository(connection), counters);
     const certificates = countingCertificates(createMongoCertificateRepository(connection), counters);
@@ -179,11 +184,7 @@ describe('dashboard counters', () => {
   });
 
   it("regression: the dashboard grouped every application in the admin's region on each call", async () => {
-    const uri = testDbUri('dashreads');
-    const connection = mongoose.createConnection(uri, { monitorCommands: true, autoIndex: true });
-    connection.set('sanitizeFilter', true);
-    await connection.asPromise();
-    connections.push(connection);
+    const connection = await monitoredConnection('dashreads');
     const counters = createMongoDashboardCounterStore(connection);
     const applications = countingApplications(createMongoApplicationRepository(connection), counters);
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
