@@ -154,6 +154,8 @@ describe('POST /wechat/oa refuses', () => {
     const good = await h.wx.text(OPENID, '注册');
     expect(good.status).toBe(200);
     expect(good.text).toContain('请输入您的姓名');
+    // The WeChat user's record (its window) is written in the background after the reply.
+    await h.channel.drain();
     // The message's dedupe record is kept in its conversation (written by the turn's commit), not in inbound_messages.
     expect(await countStored()).toMatchObject({ conversations: 1, inbound_messages: 0, wechat_users: 1 });
     const conversation = await h.app.connection.db!.collection('conversations').findOne({});

@@ -13,6 +13,16 @@ const TEMPLATE = '/cgi-bin/message/template/send';
 const STABLE = '/cgi-bin/stable_token';
 const harness = oaHarnessPerTest();
 const since = (h: OaHarness, path: string, from: number) => h.fake.calls.slice(from).filter((c) => c.path === path);
+/**
+ * A message from the user, and the channel's background work after it. The route opens the customer-service
+ * window in the background (the turn does not wait for it), so a send right after `wx.text` could find no window
+ * yet, fail without an API call and leave the access token unfetched: the next send's stable_token call then
+ * landed after a test's starting mark (the sender tests flaked on a loaded machine).
+ */
+async function write(h: OaHarness, openid: string, text = '你好'): Promise<void> {
+  await h.wx.text(openid, text);
+  await h.channel.drain();
+}
 const notice = [{ text: '您的申报已通过初审。', choices: [{ id: 'status', label: '查看进度' }, { id: 'menu', label: '菜单' }] }];
 
 describe('WeChat OA sender', () => {
@@ -21,7 +31,7 @@ describe('WeChat OA sender', () => {
     const logger = createLogger('info', new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
     const h = await harness('wx_send_window', { logger });
     const users = [1, 2, 3, 4].map((n) => openidOf(`win${n}`));
-    for (const u of users) await h.wx.text(u, '你好');
+    for (const u of users) await write(h, u);
     const from = h.fake.calls.length;
     const results = await Promise.all(users.flatMap((u) => [h.channel.sender.send('wechat-oa', u, notice), h.channel.sender.send('wechat-oa', u, [{ text: '第二条' }])]));
     expect(results.every((r) => r.ok)).toBe(true);
@@ -43,7 +53,7 @@ describe('WeChat OA sender', () => {
   it('after five customer-service messages the sixth goes as a template message', async () => {
     const h = await harness('wx_send_quota', { templateIds: { applicationProgress: 'TPL_PROGRESS' } });
     const u = openidOf('quota1');
-    await h.wx.text(u, '你好');
+    await write(h, u);
     const from = h.fake.calls.length;
     for (let i = 0; i < 5; i++) expect(await h.channel.sender.send('wechat-oa', u, [{ text: `通知${i}` }])).toEqual({ ok: true });
     expect(await h.channel.reachability(u)).toMatchObject({ canSendCs: false, remaining: 0, viaTemplate: true });
@@ -54,14 +64,14 @@ describe('WeChat OA sender', () => {
     expect(tpl[0]!.body).toEqual({ touser: u, template_id: 'TPL_PROGRESS', data: { content: { value: '第六条' } } });
     // A new message from the user reopens the window with a fresh quota.
     h.clock.advance(2 * 60_000);
-    await h.wx.text(u, '进度');
+    await write(h, u, '进度');
     expect(await h.channel.reachability(u)).toMatchObject({ canSendCs: true, remaining: 5 });
   });
 
   it('outside the window without a template: a recorded permanent failure, and nothing sent', async () => {
     const h = await harness('wx_send_notemplate');
     const u = openidOf('notpl1');
-    await h.wx.text(u, '你好');
+    await write(h, u);
     h.clock.advance(49 * 3_600_000);
     const from = h.fake.calls.length;
     const r = await h.channel.sender.send('wechat-oa', u, [{ text: '通知' }]);
@@ -74,7 +84,7 @@ describe('WeChat OA sender', () => {
   it('regression: a notice kind named like an inherited property ("constructor") sent a template message without a template id', async () => {
     const h = await harness('wx_send_inherited_kind', { templateIds: { applicationProgress: 'TPL_PROGRESS' } });
     const u = openidOf('inherited1');
-    await h.wx.text(u, '你好');
+    await write(h, u);
     h.clock.advance(49 * 3_600_000);
     const from = h.fake.calls.length;
     for (const kind of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__']) {
@@ -87,7 +97,7 @@ describe('WeChat OA sender', () => {
   it('45015 from WeChat closes the window on record and falls back to the template; 45047 uses up the quota', async () => {
     const h = await harness('wx_send_45015', { templateIds: { applicationProgress: 'TPL_PROGRESS' } });
     const u = openidOf('w45015');
-    await h.wx.text(u, '你好');
+    await write(h, u);
     const from = h.fake.calls.length;
     h.fake.answerNext(CUSTOM, { json: { errcode: 45015, errmsg: 'response out of time limit or subscription is canceled' } });
     expect(await h.channel.sender.send('wechat-oa', u, [{ text: '通知' }])).toEqual({ ok: true });
@@ -101,7 +111,7 @@ describe('WeChat OA sender', () => {
     expect(since(h, TEMPLATE, from)).toHaveLength(2);
 
     const v = openidOf('w45047');
-    await h.wx.text(v, '你好');
+    await write(h, v);
     h.fake.answerNext(CUSTOM, { json: { errcode: 45047, errmsg: 'out of response count limit' } });
     await h.channel.sender.send('wechat-oa', v, [{ text: '通知' }]);
     expect(await h.channel.reachability(v)).toMatchObject({ canSendCs: false, remaining: 0 });
@@ -110,7 +120,7 @@ describe('WeChat OA sender', () => {
   it('43004 marks the user unsubscribed: a permanent failure, and later sends make no API call', async () => {
     const h = await harness('wx_send_43004', { templateIds: { applicationProgress: 'TPL_PROGRESS' } });
     const u = openidOf('w43004');
-    await h.wx.text(u, '你好');
+    await write(h, u);
     h.fake.answerNext(CUSTOM, { json: { errcode: 43004, errmsg: 'require subscribe' } });
     expect(await h.channel.sender.send('wechat-oa', u, [{ text: '通知' }])).toMatchObject({ ok: false, permanent: true });
     expect(await h.channel.users.get(u)).toMatchObject({ subscribed: false, lastError: { code: 43004 } });
@@ -123,7 +133,7 @@ describe('WeChat OA sender', () => {
   it('retries "system busy" and 5xx with backoff; gives up after the configured attempts without using quota', async () => {
     const h = await harness('wx_send_retry');
     const u = openidOf('retry1');
-    await h.wx.text(u, '你好');
+    await write(h, u);
     let from = h.fake.calls.length;
     h.fake.answerNext(CUSTOM, { json: { errcode: -1, errmsg: 'system error' } }, { status: 503, raw: 'busy' });
     expect(await h.channel.sender.send('wechat-oa', u, [{ text: '通知' }])).toEqual({ ok: true });
@@ -140,8 +150,8 @@ describe('WeChat OA sender', () => {
   it('a 40001 in the middle of sends: one forced refresh, one retry, delivered', async () => {
     const h = await harness('wx_send_40001');
     const u = openidOf('tok1');
-    await h.wx.text(u, '你好');
-    await h.channel.sender.send('wechat-oa', u, [{ text: 'a' }]);
+    await write(h, u);
+    expect(await h.channel.sender.send('wechat-oa', u, [{ text: 'a' }])).toEqual({ ok: true });
     const from = h.fake.calls.length;
     h.fake.answerNext(CUSTOM, { json: { errcode: 40001, errmsg: 'invalid credential' } });
     expect(await h.channel.sender.send('wechat-oa', u, [{ text: 'b' }])).toEqual({ ok: true });
@@ -154,9 +164,9 @@ describe('WeChat OA sender', () => {
     const other = await harness('wx_send_other');
     const h = await harness('wx_send_isolated');
     const [v, u] = [openidOf('other1'), openidOf('iso1')];
-    await other.wx.text(v, '你好');
-    await h.wx.text(u, '你好');
-    await h.channel.sender.send('wechat-oa', u, [{ text: 'a' }]);
+    await write(other, v);
+    await write(h, u);
+    expect(await h.channel.sender.send('wechat-oa', u, [{ text: 'a' }])).toEqual({ ok: true });
     const from = h.fake.calls.length;
     // The other channel is told its token is invalid and forces a new one.
     other.fake.answerNext(CUSTOM, { json: { errcode: 40001, errmsg: 'invalid credential' } });
@@ -170,7 +180,7 @@ describe('WeChat OA sender', () => {
   it('with csMenus, a final single-choice question goes as a msgmenu', async () => {
     const h = await harness('wx_send_menu', { config: { csMenus: true } });
     const u = openidOf('menu1');
-    await h.wx.text(u, '你好');
+    await write(h, u);
     const from = h.fake.calls.length;
     await h.channel.sender.send('wechat-oa', u, notice);
     expect(since(h, CUSTOM, from)[0]!.body).toEqual({
