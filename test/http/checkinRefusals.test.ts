@@ -70,8 +70,8 @@ describe('check-in in chat', () => {
 
   it('regression: the check-in flow ended after one badly formed code (签到 → abc → 123456 was not understood)', async () => {
     expect(await say(a.userId, '签到')).toContain('请输入签到屏幕上的六位数字');
-    expect(await say(a.userId, 'abc')).toContain('签到码是屏幕上的六位数字');
-    expect(await say(a.userId, '签到')).toContain('签到码是屏幕上的六位数字');
+    expect(await say(a.userId, 'abc')).toContain('签到码是 6 位数字');
+    expect(await say(a.userId, '签到')).toContain('签到码是 6 位数字');
     const done = await say(a.userId, await codeOf(id));
     expect(done).not.toContain('没有理解');
     expect(done).toContain('签到成功：“签到测试班”');
