@@ -170,7 +170,7 @@ describe('mute in the chat', () => {
     const store = createMongoReminderStore(t.db);
     const today = t.clock.now().toISOString().slice(0, 10);
     expect(await say(w.userId, '退订 天气')).toContain('没有“天气”这类提醒');
-    expect(await say(w.userId, '退订 培训 2020-01-01')).toContain('日期请写成 2026-12-31 这样，且不早于今天');
+    expect(await say(w.userId, '退订 培训 2020-01-01')).toContain('日期请写成年-月-日，且不早于今天');
     expect(await store.mutes(w.id)).toEqual([]);
     const until = `${Number(today.slice(0, 4)) + 1}-01-31`;
     expect(await say(w.userId, `退订 培训 ${until}`)).toContain(`已退订“培训开课”提醒至 ${until}`);
