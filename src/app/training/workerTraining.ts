@@ -40,7 +40,7 @@ function stageNames(deps: TrainingDeps, regionCode: string, stages: readonly str
  * them and until when. Null when they have no live enrolment. Without it the list showed a full session's "余 0 席"
  * to the very worker a seat was being held for.
  */
-async function whereTheyStand(deps: TrainingDeps, e: Enrolment | undefined, now: Date, t: (k: string, p?: Record<string, unknown>) => string, prefix: 'mark' | 'states'): Promise<string | null> {
+export async function whereTheyStand(deps: TrainingDeps, e: Enrolment | undefined, now: Date, t: (k: string, p?: Record<string, unknown>) => string, prefix: 'mark' | 'states'): Promise<string | null> {
   if (!e) return null;
   if (e.state === 'enrolled') return t(`training:${prefix}.enrolled`);
   if (e.state === 'offered' && e.offeredUntil && e.offeredUntil.getTime() > now.getTime()) return t(`training:${prefix}.offeredUntil`, { until: chinaTime(e.offeredUntil) });
