@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkinOpen, enrolRefusal, waitingList, type EnrolmentCandidate } from '../../domain/training/enrolment.ts';
+import { isOnlinePlace } from '../../domain/training/online.ts';
 import type { Enrolment } from '../../domain/training/types.ts';
 import { hoursRequired, hoursStanding } from '../../domain/training/hours.ts';
 import { trainingSettings } from '../../domain/policy/trainingSchema.ts';
@@ -91,7 +92,7 @@ export function enrol(deps: TrainingDeps): ActionHandler {
     const state = r.status === 'closed' ? '' : ((await whereTheyStand(deps, r.enrolment, ctx.now, t, 'states')) ?? t(`training:states.${r.enrolment.state}`));
     const params = { title: session.title, startsAt: chinaTime(session.startsAt), place: session.place, state };
     // Already holding the seat: "已报名 (已报名)" said nothing; the time and place are what they came back for.
-    const key = r.status === 'already' && r.enrolment.state === 'enrolled' ? 'alreadyEnrolled' : r.status;
+    const key = r.status === 'already' && r.enrolment.state === 'enrolled' ? 'alreadyEnrolled' : r.status === 'enrolled' && isOnlinePlace(session.place) ? 'enrolledOnline' : r.status;
     return { status: r.status, text: t(`training:enrol.${key}`, params) };
   };
 }
