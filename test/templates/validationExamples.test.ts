@@ -20,10 +20,11 @@ const BOUNDS = new Set(['tooShort', 'tooLong', 'tooSmall', 'tooLarge', 'tooEarly
 
 /**
  * Types whose refusals come with the options themselves (buttons or a numbered list), or ask for a picture;
- * and text.notText (a picture sent at a text question: the question says what to write).
+ * text.notText (a picture sent at a text question: the question says what to write); and a wrong check digit,
+ * where the shape was right and an example cannot show the digit (the message points to the card instead).
  */
 const SHOWS_ITS_OPTIONS = new Set(['choice', 'yesno', 'region', 'image']);
-const EXEMPT_REASONS = new Set(['text.notText']);
+const EXEMPT_REASONS = new Set(['text.notText', 'idNumber.checksum', 'uscc.checksum']);
 
 /** Re-asks given by the flows' actions rather than by an input type (a code, a date in 退订 <kind> <date>). */
 const ACTION_REASKS = ['training:checkin.format', 'reminders:mute.badDate', 'reminders:mute.unknownKind'];
@@ -63,7 +64,7 @@ describe('validation re-asks', () => {
     const messages = validationMessages();
     // The walk reaches the types the brief names: a regression in the walk itself would pass everything.
     expect(messages.map((m) => m.key)).toEqual(
-      expect.arrayContaining(['inputs:idNumber.checksum', 'inputs:mobile.length', 'inputs:date.format', 'inputs:date.invalid', 'inputs:uscc.format', 'inputs:integer.notInteger', 'checkin:code.pattern', 'registration:name.pattern']),
+      expect.arrayContaining(['inputs:idNumber.format', 'inputs:mobile.length', 'inputs:date.format', 'inputs:date.invalid', 'inputs:uscc.format', 'inputs:integer.notInteger', 'checkin:code.pattern', 'registration:name.pattern']),
     );
     const t = content().translator;
     const lacking: string[] = [];
@@ -76,5 +77,19 @@ describe('validation re-asks', () => {
       }
     }
     expect(lacking).toEqual([]);
+  });
+
+  it('the examples of an ID number and a credit code cannot be registered as they stand (their check digit is wrong)', async () => {
+    const { parseIdNumber } = await import('../../src/domain/identity/idNumber.ts');
+    const { parseUscc } = await import('../../src/domain/identity/uscc.ts');
+    for (const locale of LOCALES) {
+      const raw = rawInputs(locale);
+      const ids = new Set([...Object.values(raw.idNumber!).join(' ').matchAll(/\d{17}[\dX]/g)].map((m) => m[0]));
+      const codes = new Set([...Object.values(raw.uscc!).join(' ').matchAll(/\b[0-9A-Z]{18}\b/g)].map((m) => m[0]));
+      expect(ids.size, locale).toBeGreaterThan(0);
+      expect(codes.size, locale).toBeGreaterThan(0);
+      for (const id of ids) expect(parseIdNumber(id), id).toMatchObject({ ok: false, reason: 'checksum' });
+      for (const code of codes) expect(parseUscc(code), code).toMatchObject({ ok: false, reason: 'checksum' });
+    }
   });
 });
