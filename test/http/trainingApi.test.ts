@@ -165,6 +165,15 @@ describe('the console\'s session list', () => {
 });
 
 describe('mute in the chat', () => {
+  it('regression: 退订\'s refusal of a bad date gave a fixed example date (2026-12-31) that would itself be refused once past; the example is a month ahead and works', async () => {
+    const w = await t.worker();
+    const ahead = new Date(t.clock.now().getTime() + 8 * 3_600_000 + 30 * 86_400_000).toISOString().slice(0, 10);
+    const refused = await say(w.userId, '退订 培训 明天吧');
+    expect(refused).toContain(`例如“退订 培训 ${ahead}”`);
+    expect(await say(w.userId, '退订 天气')).toContain(`“退订 培训 ${ahead}”`);
+    expect(await say(w.userId, `退订 培训 ${ahead}`)).toContain(`已退订“培训开课”提醒至 ${ahead}`);
+  });
+
   it('退订 <kind> <date> mutes that kind until the date, a bad kind or a past date is refused and changes nothing, 恢复提醒 undoes it', async () => {
     const w = await t.worker();
     const store = createMongoReminderStore(t.db);

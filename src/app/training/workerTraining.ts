@@ -196,12 +196,14 @@ export function muteReminders(deps: TrainingDeps): ActionHandler {
     if (!worker) return { status: 'notRegistered', text: t('training:needsRegistration') };
     const parsed = muteArgs.safeParse(args);
     const [word = 'all', untilRaw] = parsed.success ? parsed.data.kind.trim().split(/\s+/) : [];
+    // The example's date is a month ahead: a fixed one would have passed by the time someone copies it.
+    const example = chinaDate(new Date(ctx.now.getTime() + 30 * 86_400_000));
     const kind = KIND_WORDS[word.toLowerCase()] ?? (REMINDER_KINDS as readonly string[]).find((k) => k === word);
-    if (!kind) return { status: 'unknownKind', text: t('reminders:mute.unknownKind', { word }) };
+    if (!kind) return { status: 'unknownKind', text: t('reminders:mute.unknownKind', { word, example }) };
     let until: Date | null = null;
     if (untilRaw) {
       const d = parseDate(untilRaw, { today: chinaDate(ctx.now), min: chinaDate(ctx.now) });
-      if (!d.ok) return { status: 'badDate', text: t('reminders:mute.badDate') };
+      if (!d.ok) return { status: 'badDate', text: t('reminders:mute.badDate', { example }) };
       until = new Date(`${d.value}T23:59:59+08:00`);
     }
     await deps.reminders.mute({ workerId: worker.id, kind: kind as MuteKind, until });
