@@ -76,7 +76,9 @@ describe('training sessions', () => {
     expect(await say(a.userId, `签到 ${code.body.code}`)).toContain('签到成功');
     expect(await say(a.userId, `签到 ${code.body.code}`)).toContain('今天已签到');
     t.clock.advance(61_000);
-    expect(await say(b.userId, `签到 ${code.body.code}`)).toContain('签到码不对');
+    expect(await say(a.userId, `签到 ${code.body.code}`)).toContain('签到码不对');
+    // b has no seat: no code of any age would check them in, and they are told so.
+    expect(await say(b.userId, `签到 ${code.body.code}`)).toContain('您今天没有可以签到的培训');
     expect(await say(a.userId, '我的培训')).toContain('2026 年已取得 8 学时，要求 56 学时');
 
     // By hand: refused for a worker without a seat (audited either way).

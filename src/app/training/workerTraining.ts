@@ -161,9 +161,11 @@ export function checkIn(deps: TrainingDeps): ActionHandler {
     const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
     if (!worker) return { status: 'notRegistered', text: t('training:needsRegistration') };
     if (!/^\d{6}$/.test(code)) return { status: 'invalid', text: t('training:checkin.format') };
+    let classToday = false;
     for (const e of await deps.training.enrolmentsOfWorker(worker.id)) {
       const s = await deps.training.get(e.sessionId);
       if (!s || s.status !== 'open') continue;
+      if (e.state === 'enrolled' && checkinOpen(s, ctx.now)) classToday = true;
       // The code names its session: a refusal then says why (no seat, not the day), not "wrong code".
       if (!checkinCodeValid(deps.checkinSecret, s.id, code, ctx.now)) continue;
       if (e.state !== 'enrolled') return { status: 'noSeat', text: t('training:checkin.noSeat', { title: s.title, state: t(`training:states.${e.state}`) }) };
@@ -171,6 +173,8 @@ export function checkIn(deps: TrainingDeps): ActionHandler {
       const r = await creditAttendance(deps, s, worker.id, 'checkin');
       return { status: r.recorded ? 'done' : 'already', text: t(r.recorded ? 'training:checkin.done' : 'training:checkin.already', { title: s.title, hours: s.hours }) };
     }
+    // With no class of theirs today "wrong code, type it again" sends the worker hunting for a code that cannot work.
+    if (!classToday) return { status: 'nothingToday', text: t('training:checkin.nothingToday') };
     return { status: 'wrongCode', text: t('training:checkin.wrong') };
   };
 }
