@@ -40,3 +40,17 @@ describe('the help list', () => {
     expect(help).not.toContain('{{');
   });
 });
+
+describe('the help list names each thing once', () => {
+  it.each([
+    ['zh-CN', '帮助'],
+    ['en', 'help'],
+  ] as const)('regression: %s help listed the progress query twice ("查询进度" and "进度", "my status" and "status")', async (locale, command) => {
+    const h = new EngineHarness();
+    h.state.locale = locale;
+    const help = await h.say(command);
+    const what = content().translator.t(locale, 'status:helpLine');
+    expect(help.split('\n').filter((l) => l.includes(what))).toHaveLength(1);
+    expect(help).toContain(locale === 'en' ? '"status"' : '“进度”');
+  });
+});

@@ -88,14 +88,14 @@ describe('text input', () => {
     expect(accepted(parse(nameSpec, '欧阳·娜娜'))).toBe('欧阳·娜娜');
     expect(accepted(parse(nameSpec, 'Anna Li'))).toBe('Anna Li');
     const outcome = parse(nameSpec, '张3');
-    expect(rejection(outcome)).toBe('姓名只能包含中文、字母或间隔号“·”，请重新输入。');
+    expect(rejection(outcome)).toBe('姓名只能包含中文、字母或间隔号“·”，例如“张三”或“阿依古丽·买买提”，请重新输入。');
     expect(outcome).toMatchObject({ reason: 'pattern' });
   });
 
   it('falls back to the generic pattern message when the flow gives none', () => {
     const digits: InputSpec = { type: 'text', minLength: 1, maxLength: 10, pattern: '^\\d+$' };
     expect(accepted(parse(digits, '123'))).toBe('123');
-    expect(rejection(parse(digits, '12a'))).toBe('格式不正确，请按提示重新输入。');
+    expect(rejection(parse(digits, '12a'))).toBe('格式不正确，请按问题中的要求重新输入；发送“帮助”可查看说明。');
   });
 
   it('regression: a flag or ZWJ emoji counts as several characters toward maxLength', () => {
@@ -318,9 +318,9 @@ describe('date input', () => {
   });
 
   it.each([
-    ['2024-02-30', '这个日期不存在，请检查月份和日期。'],
-    ['2023-02-29', '这个日期不存在，请检查月份和日期。'],
-    ['2024-13-01', '这个日期不存在，请检查月份和日期。'],
+    ['2024-02-30', '这个日期不存在，请检查月份和日期，例如“2024-02-29”“2024-03-01”。'],
+    ['2023-02-29', '这个日期不存在，请检查月份和日期，例如“2024-02-29”“2024-03-01”。'],
+    ['2024-13-01', '这个日期不存在，请检查月份和日期，例如“2024-02-29”“2024-03-01”。'],
     ['2024/3-1', '日期格式不正确，请按“2024-03-01”、“2024/3/1”或“2024年3月1日”的格式输入。'],
     ['去年三月', '日期格式不正确，请按“2024-03-01”、“2024/3/1”或“2024年3月1日”的格式输入。'],
     ['3/1/2024', '日期格式不正确，请按“2024-03-01”、“2024/3/1”或“2024年3月1日”的格式输入。'],
@@ -369,8 +369,8 @@ describe('yearMonth input', () => {
   });
 
   it.each([
-    ['2024-13', '月份应在 1 到 12 之间，请重新输入。'],
-    ['2024-00', '月份应在 1 到 12 之间，请重新输入。'],
+    ['2024-13', '月份应在 1 到 12 之间，例如“2024-03”。'],
+    ['2024-00', '月份应在 1 到 12 之间，例如“2024-03”。'],
     ['三月', '年月格式不正确，请按“2024-03”或“2024年3月”的格式输入。'],
     ['2024-03-01', '年月格式不正确，请按“2024-03”或“2024年3月”的格式输入。'],
   ])('rejects %j with %j', (text, message) => {
@@ -380,7 +380,7 @@ describe('yearMonth input', () => {
   it('notFuture accepts this month and refuses the next', () => {
     const notFuture: InputSpec = { type: 'yearMonth', notFuture: true };
     expect(accepted(parse(notFuture, '2026-03', ctx('workStart')))).toBe('2026-03');
-    expect(rejection(parse(notFuture, '2026-04', ctx('workStart')))).toBe('年月不能晚于本月，请重新输入。');
+    expect(rejection(parse(notFuture, '2026-04', ctx('workStart')))).toBe('年月不能晚于本月，例如填写本月或更早的月份（如“2024-03”）。');
   });
 
   it('min and max are inclusive and named in the message', () => {
@@ -408,12 +408,12 @@ describe('mobile input', () => {
   });
 
   it.each([
-    ['12812345678', '手机号应以 13–19 开头，请检查号码。'],
-    ['23812345678', '手机号应以 13–19 开头，请检查号码。'],
-    ['+1 415 555 0100', '手机号应以 13–19 开头，请检查号码。'],
-    ['1381234567', '手机号应为 11 位数字，请检查位数。'],
-    ['138123456789', '手机号应为 11 位数字，请检查位数。'],
-    ['+86 138 1234 567', '手机号应为 11 位数字，请检查位数。'],
+    ['12812345678', '手机号应以 13–19 开头，例如 13812345678，请检查号码。'],
+    ['23812345678', '手机号应以 13–19 开头，例如 13812345678，请检查号码。'],
+    ['+1 415 555 0100', '手机号应以 13–19 开头，例如 13812345678，请检查号码。'],
+    ['1381234567', '手机号应为 11 位数字，例如 13812345678，请检查位数。'],
+    ['138123456789', '手机号应为 11 位数字，例如 13812345678，请检查位数。'],
+    ['+86 138 1234 567', '手机号应为 11 位数字，例如 13812345678，请检查位数。'],
     ['138abcd5678', '手机号格式不正确，请输入 11 位手机号（如 13812345678）。'],
     ['我的手机', '手机号格式不正确，请输入 11 位手机号（如 13812345678）。'],
   ])('rejects %j with %j', (text, message) => {
@@ -461,19 +461,19 @@ describe('idNumber input', () => {
 
   const wrongCheck = valid.slice(0, 17) + (valid[17] === '0' ? '1' : '0');
   it.each([
-    [wrongCheck, '身份证号校验位不正确，请核对最后一位'],
-    [valid.slice(0, 17), '身份证号应为 18 位，请检查位数。'],
-    [`${valid}1`, '身份证号应为 18 位，请检查位数。'],
-    ['32010219850312123A', '身份证号格式不正确：前 17 位应为数字，最后一位为数字或 X。'],
-    ['3201021985X3121234', '身份证号格式不正确：前 17 位应为数字，最后一位为数字或 X。'],
-    [makeIdNumber('320102', '19850230', '123'), '身份证号中的出生日期不正确（第 7–14 位），请核对。'],
-    [makeIdNumber('320102', '20270101', '123'), '身份证号中的出生日期不正确（第 7–14 位），请核对。'],
+    [wrongCheck, '身份证号校验位不正确：请对照身份证核对全部 18 位'],
+    [valid.slice(0, 17), '身份证号应为 18 位，例如 32010219850312123X，请检查位数。'],
+    [`${valid}1`, '身份证号应为 18 位，例如 32010219850312123X，请检查位数。'],
+    ['32010219850312123A', '身份证号格式不正确：前 17 位应为数字，最后一位为数字或 X，例如 32010219850312123X。'],
+    ['3201021985X3121234', '身份证号格式不正确：前 17 位应为数字，最后一位为数字或 X，例如 32010219850312123X。'],
+    [makeIdNumber('320102', '19850230', '123'), '身份证号中的出生日期不正确（第 7–14 位应为出生年月日，例如 32010219850312123X 中的 19850312），请核对。'],
+    [makeIdNumber('320102', '20270101', '123'), '身份证号中的出生日期不正确（第 7–14 位应为出生年月日，例如 32010219850312123X 中的 19850312），请核对。'],
   ])('rejects %j with %j', (text, message) => {
     expect(rejection(parse(spec, text, ctx('idNumber')))).toContain(message);
   });
 
   it('the wrong check digit message is exactly the template text', () => {
-    expect(rejection(parse(spec, wrongCheck, ctx('idNumber')))).toBe('身份证号校验位不正确，请核对最后一位。');
+    expect(rejection(parse(spec, wrongCheck, ctx('idNumber')))).toBe('身份证号校验位不正确：请对照身份证核对全部 18 位，特别是最后一位（数字或 X）。');
   });
 
   it('shows the number masked when formatted back', () => {

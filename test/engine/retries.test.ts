@@ -60,9 +60,9 @@ describe('the stuck offer comes after maxRetries failures', () => {
   it('the shipped registration flow (maxRetries 3): each failure gives its own specific message first', async () => {
     const h = await registrationAt('mobile');
     expect(await h.say('abc')).toBe(MOBILE_FORMAT);
-    expect(await h.say('123')).toBe('手机号应为 11 位数字，请检查位数。');
+    expect(await h.say('123')).toBe('手机号应为 11 位数字，例如 13812345678，请检查位数。');
     const third = await h.say('12812345678');
-    expect(third).toBe(`手机号应以 13–19 开头，请检查号码。\n${STUCK}`);
+    expect(third).toBe(`手机号应以 13–19 开头，例如 13812345678，请检查号码。\n${STUCK}`);
   });
 
   it('a valid answer resets the count for the next question', async () => {

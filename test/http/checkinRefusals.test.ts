@@ -70,8 +70,8 @@ describe('check-in in chat', () => {
 
   it('regression: the check-in flow ended after one badly formed code (签到 → abc → 123456 was not understood)', async () => {
     expect(await say(a.userId, '签到')).toContain('请输入签到屏幕上的六位数字');
-    expect(await say(a.userId, 'abc')).toContain('签到码是屏幕上的六位数字');
-    expect(await say(a.userId, '签到')).toContain('签到码是屏幕上的六位数字');
+    expect(await say(a.userId, 'abc')).toContain('签到码是 6 位数字');
+    expect(await say(a.userId, '签到')).toContain('签到码是 6 位数字');
     const done = await say(a.userId, await codeOf(id));
     expect(done).not.toContain('没有理解');
     expect(done).toContain('签到成功：“签到测试班”');
@@ -80,9 +80,22 @@ describe('check-in in chat', () => {
   it('a wrong code asks again, and another command leaves the check-in', async () => {
     const code = await codeOf(id);
     const forged = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-    const wrong = await say(b.userId, `签到 ${forged}`);
+    // a holds a seat in today's class: a wrong code is a typo or an old code, worth typing again.
+    const wrong = await say(a.userId, `签到 ${forged}`);
     expect(wrong).toContain('签到码不对或已过期');
     expect(wrong).toContain('请输入签到屏幕上的六位数字');
-    expect(await say(b.userId, '我的培训')).toContain('学时');
+    expect(await say(a.userId, '我的培训')).toContain('学时');
+  });
+
+  it('regression: a worker with no class today was told "签到码不对" and asked for the code again, which could never work', async () => {
+    const code = await codeOf(id);
+    const forged = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const none = await t.worker();
+    for (const who of [none, b]) {
+      const reply = await say(who.userId, `签到 ${forged}`);
+      expect(reply).not.toContain('签到码不对');
+      expect(reply).not.toContain('请输入签到屏幕上的六位数字');
+      expect(reply).toContain('您今天没有可以签到的培训：签到只在已报名培训的上课当天开放。发送“我的培训”查看您的报名');
+    }
   });
 });

@@ -76,7 +76,9 @@ describe('training sessions', () => {
     expect(await say(a.userId, `签到 ${code.body.code}`)).toContain('签到成功');
     expect(await say(a.userId, `签到 ${code.body.code}`)).toContain('今天已签到');
     t.clock.advance(61_000);
-    expect(await say(b.userId, `签到 ${code.body.code}`)).toContain('签到码不对');
+    expect(await say(a.userId, `签到 ${code.body.code}`)).toContain('签到码不对');
+    // b has no seat: no code of any age would check them in, and they are told so.
+    expect(await say(b.userId, `签到 ${code.body.code}`)).toContain('您今天没有可以签到的培训');
     expect(await say(a.userId, '我的培训')).toContain('2026 年已取得 8 学时，要求 56 学时');
 
     // By hand: refused for a worker without a seat (audited either way).
@@ -165,12 +167,21 @@ describe('the console\'s session list', () => {
 });
 
 describe('mute in the chat', () => {
+  it('regression: 退订\'s refusal of a bad date gave a fixed example date (2026-12-31) that would itself be refused once past; the example is a month ahead and works', async () => {
+    const w = await t.worker();
+    const ahead = new Date(t.clock.now().getTime() + 8 * 3_600_000 + 30 * 86_400_000).toISOString().slice(0, 10);
+    const refused = await say(w.userId, '退订 培训 明天吧');
+    expect(refused).toContain(`例如“退订 培训 ${ahead}”`);
+    expect(await say(w.userId, '退订 天气')).toContain(`“退订 培训 ${ahead}”`);
+    expect(await say(w.userId, `退订 培训 ${ahead}`)).toContain(`已退订“培训开课”提醒至 ${ahead}`);
+  });
+
   it('退订 <kind> <date> mutes that kind until the date, a bad kind or a past date is refused and changes nothing, 恢复提醒 undoes it', async () => {
     const w = await t.worker();
     const store = createMongoReminderStore(t.db);
     const today = t.clock.now().toISOString().slice(0, 10);
     expect(await say(w.userId, '退订 天气')).toContain('没有“天气”这类提醒');
-    expect(await say(w.userId, '退订 培训 2020-01-01')).toContain('日期请写成 2026-12-31 这样，且不早于今天');
+    expect(await say(w.userId, '退订 培训 2020-01-01')).toContain('日期请写成年-月-日，且不早于今天');
     expect(await store.mutes(w.id)).toEqual([]);
     const until = `${Number(today.slice(0, 4)) + 1}-01-31`;
     expect(await say(w.userId, `退订 培训 ${until}`)).toContain(`已退订“培训开课”提醒至 ${until}`);

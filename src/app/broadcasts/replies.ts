@@ -1,6 +1,8 @@
+import type { Answer } from '../../domain/broadcasts/broadcast.ts';
+import type { Enrolment } from '../../domain/training/types.ts';
 import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
 import type { InboundMessage } from '../handleInbound.ts';
-import { enrol } from '../training/workerTraining.ts';
+import { enrol, whereTheyStand } from '../training/workerTraining.ts';
 import type { BroadcastDeps } from './deps.ts';
 import { CHOICE } from './message.ts';
 
@@ -31,7 +33,8 @@ export function broadcastAnswerOf(msg: InboundMessage): { choice: 'enrol' | 'dec
  * A worker's answer to a broadcast that offered 报名 / 不参加: by button (its id names the broadcast), or by
  * word or number for the latest unanswered notice, else the latest answered one. 报名 goes through the training
  * use case (a seat or the waiting list, idempotent: a second 报名 says it was answered and where the worker
- * stands); 不参加 is recorded, and a later 报名 turns it into an enrolment. Each delivery counts one answer.
+ * stands); 不参加 is recorded, and a later 报名 turns it into an enrolment. Each delivery counts one answer, and
+ * that answer follows the enrolment (a seat from the waiting list makes it 报名, a cancelled seat lets 不参加 in).
  * Numbers are taken outside a flow, or inside one when the notice came after the flow's last turn. Null: not an
  * answer to a broadcast, the flows answer it (indexed reads, only for messages that look like an answer).
  */
@@ -54,21 +57,49 @@ export function createBroadcastReplies(deps: BroadcastDeps) {
     if (byNumber && state.flowId && !(delivery.at && delivery.at.getTime() > Date.parse(state.updatedAt))) return null;
     const b = await deps.broadcasts.get(delivery.broadcastId);
     if (!b?.sessionId) return null;
-    const before = delivery.answer ?? null;
+    const worker = await deps.training.workers.findByAccount(msg.channel, msg.userId);
+    const enrolmentNow = async () => (worker ? deps.training.training.enrolment(b.sessionId!, worker.id) : null);
+    // The recorded answer follows the enrolment, which moves on without the notice (a seat from the waiting list,
+    // a cancellation): read it afresh, so neither the reply nor the counters keep saying "waiting".
+    const e = await enrolmentNow();
+    const before = await follow(deps, delivery.id, b.id, delivery.answer ?? null, answerOf(e), now);
     if (choice === 'decline') {
       if (before === 'decline') return say(t('alreadyDeclined'));
       // Giving up a seat is the training flow's business (it offers the seat to the next in line).
-      if (before) return say(t('enrolledNotDecline', { state: deps.translator.t(state.locale, `training:states.${before === 'waiting' ? 'waiting' : 'enrolled'}`) }));
-      if (await deps.deliveries.answer(delivery.id, 'decline', now)) await deps.broadcasts.inc(b.id, { 'answers.decline': 1 });
+      if (before && e && answerOf(e)) {
+        const tt = (k: string, p?: Record<string, unknown>) => deps.translator.t(state.locale, k, p);
+        return say(t('enrolledNotDecline', { state: (await whereTheyStand(deps.training, e, now, tt, 'states')) ?? tt(`training:states.${e.state}`) }));
+      }
+      // No answer yet, or a 报名 whose enrolment was given up since (取消报名): 不参加 is what is true now.
+      const recorded = before === null ? await deps.deliveries.answer(delivery.id, 'decline', now) : await deps.deliveries.changeAnswer(delivery.id, before, 'decline', now);
+      if (recorded) await deps.broadcasts.inc(b.id, before === null ? { 'answers.decline': 1 } : { [`answers.${before}`]: -1, 'answers.decline': 1 });
       return say(t('declined', { title: b.sessionTitle ?? '' }));
     }
     const r = await enrol(deps.training)({ sessionId: b.sessionId }, { channel: msg.channel, userId: msg.userId, locale: state.locale, now });
     const status = typeof r === 'object' && r !== null && 'status' in r ? String(r.status) : 'invalid';
     const text = typeof r === 'object' && r !== null && 'text' in r ? String(r.text) : t('failed');
-    const answer = status === 'waiting' ? 'waiting' : status === 'enrolled' || status === 'accepted' || status === 'already' ? 'enrol' : null;
+    const answer = ['waiting', 'enrolled', 'accepted', 'already'].includes(status) ? answerOf(await enrolmentNow()) : null;
     if (answer && before === null && (await deps.deliveries.answer(delivery.id, answer, now))) await deps.broadcasts.inc(b.id, { [`answers.${answer}`]: 1 });
-    if (answer && before === 'decline' && (await deps.deliveries.changeAnswer(delivery.id, 'decline', answer, now))) await deps.broadcasts.inc(b.id, { 'answers.decline': -1, [`answers.${answer}`]: 1 });
+    if (answer && before !== null) await follow(deps, delivery.id, b.id, before, answer, now);
     // A second 报名: the training use case says where the worker stands (enrolled, waiting); say it was answered.
     return say(before && before !== 'decline' && status === 'already' ? `${t('answeredBefore', { answer: t('enrolButton') })}${text}` : text);
   };
+}
+
+/** The answer an enrolment stands for: a seat is 报名, a place in line (or a seat held, not yet taken) is waiting. */
+function answerOf(e: Enrolment | null): Answer | null {
+  if (e?.state === 'enrolled') return 'enrol';
+  if (e?.state === 'waiting' || e?.state === 'offered') return 'waiting';
+  return null;
+}
+
+/**
+ * Moves a recorded 报名 / waiting answer (or a 不参加 the worker went back on) to what the enrolment is now, with
+ * the notice's counters; a lost race leaves both as the winner wrote them. Returns the answer now recorded.
+ */
+async function follow(deps: BroadcastDeps, deliveryId: string, broadcastId: string, before: Answer | null, to: Answer | null, at: Date): Promise<Answer | null> {
+  if (before === null || to === null || before === to) return before;
+  if (!(await deps.deliveries.changeAnswer(deliveryId, before, to, at))) return before;
+  await deps.broadcasts.inc(broadcastId, { [`answers.${before}`]: -1, [`answers.${to}`]: 1 });
+  return to;
 }

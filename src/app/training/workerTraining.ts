@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkinOpen, enrolRefusal, waitingList, type EnrolmentCandidate } from '../../domain/training/enrolment.ts';
+import { isOnlinePlace } from '../../domain/training/online.ts';
 import type { Enrolment } from '../../domain/training/types.ts';
 import { hoursRequired, hoursStanding } from '../../domain/training/hours.ts';
 import { trainingSettings } from '../../domain/policy/trainingSchema.ts';
@@ -40,7 +41,7 @@ function stageNames(deps: TrainingDeps, regionCode: string, stages: readonly str
  * them and until when. Null when they have no live enrolment. Without it the list showed a full session's "余 0 席"
  * to the very worker a seat was being held for.
  */
-async function whereTheyStand(deps: TrainingDeps, e: Enrolment | undefined, now: Date, t: (k: string, p?: Record<string, unknown>) => string, prefix: 'mark' | 'states'): Promise<string | null> {
+export async function whereTheyStand(deps: TrainingDeps, e: Enrolment | undefined, now: Date, t: (k: string, p?: Record<string, unknown>) => string, prefix: 'mark' | 'states'): Promise<string | null> {
   if (!e) return null;
   if (e.state === 'enrolled') return t(`training:${prefix}.enrolled`);
   if (e.state === 'offered' && e.offeredUntil && e.offeredUntil.getTime() > now.getTime()) return t(`training:${prefix}.offeredUntil`, { until: chinaTime(e.offeredUntil) });
@@ -91,7 +92,7 @@ export function enrol(deps: TrainingDeps): ActionHandler {
     const state = r.status === 'closed' ? '' : ((await whereTheyStand(deps, r.enrolment, ctx.now, t, 'states')) ?? t(`training:states.${r.enrolment.state}`));
     const params = { title: session.title, startsAt: chinaTime(session.startsAt), place: session.place, state };
     // Already holding the seat: "已报名 (已报名)" said nothing; the time and place are what they came back for.
-    const key = r.status === 'already' && r.enrolment.state === 'enrolled' ? 'alreadyEnrolled' : r.status;
+    const key = r.status === 'already' && r.enrolment.state === 'enrolled' ? 'alreadyEnrolled' : r.status === 'enrolled' && isOnlinePlace(session.place) ? 'enrolledOnline' : r.status;
     return { status: r.status, text: t(`training:enrol.${key}`, params) };
   };
 }
@@ -160,9 +161,11 @@ export function checkIn(deps: TrainingDeps): ActionHandler {
     const worker = await deps.workers.findByAccount(ctx.channel, ctx.userId);
     if (!worker) return { status: 'notRegistered', text: t('training:needsRegistration') };
     if (!/^\d{6}$/.test(code)) return { status: 'invalid', text: t('training:checkin.format') };
+    let classToday = false;
     for (const e of await deps.training.enrolmentsOfWorker(worker.id)) {
       const s = await deps.training.get(e.sessionId);
       if (!s || s.status !== 'open') continue;
+      if (e.state === 'enrolled' && checkinOpen(s, ctx.now)) classToday = true;
       // The code names its session: a refusal then says why (no seat, not the day), not "wrong code".
       if (!checkinCodeValid(deps.checkinSecret, s.id, code, ctx.now)) continue;
       if (e.state !== 'enrolled') return { status: 'noSeat', text: t('training:checkin.noSeat', { title: s.title, state: t(`training:states.${e.state}`) }) };
@@ -170,6 +173,8 @@ export function checkIn(deps: TrainingDeps): ActionHandler {
       const r = await creditAttendance(deps, s, worker.id, 'checkin');
       return { status: r.recorded ? 'done' : 'already', text: t(r.recorded ? 'training:checkin.done' : 'training:checkin.already', { title: s.title, hours: s.hours }) };
     }
+    // With no class of theirs today "wrong code, type it again" sends the worker hunting for a code that cannot work.
+    if (!classToday) return { status: 'nothingToday', text: t('training:checkin.nothingToday') };
     return { status: 'wrongCode', text: t('training:checkin.wrong') };
   };
 }
@@ -195,12 +200,14 @@ export function muteReminders(deps: TrainingDeps): ActionHandler {
     if (!worker) return { status: 'notRegistered', text: t('training:needsRegistration') };
     const parsed = muteArgs.safeParse(args);
     const [word = 'all', untilRaw] = parsed.success ? parsed.data.kind.trim().split(/\s+/) : [];
+    // The example's date is a month ahead: a fixed one would have passed by the time someone copies it.
+    const example = chinaDate(new Date(ctx.now.getTime() + 30 * 86_400_000));
     const kind = KIND_WORDS[word.toLowerCase()] ?? (REMINDER_KINDS as readonly string[]).find((k) => k === word);
-    if (!kind) return { status: 'unknownKind', text: t('reminders:mute.unknownKind', { word }) };
+    if (!kind) return { status: 'unknownKind', text: t('reminders:mute.unknownKind', { word, example }) };
     let until: Date | null = null;
     if (untilRaw) {
       const d = parseDate(untilRaw, { today: chinaDate(ctx.now), min: chinaDate(ctx.now) });
-      if (!d.ok) return { status: 'badDate', text: t('reminders:mute.badDate') };
+      if (!d.ok) return { status: 'badDate', text: t('reminders:mute.badDate', { example }) };
       until = new Date(`${d.value}T23:59:59+08:00`);
     }
     await deps.reminders.mute({ workerId: worker.id, kind: kind as MuteKind, until });
