@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from './root.ts';
 import type { Connection } from 'mongoose';
 import { ACTION_NAMES, createActions } from './app/actions/registry.ts';
 import { createInboundHandler } from './app/handleInbound.ts';
@@ -99,7 +100,7 @@ import { returnedApplicationReminders, returnedStillDue } from './app/reminders/
 
 export { StartupError };
 
-export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export { ROOT };
 
 export interface RunningApp {
   url: string;

@@ -19,7 +19,7 @@ import { mayAct, tierOf } from '../src/domain/certification/tier.ts';
 import { findRegion } from '../src/domain/regions/regions.ts';
 import { createLogger } from '../src/infra/logger.ts';
 import { createArgon2Hasher } from '../src/infra/passwordHasher.ts';
-import { ROOT } from '../src/main.ts';
+import { ROOT } from '../src/root.ts';
 import { createMongoAdminRepository } from '../src/store/mongo/adminRepository.ts';
 import { openDatabase } from '../src/store/mongo/openDatabase.ts';
 

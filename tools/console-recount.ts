@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/infra/logger.ts';
-import { ROOT } from '../src/main.ts';
+import { ROOT } from '../src/root.ts';
 import { recountDashboard } from '../src/store/mongo/dashboardCounters.ts';
 import { openDatabase } from '../src/store/mongo/openDatabase.ts';
 

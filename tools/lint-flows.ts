@@ -4,7 +4,7 @@
  */
 import { ACTION_NAMES } from '../src/app/actions/registry.ts';
 import { loadContent } from '../src/app/loadContent.ts';
-import { ROOT } from '../src/main.ts';
+import { ROOT } from '../src/root.ts';
 
 try {
   const { findings, flows } = loadContent({ root: ROOT, defaultLocale: process.env.DEFAULT_LOCALE ?? 'zh-CN', actions: ACTION_NAMES });
