@@ -384,7 +384,7 @@ describe('eligibility templates', () => {
     ['zh-CN', 'pinghu', {}, 'intermediate', 'examPassed', '需通过中级培训测试（在申报后的培训测试环节进行）'],
     ['zh-CN', 'pinghu', { satisfaction: 0.7999 }, 'intermediate', 'minSatisfaction', '满意率 79.9%，中级需达 80%，还差 0.1 个百分点'],
     ['zh-CN', 'pinghu', {}, 'senior', 'minSatisfaction', '高级需满意率达 90%（在申报后的满意度调查环节测评）'],
-    ['zh-CN', 'pinghu', { education: 'juniorHigh' }, 'junior', 'minEducation', '学历为初中，初级需高中（中专）及以上学历'],
+    ['zh-CN', 'pinghu', { education: 'juniorHigh' }, 'junior', 'minEducation', '学历为初中及以下，初级需高中（中专）及以上学历'], // regression: a worker who chose 初中及以下 was told 学历为初中
     ['zh-CN', 'pinghu', { membership: 'probationary' }, 'junior', 'fullMember', '目前为预备党员，初级需为中共正式党员，转正后即可申报'],
     ['zh-CN', 'pinghu', { birthDate: '1966-03-01' }, 'junior', 'maxAge', '年龄 60 岁，初级申报须未满 60 周岁'],
     ['zh-CN', 'pinghu', { commendationLevel: 'county' }, 'senior', 'commendationLevel', '表彰或经验交流为县级，高级需市级及以上'],
