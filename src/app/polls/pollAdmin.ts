@@ -236,6 +236,12 @@ export function createPollAdmin(deps: PollDeps) {
       });
     },
 
+    /** The words of the codes' CSV file in `lang` (templates polls:codesFile). */
+    codesFileWords(lang: string) {
+      const w = (key: string) => c.translator.t(lang, `polls:codesFile.${key}`);
+      return { group: w('group'), code: w('code'), url: w('url'), groupId: w('groupId'), groups: { owner: w('groups.owner'), member: w('groups.member'), employee: w('groups.employee') } };
+    },
+
     /**
      * Results of a closed poll, suppressed (domain/polls/results.ts). Admins of a tier below the one that runs the
      * poll see the aggregate only: rate, valid answers and quorum, no groups or comments.

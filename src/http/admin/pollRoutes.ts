@@ -32,7 +32,11 @@ const suggestionQuery = z
     year: z.coerce.number().int().min(2000).max(2100).optional(),
   })
   .refine((q) => (q.applicationId !== undefined) !== (q.certificateNumber !== undefined && q.year !== undefined), { message: 'give applicationId, or certificateNumber and year' });
-const codesQuery = z.strictObject({ format: z.enum(['json', 'csv', 'html'], { message: 'format is json, csv or html' }).default('json') });
+const codesQuery = z.strictObject({
+  format: z.enum(['json', 'csv', 'html'], { message: 'format is json, csv or html' }).default('json'),
+  /** The CSV's language; without it, the request's Accept-Language (en, else zh-CN). */
+  lang: z.enum(['zh-CN', 'en'], { message: 'lang is zh-CN (the default) or en' }).optional(),
+});
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: { status: number; message: string } };
 function value<T>(r: Outcome<T>): T {
@@ -62,7 +66,7 @@ export function pollRoutes(router: Router, polls: PollAdmin): void {
   });
   router.get('/polls/:id/codes', async (ctx) => {
     const id = parse(pollId, ctx.params.id);
-    const { format } = parse(codesQuery, ctx.query);
+    const { format, lang } = parse(codesQuery, ctx.query);
     const codes = value(await polls.codes(adminOf(ctx), id, format));
     // The codes open the poll: no cache keeps a copy.
     ctx.set('Cache-Control', 'private, no-store');
@@ -70,7 +74,7 @@ export function pollRoutes(router: Router, polls: PollAdmin): void {
     else if (format === 'csv') {
       ctx.set('Content-Disposition', `attachment; filename="poll-${id}-codes.csv"`);
       ctx.type = 'text/csv; charset=utf-8';
-      ctx.body = codesCsv(codes);
+      ctx.body = codesCsv(codes, polls.codesFileWords(lang ?? (/^en\b/i.test(ctx.get('accept-language')) ? 'en' : 'zh-CN')));
     } else {
       ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
       ctx.type = 'text/html; charset=utf-8';
