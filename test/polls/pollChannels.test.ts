@@ -59,8 +59,8 @@ describe('WeChat Official Account', () => {
     const second = (await wx.text(openidOf('poll-twice'), '1')).text;
     for (const shown of [first, second]) {
       // Once each, under one "回复编号", and in order.
-      expect(shown.match(/^\d\. .+$/gm)).toEqual(['1. 很满意', '2. 比较满意', '3. 一般', '4. 不满意']);
-      expect(shown.match(/回复编号/g)).toHaveLength(1);
+      expect(shown?.match(/^\d\. .+$/gm)).toEqual(['1. 很满意', '2. 比较满意', '3. 一般', '4. 不满意']);
+      expect(shown?.match(/回复编号/g)).toHaveLength(1);
     }
   });
 });
