@@ -119,6 +119,8 @@ describe('codes', () => {
     const other = await r.api('GET', `/polls/${poll.id}/codes`, tokens.pinghu2!);
     expect(other.status).toBe(403);
     expect(other.body.error).toBe(`only the admin who runs poll ${poll.id} may see its codes`);
+    // The stable code the console words the refusal by (app/polls/refusals.ts).
+    expect(other.body.code).toBe('notPollOwner');
 
     const csv = await r.api('GET', `/polls/${poll.id}/codes?format=csv`, tokens.pinghu!);
     expect(csv.headers.get('content-type')).toContain('text/csv');

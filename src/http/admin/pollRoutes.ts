@@ -3,8 +3,10 @@ import { z } from 'zod';
 import type { PollAdmin } from '../../app/polls/pollAdmin.ts';
 import { HttpError } from '../errors.ts';
 import { codesCsv, codesHtml } from '../polls/codeSheet.ts';
+import type { ServiceError } from '../../app/certification/runCommand.ts';
 import { adminOf } from './auth.ts';
 import { parse } from './parse.ts';
+import { refusalFields } from './validate.ts';
 
 const pollId = z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'poll ids are letters and digits');
 const count = (max: number) => z.number().int().min(0).max(max);
@@ -38,9 +40,10 @@ const codesQuery = z.strictObject({
   lang: z.enum(['zh-CN', 'en'], { message: 'lang is zh-CN (the default) or en' }).optional(),
 });
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: { status: number; message: string } };
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: ServiceError };
+/** A refusal keeps its stable `code` (app/polls/refusals.ts) and `params`: the console words it from them. */
 function value<T>(r: Outcome<T>): T {
-  if (!r.ok) throw new HttpError(r.error.status, r.error.message);
+  if (!r.ok) throw new HttpError(r.error.status, r.error.message, refusalFields(r.error));
   return r.value;
 }
 
