@@ -158,7 +158,7 @@ describe('reliability', () => {
     expect(begun[6]).toBe('begun');
     const codes = await r.db.db!.collection('poll_codes').find({ pollId: poll.id }).toArray();
     expect(codes.filter((c) => c.status === 'pending')).toHaveLength(5);
-    expect(codes.find((c) => c._id === h[2])!.pending.sid).toBe(begun[4] === 'begun' ? 'b-2a' : 'b-2b');
+    expect(codes.find((c) => String(c._id) === h[2])!.pending.sid).toBe(begun[4] === 'begun' ? 'b-2a' : 'b-2b');
 
     const sids = ['b-4', 'b-5', begun[2] === 'begun' ? 'b-0' : 'b-1', begun[4] === 'begun' ? 'b-2a' : 'b-2b', 'b-3'];
     const scale = { overall: 'pleased', workStyle: 'neutral' };
