@@ -73,19 +73,24 @@ function opsPerAnswer(answers: number): { total: number; parts: string } {
 const verdicts: string[] = [];
 
 /**
- * The answers target, twice: as measured (meaningless on a shared machine), and as the CPU per answer allows on
- * this machine's cores when nothing else runs — the figure to compare across runs.
+ * The answers target, three ways: as measured (meaningless on a shared machine); as the CPU per answer (app and
+ * database) allows on this machine's cores when nothing else runs — the figure to compare across runs; and as the
+ * app's share allows on its one JavaScript thread, which caps it whatever the cores (the database is
+ * multi-threaded). CPU verdict: both of the last two must reach the target.
  */
-function answersVerdict(perSecond: number, cpuMsPerAnswer: number, warmCpuMsPerAnswer: number): string {
+function answersVerdict(perSecond: number, cpu: { total: number; node: number; dbJit: number }): string[] {
   const cores = availableParallelism();
-  const capacity = (ms: number) => (cores * 1000) / Math.max(ms, 0.001);
+  const onCores = (ms: number) => (cores * 1000) / Math.max(ms, 0.001);
+  const onThread = (ms: number) => 1000 / Math.max(ms, 0.001);
   const met = (x: number) => (x >= TARGET_ANSWERS_PER_S ? 'MET' : 'NOT MET');
+  const warm = cpu.total - cpu.dbJit;
+  const capacity = Math.min(onCores(warm), onThread(cpu.node));
   return [
-    `≥ ${TARGET_ANSWERS_PER_S} answers/s end to end: ${met(perSecond)} as measured (${fmt(perSecond)}/s at load ${fmt(loadavg()[0]!, 1)});`,
-    `${met(capacity(cpuMsPerAnswer))} by CPU (${fmt(cpuMsPerAnswer, 2)} ms an answer → ${fmt(capacity(cpuMsPerAnswer))}/s on ${cores} idle cores;`,
-    `without the database's JIT warm-up ${fmt(warmCpuMsPerAnswer, 2)} ms → ${fmt(capacity(warmCpuMsPerAnswer))}/s, ${met(capacity(warmCpuMsPerAnswer))};`,
-    `the target needs ≤ ${fmt((cores * 1000) / TARGET_ANSWERS_PER_S, 1)} ms)`,
-  ].join(' ');
+    `≥ ${TARGET_ANSWERS_PER_S} answers/s end to end: ${met(perSecond)} as measured (${fmt(perSecond)}/s at load ${fmt(loadavg()[0]!, 1)})`,
+    `≤ ${fmt((cores * 1000) / TARGET_ANSWERS_PER_S, 1)} ms CPU an answer (app + database, ${cores} cores): ${fmt(cpu.total, 2)} ms → ${fmt(onCores(cpu.total))}/s, ${met(onCores(cpu.total))}; without the database's JIT warm-up ${fmt(warm, 2)} ms → ${fmt(onCores(warm))}/s, ${met(onCores(warm))}`,
+    `≤ ${fmt(1000 / TARGET_ANSWERS_PER_S, 1)} ms of the app's one thread an answer: ${fmt(cpu.node, 2)} ms → ${fmt(onThread(cpu.node))}/s, ${met(onThread(cpu.node))}`,
+    `by CPU on an idle machine (the lower of the two, warm): ${fmt(capacity)}/s, ${met(capacity)}`,
+  ];
 }
 
 async function main(): Promise<void> {
@@ -165,7 +170,7 @@ async function main(): Promise<void> {
       heading('1. Answers through /sim, end to end, in one message: 测评 <code> 1 2 [意见] (embedded H2, every write synced)');
       row('answers recorded', `${fmt(one.recorded)} of ${fmt(ANSWERS)}`);
       perAnswer(one.seconds, one.recorded, one.messages, one.cpu, one.loadCpu, one.latencies, 'one', one.ops);
-      verdicts.push(answersVerdict(one.recorded / one.seconds, one.cpu.total, one.cpu.total - one.cpu.dbJit));
+      verdicts.push(...answersVerdict(one.recorded / one.seconds, one.cpu));
       verdicts.push(`database operations per one-message answer: ${fmt(one.ops.total, 2)} (${one.ops.parts})`);
       const stepAnswers = Math.min(STEP_ANSWERS, ANSWERS);
       status(`${stepAnswers} step-by-step answers by ${RESPONDENTS} respondents at once`);

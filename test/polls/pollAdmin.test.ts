@@ -80,6 +80,35 @@ describe('listing and suggesting', () => {
 });
 
 describe('codes', () => {
+  it('regression: the poll codes CSV had English headers in the zh-CN console', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, tokens.pinghu!, app.id, { owner: 1, member: 1, employee: 1 });
+    const rows = (raw: string) => raw.replace(/^\uFEFF/, '').trim().split('\n').map((l) => l.split(','));
+    const byCode = new Map(poll.codes.map((c) => [c.code, c]));
+    const check = (raw: string, header: string[], names: Record<string, string>) => {
+      const [head, ...body] = rows(raw);
+      expect(head).toEqual(header);
+      expect(body).toHaveLength(3);
+      // Same columns in every language; the last one is the stable group id a script can rely on.
+      for (const [name, code, url, group] of body) {
+        expect(byCode.get(code!)).toEqual({ group, code, url });
+        expect(name).toBe(names[group!]);
+      }
+    };
+    const zh = ['组别', '测评码', '链接', '组别代码'];
+    const en = ['Group', 'Code', 'Link', 'Group id'];
+    const zhNames = { owner: '业主', member: '党员', employee: '员工' };
+    const enNames = { owner: 'Owner', member: 'Party member', employee: 'Employee' };
+    check((await r.api('GET', `/polls/${poll.id}/codes?format=csv`, tokens.pinghu!)).raw, zh, zhNames);
+    check((await r.api('GET', `/polls/${poll.id}/codes?format=csv&lang=en`, tokens.pinghu!)).raw, en, enNames);
+    const download = (lang: string) => fetch(`${r.app.url}/admin/api/polls/${poll.id}/codes?format=csv`, { headers: { authorization: `Bearer ${tokens.pinghu!}`, 'accept-language': lang } }).then((res) => res.text());
+    check(await download('en-GB,en;q=0.9'), en, enNames);
+    check(await download('zh-CN,zh;q=0.9,en;q=0.8'), zh, zhNames);
+    const bad = await r.api('GET', `/polls/${poll.id}/codes?format=csv&lang=fr`, tokens.pinghu!);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('lang is zh-CN (the default) or en');
+  });
+
   it('are for the admin who runs the poll only, as JSON, CSV and a printable sheet with QR codes, every look audited', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, tokens.pinghu!, app.id, { owner: 1, member: 2, employee: 3 });
@@ -90,10 +119,12 @@ describe('codes', () => {
     const other = await r.api('GET', `/polls/${poll.id}/codes`, tokens.pinghu2!);
     expect(other.status).toBe(403);
     expect(other.body.error).toBe(`only the admin who runs poll ${poll.id} may see its codes`);
+    // The stable code the console words the refusal by (app/polls/refusals.ts).
+    expect(other.body.code).toBe('notPollOwner');
 
     const csv = await r.api('GET', `/polls/${poll.id}/codes?format=csv`, tokens.pinghu!);
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(csv.raw.startsWith('\uFEFFgroup,code,url\n')).toBe(true);
+    expect(csv.raw.startsWith('\uFEFF组别,测评码,链接,组别代码\n')).toBe(true);
     expect(csv.raw).toContain(poll.codes[5]!.code);
     const html = await r.api('GET', `/polls/${poll.id}/codes?format=html`, tokens.pinghu!);
     expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");

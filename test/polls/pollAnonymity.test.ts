@@ -133,6 +133,43 @@ describe('reliability', () => {
     expect(stored.comments).toEqual([{ group: 'employee', text: 'once' }]);
   });
 
+  it('submits arriving together share one write per step, and each still gets its own outcome', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 6 });
+    const cipher = createPiiCipher(r.key);
+    const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
+    const store = createMongoPollStore(r.db);
+    const h = (await r.db.db!.collection('poll_codes').find({ pollId: poll.id }).toArray()).map((c) => String(c._id));
+    const sealed = cipher.encrypt(JSON.stringify({ scale: { overall: 'pleased', workStyle: 'pleased' } }));
+    const bind = (who: string) => ({ pollId: poll.id, identity: who });
+    // The first two of these go alone, the rest as one command: two codes for one account, one code twice.
+    const begun = await Promise.all([
+      store.beginSubmit(h[4]!, 'b-4', sealed),
+      store.beginSubmit(h[5]!, 'b-5', sealed),
+      store.beginSubmit(h[0]!, 'b-0', sealed, bind('acct-x')),
+      store.beginSubmit(h[1]!, 'b-1', sealed, bind('acct-x')),
+      store.beginSubmit(h[2]!, 'b-2a', sealed),
+      store.beginSubmit(h[2]!, 'b-2b', sealed),
+      store.beginSubmit(h[3]!, 'b-3', sealed, bind('acct-y')),
+    ]);
+    expect(begun.slice(0, 2)).toEqual(['begun', 'begun']);
+    expect([begun[2], begun[3]].sort()).toEqual(['begun', 'otherCode']);
+    expect([begun[4], begun[5]].sort()).toEqual(['begun', 'taken']);
+    expect(begun[6]).toBe('begun');
+    const codes = await r.db.db!.collection('poll_codes').find({ pollId: poll.id }).toArray();
+    expect(codes.filter((c) => c.status === 'pending')).toHaveLength(5);
+    expect(codes.find((c) => String(c._id) === h[2])!.pending.sid).toBe(begun[4] === 'begun' ? 'b-2a' : 'b-2b');
+
+    const sids = ['b-4', 'b-5', begun[2] === 'begun' ? 'b-0' : 'b-1', begun[4] === 'begun' ? 'b-2a' : 'b-2b', 'b-3'];
+    const scale = { overall: 'pleased', workStyle: 'neutral' };
+    // Each id twice in one batch: the second of each is not counted again.
+    const applied = await Promise.all([...sids, ...sids].map((sid) => store.applyAnswer(poll.id, sid, 'employee', scale, undefined)));
+    expect(applied.filter((a) => a === 'pollClosed')).toHaveLength(0);
+    const stored = (await store.get(poll.id))!;
+    expect(stored.answered).toBe(5);
+    expect(stored.tallies.employee!.counts.overall).toEqual({ pleased: 5 });
+  });
+
   it('a submit cut off after any of its steps is counted exactly once when the poll closes', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 5 });

@@ -50,6 +50,19 @@ describe('WeChat Official Account', () => {
     expect((await wx.text(openidOf('poll2'), '提交')).text).toBe('已提交，感谢参与。您的回答是匿名的。');
     expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
   });
+
+  it('regression: the questionnaire\'s numbered options were listed twice on WeChat', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 1 });
+    const wx = wechatClient(r.app.url, r.clock);
+    const first = (await wx.text(openidOf('poll-twice'), `测评 ${poll.codes[0]!.code}`)).text;
+    const second = (await wx.text(openidOf('poll-twice'), '1')).text;
+    for (const shown of [first, second]) {
+      // Once each, under one "回复编号", and in order.
+      expect(shown?.match(/^\d\. .+$/gm)).toEqual(['1. 很满意', '2. 比较满意', '3. 一般', '4. 不满意']);
+      expect(shown?.match(/回复编号/g)).toHaveLength(1);
+    }
+  });
 });
 
 describe('Telegram and the mini program', () => {

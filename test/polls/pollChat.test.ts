@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import type { Logger } from '../../src/infra/logger.ts';
+import { runStartupMigrations } from '../../src/store/mongo/startupMigrations.ts';
 import { answerInChat, createPoll, pinghuApplication, say } from './pollSupport.ts';
 
 /** The respondent's side in the chat (sim), through the real app and database: the journey and every refusal. */
@@ -72,6 +74,40 @@ describe('a respondent answers in the chat', () => {
     expect(await say(r, 'x4', `测评 ${c}`)).toContain('已由另一个账号使用');
     const progress = await r.api('GET', `/polls/${poll.id}`, pinghu);
     expect(progress.body.answered).toEqual({ owner: 0, member: 1, employee: 0 });
+  });
+
+  it('a poll started before the claims moved onto the codes keeps one code per account (startup migration, idempotent)', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    const [a, b, c] = poll.codes.filter((x) => x.group === 'member').map((x) => x.code);
+    expect(await answerInChat(r, 'old1', a!, '1')).toContain('已提交');
+    await say(r, 'old2', `测评 ${b}`); // old2 holds b, not answered yet
+    await say(r, 'old2', '取消');
+    // As an earlier version left them: bound codes without a claim, and the claims apart in poll_respondents.
+    const codes = r.db.collection('poll_codes');
+    const bound = await codes.find({ pollId: poll.id, boundTo: { $type: 'string' } }).toArray();
+    expect(bound).toHaveLength(2);
+    await codes.updateMany({ pollId: poll.id }, { $unset: { claim: '' } });
+    await r.db.collection('poll_respondents').insertMany(bound.map((d) => ({ _id: `${poll.id}:${String(d.boundTo)}` as never, codeHash: d._id })));
+
+    const logged: unknown[] = [];
+    const logger = { info: (o: unknown) => logged.push(o), warn: () => {}, error: () => {} } as unknown as Logger;
+    await runStartupMigrations(r.db, logger);
+    expect(logged).toContainEqual({ codes: 2 });
+    expect(await codes.countDocuments({ pollId: poll.id, claim: { $exists: true } })).toBe(2);
+    // Again: nothing left to do.
+    logged.length = 0;
+    await runStartupMigrations(r.db, logger);
+    expect(logged).not.toContainEqual(expect.objectContaining({ codes: expect.any(Number) }));
+
+    expect(await say(r, 'old1', `测评 ${c}`)).toContain('已经用另一个测评码参加了');
+    expect(await say(r, 'old1', `测评 ${c} 1 1`)).toContain('已经用另一个测评码参加了');
+    expect(await say(r, 'old2', `测评 ${c} 1 1`)).toContain('已经用另一个测评码参加了');
+    // The account's own code still works.
+    expect(await say(r, 'old2', `测评 ${b} 1 1`)).toContain('已提交');
+    expect((await r.api('GET', `/polls/${poll.id}`, pinghu)).body.answered).toEqual({ owner: 0, member: 2, employee: 0 });
+    // The refused tries bound nothing: c is free for its own respondent.
+    expect(await codes.countDocuments({ pollId: poll.id, status: 'unused', boundTo: null })).toBe(poll.codes.length - 2);
   });
 
   it('a repeated submit says already recorded and counts once', async () => {

@@ -58,6 +58,22 @@ describe('the poll web page', () => {
     expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
   });
 
+  it('regression: the web page showed the chat\'s wording ("回复跳过") and the anonymity sentence twice', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 1 });
+    const url = `${r.app.url}/p/${poll.codes[0]!.code}`;
+    for (const lang of ['zh-CN', 'en']) {
+      const html = await (await fetch(`${url}?lang=${lang}`)).text();
+      const t = /name="t" value="([^"]+)"/.exec(html)![1]!;
+      const review = (await post(url, { t, lang, step: 'review', 'q.overall': 'pleased', 'q.workStyle': 'neutral' })).html;
+      for (const shown of [html, review]) {
+        // No chat instructions on a form: nothing to reply to, no "back"/"cancel" words, no skip word.
+        expect(shown).not.toMatch(/回复|跳过|返回|取消|[Rr]eply|"skip"|"back"|"cancel"/);
+      }
+      expect(html.match(/匿名|anonymous/g)).toHaveLength(1);
+    }
+  });
+
   it('refuses a post without the form token, or with another code\'s, changing nothing', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });

@@ -90,7 +90,7 @@ export function createPollAdmin(deps: PollDeps) {
       if (!inScope(scopeOf(admin), app)) return { ok: false, error: forbidden(`application ${app.id}`) };
       const refused = actRefusal(c.policies, admin, app, 'applications');
       if (refused) return { ok: false, error: refused };
-      if (app.status !== 'open') return { ok: false, error: { status: 422, code: 'notOpen', message: `application ${app.id} is ${app.status}; a poll rates an open application` } };
+      if (app.status !== 'open') return { ok: false, error: { status: 422, code: 'notOpen', message: `application ${app.id} is ${app.status}; a poll rates an open application`, params: { status: app.status } } };
       const worker = await c.workers.findById(app.workerId);
       return { ok: true, value: { subject: { kind: 'application', applicationId: app.id }, workerId: app.workerId, policyId: app.policyId, level: app.level, regionCode: app.regionCode, orgId: worker?.orgId ?? null } };
     }
@@ -116,11 +116,11 @@ export function createPollAdmin(deps: PollDeps) {
         const roster = input.groups ?? suggestedGroups;
         if (!roster) return { ok: false, error: { status: 400, code: 'groupsNeeded', message: 'give groups: {"owner": 1, "member": n, "employee": n}; the organisation record has no employee count to suggest them' } };
         const total = POLL_GROUPS.reduce((n, g) => n + roster[g], 0);
-        if (total < 1 || total > MAX_ROSTER) return { ok: false, error: { status: 400, code: 'groups', message: `groups must add up to 1-${MAX_ROSTER} respondents, got ${total}` } };
+        if (total < 1 || total > MAX_ROSTER) return { ok: false, error: { status: 400, code: 'groups', message: `groups must add up to 1-${MAX_ROSTER} respondents, got ${total}`, params: { total, max: MAX_ROSTER } } };
         if (Date.parse(input.closesAt) <= now.getTime()) return { ok: false, error: { status: 400, code: 'closesAt', message: `closesAt ${input.closesAt} is not in the future` } };
         const defaults = pollDefaultsOf(policy);
         const minGroupSize = input.minGroupSize ?? defaults.minGroupSize;
-        if (minGroupSize < MIN_GROUP_SIZE_FLOOR) return { ok: false, error: { status: 400, code: 'minGroupSize', message: `minGroupSize is at least ${MIN_GROUP_SIZE_FLOOR}: smaller groups could be told apart` } };
+        if (minGroupSize < MIN_GROUP_SIZE_FLOOR) return { ok: false, error: { status: 400, code: 'minGroupSize', message: `minGroupSize is at least ${MIN_GROUP_SIZE_FLOOR}: smaller groups could be told apart`, params: { min: MIN_GROUP_SIZE_FLOOR } } };
         const id = randomUUID().replace(/-/g, '').slice(0, 16);
         const codes = POLL_GROUPS.flatMap((group) =>
           Array.from({ length: roster[group] }, () => {
@@ -234,6 +234,12 @@ export function createPollAdmin(deps: PollDeps) {
         await c.scheduler.scheduleAt(POLL_CLOSE_JOB, new Date(iso), id, { pollId: id });
         return { ok: true, value: pollView((await deps.polls.get(id))!) };
       });
+    },
+
+    /** The words of the codes' CSV file in `lang` (templates polls:codesFile). */
+    codesFileWords(lang: string) {
+      const w = (key: string) => c.translator.t(lang, `polls:codesFile.${key}`);
+      return { group: w('group'), code: w('code'), url: w('url'), groupId: w('groupId'), groups: { owner: w('groups.owner'), member: w('groups.member'), employee: w('groups.employee') } };
     },
 
     /**

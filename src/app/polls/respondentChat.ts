@@ -63,7 +63,9 @@ export function createPollChat(deps: PollDeps) {
     const head = [...prefix, `${t(s.locale, 'progress', { n: s.step + 1, total: qs.length })}${questionText(q, s.locale, names)}`].join('\n');
     if (q.kind === 'comment') return [{ text: head }];
     const choices = poll.questionnaire.scale.map((o) => ({ id: `${CHOICE_PREFIX}${o}`, label: t(s.locale, `scale.${o}`) }));
-    return [{ text: head, numbered: `${head}\n${t(s.locale, 'replyNumber')}\n${choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n')}`, choices }];
+    // `numbered` is only the text that asks for a number: the channels that number choices add the lines themselves
+    // (wechat-common/text.ts, the CLI), so options listed here too came out twice on WeChat.
+    return [{ text: head, numbered: `${head}\n${t(s.locale, 'replyNumber')}`, choices }];
   }
 
   function summary(poll: PollRecord, s: PollSession, names: { worker: string }, prefix: string[]): OutboundMessage {

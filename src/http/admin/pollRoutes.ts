@@ -3,8 +3,10 @@ import { z } from 'zod';
 import type { PollAdmin } from '../../app/polls/pollAdmin.ts';
 import { HttpError } from '../errors.ts';
 import { codesCsv, codesHtml } from '../polls/codeSheet.ts';
+import type { ServiceError } from '../../app/certification/runCommand.ts';
 import { adminOf } from './auth.ts';
 import { parse } from './parse.ts';
+import { refusalFields } from './validate.ts';
 
 const pollId = z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'poll ids are letters and digits');
 const count = (max: number) => z.number().int().min(0).max(max);
@@ -32,11 +34,16 @@ const suggestionQuery = z
     year: z.coerce.number().int().min(2000).max(2100).optional(),
   })
   .refine((q) => (q.applicationId !== undefined) !== (q.certificateNumber !== undefined && q.year !== undefined), { message: 'give applicationId, or certificateNumber and year' });
-const codesQuery = z.strictObject({ format: z.enum(['json', 'csv', 'html'], { message: 'format is json, csv or html' }).default('json') });
+const codesQuery = z.strictObject({
+  format: z.enum(['json', 'csv', 'html'], { message: 'format is json, csv or html' }).default('json'),
+  /** The CSV's language; without it, the request's Accept-Language (en, else zh-CN). */
+  lang: z.enum(['zh-CN', 'en'], { message: 'lang is zh-CN (the default) or en' }).optional(),
+});
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: { status: number; message: string } };
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: ServiceError };
+/** A refusal keeps its stable `code` (app/polls/refusals.ts) and `params`: the console words it from them. */
 function value<T>(r: Outcome<T>): T {
-  if (!r.ok) throw new HttpError(r.error.status, r.error.message);
+  if (!r.ok) throw new HttpError(r.error.status, r.error.message, refusalFields(r.error));
   return r.value;
 }
 
@@ -62,7 +69,7 @@ export function pollRoutes(router: Router, polls: PollAdmin): void {
   });
   router.get('/polls/:id/codes', async (ctx) => {
     const id = parse(pollId, ctx.params.id);
-    const { format } = parse(codesQuery, ctx.query);
+    const { format, lang } = parse(codesQuery, ctx.query);
     const codes = value(await polls.codes(adminOf(ctx), id, format));
     // The codes open the poll: no cache keeps a copy.
     ctx.set('Cache-Control', 'private, no-store');
@@ -70,7 +77,7 @@ export function pollRoutes(router: Router, polls: PollAdmin): void {
     else if (format === 'csv') {
       ctx.set('Content-Disposition', `attachment; filename="poll-${id}-codes.csv"`);
       ctx.type = 'text/csv; charset=utf-8';
-      ctx.body = codesCsv(codes);
+      ctx.body = codesCsv(codes, polls.codesFileWords(lang ?? (/^en\b/i.test(ctx.get('accept-language')) ? 'en' : 'zh-CN')));
     } else {
       ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
       ctx.type = 'text/html; charset=utf-8';

@@ -7,9 +7,22 @@ type CodeRow = { group: PollGroup; code: string; url: string; wechatQrUrl?: stri
 
 const GROUP_NAMES: Record<PollGroup, string> = { owner: '业主 owner', member: '党员 member', employee: '员工 employee' };
 
-/** The codes as CSV (UTF-8 BOM so Excel reads the Chinese headers). */
-export function codesCsv(codes: readonly CodeRow[]): string {
-  return '\uFEFF' + stringify([['group', 'code', 'url'], ...codes.map((c) => [c.group, c.code, c.url])]);
+/** The CSV's words in one language: the four headers and the groups' names. */
+export interface CodesFileWords {
+  group: string;
+  code: string;
+  url: string;
+  groupId: string;
+  groups: Record<PollGroup, string>;
+}
+
+/**
+ * The codes as CSV (UTF-8 BOM so Excel reads the Chinese): headers and group names in the admin's language, and
+ * the same four columns in the same order in every language, the last one the group's stable id (owner, member,
+ * employee), so that a script reads the file by position whatever language it was downloaded in.
+ */
+export function codesCsv(codes: readonly CodeRow[], words: CodesFileWords): string {
+  return '\uFEFF' + stringify([[words.group, words.code, words.url, words.groupId], ...codes.map((c) => [words.groups[c.group], c.code, c.url, c.group])]);
 }
 
 /**

@@ -8,7 +8,7 @@ import { openCode, type CodeRefusal } from '../../app/polls/respondentAccess.ts'
 import { submitAnswer } from '../../app/polls/submitAnswer.ts';
 import type { PollRecord } from '../../app/ports/polls.ts';
 import { MAX_COMMENT_LENGTH } from '../../domain/polls/questionnaire.ts';
-import type { PollAnswer } from '../../domain/polls/types.ts';
+import type { PollAnswer, PollQuestion } from '../../domain/polls/types.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { esc } from './escape.ts';
 
@@ -57,7 +57,7 @@ export function pollPageRouter(deps: PollDeps, logger: Logger): Router {
     const names = await subjectNames(deps, poll, lang);
     const other: Lang = lang === 'en' ? 'zh-CN' : 'en';
     const fields = poll.questionnaire.questions.map((q, i) => {
-      const legend = `${i + 1}. ${esc(questionText(deps, q, lang, names))}`;
+      const legend = `${i + 1}. ${esc(webQuestionText(q, lang, names))}`;
       if (q.kind === 'comment') {
         return `<fieldset><legend>${legend}</legend><label class="note" for="comment">${esc(t(lang, 'web.commentLabel', { max: MAX_COMMENT_LENGTH }))}</label><textarea id="comment" name="comment" maxlength="${MAX_COMMENT_LENGTH}">${esc(answers.comment ?? '')}</textarea></fieldset>`;
       }
@@ -66,7 +66,7 @@ export function pollPageRouter(deps: PollDeps, logger: Logger): Router {
         .join('');
       return `<fieldset><legend>${legend}</legend>${options}</fieldset>`;
     });
-    const intro = t(lang, 'intro', { ...names, count: poll.questionnaire.questions.length }).split(/[。.]\s*/)[0];
+    const intro = t(lang, 'web.intro', { ...names, count: poll.questionnaire.questions.length });
     page(
       ctx,
       lang,
@@ -75,13 +75,23 @@ export function pollPageRouter(deps: PollDeps, logger: Logger): Router {
     );
   }
 
+  /**
+   * A question as the page words it: a template question may have a page variant (`polls:web.question.<id>`),
+   * since the chat's text says how to reply in a chat ("没有的话回复“跳过”"), which a form with an optional field
+   * must not.
+   */
+  const webQuestionText = (q: PollQuestion, lang: Lang, names: { worker: string }) => {
+    const page = 'key' in q.text && q.text.key.startsWith('polls:question.') ? `polls:web.${q.text.key.slice('polls:'.length)}` : null;
+    return page && deps.certification.translator.has(lang, page) ? deps.certification.translator.t(lang, page, names) : questionText(deps, q, lang, names);
+  };
+
   const hidden = (code: string, lang: Lang) => `<input type="hidden" name="t" value="${esc(formToken(deps.sealer, code))}"><input type="hidden" name="lang" value="${lang}">`;
 
   async function review(ctx: Context, lang: Lang, poll: PollRecord, code: string, answers: PollAnswer) {
     const names = await subjectNames(deps, poll, lang);
     const rows = poll.questionnaire.questions.map((q, i) => {
       const v = q.kind === 'comment' ? (answers.comment ?? t(lang, 'noComment')) : t(lang, `scale.${answers.scale[q.id]}`);
-      return `<dt>${i + 1}. ${esc(questionText(deps, q, lang, names))}</dt><dd>${esc(v)}</dd>`;
+      return `<dt>${i + 1}. ${esc(webQuestionText(q, lang, names))}</dt><dd>${esc(v)}</dd>`;
     });
     const carry = [...Object.entries(answers.scale).map(([k, v]) => `<input type="hidden" name="q.${esc(k)}" value="${esc(v)}">`), `<input type="hidden" name="comment" value="${esc(answers.comment ?? '')}">`].join('');
     page(

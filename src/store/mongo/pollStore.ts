@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { MongoBulkWriteError, type WriteError } from 'mongodb';
 import { Schema, type Connection } from 'mongoose';
 import type { ApplyOutcome, PollCodeRecord, PollRecord, PollSession, PollStore } from '../../app/ports/polls.ts';
 import type { GroupTally, PollGroup } from '../../domain/polls/types.ts';
@@ -99,6 +100,12 @@ const sessionSchema = new Schema<SessionDoc>(
   { collection: 'poll_sessions', versionKey: false, _id: false },
 );
 
+/** The driver gives one write error or a list of them. */
+function writeErrorsOf(err: MongoBulkWriteError): readonly WriteError[] {
+  const w = err.writeErrors;
+  return Array.isArray(w) ? w : [w as WriteError];
+}
+
 const toPoll = ({ _id, commentCount: _n, ...rest }: PollDoc): PollRecord => ({ id: _id, ...rest });
 const toCode = ({ _id, claim: _claim, ...rest }: CodeDoc): PollCodeRecord => ({ hash: _id, ...rest });
 const claimOf = (pollId: string, identity: string) => `${pollId}:${identity}`;
@@ -177,6 +184,57 @@ export function createMongoPollStore(connection: Connection): PollStore {
     }
     return items.map(() => undefined);
   });
+  /**
+   * Step (1) of many submits at once, as one `update` command of many statements (ordered: false, so each stands
+   * alone). The answer gives totals, not one result per statement, so when fewer codes changed than were asked,
+   * the codes are read back: a code holding this submission's own id was taken by it (an id is random and lives
+   * on the one code that took it), any other was taken by another submit. A statement refused by the claim index
+   * is that account's second code of the poll.
+   */
+  const beginSubmits = groupCommit(async (items: { hash: string; sid: string; sealed: string; bind?: { pollId: string; identity: string } }[]) => {
+    const ops = items.map(({ hash, sid, sealed, bind }) => ({
+      updateOne: {
+        filter: bind ? { _id: hash, status: 'unused' as const, boundTo: { $in: [null, bind.identity] } } : { _id: hash, status: 'unused' as const },
+        update: { $set: { status: 'pending' as const, pending: { sid, answer: sealed }, ...(bind ? { boundTo: bind.identity, claim: claimOf(bind.pollId, bind.identity) } : {}) } },
+      },
+    }));
+    const outcome: ('begun' | 'taken' | 'otherCode' | null)[] = items.map(() => null);
+    let modified: number;
+    try {
+      modified = (await codes.bulkWrite(ops, { ordered: false })).modifiedCount;
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError) || !writeErrorsOf(err).every((w) => w.code === 11000 && items[w.index]?.bind)) throw err;
+      for (const w of writeErrorsOf(err)) outcome[w.index] = 'otherCode';
+      modified = err.result.modifiedCount;
+    }
+    const open = outcome.filter((o) => o === null).length;
+    if (modified === open) return outcome.map((o) => o ?? 'begun');
+    const held = new Map((await codes.find({ _id: { $in: [...new Set(items.map((i) => i.hash))] } }, { projection: { pending: 1 } }).toArray()).map((d) => [d._id, d.pending?.sid]));
+    return items.map((item, i) => outcome[i] ?? (held.get(item.hash) === item.sid ? 'begun' : 'taken'));
+  });
+  /**
+   * Step (2) of many submits at once, likewise one command. When every statement counted, each answer was counted
+   * by it; otherwise (a part closed, a missing part, an id counted already by a completer) each goes its own way
+   * again, where the id guard keeps an answer this batch did count from counting twice (it is then told
+   * `alreadyApplied`, which a submit treats as counted).
+   */
+  const applyAnswers = groupCommit(async (items: { _id: string; pollId: string; sid: string; inc: Record<string, number>; push: Record<string, unknown> }[]) => {
+    const ops = items.map(({ _id, sid, inc, push }) => ({ updateOne: { filter: { _id, status: 'open' as const, applied: { $ne: sid } }, update: { $inc: inc, $push: push } } }));
+    const r = await shards.bulkWrite(ops, { ordered: false });
+    if (r.modifiedCount === items.length) return items.map((): ApplyOutcome => 'applied');
+    const out: ApplyOutcome[] = [];
+    for (const item of items) out.push(await applyOne(item));
+    return out;
+  });
+  async function applyOne({ _id, pollId, sid, inc, push }: { _id: string; pollId: string; sid: string; inc: Record<string, number>; push: Record<string, unknown> }): Promise<ApplyOutcome> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const r = await shards.updateOne({ _id, status: 'open', applied: { $ne: sid } }, { $inc: inc, $push: push });
+      if (r.modifiedCount === 1) return 'applied';
+      if (await shards.countDocuments({ _id, applied: sid })) return 'alreadyApplied';
+      if (attempt === 0) await repairShards(pollId);
+    }
+    return 'pollClosed';
+  }
   /** Comments per part this process added: a lower bound of the part's count, for a random place without a read. */
   const commentsAdded = new Map<string, number>();
 
@@ -255,16 +313,8 @@ export function createMongoPollStore(connection: Connection): PollStore {
         throw err;
       }
     },
-    async beginSubmit(hash, sid, sealedAnswer, bind) {
-      const filter = bind ? { _id: hash, status: 'unused' as const, boundTo: { $in: [null, bind.identity] } } : { _id: hash, status: 'unused' as const };
-      const binding = bind ? { boundTo: bind.identity, claim: claimOf(bind.pollId, bind.identity) } : {};
-      try {
-        const r = await codes.updateOne(filter, { $set: { status: 'pending', pending: { sid, answer: sealedAnswer }, ...binding } });
-        return r.modifiedCount === 1 ? 'begun' : 'taken';
-      } catch (err) {
-        if (bind && isDuplicateKey(err)) return 'otherCode';
-        throw err;
-      }
+    beginSubmit(hash, sid, sealedAnswer, bind) {
+      return beginSubmits({ hash, sid, sealed: sealedAnswer, ...(bind ? { bind } : {}) });
     },
     async applyAnswer(pollId, sid, group: PollGroup, scale, comment): Promise<ApplyOutcome> {
       const inc: Record<string, number> = { answered: 1, [path('tallies', group, 'answers')]: 1 };
@@ -278,13 +328,7 @@ export function createMongoPollStore(connection: Connection): PollStore {
         commentsAdded.set(_id, n + 1);
         push.comments = { $each: [{ group, text: comment }], $position: randomInt(0, n + 1) };
       }
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const r = await shards.updateOne({ _id, status: 'open', applied: { $ne: sid } }, { $inc: inc, $push: push });
-        if (r.modifiedCount === 1) return 'applied';
-        if (await shards.countDocuments({ _id, applied: sid })) return 'alreadyApplied';
-        if (attempt === 0) await repairShards(pollId);
-      }
-      return 'pollClosed';
+      return applyAnswers({ _id, pollId, sid, inc, push });
     },
     async finishSubmit(hash, sid, day) {
       await finishCodes({ hash, sid, day });
