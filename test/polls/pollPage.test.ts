@@ -97,7 +97,14 @@ describe('the poll web page', () => {
     expect(en).toContain('Very satisfied');
     const unknown = await fetch(`${r.app.url}/p/ZZZZZZZZZZ`, { headers: { 'accept-language': 'en-GB' } });
     expect(unknown.status).toBe(404);
-    expect(await unknown.text()).toContain('That poll code was not found');
+    const said = await unknown.text();
+    expect(said).toContain('That poll code was not found');
+    // regression: the page told the respondent to type the code again, which a page opened from a link cannot do
+    expect(said).not.toContain('send it again');
+    expect(said).toContain('link or QR code');
+    const zh = await fetch(`${r.app.url}/p/ZZZZZZZZZZ`).then((x) => x.text());
+    expect(zh).toContain('请核对测评卡上的链接或二维码');
+    expect(zh).not.toContain('重新输入');
     const css = await fetch(`${r.app.url}/p/assets/poll.css`);
     expect(css.headers.get('content-type')).toContain('text/css');
   });

@@ -15,6 +15,8 @@ import { esc } from './escape.ts';
 /** No script at all, styles from our own file, forms post only here: the page works without JavaScript. */
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'";
 const REFUSAL_STATUS: Record<CodeRefusal, number> = { unknown: 404, closed: 410, expired: 410, used: 409, boundToOther: 409, otherCode: 409, ratedWorker: 403 };
+/** The chat's refusal asks to type the code again; on the page the code is the link's, so the page says its own. */
+const refusalKey = (reason: CodeRefusal) => (reason === 'unknown' ? 'web.unknown' : `refused.${reason}`);
 const MAX_FORM_BYTES = 16 * 1024;
 
 type Lang = 'zh-CN' | 'en';
@@ -117,7 +119,7 @@ export function pollPageRouter(deps: PollDeps, logger: Logger): Router {
   router.get('/p/:code', guarded(async (ctx) => {
     const lang = langOf(ctx);
     const access = await openCode(deps, String(ctx.params.code), null, deps.certification.clock.now(), { bind: false });
-    if (!access.ok) return message(ctx, lang, REFUSAL_STATUS[access.reason], `refused.${access.reason}`);
+    if (!access.ok) return message(ctx, lang, REFUSAL_STATUS[access.reason], refusalKey(access.reason));
     await form(ctx, lang, access.poll, access.plain, { scale: {} });
   }));
 
@@ -126,7 +128,7 @@ export function pollPageRouter(deps: PollDeps, logger: Logger): Router {
     const lang = langOf(ctx, body);
     const now = deps.certification.clock.now();
     const access = await openCode(deps, String(ctx.params.code), null, now, { bind: false });
-    if (!access.ok) return message(ctx, lang, REFUSAL_STATUS[access.reason], `refused.${access.reason}`);
+    if (!access.ok) return message(ctx, lang, REFUSAL_STATUS[access.reason], refusalKey(access.reason));
     if (!tokenMatches(body.get('t') ?? '', formToken(deps.sealer, access.plain))) return message(ctx, lang, 403, 'web.badForm');
     const { poll } = access;
     const answers: PollAnswer = { scale: {} };
@@ -144,7 +146,7 @@ export function pollPageRouter(deps: PollDeps, logger: Logger): Router {
     const outcome = await submitAnswer(deps, access.plain, null, answers, now);
     if (outcome.status === 'recorded') return message(ctx, lang, 200, 'thanks');
     if (outcome.status === 'alreadyRecorded') return message(ctx, lang, 200, 'alreadyRecorded');
-    if (outcome.status === 'refused') return message(ctx, lang, REFUSAL_STATUS[outcome.reason], `refused.${outcome.reason}`);
+    if (outcome.status === 'refused') return message(ctx, lang, REFUSAL_STATUS[outcome.reason], refusalKey(outcome.reason));
     return form(ctx, lang, poll, access.plain, answers, t(lang, 'web.missing'));
   }));
 
