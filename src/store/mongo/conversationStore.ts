@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Filter, type UpdateFilter } from 'mongodb';
 import { Schema, type Connection } from 'mongoose';
 import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
 import type { PiiCipher } from '../../infra/piiCipher.ts';
@@ -79,6 +80,14 @@ const schema = new Schema<ConversationDoc>(
   { collection: 'conversations', versionKey: false, _id: false },
 );
 schema.index({ updatedAt: 1 });
+
+/** One turn's guarded write, and the fresh `turn` id it sets (how a group's outcome is read back). */
+interface CommitWrite {
+  id: string;
+  turn: string;
+  filter: Filter<ConversationDoc>;
+  update: UpdateFilter<ConversationDoc>;
+}
 
 type Sealed = Omit<ConversationState, 'channel' | 'userId' | 'flowId' | 'flowVersion' | 'stepId' | 'locale' | 'updatedAt' | 'version'>;
 
@@ -167,6 +176,45 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
   }
   const commitRest = (messageId: string) => ({ $inc: { version: 1 }, $push: { seen: { $each: [messageId], $slice: -RECENT_MESSAGES } } });
 
+  /**
+   * Every turn ends in one guarded update; under load, the commits of many chats that gather while earlier ones
+   * are under way go to the database as one `update` command (groupCommit.ts): one command to parse, lock and,
+   * on the H2 backend, sync for the group instead of one per turn. The command answers only how many of its
+   * statements matched, so when fewer matched than were sent, one read of the group's `turn` fields tells which:
+   * each commit writes a fresh random `turn`, so a document carrying ours was written by ours. (If the same chat's
+   * next turn, on another instance, wrote in between, ours reads as not written: the turn is then answered as if
+   * the acknowledgement had been lost, and its message, recorded, stays a repeat. Nothing is answered twice.)
+   */
+  const writeCommit = groupCommit(async (items: CommitWrite[]): Promise<(boolean | Error)[]> => {
+    if (items.length === 1 || new Set(items.map((i) => i.id)).size !== items.length) {
+      // One chat twice in a group (its turns are one at a time in this process, so not expected) would leave only
+      // the last `turn` to read back: such a group goes one update at a time.
+      const matched: boolean[] = [];
+      for (const item of items) matched.push((await collection.updateOne(item.filter, item.update)).matchedCount === 1);
+      return matched;
+    }
+    const ops: AnyBulkWriteOperation<ConversationDoc>[] = items.map((i) => ({ updateOne: { filter: i.filter, update: i.update } }));
+    const failed = new Map<number, Error>();
+    let matchedCount = -1;
+    try {
+      matchedCount = (await collection.bulkWrite(ops, { ordered: false })).matchedCount;
+    } catch (err) {
+      // A statement's own error fails that commit only; the others' outcome is read back below.
+      if (!(err instanceof MongoBulkWriteError)) throw err;
+      const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+      for (const e of errors) failed.set(e.index, new Error(e.errmsg ?? err.message));
+    }
+    if (matchedCount === items.length) return items.map(() => true);
+    const docs = await collection.find({ _id: { $in: items.map((i) => i.id) } }, { projection: { turn: 1 } }).toArray();
+    const turns = new Map(docs.map((d) => [d._id, d.turn]));
+    return items.map((item, i) => failed.get(i) ?? turns.get(item.id) === item.turn);
+  });
+  async function written(item: CommitWrite): Promise<boolean> {
+    const outcome = await writeCommit(item);
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+
   return {
     async acquire(channel, userId, owner, now, leaseMs) {
       const doc = await take(channel, userId, owner, now, leaseMs);
@@ -190,9 +238,11 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
 
     async commit(state, owner, reply) {
       const id = key(state.channel, state.userId);
-      const { $set, entry } = commitSet(state, owner, reply);
-      const result = await collection.updateOne({ _id: id, leaseOwner: owner, version: state.version }, { $set, ...commitRest(reply.messageId) });
-      if (result.matchedCount !== 1) {
+      // A fresh id, not the owner: the port does not ask callers for owners never used before.
+      const turn = randomUUID();
+      const { $set, entry } = commitSet(state, turn, reply);
+      const ok = await written({ id, turn, filter: { _id: id, leaseOwner: owner, version: state.version }, update: { $set, ...commitRest(reply.messageId) } });
+      if (!ok) {
         remembered.delete(id);
         throw new LeaseLostError(`conversation ${state.channel}:${state.userId}: lease lost or version moved; the turn was not saved`);
       }
@@ -208,13 +258,16 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
       const id = key(state.channel, state.userId);
       const entry = remembered.get(id);
       if (!entry || entry.plain.version !== state.version) return false;
-      const { $set, entry: next } = commitSet(state, randomUUID(), reply);
-      const result = await collection.updateOne(
+      const turn = randomUUID();
+      const { $set, entry: next } = commitSet(state, turn, reply);
+      const ok = await written({
+        id,
+        turn,
         // Still as this instance wrote it, no turn holding the lease, and the message not handled yet.
-        { _id: id, turn: entry.turn, version: state.version, seen: { $ne: reply.messageId }, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
-        { $set, ...commitRest(reply.messageId) },
-      );
-      if (result.matchedCount !== 1) {
+        filter: { _id: id, turn: entry.turn, version: state.version, seen: { $ne: reply.messageId }, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+        update: { $set, ...commitRest(reply.messageId) },
+      });
+      if (!ok) {
         remembered.delete(id);
         return false;
       }

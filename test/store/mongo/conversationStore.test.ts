@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Connection } from 'mongoose';
 import { ConversationBusyError, LeaseLostError, type ConversationStore } from '../../../src/app/ports/conversationStore.ts';
 import { newConversation } from '../../../src/engine/index.ts';
@@ -194,6 +194,59 @@ describe('Mongo conversation store', () => {
       const known = await committed(store, 'k6');
       (known.answers as Record<string, unknown>).name = 'changed';
       expect(store.known('sim', 'k6')?.answers).toEqual({});
+    });
+  });
+
+  describe('commits of many chats at once (one update command for the group)', () => {
+    const bulkWrites = () => vi.spyOn(connection.models.Conversation!.collection, 'bulkWrite');
+    /** `n` chats, each with its lease taken by owner `o-<user>`, ready to commit. */
+    async function leased(prefix: string, n: number) {
+      const users = Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+      for (const u of users) await store.begin('sim', u, `${u}-m1`, `o-${u}`, t0, 60_000);
+      return users;
+    }
+
+    it('sends commits that gather while others are under way as one command, and each turn gets its own outcome', async () => {
+      const users = await leased('g', 8);
+      // g3's lease was taken over after it expired: its commit must fail alone, the group's others be saved.
+      await store.acquire('sim', 'g3', 'thief', at(120_000), 60_000);
+      const spy = bulkWrites();
+      try {
+        const outcomes = await Promise.allSettled(
+          users.map((u) => store.commit({ ...newConversation('sim', u, 'zh-CN', t0), stepId: `at-${u}` }, `o-${u}`, { messageId: `${u}-m1`, replies: [{ text: u }] })),
+        );
+        expect(spy.mock.calls.map(([ops]) => ops.length).some((n) => n > 1)).toBe(true);
+        expect(outcomes.map((o) => o.status)).toEqual(users.map((u) => (u === 'g3' ? 'rejected' : 'fulfilled')));
+        expect((outcomes[3] as PromiseRejectedResult).reason).toBeInstanceOf(LeaseLostError);
+      } finally {
+        spy.mockRestore();
+      }
+      for (const u of users.filter((u) => u !== 'g3')) {
+        expect(store.known('sim', u)).toMatchObject({ stepId: `at-${u}`, version: 1 });
+        expect(await store.begin('sim', u, `${u}-m1`, 'later', at(200_000), 1000)).toEqual({ kind: 'repeat', replies: [{ text: u }] });
+      }
+      // The thief's lease and the stored conversation are as they were.
+      expect(store.known('sim', 'g3')).toBeNull();
+      await expect(store.begin('sim', 'g3', 'g3-m2', 'later', at(130_000), 1000)).rejects.toBeInstanceOf(ConversationBusyError);
+    });
+
+    it('writes a group of turns on known states, all but the one another instance moved on', async () => {
+      const users = await leased('h', 6);
+      for (const u of users) await store.commit({ ...newConversation('sim', u, 'zh-CN', t0), stepId: 'one' }, `o-${u}`, { messageId: `${u}-m1`, replies: [] });
+      const known = users.map((u) => store.known('sim', u)!);
+      const elsewhere = createMongoConversationStore(connection, createPiiCipher(TEST_PII_KEY));
+      await elsewhere.begin('sim', 'h2', 'h2-x', 'p', at(1), 1000);
+      await elsewhere.commit({ ...known[2]!, stepId: 'elsewhere' }, 'p', { messageId: 'h2-x', replies: [] });
+      const spy = bulkWrites();
+      try {
+        const written = await Promise.all(known.map((k, i) => store.commitIfCurrent({ ...k, stepId: 'two' }, { messageId: `${users[i]}-m2`, replies: [] }, at(2))));
+        expect(spy.mock.calls.map(([ops]) => ops.length).some((n) => n > 1)).toBe(true);
+        expect(written).toEqual(users.map((u) => u !== 'h2'));
+      } finally {
+        spy.mockRestore();
+      }
+      expect(await elsewhere.begin('sim', 'h2', 'h2-y', 'p2', at(3), 1000)).toMatchObject({ state: { stepId: 'elsewhere', version: 2 } });
+      expect(await elsewhere.begin('sim', 'h1', 'h1-y', 'p2', at(3), 1000)).toMatchObject({ state: { stepId: 'two', version: 2 } });
     });
   });
 });
