@@ -81,6 +81,18 @@ const schema = new Schema<ConversationDoc>(
 );
 schema.index({ updatedAt: 1 });
 
+/** A lease to take: the update, and the owner and time it writes (how a group's outcome is read back). */
+interface Take {
+  id: string;
+  owner: string;
+  until: Date;
+  filter: Filter<ConversationDoc>;
+  update: UpdateFilter<ConversationDoc>;
+}
+
+/** What a turn reads of its document: neither the dedupe list nor the previous answer. */
+const TURN_FIELDS = { seen: 0, lastReplies: 0 } as const;
+
 /** One turn's guarded write, and the fresh `turn` id it sets (how a group's outcome is read back). */
 interface CommitWrite {
   id: string;
@@ -98,27 +110,63 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
   const collection = typedCollection<ConversationDoc>(connection, 'Conversation', schema);
   const key = (channel: string, userId: string) => `${channel}:${userId}`;
 
-  /**
-   * Take the lease unless it is held (or `messageId` was handled already). Null when the filter missed: the
-   * document exists and the upsert hit the unique _id.
-   */
-  async function take(channel: string, userId: string, owner: string, now: Date, leaseMs: number, messageId?: string): Promise<ConversationDoc | null> {
+  /** The update that takes the lease unless it is held (or `messageId` was handled already), as `take` sends it. */
+  function takeOf(channel: string, userId: string, owner: string, now: Date, leaseMs: number, messageId?: string): Take {
+    const id = key(channel, userId);
     const free = { $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] };
+    const until = new Date(now.getTime() + leaseMs);
+    return {
+      id,
+      owner,
+      until,
+      filter: messageId === undefined ? { _id: id, ...free } : { _id: id, seen: { $ne: messageId }, ...free },
+      update: { $set: { leaseOwner: owner, leaseUntil: until }, $setOnInsert: { channel, userId, version: 0, updatedAt: now } },
+    };
+  }
+
+  /** One take: the document with the lease ours, or null when the filter missed (the upsert hit the unique _id). */
+  async function takeAlone(t: Take): Promise<ConversationDoc | null> {
     try {
-      const doc = await collection.findOneAndUpdate(
-        messageId === undefined ? { _id: key(channel, userId), ...free } : { _id: key(channel, userId), seen: { $ne: messageId }, ...free },
-        {
-          $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
-          $setOnInsert: { channel, userId, version: 0, updatedAt: now },
-        },
-        // A turn that runs needs neither the dedupe list nor the previous answer back.
-        { upsert: true, returnDocument: 'after', projection: { seen: 0, lastReplies: 0 } },
-      );
-      return doc && doc.leaseOwner === owner ? doc : null;
+      // A turn that runs needs neither the dedupe list nor the previous answer back.
+      const doc = await collection.findOneAndUpdate(t.filter, t.update, { upsert: true, returnDocument: 'after', projection: TURN_FIELDS });
+      return doc && doc.leaseOwner === t.owner ? doc : null;
     } catch (err) {
       if (isDuplicateKey(err)) return null;
       throw err;
     }
+  }
+
+  /**
+   * The takes of many chats that gather while earlier ones are under way (groupCommit.ts), as one `update` command
+   * and one read of the group's documents instead of a findOneAndUpdate each: a document whose lease carries a
+   * take's owner and time is that take's (nothing else can write it while the lease is held).
+   */
+  const takeGroup = groupCommit(async (items: Take[]): Promise<(ConversationDoc | null | Error)[]> => {
+    if (items.length === 1 || new Set(items.map((i) => i.id)).size !== items.length) {
+      const docs: (ConversationDoc | null | Error)[] = [];
+      for (const item of items) docs.push(await takeAlone(item).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
+      return docs;
+    }
+    const failed = new Map<number, Error>();
+    try {
+      await collection.bulkWrite(items.map((t) => ({ updateOne: { filter: t.filter, update: t.update, upsert: true } })), { ordered: false });
+    } catch (err) {
+      // A duplicate _id is a take whose filter missed (the lease is held, or a repeat); any other error is that take's.
+      if (!(err instanceof MongoBulkWriteError)) throw err;
+      const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+      for (const e of errors) if (e.code !== 11000) failed.set(e.index, new Error(e.errmsg ?? err.message));
+    }
+    const docs = await collection.find({ _id: { $in: items.map((i) => i.id) } }, { projection: TURN_FIELDS }).toArray();
+    const byId = new Map(docs.map((d) => [d._id, d]));
+    return items.map((t, i) => {
+      const doc = byId.get(t.id);
+      return failed.get(i) ?? (doc && doc.leaseOwner === t.owner && doc.leaseUntil?.getTime() === t.until.getTime() ? doc : null);
+    });
+  });
+  async function take(channel: string, userId: string, owner: string, now: Date, leaseMs: number, messageId?: string): Promise<ConversationDoc | null> {
+    const outcome = await takeGroup(takeOf(channel, userId, owner, now, leaseMs, messageId));
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
   }
 
   function stateOf(doc: ConversationDoc): ConversationState | null {
@@ -141,7 +189,7 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
 
   // Peeks of many chats at once (one-message poll answers from a roster) are one read (groupCommit.ts).
   const peekRead = groupCommit(async (ids: string[]) => {
-    const docs = await collection.find({ _id: { $in: [...new Set(ids)] } }, { projection: { seen: 0, lastReplies: 0 } }).toArray();
+    const docs = await collection.find({ _id: { $in: [...new Set(ids)] } }, { projection: TURN_FIELDS }).toArray();
     const found = new Map(docs.map((d) => [d._id, d]));
     return ids.map((id) => found.get(id) ?? null);
   });

@@ -197,8 +197,31 @@ describe('Mongo conversation store', () => {
     });
   });
 
-  describe('commits of many chats at once (one update command for the group)', () => {
+  describe('the turns of many chats at once (one command for the group)', () => {
     const bulkWrites = () => vi.spyOn(connection.models.Conversation!.collection, 'bulkWrite');
+
+    it('takes the leases of many chats at once in one command, each with its own outcome: taken, busy or a repeat', async () => {
+      // t0: new; t1: stored state; t2: its lease held by another turn; t3: the message was handled already.
+      await store.begin('sim', 't1', 't1-m0', 'o', t0, 1000);
+      await store.commit({ ...newConversation('sim', 't1', 'zh-CN', t0), stepId: 'stored' }, 'o', { messageId: 't1-m0', replies: [] });
+      await store.begin('sim', 't2', 't2-m0', 'holder', t0, 60_000);
+      await store.begin('sim', 't3', 't3-m1', 'o', t0, 1000);
+      await store.commit(newConversation('sim', 't3', 'zh-CN', t0), 'o', { messageId: 't3-m1', replies: [{ text: '三' }] });
+      const users = ['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7'];
+      const spy = bulkWrites();
+      try {
+        const begun = await Promise.allSettled(users.map((u) => store.begin('sim', u, `${u}-m1`, `o-${u}`, at(10), 1000)));
+        expect(spy.mock.calls.map(([ops]) => ops.length).some((n) => n > 1)).toBe(true);
+        const outcome = begun.map((b) => (b.status === 'rejected' ? (b.reason as Error).name : b.value.kind === 'repeat' ? `repeat ${JSON.stringify(b.value.replies)}` : (b.value.state?.stepId ?? 'new')));
+        expect(outcome).toEqual(['new', 'stored', 'ConversationBusyError', 'repeat [{"text":"三"}]', 'new', 'new', 'new', 'new']);
+      } finally {
+        spy.mockRestore();
+      }
+      // The leases taken are held (a second turn is busy) and the one held before still belongs to its holder.
+      await expect(store.begin('sim', 't1', 't1-m2', 'again', at(20), 1000)).rejects.toBeInstanceOf(ConversationBusyError);
+      await expect(store.commit({ ...newConversation('sim', 't2', 'zh-CN', t0), stepId: 'held' }, 'holder', { messageId: 't2-m0', replies: [] })).resolves.toBeUndefined();
+      await expect(store.commit({ ...newConversation('sim', 't4', 'zh-CN', t0), stepId: 'mine' }, 'o-t4', { messageId: 't4-m1', replies: [] })).resolves.toBeUndefined();
+    });
     /** `n` chats, each with its lease taken by owner `o-<user>`, ready to commit. */
     async function leased(prefix: string, n: number) {
       const users = Array.from({ length: n }, (_, i) => `${prefix}${i}`);
