@@ -202,24 +202,27 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
     if (remembered.size > REMEMBERED_CONVERSATIONS) remembered.delete(remembered.keys().next().value!);
   }
 
-  /** The $set of a commit, and what to remember once it matched. */
-  function commitSet(state: ConversationState, turn: string, reply: LastReply) {
+  /**
+   * The $set of a commit, and what to remember once it matched. `onKnown`: the plain fields of the document as
+   * this instance wrote it, for a commit guarded to find it exactly so, with no lease on it: the fields that did not
+   * change and the lease (already free) are left out, since the database's cost of an update grows with its fields.
+   */
+  function commitSet(state: ConversationState, turn: string, reply: LastReply, onKnown?: Remembered['plain']) {
     const { channel, userId, flowId, flowVersion, stepId, locale, updatedAt, version, ...rest } = state;
     const json = JSON.stringify(rest);
     const entry: Remembered = { turn, plain: { channel, userId, flowId, flowVersion, stepId, locale, updatedAt: new Date(updatedAt).toISOString(), version: version + 1 }, json };
-    const $set = {
-      flowId,
-      flowVersion,
-      stepId,
-      locale,
+    const $set: Partial<ConversationDoc> = {
       updatedAt: new Date(updatedAt),
       sealed: cipher.encrypt(json),
       lastMessageId: reply.messageId,
       lastReplies: cipher.encrypt(JSON.stringify(reply.replies)),
-      leaseOwner: null,
-      leaseUntil: null,
       turn,
     };
+    if (!onKnown || onKnown.flowId !== flowId) $set.flowId = flowId;
+    if (!onKnown || onKnown.flowVersion !== flowVersion) $set.flowVersion = flowVersion;
+    if (!onKnown || onKnown.stepId !== stepId) $set.stepId = stepId;
+    if (!onKnown || onKnown.locale !== locale) $set.locale = locale;
+    if (!onKnown) Object.assign($set, { leaseOwner: null, leaseUntil: null });
     return { $set, entry };
   }
   const commitRest = (messageId: string) => ({ $inc: { version: 1 }, $push: { seen: { $each: [messageId], $slice: -RECENT_MESSAGES } } });
@@ -302,17 +305,18 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
       return entry ? { ...(JSON.parse(entry.json) as Sealed), ...entry.plain } : null;
     },
 
-    async commitIfCurrent(state, reply, now) {
+    async commitIfCurrent(state, reply, _now) {
       const id = key(state.channel, state.userId);
       const entry = remembered.get(id);
       if (!entry || entry.plain.version !== state.version) return false;
       const turn = randomUUID();
-      const { $set, entry: next } = commitSet(state, turn, reply);
+      const { $set, entry: next } = commitSet(state, turn, reply, entry.plain);
       const ok = await written({
         id,
         turn,
-        // Still as this instance wrote it, no turn holding the lease, and the message not handled yet.
-        filter: { _id: id, turn: entry.turn, version: state.version, seen: { $ne: reply.messageId }, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+        // Still as this instance wrote it, no lease on it, and the message not handled yet. A lease left behind by a
+        // turn that never ended, even expired, is taken over the long way (begin), whose commit clears it.
+        filter: { _id: id, turn: entry.turn, version: state.version, seen: { $ne: reply.messageId }, leaseOwner: null },
         update: { $set, ...commitRest(reply.messageId) },
       });
       if (!ok) {

@@ -165,13 +165,35 @@ describe('Mongo conversation store', () => {
       expect(await second.begin('sim', 'k2', 'x2', 'p2', at(3), 1000)).toMatchObject({ state: { stepId: 'elsewhere', version: 2 } });
     });
 
-    it('writes nothing while another turn holds the lease, and writes once the lease expired', async () => {
+    it('writes nothing while another turn holds the lease, nor on an expired one left behind, which the long way takes over', async () => {
       const known = await committed(store, 'k3');
       await other().begin('sim', 'k3', 'y1', 'p1', at(1), 1000);
       expect(await store.commitIfCurrent({ ...known, stepId: 'mobile' }, { messageId: 'm2', replies: [] }, at(500))).toBe(false);
       const again = await committed(store, 'k3b');
       await other().begin('sim', 'k3b', 'y1', 'p1', at(1), 1000);
-      expect(await store.commitIfCurrent({ ...again, stepId: 'mobile' }, { messageId: 'm2', replies: [] }, at(2000))).toBe(true);
+      expect(await store.commitIfCurrent({ ...again, stepId: 'mobile' }, { messageId: 'm2', replies: [] }, at(2000))).toBe(false);
+      const begun = await store.begin('sim', 'k3b', 'm2', 'o2', at(2000), 1000);
+      expect(begun).toMatchObject({ kind: 'turn', state: { stepId: 'name', version: 1 } });
+      await store.commit({ ...(begun as { state: ReturnType<typeof newConversation> }).state, stepId: 'mobile' }, 'o2', { messageId: 'm2', replies: [] });
+      // The long way's commit cleared the lease: the next turn on the known state is written in one update again.
+      expect(await store.commitIfCurrent({ ...store.known('sim', 'k3b')!, stepId: 'region' }, { messageId: 'm3', replies: [] }, at(2001))).toBe(true);
+      expect(await other().peek('sim', 'k3b', at(2002))).toMatchObject({ busy: false, state: { stepId: 'region', version: 3 } });
+    });
+
+    it('writes only the fields a turn on the known state changed, and a fresh instance reads every field right', async () => {
+      const known = await committed(store, 'k7');
+      const spy = vi.spyOn(connection.models.Conversation!.collection, 'updateOne');
+      try {
+        expect(await store.commitIfCurrent({ ...known, locale: 'en', answers: { name: 'Ann' } }, { messageId: 'm2', replies: [{ text: 'two' }] }, at(1))).toBe(true);
+        const $set = (spy.mock.calls[0]![1] as { $set: Record<string, unknown> }).$set;
+        expect(Object.keys($set).sort()).toEqual(['lastMessageId', 'lastReplies', 'locale', 'sealed', 'turn', 'updatedAt']);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(await other().begin('sim', 'k7', 'm3', 'o3', at(2), 1000)).toMatchObject({
+        kind: 'turn',
+        state: { flowId: 'registration', flowVersion: 1, stepId: 'name', locale: 'en', answers: { name: 'Ann' }, version: 2 },
+      });
     });
 
     it('writes nothing for a message already handled (a repeat keeps its first answer)', async () => {
