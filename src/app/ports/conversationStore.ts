@@ -56,9 +56,10 @@ export interface ConversationStore {
   known(channel: string, userId: string): ConversationState | null;
   /**
    * Commit a turn run on `known`'s state without a lease, in one round trip: written, with the message recorded
-   * as handled, only if the conversation is still exactly as this instance wrote it, no turn holds the lease and
-   * `reply.messageId` is not among its recent messages. False = nothing written (the state moved, a turn is
-   * running, or a repeat): take the lease with `begin` and run the turn again.
+   * as handled, only if the conversation is still exactly as this instance wrote it, no lease is on it (one left
+   * behind by a turn that never ended counts, even expired) and `reply.messageId` is not among its recent messages.
+   * False = nothing written (the state moved, a turn is running or left its lease, or a repeat): take the lease
+   * with `begin` and run the turn again. `now` is kept for stores that judge a lease by its time.
    */
   commitIfCurrent(state: ConversationState, reply: LastReply, now: Date): Promise<boolean>;
   /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Filter, type UpdateFilter } from 'mongodb';
 import { Schema, type Connection } from 'mongoose';
 import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
 import type { PiiCipher } from '../../infra/piiCipher.ts';
@@ -80,6 +81,26 @@ const schema = new Schema<ConversationDoc>(
 );
 schema.index({ updatedAt: 1 });
 
+/** A lease to take: the update, and the owner and time it writes (how a group's outcome is read back). */
+interface Take {
+  id: string;
+  owner: string;
+  until: Date;
+  filter: Filter<ConversationDoc>;
+  update: UpdateFilter<ConversationDoc>;
+}
+
+/** What a turn reads of its document: neither the dedupe list nor the previous answer. */
+const TURN_FIELDS = { seen: 0, lastReplies: 0 } as const;
+
+/** One turn's guarded write, and the fresh `turn` id it sets (how a group's outcome is read back). */
+interface CommitWrite {
+  id: string;
+  turn: string;
+  filter: Filter<ConversationDoc>;
+  update: UpdateFilter<ConversationDoc>;
+}
+
 type Sealed = Omit<ConversationState, 'channel' | 'userId' | 'flowId' | 'flowVersion' | 'stepId' | 'locale' | 'updatedAt' | 'version'>;
 
 export function createMongoConversationStore(connection: Connection, cipher: PiiCipher): ConversationStore {
@@ -89,27 +110,63 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
   const collection = typedCollection<ConversationDoc>(connection, 'Conversation', schema);
   const key = (channel: string, userId: string) => `${channel}:${userId}`;
 
-  /**
-   * Take the lease unless it is held (or `messageId` was handled already). Null when the filter missed: the
-   * document exists and the upsert hit the unique _id.
-   */
-  async function take(channel: string, userId: string, owner: string, now: Date, leaseMs: number, messageId?: string): Promise<ConversationDoc | null> {
+  /** The update that takes the lease unless it is held (or `messageId` was handled already), as `take` sends it. */
+  function takeOf(channel: string, userId: string, owner: string, now: Date, leaseMs: number, messageId?: string): Take {
+    const id = key(channel, userId);
     const free = { $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] };
+    const until = new Date(now.getTime() + leaseMs);
+    return {
+      id,
+      owner,
+      until,
+      filter: messageId === undefined ? { _id: id, ...free } : { _id: id, seen: { $ne: messageId }, ...free },
+      update: { $set: { leaseOwner: owner, leaseUntil: until }, $setOnInsert: { channel, userId, version: 0, updatedAt: now } },
+    };
+  }
+
+  /** One take: the document with the lease ours, or null when the filter missed (the upsert hit the unique _id). */
+  async function takeAlone(t: Take): Promise<ConversationDoc | null> {
     try {
-      const doc = await collection.findOneAndUpdate(
-        messageId === undefined ? { _id: key(channel, userId), ...free } : { _id: key(channel, userId), seen: { $ne: messageId }, ...free },
-        {
-          $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
-          $setOnInsert: { channel, userId, version: 0, updatedAt: now },
-        },
-        // A turn that runs needs neither the dedupe list nor the previous answer back.
-        { upsert: true, returnDocument: 'after', projection: { seen: 0, lastReplies: 0 } },
-      );
-      return doc && doc.leaseOwner === owner ? doc : null;
+      // A turn that runs needs neither the dedupe list nor the previous answer back.
+      const doc = await collection.findOneAndUpdate(t.filter, t.update, { upsert: true, returnDocument: 'after', projection: TURN_FIELDS });
+      return doc && doc.leaseOwner === t.owner ? doc : null;
     } catch (err) {
       if (isDuplicateKey(err)) return null;
       throw err;
     }
+  }
+
+  /**
+   * The takes of many chats that gather while earlier ones are under way (groupCommit.ts), as one `update` command
+   * and one read of the group's documents instead of a findOneAndUpdate each: a document whose lease carries a
+   * take's owner and time is that take's (nothing else can write it while the lease is held).
+   */
+  const takeGroup = groupCommit(async (items: Take[]): Promise<(ConversationDoc | null | Error)[]> => {
+    if (items.length === 1 || new Set(items.map((i) => i.id)).size !== items.length) {
+      const docs: (ConversationDoc | null | Error)[] = [];
+      for (const item of items) docs.push(await takeAlone(item).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
+      return docs;
+    }
+    const failed = new Map<number, Error>();
+    try {
+      await collection.bulkWrite(items.map((t) => ({ updateOne: { filter: t.filter, update: t.update, upsert: true } })), { ordered: false });
+    } catch (err) {
+      // A duplicate _id is a take whose filter missed (the lease is held, or a repeat); any other error is that take's.
+      if (!(err instanceof MongoBulkWriteError)) throw err;
+      const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+      for (const e of errors) if (e.code !== 11000) failed.set(e.index, new Error(e.errmsg ?? err.message));
+    }
+    const docs = await collection.find({ _id: { $in: items.map((i) => i.id) } }, { projection: TURN_FIELDS }).toArray();
+    const byId = new Map(docs.map((d) => [d._id, d]));
+    return items.map((t, i) => {
+      const doc = byId.get(t.id);
+      return failed.get(i) ?? (doc && doc.leaseOwner === t.owner && doc.leaseUntil?.getTime() === t.until.getTime() ? doc : null);
+    });
+  });
+  async function take(channel: string, userId: string, owner: string, now: Date, leaseMs: number, messageId?: string): Promise<ConversationDoc | null> {
+    const outcome = await takeGroup(takeOf(channel, userId, owner, now, leaseMs, messageId));
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
   }
 
   function stateOf(doc: ConversationDoc): ConversationState | null {
@@ -132,7 +189,7 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
 
   // Peeks of many chats at once (one-message poll answers from a roster) are one read (groupCommit.ts).
   const peekRead = groupCommit(async (ids: string[]) => {
-    const docs = await collection.find({ _id: { $in: [...new Set(ids)] } }, { projection: { seen: 0, lastReplies: 0 } }).toArray();
+    const docs = await collection.find({ _id: { $in: [...new Set(ids)] } }, { projection: TURN_FIELDS }).toArray();
     const found = new Map(docs.map((d) => [d._id, d]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -145,27 +202,69 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
     if (remembered.size > REMEMBERED_CONVERSATIONS) remembered.delete(remembered.keys().next().value!);
   }
 
-  /** The $set of a commit, and what to remember once it matched. */
-  function commitSet(state: ConversationState, turn: string, reply: LastReply) {
+  /**
+   * The $set of a commit, and what to remember once it matched. `onKnown`: the plain fields of the document as
+   * this instance wrote it, for a commit guarded to find it exactly so, with no lease on it: the fields that did not
+   * change and the lease (already free) are left out, since the database's cost of an update grows with its fields.
+   */
+  function commitSet(state: ConversationState, turn: string, reply: LastReply, onKnown?: Remembered['plain']) {
     const { channel, userId, flowId, flowVersion, stepId, locale, updatedAt, version, ...rest } = state;
     const json = JSON.stringify(rest);
     const entry: Remembered = { turn, plain: { channel, userId, flowId, flowVersion, stepId, locale, updatedAt: new Date(updatedAt).toISOString(), version: version + 1 }, json };
-    const $set = {
-      flowId,
-      flowVersion,
-      stepId,
-      locale,
+    const $set: Partial<ConversationDoc> = {
       updatedAt: new Date(updatedAt),
       sealed: cipher.encrypt(json),
       lastMessageId: reply.messageId,
       lastReplies: cipher.encrypt(JSON.stringify(reply.replies)),
-      leaseOwner: null,
-      leaseUntil: null,
       turn,
     };
+    if (!onKnown || onKnown.flowId !== flowId) $set.flowId = flowId;
+    if (!onKnown || onKnown.flowVersion !== flowVersion) $set.flowVersion = flowVersion;
+    if (!onKnown || onKnown.stepId !== stepId) $set.stepId = stepId;
+    if (!onKnown || onKnown.locale !== locale) $set.locale = locale;
+    if (!onKnown) Object.assign($set, { leaseOwner: null, leaseUntil: null });
     return { $set, entry };
   }
   const commitRest = (messageId: string) => ({ $inc: { version: 1 }, $push: { seen: { $each: [messageId], $slice: -RECENT_MESSAGES } } });
+
+  /**
+   * Every turn ends in one guarded update; under load, the commits of many chats that gather while earlier ones
+   * are under way go to the database as one `update` command (groupCommit.ts): one command to parse, lock and,
+   * on the H2 backend, sync for the group instead of one per turn. The command answers only how many of its
+   * statements matched, so when fewer matched than were sent, one read of the group's `turn` fields tells which:
+   * each commit writes a fresh random `turn`, so a document carrying ours was written by ours. (If the same chat's
+   * next turn, on another instance, wrote in between, ours reads as not written: the turn is then answered as if
+   * the acknowledgement had been lost, and its message, recorded, stays a repeat. Nothing is answered twice.)
+   */
+  const writeCommit = groupCommit(async (items: CommitWrite[]): Promise<(boolean | Error)[]> => {
+    if (items.length === 1 || new Set(items.map((i) => i.id)).size !== items.length) {
+      // One chat twice in a group (its turns are one at a time in this process, so not expected) would leave only
+      // the last `turn` to read back: such a group goes one update at a time.
+      const matched: boolean[] = [];
+      for (const item of items) matched.push((await collection.updateOne(item.filter, item.update)).matchedCount === 1);
+      return matched;
+    }
+    const ops: AnyBulkWriteOperation<ConversationDoc>[] = items.map((i) => ({ updateOne: { filter: i.filter, update: i.update } }));
+    const failed = new Map<number, Error>();
+    let matchedCount = -1;
+    try {
+      matchedCount = (await collection.bulkWrite(ops, { ordered: false })).matchedCount;
+    } catch (err) {
+      // A statement's own error fails that commit only; the others' outcome is read back below.
+      if (!(err instanceof MongoBulkWriteError)) throw err;
+      const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+      for (const e of errors) failed.set(e.index, new Error(e.errmsg ?? err.message));
+    }
+    if (matchedCount === items.length) return items.map(() => true);
+    const docs = await collection.find({ _id: { $in: items.map((i) => i.id) } }, { projection: { turn: 1 } }).toArray();
+    const turns = new Map(docs.map((d) => [d._id, d.turn]));
+    return items.map((item, i) => failed.get(i) ?? turns.get(item.id) === item.turn);
+  });
+  async function written(item: CommitWrite): Promise<boolean> {
+    const outcome = await writeCommit(item);
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
 
   return {
     async acquire(channel, userId, owner, now, leaseMs) {
@@ -190,9 +289,11 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
 
     async commit(state, owner, reply) {
       const id = key(state.channel, state.userId);
-      const { $set, entry } = commitSet(state, owner, reply);
-      const result = await collection.updateOne({ _id: id, leaseOwner: owner, version: state.version }, { $set, ...commitRest(reply.messageId) });
-      if (result.matchedCount !== 1) {
+      // A fresh id, not the owner: the port does not ask callers for owners never used before.
+      const turn = randomUUID();
+      const { $set, entry } = commitSet(state, turn, reply);
+      const ok = await written({ id, turn, filter: { _id: id, leaseOwner: owner, version: state.version }, update: { $set, ...commitRest(reply.messageId) } });
+      if (!ok) {
         remembered.delete(id);
         throw new LeaseLostError(`conversation ${state.channel}:${state.userId}: lease lost or version moved; the turn was not saved`);
       }
@@ -204,17 +305,21 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
       return entry ? { ...(JSON.parse(entry.json) as Sealed), ...entry.plain } : null;
     },
 
-    async commitIfCurrent(state, reply, now) {
+    async commitIfCurrent(state, reply, _now) {
       const id = key(state.channel, state.userId);
       const entry = remembered.get(id);
       if (!entry || entry.plain.version !== state.version) return false;
-      const { $set, entry: next } = commitSet(state, randomUUID(), reply);
-      const result = await collection.updateOne(
-        // Still as this instance wrote it, no turn holding the lease, and the message not handled yet.
-        { _id: id, turn: entry.turn, version: state.version, seen: { $ne: reply.messageId }, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
-        { $set, ...commitRest(reply.messageId) },
-      );
-      if (result.matchedCount !== 1) {
+      const turn = randomUUID();
+      const { $set, entry: next } = commitSet(state, turn, reply, entry.plain);
+      const ok = await written({
+        id,
+        turn,
+        // Still as this instance wrote it, no lease on it, and the message not handled yet. A lease left behind by a
+        // turn that never ended, even expired, is taken over the long way (begin), whose commit clears it.
+        filter: { _id: id, turn: entry.turn, version: state.version, seen: { $ne: reply.messageId }, leaseOwner: null },
+        update: { $set, ...commitRest(reply.messageId) },
+      });
+      if (!ok) {
         remembered.delete(id);
         return false;
       }

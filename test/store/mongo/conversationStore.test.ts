@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Connection } from 'mongoose';
 import { ConversationBusyError, LeaseLostError, type ConversationStore } from '../../../src/app/ports/conversationStore.ts';
 import { newConversation } from '../../../src/engine/index.ts';
@@ -165,13 +165,35 @@ describe('Mongo conversation store', () => {
       expect(await second.begin('sim', 'k2', 'x2', 'p2', at(3), 1000)).toMatchObject({ state: { stepId: 'elsewhere', version: 2 } });
     });
 
-    it('writes nothing while another turn holds the lease, and writes once the lease expired', async () => {
+    it('writes nothing while another turn holds the lease, nor on an expired one left behind, which the long way takes over', async () => {
       const known = await committed(store, 'k3');
       await other().begin('sim', 'k3', 'y1', 'p1', at(1), 1000);
       expect(await store.commitIfCurrent({ ...known, stepId: 'mobile' }, { messageId: 'm2', replies: [] }, at(500))).toBe(false);
       const again = await committed(store, 'k3b');
       await other().begin('sim', 'k3b', 'y1', 'p1', at(1), 1000);
-      expect(await store.commitIfCurrent({ ...again, stepId: 'mobile' }, { messageId: 'm2', replies: [] }, at(2000))).toBe(true);
+      expect(await store.commitIfCurrent({ ...again, stepId: 'mobile' }, { messageId: 'm2', replies: [] }, at(2000))).toBe(false);
+      const begun = await store.begin('sim', 'k3b', 'm2', 'o2', at(2000), 1000);
+      expect(begun).toMatchObject({ kind: 'turn', state: { stepId: 'name', version: 1 } });
+      await store.commit({ ...(begun as { state: ReturnType<typeof newConversation> }).state, stepId: 'mobile' }, 'o2', { messageId: 'm2', replies: [] });
+      // The long way's commit cleared the lease: the next turn on the known state is written in one update again.
+      expect(await store.commitIfCurrent({ ...store.known('sim', 'k3b')!, stepId: 'region' }, { messageId: 'm3', replies: [] }, at(2001))).toBe(true);
+      expect(await other().peek('sim', 'k3b', at(2002))).toMatchObject({ busy: false, state: { stepId: 'region', version: 3 } });
+    });
+
+    it('writes only the fields a turn on the known state changed, and a fresh instance reads every field right', async () => {
+      const known = await committed(store, 'k7');
+      const spy = vi.spyOn(connection.models.Conversation!.collection, 'updateOne');
+      try {
+        expect(await store.commitIfCurrent({ ...known, locale: 'en', answers: { name: 'Ann' } }, { messageId: 'm2', replies: [{ text: 'two' }] }, at(1))).toBe(true);
+        const $set = (spy.mock.calls[0]![1] as { $set: Record<string, unknown> }).$set;
+        expect(Object.keys($set).sort()).toEqual(['lastMessageId', 'lastReplies', 'locale', 'sealed', 'turn', 'updatedAt']);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(await other().begin('sim', 'k7', 'm3', 'o3', at(2), 1000)).toMatchObject({
+        kind: 'turn',
+        state: { flowId: 'registration', flowVersion: 1, stepId: 'name', locale: 'en', answers: { name: 'Ann' }, version: 2 },
+      });
     });
 
     it('writes nothing for a message already handled (a repeat keeps its first answer)', async () => {
@@ -194,6 +216,82 @@ describe('Mongo conversation store', () => {
       const known = await committed(store, 'k6');
       (known.answers as Record<string, unknown>).name = 'changed';
       expect(store.known('sim', 'k6')?.answers).toEqual({});
+    });
+  });
+
+  describe('the turns of many chats at once (one command for the group)', () => {
+    const bulkWrites = () => vi.spyOn(connection.models.Conversation!.collection, 'bulkWrite');
+
+    it('takes the leases of many chats at once in one command, each with its own outcome: taken, busy or a repeat', async () => {
+      // t0: new; t1: stored state; t2: its lease held by another turn; t3: the message was handled already.
+      await store.begin('sim', 't1', 't1-m0', 'o', t0, 1000);
+      await store.commit({ ...newConversation('sim', 't1', 'zh-CN', t0), stepId: 'stored' }, 'o', { messageId: 't1-m0', replies: [] });
+      await store.begin('sim', 't2', 't2-m0', 'holder', t0, 60_000);
+      await store.begin('sim', 't3', 't3-m1', 'o', t0, 1000);
+      await store.commit(newConversation('sim', 't3', 'zh-CN', t0), 'o', { messageId: 't3-m1', replies: [{ text: '三' }] });
+      const users = ['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7'];
+      const spy = bulkWrites();
+      try {
+        const begun = await Promise.allSettled(users.map((u) => store.begin('sim', u, `${u}-m1`, `o-${u}`, at(10), 1000)));
+        expect(spy.mock.calls.map(([ops]) => ops.length).some((n) => n > 1)).toBe(true);
+        const outcome = begun.map((b) => (b.status === 'rejected' ? (b.reason as Error).name : b.value.kind === 'repeat' ? `repeat ${JSON.stringify(b.value.replies)}` : (b.value.state?.stepId ?? 'new')));
+        expect(outcome).toEqual(['new', 'stored', 'ConversationBusyError', 'repeat [{"text":"三"}]', 'new', 'new', 'new', 'new']);
+      } finally {
+        spy.mockRestore();
+      }
+      // The leases taken are held (a second turn is busy) and the one held before still belongs to its holder.
+      await expect(store.begin('sim', 't1', 't1-m2', 'again', at(20), 1000)).rejects.toBeInstanceOf(ConversationBusyError);
+      await expect(store.commit({ ...newConversation('sim', 't2', 'zh-CN', t0), stepId: 'held' }, 'holder', { messageId: 't2-m0', replies: [] })).resolves.toBeUndefined();
+      await expect(store.commit({ ...newConversation('sim', 't4', 'zh-CN', t0), stepId: 'mine' }, 'o-t4', { messageId: 't4-m1', replies: [] })).resolves.toBeUndefined();
+    });
+    /** `n` chats, each with its lease taken by owner `o-<user>`, ready to commit. */
+    async function leased(prefix: string, n: number) {
+      const users = Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+      for (const u of users) await store.begin('sim', u, `${u}-m1`, `o-${u}`, t0, 60_000);
+      return users;
+    }
+
+    it('sends commits that gather while others are under way as one command, and each turn gets its own outcome', async () => {
+      const users = await leased('g', 8);
+      // g3's lease was taken over after it expired: its commit must fail alone, the group's others be saved.
+      await store.acquire('sim', 'g3', 'thief', at(120_000), 60_000);
+      const spy = bulkWrites();
+      try {
+        const outcomes = await Promise.allSettled(
+          users.map((u) => store.commit({ ...newConversation('sim', u, 'zh-CN', t0), stepId: `at-${u}` }, `o-${u}`, { messageId: `${u}-m1`, replies: [{ text: u }] })),
+        );
+        expect(spy.mock.calls.map(([ops]) => ops.length).some((n) => n > 1)).toBe(true);
+        expect(outcomes.map((o) => o.status)).toEqual(users.map((u) => (u === 'g3' ? 'rejected' : 'fulfilled')));
+        expect((outcomes[3] as PromiseRejectedResult).reason).toBeInstanceOf(LeaseLostError);
+      } finally {
+        spy.mockRestore();
+      }
+      for (const u of users.filter((u) => u !== 'g3')) {
+        expect(store.known('sim', u)).toMatchObject({ stepId: `at-${u}`, version: 1 });
+        expect(await store.begin('sim', u, `${u}-m1`, 'later', at(200_000), 1000)).toEqual({ kind: 'repeat', replies: [{ text: u }] });
+      }
+      // The thief's lease and the stored conversation are as they were.
+      expect(store.known('sim', 'g3')).toBeNull();
+      await expect(store.begin('sim', 'g3', 'g3-m2', 'later', at(130_000), 1000)).rejects.toBeInstanceOf(ConversationBusyError);
+    });
+
+    it('writes a group of turns on known states, all but the one another instance moved on', async () => {
+      const users = await leased('h', 6);
+      for (const u of users) await store.commit({ ...newConversation('sim', u, 'zh-CN', t0), stepId: 'one' }, `o-${u}`, { messageId: `${u}-m1`, replies: [] });
+      const known = users.map((u) => store.known('sim', u)!);
+      const elsewhere = createMongoConversationStore(connection, createPiiCipher(TEST_PII_KEY));
+      await elsewhere.begin('sim', 'h2', 'h2-x', 'p', at(1), 1000);
+      await elsewhere.commit({ ...known[2]!, stepId: 'elsewhere' }, 'p', { messageId: 'h2-x', replies: [] });
+      const spy = bulkWrites();
+      try {
+        const written = await Promise.all(known.map((k, i) => store.commitIfCurrent({ ...k, stepId: 'two' }, { messageId: `${users[i]}-m2`, replies: [] }, at(2))));
+        expect(spy.mock.calls.map(([ops]) => ops.length).some((n) => n > 1)).toBe(true);
+        expect(written).toEqual(users.map((u) => u !== 'h2'));
+      } finally {
+        spy.mockRestore();
+      }
+      expect(await elsewhere.begin('sim', 'h2', 'h2-y', 'p2', at(3), 1000)).toMatchObject({ state: { stepId: 'elsewhere', version: 2 } });
+      expect(await elsewhere.begin('sim', 'h1', 'h1-y', 'p2', at(3), 1000)).toMatchObject({ state: { stepId: 'two', version: 2 } });
     });
   });
 });
