@@ -228,8 +228,10 @@ async function benchTelegram(): Promise<void> {
     const apiBase = await load.telegramApi(TG.token);
     status('starting the embedded memory database');
     mongo = await startEmbeddedMongo({ backend: 'memory' });
-    // MAX_RUNNING_TURNS: the gate's limit, as in bench:engine (a tuning switch; unset = the app's default).
-    app = await createAppInstance(`${mongo.uri}redcollar_bench_telegram_${RUN_TAG}`, process.env.MAX_RUNNING_TURNS ? { settings: { maxRunningTurns: Number(process.env.MAX_RUNNING_TURNS) } } : {});
+    // MAX_RUNNING_TURNS and RUNNING_TURNS_LIMIT: the gate's limit, as the app reads them (tuning switches; unset =
+    // the app's defaults).
+    const limit = process.env.RUNNING_TURNS_LIMIT === 'adaptive' ? ({ runningTurnsLimit: 'adaptive' } as const) : {};
+    app = await createAppInstance(`${mongo.uri}redcollar_bench_telegram_${RUN_TAG}`, { settings: { ...limit, ...(process.env.MAX_RUNNING_TURNS ? { maxRunningTurns: Number(process.env.MAX_RUNNING_TURNS) } : {}) } });
     const pipeline = app;
 
     const logger = createLogger('silent');
@@ -267,6 +269,7 @@ async function benchTelegram(): Promise<void> {
     heading(`Telegram — POST /telegram/webhook, ${LOAD.users} chats registering at once (embedded memory database, fake Bot API)`);
     row('latency', 'update → send', 'POST issued (open loop: scheduled) → its last sendMessage at the fake Bot API');
     row('client and fake Bot API', 'another process', `http keep-alive, at most ${MAX_CONNECTIONS} connections`);
+    row('gate', process.env.RUNNING_TURNS_LIMIT ?? 'fixed', `MAX_RUNNING_TURNS ${process.env.MAX_RUNNING_TURNS ?? 'default'}`);
     row('sanity: one chat alone, whole script', sanity.successes === 1 ? 'registered' : 'NOT registered', `sendMessage calls per update: ${sanity.repliesPerMessage?.join(' ') ?? '?'}`);
     row('warm-up (discarded)', `${fmt(LOAD.warmupMs / 1000, 1)} s`, `${fmt(warm.messages)} updates, p99 ${ms(p99Of(warm))}`);
     out();

@@ -28,8 +28,8 @@ const median = (xs: number[]) => percentile(sortNum(xs), 50);
 /** BENCH_ONLY=engine | e2e | e2e-h2 | two runs one part (for profiling with --cpu-prof); unset runs everything. */
 const ONLY = process.env.BENCH_ONLY;
 /**
- * BENCH_MAX_RUNNING=12,32 (with BENCH_ONLY=e2e or e2e-h2): instead, runs that part once per value of the gate's
- * MAX_RUNNING_TURNS, alternating, BENCH_ROUNDS times (default 3), and ends with the medians side by side: the
+ * BENCH_MAX_RUNNING=12,32,adaptive (with BENCH_ONLY=e2e or e2e-h2): instead, runs that part once per value of the
+ * gate's MAX_RUNNING_TURNS ("adaptive" or "adaptive:<ceiling>": RUNNING_TURNS_LIMIT=adaptive), alternating, BENCH_ROUNDS times (default 3), and ends with the medians side by side: the
  * way to tune the limit by measurement on a quiet machine.
  */
 const SWEEP = process.env.BENCH_MAX_RUNNING?.split(',').map((v) => v.trim()).filter(Boolean);

@@ -82,6 +82,14 @@ export interface E2eSummary {
   steadyCpuMs: number;
 }
 
+/** MAX_RUNNING_TURNS=<n>, or "adaptive[:<ceiling>]" for RUNNING_TURNS_LIMIT=adaptive under that ceiling. */
+function gateSettings(maxRunning: string | undefined): Record<string, string> {
+  if (!maxRunning) return {};
+  const adaptive = /^adaptive(?::(\d+))?$/.exec(maxRunning);
+  if (!adaptive) return { MAX_RUNNING_TURNS: maxRunning };
+  return { RUNNING_TURNS_LIMIT: 'adaptive', ...(adaptive[1] ? { MAX_RUNNING_TURNS: adaptive[1] } : {}) };
+}
+
 /** `maxRunning`: the gate's MAX_RUNNING_TURNS for this run (default: the app's, or the MAX_RUNNING_TURNS variable). */
 export async function benchE2e(rawRate: number, backend: E2eBackend, section: string, maxRunning = process.env.MAX_RUNNING_TURNS): Promise<E2eSummary | undefined> {
   const dataDir = await mkdtemp(join(tmpdir(), 'redcollar-bench-'));
@@ -100,8 +108,8 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
         EMBEDDED_MONGO_BACKEND: backend,
         DATA_DIR: dataDir,
         SESSION_TIMEOUT_MINUTES: '30',
-        // A tuning switch: the gate's limit, to compare settings by measurement.
-        ...(maxRunning ? { MAX_RUNNING_TURNS: maxRunning } : {}),
+        // A tuning switch: the gate's limit, to compare settings by measurement ("adaptive" or "adaptive:<ceiling>").
+        ...gateSettings(maxRunning),
       });
     } catch (err) {
       heading(`${section}. End to end — the app FAILED TO START`);

@@ -20,6 +20,8 @@ export interface PhaseSample {
   outsideMs: number;
   /** Of outsideMs: waiting for a socket of the load generator's own pool. */
   socketWaitMs: number;
+  /** The gate's limit on running turns when the turn started (0: unseen). */
+  limit: number;
   /** When the reply arrived (performance.now()), to see stalls over time. */
   doneAt: number;
   path: TurnTiming['path'] | 'unseen';
@@ -64,8 +66,8 @@ export class PhaseRecorder {
   /** The sample of the user's message whose reply arrived at `doneAt`. */
   private take(userId: string, totalMs: number, socketWaitMs: number, pos: number, doneAt: number): PhaseSample {
     const t = this.pending.get(userId)?.shift();
-    if (!t) return { totalMs, queuedMs: 0, runMs: 0, storeMs: 0, actionMs: 0, outsideMs: totalMs, socketWaitMs, doneAt, path: 'unseen', pos };
-    return { totalMs, queuedMs: t.queuedMs, runMs: t.runMs, storeMs: t.storeMs, actionMs: t.actionMs, outsideMs: Math.max(0, totalMs - t.queuedMs - t.runMs), socketWaitMs, doneAt, path: t.path, pos };
+    if (!t) return { totalMs, queuedMs: 0, runMs: 0, storeMs: 0, actionMs: 0, outsideMs: totalMs, socketWaitMs, limit: 0, doneAt, path: 'unseen', pos };
+    return { totalMs, queuedMs: t.queuedMs, runMs: t.runMs, storeMs: t.storeMs, actionMs: t.actionMs, outsideMs: Math.max(0, totalMs - t.queuedMs - t.runMs), socketWaitMs, limit: t.limit, doneAt, path: t.path, pos };
   }
 
   /** The app's event-loop delay and Node's GC pauses from now on. */
@@ -130,6 +132,8 @@ export function printPhases(samples: PhaseSample[], loop: LoopStats): void {
   const tailPaths = new Map<string, number>();
   for (const s of tail) tailPaths.set(s.path, (tailPaths.get(s.path) ?? 0) + 1);
   row('script positions of the slowest 1 %', '', `${[...tailPos.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([p, c]) => `#${p} ×${c}`).join(', ')}; paths ${[...tailPaths.entries()].map(([p, c]) => `${p} ×${c}`).join(', ')}`);
+  const limits = sortNum(samples.filter((s) => s.limit > 0).map((s) => s.limit));
+  if (limits.length) row('gate limit on running turns: min / p50 / max', `${limits[0]} / ${percentile(limits, 50)} / ${limits.at(-1)}`, 'when each turn started');
   const counts = BUCKETS.map(() => 0);
   for (const s of samples) counts[BUCKETS.findIndex((b) => s.totalMs <= b)]!++;
   row('latency histogram (≤ ms: messages)', '', BUCKETS.map((b, i) => (counts[i] ? `${b === Infinity ? '>2000' : b}: ${counts[i]}` : '')).filter(Boolean).join(', '));
