@@ -11,6 +11,11 @@
  *   script, replies sent through node-telegram-bot-api to a fake Bot API; updates/s saturated (send limits lifted),
  *   p50/p99 update → sendMessage at half that rate, and p50/p99 under the production limits (1/s per chat, 30/s).
  *
+ * The users (and Telegram's fake Bot API, where the replies end) are played by the load generator child
+ * (bench/support/loadChild.ts, at most 100 connections): the CPU per message is this process's (the app) and the
+ * database's, the generator's printed apart; each run prints its turns' phases (BENCH_PHASES=0: off) and ends
+ * with one verdict line per target. MAX_RUNNING_TURNS and RUNNING_TURNS_LIMIT set the gate as in the app.
+ *
  * BENCH_ONLY=wechat | telegram runs one part. BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each part's
  * saturated run there (<part>-saturated.cpuprofile; open in Chrome DevTools), the start-up and the module loading
  * left out, so the profile shows the work per message only.
