@@ -6,7 +6,9 @@
  *   2. End to end: the real app (startRedcollar) on the embedded in-memory database (2b) and on the H2 file
  *      database that `npm start` uses, where every write is made durable before it is acknowledged (2c), driven through the
  *      simulator HTTP API by 200 concurrent users; saturated throughput and latency, then latency under an
- *      open-loop arrival rate of half that maximum. Targets: messages/s ≥ 50 % of the raw database rate for a
+ *      open-loop arrival rate of half that maximum; the users are played by the load generator child
+ *      (bench/support/loadChild.ts, at most 100 connections), so CPU per message is the app's and the database's.
+ *      Targets: messages/s ≥ 50 % of the raw database rate for a
  *      comparable findOneAndUpdate, and p99 ≤ 100 ms at half rate.
  *
  * Each part lives in bench/engine/ by what it measures: pureEngine.ts (1a, 1b), rawDb.ts (2a, the raw database
@@ -28,8 +30,8 @@ const median = (xs: number[]) => percentile(sortNum(xs), 50);
 /** BENCH_ONLY=engine | e2e | e2e-h2 | two runs one part (for profiling with --cpu-prof); unset runs everything. */
 const ONLY = process.env.BENCH_ONLY;
 /**
- * BENCH_MAX_RUNNING=12,32 (with BENCH_ONLY=e2e or e2e-h2): instead, runs that part once per value of the gate's
- * MAX_RUNNING_TURNS, alternating, BENCH_ROUNDS times (default 3), and ends with the medians side by side: the
+ * BENCH_MAX_RUNNING=12,32,adaptive (with BENCH_ONLY=e2e or e2e-h2): instead, runs that part once per value of the
+ * gate's MAX_RUNNING_TURNS ("adaptive" or "adaptive:<ceiling>": RUNNING_TURNS_LIMIT=adaptive), alternating, BENCH_ROUNDS times (default 3), and ends with the medians side by side: the
  * way to tune the limit by measurement on a quiet machine.
  */
 const SWEEP = process.env.BENCH_MAX_RUNNING?.split(',').map((v) => v.trim()).filter(Boolean);

@@ -5,17 +5,15 @@
  *   1. Answers through /sim end to end: 200 respondents at once, each answering one code in the chat in one
  *      message (测评 <code> 1 2 [意见]). Target ≥ 500 answers/s. 1b: the same step by step (测评 <code> → overall →
  *      dimension → comment → 提交, five messages), for comparison. CPU per answer of the app (this process) and
- *      the database (its JVM), the load generator's apart (a child process, bench/support/pollLoad.ts), the
+ *      the database (its JVM), the load generator's apart (a child process, bench/support/loadChild.ts), the
  *      database operations per answer (counted in a run of their own), and the load average with each.
  *   2. Results of a poll with 10,000 answers (1,000 of them with a comment): GET /admin/api/polls/:id/results.
  *      Target ≤ 50 ms.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { fork } from 'node:child_process';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
 import { createAdmin } from '../src/app/admin/tokens.ts';
 import { startRedcollar, type RunningApp } from '../src/main.ts';
@@ -29,8 +27,9 @@ import { createPiiCipher } from '../src/infra/piiCipher.ts';
 import { sampleApplication } from '../test/support/certificationSamples.ts';
 import { makeIdNumber } from '../test/support/engineHarness.ts';
 import { sampleProfile } from '../test/support/registrationScript.ts';
-import { childJavaPids, cpuMark, cpuPerMessage, procCpuMs } from './support/cpu.ts';
-import type { PollLoadJob, PollLoadResult } from './support/pollLoad.ts';
+import { childJavaPids, cpuMark, cpuPerMessage } from './support/cpu.ts';
+import { LoadGenerator } from './support/loadDriver.ts';
+import type { PollLoadJob } from './support/pollJob.ts';
 import { fmt, heading, ms, out, pct, row, runBench, status, exitSoonAfterStop } from './support/report.ts';
 
 /** BENCH_POLL_ANSWERS scales part 1 down on a busy machine. */
@@ -97,7 +96,7 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'redcollar-bench-polls-'));
   let db: EmbeddedMongo | undefined;
   let app: RunningApp | undefined;
-  let stopLoad = () => {};
+  let stopLoad = async () => {};
   try {
     status('starting the embedded H2 database and the app');
     db = await startEmbeddedMongo({ backend: 'h2', dataDir });
@@ -128,13 +127,9 @@ async function main(): Promise<void> {
       const poll1 = await api('POST', '/polls', { subject: { applicationId: await seedApplication(1) }, groups: { owner: 0, member: 0, employee: ANSWERS + RESPONDENTS * 4 + Math.min(STEP_ANSWERS, ANSWERS) }, closesAt });
       const codes = ((await api('GET', `/polls/${String(poll1.body.id)}/codes`)).body.codes as { code: string }[]).map((c) => c.code);
       // The load generator runs in a child process: its CPU is shown apart from the app's.
-      const load = fork(fileURLToPath(new URL('./support/pollLoad.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      stopLoad = () => load.connected && load.send('stop');
-      const generate = (job: PollLoadJob) =>
-        new Promise<PollLoadResult>((resolve, reject) => {
-          load.once('message', (m: { ok: true; result: PollLoadResult } | { ok: false; error: string }) => (m.ok ? resolve(m.result) : reject(new Error(m.error))));
-          load.send(job);
-        });
+      const load = await LoadGenerator.start();
+      stopLoad = () => load.stop();
+      const generate = (job: PollLoadJob) => load.poll(job);
       const perAnswer = (seconds: number, answers: number, messages: number, cpu: ReturnType<typeof cpuPerMessage>, loadCpu: number, latencies: number[], form: string, ops: ReturnType<typeof opsPerAnswer>) => {
         row('answers/s', fmt(answers / seconds), form === 'one' ? 'target ≥ 500' : '');
         row('database operations per answer', fmt(ops.total, 2), form === 'one' ? `(a run of its own) ${ops.parts}` : ops.parts);
@@ -153,9 +148,9 @@ async function main(): Promise<void> {
       const run = async (form: 'one' | 'steps', from: number, count: number, respondents: number, withOps = false) => {
         countOps(withOps);
         const mark = cpuMark(childJavaPids());
-        const loadMark = procCpuMs(load.pid!);
+        const loadMark = load.cpuMs();
         const r = await generate({ url: app!.url, form, codes, from, count, respondents });
-        const result = { ...r, cpu: cpuPerMessage(mark, r.recorded), loadCpu: (procCpuMs(load.pid!) - loadMark) / Math.max(1, r.recorded), ops: opsPerAnswer(r.recorded) };
+        const result = { ...r, cpu: cpuPerMessage(mark, r.recorded), loadCpu: (load.cpuMs() - loadMark) / Math.max(1, r.recorded), ops: opsPerAnswer(r.recorded) };
         countOps(false);
         return result;
       };
@@ -230,7 +225,7 @@ async function main(): Promise<void> {
       heading('Verdict');
       for (const v of verdicts) out(`  ${v}`);
     }
-    stopLoad();
+    await stopLoad();
     await app?.stop();
     await db?.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -312,6 +312,7 @@ export async function startRedcollar(
         sessionTimeoutMs: config.SESSION_TIMEOUT_MINUTES * 60_000,
         maxMessageLength: config.MAX_MESSAGE_LENGTH,
         maxRunningTurns: config.MAX_RUNNING_TURNS,
+        runningTurnsLimit: config.RUNNING_TURNS_LIMIT,
         maxWaitingTurns: config.MAX_WAITING_TURNS,
       },
       capabilities: (channel) => channels.get(channel)?.capabilities ?? { images: false },

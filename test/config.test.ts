@@ -37,6 +37,12 @@ describe('config', () => {
     expect(lines.find((l) => l.includes('MONGODB_URI'))).toMatch(/mongodb:\/\//);
   });
 
+  it('reads RUNNING_TURNS_LIMIT (fixed by default, or adaptive) and names the two values when it is neither', () => {
+    expect(loadConfig({}).RUNNING_TURNS_LIMIT).toBe('fixed');
+    expect(loadConfig({ RUNNING_TURNS_LIMIT: 'adaptive', MAX_RUNNING_TURNS: '48' })).toMatchObject({ RUNNING_TURNS_LIMIT: 'adaptive', MAX_RUNNING_TURNS: 48 });
+    expect(problems({ RUNNING_TURNS_LIMIT: 'auto' })).toEqual([expect.stringMatching(/RUNNING_TURNS_LIMIT.*fixed or adaptive/)]);
+  });
+
   it('requires PII_KEY with MONGODB_URI, and accepts both together', () => {
     expect(problems({ MONGODB_URI: 'mongodb://db:27017/redcollar' })[0]).toMatch(/PII_KEY is required when MONGODB_URI is set/);
     expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/redcollar', PII_KEY: KEY }).MONGODB_URI).toBe('mongodb://db:27017/redcollar');

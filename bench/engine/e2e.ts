@@ -2,24 +2,23 @@
  * Parts 2b and 2c of bench:engine: the real app (startRedcollar) driven through the simulator HTTP API by 200
  * concurrent users, on the embedded memory database (2b) and on the H2 file database `npm start` uses, where every
  * write is durable before it is acknowledged (2c): saturated throughput and latency, then latency under an
- * open-loop arrival rate of half that maximum.
+ * open-loop arrival rate of half that maximum. The users are played by the load generator child
+ * (bench/support/loadChild.ts, at most 100 connections), so the CPU per message is the app's and the database's.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { startRedcollar, type RunningApp } from '../../src/main.ts';
-import { childJavaPids, cpuMark, cpuPerMessage, cpuSince } from '../support/cpu.ts';
-import { post } from '../support/http.ts';
-import { openLoop, saturate } from '../support/load.ts';
-import { PhaseRecorder, printPhases, type PhaseSample } from '../support/phases.ts';
+import { childJavaPids } from '../support/cpu.ts';
+import { LoadGenerator, MAX_CONNECTIONS } from '../support/loadDriver.ts';
+import { measured, printCpu, printPhasesOf, type MeasuredRun } from '../support/measuredRun.ts';
+import { PhaseRecorder } from '../support/phases.ts';
 import { fmt, heading, ms, out, percentile, row, sortNum, status } from '../support/report.ts';
-import { BASELINES, printCpuPerMessage, printTargets } from '../support/targets.ts';
-import { scriptFor, SUCCESS, TEMPLATE } from './script.ts';
+import { BASELINES, printVerdicts } from '../support/targets.ts';
+import { SUCCESS, TEMPLATE } from './script.ts';
 
 const E2E_USERS = 200;
-const E2E_MAX_SOCKETS = 64;
 /**
  * BENCH_E2E_WARMUP_MS / BENCH_E2E_SATURATED_MS lengthen the warm-up and the saturated run (a profiling switch: on
  * a loaded machine the database JVM's JIT compiles through the default 14 s, and longer runs show the steady state).
@@ -34,102 +33,21 @@ const E2E_HALF_RATE_MS = 8_000;
  */
 const E2E_STEADY_MS = 8_000;
 
-interface E2eStats {
-  latencies: number[];
-  /** Each message's latency split into the turn's phases (bench/support/phases.ts). */
-  phases: PhaseSample[];
-  messages: number;
-  registrations: number;
-  successes: number;
-  non200: Map<number, number>;
-  networkErrors: number;
-  busyReplies: number;
-  internalErrorReplies: number;
-  firstError: string | null;
-  /** Script positions (1-based) of the messages sent, to show the message mix. */
-  minPos: number;
-  maxPos: number;
-}
-const newStats = (): E2eStats => ({
-  latencies: [],
-  phases: [],
-  messages: 0,
-  registrations: 0,
-  successes: 0,
-  non200: new Map(),
-  networkErrors: 0,
-  busyReplies: 0,
-  internalErrorReplies: 0,
-  firstError: null,
-  minPos: Infinity,
-  maxPos: 0,
-});
-
-const BUSY = '上一条消息还在处理中';
-const INTERNAL_ERROR = '系统暂时出现问题';
-
-/** One simulated user, part-way through the registration script. Users carry over from phase to phase. */
-interface SimUser {
-  userId: string;
-  script: string[];
-  i: number;
-  success: boolean;
-}
-/** Set while a part runs: the turns' phases, joined with the latencies by user. */
-let phases: PhaseRecorder | null = null;
-let nextUser = 1_000_000; // e2e users get numbers far from the engine's, though they share no repository anyway
+let runs = 0;
 const RUN_TAG = Date.now().toString(36);
-function newSimUser(): SimUser {
-  const n = nextUser++;
-  return { userId: `b${RUN_TAG}-${n}`, script: scriptFor(n), i: 0, success: false };
+
+function printErrors(m: MeasuredRun): void {
+  const o = m.run.outcomes;
+  const total = m.run.messages;
+  const non200 = Object.entries(o).filter(([k]) => k.startsWith('HTTP ')).reduce((a, [, v]) => a + v, 0);
+  row('replies with status 200', `${fmt(total - non200 - (o.network ?? 0))} / ${fmt(total)}`);
+  row('errors (non-200 + network)', fmt(non200 + (o.network ?? 0)));
+  row('200 replies saying "busy" / "internal error"', `${fmt(o.busy ?? 0)} / ${fmt(o['internal error'] ?? 0)}`);
+  if (m.run.firstError) out(`    first error: ${m.run.firstError}`);
 }
 
-/**
- * Sends the user's next message and records the outcome (latency from `startedAt`). Returns the user to continue
- * with: the same one, or a fresh one when this message finished the script.
- */
-async function sendNext(agent: http.Agent, base: URL, user: SimUser, stats: E2eStats, startedAt: number): Promise<SimUser> {
-  const pos = ++user.i;
-  const sentAt = performance.now();
-  let socketAt = sentAt;
-  const text = user.script[pos - 1]!;
-  try {
-    const res = await post(agent, base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId: user.userId, text })), { 'content-type': 'application/json' }, () => (socketAt = performance.now()));
-    if (res.status === 200) {
-      if (res.body.includes(SUCCESS)) user.success = true;
-      if (res.body.includes(BUSY)) stats.busyReplies++;
-      if (res.body.includes(INTERNAL_ERROR)) stats.internalErrorReplies++;
-    } else {
-      stats.non200.set(res.status, (stats.non200.get(res.status) ?? 0) + 1);
-      stats.firstError ??= `HTTP ${res.status}: ${res.body.slice(0, 200)}`;
-    }
-  } catch (err) {
-    stats.networkErrors++;
-    stats.firstError ??= `network: ${(err as Error).message}`;
-  }
-  stats.messages++;
-  const latency = performance.now() - startedAt;
-  stats.latencies.push(latency);
-  if (phases) stats.phases.push(phases.take(user.userId, latency, socketAt - sentAt, pos));
-  stats.minPos = Math.min(stats.minPos, pos);
-  stats.maxPos = Math.max(stats.maxPos, pos);
-  if (user.i < user.script.length) return user;
-  stats.registrations++;
-  if (user.success) stats.successes++;
-  return newSimUser();
-}
-
-function printErrors(stats: E2eStats): void {
-  const non200 = [...stats.non200.values()].reduce((a, b) => a + b, 0);
-  const detail = [...stats.non200.entries()].map(([s, c]) => `${c}× HTTP ${s}`).join(', ');
-  row('replies with status 200', `${fmt(stats.messages - non200 - stats.networkErrors)} / ${fmt(stats.messages)}`);
-  row('errors (non-200 + network)', fmt(non200 + stats.networkErrors), [detail, stats.networkErrors ? `${stats.networkErrors}× network` : ''].filter(Boolean).join('; '));
-  row('200 replies saying "busy" / "internal error"', `${fmt(stats.busyReplies)} / ${fmt(stats.internalErrorReplies)}`);
-  if (stats.firstError) out(`    first error: ${stats.firstError}`);
-}
-
-function printMix(stats: E2eStats): void {
-  row('messages', fmt(stats.messages), `script positions ${stats.minPos}–${stats.maxPos} of ${TEMPLATE.length}; ${fmt(stats.registrations)} registrations finished, ${fmt(stats.successes)} with "${SUCCESS}"`);
+function printMix(m: MeasuredRun): void {
+  row('messages', fmt(m.run.messages), `script positions ${m.run.minPos}–${m.run.maxPos} of ${TEMPLATE.length}; ${fmt(m.run.registrations)} registrations finished, ${fmt(m.run.successes)} with "${SUCCESS}"`);
 }
 
 /** Counts the app's mongoose operations (all connections share the mongoose singleton) while `fn` runs. */
@@ -164,16 +82,21 @@ export interface E2eSummary {
   steadyCpuMs: number;
 }
 
+/** MAX_RUNNING_TURNS=<n>, or "adaptive[:<ceiling>]" for RUNNING_TURNS_LIMIT=adaptive under that ceiling. */
+function gateSettings(maxRunning: string | undefined): Record<string, string> {
+  if (!maxRunning) return {};
+  const adaptive = /^adaptive(?::(\d+))?$/.exec(maxRunning);
+  if (!adaptive) return { MAX_RUNNING_TURNS: maxRunning };
+  return { RUNNING_TURNS_LIMIT: 'adaptive', ...(adaptive[1] ? { MAX_RUNNING_TURNS: adaptive[1] } : {}) };
+}
+
 /** `maxRunning`: the gate's MAX_RUNNING_TURNS for this run (default: the app's, or the MAX_RUNNING_TURNS variable). */
 export async function benchE2e(rawRate: number, backend: E2eBackend, section: string, maxRunning = process.env.MAX_RUNNING_TURNS): Promise<E2eSummary | undefined> {
   const dataDir = await mkdtemp(join(tmpdir(), 'redcollar-bench-'));
   let app: RunningApp | undefined;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: E2E_MAX_SOCKETS });
-  // The issue-15 figures were taken on the memory database; H2 adds durable commits and has no "before".
-  const baseline = backend === 'memory' ? BASELINES.sim : undefined;
+  const load = await LoadGenerator.start();
   // BENCH_PHASES=0 leaves the turns unmeasured, to see what the probe itself costs (a few clock reads a turn).
   const recorder = process.env.BENCH_PHASES === '0' ? null : new PhaseRecorder();
-  phases = recorder;
   try {
     status(`starting the app (startRedcollar, ${BACKEND_LABEL[backend]})`);
     const t = performance.now();
@@ -185,8 +108,8 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
         EMBEDDED_MONGO_BACKEND: backend,
         DATA_DIR: dataDir,
         SESSION_TIMEOUT_MINUTES: '30',
-        // A tuning switch: the gate's limit, to compare settings by measurement.
-        ...(maxRunning ? { MAX_RUNNING_TURNS: maxRunning } : {}),
+        // A tuning switch: the gate's limit, to compare settings by measurement ("adaptive" or "adaptive:<ceiling>").
+        ...gateSettings(maxRunning),
       });
     } catch (err) {
       heading(`${section}. End to end — the app FAILED TO START`);
@@ -195,122 +118,83 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
       return undefined;
     }
     const startMs = performance.now() - t;
-    const base = new URL(app.url);
     const jvmPids = childJavaPids();
+    // e2e users get numbers far from the engine's, though they share no repository anyway; each run its own.
+    await load.users({ kind: 'sim', url: app.url, userPrefix: `b${RUN_TAG}-${runs}`, firstUser: 1_000_000 + runs++ * 100_000 }, E2E_USERS, MAX_CONNECTIONS);
 
     // Sanity and op count: one user plays the whole script alone, with the app's mongoose operations counted.
     status('e2e sanity: one user, the whole script');
-    const sanity = newStats();
-    const { ops } = await countMongooseOps(async () => {
-      for (let u = newSimUser(), first = u; u === first; ) u = await sendNext(agent, base, u, sanity, performance.now());
-    });
+    const { result: sanity, ops } = await countMongooseOps(() => load.sanity());
     const opsTotal = [...ops.values()].reduce((a, b) => a + b, 0);
-    const sanitySorted = sortNum(sanity.latencies);
+    const sanitySorted = sortNum(sanity.samples.map((x) => x.latencyMs));
 
-    const users = Array.from({ length: E2E_USERS }, newSimUser);
     status(`e2e warm-up ${E2E_WARMUP_MS / 1000} s (${E2E_USERS} users)`);
-    const warm = newStats();
-    await saturate((u, t) => sendNext(agent, base, u, warm, t), users, E2E_WARMUP_MS);
+    const warm = await load.saturate(E2E_WARMUP_MS);
 
     status(`e2e saturated ${E2E_SATURATED_MS / 1000} s (${E2E_USERS} users, closed loop)`);
-    const sat = newStats();
-    const satCpu = cpuMark(jvmPids);
-    recorder?.watchLoop();
-    const satElapsed = await saturate((u, t) => sendNext(agent, base, u, sat, t), users, E2E_SATURATED_MS);
-    const satLoop = recorder?.loopDelay();
-    const satCpuText = cpuSince(satCpu);
-    const satPerMsg = cpuPerMessage(satCpu, sat.messages);
-    const maxRate = sat.messages / (satElapsed / 1000);
-    const satSorted = sortNum(sat.latencies);
-
-    const halfRate = maxRate / 2;
+    const sat = await measured(load, jvmPids, recorder, () => load.saturate(E2E_SATURATED_MS));
+    const halfRate = sat.rate / 2;
     status(`e2e open loop at ${fmt(halfRate)} msg/s for ${E2E_HALF_RATE_MS / 1000} s`);
-    const half = newStats();
-    const halfCpu = cpuMark(jvmPids);
-    recorder?.watchLoop();
-    const ol = await openLoop((u, t) => sendNext(agent, base, u, half, t), users, halfRate, E2E_HALF_RATE_MS);
-    const halfLoop = recorder?.loopDelay();
-    const halfCpuText = cpuSince(halfCpu);
-    const halfPerMsg = cpuPerMessage(halfCpu, half.messages);
-    const halfSorted = sortNum(half.latencies);
-
+    const half = await measured(load, jvmPids, recorder, () => load.openLoop(halfRate, E2E_HALF_RATE_MS));
     status(`e2e saturated again ${E2E_STEADY_MS / 1000} s (steady state)`);
-    const steady = newStats();
-    const steadyCpu = cpuMark(jvmPids);
-    recorder?.watchLoop();
-    const steadyElapsed = await saturate((u, t) => sendNext(agent, base, u, steady, t), users, E2E_STEADY_MS);
-    const steadyLoop = recorder?.loopDelay();
-    const steadyCpuText = cpuSince(steadyCpu);
-    const steadyPerMsg = cpuPerMessage(steadyCpu, steady.messages);
-    const steadySorted = sortNum(steady.latencies);
+    const steady = await measured(load, jvmPids, recorder, () => load.saturate(E2E_STEADY_MS));
 
     heading(`${section}. End to end — POST /sim/api/messages, ${E2E_USERS} users registering at once (${BACKEND_LABEL[backend]})`);
     row('app start (incl. JVM)', `${fmt(startMs / 1000, 2)} s`);
     row('turns running at once (MAX_RUNNING_TURNS)', maxRunning ?? 'default');
-    row('client', 'http keep-alive', `maxSockets ${E2E_MAX_SOCKETS}; latency = issued → reply read, incl. client-side queueing`);
-    row('sanity: one user alone, whole script (cold)', sanity.successes === 1 ? 'registered' : 'NOT registered', `${sanity.messages} messages, p50 ${ms(percentile(sanitySorted, 50))}, max ${ms(sanitySorted.at(-1) ?? NaN)}, ${sanity.non200.size + sanity.networkErrors ? 'with errors' : 'all 200'}`);
+    row('client', 'another process', `http keep-alive, at most ${MAX_CONNECTIONS} connections; latency = issued → reply read, incl. client-side queueing`);
+    row('sanity: one user alone, whole script (cold)', sanity.successes === 1 ? 'registered' : 'NOT registered', `${sanity.messages} messages, p50 ${ms(percentile(sanitySorted, 50))}, max ${ms(sanitySorted.at(-1) ?? NaN)}, ${Object.keys(sanity.outcomes).join(', ')}`);
     row('app database operations per message', fmt(opsTotal / Math.max(1, sanity.messages), 2), `(mongoose, sanity user; agenda's own polling not counted)`);
     out(`    ${[...ops.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
-    row('warm-up (discarded)', `${fmt(E2E_WARMUP_MS / 1000, 1)} s`, `${fmt(warm.messages)} messages, p99 ${ms(percentile(sortNum(warm.latencies), 99))}`);
+    row('warm-up (discarded)', `${fmt(E2E_WARMUP_MS / 1000, 1)} s`, `${fmt(warm.messages)} messages, p99 ${ms(percentile(sortNum(warm.samples.map((x) => x.latencyMs)), 99))}`);
     out();
     out('  Saturated (closed loop: each user sends its next message as soon as the reply arrives)');
     printMix(sat);
-    row('messages/s', fmt(maxRate), `over ${fmt(satElapsed / 1000, 2)} s`);
+    row('messages/s', fmt(sat.rate), `over ${fmt(sat.run.elapsedMs / 1000, 2)} s`);
     row('raw findOneAndUpdate ops/s (2a)', fmt(rawRate));
-    const ratio = maxRate / rawRate;
+    const ratio = sat.rate / rawRate;
     row('messages/s ÷ raw ops/s', `${fmt(ratio * 100, 1)} %`, `target ≥ 50 %: ${ratio >= 0.5 ? 'PASS' : 'BELOW'}`);
-    row('latency p50', ms(percentile(satSorted, 50)));
-    row('latency p99', ms(percentile(satSorted, 99)));
-    row('latency max', ms(satSorted.at(-1) ?? NaN));
-    row('CPU (node = app + load generator)', '', satCpuText);
-    printCpuPerMessage('CPU per message (app + load generator + DB)', satPerMsg, baseline);
-    if (satLoop) printPhases(sat.phases, satLoop);
+    row('latency p50', ms(sat.p50));
+    row('latency p99', ms(sat.p99));
+    row('latency max', ms(sat.sorted.at(-1) ?? NaN));
+    printCpu('CPU per message (app + DB)', sat, BASELINES.sim);
+    printPhasesOf(sat);
     printErrors(sat);
     out();
     out(`  Half the maximum rate (open loop: one arrival every ${fmt(1000 / halfRate, 2)} ms, each user sequential)`);
     row('target rate', `${fmt(halfRate)} msg/s`);
-    row('issued / completed rate', fmt(ol.issued), `${fmt(half.messages / (ol.elapsed / 1000))} msg/s over ${fmt(ol.elapsed / 1000, 2)} s; max backlog (no idle user) ${fmt(ol.maxBacklog)}`);
+    row('issued / completed rate', fmt(half.run.issued), `${fmt(half.rate)} msg/s over ${fmt(half.run.elapsedMs / 1000, 2)} s; max backlog (no idle user) ${fmt(half.run.maxBacklog)}`);
     printMix(half);
-    row('latency p50 (from scheduled time)', ms(percentile(halfSorted, 50)));
-    const p99 = percentile(halfSorted, 99);
-    row('latency p99 (from scheduled time)', ms(p99), `target p99 ≤ 100 ms: ${p99 <= 100 ? 'PASS' : 'BELOW'}`);
-    row('latency max', ms(halfSorted.at(-1) ?? NaN));
-    row('CPU (node = app + load generator)', '', halfCpuText);
-    printCpuPerMessage('CPU per message (app + load generator + DB)', halfPerMsg);
-    if (halfLoop) printPhases(half.phases, halfLoop);
+    row('latency p50 (from scheduled time)', ms(half.p50));
+    row('latency p99 (from scheduled time)', ms(half.p99), `target p99 ≤ 100 ms: ${half.p99 <= 100 ? 'PASS' : 'BELOW'}`);
+    row('latency max', ms(half.sorted.at(-1) ?? NaN));
+    printCpu('CPU per message (app + DB)', half);
+    printPhasesOf(half);
     printErrors(half);
     out();
-    out('  Saturated again, after the half-rate run (steady state: the database JVM\'s JIT has mostly finished)');
+    out("  Saturated again, after the half-rate run (steady state: the database JVM's JIT has mostly finished)");
     printMix(steady);
-    row('messages/s', fmt(steady.messages / (steadyElapsed / 1000)), `over ${fmt(steadyElapsed / 1000, 2)} s`);
-    row('latency p50 / p99', `${ms(percentile(steadySorted, 50))} / ${ms(percentile(steadySorted, 99))}`);
-    row('CPU (node = app + load generator)', '', steadyCpuText);
-    printCpuPerMessage('CPU per message (app + load generator + DB)', steadyPerMsg);
-    row('database CPU per message without its JIT', ms(steadyPerMsg.db - steadyPerMsg.dbJit), `first window: ${ms(satPerMsg.db - satPerMsg.dbJit)}`);
-    if (steadyLoop) printPhases(steady.phases, steadyLoop);
+    row('messages/s', fmt(steady.rate), `over ${fmt(steady.run.elapsedMs / 1000, 2)} s`);
+    row('latency p50 / p99', `${ms(steady.p50)} / ${ms(steady.p99)}`);
+    printCpu('CPU per message (app + DB)', steady);
+    row('database CPU per message without its JIT', ms(steady.cpu.db - steady.cpu.dbJit), `first window: ${ms(sat.cpu.db - sat.cpu.dbJit)}`);
+    printPhasesOf(steady);
     printErrors(steady);
-    if (baseline) {
-      out();
-      out('  Issue 15 targets (before = main when the work started)');
-      printTargets(baseline, { saturatedRate: maxRate, saturatedP99Ms: percentile(satSorted, 99), halfRateP99Ms: p99 });
-    } else {
-      out();
-      row('target: saturated p99 ≤ 400 ms', ms(percentile(satSorted, 99)), `${percentile(satSorted, 99) <= 400 ? 'PASS' : 'BELOW'}; steady-state window ${ms(percentile(steadySorted, 99))}`);
-    }
+    out();
+    printVerdicts(`${section} /sim`, BASELINES.sim, { saturatedRate: sat.rate, saturatedP99Ms: sat.p99, halfRateP99Ms: half.p99, cpuPerMessageMs: sat.cpu.total }, { saturatedRate: steady.rate, saturatedP99Ms: steady.p99, cpuPerMessageMs: steady.cpu.total });
     return {
       maxRunning: maxRunning ?? 'default',
-      rate: maxRate,
-      p99: percentile(satSorted, 99),
-      cpuMs: satPerMsg.total,
-      halfP99: p99,
-      steadyRate: steady.messages / (steadyElapsed / 1000),
-      steadyP99: percentile(steadySorted, 99),
-      steadyCpuMs: steadyPerMsg.total,
+      rate: sat.rate,
+      p99: sat.p99,
+      cpuMs: sat.cpu.total,
+      halfP99: half.p99,
+      steadyRate: steady.rate,
+      steadyP99: steady.p99,
+      steadyCpuMs: steady.cpu.total,
     };
   } finally {
     recorder?.close();
-    phases = null;
-    agent.destroy();
+    await load.stop().catch(() => undefined);
     status('stopping the app');
     await app?.stop().catch((err) => out(`  error while stopping the app: ${(err as Error).message}`));
     await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);

@@ -25,12 +25,12 @@ import { registrationScript } from '../../test/support/registrationScript.ts';
 import { conversationPosition, spreadOverInstances, type Deliver } from '../../test/support/spreadOverInstances.ts';
 import { procCpuMs } from '../support/cpu.ts';
 import { post } from '../support/http.ts';
+import { MAX_CONNECTIONS } from '../support/loadDriver.ts';
 import { saturate } from '../support/load.ts';
 import { fmt, heading, ms, out, percentile, row, sortNum, status } from '../support/report.ts';
 import { ROOT, scriptFor } from './script.ts';
 
 const USERS = 200;
-const MAX_SOCKETS = 64;
 const WARMUP_MS = 5_000;
 const SATURATED_MS = 8_000;
 const SPREAD = { users: 1_000, copies: 2, concurrentUsers: 200 };
@@ -102,7 +102,8 @@ interface ClosedLoop {
 }
 
 async function closedLoop(apps: AppProcess[], dbPid: number, tag: string): Promise<ClosedLoop> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS * apps.length });
+  // At most 100 connections over all instances, as the other parts (Telegram's own limit, issue 15).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS, maxTotalSockets: MAX_CONNECTIONS });
   let n = 0;
   const fresh = (): Runner => ({ userId: `${tag}-${n}`, script: scriptFor(3_000_000 + n++), i: 0 });
   let turn = 0;
@@ -173,7 +174,7 @@ export async function benchTwoInstances(section: string): Promise<void> {
     status(`2d: ${fmt(SPREAD.users)} users × 20 messages over both instances, each delivered to both at once`);
     // `timeout`: a pooled socket idle for 4 s is closed here, before the server's 5 s keep-alive closes it under a
     // request (the agent destroys only idle sockets on it; a request in flight just sees a 'timeout' event).
-    const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS * 2, timeout: 4_000 });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS, maxTotalSockets: MAX_CONNECTIONS, timeout: 4_000 });
     const send = (i: number, body: Buffer) => post(agent, apps[i]!.base, '/sim/api/messages', body, { 'content-type': 'application/json' });
     const deliver: Deliver = async (i, userId, messageId, text) => {
       try {
@@ -222,7 +223,7 @@ export async function benchTwoInstances(section: string): Promise<void> {
     }
 
     heading(`${section}. Two instances — two app processes (npm start's main.ts) on one embedded memory server via MONGODB_URI`);
-    row('load', `${USERS} users`, `closed loop over POST /sim/api/messages, ${SATURATED_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up; two: each message to the next instance`);
+    row('load', `${USERS} users`, `closed loop over POST /sim/api/messages, at most ${MAX_CONNECTIONS} connections, ${SATURATED_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up; two: each message to the next instance`);
     for (const [label, r] of [
       ['one instance', one],
       ['two instances', two],

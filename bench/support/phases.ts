@@ -1,13 +1,15 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import type { TurnTiming } from '../../src/app/turnTimings.ts';
+import type { LoadSample } from './loadTypes.ts';
 import { fmt, ms, out, percentile, row, sortNum } from './report.ts';
 
 /**
  * Where a message's latency went (issue 15's saturated tail): the app publishes each turn's phases (queued in the
- * gate, running, of which the conversation store and actions) on the `redcollar:turn` diagnostics channel; the load
- * generator joins them with the latency it measured, by user (each user has one message in flight), and what is
- * left is outside the turn: the client's socket pool, HTTP, koa and the event loop's backlog.
+ * gate, running, of which the conversation store and actions) on the `redcollar:turn` diagnostics channel; the
+ * bench joins them with the latencies the load generator (another process) measured, by user (each user has one
+ * message in flight), and what is left is outside the turn: the client's socket pool, HTTP, koa, the event loop's
+ * backlog and, for Telegram, sending the reply.
  */
 export interface PhaseSample {
   totalMs: number;
@@ -18,6 +20,8 @@ export interface PhaseSample {
   outsideMs: number;
   /** Of outsideMs: waiting for a socket of the load generator's own pool. */
   socketWaitMs: number;
+  /** The gate's limit on running turns when the turn started (0: unseen). */
+  limit: number;
   /** When the reply arrived (performance.now()), to see stalls over time. */
   doneAt: number;
   path: TurnTiming['path'] | 'unseen';
@@ -25,10 +29,13 @@ export interface PhaseSample {
 }
 
 export class PhaseRecorder {
-  private readonly latest = new Map<string, TurnTiming>();
+  /** Per user, the timings of its turns not yet joined with a reply, oldest first (one message in flight each). */
+  private readonly pending = new Map<string, TurnTiming[]>();
   private readonly onTiming = (message: unknown) => {
     const t = message as TurnTiming;
-    this.latest.set(t.userId, { ...t });
+    const list = this.pending.get(t.userId);
+    if (list) list.push({ ...t });
+    else this.pending.set(t.userId, [{ ...t }]);
   };
   private loop: IntervalHistogram | undefined;
   private gcPauses: number[] = [];
@@ -41,16 +48,29 @@ export class PhaseRecorder {
     this.gc.observe({ entryTypes: ['gc'] });
   }
 
-  /** The sample of the user's message whose reply just arrived. */
-  take(userId: string, totalMs: number, socketWaitMs: number, pos: number): PhaseSample {
-    const t = this.latest.get(userId);
-    this.latest.delete(userId);
-    const doneAt = performance.now();
-    if (!t) return { totalMs, queuedMs: 0, runMs: 0, storeMs: 0, actionMs: 0, outsideMs: totalMs, socketWaitMs, doneAt, path: 'unseen', pos };
-    return { totalMs, queuedMs: t.queuedMs, runMs: t.runMs, storeMs: t.storeMs, actionMs: t.actionMs, outsideMs: Math.max(0, totalMs - t.queuedMs - t.runMs), socketWaitMs, doneAt, path: t.path, pos };
+  /** Forget the timings seen so far (a run starts: the messages of the one before are all answered). */
+  reset(): void {
+    this.pending.clear();
   }
 
-  /** Event-loop delay and Node's GC pauses from now on (the app and the load generator share this loop). */
+  /**
+   * The load generator's samples of a run (in another process), each joined with its turn's timing: a user's
+   * messages are sequential, so its n-th reply belongs to its n-th turn seen here.
+   */
+  join(samples: LoadSample[]): PhaseSample[] {
+    const joined = [...samples].sort((a, b) => a.doneAt - b.doneAt).map((s) => this.take(s.userId, s.latencyMs, s.socketWaitMs, s.pos, s.doneAt));
+    this.reset();
+    return joined;
+  }
+
+  /** The sample of the user's message whose reply arrived at `doneAt`. */
+  private take(userId: string, totalMs: number, socketWaitMs: number, pos: number, doneAt: number): PhaseSample {
+    const t = this.pending.get(userId)?.shift();
+    if (!t) return { totalMs, queuedMs: 0, runMs: 0, storeMs: 0, actionMs: 0, outsideMs: totalMs, socketWaitMs, limit: 0, doneAt, path: 'unseen', pos };
+    return { totalMs, queuedMs: t.queuedMs, runMs: t.runMs, storeMs: t.storeMs, actionMs: t.actionMs, outsideMs: Math.max(0, totalMs - t.queuedMs - t.runMs), socketWaitMs, limit: t.limit, doneAt, path: t.path, pos };
+  }
+
+  /** The app's event-loop delay and Node's GC pauses from now on. */
   watchLoop(): void {
     this.gcPauses = [];
     this.loop?.disable();
@@ -86,7 +106,7 @@ const LABEL: Record<(typeof PHASES)[number], string> = {
   runMs: 'running (gate slot held)',
   storeMs: '  of it: conversation store',
   actionMs: '  of it: actions',
-  outsideMs: 'outside the turn (socket pool, HTTP)',
+  outsideMs: 'outside the turn (client pool, HTTP, sending)',
   socketWaitMs: '  of it: waiting for a client socket',
 };
 
@@ -112,10 +132,12 @@ export function printPhases(samples: PhaseSample[], loop: LoopStats): void {
   const tailPaths = new Map<string, number>();
   for (const s of tail) tailPaths.set(s.path, (tailPaths.get(s.path) ?? 0) + 1);
   row('script positions of the slowest 1 %', '', `${[...tailPos.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([p, c]) => `#${p} ×${c}`).join(', ')}; paths ${[...tailPaths.entries()].map(([p, c]) => `${p} ×${c}`).join(', ')}`);
+  const limits = sortNum(samples.filter((s) => s.limit > 0).map((s) => s.limit));
+  if (limits.length) row('gate limit on running turns: min / p50 / max', `${limits[0]} / ${percentile(limits, 50)} / ${limits.at(-1)}`, 'when each turn started');
   const counts = BUCKETS.map(() => 0);
   for (const s of samples) counts[BUCKETS.findIndex((b) => s.totalMs <= b)]!++;
   row('latency histogram (≤ ms: messages)', '', BUCKETS.map((b, i) => (counts[i] ? `${b === Infinity ? '>2000' : b}: ${counts[i]}` : '')).filter(Boolean).join(', '));
-  row('event-loop delay p50 / p99', `${ms(loop.p50)} / ${ms(loop.p99)}`, `max ${ms(loop.max)} (app and load generator share the loop); Node GC ${fmt(loop.gc.count)} pauses, ${ms(loop.gc.totalMs)} in all, longest ${ms(loop.gc.maxMs)}`);
+  row('event-loop delay p50 / p99', `${ms(loop.p50)} / ${ms(loop.p99)}`, `max ${ms(loop.max)} (the app's loop); Node GC ${fmt(loop.gc.count)} pauses, ${ms(loop.gc.totalMs)} in all, longest ${ms(loop.gc.maxMs)}`);
   printStalls(samples);
 }
 

@@ -12,6 +12,7 @@ import type { FunnelRecorder } from './ports/funnel.ts';
 import type { TurnMetrics } from './ports/metrics.ts';
 import { HitRate } from './hitRate.ts';
 import { OverloadedError, TurnGate } from './turnGate.ts';
+import { AdaptiveLimit } from './turnLimit.ts';
 import { probeTurn, type TurnProbe } from './turnTimings.ts';
 
 /** A message from any channel, normalised by that channel's inbound adapter. */
@@ -55,6 +56,8 @@ export interface HandleInboundDeps {
     waitForTurnMs?: number;
     /** Turns running at once in this process; more wait in line (per chat in order, chats first come first served). Default 32. */
     maxRunningTurns?: number;
+    /** 'adaptive': maxRunningTurns is the ceiling of a limit found by measuring turn run times (turnLimit.ts). */
+    runningTurnsLimit?: 'fixed' | 'adaptive';
     /** Turns waiting in line, over all chats, before one more is refused (an `overloaded` result). Default 2,000. */
     maxWaitingTurns?: number;
     /** Of those, how many one chat may have waiting. Default 10. */
@@ -106,8 +109,9 @@ const MAX_ACTIONS_PER_TURN = 20;
 export function createInboundHandler(deps: HandleInboundDeps) {
   const leaseMs = deps.settings.leaseMs ?? 30_000;
   const waitForTurnMs = deps.settings.waitForTurnMs ?? 15_000;
+  const maxRunning = deps.settings.maxRunningTurns ?? 32;
   const gate = new TurnGate({
-    maxRunning: deps.settings.maxRunningTurns ?? 32,
+    maxRunning: deps.settings.runningTurnsLimit === 'adaptive' ? new AdaptiveLimit({ max: maxRunning }) : maxRunning,
     maxWaiting: deps.settings.maxWaitingTurns ?? 2_000,
     maxWaitingPerKey: deps.settings.maxWaitingTurnsPerChat ?? 10,
   });
@@ -131,7 +135,7 @@ export function createInboundHandler(deps: HandleInboundDeps) {
   };
 
   async function handleInLine(msg: InboundMessage, probe: TurnProbe | null): Promise<HandleResult> {
-    probe?.start();
+    probe?.start(gate.maxRunning);
     const store = <T>(pending: Promise<T>): Promise<T> => (probe ? probe.store(pending) : pending);
     const started = performance.now();
     const now = deps.clock.now();

@@ -1,11 +1,13 @@
+import { FixedLimit, type RunningLimit } from './turnLimit.ts';
+
 /** More work arrived than the gate may hold; nothing was started or stored. Channels map it to their "later". */
 export class OverloadedError extends Error {
   override name = 'OverloadedError';
 }
 
 export interface TurnGateLimits {
-  /** Turns running at once in this process (over all chats). */
-  maxRunning: number;
+  /** Turns running at once in this process (over all chats); a number, or a limit that adapts (turnLimit.ts). */
+  maxRunning: number | RunningLimit;
   /** Turns accepted and not yet started, over all chats; one more is refused with OverloadedError. */
   maxWaiting: number;
   /** Of those, how many one chat may have waiting, so that one flooding chat cannot fill the backlog for all. */
@@ -15,6 +17,9 @@ export interface TurnGateLimits {
 interface Job {
   start(): void;
 }
+
+/** The gate's clock for run times (a test gives its own). */
+export type Now = () => number;
 
 /**
  * Admission for turns under load: each key (a conversation) runs one task at a time in arrival order, at most
@@ -31,9 +36,19 @@ export class TurnGate {
   private readyHead = 0;
   private runningCount = 0;
   private waitingCount = 0;
+  private readonly limit: RunningLimit;
 
-  constructor(private readonly limits: TurnGateLimits) {
-    if (limits.maxRunning < 1) throw new Error('TurnGate: maxRunning must be at least 1');
+  constructor(
+    private readonly limits: TurnGateLimits,
+    private readonly now: Now = () => performance.now(),
+  ) {
+    this.limit = typeof limits.maxRunning === 'number' ? new FixedLimit(limits.maxRunning) : limits.maxRunning;
+    if (this.limit.current < 1) throw new Error('TurnGate: maxRunning must be at least 1');
+  }
+
+  /** Turns that may run at once now. */
+  get maxRunning(): number {
+    return this.limit.current;
   }
 
   get running(): number {
@@ -53,13 +68,14 @@ export class TurnGate {
     return new Promise<T>((resolve, reject) => {
       const job: Job = {
         start: () => {
+          const startedAt = this.now();
           let result: Promise<T>;
           try {
             result = task();
           } catch (err) {
             result = Promise.reject(err);
           }
-          result.then(resolve, reject).finally(() => this.finish(key));
+          result.then(resolve, reject).finally(() => this.finish(key, this.now() - startedAt));
         },
       };
       this.waitingCount++;
@@ -73,7 +89,7 @@ export class TurnGate {
   }
 
   private pump(): void {
-    while (this.runningCount < this.limits.maxRunning && this.readyHead < this.ready.length) {
+    while (this.runningCount < this.limit.current && this.readyHead < this.ready.length) {
       const key = this.ready[this.readyHead++]!;
       const job = this.queues.get(key)![0]!;
       this.runningCount++;
@@ -87,8 +103,10 @@ export class TurnGate {
     }
   }
 
-  private finish(key: string): void {
+  private finish(key: string, runMs: number): void {
     this.runningCount--;
+    // In line for a slot: the chats whose next turn is ready (not those behind their own chat's running turn).
+    this.limit.finished(runMs, this.ready.length - this.readyHead);
     const queue = this.queues.get(key)!;
     queue.shift();
     // The key's next message goes to the back of the line, behind the chats that were waiting meanwhile.

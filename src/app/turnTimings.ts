@@ -16,6 +16,8 @@ export interface TurnTiming {
   storeMs: number;
   /** Of runMs: awaiting actions (their own database work). */
   actionMs: number;
+  /** The gate's limit on turns running at once when this turn started (it moves when the limit adapts). */
+  limit: number;
   /**
    * 'known': one guarded write on the remembered state; 'lease': dedupe and lease, then commit; 'repeat': a
    * redelivery answered from the record; 'outside': a one-message poll answer, no conversation turn; 'busy',
@@ -33,10 +35,11 @@ export class TurnProbe {
   private readonly timing: TurnTiming;
 
   constructor(channelId: string, userId: string) {
-    this.timing = { channel: channelId, userId, queuedMs: 0, runMs: 0, storeMs: 0, actionMs: 0, path: 'failed' };
+    this.timing = { channel: channelId, userId, queuedMs: 0, runMs: 0, storeMs: 0, actionMs: 0, limit: 0, path: 'failed' };
   }
 
-  start(): void {
+  start(limit: number): void {
+    this.timing.limit = limit;
     this.startedAt = performance.now();
     this.timing.queuedMs = this.startedAt - this.arrived;
   }

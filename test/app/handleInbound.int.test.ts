@@ -204,6 +204,24 @@ describe('handleInbound with the embedded database', () => {
     }
   });
 
+  it('runs its turns under the limit the settings choose: MAX_RUNNING_TURNS fixed, or an adaptive limit below it', async () => {
+    const limitsSeen = async (name: string, settings: Parameters<typeof createAppInstance>[1]) => {
+      const a = await instance(testDbUri(name), settings);
+      const limits: number[] = [];
+      const listener = (m: unknown) => void ((m as TurnTiming).userId === 'g1' && limits.push((m as TurnTiming).limit));
+      subscribe('redcollar:turn', listener);
+      try {
+        await a.say('g1', '注册');
+      } finally {
+        unsubscribe('redcollar:turn', listener);
+      }
+      return limits;
+    };
+    expect(await limitsSeen('inbound_limit_fixed', { settings: { maxRunningTurns: 20 } })).toEqual([20]);
+    // The adaptive limit starts at 8 (turnLimit.ts) and grows from there only as measured.
+    expect(await limitsSeen('inbound_limit_adaptive', { settings: { maxRunningTurns: 20, runningTurnsLimit: 'adaptive' } })).toEqual([8]);
+  });
+
   it('refuses a 10,000-character message politely without touching the conversation', async () => {
     const a = await instance(testDbUri('inbound_long'));
     await a.say('l1', '注册');

@@ -21,7 +21,7 @@ describe('turn timings', () => {
     vi.spyOn(performance, 'now').mockImplementation(() => now);
     const probe = probeTurn('sim', 'u1')!;
     now = 1_040; // 40 ms in line
-    probe.start();
+    probe.start(12);
     now = 1_045;
     const stored = probe.store(Promise.resolve('ok'));
     now = 1_075; // the store answered 30 ms later
@@ -31,7 +31,7 @@ describe('turn timings', () => {
     await acted;
     now = 1_090;
     probe.end('lease');
-    expect(seen).toEqual([{ channel: 'sim', userId: 'u1', queuedMs: 40, runMs: 50, storeMs: 30, actionMs: 10, path: 'lease' }]);
+    expect(seen).toEqual([{ channel: 'sim', userId: 'u1', queuedMs: 40, runMs: 50, storeMs: 30, actionMs: 10, limit: 12, path: 'lease' }]);
   });
 
   it('counts a turn refused at the gate as queued only, and a failed wait still counts', async () => {
@@ -42,7 +42,7 @@ describe('turn timings', () => {
     now = 7;
     refused.end('overloaded');
     const failing = probeTurn('sim', 'u3')!;
-    failing.start();
+    failing.start(32);
     const stored = failing.store(Promise.reject(new Error('down')));
     now = 12;
     await expect(stored).rejects.toThrow('down');

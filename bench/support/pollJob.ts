@@ -1,11 +1,7 @@
 /**
- * bench:polls's load generator, in a process of its own (child_process.fork) so that the CPU the bench reports
- * for the app is the app's alone: in the bench's own process, the HTTP client's share was counted as the app's.
- * Takes one job at a time over IPC, answers with what it saw.
+ * bench:polls's load: satisfaction-poll answers through /sim, run in the load generator child (loadChild.ts) so
+ * that the CPU the bench reports for the app is the app's alone.
  */
-import http from 'node:http';
-import { post } from './http.ts';
-
 export interface PollLoadJob {
   url: string;
   /** `one`: 测评 <code> 1 2 [意见] (every tenth with a comment); `steps`: 测评 <code> → 1 → 2 → 跳过 → 提交. */
@@ -23,10 +19,10 @@ export interface PollLoadResult {
   seconds: number;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+type Post = (base: URL, body: Buffer) => Promise<{ status: number; body: string }>;
 let sent = 0;
 
-async function run(job: PollLoadJob): Promise<PollLoadResult> {
+export async function runPollJob(job: PollLoadJob, postMessage: Post): Promise<PollLoadResult> {
   const base = new URL(job.url);
   /**
    * One message, with its own id: a keep-alive socket the server closed while idle (between the warm-up and the
@@ -37,7 +33,7 @@ async function run(job: PollLoadJob): Promise<PollLoadResult> {
     const body = Buffer.from(JSON.stringify({ userId, text, messageId: `bench-${process.pid}-${++sent}` }));
     for (let attempt = 1; ; attempt++) {
       try {
-        return await post(agent, base, '/sim/api/messages', body, { 'content-type': 'application/json' });
+        return await postMessage(base, body);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET' || attempt >= 3) throw err;
       }
@@ -67,15 +63,3 @@ async function run(job: PollLoadJob): Promise<PollLoadResult> {
   );
   return { recorded, messages, latencies, seconds: (performance.now() - t1) / 1000 };
 }
-
-process.on('message', (job: PollLoadJob | 'stop') => {
-  if (job === 'stop') {
-    agent.destroy();
-    process.disconnect();
-    return;
-  }
-  run(job).then(
-    (result) => process.send!({ ok: true, result }),
-    (err: unknown) => process.send!({ ok: false, error: String(err) }),
-  );
-});
