@@ -182,6 +182,19 @@ export function createMongoConsoleReads(connection: Connection, counters: Dashbo
       return docs.map(({ _id, regionPath: _r, ...rest }) => ({ number: String(_id), ...rest }) as Certificate);
     },
 
+    async recentCertificates(q) {
+      const filter: Filter<Document> = scopeMatch(q.scope);
+      if (q.before) {
+        const issuedOn = str(q.before.issuedOn, 'issuedOn');
+        const number = str(q.before.number, 'number');
+        // Certificate numbers are the string _id (Document, as in searchCertificates: the driver types _id as an ObjectId).
+        const sameDay: Document = { issuedOn, _id: { $lt: number } };
+        filter.$or = [{ issuedOn: { $lt: issuedOn } }, sameDay];
+      }
+      const docs = await certificates.find(filter).sort({ issuedOn: -1, _id: -1 }).limit(q.limit).toArray();
+      return docs.map(({ _id, regionPath: _r, ...rest }) => ({ number: String(_id), ...rest }) as Certificate);
+    },
+
     async workersNamed(name) {
       const docs = await workers.find({ name: str(name, 'name') }, { projection: { name: 1 } }).limit(500).toArray();
       return docs.map((d) => ({ id: String(d._id), name: d.name }));
