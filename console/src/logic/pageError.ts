@@ -1,6 +1,6 @@
 import { ApiError } from '../api/http.ts';
 
-type T = (key: string) => string;
+type T = (key: string, values?: Record<string, string>) => string;
 
 /**
  * What a page says when it cannot load: the API's messages are English (scripts read them too), so a refusal or
@@ -8,7 +8,7 @@ type T = (key: string) => string;
  */
 export function pageError(e: unknown, t: T): string {
   const message = e instanceof Error ? e.message : String(e);
-  if (e instanceof ApiError && e.status === 403) return `${t('errors.forbidden')}（${message}）`;
-  if (e instanceof ApiError && e.status === 404) return `${t('errors.missing')}（${message}）`;
+  if (e instanceof ApiError && e.status === 403) return t('common.aside', { text: t('errors.forbidden'), aside: message });
+  if (e instanceof ApiError && e.status === 404) return t('common.aside', { text: t('errors.missing'), aside: message });
   return message;
 }

@@ -134,6 +134,7 @@ const zh = {
       sample: '示例接收人',
       testSent: '测试消息已通过 {channel} 发到你的账号',
       testNotSent: '测试消息未发出：{reason}',
+      reasonJoin: '：',
       noChatIdentity: '你的管理员账号尚未绑定聊天账号，无法测试发送。',
       bindHint: '绑定你自己的聊天账号（渠道和你在该渠道的用户编号），绑定后自动重试测试发送：',
       bindUserId: '你的用户编号（chat id）',
@@ -148,6 +149,8 @@ const zh = {
       urgentConfirm: '这是紧急通知，将忽略免打扰。',
     },
     detail: {
+      quietTitle: '免打扰时段：发送暂缓',
+      quietText: '{n} 位接收人正处于所在地区的免打扰时段，要等免打扰结束才发送，预计 {at}（北京时间）起陆续发出。',
       breakdown: '发送明细',
       skippedReasons: '跳过原因',
       failedReasons: '失败原因',
@@ -338,6 +341,7 @@ const en: typeof zh = {
       sample: 'Sample recipients',
       testSent: 'Test message sent to you on {channel}',
       testNotSent: 'Test message not sent: {reason}',
+      reasonJoin: ': ',
       noChatIdentity: 'Your admin account has no chat identity bound, so there is nowhere to test-send.',
       bindHint: 'Bind your own chat account (the channel and your user id on it); the test send is tried again after:',
       bindUserId: 'Your user id (chat id)',
@@ -352,6 +356,8 @@ const en: typeof zh = {
       urgentConfirm: 'This notice is urgent and overrides mute.',
     },
     detail: {
+      quietTitle: 'Quiet hours: sends are waiting',
+      quietText: '{n} recipients are in their region’s quiet hours; their sends wait until the quiet hours end and go out from about {at} (China time).',
       breakdown: 'Breakdown',
       skippedReasons: 'Skip reasons',
       failedReasons: 'Failure reasons',
