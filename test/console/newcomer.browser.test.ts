@@ -131,6 +131,11 @@ describe('what a newcomer trips over in the console', () => {
       ['broadcasts', 'bc-table'],
       [`broadcasts/${broadcastId}`, 'bc-counts'],
       ['reminders', 'settings-card'],
+      ['reminders/rotation', 'rotation-days'],
+      ['broadcasts/new', 'bc-text-zh'],
+      ['polls', 'polls-status'],
+      ['training', 'session-new'],
+      ['password', 'pw-current'],
     ];
     for (const [path, ready] of pages) {
       await open(path, ready, 'en');

@@ -20,4 +20,12 @@ describe('pageError', () => {
     // Anything else keeps its own message (the network error is already in the admin's language).
     expect(pageError(new ApiError(0, '无法连接服务器', undefined, {}), tOf(zh))).toBe('无法连接服务器');
   });
+
+  it('regression: a county admin refused another county’s application read “无权查看：…（不在您的地区或管理级别范围内）”, the reason twice', () => {
+    const explained = new ApiError(403, '不在您的地区或管理级别范围内', 'outOfScope', {}, 'application a1 is outside your region or levels');
+    expect(pageError(explained, tOf(zh))).toBe('无权查看：不在您的地区或管理级别范围内');
+    expect(pageError(new ApiError(404, '没有找到这条记录（可能已被删除）', 'notFound', {}, 'no application a2'), tOf(zh))).toBe('没有找到这条记录');
+    // Another refusal keeps its own reason beside the page's sentence.
+    expect(pageError(new ApiError(403, '请先修改密码', 'passwordChangeRequired', {}), tOf(zh))).toBe('无权查看：不在您的地区或管理级别范围内（请先修改密码）');
+  });
 });

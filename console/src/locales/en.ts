@@ -136,6 +136,8 @@ const en: typeof zh = {
     retry: 'Retry',
     labelled: '{label}: ',
     aside: '{text} ({aside})',
+    askAbout: '{what} “{target}”?',
+    ask: '{what}?',
   },
   login: {
     title: 'Log in',

@@ -134,6 +134,8 @@ export default {
     retry: '重试',
     labelled: '{label}：',
     aside: '{text}（{aside}）',
+    askAbout: '{what}「{target}」？',
+    ask: '{what}？',
   },
   login: {
     title: '登录',
