@@ -142,8 +142,6 @@ describe('what a newcomer trips over in the console', () => {
       await page.waitForLoadState('networkidle');
       expect(await page.evaluate<string[]>(CHINESE_LEFT), path).toEqual([]);
     }
-    // The region is a picker now, not a text box for a code.
-    expect(await page.locator('.reminders-region.el-cascader').count()).toBe(1);
     await open(`certificates/${CERT}`, 'cert-region', 'en');
     expect(await dataTest('cert-region').textContent()).toBe('玄武区 (320102)');
     await dataTest('lang-zh').click();
@@ -180,7 +178,9 @@ describe('what a newcomer trips over in the console', () => {
   it('regression: the reminder settings’ region was a typed code; it is picked from the admin’s region and below, by keyboard', async () => {
     await open('reminders', 'settings-card');
     await eventually(() => dataTest('settings-source').textContent()).toContain('政策默认设置');
+    // The region is a picker now, not a text box for a code.
     const picker = page.locator('.reminders-region input');
+    expect(await picker.count()).toBe(1);
     await picker.click();
     await page.keyboard.type('玄武');
     const suggestion = page.locator('.rc-region-popper .el-cascader__suggestion-item', { hasText: '玄武区' });
