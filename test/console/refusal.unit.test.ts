@@ -108,6 +108,8 @@ describe('refusals in the admin’s language', () => {
     expect(refusalText({ status: 403, message: 'reminder settings apply to every level…', code: 'levelRestricted', body: {} }, 'zh-CN', zh)).toBe('提醒设置对所有级别生效，只管理部分级别的管理员不能修改');
     // A code with params this console has no specific sentence for still gets the code's sentence.
     expect(refusalText({ status: 422, message: 'guard says no', code: 'guard', body: { params: { reason: 'somethingNew' } } }, 'zh-CN', zh)).toBe('尚不满足进入下一阶段的条件');
+    // A 400 without zod issues names its problem only in its message: that stays (a generic sentence would hide it).
+    expect(refusalText({ status: 400, message: 'endsAt must be after startsAt', code: 'invalid', body: {} }, 'zh-CN', zh)).toBe('endsAt must be after startsAt');
     // A status-only refusal (HttpError without a code of its own) by its default code.
     expect(refusalText({ status: 403, message: 'region 3205 is outside your region 320100', code: 'forbidden', body: {} }, 'zh-CN', zh)).toBe('无权进行此操作：不在您的地区或管理级别范围内');
   });

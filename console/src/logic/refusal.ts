@@ -242,5 +242,8 @@ export function refusalText(e: Refusal, locale: Locale, names: Names): string {
   if (Array.isArray(e.body.issues)) return issuesText(e.body.issues as Issue[], locale) ?? codeSentence(e.code, locale) ?? e.message;
   const params = e.body.params;
   const specific = params && typeof params === 'object' ? paramsText(e.code, params as Record<string, unknown>, locale, names) : null;
+  // A 400 `invalid` without zod issues names its problem only in its message (endsAt must be after startsAt): a
+  // generic sentence would hide what to fix, so that message stays.
+  if (specific === null && e.code === 'invalid') return e.message;
   return specific ?? codeSentence(e.code, locale) ?? e.message;
 }
