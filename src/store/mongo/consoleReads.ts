@@ -183,15 +183,19 @@ export function createMongoConsoleReads(connection: Connection, counters: Dashbo
     },
 
     async recentCertificates(q) {
-      const filter: Filter<Document> = scopeMatch(q.scope);
-      if (q.before) {
+      const scope = scopeMatch(q.scope);
+      const page = (filter: Filter<Document>, limit: number) => certificates.find({ ...scope, ...filter }).sort({ issuedOn: -1, _id: -1 }).limit(limit).toArray();
+      let docs: Document[];
+      if (!q.before) docs = await page({}, q.limit);
+      else {
+        // Two ranges of the (regionPath, issuedOn, _id) index rather than one $or, which the planner cannot bound:
+        // the rest of the cursor's day below its number, then the days before it. Numbers are the string _id
+        // (Document: the driver types _id as an ObjectId).
         const issuedOn = str(q.before.issuedOn, 'issuedOn');
-        const number = str(q.before.number, 'number');
-        // Certificate numbers are the string _id (Document, as in searchCertificates: the driver types _id as an ObjectId).
-        const sameDay: Document = { issuedOn, _id: { $lt: number } };
-        filter.$or = [{ issuedOn: { $lt: issuedOn } }, sameDay];
+        const sameDay: Document = { issuedOn, _id: { $lt: str(q.before.number, 'number') } };
+        docs = await page(sameDay, q.limit);
+        if (docs.length < q.limit) docs = docs.concat(await page({ issuedOn: { $lt: issuedOn } }, q.limit - docs.length));
       }
-      const docs = await certificates.find(filter).sort({ issuedOn: -1, _id: -1 }).limit(q.limit).toArray();
       return docs.map(({ _id, regionPath: _r, ...rest }) => ({ number: String(_id), ...rest }) as Certificate);
     },
 
