@@ -388,6 +388,7 @@ async function main(): Promise<void> {
         // Ids the pages would have from a previous call.
         const list = (await get(token, '/applications?limit=20')).body as { items: { id: string }[]; next: string | null };
         const certs = (await get(token, '/certificates?limit=20')).body as { items: { number: string; holderName: string }[] };
+        const recent1 = (await get(token, '/certificates/recent?limit=20')).body as { nextCursor?: string };
         const aName = (workers.find((w) => w.regionCode.startsWith(who.startsWith('city') ? nanjing.code.slice(0, 4) : who.startsWith('county') ? xuanwu.code : '32')) as { name: string }).name;
         const audit1 = (await get(token, '/audit?limit=50')).body as { nextCursor?: string };
         const calls: [string, string][] = [
@@ -400,6 +401,9 @@ async function main(): Promise<void> {
           ['申报审核 GET /saved-filters', '/saved-filters'],
           ['详情 GET /applications/:id', `/applications/${list.items[0]!.id}`],
           ['证书 GET /certificates', '/certificates?limit=20'],
+          ['证书 GET /certificates/recent (before any search)', '/certificates/recent?limit=20'],
+          // Only where the scope has more than a page (a county at a small BENCH_SCALE may not).
+          ...(recent1.nextCursor ? [['证书 GET /certificates/recent (page 2)', `/certificates/recent?limit=20&cursor=${recent1.nextCursor}`] as [string, string]] : []),
           ['证书 GET /certificates?q=<number prefix>', `/certificates?q=${certs.items[0]!.number.slice(0, 8)}`],
           ['证书 GET /certificates?q=<full name>', `/certificates?q=${encodeURIComponent(aName)}`],
           ['证书 GET /certificates/:number', `/certificates/${certs.items[0]!.number}`],

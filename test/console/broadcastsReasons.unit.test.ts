@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { messages } from '../../console/src/features/broadcasts/messages.ts';
-import { DETAIL_KEYS, EXPLAINED_REASONS, reasonDetail } from '../../console/src/features/broadcasts/reasons.ts';
+import { DETAIL_KEYS, EXPLAINED_REASONS, reasonDetail, testSendReason } from '../../console/src/features/broadcasts/reasons.ts';
 import type { ReachRefusal } from '../../src/app/ports/reach.ts';
 import { SKIP_REASONS } from '../../src/domain/broadcasts/delivery.ts';
 
@@ -32,5 +32,18 @@ describe('recipients table: the line under a skip reason', () => {
     expectTypeOf<Exclude<ReachRefusal, (typeof DETAIL_KEYS)[number]>>().toEqualTypeOf<never>();
     // zh-CN and en say different things (a copy left untranslated would be equal).
     for (const d of DETAIL_KEYS) expect(lookup('en', `broadcasts.reasonDetail.${d}`)).not.toBe(lookup('zh-CN', `broadcasts.reasonDetail.${d}`));
+  });
+});
+
+describe('a test send that did not go', () => {
+  it('regression: the compose page said "测试消息未发出：unreachable:noChannel"', () => {
+    const why = testSendReason('unreachable:noChannel');
+    expect(why).toEqual({ reason: 'unreachable', detail: 'noChannel' });
+    expect(lookup('zh-CN', `broadcasts.reason.${why.reason}`)).toBe('无法触达');
+    expect(reasonDetail(why)).toEqual({ key: 'broadcasts.reasonDetail.noChannel' });
+    expect(lookup('zh-CN', 'broadcasts.reasonDetail.noChannel')).toBe('该渠道未启用');
+    // The platform's own words (a failed send) stay as they came, under "the platform said".
+    expect(reasonDetail(testSendReason('Bad Request: chat not found'))).toEqual({ raw: 'Bad Request: chat not found' });
+    expect(testSendReason(undefined)).toEqual({});
   });
 });

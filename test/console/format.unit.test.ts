@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actorName, chinaDay, chinaDayBound, date, dateTime, duration, localized, percent, rate } from '../../console/src/logic/format.ts';
+import { actorName, bracketed, chinaDay, chinaDayBound, date, dateTime, duration, localized, percent, preferredName, rate, waitingBucket } from '../../console/src/logic/format.ts';
 
 describe('console formatting', () => {
   it('shows instants in China time, whatever the browser zone', () => {
@@ -53,5 +53,22 @@ describe('console formatting', () => {
   it('turns a China day into the instants that bound it', () => {
     expect(new Date(chinaDayBound('2026-03-01')).toISOString()).toBe('2026-02-28T16:00:00.000Z');
     expect(new Date(chinaDayBound('2026-03-01', true)).toISOString()).toBe('2026-03-01T15:59:59.999Z');
+  });
+
+  it('regression: the en dashboard showed the waiting buckets as 0-3d and the oldest applications’ stage as 资格审查', () => {
+    expect(waitingBucket('0-3d', 'en')).toBe('0–3 days');
+    expect(waitingBucket('>30d', 'en')).toBe('over 30 days');
+    expect(waitingBucket('15-30d', 'zh-CN')).toBe('15–30 天');
+    expect(waitingBucket('>30d', 'zh-CN')).toBe('30 天以上');
+    expect(waitingBucket('soon', 'en')).toBe('soon');
+    // The catalog's name (in the page's language) wins over the API's Chinese one; an id the catalog lacks keeps the API's.
+    expect(preferredName('Qualification review', 'qualificationReview', '资格审查')).toBe('Qualification review');
+    expect(preferredName('qualificationReview', 'qualificationReview', '资格审查')).toBe('资格审查');
+    expect(preferredName('x', 'x', '')).toBe('x');
+  });
+
+  it('regression: a region on the en certificate page read 玄武区（320102） with Chinese brackets', () => {
+    expect(bracketed('玄武区', '320102', 'en')).toBe('玄武区 (320102)');
+    expect(bracketed('玄武区', '320102', 'zh-CN')).toBe('玄武区（320102）');
   });
 });

@@ -92,13 +92,26 @@ describe('refusals in the admin’s language', () => {
       body: { params: { reason: 'lowerTier', level: 'senior', kind: 'applications', managingTier: 'city', managingRegion: '320100', adminTier: 'county', regionCode: '320102', adminRegion: '320102' } },
     };
     expect(refusalText(tier, 'zh-CN', zh)).toBe('高级申请由南京市（320100）市级委员会管理；县级管理员只能查看、不能办理');
-    expect(refusalText(tier, 'en', en)).toBe('Senior applications are managed by the 南京市（320100） city committee; a county admin may read but not act on them');
+    expect(refusalText(tier, 'en', en)).toBe('Senior applications are managed by the 南京市 (320100) city committee; a county admin may read but not act on them');
   });
 
   it('words a 年检 or 考核 recorded again with another result (409 alreadyRecorded) in the admin’s language', () => {
     const again = { status: 409, message: 'the 2026 inspection … is already recorded', code: 'alreadyRecorded', body: { params: { year: 2026, part: 'inspection' } } };
     expect(refusalText(again, 'zh-CN', zh)).toBe('2026 年的年检已经登记过另一结果；如需改动，请在记录上点“更正”并填写原因');
     expect(refusalText(again, 'en', en)).toBe('The 2026 annual inspection is already recorded with another result; to change it, use “Correct” on the record and give a reason');
+  });
+
+  it('regression: a refusal without params came in the API’s English on a zh-CN page (outOfScope, levelRestricted, noTestTarget)', () => {
+    const scope = { status: 403, message: 'region 3205 is outside your region 320100', code: 'outOfScope', body: { code: 'outOfScope', error: 'region 3205 is outside your region 320100' } };
+    expect(refusalText(scope, 'zh-CN', zh)).toBe('不在您的地区或管理级别范围内');
+    expect(refusalText(scope, 'en', en)).toBe('Outside your region or levels');
+    expect(refusalText({ status: 403, message: 'reminder settings apply to every level…', code: 'levelRestricted', body: {} }, 'zh-CN', zh)).toBe('提醒设置对所有级别生效，只管理部分级别的管理员不能修改');
+    // A code with params this console has no specific sentence for still gets the code's sentence.
+    expect(refusalText({ status: 422, message: 'guard says no', code: 'guard', body: { params: { reason: 'somethingNew' } } }, 'zh-CN', zh)).toBe('尚不满足进入下一阶段的条件');
+    // A 400 without zod issues names its problem only in its message: that stays (a generic sentence would hide it).
+    expect(refusalText({ status: 400, message: 'endsAt must be after startsAt', code: 'invalid', body: {} }, 'zh-CN', zh)).toBe('endsAt must be after startsAt');
+    // A status-only refusal (HttpError without a code of its own) by its default code.
+    expect(refusalText({ status: 403, message: 'region 3205 is outside your region 320100', code: 'forbidden', body: {} }, 'zh-CN', zh)).toBe('无权进行此操作：不在您的地区或管理级别范围内');
   });
 
   it('keeps the server’s message for a code it does not know, and names ids the catalog lacks as they are', () => {

@@ -13,6 +13,7 @@ import { features, mergeMessages } from '../../console/src/features/index.ts';
 import type { MessageTree } from '../../console/src/features/feature.ts';
 import { auditActionName } from '../../console/src/logic/auditWords.ts';
 import { spelledOut } from '../../console/src/logic/format.ts';
+import { codeSentence } from '../../console/src/logic/refusalCodes.ts';
 import { declaredRecord } from '../../src/app/certification/declaredFacts.ts';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../../src/domain/audit/auditActions.ts';
 import { BROADCAST_STATUSES } from '../../src/domain/broadcasts/broadcast.ts';
@@ -72,7 +73,39 @@ function writtenActions(): Set<string> {
   return found;
 }
 
+/**
+ * The refusal codes the admin API can answer with: every literal `code: '…'` of a refusal in src/ (service and
+ * domain errors, HttpError extras), the broadcasts' `refuse(status, 'code', …)`, the accounts' `fail(…, 'code')`,
+ * the pipeline's error codes (runCommand's STATUS_OF) and the codes errors.ts gives by status. zod's own issue
+ * code `custom` is not a refusal.
+ */
+function refusalCodes(): Set<string> {
+  const found = new Set<string>();
+  const patterns = [/\bcode: '(\w+)'/g, /\brefuse\(\d{3}, '(\w+)'/g, /\bfail\(\d{3}, (?:'[^']*'|`[^`]*`), '(\w+)'\)/g];
+  for (const file of sources(join(ROOT, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const re of patterns) for (const m of text.matchAll(re)) if (m[1] !== 'custom') found.add(m[1]!);
+  }
+  const keysOf = (file: string, table: RegExp) => {
+    const body = table.exec(readFileSync(join(ROOT, file), 'utf8'))?.[1] ?? '';
+    return [...body.matchAll(/(\w+): (?:'(\w+)'|\d+)/g)].map((m) => m[2] ?? m[1]!);
+  };
+  for (const code of keysOf('src/app/certification/runCommand.ts', /const STATUS_OF[^{]*\{([^}]*)\}/)) found.add(code);
+  for (const code of keysOf('src/http/errors.ts', /const CODES_BY_STATUS[^{]*\{([^}]*)\}/)) if (!/^\d+$/.test(code)) found.add(code);
+  for (const code of ['invalidJson', 'clientError', 'internal']) found.add(code);
+  return found;
+}
+
 describe('console translations of the server’s ids', () => {
+  it('regression: refusals came raw in English on zh-CN pages (“region 3205 is outside your region 320100”): every refusal code has a sentence in zh-CN and en', () => {
+    const codes = refusalCodes();
+    // The scan sees the app's refusals (a pattern that stopped matching would let a new code slip by).
+    expect(codes.size).toBeGreaterThanOrEqual(60);
+    expect([...codes].filter((c) => !codeSentence(c, 'zh-CN')).map((c) => `zh-CN: ${c}`)).toEqual([]);
+    expect([...codes].filter((c) => !codeSentence(c, 'en')).map((c) => `en: ${c}`)).toEqual([]);
+    for (const code of ['guard', 'notAllowed', 'forbidden', 'tooManyRequests', 'noTestTarget', 'ownBroadcast', 'notPollOwner']) expect(codes).toContain(code);
+  });
+
   it('list every audit action the app writes', () => {
     const written = writtenActions();
     // The scan sees the app's audit calls (a pattern that stopped matching would let a new action slip by).
@@ -120,5 +153,16 @@ describe('console translations of the server’s ids', () => {
     expect(auditActionName('broadcast.unknown.resend', t, te)).toBe('Resend messages of unknown outcome');
     expect(auditActionName('advance', t, te)).toBe('Approve to the next stage');
     expect(auditActionName('cert.issue', t, te)).toBe('cert.issue');
+  });
+
+  it('no en message holds a Chinese word or Chinese punctuation', () => {
+    const chinese = /[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]/;
+    const strings = (tree: MessageTree, path = ''): [string, string][] =>
+      Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [[`${path}${k}`, v] as [string, string]] : strings(v, `${path}${k}.`)));
+    const all = strings(LOCALES.en!);
+    expect(all.length).toBeGreaterThan(500);
+    // Allowed: 年检 and the like, the names every admin knows (beside the English), and a chat command the worker types ("退订 全部").
+    const allowed = (v: string) => v.replace(/年检|年度考核|考核|红领津贴/g, '').replace(/"[^"]*"/g, '');
+    expect(all.filter(([, v]) => chinese.test(allowed(v))).map(([k, v]) => `${k}: ${v}`)).toEqual([]);
   });
 });

@@ -138,6 +138,24 @@ describe('certificates', () => {
     expect((await r.api('GET', '/certificates?cursor=!!', province)).status).toBe(400);
   });
 
+  it('lists the most recently issued certificates of the region before any search, keyset paged', async () => {
+    const nj = await r.api('GET', '/certificates/recent', nanjing);
+    expect(nj.status, JSON.stringify(nj.body)).toBe(200);
+    expect(nj.body.items.map((c: { number: string }) => c.number)).toEqual(['NJ2026002', 'NJ2026001']);
+    expect(nj.body.items[1]).toMatchObject({ holderName: '李*', level: 'intermediate', regionCode: '320102', validFrom: '2026-01-10' });
+    // The province sees its cities' certificates, newest first, one page at a time.
+    const first = await r.api('GET', '/certificates/recent?limit=2', province);
+    expect(first.body.items.map((c: { number: string }) => c.number)).toEqual(['SZ2026001', 'NJ2026002']);
+    const second = await r.api('GET', `/certificates/recent?limit=2&cursor=${first.body.nextCursor}`, province);
+    expect(second.body.items.map((c: { number: string }) => c.number)).toEqual(['NJ2026001']);
+    expect(second.body.nextCursor).toBeUndefined();
+    const forged = await r.api('GET', `/certificates/recent?cursor=${Buffer.from('2026-01-11|NJ2026002|x').toString('base64url')}`, province);
+    expect(forged.status).toBe(400);
+    expect(forged.body).toMatchObject({ code: 'invalidCursor' });
+    expect((await r.api('GET', '/certificates/recent?limit=0', province)).status).toBe(400);
+    expect((await r.api('GET', '/certificates/recent?region=320500', nanjing)).status).toBe(400);
+  });
+
   it('the detail has its inspections, assessments and verify address; the QR code encodes it', async () => {
     await r.api('POST', '/certificates/NJ2026001/inspections', nanjing, { year: 2026, passed: true });
     const res = await r.api('GET', '/certificates/NJ2026001', nanjing);

@@ -134,6 +134,10 @@ const en: typeof zh = {
     previous: 'Previous page',
     next: 'Next page',
     retry: 'Retry',
+    labelled: '{label}: ',
+    aside: '{text} ({aside})',
+    askAbout: '{what} “{target}”?',
+    ask: '{what}?',
   },
   login: {
     title: 'Log in',
@@ -289,7 +293,10 @@ const en: typeof zh = {
     verify: 'Verify page',
     qr: 'Verify QR code',
     grades: { excellent: 'Excellent', competent: 'Competent', basicallyCompetent: 'Basically competent', incompetent: 'Incompetent' },
-    prompt: 'Enter a certificate number or a holder’s name, then search',
+    recent: 'Most recently issued in your region',
+    found: 'Search results',
+    noneYet: 'No certificate has been issued in your region yet. To find one, search by its number (the first characters are enough) or the holder’s full name',
+    noMatch: 'No certificate matches. Search by the number (the first characters are enough, e.g. MP2026) or the holder’s full name, or choose only a status',
   },
   annual: {
     record: { inspection: 'Record an inspection', assessment: 'Record an assessment' },

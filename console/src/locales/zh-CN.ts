@@ -132,6 +132,10 @@ export default {
     previous: '上一页',
     next: '下一页',
     retry: '重试',
+    labelled: '{label}：',
+    aside: '{text}（{aside}）',
+    askAbout: '{what}「{target}」？',
+    ask: '{what}？',
   },
   login: {
     title: '登录',
@@ -287,7 +291,10 @@ export default {
     verify: '验证页面',
     qr: '验证二维码',
     grades: { excellent: '优秀', competent: '称职', basicallyCompetent: '基本称职', incompetent: '不称职' },
-    prompt: '输入证书编号或持证人姓名后查询',
+    recent: '本地区最近发放的证书',
+    found: '查询结果',
+    noneYet: '本地区还没有发放证书。要找某一张证书，可按证书编号（输入开头几位即可）或持证人全名查询',
+    noMatch: '没有符合条件的证书。请按证书编号（开头几位即可，如 MP2026）或持证人全名查询，也可只选状态',
   },
   annual: {
     record: { inspection: '登记年检', assessment: '登记年度考核' },

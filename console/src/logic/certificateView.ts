@@ -1,5 +1,5 @@
 import type { CertificateDetail } from '../api/types.ts';
-import { date, localized, type Locale } from './format.ts';
+import { bracketed, date, localized, type Locale } from './format.ts';
 
 /**
  * The facts of the certificate page. The detail answer is the stored certificate (issuedOn, regionName,
@@ -9,7 +9,7 @@ export function certificateFacts(cert: CertificateDetail, locale: Locale): { val
   const region = localized(cert.regionName ?? null, locale, '');
   return {
     validFrom: date(cert.issuedOn ?? cert.validFrom),
-    region: region && region !== cert.regionCode ? `${region}（${cert.regionCode}）` : cert.regionCode,
+    region: region && region !== cert.regionCode ? bracketed(region, cert.regionCode, locale) : cert.regionCode,
     status: cert.effectiveStatus ?? cert.status,
   };
 }

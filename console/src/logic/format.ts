@@ -87,3 +87,29 @@ export function spelledOut(id: string): string {
     .toLowerCase();
   return words ? words[0]!.toUpperCase() + words.slice(1) : id;
 }
+
+/** `text (inner)` with the brackets of the page's language: full-width in Chinese, ASCII with a space in English. */
+export function bracketed(text: string, inner: string, locale: Locale): string {
+  return locale === 'zh-CN' ? `${text}（${inner}）` : `${text} (${inner})`;
+}
+
+/**
+ * The dashboard's waiting-time bucket (`0-3d`, `>30d`, as the API names them) in the page's language. A bucket of
+ * another shape stays as the API sent it.
+ */
+export function waitingBucket(bucket: string, locale: Locale): string {
+  const zh = locale === 'zh-CN';
+  const range = /^(\d+)-(\d+)d$/.exec(bucket);
+  if (range) return zh ? `${range[1]}–${range[2]} 天` : `${range[1]}–${range[2]} days`;
+  const over = /^>(\d+)d$/.exec(bucket);
+  if (over) return zh ? `${over[1]} 天以上` : `over ${over[1]} days`;
+  return bucket;
+}
+
+/**
+ * A stage or level name in the page's language: the catalog's (which has both languages) when it knows the id,
+ * else the name the API sent with the figures (Chinese), else the id.
+ */
+export function preferredName(catalogName: string, id: string, serverName?: string | null): string {
+  return catalogName !== id ? catalogName : serverName || id;
+}

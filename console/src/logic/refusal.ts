@@ -2,10 +2,12 @@
  * A refusal of the API in the admin's language. The API words every refusal in English for scripts, and also
  * sends a stable `code` with `params` (service refusals) or `issues` (zod checks: field, zod code, bounds); this
  * module turns those into a sentence, with times in China time and stage, level and region names from the
- * catalog. An unknown code keeps the server's own message, so a new refusal is never hidden.
+ * catalog. Any other code gets its sentence from refusalCodes.ts; a code this console does not know keeps the
+ * server's own message, so a new refusal is never hidden.
  */
 import type { Catalog, Localized } from '../api/types.ts';
-import { dateTime, localized, type Locale } from './format.ts';
+import { bracketed, dateTime, localized, type Locale } from './format.ts';
+import { codeSentence } from './refusalCodes.ts';
 
 export interface Refusal {
   status: number;
@@ -143,7 +145,7 @@ export function catalogNames(catalog: Catalog | null, locale: Locale): Names {
     level: (id) => find(catalog?.levels, id),
     region: (code) => {
       const name = find(catalog?.regions, code);
-      return name === code ? code : `${name}（${code}）`;
+      return name === code ? code : bracketed(name, code, locale);
     },
   };
 }
@@ -237,8 +239,11 @@ function paramsText(code: string | undefined, params: Record<string, unknown>, l
 /** The sentence to show for a refusal; the server's message when its code is not one this console knows. */
 export function refusalText(e: Refusal, locale: Locale, names: Names): string {
   if (e.code === 'wrongPassword') return TEXT[locale].wrongPassword!;
-  if (Array.isArray(e.body.issues)) return issuesText(e.body.issues as Issue[], locale) ?? e.message;
+  if (Array.isArray(e.body.issues)) return issuesText(e.body.issues as Issue[], locale) ?? codeSentence(e.code, locale) ?? e.message;
   const params = e.body.params;
-  if (params && typeof params === 'object') return paramsText(e.code, params as Record<string, unknown>, locale, names) ?? e.message;
-  return e.message;
+  const specific = params && typeof params === 'object' ? paramsText(e.code, params as Record<string, unknown>, locale, names) : null;
+  // A 400 `invalid` without zod issues names its problem only in its message (endsAt must be after startsAt): a
+  // generic sentence would hide what to fix, so that message stays.
+  if (specific === null && e.code === 'invalid') return e.message;
+  return specific ?? codeSentence(e.code, locale) ?? e.message;
 }

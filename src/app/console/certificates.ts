@@ -38,10 +38,15 @@ export async function searchCertificates(deps: ConsoleDeps, admin: AdminRecord, 
   }
   const certs = await deps.reads.searchCertificates({ scope, ...(number ? { number } : {}), ...(workerIds ? { workerIds } : {}), ...(q.status ? { status: q.status } : {}), ...(after ? { after } : {}), limit: q.limit + 1 });
   const page = certs.slice(0, q.limit);
+  return { ok: true, value: { items: await listItems(deps, page), ...(certs.length > q.limit ? { nextCursor: cursorOf(page.at(-1)!.number) } : {}) } };
+}
+
+/** A page of certificates as the lists show them: the holder's name masked, the status as of today in China. */
+async function listItems(deps: ConsoleDeps, page: readonly Certificate[]) {
   const holders = await deps.reads.workerNames(page.map((c) => c.workerId));
   const names = namesOf(deps.policies, deps.regions);
   const today = chinaDate(deps.clock.now());
-  const items = page.map((c) => {
+  return page.map((c) => {
     const holder = holders.get(c.workerId);
     return {
       number: c.number,
@@ -54,7 +59,25 @@ export async function searchCertificates(deps: ConsoleDeps, admin: AdminRecord, 
       validUntil: c.validUntil,
     };
   });
-  return { ok: true, value: { items, ...(certs.length > q.limit ? { nextCursor: cursorOf(page.at(-1)!.number) } : {}) } };
+}
+
+const recentCursorOf = (c: Certificate) => Buffer.from(`${c.issuedOn}|${c.number}`, 'utf8').toString('base64url');
+function recentAfter(cursor: string): { issuedOn: string; number: string } | null {
+  const [issuedOn, number, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (extra !== undefined || !issuedOn || !/^\d{4}-\d{2}-\d{2}$/.test(issuedOn) || !number || !NUMBER_LIKE.test(number)) return null;
+  return { issuedOn, number };
+}
+
+/**
+ * The certificates page before any search: the scope's certificates, the most recently issued first, keyset paged
+ * on (issuedOn, number) and read from the (regionPath, issuedOn, _id) index, a page at a time.
+ */
+export async function recentCertificates(deps: ConsoleDeps, admin: AdminRecord, q: { cursor?: string; limit: number }): Promise<Result<{ items: unknown[]; nextCursor?: string }>> {
+  const before = q.cursor === undefined ? undefined : recentAfter(q.cursor);
+  if (before === null) return { ok: false, error: { status: 400, code: 'invalidCursor', message: 'cursor is not one this API returned; start again without it' } };
+  const certs = await deps.reads.recentCertificates({ scope: scopeOf(admin), ...(before ? { before } : {}), limit: q.limit + 1 });
+  const page = certs.slice(0, q.limit);
+  return { ok: true, value: { items: await listItems(deps, page), ...(certs.length > q.limit ? { nextCursor: recentCursorOf(page.at(-1)!) } : {}) } };
 }
 
 export const verifyUrlOf = (deps: Pick<ConsoleDeps, 'publicBaseUrl'>, number: string) => `${deps.publicBaseUrl}/verify/${encodeURIComponent(number)}`;

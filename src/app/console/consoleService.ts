@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CertificateStatus } from '../../domain/certification/types.ts';
 import type { AdminRecord } from '../ports/certification.ts';
 import { catalog } from './catalog.ts';
-import { certificateDetail, searchCertificates } from './certificates.ts';
+import { certificateDetail, recentCertificates, searchCertificates } from './certificates.ts';
 import { dashboard } from './dashboard.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { funnels } from './funnels.ts';
@@ -24,6 +24,7 @@ export function createConsoleService(deps: ConsoleDeps, opts: { aggregatesTtlMs?
     funnels: (q: { flow?: string; version?: number; from: string; to: string; lang: Lang }) => funnels(deps, q),
     countsReport: (admin: AdminRecord, year?: number) => counts(`${scopeKey(admin)}|${year ?? ''}`, () => countsReport(deps, admin, year)),
     searchCertificates: (admin: AdminRecord, q: { q?: string; status?: CertificateStatus; cursor?: string; limit: number }) => searchCertificates(deps, admin, q),
+    recentCertificates: (admin: AdminRecord, q: { cursor?: string; limit: number }) => recentCertificates(deps, admin, q),
     certificate: (admin: AdminRecord, number: string) => certificateDetail(deps, admin, number),
     audit: (admin: AdminRecord, q: AuditQuery) => searchAudit(deps, admin, q),
     exportAudit: (admin: AdminRecord, q: Omit<AuditQuery, 'cursor' | 'limit'>) => exportAudit(deps, admin, q, 10_000),

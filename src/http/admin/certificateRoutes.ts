@@ -12,13 +12,25 @@ const searchQuery = z.strictObject({
   cursor: z.string().regex(/^[A-Za-z0-9_=-]{1,200}$/).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
+const recentQuery = z.strictObject({
+  cursor: z.string().regex(/^[A-Za-z0-9_=-]{1,200}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
 
-/** 证书 reads: GET /certificates (search), /certificates/:number, and its verify QR code (.svg or .png). */
+/** 证书 reads: GET /certificates (search), /certificates/recent, /certificates/:number, and its verify QR code (.svg or .png). */
 export function registerCertificateRoutes(router: Router, console: ConsoleService): void {
   const adminOf = (ctx: { state: { admin?: unknown } }) => ctx.state.admin as AdminRecord;
 
   router.get('/certificates', async (ctx) => {
     const r = await console.searchCertificates(adminOf(ctx), parse(searchQuery, ctx.query));
+    if (!r.ok) fail(r.error);
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.body = r.value;
+  });
+
+  // Before /certificates/:number, which would take "recent" for a number (numbers have digits; this word has none).
+  router.get('/certificates/recent', async (ctx) => {
+    const r = await console.recentCertificates(adminOf(ctx), parse(recentQuery, ctx.query));
     if (!r.ok) fail(r.error);
     ctx.set('Cache-Control', 'private, no-store');
     ctx.body = r.value;

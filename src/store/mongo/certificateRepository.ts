@@ -75,6 +75,8 @@ certificateSchema.index({ regionPath: 1, status: 1, issuedOn: 1 });
 // admin's region. Without it the region's (regionPath, _id) index, which gives the sort, read every certificate of
 // the region to find the few of those workers.
 certificateSchema.index({ workerId: 1, regionPath: 1, _id: 1 });
+// The console's certificates page before any search (consoleReads recentCertificates): the region's newest first.
+certificateSchema.index({ regionPath: 1, issuedOn: -1, _id: -1 });
 // listForRegion(prefix, year): the year's holders by a range on validUntil, not every certificate the region ever had.
 certificateSchema.index({ regionPath: 1, validUntil: 1 });
 

@@ -182,6 +182,23 @@ export function createMongoConsoleReads(connection: Connection, counters: Dashbo
       return docs.map(({ _id, regionPath: _r, ...rest }) => ({ number: String(_id), ...rest }) as Certificate);
     },
 
+    async recentCertificates(q) {
+      const scope = scopeMatch(q.scope);
+      const page = (filter: Filter<Document>, limit: number) => certificates.find({ ...scope, ...filter }).sort({ issuedOn: -1, _id: -1 }).limit(limit).toArray();
+      let docs: Document[];
+      if (!q.before) docs = await page({}, q.limit);
+      else {
+        // Two ranges of the (regionPath, issuedOn, _id) index rather than one $or, which the planner cannot bound:
+        // the rest of the cursor's day below its number, then the days before it. Numbers are the string _id
+        // (Document: the driver types _id as an ObjectId).
+        const issuedOn = str(q.before.issuedOn, 'issuedOn');
+        const sameDay: Document = { issuedOn, _id: { $lt: str(q.before.number, 'number') } };
+        docs = await page(sameDay, q.limit);
+        if (docs.length < q.limit) docs = docs.concat(await page({ issuedOn: { $lt: issuedOn } }, q.limit - docs.length));
+      }
+      return docs.map(({ _id, regionPath: _r, ...rest }) => ({ number: String(_id), ...rest }) as Certificate);
+    },
+
     async workersNamed(name) {
       const docs = await workers.find({ name: str(name, 'name') }, { projection: { name: 1 } }).limit(500).toArray();
       return docs.map((d) => ({ id: String(d._id), name: d.name }));

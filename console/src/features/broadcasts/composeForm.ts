@@ -3,6 +3,7 @@
  * (an absent filter means "everyone" to the API, an empty list would mean "no one"), and a problem the API would
  * refuse anyway is named here first, as a message key, so the admin is told before anything is saved.
  */
+import { regionPrefixOf } from '../../logic/regionChoices.ts';
 import type { Broadcast, BroadcastBody, BroadcastEdit, Channel, InFlight, Segment } from './types.ts';
 
 export interface ComposeForm {
@@ -53,11 +54,7 @@ export function emptyForm(): ComposeForm {
 }
 
 /** The part of a region code that names it as a prefix (320000 → 32, 320100 → 3201, a county or street as is). */
-export function regionPrefix(code: string): string {
-  if (/^\d{6}$/.test(code) && code.endsWith('0000')) return code.slice(0, 2);
-  if (/^\d{6}$/.test(code) && code.endsWith('00')) return code.slice(0, 4);
-  return code;
-}
+export const regionPrefix = regionPrefixOf;
 
 export const TEXT_MAX = 2000;
 

@@ -148,6 +148,8 @@ const zh = {
       urgentConfirm: '这是紧急通知，将忽略免打扰。',
     },
     detail: {
+      quietTitle: '免打扰时段：发送暂缓',
+      quietText: '{n} 位接收人正处于所在地区的免打扰时段，要等免打扰结束才发送，预计 {at}（北京时间）起陆续发出。',
       breakdown: '发送明细',
       skippedReasons: '跳过原因',
       failedReasons: '失败原因',
@@ -352,6 +354,8 @@ const en: typeof zh = {
       urgentConfirm: 'This notice is urgent and overrides mute.',
     },
     detail: {
+      quietTitle: 'Quiet hours: sends are waiting',
+      quietText: '{n} recipients are in their region’s quiet hours; their sends wait until the quiet hours end and go out from about {at} (China time).',
       breakdown: 'Breakdown',
       skippedReasons: 'Skip reasons',
       failedReasons: 'Failure reasons',

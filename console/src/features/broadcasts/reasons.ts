@@ -19,3 +19,14 @@ export function reasonDetail(row: Pick<Recipient, 'reason' | 'detail'>): ReasonL
   if (row.reason && (EXPLAINED_REASONS as readonly string[]).includes(row.reason)) return { key: `broadcasts.reasonWhy.${row.reason}` };
   return null;
 }
+
+/**
+ * A test send that did not go: the API says `unreachable:<refusal>` (the channel's reach refusal, e.g.
+ * `unreachable:noChannel`) or gives the platform's own words. As a reason and detail the recipients table words.
+ */
+export function testSendReason(reason: string | undefined): Pick<Recipient, 'reason' | 'detail'> {
+  if (!reason) return {};
+  const reach = /^unreachable:(\w+)$/.exec(reason);
+  if (reach) return { reason: 'unreachable', detail: reach[1]! };
+  return { detail: reason };
+}
