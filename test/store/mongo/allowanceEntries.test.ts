@@ -11,6 +11,7 @@ import { allowanceReport } from '../../../src/app/certification/allowanceReport.
 import { keepingAllowance } from '../../../src/app/console/allowanceUpkeep.ts';
 import { countingAnnualRecords, countingCertificates } from '../../../src/app/console/dashboardCounts.ts';
 import type { AssessmentGrade, CertificateStatus } from '../../../src/domain/certification/types.ts';
+import type { AllowanceStore } from '../../../src/app/ports/allowance.ts';
 import { createMongoAllowanceStore, recountAllowance } from '../../../src/store/mongo/allowanceEntries.ts';
 import { createMongoAnnualRecordRepository } from '../../../src/store/mongo/annualRecordRepository.ts';
 import { createMongoCertificateRepository } from '../../../src/store/mongo/certificateRepository.ts';
@@ -39,8 +40,12 @@ const GRADES: AssessmentGrade[] = ['excellent', 'competent', 'basicallyCompetent
 const SYSTEM = { kind: 'system' as const, id: 'test' };
 const ADMIN = { kind: 'admin' as const, id: 'a', name: 'test' };
 const STEPS = 80;
+/** Holders of the regression's year: half assessed (paid), half not. */
+const HOLDERS = 80;
 /** The writes run one after another: on a loaded CI machine they take far longer than the default 30 s. */
 const MANY_WRITES_MS = 180_000;
+
+const policies = (id: string) => memoryCertificationDeps().deps.policies.get(id) ?? undefined;
 
 function stores(connection: Connection) {
   const counters = createMongoDashboardCounterStore(connection);
@@ -135,14 +140,64 @@ describe('allowance entries', () => {
     MANY_WRITES_MS,
   );
 
-  it('regression: the province allowance preview read every holder of the year', async () => {
+  it("regression: a worker's inspection and assessment recorded at once moved the allowance counters twice", async () => {
+    const connection = await connectMongo(testDbUri('allowanceconcurrent'));
+    connections.push(connection);
+    const counters = createMongoDashboardCounterStore(connection);
+    const store = createMongoAllowanceStore(connection, counters);
+    // The first recomputation is held as it reads the worker's entries, until the second write is done and
+    // everything that write started without waiting (microtasks) has run: a second read then is a second
+    // recomputation from the same entries.
+    let hold = false;
+    const held: (() => void)[] = [];
+    let firstHeld!: () => void;
+    const oneHeld = new Promise<void>((r) => (firstHeld = r));
+    const gated: AllowanceStore = {
+      ...store,
+      ofWorker: async (w) => {
+        if (hold) await new Promise<void>((r) => (held.push(r), firstHeld()));
+        return store.ofWorker(w);
+      },
+    };
+    const raw = createMongoAnnualRecordRepository(connection);
+    let secondWritten!: () => void;
+    const secondDone = new Promise<void>((r) => (secondWritten = r));
+    const annual = {
+      ...raw,
+      recordAssessment: async (...a: Parameters<typeof raw.recordAssessment>) => {
+        await oneHeld;
+        const r = await raw.recordAssessment(...a);
+        secondWritten();
+        return r;
+      },
+    };
+    const s = keepingAllowance({ certificates: countingCertificates(createMongoCertificateRepository(connection), counters), annual }, gated, policies);
+    await Promise.all(Object.values(connection.models).map((m) => m.init()));
+    const by = { recordedAt: '2026-06-01T00:00:00.000Z', by: ADMIN };
+    await s.certificates.issue(sampleCertificateInput({ applicationId: 'c1', workerId: 'wc', regionCode: '320102', level: 'senior', issuedOn: '2025-02-01', validUntil: '2028-01-31' }), 2026, () => 'C1');
+    hold = true;
+    const both = Promise.all([s.annual.recordInspection('wc', 'C1', 2025, { passed: true, ...by }), s.annual.recordAssessment('wc', 'C1', 2025, { grade: 'excellent', ...by })]);
+    await secondDone;
+    await new Promise((r) => setImmediate(r));
+    const reading = held.length;
+    hold = false;
+    for (const release of held.splice(0)) release();
+    await both;
+    expect(reading).toBe(1);
+    const kept = await allowanceCounters(connection);
+    await recountAllowance(connection, policies);
+    expect(kept).toEqual(await allowanceCounters(connection));
+    expect(kept).toContain('allowancePaid|3201|senior|jiangsu|7200|2025=1');
+  });
+
+  it('regression: the province allowance preview read every holder of the year', { timeout: MANY_WRITES_MS }, async () => {
     await withServer('memory', async (server, db: Db) => {
       const connection = await connectMongo(`${server.uri}allowancepreview`);
       connections.push(connection);
       const s = stores(connection);
       await Promise.all(Object.values(connection.models).map((m) => m.init()));
       const by = { recordedAt: '2026-06-01T00:00:00.000Z', by: ADMIN };
-      for (let i = 0; i < 120; i++) {
+      for (let i = 0; i < HOLDERS; i++) {
         const number = `N${String(i).padStart(4, '0')}`;
         await s.certificates.issue(sampleCertificateInput({ applicationId: `a${i}`, workerId: `w${i}`, regionCode: REGIONS[i % REGIONS.length]!, level: LEVELS[i % 3]!, issuedOn: '2025-03-01', validUntil: '2028-02-28' }), 2026, () => number);
         if (i % 2 === 0) await s.annual.recordAssessment(`w${i}`, number, 2025, { grade: 'competent', ...by });
@@ -153,10 +208,10 @@ describe('allowance entries', () => {
       const before = await read();
       const r = await allowanceReport(deps, adminOf('320000'), 2025, 'zh-CN', 5);
       const candidates = (await read()) - before;
-      expect(r).toMatchObject({ ok: true, value: { counts: { rows: 60, excluded: 60 }, totals: { holders: 60 } } });
+      expect(r).toMatchObject({ ok: true, value: { counts: { rows: HOLDERS / 2, excluded: HOLDERS / 2 }, totals: { holders: HOLDERS / 2 } } });
       if (r.ok) expect([r.value.rows.length, r.value.excluded.length]).toEqual([5, 5]);
-      // Five rows of each list and the counters (three kinds, a few levels), not the year's 120 holders.
-      expect(candidates).toBeLessThan(40);
+      // Five rows of each list and the counters (three kinds, a few levels), not the year's holders and records.
+      expect(candidates).toBeLessThan(HOLDERS / 2);
     });
   });
 });
