@@ -12,6 +12,8 @@ import { createMongoFunnelCounterStore } from './store/mongo/funnelCounters.ts';
 import { createConsoleService } from './app/console/consoleService.ts';
 import { createMongoConsoleReads } from './store/mongo/consoleReads.ts';
 import { createMongoDashboardCounterStore } from './store/mongo/dashboardCounters.ts';
+import { keepingAllowance } from './app/console/allowanceUpkeep.ts';
+import { createMongoAllowanceStore, recountAllowanceIfMissing } from './store/mongo/allowanceEntries.ts';
 import { countingAnnualRecords, countingApplications, countingCertificates } from './app/console/dashboardCounts.ts';
 import { createMongoSavedFilterStore } from './store/mongo/savedFilters.ts';
 import { housekeepingJob } from './app/housekeeping/expireConversations.ts';
@@ -174,10 +176,13 @@ export async function startRedcollar(
     // The dashboard's figures move with every write through these (src/app/console/dashboardCounts.ts).
     const dashboardCounters = createMongoDashboardCounterStore(connection);
     const certificateRepository = countingCertificates(createMongoCertificateRepository(connection), dashboardCounters);
+    // The 红领津贴 entries move with every certificate and annual-record write too (src/app/console/allowanceUpkeep.ts).
+    const allowance = createMongoAllowanceStore(connection, dashboardCounters);
+    const allowanceKept = keepingAllowance({ certificates: certificateRepository, annual: countingAnnualRecords(createMongoAnnualRecordRepository(connection), certificateRepository, dashboardCounters) }, allowance, (id) => content.policies.get(id) ?? undefined);
     const stores = {
       applications: countingApplications(createMongoApplicationRepository(connection), dashboardCounters),
-      certificates: certificateRepository,
-      annual: countingAnnualRecords(createMongoAnnualRecordRepository(connection), certificateRepository, dashboardCounters),
+      certificates: allowanceKept.certificates,
+      annual: allowanceKept.annual,
       admins,
       audit: createMongoAuditLog(connection),
       media: createMongoMediaStore(connection, cipher),
@@ -188,6 +193,7 @@ export async function startRedcollar(
     const reminderSettingsStore = createMongoReminderSettingsStore(connection);
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
     await runStartupMigrations(connection, logger);
+    if (await recountAllowanceIfMissing(connection, (id) => content.policies.get(id) ?? undefined)) logger.info('computed the allowance report entries from the records (kept up on write from now on)');
     await reminderSubjects.init();
 
     const scheduler: Scheduler = createAgendaScheduler({ db: connection.db!, logger, clock });
@@ -199,6 +205,7 @@ export async function startRedcollar(
     const certification: CertificationDeps = {
       ...stores,
       policies: content.policies,
+      allowance,
       organizations,
       regions: content.regions,
       workers,

@@ -10,14 +10,17 @@ import { createMongoAdminRepository } from '../../src/store/mongo/adminRepositor
 import { createMongoApplicationRepository } from '../../src/store/mongo/applicationRepository.ts';
 import { createMongoCertificateRepository } from '../../src/store/mongo/certificateRepository.ts';
 import { createMongoDashboardCounterStore } from '../../src/store/mongo/dashboardCounters.ts';
+import { keepingAllowance } from '../../src/app/console/allowanceUpkeep.ts';
 import { countingApplications, countingCertificates } from '../../src/app/console/dashboardCounts.ts';
+import { createMongoAllowanceStore } from '../../src/store/mongo/allowanceEntries.ts';
+import { createMongoAnnualRecordRepository } from '../../src/store/mongo/annualRecordRepository.ts';
 import { connectMongo } from '../../src/store/mongo/connection.ts';
 import { createMongoMediaStore } from '../../src/store/mongo/mediaStore.ts';
 import { createMongoOrganizationRepository } from '../../src/store/mongo/organizationRepository.ts';
 import { createMongoWorkerRepository } from '../../src/store/mongo/workerRepository.ts';
 import type { WorkerRecord } from '../../src/app/ports/workerRepository.ts';
 import type { OrganizationInput } from '../../src/app/ports/organizationRepository.ts';
-import { makeIdNumber } from './engineHarness.ts';
+import { content, makeIdNumber } from './engineHarness.ts';
 import { sampleProfile } from './registrationScript.ts';
 import { sampleApplication, sampleCertificateInput } from './certificationSamples.ts';
 import { startTestAppWithDb } from './httpApp.ts';
@@ -71,7 +74,9 @@ export async function startAdminApiApp(tag: string, opts: { root?: string; env?:
   // Seeded through the app's counting repositories, as the use cases write: the dashboard reads the counters.
   const counters = createMongoDashboardCounterStore(db);
   const applications = countingApplications(createMongoApplicationRepository(db), counters);
-  const certificates = countingCertificates(createMongoCertificateRepository(db), counters);
+  // ...and the allowance report's entries, kept up on the same writes.
+  const policies = content().policies;
+  const certificates = keepingAllowance({ certificates: countingCertificates(createMongoCertificateRepository(db), counters), annual: createMongoAnnualRecordRepository(db) }, createMongoAllowanceStore(db, counters), (id) => policies.get(id) ?? undefined).certificates;
   const cipher = createPiiCipher(key);
   const media = createMongoMediaStore(db, cipher);
   const workers = createMongoWorkerRepository(db, cipher);

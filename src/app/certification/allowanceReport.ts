@@ -1,9 +1,10 @@
-import { allowanceReport as computeAllowance, type AllowanceExclusion } from '../../domain/certification/annual.ts';
-import type { AssessmentGrade, Certificate } from '../../domain/certification/types.ts';
+import { allowanceReport as computeAllowance, type AllowanceExcluded, type AllowanceExclusion, type AllowanceRow } from '../../domain/certification/annual.ts';
+import type { AssessmentGrade } from '../../domain/certification/types.ts';
 import { chinaDate } from '../../domain/dates/parseDate.ts';
 import { maskName } from '../../domain/pii/maskName.ts';
 import { regionPath } from '../../domain/regions/regions.ts';
 import { actRefusal, inScope, scopeOf } from '../admin/scope.ts';
+import type { AllowanceStore } from '../ports/allowance.ts';
 import type { AdminRecord } from '../ports/certification.ts';
 import type { CertificationDeps } from './deps.ts';
 import type { Result } from './runCommand.ts';
@@ -44,22 +45,17 @@ export function lastYear(now: Date): number {
  * list are named and returned: a province's report has tens of thousands.
  */
 export async function allowanceReport(deps: CertificationDeps, admin: AdminRecord, year: number, lang: ReportLang, limit?: number): Promise<Result<AllowanceReport>> {
-  const scope = scopeOf(admin);
-  // Only the year's holders, and only their records: both reads are index ranges or keys, not the whole collections.
-  const certificates = (await deps.certificates.listForRegion(scope.regionPrefix, year)).filter((c) => inScope(scope, c));
-  const numbers = new Set(certificates.map((c) => c.number));
-  const records = certificates.length ? (await deps.annual.listForYear(year, [...new Set(certificates.map((c) => c.workerId))])).filter((r) => numbers.has(r.certificateNumber)) : [];
-  const full = computeAllowance((id) => deps.policies.get(id) ?? undefined, certificates, records, year);
-  const report = limit === undefined ? full : { ...full, rows: full.rows.slice(0, limit), excluded: full.excluded.slice(0, limit) };
-
-  const byNumber = new Map(certificates.map((c) => [c.number, c]));
-  const mayPay = (c: Certificate | undefined) => c !== undefined && actRefusal(deps.policies, admin, c, 'certificates') === null;
+  const report = deps.allowance ? await keptReport(deps.allowance, deps, admin, year, limit) : await computedReport(deps, admin, year, limit);
+  const mayPay = (number: string) => {
+    const c = report.subjects.get(number);
+    return c !== undefined && actRefusal(deps.policies, admin, c, 'certificates') === null;
+  };
   const workerIds = [...new Set([...report.rows, ...report.excluded].map((r) => r.workerId))];
   const names = new Map((await deps.workers.summaries(workerIds)).map((s) => [s.id, s.name]));
   const t = (key: string, params?: Record<string, unknown>) => deps.translator.t(lang, `allowanceReport:${key}`, params);
   const holderOf = (workerId: string, number: string) => {
     const name = names.get(workerId);
-    const full = mayPay(byNumber.get(number));
+    const full = mayPay(number);
     return { holder: name === undefined ? '—' : full ? name : maskName(name), nameMasked: !full };
   };
   const levelName = (policyId: string, level: string) => {
@@ -70,11 +66,11 @@ export async function allowanceReport(deps: CertificationDeps, admin: AdminRecor
   const gradeName = (g: AssessmentGrade) => t(`grades.${g}`);
 
   const rows = report.rows.map((r) => {
-    const regionCode = byNumber.get(r.certificateNumber)?.regionCode ?? '';
+    const regionCode = report.subjects.get(r.certificateNumber)?.regionCode ?? '';
     return { certificateNumber: r.certificateNumber, ...holderOf(r.workerId, r.certificateNumber), level: r.level, levelName: levelName(r.policyId, r.level), regionCode, regionName: regionName(regionCode), grade: r.grade, gradeName: gradeName(r.grade), amountYuan: r.amountYuan };
   });
   const excluded = report.excluded.map((e) => {
-    const regionCode = byNumber.get(e.certificateNumber)?.regionCode ?? '';
+    const regionCode = report.subjects.get(e.certificateNumber)?.regionCode ?? '';
     const reason = t(`excluded.${e.code}`, { year, policy: e.policyId, level: e.level, date: e.facts.date, certificate: e.facts.certificate, grade: e.facts.grade ? gradeName(e.facts.grade) : undefined });
     return { certificateNumber: e.certificateNumber, ...holderOf(e.workerId, e.certificateNumber), level: e.level, levelName: levelName(e.policyId, e.level), regionCode, regionName: regionName(regionCode), code: e.code, reason };
   });
@@ -83,8 +79,69 @@ export async function allowanceReport(deps: CertificationDeps, admin: AdminRecor
       ? null
       : excluded.length === 0
         ? { code: 'noCertificates', message: t('empty.noCertificates', { year }) }
-        : { code: 'noneEligible', message: t('empty.noneEligible', { year, holders: new Set(full.excluded.map((e) => e.workerId)).size }) };
-  return { ok: true, value: { year, lang, notice, rows, excluded, totals: full.totals, counts: { rows: full.rows.length, excluded: full.excluded.length } } };
+        : { code: 'noneEligible', message: t('empty.noneEligible', { year, holders: await report.excludedHolders() }) };
+  return { ok: true, value: { year, lang, notice, rows, excluded, totals: report.totals, counts: report.counts } };
+}
+
+/** The report's figures and its first rows, before names and words: from the kept entries or computed. */
+interface ReportFigures {
+  rows: AllowanceRow[];
+  excluded: AllowanceExcluded[];
+  totals: AllowanceReport['totals'];
+  counts: AllowanceReport['counts'];
+  /** Each listed certificate's policy, level and region (who may pay it, where it is). */
+  subjects: Map<string, { policyId: string; level: string; regionCode: string }>;
+  /** Distinct workers among all excluded rows (asked only when nobody is paid). */
+  excludedHolders: () => Promise<number>;
+}
+
+/** From the entries kept on write: the totals from their counters, one page of each list by index. */
+async function keptReport(store: AllowanceStore, deps: CertificationDeps, admin: AdminRecord, year: number, limit?: number): Promise<ReportFigures> {
+  const scope = scopeOf(admin);
+  const [paid, excluded, totals] = await Promise.all([store.list(scope, year, 'paid', limit), store.list(scope, year, 'excluded', limit), store.totals(scope, year)]);
+  const rank = (policyId: string, level: string) => deps.policies.get(policyId)?.levels.findIndex((l) => l.id === level) ?? -1;
+  const byLevel = [...totals.byLevel].sort((a, b) => (a.policyId < b.policyId ? -1 : a.policyId > b.policyId ? 1 : rank(a.policyId, a.level) - rank(b.policyId, b.level)));
+  return {
+    rows: paid.map((e) => e.row as AllowanceRow),
+    excluded: excluded.map((e) => e.row as AllowanceExcluded),
+    totals: { holders: totals.rows, amountYuan: byLevel.reduce((n, t) => n + t.amountYuan, 0), byLevel },
+    counts: { rows: totals.rows, excluded: totals.excluded },
+    subjects: new Map([...paid, ...excluded].map((e) => [e.row.certificateNumber, { policyId: e.row.policyId, level: e.row.level, regionCode: e.regionCode }])),
+    excludedHolders: async () => totals.excludedHolders ?? (await store.excludedWorkers(scope, year)),
+  };
+}
+
+/**
+ * Computed from the records (stores that keep no entries, as the in-memory ones of the unit tests): the year's
+ * holders in scope, every certificate those workers hold (one allowance per worker, wherever the other is), and
+ * their records of the year; then only the rows of the scope's certificates.
+ */
+async function computedReport(deps: CertificationDeps, admin: AdminRecord, year: number, limit?: number): Promise<ReportFigures> {
+  const scope = scopeOf(admin);
+  // Only the year's holders, and only their records: both reads are index ranges or keys, not the whole collections.
+  const certificates = (await deps.certificates.listForRegion(scope.regionPrefix, year)).filter((c) => inScope(scope, c));
+  const workerIds = [...new Set(certificates.map((c) => c.workerId))];
+  const held = (await Promise.all(workerIds.map((w) => deps.certificates.listByWorker(w)))).flat();
+  const numbers = new Set(held.map((c) => c.number));
+  const records = certificates.length ? (await deps.annual.listForYear(year, workerIds)).filter((r) => numbers.has(r.certificateNumber)) : [];
+  const all = computeAllowance((id) => deps.policies.get(id) ?? undefined, held, records, year);
+  const mine = new Set(certificates.map((c) => c.number));
+  const rows = all.rows.filter((r) => mine.has(r.certificateNumber));
+  const excluded = all.excluded.filter((e) => mine.has(e.certificateNumber));
+  const byLevel: AllowanceReport['totals']['byLevel'] = [];
+  for (const r of rows) {
+    const t = byLevel.find((x) => x.policyId === r.policyId && x.level === r.level) ?? byLevel[byLevel.push({ policyId: r.policyId, level: r.level, holders: 0, amountYuan: 0 }) - 1]!;
+    t.holders += 1;
+    t.amountYuan += r.amountYuan;
+  }
+  return {
+    rows: limit === undefined ? rows : rows.slice(0, limit),
+    excluded: limit === undefined ? excluded : excluded.slice(0, limit),
+    totals: { holders: rows.length, amountYuan: rows.reduce((n, r) => n + r.amountYuan, 0), byLevel },
+    counts: { rows: rows.length, excluded: excluded.length },
+    subjects: new Map(certificates.map((c) => [c.number, c])),
+    excludedHolders: async () => new Set(excluded.map((e) => e.workerId)).size,
+  };
 }
 
 /** The report as the two sheets of its file: who is paid (with the total, or the notice why nobody is), who is not. */

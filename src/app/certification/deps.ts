@@ -2,6 +2,7 @@ import type { PolicySet } from '../../domain/policy/load.ts';
 import type { RegionNode } from '../../domain/regions/regions.ts';
 import type { Translator } from '../../engine/types.ts';
 import type { Logger } from '../../infra/logger.ts';
+import type { AllowanceStore } from '../ports/allowance.ts';
 import type { AdminRepository, AnnualRecordRepository, ApplicationRepository, AuditLog, CertificateRepository } from '../ports/certification.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { MediaSource, MediaStore } from '../ports/media.ts';
@@ -31,6 +32,11 @@ export interface CertificationDeps {
   translator: Translator;
   logger: Logger;
   publicBaseUrl: string;
+  /**
+   * The 红领津贴 entries kept up on write (src/app/console/allowanceUpkeep.ts): the report reads its totals and one
+   * page of rows from them. Without it (the in-memory stores) the report is computed from the records.
+   */
+  allowance?: AllowanceStore;
   /** The 学时 ledger, read by the eligibility facts; without it training hours are pending. */
   training?: Pick<TrainingRepository, 'credits'>;
   /** Called after every successful command on an application (main.ts wires the reminders to it). */

@@ -16,12 +16,16 @@ export function createConsoleService(deps: ConsoleDeps, opts: { aggregatesTtlMs?
   const ttl = opts.aggregatesTtlMs ?? 30_000;
   const dashboards = recent<Awaited<ReturnType<typeof dashboard>>>(ttl);
   const counts = recent<Awaited<ReturnType<typeof countsReport>>>(ttl);
+  // Funnels are whole-system (no scope): one result per flow, version, range and language for every admin. A miss
+  // writes this instance's pending counts first, so a result is at most the TTL behind the turns, like the
+  // dashboard's (each read of a 30-day range sums a few hundred counter documents).
+  const funnelResults = recent<Awaited<ReturnType<typeof funnels>>>(ttl);
   // Everything the aggregates depend on about the admin: region, levels (and the tier, which the region gives).
   const scopeKey = (admin: AdminRecord) => `${admin.regionCode}|${admin.levels.join(',')}`;
   return {
     catalog: (admin: AdminRecord) => catalog(deps, admin),
     dashboard: (admin: AdminRecord) => dashboards(scopeKey(admin), () => dashboard(deps, admin)),
-    funnels: (q: { flow?: string; version?: number; from: string; to: string; lang: Lang }) => funnels(deps, q),
+    funnels: (q: { flow?: string; version?: number; from: string; to: string; lang: Lang }) => funnelResults(JSON.stringify([q.flow ?? null, q.version ?? null, q.from, q.to, q.lang]), () => funnels(deps, q)),
     countsReport: (admin: AdminRecord, year?: number) => counts(`${scopeKey(admin)}|${year ?? ''}`, () => countsReport(deps, admin, year)),
     searchCertificates: (admin: AdminRecord, q: { q?: string; status?: CertificateStatus; cursor?: string; limit: number }) => searchCertificates(deps, admin, q),
     recentCertificates: (admin: AdminRecord, q: { cursor?: string; limit: number }) => recentCertificates(deps, admin, q),

@@ -38,7 +38,16 @@ export type CounterKind =
    * the validity ends on 31 December, else 0. Enough to know, without reading a certificate, which were in force on
    * the last day of any year (报表: in force).
    */
-  | 'validSpan';
+  | 'validSpan'
+  /** 红领津贴 rows paid, by `policy|amount in yuan`, `day` the year (src/domain/certification/allowanceEntries.ts). */
+  | 'allowancePaid'
+  /** 红领津贴 rows not paid, by policy, `day` the year. */
+  | 'allowanceExcluded'
+  /** Workers with a row not paid, once per prefix and year (level and key ''). */
+  | 'allowanceHolders';
+
+/** The kinds the allowance upkeep counts (recounted with the allowance entries, not with the dashboard). */
+export const ALLOWANCE_KINDS: readonly CounterKind[] = ['allowancePaid', 'allowanceExcluded', 'allowanceHolders'];
 
 export interface CounterKey {
   kind: CounterKind;

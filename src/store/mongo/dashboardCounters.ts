@@ -1,7 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { DashboardCounterStore } from '../../app/ports/dashboardCounters.ts';
-import { annualKeys, applicationKeys, certificateKeys, counterId, tally, type CounterKind, type CounterRow } from '../../domain/dashboard/counterKeys.ts';
+import { ALLOWANCE_KINDS, annualKeys, applicationKeys, certificateKeys, counterId, tally, type CounterKind, type CounterRow } from '../../domain/dashboard/counterKeys.ts';
 import { typedCollection } from './typedCollection.ts';
 
 /**
@@ -89,7 +89,8 @@ export async function recountDashboard(connection: Connection): Promise<{ counte
     annual++;
   }
   const rows = [...counts.values()].filter((r) => r.n !== 0).map((r) => ({ _id: counterId(r), ...r }));
-  await collection.deleteMany({});
+  // The allowance kinds are recounted with their entries (recountAllowance), from the same records.
+  await collection.deleteMany({ kind: { $nin: [...ALLOWANCE_KINDS] } });
   // Two batches in flight: a full-size database has ~150,000 counters, and one batch at a time waited on each.
   let next = 0;
   const lane = async () => {

@@ -14,12 +14,17 @@ export function useChart(el: Ref<HTMLDivElement | undefined>, option: () => ECha
   let unmounted = false;
   const draw = (make: Init) => {
     if (!el.value || unmounted) return;
+    performance.mark('rc:chart-init');
     chart = make(el.value, undefined, { renderer: 'canvas' });
     // Marks for timing the page (bench:console): the first frame painted, and the drawing (with its animation) done.
     const box = el.value;
-    chart.on('rendered', () => box.setAttribute('data-rendered', ''));
+    chart.on('rendered', () => {
+      if (!box.hasAttribute('data-rendered')) performance.mark('rc:chart-rendered');
+      box.setAttribute('data-rendered', '');
+    });
     chart.on('finished', () => box.setAttribute('data-finished', ''));
     chart.setOption(option());
+    performance.mark('rc:chart-option-set');
     observer = new ResizeObserver(() => chart?.resize());
     observer.observe(el.value);
   };
