@@ -32,7 +32,7 @@ const envSchema = z.object({
     .optional(),
   MAX_BODY_KB: int('MAX_BODY_KB', 1, 10_240).default(64),
   MAX_MESSAGE_LENGTH: int('MAX_MESSAGE_LENGTH', 10, 100_000).default(2000),
-  MAX_RUNNING_TURNS: int('MAX_RUNNING_TURNS', 1, 10_000).default(32),
+  MAX_RUNNING_TURNS: int('MAX_RUNNING_TURNS', 1, 10_000).default(64),
   /** 'adaptive': MAX_RUNNING_TURNS is the ceiling of a limit found from the turns' run times (src/app/turnLimit.ts). */
   RUNNING_TURNS_LIMIT: z.enum(['fixed', 'adaptive'], { message: 'RUNNING_TURNS_LIMIT must be fixed or adaptive' }).default('fixed'),
   MAX_WAITING_TURNS: int('MAX_WAITING_TURNS', 0, 1_000_000).default(2000),

@@ -54,7 +54,7 @@ export interface HandleInboundDeps {
     leaseMs?: number;
     /** How long a message waits for the same user's previous message before giving up with "busy". */
     waitForTurnMs?: number;
-    /** Turns running at once in this process; more wait in line (per chat in order, chats first come first served). Default 32. */
+    /** Turns running at once in this process; more wait in line (per chat in order, chats first come first served). Default 64 (as MAX_RUNNING_TURNS). */
     maxRunningTurns?: number;
     /** 'adaptive': maxRunningTurns is the ceiling of a limit found by measuring turn run times (turnLimit.ts). */
     runningTurnsLimit?: 'fixed' | 'adaptive';
@@ -109,7 +109,7 @@ const MAX_ACTIONS_PER_TURN = 20;
 export function createInboundHandler(deps: HandleInboundDeps) {
   const leaseMs = deps.settings.leaseMs ?? 30_000;
   const waitForTurnMs = deps.settings.waitForTurnMs ?? 15_000;
-  const maxRunning = deps.settings.maxRunningTurns ?? 32;
+  const maxRunning = deps.settings.maxRunningTurns ?? 64;
   const gate = new TurnGate({
     maxRunning: deps.settings.runningTurnsLimit === 'adaptive' ? new AdaptiveLimit({ max: maxRunning }) : maxRunning,
     maxWaiting: deps.settings.maxWaitingTurns ?? 2_000,
