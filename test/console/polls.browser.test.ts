@@ -146,6 +146,12 @@ describe('console: satisfaction polls in the browser', () => {
     await eventually(() => dataTest('poll-results-table').textContent()).toContain('Too few answers to show');
     expect(await dataTest('poll-note').textContent()).toContain('advanced to “Review and certificate issue”');
     expect(await shoot('polls-results-en')).toBe(0);
+    // The printable sheet follows the console's language as the CSV does.
+    const download = page.waitForEvent('download');
+    await dataTest('poll-sheet').click();
+    const sheet = await readFile((await (await download).path())!, 'utf8');
+    expect(sheet).toContain('<html lang="en">');
+    expect(sheet).toMatch(/send &quot;poll [0-9A-Z]{10}&quot;/);
     await page.goto(`${base}/console/polls`);
     await eventually(() => dataTest('polls-table').textContent()).toContain('91.7%');
     expect(await dataTest('polls-table').textContent()).toContain('Closed');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
+import { loadTemplates } from '../../src/templates/loadTemplates.ts';
 import { answerInChat, createPoll, pinghuApplication, say } from './pollSupport.ts';
 
 /** The admin API of polls (docs/polls.md): shapes, scope and tier, codes for the running admin only, results. */
@@ -107,6 +108,49 @@ describe('codes', () => {
     const bad = await r.api('GET', `/polls/${poll.id}/codes?format=csv&lang=fr`, tokens.pinghu!);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('lang is zh-CN (the default) or en');
+  });
+
+  it('regression: the printable code sheet was in Chinese whatever the admin\'s language', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, tokens.pinghu!, app.id, { owner: 1, member: 1, employee: 2 });
+    const templates = loadTemplates('templates') as Record<string, { polls: { codeSheet: Record<string, string>; codesFile: { groups: Record<string, string> } } }>;
+    const fill = (text: string, params: Record<string, string>) => text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => params[k]!);
+    // The sheet is HTML: the template's quotes come out escaped.
+    const html = (text: string) => text.replace(/"/g, '&quot;');
+    const check = (raw: string, lang: 'zh-CN' | 'en') => {
+      const words = templates[lang]!.polls;
+      expect(raw).toContain(`<html lang="${words.codeSheet.htmlLang}">`);
+      expect(raw).toContain(`<title>${fill(words.codeSheet.title!, { poll: poll.id })}</title>`);
+      expect(raw.split(`<div class="title">${words.codeSheet.cardTitle}</div>`)).toHaveLength(5);
+      for (const c of poll.codes) {
+        expect(raw).toContain(`<div class="group">${words.codesFile.groups[c.group]}</div><div class="code">${c.code}</div>`);
+        expect(raw).toContain(`<div class="hint">${html(fill(words.codeSheet.hint!, { code: c.code }))}</div>`);
+      }
+      expect(raw.match(/<svg/g)).toHaveLength(4);
+      expect(raw).not.toContain('<script');
+    };
+    const sheet = (query: string, acceptLanguage?: string) =>
+      fetch(`${r.app.url}/admin/api/polls/${poll.id}/codes?format=html${query}`, { headers: { authorization: `Bearer ${tokens.pinghu!}`, ...(acceptLanguage ? { 'accept-language': acceptLanguage } : {}) } }).then((res) => res.text());
+    const zh = await sheet('');
+    check(zh, 'zh-CN');
+    expect(zh).toContain(`测评 ${poll.codes[0]!.code}`);
+    const en = await sheet('&lang=en');
+    check(en, 'en');
+    // The respondent's hint names the command as typed in English, and no Chinese is left on the English sheet.
+    expect(en).toContain(`poll ${poll.codes[0]!.code}`);
+    expect(en.replace(/<svg[\s\S]*?<\/svg>/g, '')).not.toMatch(/[\u4e00-\u9fff]/);
+    check(await sheet('', 'en-GB,en;q=0.9'), 'en');
+    check(await sheet('&lang=zh-CN', 'en-GB,en;q=0.9'), 'zh-CN');
+
+    // A bad lang is refused before the codes are read: a clear message, and no look at the codes audited.
+    const actor = tokens.pinghu!.split('_')[1];
+    const looks = async () => (await r.api('GET', `/audit?target=poll:${poll.id}&actor=${actor}`, tokens.pinghu!)).body.items.length as number;
+    const before = await looks();
+    const bad = await r.api('GET', `/polls/${poll.id}/codes?format=html&lang=fr`, tokens.pinghu!);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('lang: lang is zh-CN (the default) or en');
+    expect(bad.raw).not.toContain(poll.codes[0]!.code);
+    expect(await looks()).toBe(before);
   });
 
   it('are for the admin who runs the poll only, as JSON, CSV and a printable sheet with QR codes, every look audited', async () => {

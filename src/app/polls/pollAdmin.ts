@@ -242,6 +242,18 @@ export function createPollAdmin(deps: PollDeps) {
       return { group: w('group'), code: w('code'), url: w('url'), groupId: w('groupId'), groups: { owner: w('groups.owner'), member: w('groups.member'), employee: w('groups.employee') } };
     },
 
+    /** The words of the printable code sheet in `lang` (templates polls:codeSheet, the groups as in the CSV). */
+    codeSheetWords(lang: string) {
+      const w = (key: string, params?: Record<string, string>) => c.translator.t(lang, `polls:${key}`, params);
+      return {
+        lang: w('codeSheet.htmlLang'),
+        title: (poll: string) => w('codeSheet.title', { poll }),
+        cardTitle: w('codeSheet.cardTitle'),
+        hint: (code: string) => w('codeSheet.hint', { code }),
+        groups: { owner: w('codesFile.groups.owner'), member: w('codesFile.groups.member'), employee: w('codesFile.groups.employee') },
+      };
+    },
+
     /**
      * Results of a closed poll, suppressed (domain/polls/results.ts). Admins of a tier below the one that runs the
      * poll see the aggregate only: rate, valid answers and quorum, no groups or comments.

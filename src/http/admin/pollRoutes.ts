@@ -36,7 +36,7 @@ const suggestionQuery = z
   .refine((q) => (q.applicationId !== undefined) !== (q.certificateNumber !== undefined && q.year !== undefined), { message: 'give applicationId, or certificateNumber and year' });
 const codesQuery = z.strictObject({
   format: z.enum(['json', 'csv', 'html'], { message: 'format is json, csv or html' }).default('json'),
-  /** The CSV's language; without it, the request's Accept-Language (en, else zh-CN). */
+  /** The CSV's and the printable sheet's language; without it, the request's Accept-Language (en, else zh-CN). */
   lang: z.enum(['zh-CN', 'en'], { message: 'lang is zh-CN (the default) or en' }).optional(),
 });
 
@@ -71,17 +71,18 @@ export function pollRoutes(router: Router, polls: PollAdmin): void {
     const id = parse(pollId, ctx.params.id);
     const { format, lang } = parse(codesQuery, ctx.query);
     const codes = value(await polls.codes(adminOf(ctx), id, format));
+    const language = lang ?? (/^en\b/i.test(ctx.get('accept-language')) ? 'en' : 'zh-CN');
     // The codes open the poll: no cache keeps a copy.
     ctx.set('Cache-Control', 'private, no-store');
     if (format === 'json') ctx.body = { codes };
     else if (format === 'csv') {
       ctx.set('Content-Disposition', `attachment; filename="poll-${id}-codes.csv"`);
       ctx.type = 'text/csv; charset=utf-8';
-      ctx.body = codesCsv(codes, polls.codesFileWords(lang ?? (/^en\b/i.test(ctx.get('accept-language')) ? 'en' : 'zh-CN')));
+      ctx.body = codesCsv(codes, polls.codesFileWords(language));
     } else {
       ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
       ctx.type = 'text/html; charset=utf-8';
-      ctx.body = await codesHtml(id, codes);
+      ctx.body = await codesHtml(id, codes, polls.codeSheetWords(language));
     }
   });
   router.post('/polls/:id/close', async (ctx) => {

@@ -5,14 +5,23 @@ import { esc } from './escape.ts';
 
 type CodeRow = { group: PollGroup; code: string; url: string; wechatQrUrl?: string };
 
-const GROUP_NAMES: Record<PollGroup, string> = { owner: '业主 owner', member: '党员 member', employee: '员工 employee' };
-
 /** The CSV's words in one language: the four headers and the groups' names. */
 export interface CodesFileWords {
   group: string;
   code: string;
   url: string;
   groupId: string;
+  groups: Record<PollGroup, string>;
+}
+
+/** The printable sheet's words in one language (templates polls:codeSheet); `hint` and `title` already hold their parameters' slots. */
+export interface CodeSheetWords {
+  lang: string;
+  /** The page's title, with the poll's id. */
+  title: (pollId: string) => string;
+  cardTitle: string;
+  /** The respondent's hint naming the chat command in the sheet's language (`测评 <code>` / `poll <code>`). */
+  hint: (code: string) => string;
   groups: Record<PollGroup, string>;
 }
 
@@ -30,15 +39,15 @@ export function codesCsv(codes: readonly CodeRow[], words: CodesFileWords): stri
  * (the Official Account's temporary QR code when that channel is on, else the web page). Inline styles only, no script: the route's CSP allows no
  * script at all.
  */
-export async function codesHtml(pollId: string, codes: readonly CodeRow[]): Promise<string> {
+export async function codesHtml(pollId: string, codes: readonly CodeRow[], words: CodeSheetWords): Promise<string> {
   const cards = await Promise.all(
     codes.map(async (c) => {
       // The account's QR code where there is one (WeChat follows the account and opens the poll), else the web link.
       const svg = await QRCode.toString(c.wechatQrUrl ?? c.url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
-      return `<div class="card"><div class="qr">${svg}</div><div class="text"><div class="title">满意度测评 · 匿名</div><div class="group">${esc(GROUP_NAMES[c.group])}</div><div class="code">${esc(c.code)}</div><div class="hint">扫码或在公众号、Telegram 中发送“测评 ${esc(c.code)}”。每码限用一次。</div><div class="url">${esc(c.url)}</div></div></div>`;
+      return `<div class="card"><div class="qr">${svg}</div><div class="text"><div class="title">${esc(words.cardTitle)}</div><div class="group">${esc(words.groups[c.group])}</div><div class="code">${esc(c.code)}</div><div class="hint">${esc(words.hint(c.code))}</div><div class="url">${esc(c.url)}</div></div></div>`;
     }),
   );
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>测评码 ${esc(pollId)}</title><style>
+  return `<!doctype html><html lang="${esc(words.lang)}"><head><meta charset="utf-8"><title>${esc(words.title(pollId))}</title><style>
 @page { size: A4; margin: 10mm; }
 body { font-family: sans-serif; margin: 0; }
 .sheet { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }

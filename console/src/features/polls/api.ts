@@ -57,8 +57,8 @@ export function pollsApi(http: HttpClient) {
     create: (input: CreatePoll) => http.post<PollView>('/polls', input),
     get: (id: string) => http.get<PollView>(`/polls/${enc(id)}`),
     codes: (id: string) => http.get<{ codes: { group: PollGroup; code: string; url: string }[] }>(`/polls/${enc(id)}/codes`),
-    /** `lang`: the CSV's headers and group names (the console's language). */
-    codesFile: (id: string, format: 'csv' | 'html', lang: string) => http.download(`/polls/${enc(id)}/codes`, format === 'csv' ? { format, lang } : { format }),
+    /** `lang`: the file's words, the CSV's headers or the printed sheet's (the console's language). */
+    codesFile: (id: string, format: 'csv' | 'html', lang: string) => http.download(`/polls/${enc(id)}/codes`, { format, lang }),
     close: (id: string) => http.post<PollView>(`/polls/${enc(id)}/close`),
     extend: (id: string, closesAt: string) => http.post<PollView>(`/polls/${enc(id)}/extend`, { closesAt }),
     results: (id: string) => http.get<PollResults>(`/polls/${enc(id)}/results`),
