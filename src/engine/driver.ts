@@ -105,8 +105,10 @@ function cancelFlow(turn: Turn): Outcome {
   const title = flowId && turn.flows.has(flowId) ? flowTitle(turn, flowId) : '';
   if (flowId) turn.effects.push({ type: 'flowCancelled', flowId });
   clearFlow(turn);
-  // Leaving the menu opened over a flow loses nothing, so it is not announced as a cancellation.
-  if (answeredSomething) turn.say(turn.t('common:cancelled', { title }));
+  // Leaving the menu opened over a flow loses nothing, so it is not announced as a cancellation. A flow whose
+  // answers are no form being filled in (a check-in code) says in its own `<flow>:cancelled` what leaving it means.
+  const own = flowId ? `${flowId}:cancelled` : null;
+  if (answeredSomething) turn.say(turn.t(own && turn.hasTemplate(own) ? own : 'common:cancelled', { title }));
   else if (!turn.state.parked) turn.say(turn.t('common:cancelledEmpty', { title }));
   if (turn.state.parked) return resumeParked(turn);
   return { type: 'done' };

@@ -59,4 +59,19 @@ describe('the check-in code question', () => {
     expect(reply).not.toContain(t('zh-CN', 'checkin:code.pattern'));
     expect(reply).toBe('code 签到 123456');
   });
+
+  it.each(['zh-CN', 'en'] as const)('regression: "取消" after a wrong check-in code (%s) said the entered data would not be saved, though nothing was being filled in', async (locale) => {
+    const wrong = { ...actions, 'training.checkin': async () => ({ status: 'wrongCode', text: 'wrong code' }) };
+    const h = new EngineHarness(wrong);
+    if (locale === 'en') await h.say('English');
+    await h.say(locale === 'en' ? 'check in' : '签到');
+    expect(await h.say('111111')).toContain('wrong code');
+    expect(h.state).toMatchObject({ flowId: 'checkin', stepId: 'code' });
+    const reply = await h.say(locale === 'en' ? 'cancel' : '取消');
+    const title = t(locale, 'checkin:title');
+    expect(reply).not.toContain(locale === 'en' ? 'Nothing you entered' : '填写的内容不会保存');
+    expect(reply).toBe(content().translator.t(locale, 'checkin:cancelled', { title }));
+    expect(reply).toContain(locale === 'en' ? 'not checked in' : '没有签到');
+    expect(h.state.flowId).toBeNull();
+  });
 });
