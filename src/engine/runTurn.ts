@@ -244,7 +244,7 @@ function restart(turn: Turn): Outcome {
 }
 
 /** Ask the current question again (after help, a language switch, a resume). */
-function reprompt(turn: Turn): Outcome {
+export function reprompt(turn: Turn): Outcome {
   const step = turn.step();
   if (step.kind === 'ask') {
     prompt(step, turn);
@@ -257,7 +257,7 @@ function reprompt(turn: Turn): Outcome {
   return next(step.id);
 }
 
-function resumeChoices(turn: Turn) {
+export function resumeChoices(turn: Turn) {
   return [
     { id: '__resume', label: turn.t('common:resumeChoice') },
     { id: '__restart', label: turn.t('common:restartChoice') },

@@ -25,9 +25,10 @@ const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 describe('anonymity by inspection', () => {
   it('leaves no code, identity or time with any answer in any collection or the log', async () => {
     const { app } = await pinghuApplication(r);
-    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 7 });
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 8 });
     const comment = `匿名检查意见${randomUUID().slice(0, 8)}`;
     const oneComment = `一条消息意见${randomUUID().slice(0, 8)}`;
+    const midComment = `流程中意见${randomUUID().slice(0, 8)}`;
     const users = poll.codes.slice(0, 5).map((_, i) => `anon-${i}`);
     for (const [i, u] of users.entries()) expect(await answerInChat(r, u, poll.codes[i]!.code, String((i % 4) + 1), i === 2 ? comment : '跳过')).toContain('已提交');
     // One respondent on the web page.
@@ -38,6 +39,17 @@ describe('anonymity by inspection', () => {
     expect(await res.text()).toContain('已提交，感谢参与');
     // One in a single message, with a comment: the conversation keeps its last reply, which must tell nothing.
     expect(await say(r, 'anon-one', `测评 ${poll.codes[6]!.code} 3 4 ${oneComment}`)).toContain('已提交');
+    // One taken halfway through registration: the question asked again after it must carry nothing of the poll.
+    await say(r, 'anon-mid', '注册');
+    await say(r, 'anon-mid', '李四');
+    expect(await say(r, 'anon-mid', '13812345679')).toContain('身份证号码');
+    await say(r, 'anon-mid', `测评 ${poll.codes[7]!.code}`);
+    await say(r, 'anon-mid', '2');
+    await say(r, 'anon-mid', '3');
+    await say(r, 'anon-mid', midComment);
+    const back = await say(r, 'anon-mid', '提交');
+    expect(back).toContain('已提交');
+    expect(back).toContain('回到「');
     await r.api('POST', `/polls/${poll.id}/close`, pinghu);
 
     const cipher = createPiiCipher(r.key);
@@ -52,6 +64,7 @@ describe('anonymity by inspection', () => {
       const counts = name === 'polls' || name === 'poll_tallies';
       if (!counts) expect(json, `${name} holds the comment`).not.toContain(comment);
       if (!counts) expect(json, `${name} holds the one-message comment`).not.toContain(oneComment);
+      if (!counts) expect(json, `${name} holds the comment given mid-flow`).not.toContain(midComment);
       if (name.startsWith('poll_')) {
         expect(json, `${name} holds a time`).not.toMatch(ISO_TIME);
         for (const d of docs) for (const v of Object.values(d)) expect(v instanceof Date, `${name} holds a date`).toBe(false);
@@ -68,6 +81,7 @@ describe('anonymity by inspection', () => {
         for (const l of LABELS) expect(plain, `${name}: a sealed value holds ${l}`).not.toContain(l);
         expect(plain).not.toContain(comment);
         expect(plain).not.toContain(oneComment);
+        expect(plain).not.toContain(midComment);
       }
     }
     const codes = await db.collection('poll_codes').find({ pollId: poll.id }).toArray();
@@ -84,11 +98,19 @@ describe('anonymity by inspection', () => {
     expect(parts.every((p) => Array.isArray(p.applied) && p.applied.length === 0)).toBe(true);
     const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
     const stored = (await createMongoPollStore(r.db).get(poll.id))!;
-    expect(stored.comments).toHaveLength(2);
-    expect(stored.comments).toEqual(expect.arrayContaining([{ group: 'employee', text: comment }, { group: 'employee', text: oneComment }]));
+    expect(stored.comments).toHaveLength(3);
+    expect(stored.comments).toEqual(expect.arrayContaining([{ group: 'employee', text: comment }, { group: 'employee', text: oneComment }, { group: 'employee', text: midComment }]));
     // The respondents' conversations were not touched by their answers: the last reply kept is the end text.
     const conv = await db.collection('conversations').find({ userId: { $in: users } }).toArray();
     expect(conv).toHaveLength(5);
+    // The respondent in the middle of registration is still there, the answers before the poll kept, and the
+    // conversation holds nothing of the poll, not even its marker.
+    const mid = (await db.collection('conversations').findOne({ userId: 'anon-mid' }))!;
+    expect(mid).toMatchObject({ flowId: 'registration', stepId: 'idNumber' });
+    const midState = JSON.parse(cipher.decrypt(mid.sealed as string)) as { vars: Record<string, unknown>; answers: Record<string, unknown> };
+    expect(midState.answers).toMatchObject({ name: '李四', mobile: '13812345679' });
+    expect(Object.keys(midState.vars)).not.toContain('pollSession');
+    expect(JSON.stringify(midState)).not.toMatch(/poll/i);
     // The one-message answer ran outside any turn: that respondent, new to the bot, has no conversation at all.
     expect(await db.collection('conversations').countDocuments({ userId: 'anon-one' })).toBe(0);
 

@@ -1,4 +1,5 @@
 import type { CertificationDeps } from '../certification/deps.ts';
+import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
 import type { PollRecord, PollStore } from '../ports/polls.ts';
 import type { PollSubjectFacts } from './subjectCache.ts';
 import type { BurstDetector } from './burstDetector.ts';
@@ -24,6 +25,11 @@ export interface PollDeps {
   subject: (deps: PollDeps, poll: PollRecord) => Promise<PollSubjectFacts>;
   /** The WeChat Official Account's temporary QR code for a scene (the text it encodes), when that channel is on. */
   wechatQr?: () => ((scene: string, expireSeconds: number) => Promise<string>) | null;
+  /**
+   * After a poll message that leaves no poll session open: the messages that bring the chat back to the question
+   * its flow waits at (engine/reaskQuestion.ts; app/polls/backToFlow.ts builds it). Absent: nothing is added.
+   */
+  backToFlow?: (state: ConversationState, channel: string, now: Date) => OutboundMessage[];
 }
 
 /** The poll for a respondent: cached when the deps have a cache. */

@@ -102,25 +102,34 @@ export function createPollChat(deps: PollDeps) {
     return { ...state, vars };
   };
 
+  /**
+   * A poll message that leaves no session open (submitted, cancelled, refused) ends the poll's interruption of
+   * whatever flow the chat was in: the user is brought back to that flow's question, which the poll's messages
+   * took the place of. Read off the state only, which keeps nothing of the poll.
+   */
+  const backToFlow = (state: ConversationState | null, channel: string, now: Date): OutboundMessage[] => (state && deps.backToFlow ? deps.backToFlow(state, channel, now) : []);
+
   async function pollChat(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ state: ConversationState; replies: OutboundMessage[] } | null> {
     const replies = await answer(msg, state, now);
     if (!replies) return null;
-    return { state: marked(state, replies.sessionOpen), replies: replies.replies };
+    const back = replies.sessionOpen ? [] : backToFlow(state, msg.channel, now);
+    return { state: marked(state, replies.sessionOpen), replies: [...replies.replies, ...back] };
   }
 
   /**
    * The one-message answer without a conversation turn (app/polls/outsideTurn.ts), given where the chat stands
    * (null: no conversation; the reply is then in `defaultLocale`). Null when it needs the turn: not that form, a
    * bare `测评 <code>` (it opens a session), or a poll session open in this chat (the answer ends it, which the
-   * conversation's marker must say).
+   * conversation's marker must say). A flow the chat is in is asked again after the answer, as in a turn.
    */
-  async function outsideTurn(msg: InboundMessage, state: Pick<ConversationState, 'locale' | 'vars'> | null, defaultLocale: string, now: Date): Promise<OutboundMessage[] | null> {
+  async function outsideTurn(msg: InboundMessage, state: ConversationState | null, defaultLocale: string, now: Date): Promise<OutboundMessage[] | null> {
     if (msg.input.type !== 'text' || state?.vars[MARKER] === true) return null;
     const parts = oneMessageForm(msg.input.text);
     if (!parts) return null;
     const identity: ChatIdentity = { channel: msg.channel, userId: msg.userId };
     const done = await answerInOne(parts, identity, identityHash(deps.sealer, msg.channel, msg.userId), state ?? { locale: defaultLocale, vars: {} }, now);
-    return done.replies;
+    // No session was open (that takes the turn), so none is now: the answer, done or refused, ends the interruption.
+    return [...done.replies, ...backToFlow(state, msg.channel, now)];
   }
 
   return Object.assign(pollChat, { outsideTurn });
