@@ -5,6 +5,8 @@ import { AES_KEY, APP_ID, openidOf, TOKEN, wechatClient } from '../channels/wech
 import { FakeBotApi } from '../channels/telegram/fakeBotApi.ts';
 import { postUpdate, textUpdate } from '../channels/telegram/updates.ts';
 import { FakeWechatApi as FakeMpApi } from '../channels/wechat-mp/fakeWechatApi.ts';
+import { content, makeIdNumber } from '../support/engineHarness.ts';
+import { registrationAnswers } from '../support/registrationScript.ts';
 import { createPoll, pinghuApplication } from './pollSupport.ts';
 
 /** The poll's entries on the real channels against their fake platforms: WeChat QR scenes, Telegram, mini program. */
@@ -73,7 +75,7 @@ describe('Telegram and the mini program', () => {
   beforeAll(async () => {
     bot = await new FakeBotApi(BOT_TOKEN).start();
     mp = await new FakeMpApi(MP_APPID, 'mp-secret-0123456789abcd').start();
-    r = await startAdminApiApp('poll_tg_mp', { env: { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_BASE: bot.url, WECHAT_MP_APPID: MP_APPID, WECHAT_MP_SECRET: 'mp-secret-0123456789abcd', WECHAT_API_BASE: mp.url } });
+    r = await startAdminApiApp('poll_tg_mp', { env: { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_BASE: bot.url, TELEGRAM_PER_CHAT_PER_SECOND: '30', WECHAT_MP_APPID: MP_APPID, WECHAT_MP_SECRET: 'mp-secret-0123456789abcd', WECHAT_API_BASE: mp.url } });
     token = await r.token('平湖市两新工委', '330482');
   });
   afterAll(async () => {
@@ -89,6 +91,39 @@ describe('Telegram and the mini program', () => {
     await bot.waitFor(() => bot.calls.some((c) => c.method === 'sendMessage' && String(c.params.text).includes('满意度测评')), 10_000, 'the poll intro');
     const sent = bot.calls.find((c) => c.method === 'sendMessage' && String(c.params.text).includes('满意度测评'))!;
     expect(JSON.stringify(sent.params.reply_markup)).toContain('很满意');
+  });
+
+  it('Telegram: a deep link opened halfway through registration ends with the registration question again, and registration finishes', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
+    const t = (key: string, params?: Record<string, unknown>) => content().translator.t('zh-CN', key, params);
+    const chat = 5252;
+    /** Sends one message and waits for the reply that contains `expected`; returns the texts sent since. */
+    const tg = async (text: string, expected: string): Promise<string[]> => {
+      const from = bot.sent(chat).length;
+      expect((await postUpdate(r.app.url, textUpdate(chat, text), SECRET)).status).toBe(200);
+      const since = () => bot.sent(chat).slice(from).map((c) => String(c.params.text));
+      await bot.waitFor(() => since().some((x) => x.includes(expected)), 10_000, `a reply to ${text} with ${expected}`);
+      return since();
+    };
+    const script = registrationAnswers(makeIdNumber('320102', '19850312', '521'));
+    const at = script.findIndex(([id]) => id === 'idNumber');
+    await tg('注册', t('registration:name.prompt'));
+    await tg(script[0]![1], t('registration:mobile.prompt'));
+    expect(script[at - 1]![0]).toBe('mobile');
+    await tg(script[at - 1]![1], t('registration:idNumber.prompt'));
+    await tg(`/start poll_${poll.codes[0]!.code}`, '满意度测评');
+    await tg('1', '工作作风');
+    await tg('2', '意见或建议');
+    await tg('跳过', '请核对您的回答');
+    const back = await tg('提交', t('registration:idNumber.prompt'));
+    // Telegram sends a turn's replies as one message.
+    expect(back).toEqual([[t('polls:thanks'), t('polls:backToFlow', { title: t('registration:title') }), t('registration:idNumber.prompt')].join('\n\n')]);
+    const rest = script.slice(at);
+    // Each reply waited for (any text: one turn is one message here); the one after the last answer is the summary.
+    for (const [i, [, text]] of rest.entries()) await tg(text, i === rest.length - 1 ? '张三' : '');
+    await tg('确认', t('registration:done.text'));
+    expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
   });
 
   it('mini program: the poll page (pages/poll/index?code=<code>) sends poll_<code> as its first turn', async () => {
