@@ -56,9 +56,9 @@ describe('console: satisfaction polls in the browser', () => {
 
   it('creates a poll from the application page, the group sizes suggested by the organisation record', async () => {
     await ui.login(base, { username: 'pinghu', password: PASSWORD });
-    // Login lands on the dashboard, which fetches the chart chunk as it starts: let that settle before counting
-    // what the poll pages request (it raced the reset under load).
-    await page.waitForLoadState('networkidle');
+    // Login lands on the dashboard, which fetches the chart chunk once its figures arrive: wait for that request
+    // itself before counting what the poll pages request (a quiet network for 500 ms came before it under load).
+    await eventually(() => chartsLoaded()).toBe(true);
     requested.length = 0;
 
     await page.goto(`${base}/console/applications/${appId}`);
@@ -92,6 +92,12 @@ describe('console: satisfaction polls in the browser', () => {
     const csv = await readFile((await (await download).path())!, 'utf8');
     // The console's language (zh-CN): group names in Chinese, the stable id in the last column.
     expect(csv.split('\n').filter((l) => /^员工,.*,employee$/.test(l))).toHaveLength(8);
+    // The printable sheet too, whatever language the browser itself asks for (the console sends its own).
+    const sheetDownload = page.waitForEvent('download');
+    await dataTest('poll-sheet').click();
+    const sheet = await readFile((await (await sheetDownload).path())!, 'utf8');
+    expect(sheet).toContain('<html lang="zh-CN">');
+    expect(sheet).toMatch(/发送“测评 [0-9A-Z]{10}”/);
     expect(await shoot('polls-codes')).toBe(0);
   });
 
