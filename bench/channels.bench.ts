@@ -17,7 +17,7 @@
  * with one verdict line per target. MAX_RUNNING_TURNS and RUNNING_TURNS_LIMIT set the gate as in the app.
  *
  * BENCH_ONLY=wechat | telegram runs one part. BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each part's
- * saturated run there (<part>-saturated.cpuprofile; open in Chrome DevTools), the start-up and the module loading
+ * saturated and half-rate runs there (<part>-saturated.cpuprofile, <part>-half.cpuprofile; open in Chrome DevTools), the start-up and the module loading
  * left out, so the profile shows the work per message only.
  */
 import { randomBytes } from 'node:crypto';
@@ -78,7 +78,9 @@ async function warmSaturateHalf(load: LoadGenerator, recorder: PhaseRecorder | n
 
   const halfRate = sat.rate / 2;
   status(`${label.part}open loop at ${fmt(halfRate)} ${label.unit} for ${LOAD.halfRateMs / 1000} s`);
+  const stopHalfProfile = await startCpuProfile(`${label.part.trim() || 'wechat'}-half`);
   const half = await measured(load, pids, recorder, () => load.openLoop(halfRate, LOAD.halfRateMs));
+  await stopHalfProfile();
   return { warm, sat, half, halfRate };
 }
 
