@@ -30,6 +30,8 @@ interface ConversationDoc {
   lastReplies: string | null;
   /** Ids of the last RECENT_MESSAGES messages handled, oldest first: the dedupe record (absent on old documents). */
   seen?: string[];
+  /** When a notice with numbered choices last reached the chat (ConversationStore.noticeSent). */
+  noticeAt?: Date;
   /**
    * A random id written by every commit. A commit on a remembered state is guarded by it: an equal version alone
    * would also match a conversation deleted when idle and started again since (versions restart at 0).
@@ -76,6 +78,7 @@ const schema = new Schema<ConversationDoc>(
     lastReplies: { type: String, default: null },
     seen: { type: [String], default: undefined },
     turn: { type: String, default: undefined },
+    noticeAt: { type: Date, default: undefined },
   },
   { collection: 'conversations', versionKey: false, _id: false },
 );
@@ -364,7 +367,9 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
         turn,
         // Still as this instance wrote it, no lease on it, and the message not handled yet. A lease left behind by a
         // turn that never ended, even expired, is taken over the long way (begin), whose commit clears it.
-        filter: { _id: id, turn: entry.turn, version: state.version, seen: { $ne: reply.messageId }, leaseOwner: null },
+        // And no numbered notice came after the state's last turn: its numbers are the notice's, which only the long
+        // way (the broadcast replies) answers.
+        filter: { _id: id, turn: entry.turn, version: state.version, seen: { $ne: reply.messageId }, leaseOwner: null, noticeAt: { $not: { $gt: new Date(entry.plain.updatedAt) } } },
         update: { $set, ...commitRest(reply.messageId) },
       });
       if (!ok) {
@@ -373,6 +378,11 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
       }
       remember(id, next);
       return true;
+    },
+
+    async noticeSent(chats, at) {
+      if (!chats.length) return;
+      await collection.updateMany({ _id: { $in: chats.map((c) => key(c.channel, c.userId)) } }, { $set: { noticeAt: at } });
     },
 
     async peek(channel, userId, now) {

@@ -212,6 +212,23 @@ describe('Mongo conversation store', () => {
       expect(await second.begin('sim', 'k5', 'z2', 'p2', at(3600_003), 1000)).toMatchObject({ state: { stepId: 'restarted', version: 1 } });
     });
 
+    it('writes nothing on a known state older than a numbered notice sent to the chat, and writes on one newer', async () => {
+      const userId = 'k-notice';
+      const known = await committed(store, userId);
+      // A notice as old as the state (or older) changes nothing: the state's turn came after it.
+      await store.noticeSent([{ channel: 'sim', userId }], new Date(known.updatedAt));
+      expect(await store.commitIfCurrent({ ...known, stepId: 'two', updatedAt: at(10).toISOString() }, { messageId: 'm2', replies: [] }, at(10))).toBe(true);
+      const later = store.known('sim', userId)!;
+      await store.noticeSent([{ channel: 'sim', userId }, { channel: 'sim', userId: 'nobody-here' }], at(20));
+      expect(await store.commitIfCurrent({ ...later, stepId: 'three' }, { messageId: 'm3', replies: [] }, at(30))).toBe(false);
+      expect(store.known('sim', userId)).toBeNull();
+      // The long way writes it, and a chat without a conversation was not created by the notice.
+      const taken = (await store.begin('sim', userId, 'm3', 'o3', at(30), 1000)) as { state: ReturnType<typeof newConversation> };
+      expect(taken.state.stepId).toBe('two');
+      await expect(store.commit({ ...taken.state, stepId: 'three' }, 'o3', { messageId: 'm3', replies: [] })).resolves.toBeUndefined();
+      expect(await connection.models.Conversation!.collection.countDocuments({ _id: 'sim:nobody-here' } as never)).toBe(0);
+    });
+
     it('hands out a copy: a turn changing the known state changes nothing remembered', async () => {
       const known = await committed(store, 'k6');
       (known.answers as Record<string, unknown>).name = 'changed';
