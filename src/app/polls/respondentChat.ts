@@ -166,12 +166,15 @@ export function createPollChat(deps: PollDeps) {
     if (text === null || !mayBePollMessage(msg, state)) return null;
     const identity: ChatIdentity = { channel: msg.channel, userId: msg.userId };
     const key = identityHash(deps.sealer, msg.channel, msg.userId);
-    const whole = pollCommand(text);
-    const oneMessage = oneMessageForm(text);
+    // Only typed text is a poll command: a tapped button's id (`poll:veryPleased`, `poll:submit`) reads as
+    // `poll <code>` to the command's pattern, and was refused as an unknown code on Telegram and the mini program.
+    const typed = msg.input.type === 'text';
+    const whole = typed ? pollCommand(text) : null;
+    const oneMessage = typed ? oneMessageForm(text) : null;
     const typedCode = oneMessage ? null : whole;
     if (oneMessage) return answerInOne(oneMessage, identity, key, state, now);
     // Checked after the one-message form, which a code spread over spaces (`测评 7K3M9 QX2PD 1 2`) also is.
-    if (typedCode === null && isPollCommandWithoutCode(text)) {
+    if (typed && typedCode === null && isPollCommandWithoutCode(text)) {
       const current = state.vars[MARKER] === true ? await deps.polls.session(key) : null;
       return { replies: [{ text: t(current?.locale ?? locale, 'noCode') }], sessionOpen: state.vars[MARKER] === true };
     }
