@@ -7,6 +7,7 @@ import { questionText, subjectNames } from '../../app/polls/questionText.ts';
 import { openCode, type CodeRefusal } from '../../app/polls/respondentAccess.ts';
 import { submitAnswer } from '../../app/polls/submitAnswer.ts';
 import type { PollRecord } from '../../app/ports/polls.ts';
+import { normalizeCode } from '../../domain/polls/codes.ts';
 import { MAX_COMMENT_LENGTH } from '../../domain/polls/questionnaire.ts';
 import type { PollAnswer, PollQuestion } from '../../domain/polls/types.ts';
 import type { Logger } from '../../infra/logger.ts';
@@ -128,7 +129,13 @@ export function pollPageRouter(deps: PollDeps, logger: Logger): Router {
     const lang = langOf(ctx, body);
     const now = deps.certification.clock.now();
     const access = await openCode(deps, String(ctx.params.code), null, now, { bind: false });
-    if (!access.ok) return message(ctx, lang, REFUSAL_STATUS[access.reason], refusalKey(access.reason));
+    if (!access.ok) {
+      // The form of a code used since it was shown, submitted (again): a double click, or the answer page reloaded.
+      // Its holder is told, as the chat tells a repeated submit, that it is recorded, not that the code "was used".
+      const plain = normalizeCode(String(ctx.params.code));
+      if (access.reason === 'used' && body.get('step') === 'submit' && plain && tokenMatches(body.get('t') ?? '', formToken(deps.sealer, plain))) return message(ctx, lang, 200, 'alreadyRecorded');
+      return message(ctx, lang, REFUSAL_STATUS[access.reason], refusalKey(access.reason));
+    }
     if (!tokenMatches(body.get('t') ?? '', formToken(deps.sealer, access.plain))) return message(ctx, lang, 403, 'web.badForm');
     const { poll } = access;
     const answers: PollAnswer = { scale: {} };
