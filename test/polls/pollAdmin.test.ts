@@ -198,6 +198,9 @@ describe('codes', () => {
     const actor = (token: string) => token.split('_')[1];
     const audit = await r.api('GET', `/audit?target=poll:${poll.id}&actor=${actor(tokens.pinghu!)}`, tokens.pinghu!);
     expect(audit.body.items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(expect.arrayContaining(['viewPollCodes:done']));
+    // Each look, in each format: the JSON of createPoll and the CSV and the sheet above.
+    const looks = audit.body.items.filter((e: { action: string; outcome: string }) => e.action === 'viewPollCodes' && e.outcome === 'done');
+    expect(looks.map((e: { detail: { format: string } }) => e.detail.format).sort()).toEqual(['csv', 'html', 'json']);
     const audit2 = await r.api('GET', `/audit?target=poll:${poll.id}&actor=${actor(tokens.pinghu2!)}`, tokens.pinghu2!);
     expect(audit2.body.items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(['viewPollCodes:refused']);
   });
