@@ -8,7 +8,7 @@ import type { InboundMessage } from '../handleInbound.ts';
 import type { PollRecord, PollSession } from '../ports/polls.ts';
 import { identityHash, respondentPoll, type PollDeps } from './deps.ts';
 import { openCode, type ChatIdentity } from './respondentAccess.ts';
-import { questionText as questionTextOf, subjectNames as subjectNamesOf } from './questionText.ts';
+import { plainQuestionText, questionText as questionTextOf, subjectNames as subjectNamesOf } from './questionText.ts';
 import { submitAnswer } from './submitAnswer.ts';
 import { submitOneMessage } from './oneMessageSubmit.ts';
 
@@ -72,7 +72,8 @@ export function createPollChat(deps: PollDeps) {
     const answers = open(s);
     const lines = poll.questionnaire.questions.map((q, i) => {
       const value = q.kind === 'comment' ? (answers.comment ?? t(s.locale, 'noComment')) : t(s.locale, `scale.${answers.scale[q.id]}`);
-      return `${i + 1}. ${questionText(q, s.locale, names)}\n   ${value}`;
+      // Without the question's how-to-reply: here a number edits the question, and 跳过 means nothing.
+      return `${i + 1}. ${plainQuestionText(deps, q, s.locale, names)}\n   ${value}`;
     });
     const text = [...prefix, t(s.locale, 'summary', { lines: lines.join('\n') })].join('\n');
     return { text, choices: [{ id: `${CHOICE_PREFIX}submit`, label: t(s.locale, 'submitButton') }] };

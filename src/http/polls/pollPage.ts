@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { formToken, type PollDeps } from '../../app/polls/deps.ts';
-import { questionText, subjectNames } from '../../app/polls/questionText.ts';
+import { plainQuestionText, subjectNames } from '../../app/polls/questionText.ts';
 import { openCode, type CodeRefusal } from '../../app/polls/respondentAccess.ts';
 import { submitAnswer } from '../../app/polls/submitAnswer.ts';
 import type { PollRecord } from '../../app/ports/polls.ts';
@@ -78,15 +78,8 @@ export function pollPageRouter(deps: PollDeps, logger: Logger): Router {
     );
   }
 
-  /**
-   * A question as the page words it: a template question may have a page variant (`polls:web.question.<id>`),
-   * since the chat's text says how to reply in a chat ("没有的话回复“跳过”"), which a form with an optional field
-   * must not.
-   */
-  const webQuestionText = (q: PollQuestion, lang: Lang, names: { worker: string }) => {
-    const page = 'key' in q.text && q.text.key.startsWith('polls:question.') ? `polls:web.${q.text.key.slice('polls:'.length)}` : null;
-    return page && deps.certification.translator.has(lang, page) ? deps.certification.translator.t(lang, page, names) : questionText(deps, q, lang, names);
-  };
+  /** The chat's question text says how to reply in a chat, which a form with an optional field must not. */
+  const webQuestionText = (q: PollQuestion, lang: Lang, names: { worker: string }) => plainQuestionText(deps, q, lang, names);
 
   const hidden = (code: string, lang: Lang) => `<input type="hidden" name="t" value="${esc(formToken(deps.sealer, code))}"><input type="hidden" name="lang" value="${lang}">`;
 
