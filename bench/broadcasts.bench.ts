@@ -10,6 +10,7 @@
  * The runs are driven directly (fanOut, then sendRun until done) with a scheduler that only records, and marked
  * urgent so that the hour the bench is run at (quiet hours) does not change what it measures.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Connection } from 'mongoose';
 import { createBroadcast } from '../src/app/broadcasts/compose.ts';
@@ -27,6 +28,8 @@ import { createMongoAudienceSource, createMongoTestTargets } from '../src/store/
 import { createMongoBroadcastStore } from '../src/store/mongo/broadcastStore.ts';
 import { connectMongo } from '../src/store/mongo/connection.ts';
 import { createMongoDeliveryStore } from '../src/store/mongo/deliveryStore.ts';
+import { createMongoConversationStore } from '../src/store/mongo/conversationStore.ts';
+import { createPiiCipher } from '../src/infra/piiCipher.ts';
 import { createMongoTelegramUsers } from '../src/store/mongo/telegramUsers.ts';
 import { content } from '../test/support/engineHarness.ts';
 import { sendJson, startFakeServer } from '../test/support/fakeServer.ts';
@@ -59,6 +62,8 @@ function depsOf(connection: Connection, sender: Sender, settings: Partial<Broadc
     deliveries: createMongoDeliveryStore(connection),
     audience: createMongoAudienceSource(connection),
     testTargets: createMongoTestTargets(connection),
+    // The real store: a sent notice with choices marks its chats' conversations (one update per wave).
+    conversations: createMongoConversationStore(connection, createPiiCipher(randomBytes(32))),
     reminders: { mutesOf: async () => [], takeDailySlot: async () => true },
     training: { training: { get: async () => null } } as unknown as TrainingDeps,
     policies: content().policies,

@@ -17,7 +17,7 @@
  * with one verdict line per target. MAX_RUNNING_TURNS and RUNNING_TURNS_LIMIT set the gate as in the app.
  *
  * BENCH_ONLY=wechat | telegram runs one part. BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each part's
- * saturated run there (<part>-saturated.cpuprofile; open in Chrome DevTools), the start-up and the module loading
+ * saturated and half-rate runs there (<part>-saturated.cpuprofile, <part>-half.cpuprofile; open in Chrome DevTools), the start-up and the module loading
  * left out, so the profile shows the work per message only.
  */
 import { randomBytes } from 'node:crypto';
@@ -59,6 +59,8 @@ interface LoadRuns {
   sat: MeasuredRun;
   half: MeasuredRun;
   halfRate: number;
+  /** The open loop at half the before's saturated rate (the load its half-rate p99 was measured at), when given. */
+  beforeHalf?: MeasuredRun;
 }
 
 /**
@@ -66,7 +68,7 @@ interface LoadRuns {
  * saturated closed loop, then an open loop at half the rate the closed loop reached. `label` words the progress
  * lines ("chats", "updates/s").
  */
-async function warmSaturateHalf(load: LoadGenerator, recorder: PhaseRecorder | null, label: { part: string; who: string; unit: string; saturated: string }): Promise<LoadRuns> {
+async function warmSaturateHalf(load: LoadGenerator, recorder: PhaseRecorder | null, label: { part: string; who: string; unit: string; saturated: string }, beforeRate?: number): Promise<LoadRuns> {
   status(`${label.part}warm-up ${LOAD.warmupMs / 1000} s (${LOAD.users} ${label.who})`);
   const warm = await load.saturate(LOAD.warmupMs);
 
@@ -78,8 +80,13 @@ async function warmSaturateHalf(load: LoadGenerator, recorder: PhaseRecorder | n
 
   const halfRate = sat.rate / 2;
   status(`${label.part}open loop at ${fmt(halfRate)} ${label.unit} for ${LOAD.halfRateMs / 1000} s`);
+  const stopHalfProfile = await startCpuProfile(`${label.part.trim() || 'wechat'}-half`);
   const half = await measured(load, pids, recorder, () => load.openLoop(halfRate, LOAD.halfRateMs));
-  return { warm, sat, half, halfRate };
+  await stopHalfProfile();
+  if (beforeRate === undefined) return { warm, sat, half, halfRate };
+  status(`${label.part}open loop at ${fmt(beforeRate / 2)} ${label.unit} (half the before's saturated rate) for ${LOAD.halfRateMs / 1000} s`);
+  const beforeHalf = await measured(load, pids, recorder, () => load.openLoop(beforeRate / 2, LOAD.halfRateMs));
+  return { warm, sat, half, halfRate, beforeHalf };
 }
 
 /**
@@ -260,12 +267,12 @@ async function benchTelegram(): Promise<void> {
     status('telegram sanity: one chat alone, the whole script');
     const sanity = await load.sanity();
     const recorder = process.env.BENCH_PHASES === '0' ? null : new PhaseRecorder();
-    const { warm, sat, half, halfRate } = await warmSaturateHalf(load, recorder, {
-      part: 'telegram ',
-      who: 'chats',
-      unit: 'updates/s',
-      saturated: `${LOAD.users} chats, closed loop, limits lifted`,
-    }).finally(() => recorder?.close());
+    const { warm, sat, half, halfRate, beforeHalf } = await warmSaturateHalf(
+      load,
+      recorder,
+      { part: 'telegram ', who: 'chats', unit: 'updates/s', saturated: `${LOAD.users} chats, closed loop, limits lifted` },
+      BASELINES.telegram.saturatedRate,
+    ).finally(() => recorder?.close());
 
     status(`telegram production limits, ${TG_PRODUCTION_RATE} updates/s for ${TG_PRODUCTION_MS / 1000} s`);
     const prod = await load.openLoop(TG_PRODUCTION_RATE, TG_PRODUCTION_MS, production);
@@ -295,6 +302,14 @@ async function benchTelegram(): Promise<void> {
     row('latency max', ms(half.sorted.at(-1) ?? NaN));
     printCpu('CPU per update (app + DB)', half);
     printPhasesOf(half);
+    if (beforeHalf) {
+      out();
+      out(`  Half the before's saturated rate (open loop at ${fmt(BASELINES.telegram.saturatedRate / 2)} updates/s, the load the before's half-rate p99 was measured at)`);
+      printOutcomes(beforeHalf);
+      row('latency p50 / p99 (from scheduled time)', `${ms(beforeHalf.p50)} / ${ms(beforeHalf.p99)}`, `max ${ms(beforeHalf.sorted.at(-1) ?? NaN)}`);
+      printCpu('CPU per update (app + DB)', beforeHalf);
+      printPhasesOf(beforeHalf);
+    }
     out();
     out(`  Production limits (1 message/s per chat, 30/s overall), open loop at ${TG_PRODUCTION_RATE} updates/s`);
     row('issued / completed rate', fmt(prod.issued), `${fmt(prod.messages / (prod.elapsedMs / 1000))} updates/s over ${fmt(prod.elapsedMs / 1000, 2)} s`);
@@ -302,7 +317,7 @@ async function benchTelegram(): Promise<void> {
     row('latency p50 (from scheduled time)', ms(percentile(prodSorted, 50)));
     row('latency p99 (from scheduled time)', ms(percentile(prodSorted, 99)), 'includes waiting for the send limits');
     out();
-    printVerdicts('Telegram', BASELINES.telegram, { saturatedRate: sat.rate, saturatedP99Ms: sat.p99, halfRateP99Ms: half.p99, cpuPerMessageMs: sat.cpu.total });
+    printVerdicts('Telegram', BASELINES.telegram, { saturatedRate: sat.rate, saturatedP99Ms: sat.p99, halfRateP99Ms: half.p99, beforeHalfRateP99Ms: beforeHalf?.p99, cpuPerMessageMs: sat.cpu.total });
   } finally {
     for (const c of channels) await c.stop().catch(() => undefined);
     for (const server of servers) await new Promise<void>((r) => (server.close(() => r()), server.closeAllConnections()));

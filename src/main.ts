@@ -84,7 +84,7 @@ import type { ReminderDeps } from './app/reminders/deps.ts';
 import type { BroadcastDeps } from './app/broadcasts/deps.ts';
 import { broadcastJobs } from './app/broadcasts/sendRun.ts';
 import { broadcastTickJob } from './app/broadcasts/tick.ts';
-import { broadcastAnswerOf, createBroadcastReplies } from './app/broadcasts/replies.ts';
+import { createBroadcastReplies, mayBeBroadcastAnswer } from './app/broadcasts/replies.ts';
 import { openNotices } from './app/broadcasts/openNotices.ts';
 import { mayBePollMessage } from './app/polls/respondentChat.ts';
 import { createPollOutsideTurn } from './app/polls/outsideTurn.ts';
@@ -264,6 +264,7 @@ export async function startRedcollar(
       testTargets: createMongoTestTargets(connection),
       training,
       audit: stores.audit,
+      conversations,
       settings: {
         approvalThreshold: config.BROADCAST_APPROVAL_THRESHOLD,
         batchSize: config.BROADCAST_BATCH_SIZE,
@@ -335,7 +336,7 @@ export async function startRedcollar(
       onLocaleChange: (channel, userId, locale) => workers.setLocale(channel, userId, locale),
       // A poll session first (it owns its numbers), then an answer to a broadcast.
       intercept: async (msg, state, now) => (await polls.chat(msg, state, now)) ?? broadcastReply(msg, state, now),
-      mayIntercept: (msg, state) => mayBePollMessage(msg, state) || broadcastAnswerOf(msg) !== null,
+      mayIntercept: (msg, state) => mayBePollMessage(msg, state) || mayBeBroadcastAnswer(msg, state),
       outsideTurn: createPollOutsideTurn(polls.chat, conversations, config.DEFAULT_LOCALE),
     });
 

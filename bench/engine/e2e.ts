@@ -136,6 +136,9 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     const halfRate = sat.rate / 2;
     status(`e2e open loop at ${fmt(halfRate)} msg/s for ${E2E_HALF_RATE_MS / 1000} s`);
     const half = await measured(load, jvmPids, recorder, () => load.openLoop(halfRate, E2E_HALF_RATE_MS));
+    const beforeHalfRate = BASELINES.sim.saturatedRate / 2;
+    status(`e2e open loop at ${fmt(beforeHalfRate)} msg/s (half the before's saturated rate) for ${E2E_HALF_RATE_MS / 1000} s`);
+    const beforeHalf = await measured(load, jvmPids, recorder, () => load.openLoop(beforeHalfRate, E2E_HALF_RATE_MS));
     status(`e2e saturated again ${E2E_STEADY_MS / 1000} s (steady state)`);
     const steady = await measured(load, jvmPids, recorder, () => load.saturate(E2E_STEADY_MS));
 
@@ -172,6 +175,13 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     printPhasesOf(half);
     printErrors(half);
     out();
+    out(`  Half the before's saturated rate (open loop at ${fmt(beforeHalfRate)} msg/s, the load the before's half-rate p99 was measured at)`);
+    printMix(beforeHalf);
+    row('latency p50 / p99 (from scheduled time)', `${ms(beforeHalf.p50)} / ${ms(beforeHalf.p99)}`, `max ${ms(beforeHalf.sorted.at(-1) ?? NaN)}`);
+    printCpu('CPU per message (app + DB)', beforeHalf);
+    printPhasesOf(beforeHalf);
+    printErrors(beforeHalf);
+    out();
     out("  Saturated again, after the half-rate run (steady state: the database JVM's JIT has mostly finished)");
     printMix(steady);
     row('messages/s', fmt(steady.rate), `over ${fmt(steady.run.elapsedMs / 1000, 2)} s`);
@@ -181,7 +191,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
     printPhasesOf(steady);
     printErrors(steady);
     out();
-    printVerdicts(`${section} /sim`, BASELINES.sim, { saturatedRate: sat.rate, saturatedP99Ms: sat.p99, halfRateP99Ms: half.p99, cpuPerMessageMs: sat.cpu.total }, { saturatedRate: steady.rate, saturatedP99Ms: steady.p99, cpuPerMessageMs: steady.cpu.total });
+    printVerdicts(`${section} /sim`, BASELINES.sim, { saturatedRate: sat.rate, saturatedP99Ms: sat.p99, halfRateP99Ms: half.p99, beforeHalfRateP99Ms: beforeHalf.p99, cpuPerMessageMs: sat.cpu.total }, { saturatedRate: steady.rate, saturatedP99Ms: steady.p99, cpuPerMessageMs: steady.cpu.total });
     return {
       maxRunning: maxRunning ?? 'default',
       rate: sat.rate,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { broadcastAnswerOf } from '../../src/app/broadcasts/replies.ts';
+import { broadcastAnswerOf, mayBeBroadcastAnswer } from '../../src/app/broadcasts/replies.ts';
 import type { InboundMessage } from '../../src/app/handleInbound.ts';
 import { mayBePollMessage } from '../../src/app/polls/respondentChat.ts';
 import { newConversation } from '../../src/engine/index.ts';
@@ -44,5 +44,24 @@ describe('broadcastAnswerOf', () => {
     expect(broadcastAnswerOf(text('张三'))).toBeNull();
     expect(broadcastAnswerOf(text('3'))).toBeNull();
     expect(broadcastAnswerOf(choice('bc:b42:maybe'))).toBeNull();
+  });
+});
+
+describe('mayBeBroadcastAnswer', () => {
+  it('may answer a button or a word anywhere, and a number outside a flow', () => {
+    for (const state of [idle, inFlow]) {
+      expect(mayBeBroadcastAnswer(choice('bc:b42:enrol'), state)).toBe(true);
+      expect(mayBeBroadcastAnswer(text('报名'), state)).toBe(true);
+      expect(mayBeBroadcastAnswer(text('不参加'), state)).toBe(true);
+    }
+    expect(mayBeBroadcastAnswer(text('1'), idle)).toBe(true);
+    expect(mayBeBroadcastAnswer(text('2'), idle)).toBe(true);
+  });
+  // A number inside a flow after a notice reaches the replies through the store's notice mark instead
+  // (test/e2e/broadcast-number-in-flow.test.ts).
+  it('leaves a number inside a flow, and any other text, to the flows', () => {
+    expect(mayBeBroadcastAnswer(text('1'), inFlow)).toBe(false);
+    expect(mayBeBroadcastAnswer(text('2'), inFlow)).toBe(false);
+    expect(mayBeBroadcastAnswer(text('张三'), idle)).toBe(false);
   });
 });

@@ -42,6 +42,63 @@ describe('creating a poll', () => {
   });
 });
 
+describe('scope and tier', () => {
+  it('another region reads nothing of a poll, a lower tier reads progress but neither closes nor extends, each refusal changing nothing', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, tokens.pinghu!, app.id, { owner: 0, member: 0, employee: 5 });
+    expect(await say(r, `scope-${app.id}`, `测评 ${poll.codes[0]!.code} 1 1`)).toContain('已提交');
+    for (const [method, path] of [['GET', ''], ['GET', '/codes'], ['GET', '/results'], ['POST', '/close'], ['POST', '/extend']] as const) {
+      const res = await r.api(method, `/polls/${poll.id}${path}`, tokens.nanjing!, method === 'POST' ? { closesAt: '2026-04-01T00:00:00Z' } : undefined);
+      expect(res.status, `Nanjing ${method} ${path}`).toBe(403);
+      expect(JSON.stringify(res.body), path).not.toContain(poll.codes[0]!.code);
+    }
+    // The street reads the progress, but is not the tier that runs the poll.
+    expect((await r.api('GET', `/polls/${poll.id}`, tokens.danghu!)).body.answered).toEqual({ owner: 0, member: 0, employee: 1 });
+    const close = await r.api('POST', `/polls/${poll.id}/close`, tokens.danghu!);
+    expect(close.status).toBe(403);
+    expect(close.body.error).toContain('may read but not act');
+    expect((await r.api('GET', `/polls/${poll.id}/codes`, tokens.danghu!)).status).toBe(403);
+    expect((await r.api('GET', `/polls/${poll.id}`, tokens.pinghu!)).body.status).toBe('open');
+    // Closed with its quorum missed (1 of 5): still only the managing tier extends it.
+    expect((await r.api('POST', `/polls/${poll.id}/close`, tokens.pinghu!)).status).toBe(200);
+    expect((await r.api('POST', `/polls/${poll.id}/extend`, tokens.danghu!, { closesAt: '2026-04-01T00:00:00Z' })).status).toBe(403);
+    expect((await r.api('GET', `/polls/${poll.id}`, tokens.pinghu!)).body).toMatchObject({ status: 'closed', extended: false });
+  });
+
+  it('extends only a closed poll that missed its quorum', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, tokens.pinghu!, app.id, { owner: 0, member: 0, employee: 5 });
+    const open = await r.api('POST', `/polls/${poll.id}/extend`, tokens.pinghu!, { closesAt: '2026-04-01T00:00:00Z' });
+    expect(open.status).toBe(422);
+    expect(open.body.code).toBe('notExtendable');
+    let n = 0;
+    for (const { code } of poll.codes) expect(await say(r, `met-${app.id}-${n++}`, `测评 ${code} 1 1`)).toContain('已提交');
+    await r.api('POST', `/polls/${poll.id}/close`, tokens.pinghu!);
+    const met = await r.api('POST', `/polls/${poll.id}/extend`, tokens.pinghu!, { closesAt: '2026-04-01T00:00:00Z' });
+    expect(met.status).toBe(422);
+    expect(met.body.error).toBe(`poll ${poll.id} can be extended only after it closed without its quorum`);
+    expect((await r.api('GET', `/polls/${poll.id}`, tokens.pinghu!)).body).toMatchObject({ status: 'closed', extended: false });
+  });
+});
+
+describe('a poll\'s own minimum group size and quorum', () => {
+  it('are kept as given and decide the results', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, tokens.pinghu!, app.id, { owner: 0, member: 3, employee: 4 }, { minGroupSize: 3, quorum: { minShare: 1, minAnswers: 3 } });
+    const view = (await r.api('GET', `/polls/${poll.id}`, tokens.pinghu!)).body;
+    expect(view).toMatchObject({ minGroupSize: 3, quorum: { minShare: 1, minAnswers: 3, required: 7 } });
+    let n = 0;
+    for (const { code } of poll.codes.slice(0, 6)) expect(await say(r, `own-${app.id}-${n++}`, `测评 ${code} 1 1`)).toContain('已提交');
+    await r.api('POST', `/polls/${poll.id}/close`, tokens.pinghu!);
+    const res = (await r.api('GET', `/polls/${poll.id}/results`, tokens.pinghu!)).body;
+    // 6 of 7: the default quorum (60 %, 5) would be met, this poll's (all of them) is not.
+    expect(res).toMatchObject({ valid: 6, quorumMet: false, quorum: { required: 7, roster: 7 } });
+    // 3 members are shown with a minimum of 3 (the default 5 would hide them).
+    expect(res.groups.member).toEqual({ answers: 3, counts: { overall: { veryPleased: 3 }, workStyle: { veryPleased: 3 } } });
+    expect((await r.api('GET', `/applications/${app.id}`, tokens.pinghu!)).body.satisfaction).toBeNull();
+  });
+});
+
 describe('listing and suggesting', () => {
   it('lists the polls of the region newest first, a page at a time, by status and application', async () => {
     const { app } = await pinghuApplication(r);
@@ -185,6 +242,9 @@ describe('codes', () => {
     const actor = (token: string) => token.split('_')[1];
     const audit = await r.api('GET', `/audit?target=poll:${poll.id}&actor=${actor(tokens.pinghu!)}`, tokens.pinghu!);
     expect(audit.body.items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(expect.arrayContaining(['viewPollCodes:done']));
+    // Each look, in each format: the JSON of createPoll and the CSV and the sheet above.
+    const looks = audit.body.items.filter((e: { action: string; outcome: string }) => e.action === 'viewPollCodes' && e.outcome === 'done');
+    expect(looks.map((e: { detail: { format: string } }) => e.detail.format).sort()).toEqual(['csv', 'html', 'json']);
     const audit2 = await r.api('GET', `/audit?target=poll:${poll.id}&actor=${actor(tokens.pinghu2!)}`, tokens.pinghu2!);
     expect(audit2.body.items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(['viewPollCodes:refused']);
   });
@@ -224,6 +284,20 @@ describe('closing and results', () => {
     expect((await r.api('POST', `/polls/${poll.id}/close`, tokens.pinghu!)).status).toBe(409);
   });
 
+  it('the rated worker is told the recorded rate only: no answer, comment or group count reaches their chat', async () => {
+    const { app, workerUserId } = await pinghuApplication(r);
+    const poll = await createPoll(r, tokens.pinghu!, app.id, { owner: 0, member: 5, employee: 5 });
+    const comment = `只给管理员看的意见${app.id}`;
+    let n = 0;
+    for (const { code } of poll.codes) expect(await say(r, `told-${app.id}-${n}`, `测评 ${code} ${n++ < 8 ? '1' : '3'} 2 ${comment}`)).toContain('已提交');
+    expect((await r.api('POST', `/polls/${poll.id}/close`, tokens.pinghu!)).status).toBe(200);
+    const pushes = (await (await fetch(`${r.app.url}/sim/api/pushes?userId=${encodeURIComponent(workerUserId)}`)).json()) as { replies?: { text: string }[] };
+    const seen = [(pushes.replies ?? []).map((x) => x.text).join('\n'), await say(r, workerUserId, '进度')].join('\n');
+    expect(seen).toMatch(/满意率 80(\.0)?%/);
+    expect(seen).not.toContain(comment);
+    for (const word of ['很满意', '比较满意', '一般', '不满意', '员工组', '党员组']) expect(seen, word).not.toContain(word);
+  });
+
   it('below the bar the rate is recorded and the application stays, with the reason kept', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, tokens.pinghu!, app.id, { owner: 0, member: 0, employee: 6 });
@@ -243,7 +317,8 @@ describe('closing and results', () => {
     await answerInChat(r, `q${app.id}`, poll.codes[3]!.code, '1');
     await r.api('POST', `/polls/${poll.id}/close`, tokens.pinghu!);
     const res = (await r.api('GET', `/polls/${poll.id}/results`, tokens.pinghu!)).body;
-    expect(res).toMatchObject({ rate: 1, valid: 1, quorumMet: false, quorum: { required: 10, roster: 16 } });
+    // One answer: its rate would be that answer (regression test in test/domain/polls/results.test.ts).
+    expect(res).toMatchObject({ rate: null, valid: 1, quorumMet: false, quorum: { required: 10, roster: 16 } });
     expect((await r.api('GET', `/applications/${app.id}`, tokens.pinghu!)).body.satisfaction).toBeNull();
     const ext = await r.api('POST', `/polls/${poll.id}/extend`, tokens.pinghu!, { closesAt: '2026-04-01T00:00:00Z' });
     expect(ext.status, ext.raw).toBe(200);

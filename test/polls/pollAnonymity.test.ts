@@ -259,6 +259,52 @@ describe('reliability', () => {
     expect(await say(r, 'cut-other', `测评 ${cuts[0]!.code} 1 1`)).toContain('已经使用过了');
   });
 
+  it('a close cut off after any of its steps is finished by closing again or by the sweep, counting each answer once and recording the rate once', async () => {
+    const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
+    const { pollResults } = await import('../../src/domain/polls/results.ts');
+    const store = createMongoPollStore(r.db);
+    const answered = async () => {
+      const { app } = await pinghuApplication(r);
+      const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 5 });
+      for (const [i, { code }] of poll.codes.entries()) expect(await say(r, `close-cut-${app.id}-${i}`, `测评 ${code} ${i < 4 ? 1 : 4} 1`)).toContain('已提交');
+      return { app, poll };
+    };
+    const recorded = async (appId: string) => {
+      const app = (await r.api('GET', `/applications/${appId}`, pinghu)).body;
+      return { satisfaction: app.satisfaction, stage: app.stage, records: app.history.filter((e: { action: string }) => e.action === 'recordSatisfaction').length };
+    };
+
+    // Cut after the poll went to closing and its counts were closed: nothing is taken, closing again finishes it.
+    const a = await answered();
+    expect(await store.beginClose(a.poll.id)).toBe(true);
+    await store.closeTallies(a.poll.id);
+    expect(await say(r, 'close-cut-late', `测评 ${a.poll.codes[0]!.code} 1 1`)).toMatch(/已经结束|已经使用过了/);
+    expect((await r.api('POST', `/polls/${a.poll.id}/close`, pinghu)).status).toBe(200);
+    expect((await r.api('GET', `/polls/${a.poll.id}/results`, pinghu)).body).toMatchObject({ valid: 5, rate: 0.8, quorumMet: true });
+    expect(await recorded(a.app.id)).toEqual({ satisfaction: 0.8, stage: 'comprehensiveReview', records: 1 });
+
+    // Cut after the result was stored, before the rate was recorded: the sweep records it, once however often it runs.
+    const b = await answered();
+    expect(await store.beginClose(b.poll.id)).toBe(true);
+    await store.closeTallies(b.poll.id);
+    const poll = (await store.get(b.poll.id))!;
+    const { comments: _c, ...result } = pollResults({ roster: poll.roster, minGroupSize: poll.minGroupSize, quorum: poll.quorum, positive: poll.questionnaire.positive, tallies: poll.tallies, comments: [] }, Math.random);
+    expect(await store.finishClose(b.poll.id, { ...result, recordedOn: 'application' }, r.clock.now())).toBe(true);
+    expect((await r.api('POST', `/polls/${b.poll.id}/close`, pinghu)).status).toBe(409);
+    expect(await recorded(b.app.id)).toEqual({ satisfaction: null, stage: 'satisfactionSurvey', records: 0 });
+    const away = 11 * 60_000;
+    try {
+      for (let i = 1; i <= 2; i++) {
+        r.clock.advance(away);
+        await r.app.scheduler.catchUp(away); // the sweep runs every 10 minutes
+      }
+      expect(await recorded(b.app.id)).toEqual({ satisfaction: 0.8, stage: 'comprehensiveReview', records: 1 });
+      expect((await r.api('GET', `/polls/${b.poll.id}`, pinghu)).body.outcome.note).toMatch(/advanced to comprehensiveReview$/);
+    } finally {
+      r.clock.advance(-2 * away);
+    }
+  });
+
   it('an extension cut off before the counts opened again takes answers once the next one comes', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 8 });

@@ -3,7 +3,7 @@ import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.t
 import { startFakeWechatApi, type FakeWechatApi } from '../channels/wechat-common/fakeWechatApi.ts';
 import { AES_KEY, APP_ID, openidOf, TOKEN, wechatClient } from '../channels/wechat-oa/harness.ts';
 import { FakeBotApi } from '../channels/telegram/fakeBotApi.ts';
-import { postUpdate, textUpdate } from '../channels/telegram/updates.ts';
+import { callbackUpdate, postUpdate, textUpdate } from '../channels/telegram/updates.ts';
 import { FakeWechatApi as FakeMpApi } from '../channels/wechat-mp/fakeWechatApi.ts';
 import { content, makeIdNumber } from '../support/engineHarness.ts';
 import { registrationAnswers } from '../support/registrationScript.ts';
@@ -93,11 +93,31 @@ describe('Telegram and the mini program', () => {
     expect(JSON.stringify(sent.params.reply_markup)).toContain('很满意');
   });
 
+  it('regression: a Telegram respondent tapping the poll\'s buttons was told the code was not found (a button\'s poll:<option> read as a typed code)', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
+    const chat = 5252;
+    const sentSince = (from: number) => bot.calls.slice(from).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(chat));
+    const step = async (update: unknown, expected: string) => {
+      const from = bot.calls.length;
+      expect((await postUpdate(r.app.url, update, SECRET)).status).toBe(200);
+      await bot.waitFor(() => sentSince(from).some((c) => String(c.params.text).includes(expected)), 10_000, expected).catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(sentSince(from).map((c) => c.params.text))}`); });
+      return sentSince(from).map((c) => String(c.params.text)).join('\n');
+    };
+    await step(textUpdate(chat, `/start poll_${poll.codes[0]!.code}`), '满意度测评');
+    // The buttons as Telegram sends them back: their callback_data.
+    expect(await step(callbackUpdate(chat, 'poll:veryPleased'), '工作作风')).not.toContain('没有找到');
+    expect(await step(callbackUpdate(chat, 'poll:pleased'), '意见或建议')).not.toContain('没有找到');
+    await step(textUpdate(chat, '跳过'), '请核对您的回答');
+    expect(await step(callbackUpdate(chat, 'poll:submit'), '已提交')).toContain('已提交，感谢参与。您的回答是匿名的。');
+    expect((await r.api('GET', `/polls/${poll.id}`, token)).body.answered).toEqual({ owner: 0, member: 0, employee: 1 });
+  });
+
   it('Telegram: a deep link opened halfway through registration ends with the registration question again, and registration finishes', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
     const t = (key: string, params?: Record<string, unknown>) => content().translator.t('zh-CN', key, params);
-    const chat = 5252;
+    const chat = 5353;
     /** Sends one message and waits for the reply that contains `expected`; returns the texts sent since. */
     const tg = async (text: string, expected: string): Promise<string[]> => {
       const from = bot.sent(chat).length;
@@ -131,15 +151,17 @@ describe('Telegram and the mini program', () => {
     const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
     const login = await fetch(`${r.app.url}/mp/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'good-pollster' }) });
     const { token: session } = (await login.json()) as { token: string };
-    const turn = async (text: string) => {
-      const res = await fetch(`${r.app.url}/mp/api/turn`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` }, body: JSON.stringify({ text }) });
+    const send = async (body: { text: string } | { choiceId: string }) => {
+      const res = await fetch(`${r.app.url}/mp/api/turn`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` }, body: JSON.stringify(body) });
       return ((await res.json()) as { replies: { text: string }[] }).replies.map((x) => x.text).join('\n');
     };
+    const turn = (text: string) => send({ text });
     expect(await turn(`poll_${poll.codes[0]!.code}`)).toContain('满意度测评');
     await turn('1');
-    await turn('2');
+    // A tapped button comes back as its choice id (regression: read as `poll <code>`, an unknown code).
+    expect(await send({ choiceId: 'poll:pleased' })).toContain('意见或建议');
     await turn('跳过');
-    expect(await turn('提交')).toBe('已提交，感谢参与。您的回答是匿名的。');
+    expect(await send({ choiceId: 'poll:submit' })).toBe('已提交，感谢参与。您的回答是匿名的。');
     expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
   });
 });

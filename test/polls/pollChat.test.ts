@@ -263,6 +263,27 @@ describe('the one-message answer (测评 <code> 1 2 意见)', () => {
 });
 
 describe('regressions', () => {
+  it('regression: the chat\'s summary repeated the comment question\'s how-to-reply ("没有的话回复“跳过”") under a summary that takes numbers and 提交', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id);
+    const [zh, en] = poll.codes.filter((c) => c.group === 'employee').map((c) => c.code);
+    const cases = [
+      { user: 'sum-zh', lang: '中文', code: zh!, skip: '跳过', asks: /没有的话回复“跳过”/, shows: /3\. 您还有什么意见或建议？\n {3}（无）/, cancel: '取消' },
+      { user: 'sum-en', lang: 'English', code: en!, skip: 'skip', asks: /reply "skip" if none/, shows: /3\. Any comments or suggestions\?\n {3}\S/, cancel: 'cancel' },
+    ];
+    for (const c of cases) {
+      await say(r, c.user, c.lang);
+      expect(await say(r, c.user, `测评 ${c.code}`)).toContain('1/3');
+      await say(r, c.user, '1');
+      // The question itself still says how to skip it.
+      expect(await say(r, c.user, '2')).toMatch(c.asks);
+      const summary = await say(r, c.user, c.skip);
+      expect(summary).toMatch(c.shows);
+      expect(summary).not.toMatch(/跳过|skip/);
+      await say(r, c.user, c.cancel);
+    }
+  });
+
   it('regression: a poll command without a valid code fell through to "unknown command"', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, pinghu, app.id);

@@ -109,6 +109,29 @@ describe('the poll web page', () => {
     expect(css.headers.get('content-type')).toContain('text/css');
   });
 
+  it('regression: submitting the web form again (a double click, the answer page reloaded) said the code "was used" instead of already recorded', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
+    const url = `${r.app.url}/p/${poll.codes[0]!.code}`;
+    const t = /name="t" value="([^"]+)"/.exec(await fetch(url).then((x) => x.text()))![1]!;
+    const answers = { t, lang: 'zh-CN', step: 'submit', 'q.overall': 'pleased', 'q.workStyle': 'neutral', comment: '' };
+    expect((await post(url, answers)).html).toContain('已提交，感谢参与');
+    const again = await post(url, answers);
+    expect(again.status).toBe(200);
+    expect(again.html).toContain('您的回答已经记录，不会重复计入');
+    expect(again.html).not.toContain('已经使用过了');
+    const en = await post(url, { ...answers, lang: 'en' });
+    expect(en.html).toContain('already recorded');
+    expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
+    // Opening the link again, or a step other than submitting, is the used code's own message; so is another code's token.
+    expect((await fetch(url)).status).toBe(409);
+    const review = await post(url, { ...answers, step: 'review' });
+    expect(review.status).toBe(409);
+    expect(review.html).toContain('这个测评码已经使用过了');
+    const other = /name="t" value="([^"]+)"/.exec(await fetch(`${r.app.url}/p/${poll.codes[1]!.code}`).then((x) => x.text()))![1]!;
+    expect((await post(url, { ...answers, t: other })).status).toBe(409);
+  });
+
   it('says a used, a closed and an expired code each in its own words, and changes nothing', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
@@ -120,9 +143,6 @@ describe('the poll web page', () => {
     const used = await fetch(a!);
     expect(used.status).toBe(409);
     expect(await used.text()).toContain('这个测评码已经使用过了');
-    const again = await post(a!, { ...answers, t: ta });
-    expect(again.status).toBe(409);
-    expect(again.html).toContain('这个测评码已经使用过了');
 
     const other = await createPoll(r, token, (await pinghuApplication(r)).app.id, { owner: 0, member: 0, employee: 3 });
     const away = Date.parse('2026-03-21T00:00:00Z') - r.clock.now().getTime();

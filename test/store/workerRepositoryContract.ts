@@ -89,5 +89,13 @@ export function workerRepositoryContract(name: string, make: () => Promise<Worke
       await repo.setLocale('sim', 'nobody', 'en');
       expect(await repo.findByAccount('sim', 'nobody')).toBeNull();
     });
+
+    it('records the language given at creation with the profile', async () => {
+      const repo = await make();
+      const created = await repo.create('sim', 'u2', { ...sampleProfile(), idNumber: '11010519491231002X' }, now, null, 'en');
+      if (created.status !== 'created') throw new Error(`expected created, got ${created.status}`);
+      expect(created.worker.locale).toBe('en');
+      expect((await repo.findByAccount('sim', 'u2'))?.locale).toBe('en');
+    });
   });
 }

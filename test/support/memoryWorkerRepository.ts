@@ -26,11 +26,11 @@ export function createMemoryWorkerRepository(): WorkerRepository {
       const k = byId.get(idNumber);
       return k ? structuredClone(byAccount.get(k)!) : null;
     },
-    async create(channel, userId, profile, now, orgId = null): Promise<CreateWorkerResult> {
+    async create(channel, userId, profile, now, orgId = null, locale): Promise<CreateWorkerResult> {
       const k = key(channel, userId);
       if (byAccount.has(k)) return { status: 'alreadyRegistered' };
       if (byId.has(profile.idNumber)) return { status: 'duplicateId' };
-      const worker: WorkerRecord = { ...profile, id: String(++seq), orgId, channel, userId, registeredAt: now, updatedAt: now };
+      const worker: WorkerRecord = { ...profile, id: String(++seq), orgId, channel, userId, registeredAt: now, updatedAt: now, ...(locale === undefined ? {} : { locale }) };
       byAccount.set(k, worker);
       byId.set(profile.idNumber, k);
       return { status: 'created', worker: structuredClone(worker) };

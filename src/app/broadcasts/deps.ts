@@ -1,6 +1,7 @@
 import type { Result } from '../certification/runCommand.ts';
 import type { AdminRecord, AuditLog } from '../ports/certification.ts';
 import type { AudienceSource, BroadcastStore, DeliveryStore, TestTargets } from '../ports/broadcasts.ts';
+import type { ConversationStore } from '../ports/conversationStore.ts';
 import type { ReminderStore } from '../ports/reminders.ts';
 import type { TrainingDeps } from '../training/deps.ts';
 import type { ReminderDeps } from '../reminders/deps.ts';
@@ -31,6 +32,8 @@ export interface BroadcastDeps extends Pick<ReminderDeps, 'policies' | 'sender' 
   reminders: Pick<ReminderStore, 'mutesOf' | 'takeDailySlot'>;
   training: TrainingDeps;
   audit: AuditLog;
+  /** Told of each notice with choices sent, so that a number typed inside a flow after it reaches the replies. */
+  conversations: Pick<ConversationStore, 'noticeSent'>;
   settings: BroadcastSettings;
 }
 

@@ -30,6 +30,17 @@ export function broadcastAnswerOf(msg: InboundMessage): { choice: 'enrol' | 'dec
 }
 
 /**
+ * Whether the broadcast replies may answer this message, without I/O (the inbound pipeline's `mayIntercept`). A
+ * bare number inside a flow is the flow's unless a notice came after the flow's last turn; that case is left to
+ * the conversation store, which will not write a turn on a remembered state older than a notice sent to the chat
+ * (ConversationStore.noticeSent), so such a number takes the long way, where these replies see the notice.
+ */
+export function mayBeBroadcastAnswer(msg: InboundMessage, state: ConversationState): boolean {
+  const asked = broadcastAnswerOf(msg);
+  return asked !== null && !(asked.byNumber && state.flowId);
+}
+
+/**
  * A worker's answer to a broadcast that offered 报名 / 不参加: by button (its id names the broadcast), or by
  * word or number for the latest unanswered notice, else the latest answered one. 报名 goes through the training
  * use case (a seat or the waiting list, idempotent: a second 报名 says it was answered and where the worker

@@ -169,9 +169,13 @@ async function deliverBatch(deps: BroadcastDeps, b: Broadcast, batch: DeliveryRe
         deps.sender.send(d.channel, d.userId, [noticeMessage(deps, b, d, session)]).catch((err: unknown): DeliveryResult => ({ ok: false, permanent: false, reason: err instanceof Error ? err.message : String(err) })),
       ),
     );
-    const sent = mine.filter((_, k) => results[k]!.ok).map((d) => d.id);
-    const n = await deps.deliveries.finishMany(sent, 'sending', 'sent', null, deps.clock.now());
+    const sentNow = mine.filter((_, k) => results[k]!.ok);
+    const sent = sentNow.map((d) => d.id);
+    const at = deps.clock.now();
+    const n = await deps.deliveries.finishMany(sent, 'sending', 'sent', null, at);
     for (let k = 0; k < n; k++) out.moved('sent', null);
+    // After the record that the replies read: a number typed from now on inside a flow is taken the long way.
+    if (b.sessionId) await deps.conversations.noticeSent(sentNow, at);
     await Promise.all(mine.map(async (d, k) => {
       const r = results[k]!;
       if (!r.ok) await settleFailure(deps, d, r, out);

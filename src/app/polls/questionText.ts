@@ -14,3 +14,12 @@ export function questionText(deps: PollDeps, q: PollQuestion, locale: string, na
   if ('key' in q.text) return deps.certification.translator.t(locale, q.text.key, names);
   return locale === 'en' ? q.text.en : q.text['zh-CN'];
 }
+
+/**
+ * A question as a form or a summary shows it, without the chat's how-to-reply (“没有的话回复‘跳过’”): a template
+ * question's `polls:web.question.<id>` variant when there is one, else its text.
+ */
+export function plainQuestionText(deps: PollDeps, q: PollQuestion, locale: string, names: { worker: string }): string {
+  const plain = 'key' in q.text && q.text.key.startsWith('polls:question.') ? `polls:web.${q.text.key.slice('polls:'.length)}` : null;
+  return plain && deps.certification.translator.has(locale, plain) ? deps.certification.translator.t(locale, plain, names) : questionText(deps, q, locale, names);
+}

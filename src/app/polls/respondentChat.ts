@@ -8,7 +8,7 @@ import type { InboundMessage } from '../handleInbound.ts';
 import type { PollRecord, PollSession } from '../ports/polls.ts';
 import { identityHash, respondentPoll, type PollDeps } from './deps.ts';
 import { openCode, type ChatIdentity } from './respondentAccess.ts';
-import { questionText as questionTextOf, subjectNames as subjectNamesOf } from './questionText.ts';
+import { plainQuestionText, questionText as questionTextOf, subjectNames as subjectNamesOf } from './questionText.ts';
 import { submitAnswer } from './submitAnswer.ts';
 import { submitOneMessage } from './oneMessageSubmit.ts';
 
@@ -72,7 +72,8 @@ export function createPollChat(deps: PollDeps) {
     const answers = open(s);
     const lines = poll.questionnaire.questions.map((q, i) => {
       const value = q.kind === 'comment' ? (answers.comment ?? t(s.locale, 'noComment')) : t(s.locale, `scale.${answers.scale[q.id]}`);
-      return `${i + 1}. ${questionText(q, s.locale, names)}\n   ${value}`;
+      // Without the question's how-to-reply: here a number edits the question, and 跳过 means nothing.
+      return `${i + 1}. ${plainQuestionText(deps, q, s.locale, names)}\n   ${value}`;
     });
     const text = [...prefix, t(s.locale, 'summary', { lines: lines.join('\n') })].join('\n');
     return { text, choices: [{ id: `${CHOICE_PREFIX}submit`, label: t(s.locale, 'submitButton') }] };
@@ -175,12 +176,15 @@ export function createPollChat(deps: PollDeps) {
     if (text === null || !mayBePollMessage(msg, state)) return null;
     const identity: ChatIdentity = { channel: msg.channel, userId: msg.userId };
     const key = identityHash(deps.sealer, msg.channel, msg.userId);
-    const whole = pollCommand(text);
-    const oneMessage = oneMessageForm(text);
+    // Only typed text is a poll command: a tapped button's id (`poll:veryPleased`, `poll:submit`) reads as
+    // `poll <code>` to the command's pattern, and was refused as an unknown code on Telegram and the mini program.
+    const typed = msg.input.type === 'text';
+    const whole = typed ? pollCommand(text) : null;
+    const oneMessage = typed ? oneMessageForm(text) : null;
     const typedCode = oneMessage ? null : whole;
     if (oneMessage) return answerInOne(oneMessage, identity, key, state, now);
     // Checked after the one-message form, which a code spread over spaces (`测评 7K3M9 QX2PD 1 2`) also is.
-    if (typedCode === null && isPollCommandWithoutCode(text)) {
+    if (typed && typedCode === null && isPollCommandWithoutCode(text)) {
       const current = state.vars[MARKER] === true ? await deps.polls.session(key) : null;
       return { replies: [{ text: t(current?.locale ?? locale, 'noCode') }], sessionOpen: state.vars[MARKER] === true };
     }

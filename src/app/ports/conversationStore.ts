@@ -63,6 +63,13 @@ export interface ConversationStore {
    */
   commitIfCurrent(state: ConversationState, reply: LastReply, now: Date): Promise<boolean>;
   /**
+   * A notice with numbered choices (a broadcast) reached these chats at `at`. Inside a flow a bare number answers
+   * the notice only when it came after the flow's last turn; so a turn on a remembered state older than `at` must
+   * not be written by `commitIfCurrent` (which runs without the replies that decide this), and takes the long way.
+   * Chats without a conversation are left alone (a number there is no flow's answer anyway).
+   */
+  noticeSent(chats: readonly { channel: string; userId: string }[], at: Date): Promise<void>;
+  /**
    * The stored conversation (null for none) and whether a turn holds its lease, in one read, taking nothing: for a
    * message answered outside any turn (HandleInboundDeps.outsideTurn), which only needs to know where the chat is.
    */

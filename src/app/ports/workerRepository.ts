@@ -38,7 +38,8 @@ export interface WorkerRepository {
   /** The summaries of the workers among `ids` (one page of a list: at most a few hundred), in one read; unknown ids are left out. */
   summaries(ids: readonly string[]): Promise<WorkerSummary[]>;
   findByIdNumber(idNumber: string): Promise<WorkerRecord | null>;
-  create(channel: string, userId: string, profile: WorkerProfile, now: Date, orgId?: string | null): Promise<CreateWorkerResult>;
+  /** `locale`: the language they registered in, recorded with the profile (as setLocale would, in the same write). */
+  create(channel: string, userId: string, profile: WorkerProfile, now: Date, orgId?: string | null, locale?: string): Promise<CreateWorkerResult>;
   /** Records the account's chosen language; no-op for an account without a worker profile. */
   setLocale(channel: string, userId: string, locale: string): Promise<void>;
   update(channel: string, userId: string, changes: Partial<Omit<WorkerProfile, 'idNumber' | 'gender' | 'birthDate'>> & { orgId?: string }, now: Date): Promise<WorkerRecord | null>;

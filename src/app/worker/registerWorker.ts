@@ -17,9 +17,8 @@ export function registerWorker(deps: { workers: WorkerRepository; organizations:
     // The organisation first: recording it is idempotent, so a worker refused below (a duplicate ID) leaves at
     // most a correct organisation record behind, never a worker without their organisation.
     const org = await deps.organizations.upsert({ name: p.orgName, type: p.orgType, regionCode: p.regionCode, ...organizationFacts(args.answers) }, ctx.now);
-    const result = await deps.workers.create(ctx.channel, ctx.userId, p, ctx.now, org.id);
     // The language they registered in is the one later pushes use (a later switch is recorded by handleInbound).
-    if (result.status === 'created') await deps.workers.setLocale(ctx.channel, ctx.userId, ctx.locale);
+    const result = await deps.workers.create(ctx.channel, ctx.userId, p, ctx.now, org.id, ctx.locale);
     return result.status === 'created' ? { status: 'registered', workerId: result.worker.id } : { status: result.status };
   };
 }

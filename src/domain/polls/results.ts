@@ -4,7 +4,11 @@ import { MIN_GROUP_SIZE_FLOOR, POLL_GROUPS, type GroupTally, type PollGroup, typ
 export type GroupResult = { answers: number; counts: Record<string, Record<string, number>> } | { hidden: true };
 
 export interface PollResults {
-  /** Share of positive `overall` answers among valid ones (0..1); null with no valid answer. */
+  /**
+   * Share of positive `overall` answers among valid ones (0..1); null with no valid answer, and when a poll that
+   * missed its quorum has fewer valid answers than the minimum group size: nothing is recorded then, and the rate
+   * of so few answers would tell what they were (one answer at 100 % is that answer).
+   */
   rate: number | null;
   valid: number;
   quorumMet: boolean;
@@ -64,6 +68,8 @@ export function pollResults(input: ResultsInput, random: () => number): PollResu
     }
   }
   const q = quorumRequired(input.roster, input.quorum);
+  const quorumMet = valid >= q.required;
+  const tooFew = !quorumMet && valid < Math.max(MIN_GROUP_SIZE_FLOOR, input.minGroupSize);
   const groups = Object.fromEntries(
     POLL_GROUPS.map((g) => [g, hidden.has(g) ? { hidden: true as const } : { answers: answers[g], counts: structuredClone(input.tallies[g]?.counts ?? {}) }]),
   ) as Record<PollGroup, GroupResult>;
@@ -71,7 +77,7 @@ export function pollResults(input: ResultsInput, random: () => number): PollResu
     input.comments.filter((c) => !hidden.has(c.group)).map((c) => ({ group: c.group, text: maskPii(c.text) })),
     random,
   );
-  return { rate: valid ? positive / valid : null, valid, quorumMet: valid >= q.required, quorum: q, groups, comments };
+  return { rate: valid && !tooFew ? positive / valid : null, valid, quorumMet, quorum: q, groups, comments };
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { formToken, type PollDeps } from '../../app/polls/deps.ts';
-import { questionText, subjectNames } from '../../app/polls/questionText.ts';
+import { plainQuestionText, subjectNames } from '../../app/polls/questionText.ts';
 import { openCode, type CodeRefusal } from '../../app/polls/respondentAccess.ts';
 import { submitAnswer } from '../../app/polls/submitAnswer.ts';
 import type { PollRecord } from '../../app/ports/polls.ts';
+import { normalizeCode } from '../../domain/polls/codes.ts';
 import { MAX_COMMENT_LENGTH } from '../../domain/polls/questionnaire.ts';
 import type { PollAnswer, PollQuestion } from '../../domain/polls/types.ts';
 import type { Logger } from '../../infra/logger.ts';
@@ -77,15 +78,8 @@ export function pollPageRouter(deps: PollDeps, logger: Logger): Router {
     );
   }
 
-  /**
-   * A question as the page words it: a template question may have a page variant (`polls:web.question.<id>`),
-   * since the chat's text says how to reply in a chat ("没有的话回复“跳过”"), which a form with an optional field
-   * must not.
-   */
-  const webQuestionText = (q: PollQuestion, lang: Lang, names: { worker: string }) => {
-    const page = 'key' in q.text && q.text.key.startsWith('polls:question.') ? `polls:web.${q.text.key.slice('polls:'.length)}` : null;
-    return page && deps.certification.translator.has(lang, page) ? deps.certification.translator.t(lang, page, names) : questionText(deps, q, lang, names);
-  };
+  /** The chat's question text says how to reply in a chat, which a form with an optional field must not. */
+  const webQuestionText = (q: PollQuestion, lang: Lang, names: { worker: string }) => plainQuestionText(deps, q, lang, names);
 
   const hidden = (code: string, lang: Lang) => `<input type="hidden" name="t" value="${esc(formToken(deps.sealer, code))}"><input type="hidden" name="lang" value="${lang}">`;
 
@@ -128,7 +122,13 @@ export function pollPageRouter(deps: PollDeps, logger: Logger): Router {
     const lang = langOf(ctx, body);
     const now = deps.certification.clock.now();
     const access = await openCode(deps, String(ctx.params.code), null, now, { bind: false });
-    if (!access.ok) return message(ctx, lang, REFUSAL_STATUS[access.reason], refusalKey(access.reason));
+    if (!access.ok) {
+      // The form of a code used since it was shown, submitted (again): a double click, or the answer page reloaded.
+      // Its holder is told, as the chat tells a repeated submit, that it is recorded, not that the code "was used".
+      const plain = normalizeCode(String(ctx.params.code));
+      if (access.reason === 'used' && body.get('step') === 'submit' && plain && tokenMatches(body.get('t') ?? '', formToken(deps.sealer, plain))) return message(ctx, lang, 200, 'alreadyRecorded');
+      return message(ctx, lang, REFUSAL_STATUS[access.reason], refusalKey(access.reason));
+    }
     if (!tokenMatches(body.get('t') ?? '', formToken(deps.sealer, access.plain))) return message(ctx, lang, 403, 'web.badForm');
     const { poll } = access;
     const answers: PollAnswer = { scale: {} };

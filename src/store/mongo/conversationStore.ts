@@ -30,6 +30,8 @@ interface ConversationDoc {
   lastReplies: string | null;
   /** Ids of the last RECENT_MESSAGES messages handled, oldest first: the dedupe record (absent on old documents). */
   seen?: string[];
+  /** When a notice with numbered choices last reached the chat (ConversationStore.noticeSent). */
+  noticeAt?: Date;
   /**
    * A random id written by every commit. A commit on a remembered state is guarded by it: an equal version alone
    * would also match a conversation deleted when idle and started again since (versions restart at 0).
@@ -76,19 +78,32 @@ const schema = new Schema<ConversationDoc>(
     lastReplies: { type: String, default: null },
     seen: { type: [String], default: undefined },
     turn: { type: String, default: undefined },
+    noticeAt: { type: Date, default: undefined },
   },
   { collection: 'conversations', versionKey: false, _id: false },
 );
 schema.index({ updatedAt: 1 });
 
-/** A lease to take: the update, and the owner and time it writes (how a group's outcome is read back). */
+/**
+ * A lease to take: the update, and the owner and time it writes (how a group's outcome is read back). `known`: the
+ * conversation as this instance last wrote it, when it remembers it; the take is then guarded by that commit's `turn`
+ * id, so that when it matches, the state is the remembered one and nothing needs to be read back.
+ */
 interface Take {
   id: string;
   owner: string;
   until: Date;
   filter: Filter<ConversationDoc>;
   update: UpdateFilter<ConversationDoc>;
+  known?: Remembered;
 }
+
+/**
+ * A take's outcome: the lease is ours, on this state (null: a conversation not started yet); `missed`: the lease is
+ * held or the message was handled; `retry`: a take guarded by a remembered `turn` that did not match (the
+ * conversation moved on elsewhere, or was deleted when idle), to be taken again without that guard.
+ */
+type Taken = { state: ConversationState | null } | 'missed' | 'retry' | Error;
 
 /** What a turn reads of its document: neither the dedupe list nor the previous answer. */
 const TURN_FIELDS = { seen: 0, lastReplies: 0 } as const;
@@ -124,49 +139,82 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
     };
   }
 
-  /** One take: the document with the lease ours, or null when the filter missed (the upsert hit the unique _id). */
-  async function takeAlone(t: Take): Promise<ConversationDoc | null> {
+  /** One take, as one findOneAndUpdate (unguarded by `known`: it reads the document back anyway). */
+  async function takeAlone(t: Take): Promise<Taken> {
     try {
       // A turn that runs needs neither the dedupe list nor the previous answer back.
       const doc = await collection.findOneAndUpdate(t.filter, t.update, { upsert: true, returnDocument: 'after', projection: TURN_FIELDS });
-      return doc && doc.leaseOwner === t.owner ? doc : null;
+      return doc && doc.leaseOwner === t.owner ? { state: stateOf(doc) } : 'missed';
     } catch (err) {
-      if (isDuplicateKey(err)) return null;
+      if (isDuplicateKey(err)) return 'missed';
       throw err;
     }
   }
 
   /**
    * The takes of many chats that gather while earlier ones are under way (groupCommit.ts), as one `update` command
-   * and one read of the group's documents instead of a findOneAndUpdate each: a document whose lease carries a
-   * take's owner and time is that take's (nothing else can write it while the lease is held).
+   * instead of a findOneAndUpdate each. Its answer says which statements inserted a document (a conversation not
+   * started yet: nothing to read) and how many matched; a take of a remembered conversation is guarded by its last
+   * `turn`, so when every statement did what it was sent for, the states are known without a read. Otherwise one
+   * read of the group's documents tells which takes hold the lease: a document whose lease carries a take's owner
+   * and time is that take's (nothing else can write it while the lease is held).
    */
-  const takeGroup = groupCommit(async (items: Take[]): Promise<(ConversationDoc | null | Error)[]> => {
+  const takeGroup = groupCommit(async (items: Take[]): Promise<Taken[]> => {
     if (items.length === 1 || new Set(items.map((i) => i.id)).size !== items.length) {
-      const docs: (ConversationDoc | null | Error)[] = [];
-      for (const item of items) docs.push(await takeAlone(item).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
-      return docs;
+      const outcomes: Taken[] = [];
+      for (const item of items) outcomes.push(await takeAlone(item).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
+      return outcomes;
     }
     const failed = new Map<number, Error>();
+    const missed = new Set<number>();
+    let result: { matchedCount: number; upsertedIds: Record<number, unknown> };
     try {
-      await collection.bulkWrite(items.map((t) => ({ updateOne: { filter: t.filter, update: t.update, upsert: true } })), { ordered: false });
+      result = await collection.bulkWrite(
+        items.map((t) => (t.known ? { updateOne: { filter: { ...t.filter, turn: t.known.turn }, update: { $set: t.update.$set! } } } : { updateOne: { filter: t.filter, update: t.update, upsert: true } })),
+        { ordered: false },
+      );
     } catch (err) {
       // A duplicate _id is a take whose filter missed (the lease is held, or a repeat); any other error is that take's.
       if (!(err instanceof MongoBulkWriteError)) throw err;
       const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-      for (const e of errors) if (e.code !== 11000) failed.set(e.index, new Error(e.errmsg ?? err.message));
+      for (const e of errors) {
+        if (e.code === 11000) missed.add(e.index);
+        else failed.set(e.index, new Error(e.errmsg ?? err.message));
+      }
+      result = err.result;
     }
-    const docs = await collection.find({ _id: { $in: items.map((i) => i.id) } }, { projection: TURN_FIELDS }).toArray();
-    const byId = new Map(docs.map((d) => [d._id, d]));
-    return items.map((t, i) => {
+    const inserted = new Set(Object.keys(result.upsertedIds ?? {}).map(Number));
+    const settled = (i: number) => failed.has(i) || missed.has(i) || inserted.has(i);
+    const rest = items.map((_, i) => i).filter((i) => !settled(i));
+    // Every statement left matched a document: the remembered ones are as remembered, the others need reading.
+    const allMatched = result.matchedCount === rest.length;
+    const toRead = rest.filter((i) => !allMatched || !items[i]!.known);
+    const byId = new Map<string, ConversationDoc>();
+    if (toRead.length) {
+      const docs = await collection.find({ _id: { $in: toRead.map((i) => items[i]!.id) } }, { projection: TURN_FIELDS }).toArray();
+      for (const d of docs) byId.set(d._id, d);
+    }
+    return items.map((t, i): Taken => {
+      const error = failed.get(i);
+      if (error) return error;
+      if (missed.has(i)) return 'missed';
+      if (inserted.has(i)) return { state: null };
+      if (allMatched && t.known) return { state: stateOfRemembered(t.known) };
       const doc = byId.get(t.id);
-      return failed.get(i) ?? (doc && doc.leaseOwner === t.owner && doc.leaseUntil?.getTime() === t.until.getTime() ? doc : null);
+      const ours = doc !== undefined && doc.leaseOwner === t.owner && doc.leaseUntil?.getTime() === t.until.getTime();
+      if (ours) return { state: stateOf(doc) };
+      return t.known ? 'retry' : 'missed';
     });
   });
-  async function take(channel: string, userId: string, owner: string, now: Date, leaseMs: number, messageId?: string): Promise<ConversationDoc | null> {
-    const outcome = await takeGroup(takeOf(channel, userId, owner, now, leaseMs, messageId));
+  async function take(channel: string, userId: string, owner: string, now: Date, leaseMs: number, messageId?: string): Promise<{ state: ConversationState | null } | null> {
+    const t = takeOf(channel, userId, owner, now, leaseMs, messageId);
+    let outcome = await takeGroup({ ...t, known: remembered.get(t.id) });
+    if (outcome === 'retry') {
+      remembered.delete(t.id);
+      outcome = await takeGroup(t);
+    }
     if (outcome instanceof Error) throw outcome;
-    return outcome;
+    return outcome === 'missed' || outcome === 'retry' ? null : outcome;
   }
 
   function stateOf(doc: ConversationDoc): ConversationState | null {
@@ -184,6 +232,9 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
       version: doc.version,
     };
   }
+
+  /** The remembered state, parsed anew: no turn can change what is remembered. */
+  const stateOfRemembered = (entry: Remembered): ConversationState => ({ ...(JSON.parse(entry.json) as Sealed), ...entry.plain });
 
   const busy = (channel: string, userId: string) => new ConversationBusyError(`conversation ${channel}:${userId} is busy`);
 
@@ -268,14 +319,14 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
 
   return {
     async acquire(channel, userId, owner, now, leaseMs) {
-      const doc = await take(channel, userId, owner, now, leaseMs);
-      if (!doc) throw busy(channel, userId);
-      return stateOf(doc);
+      const taken = await take(channel, userId, owner, now, leaseMs);
+      if (!taken) throw busy(channel, userId);
+      return taken.state;
     },
 
     async begin(channel, userId, messageId, owner, now, leaseMs) {
-      const doc = await take(channel, userId, owner, now, leaseMs, messageId);
-      if (doc) return { kind: 'turn', state: stateOf(doc) };
+      const taken = await take(channel, userId, owner, now, leaseMs, messageId);
+      if (taken) return { kind: 'turn', state: taken.state };
       // Missed: a turn holds the lease, or the message was handled. One more read tells which (rare: a repeat,
       // or the same chat's turn running on another instance).
       const found = await collection.findOne<Pick<ConversationDoc, 'seen' | 'lastMessageId' | 'lastReplies'>>(
@@ -302,7 +353,7 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
 
     known(channel, userId) {
       const entry = remembered.get(key(channel, userId));
-      return entry ? { ...(JSON.parse(entry.json) as Sealed), ...entry.plain } : null;
+      return entry ? stateOfRemembered(entry) : null;
     },
 
     async commitIfCurrent(state, reply, _now) {
@@ -316,7 +367,9 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
         turn,
         // Still as this instance wrote it, no lease on it, and the message not handled yet. A lease left behind by a
         // turn that never ended, even expired, is taken over the long way (begin), whose commit clears it.
-        filter: { _id: id, turn: entry.turn, version: state.version, seen: { $ne: reply.messageId }, leaseOwner: null },
+        // And no numbered notice came after the state's last turn: its numbers are the notice's, which only the long
+        // way (the broadcast replies) answers.
+        filter: { _id: id, turn: entry.turn, version: state.version, seen: { $ne: reply.messageId }, leaseOwner: null, noticeAt: { $not: { $gt: new Date(entry.plain.updatedAt) } } },
         update: { $set, ...commitRest(reply.messageId) },
       });
       if (!ok) {
@@ -325,6 +378,11 @@ export function createMongoConversationStore(connection: Connection, cipher: Pii
       }
       remember(id, next);
       return true;
+    },
+
+    async noticeSent(chats, at) {
+      if (!chats.length) return;
+      await collection.updateMany({ _id: { $in: chats.map((c) => key(c.channel, c.userId)) } }, { $set: { noticeAt: at } });
     },
 
     async peek(channel, userId, now) {

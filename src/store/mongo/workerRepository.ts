@@ -122,7 +122,7 @@ export function createMongoWorkerRepository(connection: Connection, cipher: PiiC
       return doc ? toRecord(doc as WorkerDoc & { _id: unknown }) : null;
     },
 
-    async create(channel, userId, profile, now, orgId = null): Promise<CreateWorkerResult> {
+    async create(channel, userId, profile, now, orgId = null, locale): Promise<CreateWorkerResult> {
       // birthDate and gender are dropped: the ID number holds them (see toRecord).
       const { idNumber, mobile, birthDate: _birthDate, gender: _gender, ...plain } = profile;
       try {
@@ -138,6 +138,7 @@ export function createMongoWorkerRepository(connection: Connection, cipher: PiiC
           mobileCipher: cipher.encrypt(mobile),
           registeredAt: now,
           updatedAt: now,
+          ...(locale === undefined ? {} : { locale: String(locale) }),
         });
         return { status: 'created', worker: toRecord(doc.toObject() as WorkerDoc & { _id: unknown }) };
       } catch (err) {

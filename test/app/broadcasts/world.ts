@@ -11,6 +11,9 @@ import { createLogger } from '../../../src/infra/logger.ts';
 import { createMongoAudienceSource, createMongoTestTargets } from '../../../src/store/mongo/audienceSource.ts';
 import { createMongoBroadcastStore } from '../../../src/store/mongo/broadcastStore.ts';
 import { createMongoDeliveryStore } from '../../../src/store/mongo/deliveryStore.ts';
+import { createPiiCipher } from '../../../src/infra/piiCipher.ts';
+import { createMongoConversationStore } from '../../../src/store/mongo/conversationStore.ts';
+import { TEST_PII_KEY } from '../../support/appHarness.ts';
 import { content } from '../../support/engineHarness.ts';
 import { TestClock } from '../../support/testClock.ts';
 
@@ -56,6 +59,7 @@ export function world(connection: Connection, opts: { start?: string; settings?:
     deliveries: createMongoDeliveryStore(connection),
     audience: createMongoAudienceSource(connection),
     testTargets: createMongoTestTargets(connection),
+    conversations: createMongoConversationStore(connection, createPiiCipher(TEST_PII_KEY)),
     reminders: {
       mutesOf: async (ids) => mutes.filter((m) => ids.includes(m.workerId)),
       takeDailySlot:

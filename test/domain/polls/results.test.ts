@@ -73,6 +73,18 @@ describe('poll results', () => {
     expect(first.map((c) => c.text).sort()).toEqual(last.map((c) => c.text).sort());
   });
 
+  it('regression: a poll that missed its quorum with one answer showed its rate (100 % told that answer)', () => {
+    const roster = { roster: { owner: 1, member: 4, employee: 6 } };
+    for (const n of [1, 2, 4]) {
+      const r = pollResults(input({ employee: tally({ veryPleased: n }) }, roster), Math.random);
+      expect(r, `${n} answers`).toMatchObject({ rate: null, valid: n, quorumMet: false });
+    }
+    // As many as the minimum: the rate is shown, quorum missed or not.
+    expect(pollResults(input({ employee: tally({ veryPleased: 4, displeased: 1 }) }, { roster: { owner: 1, member: 12, employee: 40 } }), Math.random)).toMatchObject({ rate: 0.8, valid: 5, quorumMet: false });
+    // A quorum met below the minimum (a poll's own small quorum) still gives the rate it records.
+    expect(pollResults(input({ employee: tally({ veryPleased: 3 }) }, { roster: { owner: 0, member: 0, employee: 3 }, quorum: { minShare: 0.6, minAnswers: 3 } }), Math.random)).toMatchObject({ rate: 1, valid: 3, quorumMet: true });
+  });
+
   it('has no rate without answers', () => {
     const r = pollResults(input({}), Math.random);
     expect(r).toMatchObject({ rate: null, valid: 0, quorumMet: false });

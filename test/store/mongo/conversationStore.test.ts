@@ -212,6 +212,23 @@ describe('Mongo conversation store', () => {
       expect(await second.begin('sim', 'k5', 'z2', 'p2', at(3600_003), 1000)).toMatchObject({ state: { stepId: 'restarted', version: 1 } });
     });
 
+    it('writes nothing on a known state older than a numbered notice sent to the chat, and writes on one newer', async () => {
+      const userId = 'k-notice';
+      const known = await committed(store, userId);
+      // A notice as old as the state (or older) changes nothing: the state's turn came after it.
+      await store.noticeSent([{ channel: 'sim', userId }], new Date(known.updatedAt));
+      expect(await store.commitIfCurrent({ ...known, stepId: 'two', updatedAt: at(10).toISOString() }, { messageId: 'm2', replies: [] }, at(10))).toBe(true);
+      const later = store.known('sim', userId)!;
+      await store.noticeSent([{ channel: 'sim', userId }, { channel: 'sim', userId: 'nobody-here' }], at(20));
+      expect(await store.commitIfCurrent({ ...later, stepId: 'three' }, { messageId: 'm3', replies: [] }, at(30))).toBe(false);
+      expect(store.known('sim', userId)).toBeNull();
+      // The long way writes it, and a chat without a conversation was not created by the notice.
+      const taken = (await store.begin('sim', userId, 'm3', 'o3', at(30), 1000)) as { state: ReturnType<typeof newConversation> };
+      expect(taken.state.stepId).toBe('two');
+      await expect(store.commit({ ...taken.state, stepId: 'three' }, 'o3', { messageId: 'm3', replies: [] })).resolves.toBeUndefined();
+      expect(await connection.models.Conversation!.collection.countDocuments({ _id: 'sim:nobody-here' } as never)).toBe(0);
+    });
+
     it('hands out a copy: a turn changing the known state changes nothing remembered', async () => {
       const known = await committed(store, 'k6');
       (known.answers as Record<string, unknown>).name = 'changed';
@@ -273,6 +290,57 @@ describe('Mongo conversation store', () => {
       // The thief's lease and the stored conversation are as they were.
       expect(store.known('sim', 'g3')).toBeNull();
       await expect(store.begin('sim', 'g3', 'g3-m2', 'later', at(130_000), 1000)).rejects.toBeInstanceOf(ConversationBusyError);
+    });
+
+    const finds = () => vi.spyOn(connection.models.Conversation!.collection, 'find');
+
+    it('takes a group of leases on new and remembered conversations in one command, reading nothing back', async () => {
+      const remembered = await leased('n', 4);
+      for (const u of remembered) await store.commit({ ...newConversation('sim', u, 'zh-CN', t0), stepId: `at-${u}` }, `o-${u}`, { messageId: `${u}-m1`, replies: [] });
+      const users = [...remembered, 'n-new0', 'n-new1', 'n-new2'];
+      const writes = bulkWrites();
+      const reads = finds();
+      try {
+        const begun = await Promise.all(users.map((u) => store.begin('sim', u, `${u}-m2`, `p-${u}`, at(10), 60_000)));
+        expect(writes.mock.calls.map(([ops]) => ops.length).some((n) => n > 1)).toBe(true);
+        expect(reads).not.toHaveBeenCalled();
+        expect(begun.map((b) => (b.kind === 'turn' ? (b.state?.stepId ?? 'new') : b.kind))).toEqual([...remembered.map((u) => `at-${u}`), 'new', 'new', 'new']);
+      } finally {
+        writes.mockRestore();
+        reads.mockRestore();
+      }
+      // Each lease is really held, by the take that was told so: another turn is busy, the owner's commit lands.
+      await expect(store.begin('sim', 'n0', 'n0-m3', 'other', at(20), 1000)).rejects.toBeInstanceOf(ConversationBusyError);
+      await expect(store.begin('sim', 'n-new1', 'n-new1-m3', 'other', at(20), 1000)).rejects.toBeInstanceOf(ConversationBusyError);
+      const n1 = store.known('sim', 'n1')!;
+      await expect(store.commit({ ...n1, stepId: 'moved' }, 'p-n1', { messageId: 'n1-m2', replies: [] })).resolves.toBeUndefined();
+      await expect(store.commit(newConversation('sim', 'n-new2', 'zh-CN', t0), 'p-n-new2', { messageId: 'n-new2-m2', replies: [] })).resolves.toBeUndefined();
+    });
+
+    it('takes a remembered conversation that moved on elsewhere, was deleted when idle or is busy or a repeat, as if it were not remembered', async () => {
+      const users = await leased('s', 6);
+      for (const u of users) await store.commit({ ...newConversation('sim', u, 'zh-CN', t0), stepId: 'mine' }, `o-${u}`, { messageId: `${u}-m1`, replies: [{ text: u }] });
+      const elsewhere = createMongoConversationStore(connection, createPiiCipher(TEST_PII_KEY));
+      // s1: another instance ran a turn since; s2: deleted when idle; s3: another instance holds its lease now.
+      const s1 = (await elsewhere.begin('sim', 's1', 's1-x', 'p', at(1), 1000)) as { state: ReturnType<typeof newConversation> };
+      await elsewhere.commit({ ...s1.state, stepId: 'elsewhere' }, 'p', { messageId: 's1-x', replies: [] });
+      await connection.models.Conversation!.collection.deleteOne({ _id: 'sim:s2' } as never);
+      await elsewhere.begin('sim', 's3', 's3-x', 'holder', at(1), 60_000);
+      const writes = bulkWrites();
+      try {
+        // s4 sends its last message again (a repeat); s0 and s5 go on as remembered.
+        const ids = { s0: 's0-m2', s1: 's1-m2', s2: 's2-m2', s3: 's3-m2', s4: 's4-m1', s5: 's5-m2' } as Record<string, string>;
+        const begun = await Promise.allSettled(users.map((u) => store.begin('sim', u, ids[u]!, `q-${u}`, at(10), 60_000)));
+        expect(writes.mock.calls.map(([ops]) => ops.length).some((n) => n > 1)).toBe(true);
+        const outcome = begun.map((b) => (b.status === 'rejected' ? (b.reason as Error).name : b.value.kind === 'repeat' ? `repeat ${JSON.stringify(b.value.replies)}` : (b.value.state ? `${b.value.state.stepId} v${b.value.state.version}` : 'new')));
+        expect(outcome).toEqual(['mine v1', 'elsewhere v2', 'new', 'ConversationBusyError', 'repeat [{"text":"s4"}]', 'mine v1']);
+      } finally {
+        writes.mockRestore();
+      }
+      // The retried takes hold their leases: their owners' commits land on the states they were given.
+      await expect(store.commit({ ...newConversation('sim', 's1', 'zh-CN', t0), stepId: 'after', version: 2 }, 'q-s1', { messageId: 's1-m2', replies: [] })).resolves.toBeUndefined();
+      await expect(store.commit({ ...newConversation('sim', 's2', 'zh-CN', t0), stepId: 'again' }, 'q-s2', { messageId: 's2-m2', replies: [] })).resolves.toBeUndefined();
+      expect(await elsewhere.begin('sim', 's2', 's2-y', 'p3', at(20), 1000)).toMatchObject({ state: { stepId: 'again', version: 1 } });
     });
 
     it('writes a group of turns on known states, all but the one another instance moved on', async () => {
