@@ -106,8 +106,8 @@ async function main(): Promise<void> {
     db = await startEmbeddedMongo({ backend: 'h2', dataDir });
     const uri = `${db.uri.replace(/\/$/, '')}/redcollar_bench_polls`;
     const key = randomBytes(32);
-    // MAX_RUNNING_TURNS and RUNNING_TURNS_LIMIT set the gate as in the app (the default when unset).
-    const gateEnv = Object.fromEntries(['MAX_RUNNING_TURNS', 'RUNNING_TURNS_LIMIT'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+    // MAX_RUNNING_TURNS, RUNNING_TURNS_LIMIT and MAX_RUNNING_OUTSIDE_TURNS set the gate as in the app (the default when unset).
+    const gateEnv = Object.fromEntries(['MAX_RUNNING_TURNS', 'RUNNING_TURNS_LIMIT', 'MAX_RUNNING_OUTSIDE_TURNS'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
     app = await startRedcollar({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGODB_URI: uri, PII_KEY: key.toString('base64'), DATA_DIR: dataDir, ...gateEnv });
     const conn = await connectMongo(uri);
     const admins = createMongoAdminRepository(conn);
