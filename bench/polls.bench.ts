@@ -231,7 +231,7 @@ async function main(): Promise<void> {
   } finally {
     if (verdicts.length) {
       heading('Verdict');
-      for (const v of verdicts) out(`  ${v}`);
+      for (const v of verdicts) out(`  verdict: ${v}`);
     }
     await stopLoad();
     await app?.stop();
