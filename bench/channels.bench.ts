@@ -21,9 +21,6 @@
  * left out, so the profile shows the work per message only.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
-import { join } from 'node:path';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
@@ -40,6 +37,7 @@ import { createTelegramChannel } from '../src/channels/telegram/channel.ts';
 import { createMongoTelegramUsers } from '../src/store/mongo/telegramUsers.ts';
 import { createMongoChannelStores } from '../src/store/mongo/channelStores.ts';
 import { childJavaPids } from './support/cpu.ts';
+import { startCpuProfile } from './support/cpuProfile.ts';
 import { LoadGenerator, MAX_CONNECTIONS } from './support/loadDriver.ts';
 import type { LoadRun } from './support/loadTypes.ts';
 import { measured, printCpu, printOutcomes, printPhasesOf, type MeasuredRun } from './support/measuredRun.ts';
@@ -87,27 +85,6 @@ async function warmSaturateHalf(load: LoadGenerator, recorder: PhaseRecorder | n
   status(`${label.part}open loop at ${fmt(beforeRate / 2)} ${label.unit} (half the before's saturated rate) for ${LOAD.halfRateMs / 1000} s`);
   const beforeHalf = await measured(load, pids, recorder, () => load.openLoop(beforeRate / 2, LOAD.halfRateMs));
   return { warm, sat, half, halfRate, beforeHalf };
-}
-
-/**
- * BENCH_CPU_PROFILE: V8's sampling profiler over one run, through the inspector in this process (the profiler's
- * own cost lands in the CPU figures of that run, so compare profiled runs only with profiled runs).
- */
-async function startCpuProfile(name: string): Promise<() => Promise<void>> {
-  const dir = process.env.BENCH_CPU_PROFILE;
-  if (!dir) return async () => undefined;
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return async () => {
-    const { profile } = await session.post('Profiler.stop');
-    session.disconnect();
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${name}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
-    status(`CPU profile of the run written to ${file}`);
-  };
 }
 
 const p99Of = (run: LoadRun) => percentile(sortNum(run.samples.map((x) => x.latencyMs)), 99);

@@ -9,6 +9,9 @@
  *      database operations per answer (counted in a run of their own), and the load average with each.
  *   2. Results of a poll with 10,000 answers (1,000 of them with a comment): GET /admin/api/polls/:id/results.
  *      Target ≤ 50 ms.
+ *
+ * BENCH_POLL_ONLY=answers | results runs one part; BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the app
+ * over the measured one-message run (polls-one-message.cpuprofile; its cost lands in that run's CPU figures).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -28,6 +31,7 @@ import { sampleApplication } from '../test/support/certificationSamples.ts';
 import { makeIdNumber } from '../test/support/engineHarness.ts';
 import { sampleProfile } from '../test/support/registrationScript.ts';
 import { childJavaPids, cpuMark, cpuPerMessage } from './support/cpu.ts';
+import { startCpuProfile } from './support/cpuProfile.ts';
 import { LoadGenerator } from './support/loadDriver.ts';
 import type { PollLoadJob } from './support/pollJob.ts';
 import { fmt, heading, ms, out, pct, row, runBench, status, exitSoonAfterStop } from './support/report.ts';
@@ -102,7 +106,9 @@ async function main(): Promise<void> {
     db = await startEmbeddedMongo({ backend: 'h2', dataDir });
     const uri = `${db.uri.replace(/\/$/, '')}/redcollar_bench_polls`;
     const key = randomBytes(32);
-    app = await startRedcollar({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGODB_URI: uri, PII_KEY: key.toString('base64'), DATA_DIR: dataDir });
+    // MAX_RUNNING_TURNS, RUNNING_TURNS_LIMIT and MAX_RUNNING_OUTSIDE_TURNS set the gate as in the app (the default when unset).
+    const gateEnv = Object.fromEntries(['MAX_RUNNING_TURNS', 'RUNNING_TURNS_LIMIT', 'MAX_RUNNING_OUTSIDE_TURNS'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+    app = await startRedcollar({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGODB_URI: uri, PII_KEY: key.toString('base64'), DATA_DIR: dataDir, ...gateEnv });
     const conn = await connectMongo(uri);
     const admins = createMongoAdminRepository(conn);
     const workers = createMongoWorkerRepository(conn, createPiiCipher(key));
@@ -134,7 +140,7 @@ async function main(): Promise<void> {
         row('answers/s', fmt(answers / seconds), form === 'one' ? 'target ≥ 500' : '');
         row('database operations per answer', fmt(ops.total, 2), form === 'one' ? `(a run of its own) ${ops.parts}` : ops.parts);
         row('messages/s', fmt(messages / seconds));
-        row('CPU per answer (app + database)', `${fmt(cpu.total, 2)} ms`, `app ${fmt(cpu.node, 2)} | database ${fmt(cpu.db, 2)} ms`);
+        row('CPU per answer (app + database)', `${fmt(cpu.total, 2)} ms`, `app ${fmt(cpu.node, 2)} (of it in the kernel ${fmt(cpu.nodeSys, 2)}) | database ${fmt(cpu.db, 2)} ms`);
         row('  the load generator (another process, not counted)', `${fmt(loadCpu, 2)} ms`);
         // The database's JIT compiler still at work is warm-up, not the cost of an answer (bench/support/cpu.ts).
         row('  of the database: its JIT compiler', `${fmt(cpu.dbJit, 2)} ms`);
@@ -145,11 +151,13 @@ async function main(): Promise<void> {
        * `one`: the one-message answer (测评 <code> 1 2 意见, every tenth with a comment); `steps`: the questionnaire
        * step by step (测评 <code> → overall → dimension → comment → 提交).
        */
-      const run = async (form: 'one' | 'steps', from: number, count: number, respondents: number, withOps = false) => {
+      const run = async (form: 'one' | 'steps', from: number, count: number, respondents: number, withOps = false, profile?: string) => {
         countOps(withOps);
+        const stopProfile = profile ? await startCpuProfile(profile) : async () => undefined;
         const mark = cpuMark(childJavaPids());
         const loadMark = load.cpuMs();
         const r = await generate({ url: app!.url, form, codes, from, count, respondents });
+        await stopProfile();
         const result = { ...r, cpu: cpuPerMessage(mark, r.recorded), loadCpu: (load.cpuMs() - loadMark) / Math.max(1, r.recorded), ops: opsPerAnswer(r.recorded) };
         countOps(false);
         return result;
@@ -158,7 +166,7 @@ async function main(): Promise<void> {
       status(`warm-up: ${RESPONDENTS * 3} answers`);
       await run('one', 0, RESPONDENTS * 3, RESPONDENTS);
       status(`${ANSWERS} one-message answers by ${RESPONDENTS} respondents at once`);
-      const one = await run('one', RESPONDENTS * 3, ANSWERS, RESPONDENTS);
+      const one = await run('one', RESPONDENTS * 3, ANSWERS, RESPONDENTS, false, 'polls-one-message');
       status(`${RESPONDENTS} more, counting the database operations`);
       const counted = await run('one', RESPONDENTS * 3 + ANSWERS, RESPONDENTS, RESPONDENTS, true);
       one.ops = counted.ops;
@@ -223,7 +231,7 @@ async function main(): Promise<void> {
   } finally {
     if (verdicts.length) {
       heading('Verdict');
-      for (const v of verdicts) out(`  ${v}`);
+      for (const v of verdicts) out(`  verdict: ${v}`);
     }
     await stopLoad();
     await app?.stop();

@@ -36,6 +36,8 @@ const envSchema = z.object({
   /** 'adaptive': MAX_RUNNING_TURNS is the ceiling of a limit found from the turns' run times (src/app/turnLimit.ts). */
   RUNNING_TURNS_LIMIT: z.enum(['fixed', 'adaptive'], { message: 'RUNNING_TURNS_LIMIT must be fixed or adaptive' }).default('fixed'),
   MAX_WAITING_TURNS: int('MAX_WAITING_TURNS', 0, 1_000_000).default(2000),
+  /** One-message poll answers running at once, apart from MAX_RUNNING_TURNS (they hold no conversation lease). */
+  MAX_RUNNING_OUTSIDE_TURNS: int('MAX_RUNNING_OUTSIDE_TURNS', 1, 10_000).default(256),
   SHUTDOWN_TIMEOUT_SECONDS: int('SHUTDOWN_TIMEOUT_SECONDS', 1, 600).default(10),
   SHUTDOWN_LIMIT_SECONDS: int('SHUTDOWN_LIMIT_SECONDS', 1, 3600).default(30),
   /** How long the console's dashboard and counts report reuse their aggregates (0: never). */

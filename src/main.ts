@@ -331,6 +331,7 @@ export async function startRedcollar(
         maxRunningTurns: config.MAX_RUNNING_TURNS,
         runningTurnsLimit: config.RUNNING_TURNS_LIMIT,
         maxWaitingTurns: config.MAX_WAITING_TURNS,
+        maxRunningOutsideTurns: config.MAX_RUNNING_OUTSIDE_TURNS,
       },
       capabilities: (channel) => channels.get(channel)?.capabilities ?? { images: false },
       onLocaleChange: (channel, userId, locale) => workers.setLocale(channel, userId, locale),

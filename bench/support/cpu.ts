@@ -59,13 +59,15 @@ export function procJitCpuMs(pid: number): number {
 export interface CpuMark {
   at: number;
   node: number;
+  /** Of `node`, in the kernel (socket writes to the database and the clients, mostly). */
+  nodeSys: number;
   jvm: number;
   jit: number;
   pids: number[];
 }
 export function cpuMark(pids: number[]): CpuMark {
   const u = process.cpuUsage();
-  return { at: performance.now(), node: (u.user + u.system) / 1000, jvm: pids.reduce((a, p) => a + procCpuMs(p), 0), jit: pids.reduce((a, p) => a + procJitCpuMs(p), 0), pids };
+  return { at: performance.now(), node: (u.user + u.system) / 1000, nodeSys: u.system / 1000, jvm: pids.reduce((a, p) => a + procCpuMs(p), 0), jit: pids.reduce((a, p) => a + procJitCpuMs(p), 0), pids };
 }
 export function cpuSince(m: CpuMark): string {
   const now = cpuMark(m.pids);
@@ -77,6 +79,8 @@ export function cpuSince(m: CpuMark): string {
 export interface CpuPerMessage {
   /** This process (app, plus the load generator when it runs in the same process), ms per message. */
   node: number;
+  /** Of `node`, the kernel's share (system time). */
+  nodeSys: number;
   /** The database child JVM(s), ms per message. */
   db: number;
   /** Of `db`, the JIT compiler threads (warm-up, see procJitCpuMs). */
@@ -89,5 +93,5 @@ export function cpuPerMessage(m: CpuMark, messages: number): CpuPerMessage {
   const n = Math.max(1, messages);
   const node = (now.node - m.node) / n;
   const db = (now.jvm - m.jvm) / n;
-  return { node, db, dbJit: (now.jit - m.jit) / n, total: node + db };
+  return { node, nodeSys: (now.nodeSys - m.nodeSys) / n, db, dbJit: (now.jit - m.jit) / n, total: node + db };
 }

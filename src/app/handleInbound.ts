@@ -56,6 +56,8 @@ export interface HandleInboundDeps {
     waitForTurnMs?: number;
     /** Turns running at once in this process; more wait in line (per chat in order, chats first come first served). Default 64 (as MAX_RUNNING_TURNS). */
     maxRunningTurns?: number;
+    /** Messages `outsideTurn.mayAnswer` picks, running at once apart from those turns (MAX_RUNNING_OUTSIDE_TURNS). Unset: they take turn slots. */
+    maxRunningOutsideTurns?: number;
     /** 'adaptive': maxRunningTurns is the ceiling of a limit found by measuring turn run times (turnLimit.ts). */
     runningTurnsLimit?: 'fixed' | 'adaptive';
     /** Turns waiting in line, over all chats, before one more is refused (an `overloaded` result). Default 2,000. */
@@ -85,7 +87,16 @@ export interface HandleInboundDeps {
    * one-message poll answer, which is idempotent by itself: app/polls/outsideTurn.ts). null = not such a message
    * here and now, and the turn runs as usual.
    */
-  outsideTurn?: (msg: InboundMessage, now: Date) => Promise<OutboundMessage[] | null>;
+  outsideTurn?: OutsideTurn;
+}
+
+export interface OutsideTurn {
+  (msg: InboundMessage, now: Date): Promise<OutboundMessage[] | null>;
+  /**
+   * A test without I/O: true when the message is probably answered outside a turn. Such a message waits for a
+   * slot of its own lane of the gate (settings.maxRunningOutsideTurns), since it holds no lease.
+   */
+  mayAnswer?(msg: InboundMessage): boolean;
 }
 
 const MAX_ACTIONS_PER_TURN = 20;
@@ -112,6 +123,7 @@ export function createInboundHandler(deps: HandleInboundDeps) {
   const maxRunning = deps.settings.maxRunningTurns ?? 64;
   const gate = new TurnGate({
     maxRunning: deps.settings.runningTurnsLimit === 'adaptive' ? new AdaptiveLimit({ max: maxRunning }) : maxRunning,
+    ...(deps.settings.maxRunningOutsideTurns !== undefined ? { maxRunningOutside: deps.settings.maxRunningOutsideTurns } : {}),
     maxWaiting: deps.settings.maxWaitingTurns ?? 2_000,
     maxWaitingPerKey: deps.settings.maxWaitingTurnsPerChat ?? 10,
   });
@@ -125,7 +137,7 @@ export function createInboundHandler(deps: HandleInboundDeps) {
     }
     const probe = probeTurn(msg.channel, msg.userId);
     try {
-      return await gate.run(`${msg.channel}:${msg.userId}`, () => handleInLine(msg, probe));
+      return await gate.run(`${msg.channel}:${msg.userId}`, () => handleInLine(msg, probe), deps.outsideTurn?.mayAnswer?.(msg) ? 'outside' : 'turn');
     } catch (err) {
       if (!(err instanceof OverloadedError)) throw err;
       probe?.end('overloaded');

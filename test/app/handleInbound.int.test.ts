@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '../support/engineHarness.ts';
 import { createAppInstance, registrationScript, TestClock } from '../support/appHarness.ts';
 import { testDbUri } from '../support/db.ts';
+import type { InboundMessage } from '../../src/app/handleInbound.ts';
 import type { TurnTiming } from '../../src/app/turnTimings.ts';
 
 /** Integration tests of the inbound pipeline over the real embedded database (no mocks below the use case). */
@@ -152,6 +153,43 @@ describe('handleInbound with the embedded database', () => {
     const again = await a.handle({ channel: 'sim', userId: 'o3', messageId: 'o3-1', input: { type: 'text', text: '注册' } });
     expect(again.duplicate).toBe(false);
     expect(again.replies.map((r) => r.text).join()).toContain('请输入您的姓名');
+  });
+
+  it('answers a message outside the turn in the outside lane while the turns fill their slots, and in a turn slot without that lane', async () => {
+    const answered: string[] = [];
+    const run = async (name: string, outsideSlots: number | undefined) => {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const outsideTurn = Object.assign(async (msg: InboundMessage) => (msg.input.type === 'text' && msg.input.text === 'outside' ? [{ text: 'answered outside' }] : null), {
+        mayAnswer: (msg: InboundMessage) => msg.input.type === 'text' && msg.input.text === 'outside',
+      });
+      const a = await instance(testDbUri(name), {
+        settings: { maxRunningTurns: 1, ...(outsideSlots ? { maxRunningOutsideTurns: outsideSlots } : {}) },
+        intercept: { outsideTurn },
+        actions: (base) => ({
+          ...base,
+          'worker.profile': async (args, ctx) => {
+            await held; // the turn holds the only turn slot until the test lets it go
+            return base['worker.profile']!(args, ctx);
+          },
+        }),
+      });
+      const turn = a.handle({ channel: 'sim', userId: 'l1', messageId: 'l1-1', input: { type: 'text', text: '注册' } }).then((r) => {
+        answered.push(`${name}: turn`);
+        return r;
+      });
+      const outside = a.handle({ channel: 'sim', userId: 'l2', messageId: 'l2-1', input: { type: 'text', text: 'outside' } }).then((r) => {
+        answered.push(`${name}: outside`);
+        return r;
+      });
+      // With its own lane the outside answer needs nothing of the held turn; without it, it waits for the slot.
+      if (outsideSlots) expect((await outside).replies).toEqual([{ text: 'answered outside' }]);
+      release();
+      await Promise.all([turn, outside]);
+    };
+    await run('inbound_lane_outside', 4);
+    await run('inbound_lane_shared', undefined);
+    expect(answered).toEqual(['inbound_lane_outside: outside', 'inbound_lane_outside: turn', 'inbound_lane_shared: turn', 'inbound_lane_shared: outside']);
   });
 
   it('offers to resume or restart after the idle timeout, and resumes where the user left off', async () => {

@@ -59,6 +59,62 @@ describe('TurnGate', () => {
     expect(log).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('runs the outside lane in slots of its own: turns filling theirs do not hold it up, nor it them', async () => {
+    const gate = new TurnGate({ maxRunning: 1, maxRunningOutside: 2, maxWaiting: 100, maxWaitingPerKey: 10 });
+    const log: string[] = [];
+    const turns = ['t1', 't2'].map((k) => ({ key: k, ...controlled(log, k) }));
+    const outside = ['o1', 'o2', 'o3'].map((k) => ({ key: k, ...controlled(log, k) }));
+    const runs = [...turns.map((t) => gate.run(t.key, t.task)), ...outside.map((t) => gate.run(t.key, t.task, 'outside'))];
+    await settle();
+    expect(log).toEqual(['t1', 'o1', 'o2']);
+    expect(gate.running).toBe(3);
+    expect(gate.waiting).toBe(2);
+    outside[0]!.finish();
+    await settle();
+    expect(log).toEqual(['t1', 'o1', 'o2', 'o3']); // an outside slot freed: the next outside task, not the turn
+    turns[0]!.finish();
+    await settle();
+    expect(log.at(-1)).toBe('t2');
+    for (const t of [...turns, ...outside]) t.finish();
+    await Promise.all(runs);
+    expect(gate.running).toBe(0);
+    expect(gate.waiting).toBe(0);
+  });
+
+  it("keeps a chat's order across the lanes: its outside task waits for its running turn", async () => {
+    const gate = new TurnGate({ maxRunning: 1, maxRunningOutside: 4, maxWaiting: 100, maxWaitingPerKey: 10 });
+    const log: string[] = [];
+    const turn = controlled(log, 'a-turn');
+    const answer = controlled(log, 'a-outside');
+    const after = controlled(log, 'a-turn-2');
+    const runs = [gate.run('a', turn.task), gate.run('a', answer.task, 'outside'), gate.run('a', after.task)];
+    await settle();
+    expect(log).toEqual(['a-turn']);
+    turn.finish();
+    await settle();
+    expect(log).toEqual(['a-turn', 'a-outside']);
+    answer.finish();
+    await settle();
+    expect(log).toEqual(['a-turn', 'a-outside', 'a-turn-2']);
+    after.finish();
+    expect(await Promise.all(runs)).toEqual(['a-turn', 'a-outside', 'a-turn-2']);
+  });
+
+  it('without maxRunningOutside, outside tasks share the turns\' slots', async () => {
+    const gate = new TurnGate({ maxRunning: 1, maxWaiting: 100, maxWaitingPerKey: 10 });
+    const log: string[] = [];
+    const t = controlled(log, 't');
+    const o = controlled(log, 'o');
+    const runs = [gate.run('t', t.task), gate.run('o', o.task, 'outside')];
+    await settle();
+    expect(log).toEqual(['t']);
+    t.finish();
+    await settle();
+    expect(log).toEqual(['t', 'o']);
+    o.finish();
+    await Promise.all(runs);
+  });
+
   it('is fair: a chat with a backlog goes to the back of the line after each turn, behind chats that waited meanwhile', async () => {
     const gate = new TurnGate({ maxRunning: 1, maxWaiting: 100, maxWaitingPerKey: 10 });
     const log: string[] = [];

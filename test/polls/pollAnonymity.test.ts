@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPiiCipher } from '../../src/infra/piiCipher.ts';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
@@ -164,7 +165,7 @@ describe('reliability', () => {
     const h = (await r.db.db!.collection('poll_codes').find({ pollId: poll.id }).toArray()).map((c) => String(c._id));
     const sealed = cipher.encrypt(JSON.stringify({ scale: { overall: 'pleased', workStyle: 'pleased' } }));
     const bind = (who: string) => ({ pollId: poll.id, identity: who });
-    // The first two of these go alone, the rest as one command: two codes for one account, one code twice.
+    // The first of these goes alone, the rest as one command: two codes for one account, one code twice.
     const begun = await Promise.all([
       store.beginSubmit(h[4]!, 'b-4', sealed),
       store.beginSubmit(h[5]!, 'b-5', sealed),
@@ -190,6 +191,62 @@ describe('reliability', () => {
     const stored = (await store.get(poll.id))!;
     expect(stored.answered).toBe(5);
     expect(stored.tallies.employee!.counts.overall).toEqual({ pleased: 5 });
+  });
+
+  it('begins and finishes arriving together share one command of the codes, and each begin still gets its own outcome', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, pinghu, app.id, { owner: 0, member: 0, employee: 7 });
+    const cipher = createPiiCipher(r.key);
+    const { createMongoPollStore } = await import('../../src/store/mongo/pollStore.ts');
+    const store = createMongoPollStore(r.db);
+    const db = r.db.db!;
+    const h = (await db.collection('poll_codes').find({ pollId: poll.id }).toArray()).map((c) => String(c._id));
+    const sealed = cipher.encrypt(JSON.stringify({ scale: { overall: 'pleased', workStyle: 'pleased' } }));
+    const scale = { overall: 'pleased', workStyle: 'pleased' };
+    const bind = (who: string) => ({ pollId: poll.id, identity: who });
+    // h0 and h1 counted, waiting for their last step; h1 also finished already (its finish below changes nothing).
+    for (const [i, sid] of [[0, 'f-0'], [1, 'f-1']] as const) {
+      expect(await store.beginSubmit(h[i]!, sid, sealed)).toBe('begun');
+      expect(await store.applyAnswer(poll.id, sid, 'employee', scale, undefined)).toBe('applied');
+    }
+    await store.finishSubmit(h[1]!, 'f-1', '2026-03-01');
+    const calls: string[] = [];
+    mongoose.set('debug', (collection: string, method: string) => void (collection === 'poll_codes' && calls.push(method)));
+    let results: unknown[];
+    let fast: unknown[];
+    let firstCalls: string[];
+    try {
+      // The first goes alone; the rest gather behind it and go as one command, read back once (some changed nothing).
+      results = await Promise.all([
+        store.beginSubmit(h[6]!, 'm-6', sealed),
+        store.finishSubmit(h[0]!, 'f-0', '2026-03-01'),
+        store.finishSubmit(h[1]!, 'f-1', '2026-03-01'),
+        store.beginSubmit(h[2]!, 'm-2', sealed, bind('acct-m')),
+        store.beginSubmit(h[3]!, 'm-3', sealed, bind('acct-m')),
+        store.beginSubmit(h[4]!, 'm-4a', sealed),
+        store.beginSubmit(h[4]!, 'm-4b', sealed),
+      ]);
+      firstCalls = calls.splice(0);
+      // A finish and a begin that both change their code: the outcome comes from the totals, with no read.
+      fast = await Promise.all([store.beginSubmit(h[6]!, 'm-6-again', sealed), store.finishSubmit(h[6]!, 'm-6', '2026-03-01'), store.beginSubmit(h[5]!, 'm-5', sealed)]);
+    } finally {
+      mongoose.set('debug', false);
+    }
+    expect(firstCalls.sort()).toEqual(['bulkWrite', 'bulkWrite', 'find']);
+    expect(results[0]).toBe('begun');
+    expect(results.slice(1, 3)).toEqual([undefined, undefined]);
+    expect([results[3], results[4]].sort()).toEqual(['begun', 'otherCode']);
+    expect([results[5], results[6]].sort()).toEqual(['begun', 'taken']);
+    // The second round: the lone begin of a pending code is read back ('taken'); the pair after it is not.
+    expect(calls.sort()).toEqual(['bulkWrite', 'bulkWrite', 'find']);
+    expect(fast).toEqual(['taken', undefined, 'begun']);
+    const codes = new Map((await db.collection('poll_codes').find({ pollId: poll.id }).toArray()).map((c) => [String(c._id), c]));
+    expect([0, 1, 6].map((i) => codes.get(h[i]!)!.status)).toEqual(['used', 'used', 'used']);
+    expect(codes.get(h[0]!)!.pending).toBeNull();
+    expect(codes.get(h[0]!)!.usedOn).toBe('2026-03-01');
+    expect([2, 3, 4, 5].map((i) => codes.get(h[i]!)!.status).sort()).toEqual(['pending', 'pending', 'pending', 'unused']);
+    expect(codes.get(h[4]!)!.pending.sid).toBe(results[5] === 'begun' ? 'm-4a' : 'm-4b');
+    expect(codes.get(h[5]!)!.pending.sid).toBe('m-5');
   });
 
   it('a submit cut off after any of its steps is counted exactly once when the poll closes', async () => {

@@ -33,7 +33,7 @@ export async function createAppInstance(
     metrics?: TurnMetrics;
     key?: Buffer;
     settings?: Partial<HandleInboundDeps['settings']>;
-    intercept?: Pick<HandleInboundDeps, 'intercept' | 'mayIntercept'>;
+    intercept?: Pick<HandleInboundDeps, 'intercept' | 'mayIntercept' | 'outsideTurn'>;
   } = {},
 ) {
   const connection: Connection = await connectMongo(uri);

@@ -27,8 +27,8 @@ export type OneMessageOutcome = SubmitOutcome | { status: 'badAnswer'; problem: 
  * pollAnonymity.test.ts cuts the sequence after each step and retries.
  */
 export async function submitOneMessage(deps: PollDeps, code: string, rest: string, identity: ChatIdentity, now: Date): Promise<OneMessageOutcome> {
-  const access = await openCode(deps, code, identity, now, { bind: false });
-  const who = identityHash(deps.sealer, identity.channel, identity.userId);
+  const who = identity.hash ?? identityHash(deps.sealer, identity.channel, identity.userId);
+  const access = await openCode(deps, code, { ...identity, hash: who }, now, { bind: false });
   if (!access.ok) {
     // The same message again (a retry, a second tap) is told it counted; anyone else that the code was used. A
     // submission of this account's that a crash left pending is counted now (by its own id: once), not at closing.

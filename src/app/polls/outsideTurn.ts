@@ -1,5 +1,5 @@
 import type { OutboundMessage } from '../../engine/types.ts';
-import type { InboundMessage } from '../handleInbound.ts';
+import type { InboundMessage, OutsideTurn } from '../handleInbound.ts';
 import type { ConversationStore } from '../ports/conversationStore.ts';
 import { isOneMessageAnswer, type PollChat } from './respondentChat.ts';
 
@@ -14,8 +14,9 @@ import { isOneMessageAnswer, type PollChat } from './respondentChat.ts';
  * right now (a turn running elsewhere) takes the turn too, behind it. A respondent who never talked to the bot
  * before leaves no conversation at all.
  */
-export function createPollOutsideTurn(chat: PollChat, conversations: Pick<ConversationStore, 'known' | 'peek'>, defaultLocale: string) {
-  return async function pollOutsideTurn(msg: InboundMessage, now: Date): Promise<OutboundMessage[] | null> {
+export function createPollOutsideTurn(chat: PollChat, conversations: Pick<ConversationStore, 'known' | 'peek'>, defaultLocale: string): OutsideTurn {
+  return Object.assign(pollOutsideTurn, { mayAnswer: isOneMessageAnswer });
+  async function pollOutsideTurn(msg: InboundMessage, now: Date): Promise<OutboundMessage[] | null> {
     // No I/O for anything that is not the form: every other message of every chat passes by at the cost of a regex.
     if (!isOneMessageAnswer(msg)) return null;
     let state = conversations.known(msg.channel, msg.userId);
@@ -25,5 +26,5 @@ export function createPollOutsideTurn(chat: PollChat, conversations: Pick<Conver
       state = peeked.state;
     }
     return chat.outsideTurn(msg, state, defaultLocale, now);
-  };
+  }
 }

@@ -10,6 +10,8 @@ export type CodeAccess = { ok: true; poll: PollRecord; code: PollCodeRecord; pla
 export interface ChatIdentity {
   channel: string;
   userId: string;
+  /** identityHash of the two, when the caller has it already (an HMAC saved per message). */
+  hash?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function openCode(deps: PollDeps, typed: string, identity: ChatIden
   if (identity) {
     const { account } = await deps.subject(deps, poll);
     if (account && account.channel === identity.channel && account.userId === identity.userId) return { ok: false, reason: 'ratedWorker', poll };
-    const who = identityHash(deps.sealer, identity.channel, identity.userId);
+    const who = identity.hash ?? identityHash(deps.sealer, identity.channel, identity.userId);
     if (code.boundTo !== null && code.boundTo !== who) return { ok: false, reason: 'boundToOther', poll };
     if (opts.bind) {
       // One update binds the code and, by the codes' unique claim, checks that this identity holds no other code.

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { MongoBulkWriteError, type WriteError } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type WriteError } from 'mongodb';
 import { Schema, type Connection } from 'mongoose';
 import type { ApplyOutcome, PollCodeRecord, PollRecord, PollSession, PollStore } from '../../app/ports/polls.ts';
 import type { GroupTally, PollGroup } from '../../domain/polls/types.ts';
@@ -106,6 +106,10 @@ function writeErrorsOf(err: MongoBulkWriteError): readonly WriteError[] {
   return Array.isArray(w) ? w : [w as WriteError];
 }
 
+/** Steps (1) and (3) of a submit on its code (createMongoPollStore's `codeWrites`). */
+type CodeWrite = { kind: 'begin'; hash: string; sid: string; sealed: string; bind?: { pollId: string; identity: string } } | { kind: 'finish'; hash: string; sid: string; day: string };
+type BeginOutcome = 'begun' | 'taken' | 'otherCode';
+
 const toPoll = ({ _id, commentCount: _n, ...rest }: PollDoc): PollRecord => ({ id: _id, ...rest });
 const toCode = ({ _id, claim: _claim, ...rest }: CodeDoc): PollCodeRecord => ({ hash: _id, ...rest });
 const claimOf = (pollId: string, identity: string) => `${pollId}:${identity}`;
@@ -168,49 +172,67 @@ export function createMongoPollStore(connection: Connection): PollStore {
   const sessions = typedCollection<SessionDoc>(connection, 'PollSession', sessionSchema);
   const shards = typedCollection<TallyDoc>(connection, 'PollTally', tallySchema);
   /**
-   * The respondent's code read and the last step of a submit, from many messages at once, go to the database as
-   * one operation each (groupCommit): a read of the codes by `_id $in`, and one update of the codes whose pending
-   * submission was counted. The filter `_id $in, status pending, pending.sid $in` changes only those: a submission
-   * id is random and lives on the one code that took it, so no code matches another's id.
+   * Many messages' code reads go to the database as one read of the codes by `_id $in` (groupCommit). One batch at
+   * a time (`parallel: 1`, for every group of this store): under load a batch then takes all that gathered during
+   * the previous round trip, which halved the commands per answer against two in flight (each command costs the
+   * app about as much as the rest of an answer); at low load an item is still sent at once.
    */
-  const readCode = groupCommit(async (hashes: string[]) => {
+  const gc = <T, R>(f: (items: T[]) => Promise<R[]>) => groupCommit(f, { parallel: 1 });
+  const readCode = gc(async (hashes: string[]) => {
     const found = new Map((await codes.find({ _id: { $in: [...new Set(hashes)] } }).toArray()).map((d) => [d._id, d]));
     return hashes.map((h) => found.get(h) ?? null);
   });
-  const finishCodes = groupCommit(async (items: { hash: string; sid: string; day: string }[]) => {
-    for (const day of new Set(items.map((i) => i.day))) {
-      const these = items.filter((i) => i.day === day);
-      await codes.updateMany({ _id: { $in: these.map((i) => i.hash) }, status: 'pending', 'pending.sid': { $in: these.map((i) => i.sid) } }, { $set: { status: 'used', usedOn: day, pending: null } });
-    }
-    return items.map(() => undefined);
-  });
   /**
-   * Step (1) of many submits at once, as one `update` command of many statements (ordered: false, so each stands
-   * alone). The answer gives totals, not one result per statement, so when fewer codes changed than were asked,
-   * the codes are read back: a code holding this submission's own id was taken by it (an id is random and lives
-   * on the one code that took it), any other was taken by another submit. A statement refused by the claim index
-   * is that account's second code of the poll.
+   * Steps (1) and (3) of many submits at once, as one `update` command of many statements (ordered: false, so each
+   * stands alone): each begin an `updateOne` (unused → pending), and the finishes one `updateMany` per day
+   * (pending → used), whose filter `_id $in, status pending, pending.sid $in` changes only those codes: a
+   * submission id is random and lives on the one code that took it, so no code matches another's id. A begin and
+   * a finish of one code never meet in a batch (a finish follows its own begin's counting; another begin of a
+   * pending code fails either way). The answer gives totals, not one result per statement: when fewer codes
+   * changed than begins and finishes were sent, the begun codes are read back — a code holding this submission's
+   * own id was taken by it, any other by another submit. A begin refused by the claim index is that account's
+   * second code of the poll.
    */
-  const beginSubmits = groupCommit(async (items: { hash: string; sid: string; sealed: string; bind?: { pollId: string; identity: string } }[]) => {
-    const ops = items.map(({ hash, sid, sealed, bind }) => ({
-      updateOne: {
-        filter: bind ? { _id: hash, status: 'unused' as const, boundTo: { $in: [null, bind.identity] } } : { _id: hash, status: 'unused' as const },
-        update: { $set: { status: 'pending' as const, pending: { sid, answer: sealed }, ...(bind ? { boundTo: bind.identity, claim: claimOf(bind.pollId, bind.identity) } : {}) } },
-      },
-    }));
-    const outcome: ('begun' | 'taken' | 'otherCode' | null)[] = items.map(() => null);
+  const codeWrites = gc(async (items: CodeWrite[]) => {
+    const ops: AnyBulkWriteOperation<CodeDoc>[] = [];
+    const opItem: (CodeWrite | undefined)[] = [];
+    for (const item of items) {
+      if (item.kind !== 'begin') continue;
+      const { hash, sid, sealed, bind } = item;
+      ops.push({
+        updateOne: {
+          filter: bind ? { _id: hash, status: 'unused', boundTo: { $in: [null, bind.identity] } } : { _id: hash, status: 'unused' },
+          update: { $set: { status: 'pending', pending: { sid, answer: sealed }, ...(bind ? { boundTo: bind.identity, claim: claimOf(bind.pollId, bind.identity) } : {}) } },
+        },
+      });
+      opItem.push(item);
+    }
+    const finishes = items.filter((i): i is Extract<CodeWrite, { kind: 'finish' }> => i.kind === 'finish');
+    for (const day of new Set(finishes.map((i) => i.day))) {
+      const these = finishes.filter((i) => i.day === day);
+      ops.push({ updateMany: { filter: { _id: { $in: these.map((i) => i.hash) }, status: 'pending', 'pending.sid': { $in: these.map((i) => i.sid) } }, update: { $set: { status: 'used', usedOn: day, pending: null } } } });
+      opItem.push(undefined);
+    }
+    const refused = new Set<CodeWrite>();
     let modified: number;
     try {
       modified = (await codes.bulkWrite(ops, { ordered: false })).modifiedCount;
     } catch (err) {
-      if (!(err instanceof MongoBulkWriteError) || !writeErrorsOf(err).every((w) => w.code === 11000 && items[w.index]?.bind)) throw err;
-      for (const w of writeErrorsOf(err)) outcome[w.index] = 'otherCode';
+      if (!(err instanceof MongoBulkWriteError)) throw err;
+      const errors = writeErrorsOf(err);
+      const claimed = errors.map((w) => opItem[w.index]);
+      if (!errors.every((w, i) => w.code === 11000 && claimed[i]?.kind === 'begin' && claimed[i].bind)) throw err;
+      for (const item of claimed) refused.add(item!);
       modified = err.result.modifiedCount;
     }
-    const open = outcome.filter((o) => o === null).length;
-    if (modified === open) return outcome.map((o) => o ?? 'begun');
-    const held = new Map((await codes.find({ _id: { $in: [...new Set(items.map((i) => i.hash))] } }, { projection: { pending: 1 } }).toArray()).map((d) => [d._id, d.pending?.sid]));
-    return items.map((item, i) => outcome[i] ?? (held.get(item.hash) === item.sid ? 'begun' : 'taken'));
+    const begins = items.filter((i): i is Extract<CodeWrite, { kind: 'begin' }> => i.kind === 'begin');
+    const outcome = (item: CodeWrite, begun: (b: Extract<CodeWrite, { kind: 'begin' }>) => boolean): BeginOutcome | undefined =>
+      item.kind === 'finish' ? undefined : refused.has(item) ? 'otherCode' : begun(item) ? 'begun' : 'taken';
+    if (modified === begins.length - refused.size + finishes.length) return items.map((item) => outcome(item, () => true));
+    const held = begins.length
+      ? new Map((await codes.find({ _id: { $in: [...new Set(begins.map((i) => i.hash))] } }, { projection: { pending: 1 } }).toArray()).map((d) => [d._id, d.pending?.sid]))
+      : new Map<string, string | undefined>();
+    return items.map((item) => outcome(item, (b) => held.get(b.hash) === b.sid));
   });
   /**
    * Step (2) of many submits at once, likewise one command. When every statement counted, each answer was counted
@@ -218,7 +240,7 @@ export function createMongoPollStore(connection: Connection): PollStore {
    * again, where the id guard keeps an answer this batch did count from counting twice (it is then told
    * `alreadyApplied`, which a submit treats as counted).
    */
-  const applyAnswers = groupCommit(async (items: { _id: string; pollId: string; sid: string; inc: Record<string, number>; push: Record<string, unknown> }[]) => {
+  const applyAnswers = gc(async (items: { _id: string; pollId: string; sid: string; inc: Record<string, number>; push: Record<string, unknown> }[]) => {
     const ops = items.map(({ _id, sid, inc, push }) => ({ updateOne: { filter: { _id, status: 'open' as const, applied: { $ne: sid } }, update: { $inc: inc, $push: push } } }));
     const r = await shards.bulkWrite(ops, { ordered: false });
     if (r.modifiedCount === items.length) return items.map((): ApplyOutcome => 'applied');
@@ -313,8 +335,8 @@ export function createMongoPollStore(connection: Connection): PollStore {
         throw err;
       }
     },
-    beginSubmit(hash, sid, sealedAnswer, bind) {
-      return beginSubmits({ hash, sid, sealed: sealedAnswer, ...(bind ? { bind } : {}) });
+    async beginSubmit(hash, sid, sealedAnswer, bind) {
+      return (await codeWrites({ kind: 'begin', hash, sid, sealed: sealedAnswer, ...(bind ? { bind } : {}) }))!;
     },
     async applyAnswer(pollId, sid, group: PollGroup, scale, comment): Promise<ApplyOutcome> {
       const inc: Record<string, number> = { answered: 1, [path('tallies', group, 'answers')]: 1 };
@@ -331,7 +353,7 @@ export function createMongoPollStore(connection: Connection): PollStore {
       return applyAnswers({ _id, pollId, sid, inc, push });
     },
     async finishSubmit(hash, sid, day) {
-      await finishCodes({ hash, sid, day });
+      await codeWrites({ kind: 'finish', hash, sid, day });
     },
     async abandonSubmit(hash, sid) {
       await codes.updateOne({ _id: hash, status: 'pending', 'pending.sid': sid }, { $set: { status: 'unused', pending: null } });
