@@ -138,7 +138,7 @@ describe('Telegram and the mini program', () => {
     await tg('跳过', '请核对您的回答');
     const back = await tg('提交', t('registration:idNumber.prompt'));
     // Telegram sends a turn's replies as one message.
-    expect(back).toEqual([[t('polls:thanks'), t('polls:backToFlow', { title: t('registration:title') }), t('registration:idNumber.prompt')].join('\n\n')]);
+    expect(back).toEqual([[t('polls:thanks'), t('common:backToFlow', { title: t('registration:title') }), t('registration:idNumber.prompt')].join('\n\n')]);
     const rest = script.slice(at);
     // Each reply waited for (any text: one turn is one message here); the one after the last answer is the summary.
     for (const [i, [, text]] of rest.entries()) await tg(text, i === rest.length - 1 ? '张三' : '');

@@ -27,7 +27,7 @@ export interface PollDeps {
   wechatQr?: () => ((scene: string, expireSeconds: number) => Promise<string>) | null;
   /**
    * After a poll message that leaves no poll session open: the messages that bring the chat back to the question
-   * its flow waits at (engine/reaskQuestion.ts; app/polls/backToFlow.ts builds it). Absent: nothing is added.
+   * its flow waits at (engine/reaskQuestion.ts; app/backToFlow.ts builds it). Absent: nothing is added.
    */
   backToFlow?: (state: ConversationState, channel: string, now: Date) => OutboundMessage[];
 }
