@@ -113,6 +113,32 @@ describe('Telegram and the mini program', () => {
     expect((await r.api('GET', `/polls/${poll.id}`, token)).body.answered).toEqual({ owner: 0, member: 0, employee: 1 });
   });
 
+  it('regression: on Telegram a second tap on 提交 after the answer was counted got "没有理解" and the menu; it says the answer is recorded, the tap answered', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
+    const chat = 5454;
+    const sentSince = (from: number) => bot.calls.slice(from).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(chat));
+    const step = async (update: unknown, expected: string) => {
+      const from = bot.calls.length;
+      expect((await postUpdate(r.app.url, update, SECRET)).status).toBe(200);
+      await bot.waitFor(() => sentSince(from).some((c) => String(c.params.text).includes(expected)), 10_000, expected);
+      return sentSince(from).find((c) => String(c.params.text).includes(expected))!;
+    };
+    const buttonOf = (sent: { params: Record<string, unknown> }, label: string) =>
+      (sent.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat().find((b) => b.text === label)!.callback_data;
+    const intro = await step(textUpdate(chat, `/start poll_${poll.codes[0]!.code}`), '满意度测评');
+    const second = await step(callbackUpdate(chat, buttonOf(intro, '很满意')), '工作作风');
+    await step(callbackUpdate(chat, buttonOf(second, '很满意')), '意见或建议');
+    const summary = await step(textUpdate(chat, '跳过'), '请核对您的回答');
+    const submit = buttonOf(summary, '提交');
+    expect(submit.startsWith(`poll:${poll.id}:`)).toBe(true);
+    await step(callbackUpdate(chat, submit), '已提交');
+    const again = await step(callbackUpdate(chat, submit, { queryId: 'stale-submit' }), '您的回答已经记录');
+    expect(String(again.params.text)).not.toContain('没有理解');
+    await bot.waitFor(() => bot.calls.some((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === 'stale-submit'), 10_000, 'the stale tap answered');
+    expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
+  });
+
   it('Telegram: a deep link opened halfway through registration ends with the registration question again, and registration finishes', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
@@ -162,6 +188,9 @@ describe('Telegram and the mini program', () => {
     expect(await send({ choiceId: 'poll:pleased' })).toContain('意见或建议');
     await turn('跳过');
     expect(await send({ choiceId: 'poll:submit' })).toBe('已提交，感谢参与。您的回答是匿名的。');
+    expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
+    // The button tapped again (a second message): recorded already, counted once.
+    expect(await send({ choiceId: `poll:${poll.id}:submit` })).toBe('您的回答已经记录，不会重复计入。感谢参与。');
     expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
   });
 });
