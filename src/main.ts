@@ -73,6 +73,7 @@ import { createMongoPollStore } from './store/mongo/pollStore.ts';
 import { pollPageRouter } from './http/polls/pollPage.ts';
 import { sceneQrOf } from './channels/wechat-oa/sceneQr.ts';
 import { WECHAT_OA_CHANNEL } from './channels/wechat-oa/inbound.ts';
+import { WECHAT_MP_CHANNEL } from './channels/wechat-mp/outbound.ts';
 import { createHmac } from 'node:crypto';
 import { createMongoTrainingRepository } from './store/mongo/trainingRepository.ts';
 import { createMongoReminderStore } from './store/mongo/reminderStore.ts';
@@ -283,7 +284,7 @@ export async function startRedcollar(
       capabilities: (channel) => channels.get(channel)?.capabilities ?? { images: false },
     });
     const broadcastReply = createBroadcastReplies(broadcasts, { backToFlow });
-    const polls = createPolls({ polls: createMongoPollStore(connection), sealer: cipher, certification, wechatQr: () => sceneQrOf(channels.get(WECHAT_OA_CHANNEL)), backToFlow });
+    const polls = createPolls({ polls: createMongoPollStore(connection), sealer: cipher, certification, wechatQr: () => sceneQrOf(channels.get(WECHAT_OA_CHANNEL)), miniProgram: () => channels.has(WECHAT_MP_CHANNEL), backToFlow });
 
     const jobs: JobDefinition<unknown>[] = [
       noticeEndedJob(certification),

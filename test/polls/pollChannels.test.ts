@@ -39,6 +39,8 @@ describe('WeChat Official Account', () => {
     // Until the poll closes on 2026-03-20 (the test clock is at 2026-03-01T02:00Z).
     expect(calls[0]!.body.expire_seconds).toBe((Date.parse('2026-03-20T00:00:00Z') - Date.parse('2026-03-01T02:00:00Z')) / 1000);
     expect(poll.codes[0]).toMatchObject({ wechatQrUrl: `http://weixin.qq.com/q/poll_${poll.codes[0]!.code}` });
+    // No mini program here: no path to its page.
+    for (const c of poll.codes) expect(c).not.toHaveProperty('miniProgramPath');
 
     const wx = wechatClient(r.app.url, r.clock);
     const followed = await wx.event(openidOf('poll1'), 'subscribe', `qrscene_poll_${poll.codes[0]!.code}`);
@@ -170,6 +172,17 @@ describe('Telegram and the mini program', () => {
     for (const [i, [, text]] of rest.entries()) await tg(text, i === rest.length - 1 ? '张三' : '');
     await tg('确认', t('registration:done.text'));
     expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
+  });
+
+  it('regression: the codes gave no mini program page path (pages/poll/index?code=<code>) with the mini program on; the CSV keeps its four columns', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, token, app.id, { owner: 0, member: 1, employee: 2 });
+    expect(poll.codes).toHaveLength(3);
+    for (const c of poll.codes) expect(c).toMatchObject({ miniProgramPath: `pages/poll/index?code=${c.code}` });
+    const csv = await r.api('GET', `/polls/${poll.id}/codes?format=csv&lang=en`, token);
+    const rows = csv.raw.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(rows[0]).toBe('Group,Code,Link,Group id');
+    for (const row of rows.slice(1)) expect(row.split(',')).toHaveLength(4);
   });
 
   it('mini program: the poll page (pages/poll/index?code=<code>) sends poll_<code> as its first turn', async () => {
