@@ -86,6 +86,15 @@ describe('Telegram and the mini program', () => {
     await mp?.stop();
   });
 
+  /** Posts one update for `chat` and waits for a message to it containing `expected`; returns those sent since. */
+  async function tgStep(chat: number, update: unknown, expected: string) {
+    const sentSince = (from: number) => bot.calls.slice(from).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(chat));
+    const from = bot.calls.length;
+    expect((await postUpdate(r.app.url, update, SECRET)).status).toBe(200);
+    await bot.waitFor(() => sentSince(from).some((c) => String(c.params.text).includes(expected)), 10_000, expected).catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(sentSince(from).map((c) => c.params.text))}`); });
+    return sentSince(from);
+  }
+
   it('Telegram: the deep link /start poll_<code> opens the poll with the options as buttons', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
@@ -99,13 +108,7 @@ describe('Telegram and the mini program', () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
     const chat = 5252;
-    const sentSince = (from: number) => bot.calls.slice(from).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(chat));
-    const step = async (update: unknown, expected: string) => {
-      const from = bot.calls.length;
-      expect((await postUpdate(r.app.url, update, SECRET)).status).toBe(200);
-      await bot.waitFor(() => sentSince(from).some((c) => String(c.params.text).includes(expected)), 10_000, expected).catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(sentSince(from).map((c) => c.params.text))}`); });
-      return sentSince(from).map((c) => String(c.params.text)).join('\n');
-    };
+    const step = async (update: unknown, expected: string) => (await tgStep(chat, update, expected)).map((c) => String(c.params.text)).join('\n');
     await step(textUpdate(chat, `/start poll_${poll.codes[0]!.code}`), '满意度测评');
     // The buttons as Telegram sends them back: their callback_data.
     expect(await step(callbackUpdate(chat, 'poll:veryPleased'), '工作作风')).not.toContain('没有找到');
@@ -119,13 +122,7 @@ describe('Telegram and the mini program', () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
     const chat = 5454;
-    const sentSince = (from: number) => bot.calls.slice(from).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(chat));
-    const step = async (update: unknown, expected: string) => {
-      const from = bot.calls.length;
-      expect((await postUpdate(r.app.url, update, SECRET)).status).toBe(200);
-      await bot.waitFor(() => sentSince(from).some((c) => String(c.params.text).includes(expected)), 10_000, expected);
-      return sentSince(from).find((c) => String(c.params.text).includes(expected))!;
-    };
+    const step = async (update: unknown, expected: string) => (await tgStep(chat, update, expected)).find((c) => String(c.params.text).includes(expected))!;
     const buttonOf = (sent: { params: Record<string, unknown> }, label: string) =>
       (sent.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat().find((b) => b.text === label)!.callback_data;
     const intro = await step(textUpdate(chat, `/start poll_${poll.codes[0]!.code}`), '满意度测评');
