@@ -73,6 +73,7 @@ import { createMongoPollStore } from './store/mongo/pollStore.ts';
 import { pollPageRouter } from './http/polls/pollPage.ts';
 import { sceneQrOf } from './channels/wechat-oa/sceneQr.ts';
 import { WECHAT_OA_CHANNEL } from './channels/wechat-oa/inbound.ts';
+import { WECHAT_MP_CHANNEL } from './channels/wechat-mp/outbound.ts';
 import { createHmac } from 'node:crypto';
 import { createMongoTrainingRepository } from './store/mongo/trainingRepository.ts';
 import { createMongoReminderStore } from './store/mongo/reminderStore.ts';
@@ -88,7 +89,7 @@ import { createBroadcastReplies, mayBeBroadcastAnswer } from './app/broadcasts/r
 import { openNotices } from './app/broadcasts/openNotices.ts';
 import { mayBePollMessage } from './app/polls/respondentChat.ts';
 import { createPollOutsideTurn } from './app/polls/outsideTurn.ts';
-import { createBackToFlow } from './app/polls/backToFlow.ts';
+import { createBackToFlow } from './app/backToFlow.ts';
 import { createMongoBroadcastStore } from './store/mongo/broadcastStore.ts';
 import { createMongoDeliveryStore } from './store/mongo/deliveryStore.ts';
 import { createMongoAudienceSource, createMongoTestTargets } from './store/mongo/audienceSource.ts';
@@ -274,7 +275,6 @@ export async function startRedcollar(
       },
     };
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
-    const broadcastReply = createBroadcastReplies(broadcasts);
     const backToFlow = createBackToFlow({
       flows: content.flows,
       translator: content.translator,
@@ -283,7 +283,8 @@ export async function startRedcollar(
       sessionTimeoutMs: config.SESSION_TIMEOUT_MINUTES * 60_000,
       capabilities: (channel) => channels.get(channel)?.capabilities ?? { images: false },
     });
-    const polls = createPolls({ polls: createMongoPollStore(connection), sealer: cipher, certification, wechatQr: () => sceneQrOf(channels.get(WECHAT_OA_CHANNEL)), backToFlow });
+    const broadcastReply = createBroadcastReplies(broadcasts, { backToFlow });
+    const polls = createPolls({ polls: createMongoPollStore(connection), sealer: cipher, certification, wechatQr: () => sceneQrOf(channels.get(WECHAT_OA_CHANNEL)), miniProgram: () => channels.has(WECHAT_MP_CHANNEL), backToFlow });
 
     const jobs: JobDefinition<unknown>[] = [
       noticeEndedJob(certification),

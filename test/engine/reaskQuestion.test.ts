@@ -7,7 +7,7 @@ import { reaskQuestion } from '../../src/engine/reaskQuestion.ts';
 import { content, EngineHarness } from '../support/engineHarness.ts';
 
 const t = (locale: string, key: string, params?: Record<string, unknown>) => content().translator.t(locale, key, params);
-const reask = (h: EngineHarness) => reaskQuestion(content().flows, h.state, h.ctx(), 'polls:backToFlow');
+const reask = (h: EngineHarness) => reaskQuestion(content().flows, h.state, h.ctx(), 'common:backToFlow');
 
 describe('reaskQuestion', () => {
   it('says where the user was and asks the question again, in their language, leaving the state as it was', async () => {
@@ -17,7 +17,7 @@ describe('reaskQuestion', () => {
     await h.say('Zhang San');
     const before = structuredClone(h.state);
     const out = reask(h);
-    expect(out.map((m) => m.text)).toEqual([t('en', 'polls:backToFlow', { title: t('en', 'registration:title') }), t('en', 'registration:mobile.prompt')]);
+    expect(out.map((m) => m.text)).toEqual([t('en', 'common:backToFlow', { title: t('en', 'registration:title') }), t('en', 'registration:mobile.prompt')]);
     expect(h.state).toEqual(before);
     // The next message answers that question.
     expect(await h.say('13812345678')).toContain(t('en', 'registration:idNumber.prompt'));

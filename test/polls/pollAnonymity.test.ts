@@ -32,6 +32,9 @@ describe('anonymity by inspection', () => {
     const midComment = `流程中意见${randomUUID().slice(0, 8)}`;
     const users = poll.codes.slice(0, 5).map((_, i) => `anon-${i}`);
     for (const [i, u] of users.entries()) expect(await answerInChat(r, u, poll.codes[i]!.code, String((i % 4) + 1), i === 2 ? comment : '跳过')).toContain('已提交');
+    // A second tap on 提交 after the answer was counted is answered from the code's claim, and stores nothing new.
+    const stale = await simPost(r.app.url, { userId: users[0], choiceId: `poll:${poll.id}:submit` });
+    expect(JSON.stringify(stale.body)).toContain('您的回答已经记录');
     // One respondent on the web page.
     const web = poll.codes[5]!.code;
     const form = await fetch(`${r.app.url}/p/${web}`).then((x) => x.text());

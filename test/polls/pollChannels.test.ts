@@ -39,6 +39,8 @@ describe('WeChat Official Account', () => {
     // Until the poll closes on 2026-03-20 (the test clock is at 2026-03-01T02:00Z).
     expect(calls[0]!.body.expire_seconds).toBe((Date.parse('2026-03-20T00:00:00Z') - Date.parse('2026-03-01T02:00:00Z')) / 1000);
     expect(poll.codes[0]).toMatchObject({ wechatQrUrl: `http://weixin.qq.com/q/poll_${poll.codes[0]!.code}` });
+    // No mini program here: no path to its page.
+    for (const c of poll.codes) expect(c).not.toHaveProperty('miniProgramPath');
 
     const wx = wechatClient(r.app.url, r.clock);
     const followed = await wx.event(openidOf('poll1'), 'subscribe', `qrscene_poll_${poll.codes[0]!.code}`);
@@ -84,6 +86,15 @@ describe('Telegram and the mini program', () => {
     await mp?.stop();
   });
 
+  /** Posts one update for `chat` and waits for a message to it containing `expected`; returns those sent since. */
+  async function tgStep(chat: number, update: unknown, expected: string) {
+    const sentSince = (from: number) => bot.calls.slice(from).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(chat));
+    const from = bot.calls.length;
+    expect((await postUpdate(r.app.url, update, SECRET)).status).toBe(200);
+    await bot.waitFor(() => sentSince(from).some((c) => String(c.params.text).includes(expected)), 10_000, expected).catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(sentSince(from).map((c) => c.params.text))}`); });
+    return sentSince(from);
+  }
+
   it('Telegram: the deep link /start poll_<code> opens the poll with the options as buttons', async () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
@@ -97,13 +108,7 @@ describe('Telegram and the mini program', () => {
     const { app } = await pinghuApplication(r);
     const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
     const chat = 5252;
-    const sentSince = (from: number) => bot.calls.slice(from).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(chat));
-    const step = async (update: unknown, expected: string) => {
-      const from = bot.calls.length;
-      expect((await postUpdate(r.app.url, update, SECRET)).status).toBe(200);
-      await bot.waitFor(() => sentSince(from).some((c) => String(c.params.text).includes(expected)), 10_000, expected).catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(sentSince(from).map((c) => c.params.text))}`); });
-      return sentSince(from).map((c) => String(c.params.text)).join('\n');
-    };
+    const step = async (update: unknown, expected: string) => (await tgStep(chat, update, expected)).map((c) => String(c.params.text)).join('\n');
     await step(textUpdate(chat, `/start poll_${poll.codes[0]!.code}`), '满意度测评');
     // The buttons as Telegram sends them back: their callback_data.
     expect(await step(callbackUpdate(chat, 'poll:veryPleased'), '工作作风')).not.toContain('没有找到');
@@ -111,6 +116,26 @@ describe('Telegram and the mini program', () => {
     await step(textUpdate(chat, '跳过'), '请核对您的回答');
     expect(await step(callbackUpdate(chat, 'poll:submit'), '已提交')).toContain('已提交，感谢参与。您的回答是匿名的。');
     expect((await r.api('GET', `/polls/${poll.id}`, token)).body.answered).toEqual({ owner: 0, member: 0, employee: 1 });
+  });
+
+  it('regression: on Telegram a second tap on 提交 after the answer was counted got "没有理解" and the menu; it says the answer is recorded, the tap answered', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, token, app.id, { owner: 0, member: 0, employee: 3 });
+    const chat = 5454;
+    const step = async (update: unknown, expected: string) => (await tgStep(chat, update, expected)).find((c) => String(c.params.text).includes(expected))!;
+    const buttonOf = (sent: { params: Record<string, unknown> }, label: string) =>
+      (sent.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat().find((b) => b.text === label)!.callback_data;
+    const intro = await step(textUpdate(chat, `/start poll_${poll.codes[0]!.code}`), '满意度测评');
+    const second = await step(callbackUpdate(chat, buttonOf(intro, '很满意')), '工作作风');
+    await step(callbackUpdate(chat, buttonOf(second, '很满意')), '意见或建议');
+    const summary = await step(textUpdate(chat, '跳过'), '请核对您的回答');
+    const submit = buttonOf(summary, '提交');
+    expect(submit.startsWith(`poll:${poll.id}:`)).toBe(true);
+    await step(callbackUpdate(chat, submit), '已提交');
+    const again = await step(callbackUpdate(chat, submit, { queryId: 'stale-submit' }), '您的回答已经记录');
+    expect(String(again.params.text)).not.toContain('没有理解');
+    await bot.waitFor(() => bot.calls.some((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === 'stale-submit'), 10_000, 'the stale tap answered');
+    expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
   });
 
   it('Telegram: a deep link opened halfway through registration ends with the registration question again, and registration finishes', async () => {
@@ -138,12 +163,23 @@ describe('Telegram and the mini program', () => {
     await tg('跳过', '请核对您的回答');
     const back = await tg('提交', t('registration:idNumber.prompt'));
     // Telegram sends a turn's replies as one message.
-    expect(back).toEqual([[t('polls:thanks'), t('polls:backToFlow', { title: t('registration:title') }), t('registration:idNumber.prompt')].join('\n\n')]);
+    expect(back).toEqual([[t('polls:thanks'), t('common:backToFlow', { title: t('registration:title') }), t('registration:idNumber.prompt')].join('\n\n')]);
     const rest = script.slice(at);
     // Each reply waited for (any text: one turn is one message here); the one after the last answer is the summary.
     for (const [i, [, text]] of rest.entries()) await tg(text, i === rest.length - 1 ? '张三' : '');
     await tg('确认', t('registration:done.text'));
     expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
+  });
+
+  it('regression: the codes gave no mini program page path (pages/poll/index?code=<code>) with the mini program on; the CSV keeps its four columns', async () => {
+    const { app } = await pinghuApplication(r);
+    const poll = await createPoll(r, token, app.id, { owner: 0, member: 1, employee: 2 });
+    expect(poll.codes).toHaveLength(3);
+    for (const c of poll.codes) expect(c).toMatchObject({ miniProgramPath: `pages/poll/index?code=${c.code}` });
+    const csv = await r.api('GET', `/polls/${poll.id}/codes?format=csv&lang=en`, token);
+    const rows = csv.raw.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(rows[0]).toBe('Group,Code,Link,Group id');
+    for (const row of rows.slice(1)) expect(row.split(',')).toHaveLength(4);
   });
 
   it('mini program: the poll page (pages/poll/index?code=<code>) sends poll_<code> as its first turn', async () => {
@@ -162,6 +198,9 @@ describe('Telegram and the mini program', () => {
     expect(await send({ choiceId: 'poll:pleased' })).toContain('意见或建议');
     await turn('跳过');
     expect(await send({ choiceId: 'poll:submit' })).toBe('已提交，感谢参与。您的回答是匿名的。');
+    expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
+    // The button tapped again (a second message): recorded already, counted once.
+    expect(await send({ choiceId: `poll:${poll.id}:submit` })).toBe('您的回答已经记录，不会重复计入。感谢参与。');
     expect((await r.api('GET', `/polls/${poll.id}`, token)).body.total.answered).toBe(1);
   });
 });

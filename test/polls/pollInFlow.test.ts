@@ -26,7 +26,7 @@ afterAll(() => r?.stop());
 const t = (locale: string, key: string, params?: Record<string, unknown>) => content().translator.t(locale, key, params);
 const title = (locale: string) => t(locale, 'registration:title');
 const idQuestion = (locale: string) => t(locale, 'registration:idNumber.prompt');
-const backTo = (locale: string) => t(locale, 'polls:backToFlow', { title: title(locale) });
+const backTo = (locale: string) => t(locale, 'common:backToFlow', { title: title(locale) });
 
 let seq = 400;
 /** A registration typed up to its ID-number question: the name and mobile answered. */

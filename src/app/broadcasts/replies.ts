@@ -1,6 +1,7 @@
 import type { Answer } from '../../domain/broadcasts/broadcast.ts';
 import type { Enrolment } from '../../domain/training/types.ts';
 import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
+import type { BackToFlow } from '../backToFlow.ts';
 import type { InboundMessage } from '../handleInbound.ts';
 import { enrol, whereTheyStand } from '../training/workerTraining.ts';
 import type { BroadcastDeps } from './deps.ts';
@@ -49,7 +50,7 @@ export function mayBeBroadcastAnswer(msg: InboundMessage, state: ConversationSta
  * Numbers are taken outside a flow, or inside one when the notice came after the flow's last turn. Null: not an
  * answer to a broadcast, the flows answer it (indexed reads, only for messages that look like an answer).
  */
-export function createBroadcastReplies(deps: BroadcastDeps) {
+export function createBroadcastReplies(deps: BroadcastDeps, opts: { backToFlow?: BackToFlow } = {}) {
   return async function broadcastReply(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ state: ConversationState; replies: OutboundMessage[] } | null> {
     const asked = broadcastAnswerOf(msg);
     if (!asked) return null;
@@ -57,7 +58,9 @@ export function createBroadcastReplies(deps: BroadcastDeps) {
     const since = new Date(now.getTime() - ANSWER_WINDOW_MS);
     const delivery = (await deps.deliveries.awaitingAnswer(msg.channel, msg.userId, since, broadcastId)) ?? (await deps.deliveries.answered(msg.channel, msg.userId, since, broadcastId));
     const t = (k: string, p?: Record<string, unknown>) => deps.translator.t(state.locale, `broadcasts:${k}`, p);
-    const say = (text: string) => ({ state, replies: [{ text }] });
+    // An answer typed in the middle of a flow (报名 at registration's ID-number question) leaves the flow waiting:
+    // its question comes again after the reply, read off the state, as after a poll (app/backToFlow.ts).
+    const say = (text: string) => ({ state, replies: [{ text }, ...(opts.backToFlow?.(state, msg.channel, now) ?? [])] });
     if (!delivery) {
       // A button of a notice not sent to this chat (a test send) or too old: say so. A bare word with no notice
       // behind it belongs to the flows.

@@ -16,7 +16,7 @@ const RANDOM_RANGE = 2 ** 47;
 export const BURST = { answers: 5, withinSeconds: 30 };
 
 /** Everything of polls that main wires: the chat part of the pipeline, the admin service, the jobs. */
-export function createPolls(input: { polls: PollStore; sealer: PollSealer; certification: CertificationDeps; wechatQr?: PollDeps['wechatQr']; backToFlow?: PollDeps['backToFlow'] }) {
+export function createPolls(input: { polls: PollStore; sealer: PollSealer; certification: CertificationDeps; wechatQr?: PollDeps['wechatQr']; miniProgram?: PollDeps['miniProgram']; backToFlow?: PollDeps['backToFlow'] }) {
   const deps: PollDeps = { ...input, bursts: createBurstDetector(BURST), random: () => randomInt(0, RANDOM_RANGE) / RANDOM_RANGE, subject: createSubjectCache(), definitions: createPollDefinitions() };
   return { deps, chat: createPollChat(deps), admin: createPollAdmin(deps), jobs: [pollCloseJob(deps), pollSweepJob(deps)] };
 }

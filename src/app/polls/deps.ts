@@ -25,9 +25,11 @@ export interface PollDeps {
   subject: (deps: PollDeps, poll: PollRecord) => Promise<PollSubjectFacts>;
   /** The WeChat Official Account's temporary QR code for a scene (the text it encodes), when that channel is on. */
   wechatQr?: () => ((scene: string, expireSeconds: number) => Promise<string>) | null;
+  /** Whether the mini program channel is on: then each code also gets its page's path (`miniProgramPath`). */
+  miniProgram?: () => boolean;
   /**
    * After a poll message that leaves no poll session open: the messages that bring the chat back to the question
-   * its flow waits at (engine/reaskQuestion.ts; app/polls/backToFlow.ts builds it). Absent: nothing is added.
+   * its flow waits at (engine/reaskQuestion.ts; app/backToFlow.ts builds it). Absent: nothing is added.
    */
   backToFlow?: (state: ConversationState, channel: string, now: Date) => OutboundMessage[];
 }

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { codeFromBytes } from '../../domain/polls/codes.ts';
+import { codeFromBytes, miniProgramPollPath } from '../../domain/polls/codes.ts';
 import { pollDefaultsOf, questionnaireOf } from '../../domain/polls/questionnaire.ts';
 import { pollResults, quorumRequired } from '../../domain/polls/results.ts';
 import { MIN_GROUP_SIZE_FLOOR, POLL_GROUPS, type PollGroup, type Quorum } from '../../domain/polls/types.ts';
@@ -24,6 +24,9 @@ const MAX_ROSTER = 20_000;
 
 /** The organisation's record suggests the sizes: one owner and its employees; party members are not recorded. */
 const suggestedGroupsOf = (org: { employees?: number | null } | null): Record<PollGroup, number> | null => (org?.employees ? { owner: 1, member: 0, employee: org.employees } : null);
+
+/** A code as its admin gets it: the web link, and the Official Account's QR code and the mini program's page when those are on. */
+export type PollCodeView = { group: PollGroup; code: string; url: string; wechatQrUrl?: string; miniProgramPath?: string };
 
 const pollCursor = (p: PollRecord) => Buffer.from(`${p.createdAt}|${p.id}`, 'utf8').toString('base64url');
 function pollCursorValue(cursor: string): { createdAt: string; id: string } | null {
@@ -183,23 +186,24 @@ export function createPollAdmin(deps: PollDeps) {
     },
 
     /** The plaintext codes and their links, for the admin who created the poll; audited, refusals included. */
-    codes(admin: AdminRecord, id: string, format: string): Promise<Result<{ group: PollGroup; code: string; url: string; wechatQrUrl?: string }[]>> {
+    codes(admin: AdminRecord, id: string, format: string): Promise<Result<PollCodeView[]>> {
       return audited(admin, 'viewPollCodes', `poll:${id}`, { format }, async () => {
         const r = await readable(admin, id);
         if (!r.ok) return r;
         if (r.value.createdBy !== admin.id) return { ok: false, error: { status: 403, code: 'notPollOwner', message: `only the admin who runs poll ${id} may see its codes` } };
         const base = c.publicBaseUrl.replace(/\/$/, '');
-        const codes = (await deps.polls.codes(id))
+        const miniProgram = deps.miniProgram?.() === true;
+        const codes: PollCodeView[] = (await deps.polls.codes(id))
           .sort((a, b) => POLL_GROUPS.indexOf(a.group) - POLL_GROUPS.indexOf(b.group))
           .map((code) => {
             const plain = deps.sealer.decrypt(code.sealed);
-            return { group: code.group, code: plain, url: `${base}/p/${plain}` };
+            return { group: code.group, code: plain, url: `${base}/p/${plain}`, ...(miniProgram ? { miniProgramPath: miniProgramPollPath(plain) } : {}) };
           });
         const qr = deps.wechatQr?.();
         if (!qr || r.value.status !== 'open') return { ok: true, value: codes };
         // With the Official Account on, each code also gets a temporary QR code of the account whose scene carries it.
         const seconds = (Date.parse(r.value.closesAt) - c.clock.now().getTime()) / 1000;
-        const withQr: { group: PollGroup; code: string; url: string; wechatQrUrl?: string }[] = [];
+        const withQr: PollCodeView[] = [];
         for (let i = 0; i < codes.length; i += 4) {
           const batch = codes.slice(i, i + 4);
           const urls = await Promise.all(batch.map((x) => qr(`poll_${x.code}`, seconds).catch((err: unknown) => (c.logger.warn({ poll: id, err: (err as Error).message }, 'poll: no WeChat QR code for a code; the sheet shows the web link'), undefined))));

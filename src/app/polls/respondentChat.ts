@@ -13,6 +13,8 @@ import { submitAnswer } from './submitAnswer.ts';
 import { submitOneMessage } from './oneMessageSubmit.ts';
 
 const CHOICE_PREFIX = 'poll:';
+/** Telegram's callback_data limit: a longer id would come back as the button's label, with no poll in it. */
+const MAX_BUTTON_BYTES = 64;
 /** The conversation variable that says a poll session is open for this chat. */
 const MARKER = 'pollSession';
 const is = (text: string, ...words: string[]) => words.includes(text.trim().toLowerCase());
@@ -20,6 +22,24 @@ const CANCEL = ['取消', '退出', 'cancel', 'quit'];
 const BACK = ['返回', '上一题', 'back'];
 const SUBMIT = ['提交', '确认', '确认提交', 'submit', 'confirm'];
 const SKIP = ['跳过', '无', '没有', 'skip', 'none', 'no'];
+
+/**
+ * A poll button's id, `poll:<poll id>:<option | submit>`: the poll in it lets a tap that comes after the chat's
+ * questionnaire ended (a second 提交, an old message's button) be told apart from the flows' input and answered
+ * for that poll. Without the poll (longer than Telegram carries) it still works while the questionnaire is open.
+ */
+function buttonId(pollId: string, value: string): string {
+  const id = `${CHOICE_PREFIX}${pollId}:${value}`;
+  return Buffer.byteLength(id, 'utf8') <= MAX_BUTTON_BYTES ? id : `${CHOICE_PREFIX}${value}`;
+}
+
+/** A tapped poll button (also the ids sent before they named the poll: `poll:<value>`), or null. */
+function pollButton(msg: InboundMessage): { pollId: string | null; value: string } | null {
+  if (msg.input.type !== 'choice' || !msg.input.choiceId.startsWith(CHOICE_PREFIX)) return null;
+  const rest = msg.input.choiceId.slice(CHOICE_PREFIX.length);
+  const at = rest.lastIndexOf(':');
+  return at < 0 ? { pollId: null, value: rest } : { pollId: rest.slice(0, at), value: rest.slice(at + 1) };
+}
 
 /** `测评 <code> <answers>`, and not a bare code that the one-message pattern would split (`测评 7K3M9 QX2PD`). */
 function oneMessageForm(text: string): { code: string; rest: string } | null {
@@ -40,7 +60,7 @@ export function isOneMessageAnswer(msg: InboundMessage): boolean {
 export function mayBePollMessage(msg: InboundMessage, state: ConversationState): boolean {
   const text = msg.input.type === 'text' ? msg.input.text : msg.input.type === 'choice' ? msg.input.choiceId : null;
   if (text === null) return false;
-  return state.vars[MARKER] === true || pollCommand(text) !== null || oneMessageParts(text) !== null || isPollCommandWithoutCode(text);
+  return state.vars[MARKER] === true || pollButton(msg) !== null || pollCommand(text) !== null || oneMessageParts(text) !== null || isPollCommandWithoutCode(text);
 }
 
 /**
@@ -62,7 +82,7 @@ export function createPollChat(deps: PollDeps) {
     const q = qs[s.step]!;
     const head = [...prefix, `${t(s.locale, 'progress', { n: s.step + 1, total: qs.length })}${questionText(q, s.locale, names)}`].join('\n');
     if (q.kind === 'comment') return [{ text: head }];
-    const choices = poll.questionnaire.scale.map((o) => ({ id: `${CHOICE_PREFIX}${o}`, label: t(s.locale, `scale.${o}`) }));
+    const choices = poll.questionnaire.scale.map((o) => ({ id: buttonId(poll.id, o), label: t(s.locale, `scale.${o}`) }));
     // `numbered` is only the text that asks for a number: the channels that number choices add the lines themselves
     // (wechat-common/text.ts, the CLI), so options listed here too came out twice on WeChat.
     return [{ text: head, numbered: `${head}\n${t(s.locale, 'replyNumber')}`, choices }];
@@ -76,16 +96,16 @@ export function createPollChat(deps: PollDeps) {
       return `${i + 1}. ${plainQuestionText(deps, q, s.locale, names)}\n   ${value}`;
     });
     const text = [...prefix, t(s.locale, 'summary', { lines: lines.join('\n') })].join('\n');
-    return { text, choices: [{ id: `${CHOICE_PREFIX}submit`, label: t(s.locale, 'submitButton') }] };
+    return { text, choices: [{ id: buttonId(poll.id, 'submit'), label: t(s.locale, 'submitButton') }] };
   }
 
   const open = (s: PollSession): PollAnswer => JSON.parse(deps.sealer.decrypt(s.answers)) as PollAnswer;
   const seal = (a: PollAnswer) => deps.sealer.encrypt(JSON.stringify(a));
 
   /** A scale answer given by button, number or label, or null. */
-  function option(poll: PollRecord, text: string, locale: string): string | null {
+  function option(poll: PollRecord, text: string, locale: string, button: { value: string } | null): string | null {
     const scale = poll.questionnaire.scale;
-    if (text.startsWith(CHOICE_PREFIX)) return scale.find((o) => `${CHOICE_PREFIX}${o}` === text) ?? null;
+    if (button) return scale.find((o) => o === button.value) ?? null;
     const n = Number(text.trim());
     if (Number.isInteger(n) && n >= 1 && n <= scale.length) return scale[n - 1]!;
     const typed = text.trim().toLowerCase();
@@ -108,6 +128,16 @@ export function createPollChat(deps: PollDeps) {
    * whatever flow the chat was in: the user is brought back to that flow's question, which the poll's messages
    * took the place of. Read off the state only, which keeps nothing of the poll.
    */
+  /**
+   * A poll button tapped with no questionnaire of that poll open in this chat (a second 提交, an old message's
+   * button): "already recorded" when this account's code in that poll is used (one indexed read of the code's
+   * claim, only for such taps), else that the questionnaire is closed for it and how to start again.
+   */
+  async function staleButton(button: { pollId: string | null }, key: string, locale: string): Promise<OutboundMessage[]> {
+    const status = button.pollId ? await deps.polls.claimedCodeStatus(button.pollId, key) : null;
+    return [{ text: t(locale, status === 'used' || status === 'pending' ? 'alreadyRecorded' : 'staleButton') }];
+  }
+
   const backToFlow = (state: ConversationState | null, channel: string, now: Date): OutboundMessage[] => (state && deps.backToFlow ? deps.backToFlow(state, channel, now) : []);
 
   async function pollChat(msg: InboundMessage, state: ConversationState, now: Date): Promise<{ state: ConversationState; replies: OutboundMessage[] } | null> {
@@ -188,6 +218,8 @@ export function createPollChat(deps: PollDeps) {
       const current = state.vars[MARKER] === true ? await deps.polls.session(key) : null;
       return { replies: [{ text: t(current?.locale ?? locale, 'noCode') }], sessionOpen: state.vars[MARKER] === true };
     }
+    const button = pollButton(msg);
+    if (button && typedCode === null && state.vars[MARKER] !== true) return ended(await staleButton(button, key, locale));
     if (typedCode === null && state.vars[MARKER] !== true) return null;
     if (typedCode !== null) {
       const current = await deps.polls.session(key);
@@ -202,12 +234,14 @@ export function createPollChat(deps: PollDeps) {
       return open_(await ask(access.poll, s, [t(lang, 'intro', { ...names, count: access.poll.questionnaire.questions.length })]));
     }
     const s = await deps.polls.session(key);
-    if (!s) return null;
+    if (!s) return button ? ended(await staleButton(button, key, locale)) : null;
     const poll = await respondentPoll(deps, s.pollId);
     if (!poll || poll.status !== 'open' || now.getTime() >= Date.parse(poll.closesAt)) {
       await deps.polls.deleteSession(key);
       return ended([{ text: t(s.locale, poll && poll.status === 'open' ? 'refused.expired' : 'refused.closed') }]);
     }
+    // A button of another poll than the open one: answered for that poll, and the open one's question again.
+    if (button?.pollId && button.pollId !== s.pollId) return open_([...(await staleButton(button, key, s.locale)), ...(await ask(poll, s))]);
     if (is(text, ...CANCEL)) {
       await deps.polls.deleteSession(key);
       return ended([{ text: t(s.locale, 'cancelled') }]);
@@ -227,7 +261,7 @@ export function createPollChat(deps: PollDeps) {
     }
     const answers = open(s) as PollAnswer & { code: string };
     if (s.step >= qs.length) {
-      if (is(text, ...SUBMIT) || text === `${CHOICE_PREFIX}submit`) {
+      if (button ? button.value === 'submit' : is(text, ...SUBMIT)) {
         const { code, ...answer } = answers;
         const outcome = await submitAnswer(deps, code, identity, answer, now);
         if (outcome.status === 'invalid') return open_([{ text: `${t(s.locale, 'invalid')} (${outcome.message})` }]);
@@ -251,7 +285,7 @@ export function createPollChat(deps: PollDeps) {
       if (is(comment, ...SKIP) || !comment) delete answers.comment;
       else answers.comment = comment;
     } else {
-      const chosen = option(poll, text, s.locale);
+      const chosen = option(poll, text, s.locale, button);
       if (!chosen) return open_(await ask(poll, s, [t(s.locale, 'notAnOption')]));
       answers.scale[q.id] = chosen;
     }

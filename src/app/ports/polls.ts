@@ -136,4 +136,9 @@ export interface PollStore {
   session(key: string): Promise<PollSession | null>;
   saveSession(session: PollSession): Promise<void>;
   deleteSession(key: string): Promise<void>;
+  /**
+   * The status of the code `identity` holds in the poll (its claim; one indexed read), or null when it holds none:
+   * what a stale poll button is answered with (already recorded, or start again).
+   */
+  claimedCodeStatus(pollId: string, identity: string): Promise<PollCodeRecord['status'] | null>;
 }

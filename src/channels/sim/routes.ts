@@ -18,6 +18,14 @@ const messageBody = z.strictObject({
   messageId: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, { message: 'messageId must be 1-100 letters, digits or _ . : -' }).optional(),
 });
 
+/**
+ * A tapped button as the platforms send it, by its choice id (`{"userId", "choiceId"}`): what scripts use to send
+ * what Telegram and the mini program send, such as a poll's button tapped again after the poll ended.
+ */
+const choiceBody = messageBody.omit({ text: true }).extend({
+  choiceId: z.string({ message: 'choiceId must be a string' }).min(1, { message: 'choiceId must not be empty' }).max(200, { message: 'choiceId must be at most 200 characters' }),
+});
+
 export const SIM_CHANNEL = 'sim';
 
 /**
@@ -39,12 +47,15 @@ export function simRouter(handle: HandleInbound, outbox: { take(userId: string):
   });
   router.post('/sim/api/messages', async (ctx) => {
     if (!ctx.is('application/json')) throw new HttpError(415, 'send the message as application/json: {"userId": "...", "text": "..."}');
-    const parsed = messageBody.safeParse(ctx.request.body);
+    const body: unknown = ctx.request.body;
+    const byChoice = typeof body === 'object' && body !== null && 'choiceId' in body;
+    const parsed = byChoice ? choiceBody.safeParse(body) : messageBody.safeParse(body);
     if (!parsed.success) {
       throw new HttpError(400, parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
     }
-    const { userId, text, messageId } = parsed.data;
-    const result = await handle({ channel: SIM_CHANNEL, userId, messageId: messageId ?? randomUUID(), input: { type: 'text', text } });
+    const { userId, messageId } = parsed.data;
+    const input = 'choiceId' in parsed.data ? { type: 'choice' as const, choiceId: parsed.data.choiceId } : { type: 'text' as const, text: (parsed.data as { text: string }).text };
+    const result = await handle({ channel: SIM_CHANNEL, userId, messageId: messageId ?? randomUUID(), input });
     if (result.overloaded) return answerOverloaded(ctx, result.replies);
     ctx.body = {
       // `numbered`: the text for clients that number the choices (npm run chat); the page shows buttons.

@@ -42,3 +42,6 @@ export function pollCommand(text: string): string | null {
 export function isPollCommandWithoutCode(text: string): boolean {
   return /^\s*(?:测评|满意度测评|poll)(?:[\s_:：][\s\S]*)?$/i.test(text) && pollCommand(text) === null;
 }
+
+/** The mini program's poll page for a code: it sends `poll_<code>` as its first turn (docs/polls.md). */
+export const miniProgramPollPath = (code: string) => `pages/poll/index?code=${encodeURIComponent(code)}`;

@@ -405,5 +405,9 @@ export function createMongoPollStore(connection: Connection): PollStore {
     async deleteSession(key) {
       await sessions.deleteOne({ _id: key });
     },
+    async claimedCodeStatus(pollId, identity) {
+      const doc = await codes.findOne({ claim: claimOf(pollId, identity) }, { projection: { status: 1 } });
+      return doc?.status ?? null;
+    },
   };
 }
