@@ -17,7 +17,7 @@
  * with one verdict line per target. MAX_RUNNING_TURNS and RUNNING_TURNS_LIMIT set the gate as in the app.
  *
  * BENCH_ONLY=wechat | telegram runs one part. BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each part's
- * saturated and half-rate runs there (<part>-saturated.cpuprofile, <part>-half.cpuprofile; open in Chrome DevTools), the start-up and the module loading
+ * saturated and open-loop runs there (<part>-saturated, <part>-half, <part>-before-half .cpuprofile; open in Chrome DevTools), the start-up and the module loading
  * left out, so the profile shows the work per message only.
  */
 import { randomBytes } from 'node:crypto';
@@ -83,7 +83,9 @@ async function warmSaturateHalf(load: LoadGenerator, recorder: PhaseRecorder | n
   await stopHalfProfile();
   if (beforeRate === undefined) return { warm, sat, half, halfRate };
   status(`${label.part}open loop at ${fmt(beforeRate / 2)} ${label.unit} (half the before's saturated rate) for ${LOAD.halfRateMs / 1000} s`);
+  const stopBeforeHalfProfile = await startCpuProfile(`${label.part.trim() || 'wechat'}-before-half`);
   const beforeHalf = await measured(load, pids, recorder, () => load.openLoop(beforeRate / 2, LOAD.halfRateMs));
+  await stopBeforeHalfProfile();
   return { warm, sat, half, halfRate, beforeHalf };
 }
 

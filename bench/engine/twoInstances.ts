@@ -4,7 +4,8 @@
  * generator (this process) spreads the users over them, as a load balancer would.
  *
  *   Scaling: 200 users in a closed loop over POST /sim/api/messages, first all on one instance, then every
- *   message to the next instance in turn (a user's messages land on both); messages/s, latency, CPU per message.
+ *   message to the next instance in turn (a user's messages land on both), then each user on one instance (a
+ *   balancer that routes by chat); messages/s, latency, CPU per message.
  *   Correctness: 1,000 users × 20 messages (the registration, ending "注册成功"), every message delivered twice at
  *   once, to both instances (a retry landing on the other one while the first delivery runs): no answer lost or
  *   doubled, and every conversation ends where one instance alone puts it.
@@ -86,6 +87,7 @@ async function startApp(mongoUri: string, piiKey: string, dataDir: string): Prom
 }
 
 interface Runner {
+  n: number;
   userId: string;
   script: string[];
   i: number;
@@ -101,11 +103,14 @@ interface ClosedLoop {
   cpuPerMessage: { app: number; db: number };
 }
 
-async function closedLoop(apps: AppProcess[], dbPid: number, tag: string): Promise<ClosedLoop> {
+/** How the load balancer picks an instance: each message to the next one, or each user always to the same one. */
+type Routing = 'alternate' | 'byUser';
+
+async function closedLoop(apps: AppProcess[], dbPid: number, tag: string, routing: Routing = 'alternate'): Promise<ClosedLoop> {
   // At most 100 connections over all instances, as the other parts (Telegram's own limit, issue 15).
   const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS, maxTotalSockets: MAX_CONNECTIONS });
   let n = 0;
-  const fresh = (): Runner => ({ userId: `${tag}-${n}`, script: scriptFor(3_000_000 + n++), i: 0 });
+  const fresh = (): Runner => ({ n, userId: `${tag}-${n}`, script: scriptFor(3_000_000 + n++), i: 0 });
   let turn = 0;
   const latencies: number[] = [];
   let failures = 0;
@@ -116,7 +121,7 @@ async function closedLoop(apps: AppProcess[], dbPid: number, tag: string): Promi
     failureKinds.set(kind, (failureKinds.get(kind) ?? 0) + 1);
   };
   const next = async (u: Runner, startedAt: number, record: boolean): Promise<Runner> => {
-    const app = apps[turn++ % apps.length]!;
+    const app = apps[routing === 'byUser' ? u.n % apps.length : turn++ % apps.length]!;
     const text = u.script[u.i++]!;
     try {
       const res = await post(agent, app.base, '/sim/api/messages', Buffer.from(JSON.stringify({ userId: u.userId, text })), { 'content-type': 'application/json' });
@@ -170,6 +175,8 @@ export async function benchTwoInstances(section: string): Promise<void> {
     const one = await closedLoop(apps.slice(0, 1), mongo.pid, `one${runTag}`);
     status('2d: two instances, closed loop, messages alternating');
     const two = await closedLoop(apps, mongo.pid, `two${runTag}`);
+    status('2d: two instances, closed loop, each user on one instance');
+    const twoByUser = await closedLoop(apps, mongo.pid, `sticky${runTag}`, 'byUser');
 
     status(`2d: ${fmt(SPREAD.users)} users × 20 messages over both instances, each delivered to both at once`);
     // `timeout`: a pooled socket idle for 4 s is closed here, before the server's 5 s keep-alive closes it under a
@@ -223,16 +230,17 @@ export async function benchTwoInstances(section: string): Promise<void> {
     }
 
     heading(`${section}. Two instances — two app processes (npm start's main.ts) on one embedded memory server via MONGODB_URI`);
-    row('load', `${USERS} users`, `closed loop over POST /sim/api/messages, at most ${MAX_CONNECTIONS} connections, ${SATURATED_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up; two: each message to the next instance`);
+    row('load', `${USERS} users`, `closed loop over POST /sim/api/messages, at most ${MAX_CONNECTIONS} connections, ${SATURATED_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up`);
     for (const [label, r] of [
       ['one instance', one],
-      ['two instances', two],
+      ['two instances, each message to the next', two],
+      ['two instances, each user on one', twoByUser],
     ] as const) {
       const kinds = [...r.failureKinds.entries()].map(([k, c]) => `${c}× ${k}`).join(', ');
       row(`${label}: messages/s`, fmt(r.rate), `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, ${fmt(r.failures)} failed${kinds ? ` (${kinds})` : ''}`);
       row(`${label}: CPU per message`, ms(r.cpuPerMessage.app + r.cpuPerMessage.db), `app process(es) ${ms(r.cpuPerMessage.app)} + database ${ms(r.cpuPerMessage.db)} (load generator not counted)`);
     }
-    row('two ÷ one', `${fmt((two.rate / one.rate) * 100)} %`, 'one machine of 2 cores: the database and the load generator share it');
+    row('two ÷ one', `${fmt((two.rate / one.rate) * 100)} % / ${fmt((twoByUser.rate / one.rate) * 100)} %`, 'messages alternating / each user on one instance; one machine of 2 cores: the database and the load generator share it');
     out();
     out(`  ${fmt(SPREAD.users)} users × 20 messages, each delivered ${SPREAD.copies}× at once over both instances (${SPREAD.concurrentUsers} users at a time)`);
     row('messages / deliveries', `${fmt(report.messages)} / ${fmt(report.deliveries)}`, `${fmt(report.messages / (report.elapsedMs / 1000))} messages/s over ${fmt(report.elapsedMs / 1000, 1)} s`);
