@@ -61,6 +61,15 @@ export function isSkip(text: string): boolean {
   return SKIP.has(normalizeCommandText(text));
 }
 
+/**
+ * The words that submit a summary (a flow's or a poll's). Typed when nothing is in progress they submit nothing;
+ * the idle reply says so instead of "did not understand" (after a poll's 提交, a second 提交 has no poll in it).
+ */
+const SUBMIT = new Set(['提交', '确认提交', '确认', 'submit', 'confirm'].map(normalizeCommandText));
+export function isSubmitWord(text: string): boolean {
+  return SUBMIT.has(normalizeCommandText(text));
+}
+
 const KEEP = new Set(['保留', '保持', '不变', 'keep', 'same'].map(normalizeCommandText));
 export function isKeep(text: string): boolean {
   return KEEP.has(normalizeCommandText(text));

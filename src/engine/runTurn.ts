@@ -1,5 +1,5 @@
 import { ownValue } from '../domain/records/ownValue.ts';
-import { matchGlobalCommand, normalizeCommandText, type GlobalCommand } from './commands.ts';
+import { isSubmitWord, matchGlobalCommand, normalizeCommandText, type GlobalCommand } from './commands.ts';
 import { drive, flowTitle, park, startFlow } from './driver.ts';
 import { helpList } from './helpList.ts';
 import type { FlowRegistry } from './flow/registry.ts';
@@ -174,7 +174,7 @@ function idle(turn: Turn, input: UserInput, text: string | null, command: Global
   if (trigger) return startFlow(turn, trigger.id);
   const withArgument = text === null ? undefined : turn.flows.byArgumentTrigger(text);
   if (withArgument) return startWithArgument(turn, withArgument);
-  if (!firstContact) turn.say(turn.t(input.type === 'image' ? 'common:imageNotExpected' : 'common:notUnderstood'));
+  if (!firstContact) turn.say(turn.t(input.type === 'image' ? 'common:imageNotExpected' : text !== null && isSubmitWord(text) ? 'common:nothingToSubmit' : 'common:notUnderstood'));
   return openFlow(turn, MENU_FLOW);
 }
 

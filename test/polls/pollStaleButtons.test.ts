@@ -109,3 +109,15 @@ describe('poll buttons tapped after the questionnaire ended', () => {
     expect(JSON.stringify(res.body)).toContain('choiceId must not be empty');
   });
 });
+
+describe('提交 typed again after the questionnaire ended', () => {
+  it('regression: 提交 typed a second time after the answer was counted got "抱歉，没有理解您的意思"; it says nothing is in progress and that a poll just submitted is recorded, counting nothing', async () => {
+    const before = await answered();
+    await toSummary('typed-1', code());
+    expect(await say(r, 'typed-1', '提交')).toBe(t('polls:thanks'));
+    const again = await say(r, 'typed-1', '提交');
+    expect(again).toContain(t('common:nothingToSubmit'));
+    expect(again).not.toContain('没有理解');
+    expect(await answered()).toBe(before + 1);
+  });
+});
