@@ -18,6 +18,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPiiCipher } from '../../src/infra/piiCipher.ts';
+import { APP_NODE_FLAGS } from '../support/appNodeFlags.ts';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/store/embedded/launcher.ts';
 import { connectMongo } from '../../src/store/mongo/connection.ts';
 import { createMongoConversationStore } from '../../src/store/mongo/conversationStore.ts';
@@ -53,10 +54,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `node --import tsx src/main.ts` on the shared database; resolves once /readyz answers 200. */
+/** `node --import tsx src/main.ts` with `npm start`'s flags, on the shared database; resolves once /readyz answers 200. */
 async function startApp(mongoUri: string, piiKey: string, dataDir: string): Promise<AppProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [...APP_NODE_FLAGS, '--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', MONGODB_URI: mongoUri, PII_KEY: piiKey, DATA_DIR: dataDir, LOG_LEVEL: 'error', SESSION_TIMEOUT_MINUTES: '30' },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,4 +1,5 @@
 import { availableParallelism, loadavg } from 'node:os';
+import { heapFlagsOfThisProcess } from './appNodeFlags.ts';
 
 /**
  * Output and percentiles shared by the benchmark scripts: figures go to stdout as aligned rows, progress to stderr
@@ -53,7 +54,8 @@ const loadAverage = (): string =>
  */
 export async function runBench(name: string, parts: () => Promise<void>): Promise<void> {
   const t0 = performance.now();
-  out(`redcollar ${name} — node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, load average ${loadAverage()}`);
+  const flags = heapFlagsOfThisProcess();
+  out(`redcollar ${name} — node ${process.version} (${flags.length ? flags.join(' ') : "V8's default heap sizes"}), ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, load average ${loadAverage()}`);
   await parts();
   out();
   out(`total ${fmt((performance.now() - t0) / 1000, 1)} s; load average now ${loadAverage()} (other processes on this machine skew every figure)`);
