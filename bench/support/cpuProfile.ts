@@ -6,21 +6,34 @@ import { status } from './report.ts';
 /**
  * BENCH_CPU_PROFILE=<dir>: V8's sampling profiler over one run, through the inspector in this process (the
  * profiler's own cost lands in the CPU figures of that run, so compare profiled runs only with profiled runs).
- * Returns the function that stops it and writes `<dir>/<name>.cpuprofile` (open in Chrome DevTools).
+ * BENCH_HEAP_PROFILE=<dir>: V8's sampling heap profiler over the same runs, counting what was allocated and already
+ * collected too (so it shows where the young generation's garbage comes from, not only what stays).
+ * Returns the function that stops them and writes `<dir>/<name>.cpuprofile` / `.heapprofile` (open in Chrome DevTools).
  */
 export async function startCpuProfile(name: string): Promise<() => Promise<void>> {
-  const dir = process.env.BENCH_CPU_PROFILE;
-  if (!dir) return async () => undefined;
+  const cpuDir = process.env.BENCH_CPU_PROFILE;
+  const heapDir = process.env.BENCH_HEAP_PROFILE;
+  if (!cpuDir && !heapDir) return async () => undefined;
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  if (cpuDir) {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  if (heapDir) {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  }
   return async () => {
-    const { profile } = await session.post('Profiler.stop');
+    if (cpuDir) write(cpuDir, `${name}.cpuprofile`, (await session.post('Profiler.stop')).profile);
+    if (heapDir) write(heapDir, `${name}.heapprofile`, (await session.post('HeapProfiler.stopSampling')).profile);
     session.disconnect();
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${name}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
-    status(`CPU profile of the run written to ${file}`);
   };
+}
+
+function write(dir: string, fileName: string, profile: unknown): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, fileName);
+  writeFileSync(file, JSON.stringify(profile));
+  status(`profile of the run written to ${file}`);
 }
