@@ -119,6 +119,12 @@ function userMessage(turn: Turn, input: UserInput): Outcome {
     park(turn);
     return startWithArgument(turn, withArgument);
   }
+  // 提交 typed at the main menu (a third 提交 after a poll's, say) submits nothing: say so, as when no flow is open,
+  // rather than "choose one of the numbers".
+  if (s.flowId === MENU_FLOW && text !== null && isSubmitWord(text) && !answersQuestion(turn, input)) {
+    turn.say(turn.t('common:nothingToSubmit'));
+    return reprompt(turn);
+  }
   const executor = executorFor(step);
   // A conversation stored at a step that does not wait (a crash between an action and its result) re-enters it.
   if (!executor.receive) return next(step.id);

@@ -120,4 +120,15 @@ describe('提交 typed again after the questionnaire ended', () => {
     expect(again).not.toContain('没有理解');
     expect(await answered()).toBe(before + 1);
   });
+
+  it("regression: 提交 typed at the main menu (a third in a row) got the menu's \"choose a number\" retry; it says there is nothing to submit, as with no menu open, and shows the menu again", async () => {
+    const before = await answered();
+    await toSummary('typed-2', code());
+    expect(await say(r, 'typed-2', '提交')).toBe(t('polls:thanks'));
+    const idle = await say(r, 'typed-2', '提交');
+    const atMenu = await say(r, 'typed-2', '提交');
+    expect(atMenu).toContain(t('common:nothingToSubmit'));
+    expect(atMenu).toBe(idle);
+    expect(await answered()).toBe(before + 1);
+  });
 });
