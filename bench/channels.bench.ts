@@ -18,7 +18,8 @@
  *
  * BENCH_ONLY=wechat | telegram runs one part. BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each part's
  * saturated and open-loop runs there (<part>-saturated, <part>-half, <part>-before-half .cpuprofile; open in Chrome DevTools), the start-up and the module loading
- * left out, so the profile shows the work per message only.
+ * left out, so the profile shows the work per message only. BENCH_HEAP_PROFILE=<dir> writes a sampling heap profile of
+ * the same runs (.heapprofile), counting what was allocated and already collected.
  */
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
