@@ -165,6 +165,13 @@ describe('admin console in the browser', () => {
     await page.goto(`${base}/console/applications`);
     await dataTest('queue-table').waitFor();
     await eventually(() => page.locator('[data-test="queue-table"] .el-table__body tr').count()).toBe(2);
+    // regression: the queue had no search by name; the applicant's full name finds their applications only.
+    await dataTest('filter-name').fill('王芳');
+    await dataTest('filter-search').click();
+    await page.waitForURL(/name=/);
+    await eventually(() => page.locator('[data-test="queue-table"] .el-table__body tr').count()).toBe(1);
+    expect(await dataTest('queue-table').textContent()).toContain('王*');
+    await dataTest('filter-name').fill('');
     // regression: the stage filter was a text field that wanted an id (qualificationReview); it offers names now.
     await dataTest('filter-stage').click();
     await page.locator('.el-select-dropdown__item', { hasText: /^资格审查$/ }).click();

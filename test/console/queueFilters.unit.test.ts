@@ -4,6 +4,7 @@ import { createCursorPager, filtersFrom } from '../../console/src/logic/queueFil
 describe('queue filters and keyset paging', () => {
   it('reads only the API filter names from the URL, trimmed, empty ones left out', () => {
     expect(filtersFrom({ status: 'open', stage: ' ', level: ['intermediate', 'x'], region: ' 3201 ', other: 'x' })).toEqual({ status: 'open', level: 'intermediate', region: '3201' });
+    expect(filtersFrom({ name: ' 周明查 ', status: 'open' })).toEqual({ name: '周明查', status: 'open' });
   });
 
   it('goes forward by cursor and back by the cursors it came through', () => {

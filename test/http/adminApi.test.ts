@@ -193,6 +193,29 @@ describe('who applied: GET /admin/api/applications(/:id) and POST …/reveal', (
     expect(list.body.items.find((a: { id: string }) => a.id === app.id)).toMatchObject({ applicant: { name: '李红', orgName: '某某科技有限公司' }, levelName: { 'zh-CN': '中级' }, daysInStage: 0 });
   });
 
+  it("regression: the review queue had no search by the applicant's name; name= lists the applications of the workers of exactly that name, in the admin's scope, with the other filters", async () => {
+    const namesake1 = await r.worker({ name: '周明查', mobile: '13712340001' }, org);
+    const namesake2 = await r.worker({ name: '周明查', mobile: '13712340002' }, org);
+    const longer = await r.worker({ name: '周明查丰', mobile: '13712340003' }, org);
+    const a1 = await r.seed({ level: 'intermediate', workerId: namesake1.id, stage: 'qualificationReview' });
+    const a2 = await r.seed({ level: 'junior', workerId: namesake2.id, stage: 'qualificationReview', status: 'returned' });
+    await r.seed({ level: 'intermediate', workerId: longer.id, stage: 'qualificationReview' });
+    await r.seed({ level: 'senior', workerId: namesake1.id, stage: 'qualificationReview', regionCode: '320502' }); // Suzhou: outside Nanjing
+    const ids = (body: { items: { id: string }[] }) => body.items.map((a) => a.id).sort();
+    const named = encodeURIComponent(' 周明查 ');
+    const found = await r.api('GET', `/applications?name=${named}&limit=100`, nanjing);
+    expect(found.status, JSON.stringify(found.body)).toBe(200);
+    expect(ids(found.body)).toEqual([a1.id, a2.id].sort());
+    expect(found.body.items.find((a: { id: string }) => a.id === a1.id)).toMatchObject({ applicant: { name: '周明查' } });
+    expect(ids((await r.api('GET', `/applications?name=${named}&status=returned`, nanjing)).body)).toEqual([a2.id]);
+    expect(ids((await r.api('GET', `/applications?name=${named}`, juniorOnly)).body)).toEqual([a2.id]);
+    // A page of one, then the next: the name filter holds across the cursor.
+    const first = await r.api('GET', `/applications?name=${named}&limit=1`, nanjing);
+    const second = await r.api('GET', `/applications?name=${named}&limit=1&cursor=${first.body.next}`, nanjing);
+    expect([...ids(first.body), ...ids(second.body)].sort()).toEqual([a1.id, a2.id].sort());
+    expect(await r.api('GET', `/applications?name=${encodeURIComponent('周')}`, nanjing)).toMatchObject({ status: 200, body: { items: [], next: null } });
+  });
+
   it('reveals the plaintext numbers to the managing tier, never cached, audited; refuses a reading tier and bad fields', async () => {
     const worker = await r.worker({ mobile: '13612345678' }, org);
     const app = await r.seed({ level: 'intermediate', workerId: worker.id });
@@ -355,6 +378,8 @@ describe('bad input to the other routes', () => {
     ['an unknown list filter', 'GET', '/applications?owner=me', undefined, /owner/],
     ['a region that is not a code', 'GET', '/applications?region=Nanjing', undefined, /region is a region code or prefix/],
     ['an unknown status', 'GET', '/applications?status=lost', undefined, /status/],
+    ['a blank name', 'GET', '/applications?name=%20', undefined, /name is the applicant's full name; leave it out/],
+    ['a name too long', 'GET', `/applications?name=${'张'.repeat(41)}`, undefined, /at most 40 characters/],
     // Regression: an unknown stage or level answered 200 with an empty list, as if nothing were waiting there.
     ['regression: an unknown stage answered an empty list', 'GET', '/applications?stage=nope', undefined, /stage nope is no stage of a loaded policy; use one of: .*publicNotice/],
     ['regression: an unknown level answered an empty list', 'GET', '/applications?level=master', undefined, /level master is no level of a loaded policy; use one of: .*intermediate/],

@@ -255,6 +255,13 @@ describe('saved filters', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/name/);
   });
+
+  it("keeps a search by the applicant's name like the other filters", async () => {
+    const created = await r.api('POST', '/saved-filters', nanjing, { name: '周明查的申请', query: { name: '周明查', status: 'open' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.query).toEqual({ name: '周明查', status: 'open' });
+    expect((await r.api('DELETE', `/saved-filters/${created.body.id}`, nanjing)).status).toBe(204);
+  });
 });
 
 describe('scope: another region’s ids', () => {

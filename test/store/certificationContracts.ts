@@ -164,7 +164,8 @@ export function applicationRepositoryContract(name: string, make: () => Promise<
               (!f.status || a.status === f.status) &&
               (!f.level || a.level === f.level) &&
               (!f.levels?.length || f.levels.includes(a.level)) &&
-              (!f.policyId || a.policyId === f.policyId),
+              (!f.policyId || a.policyId === f.policyId) &&
+              (!f.workerIds || f.workerIds.includes(a.workerId)),
           )
           .sort((x, y) => (x.createdAt === y.createdAt ? (x.id < y.id ? 1 : -1) : x.createdAt < y.createdAt ? 1 : -1))
           .map((a) => a.id);
@@ -185,6 +186,9 @@ export function applicationRepositoryContract(name: string, make: () => Promise<
         { regionPrefix: '32', stage: 'publicNotice', status: 'open', level: 'junior', policyId: 'jiangsu' },
         { regionPrefix: '320' }, // not an administrative boundary: still a prefix
         { regionPrefix: '99' },
+        { workerIds: ['w1', 'w7', 'w30', 'w89', 'nobody'] },
+        { regionPrefix: '3201', workerIds: ['w0', 'w1', 'w6', 'w12'] },
+        { workerIds: [] },
       ];
 
       it('filters and walks every page newest first, without duplicates or gaps', async () => {

@@ -53,6 +53,20 @@ export function workerRepositoryContract(name: string, make: () => Promise<Worke
       expect(await repo.summaries([])).toEqual([]);
     });
 
+    it('finds the ids of the workers of exactly one name, at most the limit asked', async () => {
+      const repo = await make();
+      const ids: string[] = [];
+      for (const [i, name] of ['张三', '张三', '张三丰', '李四'].entries()) {
+        const r = await repo.create('sim', `n${i}`, { ...sampleProfile(`32010219850312${1300 + i}`, `1391234${5670 + i}`), name }, now);
+        if (r.status !== 'created') throw new Error('expected created');
+        ids.push(r.worker.id);
+      }
+      expect([...(await repo.idsNamed('张三', 10))].sort()).toEqual([ids[0], ids[1]].sort());
+      expect(await repo.idsNamed('张三', 1)).toHaveLength(1);
+      expect(await repo.idsNamed('张', 10)).toEqual([]);
+      expect(await repo.idsNamed('王五', 10)).toEqual([]);
+    });
+
     it('refuses the same ID number from another account (duplicateId) and a second profile for one account', async () => {
       const repo = await make();
       await repo.create('sim', 'u1', sampleProfile(), now);

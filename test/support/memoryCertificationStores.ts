@@ -53,6 +53,7 @@ export function createMemoryApplicationRepository(): ApplicationRepository {
     if (filter.stage !== undefined && app.stage !== str(filter.stage, 'stage')) return false;
     if (filter.status !== undefined && app.status !== str(filter.status, 'status')) return false;
     if (filter.policyId !== undefined && app.policyId !== str(filter.policyId, 'policyId')) return false;
+    if (filter.workerIds !== undefined && !filter.workerIds.map((w) => str(w, 'workerIds[]')).includes(app.workerId)) return false;
     if (filter.regionPrefix !== undefined && !app.regionCode.startsWith(str(filter.regionPrefix, 'regionPrefix'))) return false;
     // An empty `levels` means all levels, as on AdminRecord.
     const levels = filter.levels?.length ? filter.levels.map((l) => str(l, 'levels[]')) : null;

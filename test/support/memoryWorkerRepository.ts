@@ -22,6 +22,9 @@ export function createMemoryWorkerRepository(): WorkerRepository {
       const wanted = new Set(ids);
       return [...byAccount.values()].filter((w) => wanted.has(w.id)).map((w) => ({ id: w.id, name: w.name, orgName: w.orgName, orgId: w.orgId }));
     },
+    async idsNamed(name, limit) {
+      return [...byAccount.values()].filter((w) => w.name === name).slice(0, limit).map((w) => w.id);
+    },
     async findByIdNumber(idNumber) {
       const k = byId.get(idNumber);
       return k ? structuredClone(byAccount.get(k)!) : null;

@@ -206,6 +206,7 @@ const en: typeof zh = {
     regionPlaceholder: 'Region code, e.g. 3201',
     stagePlaceholder: 'Stage, e.g. qualificationReview',
     levelPlaceholder: 'Level, e.g. intermediate',
+    namePlaceholder: "Applicant's full name",
     applicant: 'Applicant',
     organization: 'Organisation',
     days: 'Days in stage',

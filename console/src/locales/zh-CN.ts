@@ -204,6 +204,7 @@ export default {
     regionPlaceholder: '地区代码，如 3201',
     stagePlaceholder: '阶段，如 qualificationReview',
     levelPlaceholder: '级别，如 intermediate',
+    namePlaceholder: '申请人姓名（全名）',
     applicant: '申请人',
     organization: '单位',
     days: '在本阶段天数',

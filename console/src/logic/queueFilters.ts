@@ -2,7 +2,7 @@
  * The queue's filters, as the URL holds them (so a link or a reload shows the same list) and as a saved filter
  * stores them: only the API's own filter names, with empty values left out.
  */
-export const FILTER_KEYS = ['status', 'stage', 'level', 'region'] as const;
+export const FILTER_KEYS = ['name', 'status', 'stage', 'level', 'region'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type QueueFilters = Partial<Record<FilterKey, string>>;
 

@@ -18,6 +18,8 @@ export const REVEALABLE = ['idNumber', 'mobile'] as const;
 export type RevealableField = (typeof REVEALABLE)[number];
 
 const forbidden = (what: string): ServiceError => ({ status: 403, code: 'outOfScope', message: `${what} is outside your region or levels` });
+/** The most workers one name search lists the applications of (a common name in a whole province). */
+const NAME_MATCHES = 1_000;
 const actorOf = (admin: AdminRecord): Actor => ({ kind: 'admin', id: admin.id, name: admin.name });
 
 /**
@@ -54,7 +56,7 @@ export function createAdminService(deps: CertificationDeps) {
   }
 
   return {
-    async listApplications(admin: AdminRecord, q: { stage?: string; status?: Application['status']; level?: string; region?: string; limit: number; cursor?: string }): Promise<Result<Page<ApplicationListItem>>> {
+    async listApplications(admin: AdminRecord, q: { stage?: string; status?: Application['status']; level?: string; region?: string; name?: string; limit: number; cursor?: string }): Promise<Result<Page<ApplicationListItem>>> {
       const scope = scopeOf(admin);
       // A stage or level no loaded policy has is a typo: say so rather than answer an empty list.
       const policies = deps.policies.all();
@@ -75,6 +77,9 @@ export function createAdminService(deps: CertificationDeps) {
         ...(q.stage ? { stage: q.stage } : {}),
         ...(q.status ? { status: q.status } : {}),
         ...(q.level ? { level: q.level } : scope.levels ? { levels: scope.levels } : {}),
+        // The applicant's full name, exactly (names are plaintext, an indexed equality on workers; nothing is
+        // decrypted). A name shared by more than NAME_MATCHES workers lists the applications of the first so many.
+        ...(q.name ? { workerIds: await deps.workers.idsNamed(q.name, NAME_MATCHES) } : {}),
       };
       try {
         const page = await deps.applications.list(filter, { limit: q.limit, cursor: q.cursor ?? null });

@@ -22,6 +22,8 @@ export interface ApplicationFilter {
   levels?: LevelId[];
   level?: LevelId;
   policyId?: string;
+  /** Only the applications of these workers (the queue's search by name); an empty list matches none. */
+  workerIds?: readonly string[];
 }
 
 export interface Page<T> {

@@ -37,6 +37,11 @@ export interface WorkerRepository {
   findById(id: string): Promise<WorkerRecord | null>;
   /** The summaries of the workers among `ids` (one page of a list: at most a few hundred), in one read; unknown ids are left out. */
   summaries(ids: readonly string[]): Promise<WorkerSummary[]>;
+  /**
+   * The ids of the workers whose name is exactly `name` (names are stored in plaintext; an indexed equality), at
+   * most `limit` of them: the review queue's search by the applicant's name.
+   */
+  idsNamed(name: string, limit: number): Promise<string[]>;
   findByIdNumber(idNumber: string): Promise<WorkerRecord | null>;
   /** `locale`: the language they registered in, recorded with the profile (as setLocale would, in the same write). */
   create(channel: string, userId: string, profile: WorkerProfile, now: Date, orgId?: string | null, locale?: string): Promise<CreateWorkerResult>;

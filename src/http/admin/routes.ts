@@ -34,6 +34,7 @@ const listQuery = z.strictObject({
   status: z.enum(['open', 'returned', 'rejected', 'withdrawn', 'certified']).optional(),
   level: level.optional(),
   region: z.string().regex(/^\d{2,9}$/, 'region is a region code or prefix, e.g. 3201').optional(),
+  name: z.string().trim().min(1, "name is the applicant's full name; leave it out to list everyone").max(40, "name is the applicant's full name (at most 40 characters)").optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().regex(/^[A-Za-z0-9_=-]{1,200}$/).optional(),
 });

@@ -8,8 +8,8 @@ const body = z.strictObject({
   name: z.string().trim().min(1, 'a saved filter needs a name').max(60, 'a filter name is at most 60 characters'),
   // The review queue's own query parameters, as strings; checked again by the list when used.
   query: z
-    .partialRecord(z.enum(['stage', 'status', 'level', 'region', 'limit'], { message: 'a saved filter holds stage, status, level, region and/or limit' }), z.string().max(60))
-    .refine((q) => Object.keys(q).length > 0, 'a saved filter needs at least one of stage, status, level, region'),
+    .partialRecord(z.enum(['stage', 'status', 'level', 'region', 'name', 'limit'], { message: 'a saved filter holds stage, status, level, region, name and/or limit' }), z.string().max(60))
+    .refine((q) => Object.keys(q).length > 0, 'a saved filter needs at least one of stage, status, level, region, name'),
 });
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1-64 letters, digits, _ or -');
 

@@ -316,6 +316,10 @@ function buildQuery(filter: ApplicationFilter, before: string | null): Filter<Ap
     query.level = { $in: levels };
   }
   if (filter.policyId !== undefined) query.policyId = str(filter.policyId, 'policyId');
+  if (filter.workerIds !== undefined) {
+    if (filter.workerIds.length === 0) return null;
+    query.workerId = { $in: filter.workerIds.map((w) => str(w, 'workerIds[]')) };
+  }
   if (before !== null) query.sortKey = { $lt: before };
   if (filter.regionPrefix !== undefined && filter.regionPrefix !== '') {
     const prefix = str(filter.regionPrefix, 'regionPrefix');

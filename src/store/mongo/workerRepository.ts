@@ -117,6 +117,11 @@ export function createMongoWorkerRepository(connection: Connection, cipher: PiiC
       return docs.map((d) => ({ id: String(d._id), name: d.name, orgName: d.orgName, orgId: d.orgId ?? null }));
     },
 
+    async idsNamed(name, limit) {
+      const docs = await Model.find({ name: String(name) }, { _id: 1 }).limit(limit).lean<{ _id: unknown }[]>();
+      return docs.map((d) => String(d._id));
+    },
+
     async findByIdNumber(idNumber) {
       const doc = await Model.findOne({ idHmac: cipher.hmac(idNumber) }).lean();
       return doc ? toRecord(doc as WorkerDoc & { _id: unknown }) : null;
