@@ -19,8 +19,12 @@ export interface BroadcastSettings {
   maxAttempts: number;
 }
 
-/** Policies (quiet hours), sender, reach, scheduler, translator, clock and logger: the same as reminders use. */
-export interface BroadcastDeps extends Pick<ReminderDeps, 'policies' | 'sender' | 'reach' | 'scheduler' | 'translator' | 'clock' | 'logger'> {
+/**
+ * Policies and the regions' own reminder settings (quiet hours, daily cap: a region's settings made in the console
+ * apply to its notices as to its reminders), sender, reach, scheduler, translator, clock and logger: the same as
+ * reminders use.
+ */
+export interface BroadcastDeps extends Pick<ReminderDeps, 'policies' | 'regionSettings' | 'sender' | 'reach' | 'scheduler' | 'translator' | 'clock' | 'logger'> {
   broadcasts: BroadcastStore;
   deliveries: DeliveryStore;
   audience: AudienceSource;

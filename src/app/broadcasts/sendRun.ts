@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { emptyCounts, type Broadcast } from '../../domain/broadcasts/broadcast.ts';
 import { retryDelayMs, skipReasonOfFailure, transition, type SkipReason } from '../../domain/broadcasts/delivery.ts';
 import { chinaDay, deliveryTime, isQuiet } from '../../domain/reminders/quietHours.ts';
-import { reminderSettings } from '../../domain/policy/trainingSchema.ts';
 import type { TrainingSession } from '../../domain/training/types.ts';
 import type { CounterIncs, DeliveryRecord } from '../ports/broadcasts.ts';
 import type { DeliveryResult } from '../ports/sender.ts';
 import type { ReachRefusal } from '../ports/reach.ts';
 import type { JobDefinition } from '../ports/scheduler.ts';
+import { settingsOf } from '../reminders/regionSettings.ts';
 import { audienceOf } from './audience.ts';
 import { BROADCAST_FANOUT_JOB, BROADCAST_SEND_JOB, type BroadcastDeps } from './deps.ts';
 import { noticeMessage } from './message.ts';
@@ -107,7 +107,7 @@ async function mayGo(deps: BroadcastDeps, b: Broadcast, d: DeliveryRecord, muted
     return false;
   };
   if (mutedBy) return skip('muted', mutedBy);
-  const settings = reminderSettings(deps.policies.forRegion(d.regionCode));
+  const settings = settingsOf(deps, d.regionCode);
   if (!b.urgent && isQuiet(now, settings.quietHours)) {
     // The reason says to the admin why it still waits (the recipients list shows it with its time).
     await deps.deliveries.finish(d.id, 'pending', 'pending', 'quietHours', now, { nextAt: deliveryTime(now, settings.quietHours, d.id) });
@@ -213,6 +213,8 @@ export async function sendRun(deps: BroadcastDeps, id: string): Promise<void> {
     }
     if (orphans > 0 || lease.previousRun) await recount(deps, id);
     const session = b.sessionId ? await deps.training.training.get(b.sessionId) : null;
+    // Quiet hours and the daily cap are the recipient's region's, as set in the console (read at most every 30 s).
+    await deps.regionSettings?.refresh().catch((err: unknown) => deps.logger.warn({ err }, 'could not read the region reminder settings; using the last ones read'));
     const stopAt = Date.now() + deps.settings.leaseMs / 2;
     for (;;) {
       b = await deps.broadcasts.get(id);

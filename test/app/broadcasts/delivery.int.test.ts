@@ -10,16 +10,19 @@ import { createBroadcast, type BroadcastInput } from '../../../src/app/broadcast
 import { controlBroadcast, decideUnknown, recipients } from '../../../src/app/broadcasts/control.ts';
 import { dryRun } from '../../../src/app/broadcasts/dryRun.ts';
 import { sendBroadcast } from '../../../src/app/broadcasts/sendBroadcast.ts';
+import { createRegionSettingsView } from '../../../src/app/reminders/regionSettings.ts';
 import { fanOut, sendRun } from '../../../src/app/broadcasts/sendRun.ts';
 import type { WorkerRecord } from '../../../src/app/ports/workerRepository.ts';
 import type { Segment } from '../../../src/domain/broadcasts/segment.ts';
+import { reminderSettings } from '../../../src/domain/policy/trainingSchema.ts';
 import { createPiiCipher } from '../../../src/infra/piiCipher.ts';
 import { connectMongo } from '../../../src/store/mongo/connection.ts';
 import { createMongoReminderStore } from '../../../src/store/mongo/reminderStore.ts';
 import { createMongoWorkerRepository } from '../../../src/store/mongo/workerRepository.ts';
 import { testDbUri } from '../../support/db.ts';
-import { makeIdNumber } from '../../support/engineHarness.ts';
+import { content, makeIdNumber } from '../../support/engineHarness.ts';
 import { sampleProfile } from '../../support/registrationScript.ts';
+import { TestClock } from '../../support/testClock.ts';
 import { admin, world } from './world.ts';
 
 let connection: Connection;
@@ -269,6 +272,23 @@ describe('delivery', () => {
     w.clock.advance(10 * 3_600_000);
     await sendRun(w.deps, calm);
     expect((await w.deps.broadcasts.get(calm))!.counts).toMatchObject({ sent: 1, skipped: 1, pending: 0 });
+  });
+
+  it("regression: quiet hours a region set in the console did not hold its notices (the policy's were read); they do, as they hold its reminders", async () => {
+    const policies = content().policies;
+    const own = { ...reminderSettings(policies.forRegion('320102')), quietHours: { start: '09:00', end: '18:00', spreadMinutes: 30 } };
+    const store = { all: async () => [{ region: '3201', settings: own, updatedAt: new Date('2026-02-01T00:00:00Z'), updatedBy: 'nj' }], get: async () => null, put: async () => {} };
+    // 10:00 China time: outside the policy's quiet hours (22:00–08:00), inside Nanjing's own (09:00–18:00).
+    const start = '2026-03-01T02:00:00Z';
+    const w = world(connection, { start, regionSettings: createRegionSettingsView({ store, policies, clock: new TestClock(new Date(start)) }) });
+    const id = await draft(w, { roles: ['secretary'] });
+    expect(await sendAll(w, id)).toMatchObject({ status: 'sending', counts: { sent: 0, pending: 2 } });
+    const held = (await recipients(w.deps, NANJING, id, { status: 'pending' }, undefined, 10)) as { ok: true; value: { items: { reason?: string; nextAt?: string }[] } };
+    // 18:00 China time is 10:00Z, spread over the next 30 minutes.
+    expect(held.value.items).toEqual([0, 1].map(() => expect.objectContaining({ reason: 'quietHours', nextAt: expect.stringMatching(/^2026-03-01T10:[0-2]\d:/) })));
+    // Without the region's settings the same notice goes at once.
+    const plain = world(connection, { start });
+    expect(await sendAll(plain, await draft(plain, { roles: ['secretary'] }))).toMatchObject({ status: 'done', counts: { sent: 2 } });
   });
 
   it('a run that died leaves its in-flight sends unknown: held for the admin, or resent, by the broadcast setting', async () => {

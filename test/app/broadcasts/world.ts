@@ -24,7 +24,7 @@ export const admin = (id: string, regionCode: string): AdminRecord => ({ id, nam
  * received (and can refuse, fail or run a callback at a given send), a reach table, mutes, and a scheduler that
  * only records (the test runs the jobs itself, so nothing runs behind its back).
  */
-export function world(connection: Connection, opts: { start?: string; settings?: Partial<BroadcastSettings>; training?: Partial<TrainingDeps>; takeDailySlot?: BroadcastDeps['reminders']['takeDailySlot'] } = {}) {
+export function world(connection: Connection, opts: { start?: string; settings?: Partial<BroadcastSettings>; training?: Partial<TrainingDeps>; takeDailySlot?: BroadcastDeps['reminders']['takeDailySlot']; regionSettings?: BroadcastDeps['regionSettings'] } = {}) {
   const clock = new TestClock(new Date(opts.start ?? '2026-03-01T02:00:00Z'));
   const received = new Map<string, OutboundMessage[]>();
   const behaviour = new Map<string, (attempt: number) => DeliveryResult>();
@@ -74,6 +74,7 @@ export function world(connection: Connection, opts: { start?: string; settings?:
     // The training use cases are only reached by replies; tests of replies pass real ones.
     training: { training: { get: async () => null }, admins: { get: async () => null }, ...opts.training } as unknown as TrainingDeps,
     policies: content().policies,
+    ...(opts.regionSettings ? { regionSettings: opts.regionSettings } : {}),
     sender: {
       async send(_channel, userId, messages) {
         const n = (attempts.get(userId) ?? 0) + 1;
