@@ -42,7 +42,8 @@ describe('console: satisfaction polls in the browser', () => {
     base = r.app.url;
     await r.account({ username: 'pinghu', password: PASSWORD, regionCode: '330482', name: '平湖市两新工委' });
     appId = (await pinghuApplication(r)).app.id;
-    browser = await launchTestBrowser({ viewport: DESK });
+    // A browser outside China: the closing time is still shown and taken in China time (regression below).
+    browser = await launchTestBrowser({ viewport: DESK, timezoneId: 'America/New_York' });
     page = browser.page;
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('request', (request) => void requested.push(request.url()));
@@ -66,6 +67,9 @@ describe('console: satisfaction polls in the browser', () => {
     await page.waitForURL(/\/console\/polls\?applicationId=/);
     await dataTest('polls-create').click();
     expect(await dataTest('poll-application').inputValue()).toBe(appId);
+    // regression: the closing time was shown and read in the browser's zone (12:00 in New York for midnight in China).
+    const closes = await dataTest('poll-closes-item').locator('input').inputValue();
+    expect(closes).toMatch(/^\d{4}-\d{2}-\d{2} 00:00$/);
     await dataTest('poll-suggest').click();
     await eventually(() => dataTest('poll-suggest-hint').textContent()).toContain('员工 40 人');
     expect(await dataTest('poll-group-employee').locator('input').inputValue()).toBe('40');
@@ -77,6 +81,8 @@ describe('console: satisfaction polls in the browser', () => {
     await dataTest('poll-create-confirm').click();
     await page.waitForURL(/\/console\/polls\/[A-Za-z0-9]+$/);
     pollId = /polls\/([A-Za-z0-9]+)$/.exec(page.url())![1]!;
+    const created = await page.evaluate(`fetch('/admin/api/polls/${pollId}').then((r) => r.json())`) as { closesAt: string };
+    expect(new Date(created.closesAt).toISOString()).toBe(new Date(`${closes.replace(' ', 'T')}:00+08:00`).toISOString());
     await eventually(() => dataTest('poll-answered-employee').textContent()).toBe('0 / 8');
     expect(await dataTest('poll-status').textContent()).toContain('进行中');
     expect(await dataTest('poll-results').textContent()).toContain('测评结束后才显示结果');

@@ -121,7 +121,7 @@ export interface TestBrowser {
 }
 
 /** A browser with a fresh profile directory of its own, removed again by close(). */
-export async function launchTestBrowser(options: { viewport?: { width: number; height: number } } = {}): Promise<TestBrowser> {
+export async function launchTestBrowser(options: { viewport?: { width: number; height: number }; timezoneId?: string } = {}): Promise<TestBrowser> {
   const resolved = await resolveChromium();
   const profile = await mkdtemp(join(tmpdir(), 'redcollar-browser-profile-'));
   let context: BrowserContext;
@@ -131,6 +131,7 @@ export async function launchTestBrowser(options: { viewport?: { width: number; h
       headless: true,
       args: resolved.args,
       ...(options.viewport ? { viewport: options.viewport } : {}),
+      ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     });
   } catch (error) {
     await rm(profile, { recursive: true, force: true });
