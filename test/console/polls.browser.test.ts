@@ -48,7 +48,26 @@ describe('console: satisfaction polls in the browser', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('request', (request) => void requested.push(request.url()));
     page.setDefaultTimeout(UI_TIMEOUT_MS);
+    // Headless Chromium has no print dialog: count the calls instead (an init script runs whatever the page's CSP).
+    await browser.context.addInitScript(() => {
+      const w = globalThis as unknown as { printAsked: number; print: () => void };
+      w.printAsked = 0;
+      w.print = () => void (w.printAsked += 1);
+    });
   }, 240_000);
+
+  /** Clicks 打印卡片: the tab it opens, checked to have asked for the print dialog; answers the sheet's HTML as served. */
+  async function printedSheet(): Promise<string> {
+    const opened = page.context().waitForEvent('page');
+    await dataTest('poll-sheet').click();
+    const tab = await opened;
+    await tab.waitForLoadState('load');
+    expect(tab.url()).toMatch(/\/admin\/api\/polls\/[A-Za-z0-9]+\/codes\?.*print=1/);
+    await eventually(() => tab.evaluate(() => (globalThis as unknown as { printAsked?: number }).printAsked ?? 0)).toBe(1);
+    const html = await page.evaluate((url) => fetch(url).then((r) => r.text()), tab.url());
+    await tab.close();
+    return html;
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -98,10 +117,9 @@ describe('console: satisfaction polls in the browser', () => {
     const csv = await readFile((await (await download).path())!, 'utf8');
     // The console's language (zh-CN): group names in Chinese, the stable id in the last column.
     expect(csv.split('\n').filter((l) => /^员工,.*,employee$/.test(l))).toHaveLength(8);
-    // The printable sheet too, whatever language the browser itself asks for (the console sends its own).
-    const sheetDownload = page.waitForEvent('download');
-    await dataTest('poll-sheet').click();
-    const sheet = await readFile((await (await sheetDownload).path())!, 'utf8');
+    // regression: 打印卡片 downloaded the sheet instead of printing it. It opens in a tab of its own, whose print
+    // dialog opens once loaded (its CSP lets that one script run), in the console's language whatever the browser asks.
+    const sheet = await printedSheet();
     expect(sheet).toContain('<html lang="zh-CN">');
     expect(sheet).toMatch(/发送“测评 [0-9A-Z]{10}”/);
     expect(await shoot('polls-codes')).toBe(0);
@@ -159,9 +177,7 @@ describe('console: satisfaction polls in the browser', () => {
     expect(await dataTest('poll-note').textContent()).toContain('advanced to “Review and certificate issue”');
     expect(await shoot('polls-results-en')).toBe(0);
     // The printable sheet follows the console's language as the CSV does.
-    const download = page.waitForEvent('download');
-    await dataTest('poll-sheet').click();
-    const sheet = await readFile((await (await download).path())!, 'utf8');
+    const sheet = await printedSheet();
     expect(sheet).toContain('<html lang="en">');
     expect(sheet).toMatch(/send &quot;poll [0-9A-Z]{10}&quot;/);
     await page.goto(`${base}/console/polls`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
 import { loadTemplates } from '../../src/templates/loadTemplates.ts';
@@ -233,6 +234,17 @@ describe('codes', () => {
     expect(html.raw).toContain('@page { size: A4');
     expect(html.raw.match(/<svg/g)).toHaveLength(6);
     expect(html.raw).not.toContain('<script');
+    // To be printed (the console's 打印卡片): one script, which opens the print dialog, allowed by its hash alone.
+    const printed = await r.api('GET', `/polls/${poll.id}/codes?format=html&print=1`, tokens.pinghu!);
+    const script = /<script>([^<]*)<\/script>/.exec(printed.raw)?.[1];
+    expect(script).toBe("addEventListener('load',()=>print())");
+    const hash = createHash('sha256').update(script!, 'utf8').digest('base64');
+    const directives = printed.headers.get('content-security-policy')!.split(';').map((d) => d.trim());
+    expect(directives.filter((d) => d.startsWith('script-src'))).toEqual([`script-src 'sha256-${hash}'`]);
+    expect(printed.raw.match(/<script/g)).toHaveLength(1);
+    const badPrint = await r.api('GET', `/polls/${poll.id}/codes?format=html&print=yes`, tokens.pinghu!);
+    expect(badPrint.status).toBe(400);
+    expect(badPrint.body.error).toBe('print: print is 1 (open the print dialog) or left out');
 
     // Codes are stored sealed and found by HMAC: no plaintext code anywhere in the database.
     const stored = JSON.stringify(await r.db.collection('poll_codes').find({ pollId: poll.id }).toArray());
@@ -242,9 +254,9 @@ describe('codes', () => {
     const actor = (token: string) => token.split('_')[1];
     const audit = await r.api('GET', `/audit?target=poll:${poll.id}&actor=${actor(tokens.pinghu!)}`, tokens.pinghu!);
     expect(audit.body.items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(expect.arrayContaining(['viewPollCodes:done']));
-    // Each look, in each format: the JSON of createPoll and the CSV and the sheet above.
+    // Each look, in each format: the JSON of createPoll and the CSV and the two sheets above (to read, to print).
     const looks = audit.body.items.filter((e: { action: string; outcome: string }) => e.action === 'viewPollCodes' && e.outcome === 'done');
-    expect(looks.map((e: { detail: { format: string } }) => e.detail.format).sort()).toEqual(['csv', 'html', 'json']);
+    expect(looks.map((e: { detail: { format: string } }) => e.detail.format).sort()).toEqual(['csv', 'html', 'html', 'json']);
     const audit2 = await r.api('GET', `/audit?target=poll:${poll.id}&actor=${actor(tokens.pinghu2!)}`, tokens.pinghu2!);
     expect(audit2.body.items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(['viewPollCodes:refused']);
   });

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import type { PollAdmin } from '../../app/polls/pollAdmin.ts';
 import { HttpError } from '../errors.ts';
-import { codesCsv, codesHtml } from '../polls/codeSheet.ts';
+import { codesCsv, codesHtml, PRINT_SCRIPT_CSP } from '../polls/codeSheet.ts';
 import type { ServiceError } from '../../app/certification/runCommand.ts';
 import { adminOf } from './auth.ts';
 import { parse } from './parse.ts';
@@ -38,6 +38,8 @@ const codesQuery = z.strictObject({
   format: z.enum(['json', 'csv', 'html'], { message: 'format is json, csv or html' }).default('json'),
   /** The CSV's and the printable sheet's language; without it, the request's Accept-Language (en, else zh-CN). */
   lang: z.enum(['zh-CN', 'en'], { message: 'lang is zh-CN (the default) or en' }).optional(),
+  /** format=html: the sheet opens the browser's print dialog once loaded (the console opens it in a tab of its own). */
+  print: z.enum(['1'], { message: 'print is 1 (open the print dialog) or left out' }).optional(),
 });
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: ServiceError };
@@ -69,7 +71,7 @@ export function pollRoutes(router: Router, polls: PollAdmin): void {
   });
   router.get('/polls/:id/codes', async (ctx) => {
     const id = parse(pollId, ctx.params.id);
-    const { format, lang } = parse(codesQuery, ctx.query);
+    const { format, lang, print } = parse(codesQuery, ctx.query);
     const codes = value(await polls.codes(adminOf(ctx), id, format));
     const language = lang ?? (/^en\b/i.test(ctx.get('accept-language')) ? 'en' : 'zh-CN');
     // The codes open the poll: no cache keeps a copy.
@@ -80,9 +82,9 @@ export function pollRoutes(router: Router, polls: PollAdmin): void {
       ctx.type = 'text/csv; charset=utf-8';
       ctx.body = codesCsv(codes, polls.codesFileWords(language));
     } else {
-      ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+      ctx.set('Content-Security-Policy', `default-src 'none'; style-src 'unsafe-inline'; img-src data:${print ? `; script-src ${PRINT_SCRIPT_CSP}` : ''}`);
       ctx.type = 'text/html; charset=utf-8';
-      ctx.body = await codesHtml(id, codes, polls.codeSheetWords(language));
+      ctx.body = await codesHtml(id, codes, polls.codeSheetWords(language), { printOnLoad: print === '1' });
     }
   });
   router.post('/polls/:id/close', async (ctx) => {

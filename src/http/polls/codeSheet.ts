@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import QRCode from 'qrcode';
 import type { PollGroup } from '../../domain/polls/types.ts';
@@ -35,11 +36,18 @@ export function codesCsv(codes: readonly CodeRow[], words: CodesFileWords): stri
 }
 
 /**
- * A printable A4 sheet of cards, 2 × 5 a page: each with the group, the code, its link and a QR code of the link
- * (the Official Account's temporary QR code when that channel is on, else the web page). Inline styles only, no script: the route's CSP allows no
- * script at all.
+ * The one script a sheet may carry: opened to be printed (the console's 打印卡片), it opens the browser's print
+ * dialog once loaded. The route's CSP allows exactly this script by its hash (PRINT_SCRIPT_CSP) and no other.
  */
-export async function codesHtml(pollId: string, codes: readonly CodeRow[], words: CodeSheetWords): Promise<string> {
+const PRINT_ON_LOAD = "addEventListener('load',()=>print())";
+export const PRINT_SCRIPT_CSP = `'sha256-${createHash('sha256').update(PRINT_ON_LOAD, 'utf8').digest('base64')}'`;
+
+/**
+ * A printable A4 sheet of cards, 2 × 5 a page: each with the group, the code, its link and a QR code of the link
+ * (the Official Account's temporary QR code when that channel is on, else the web page). Inline styles only, and
+ * no script but PRINT_ON_LOAD when `printOnLoad`.
+ */
+export async function codesHtml(pollId: string, codes: readonly CodeRow[], words: CodeSheetWords, opts: { printOnLoad?: boolean } = {}): Promise<string> {
   const cards = await Promise.all(
     codes.map(async (c) => {
       // The account's QR code where there is one (WeChat follows the account and opens the poll), else the web link.
@@ -55,5 +63,5 @@ body { font-family: sans-serif; margin: 0; }
 .qr svg { width: 40mm; height: 40mm; }
 .title { font-weight: bold; } .code { font: bold 16pt monospace; letter-spacing: 1px; margin: 2mm 0; }
 .hint, .url { font-size: 8pt; color: #333; word-break: break-all; }
-</style></head><body><div class="sheet">${cards.join('')}</div></body></html>`;
+</style></head><body><div class="sheet">${cards.join('')}</div>${opts.printOnLoad ? `<script>${PRINT_ON_LOAD}</script>` : ''}</body></html>`;
 }

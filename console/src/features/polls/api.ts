@@ -59,6 +59,8 @@ export function pollsApi(http: HttpClient) {
     codes: (id: string) => http.get<{ codes: { group: PollGroup; code: string; url: string }[] }>(`/polls/${enc(id)}/codes`),
     /** `lang`: the file's words, the CSV's headers or the printed sheet's (the console's language). */
     codesFile: (id: string, format: 'csv' | 'html', lang: string) => http.download(`/polls/${enc(id)}/codes`, { format, lang }),
+    /** The printable sheet's address, for a tab of its own that opens the print dialog once loaded (the session cookie goes with it). */
+    printSheetUrl: (id: string, lang: string) => http.url(`/polls/${enc(id)}/codes`, { format: 'html', lang, print: '1' }),
     close: (id: string) => http.post<PollView>(`/polls/${enc(id)}/close`),
     extend: (id: string, closesAt: string) => http.post<PollView>(`/polls/${enc(id)}/extend`, { closesAt }),
     results: (id: string) => http.get<PollResults>(`/polls/${enc(id)}/results`),
