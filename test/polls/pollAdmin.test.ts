@@ -245,6 +245,9 @@ describe('codes', () => {
     const badPrint = await r.api('GET', `/polls/${poll.id}/codes?format=html&print=yes`, tokens.pinghu!);
     expect(badPrint.status).toBe(400);
     expect(badPrint.body.error).toBe('print: print is 1 (open the print dialog) or left out');
+    const csvPrint = await r.api('GET', `/polls/${poll.id}/codes?format=csv&print=1`, tokens.pinghu!);
+    expect(csvPrint.status).toBe(400);
+    expect(csvPrint.body.error).toBe('print: print=1 goes with format=html, the printable sheet');
 
     // Codes are stored sealed and found by HMAC: no plaintext code anywhere in the database.
     const stored = JSON.stringify(await r.db.collection('poll_codes').find({ pollId: poll.id }).toArray());

@@ -40,7 +40,7 @@ const codesQuery = z.strictObject({
   lang: z.enum(['zh-CN', 'en'], { message: 'lang is zh-CN (the default) or en' }).optional(),
   /** format=html: the sheet opens the browser's print dialog once loaded (the console opens it in a tab of its own). */
   print: z.enum(['1'], { message: 'print is 1 (open the print dialog) or left out' }).optional(),
-});
+}).refine((q) => q.print === undefined || q.format === 'html', { message: 'print=1 goes with format=html, the printable sheet', path: ['print'] });
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: ServiceError };
 /** A refusal keeps its stable `code` (app/polls/refusals.ts) and `params`: the console words it from them. */
