@@ -10,6 +10,8 @@ import { namesOf } from './names.ts';
 
 /** A certificate number as typed: letters, digits and dashes (see verifyCertificate's CERTIFICATE_NUMBER). */
 const NUMBER_LIKE = /^[A-Za-z0-9-]{3,40}$/;
+/** The most holders of one name a search lists the certificates of. */
+const NAMESAKES = 500;
 
 const cursorOf = (number: string) => Buffer.from(number, 'utf8').toString('base64url');
 function numberOfCursor(cursor: string): string | null {
@@ -32,7 +34,7 @@ export async function searchCertificates(deps: ConsoleDeps, admin: AdminRecord, 
   if (text) {
     if (NUMBER_LIKE.test(text) && /\d/.test(text)) number = text.toUpperCase();
     else {
-      workerIds = (await deps.reads.workersNamed(text)).map((w) => w.id);
+      workerIds = await deps.workers.idsNamed(text, NAMESAKES);
       if (workerIds.length === 0) return { ok: true, value: { items: [] } };
     }
   }

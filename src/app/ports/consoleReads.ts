@@ -51,8 +51,6 @@ export interface ConsoleReads {
   searchCertificates(q: { scope: ReadScope; number?: string; workerIds?: string[]; status?: CertificateStatus; after?: string; limit: number }): Promise<Certificate[]>;
   /** Certificates in scope, the most recently issued first; keyset on (issuedOn, number), both descending. */
   recentCertificates(q: { scope: ReadScope; before?: { issuedOn: string; number: string }; limit: number }): Promise<Certificate[]>;
-  /** Worker ids and names of people registered under exactly this name (names are not sealed; see workerRepository). */
-  workersNamed(name: string): Promise<{ id: string; name: string }[]>;
   workerNames(ids: readonly string[]): Promise<Map<string, string>>;
 
   /** Admin ids whose region is at or below `regionPrefix`. */

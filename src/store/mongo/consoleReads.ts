@@ -199,11 +199,6 @@ export function createMongoConsoleReads(connection: Connection, counters: Dashbo
       return docs.map(({ _id, regionPath: _r, ...rest }) => ({ number: String(_id), ...rest }) as Certificate);
     },
 
-    async workersNamed(name) {
-      const docs = await workers.find({ name: str(name, 'name') }, { projection: { name: 1 } }).limit(500).toArray();
-      return docs.map((d) => ({ id: String(d._id), name: d.name }));
-    },
-
     async workerNames(ids) {
       const valid = [...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/.test(id)).map((id) => new ObjectId(id));
       if (!valid.length) return new Map();
