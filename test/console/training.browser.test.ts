@@ -89,7 +89,11 @@ describe('training and reminders in the console', () => {
     await shoot('training-session');
     // At phone width the enrolled are cards: the score and the attendance button are on screen, not scrolled away.
     await page.setViewportSize({ width: 375, height: 740 });
-    const button = dataTest('mark-attendance');
+    // regression (flaky): the table's button, found before the page switched to cards, was gone when measured
+    // (boundingBox null). Wait for the card list, then measure the button inside it.
+    const cards = page.locator('ul.rc-card-list[data-test="enrolled-table"]');
+    await cards.waitFor();
+    const button = cards.locator('[data-test="mark-attendance"]');
     await button.waitFor();
     const box = await button.boundingBox();
     expect(box && box.x + box.width).toBeLessThanOrEqual(375);
