@@ -83,6 +83,7 @@ import { offerSweepJob } from './app/training/offerSweep.ts';
 import { examStillDue, restoreSessionReminders, sessionStartStillDue } from './app/training/sessionReminders.ts';
 import type { ReminderDeps } from './app/reminders/deps.ts';
 import type { BroadcastDeps } from './app/broadcasts/deps.ts';
+import { followEnrolment } from './app/broadcasts/answerFollows.ts';
 import { broadcastJobs } from './app/broadcasts/sendRun.ts';
 import { broadcastTickJob } from './app/broadcasts/tick.ts';
 import { createBroadcastReplies, mayBeBroadcastAnswer } from './app/broadcasts/replies.ts';
@@ -274,6 +275,8 @@ export async function startRedcollar(
         maxAttempts: 5,
       },
     };
+    // A notice's 报名 / 不参加 counters move with the enrolments it led to, not only when the worker replies.
+    training.onEnrolmentChange = followEnrolment(broadcasts);
     await Promise.all(Object.values(connection.models).map((m) => m.init()));
     const backToFlow = createBackToFlow({
       flows: content.flows,

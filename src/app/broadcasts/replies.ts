@@ -1,9 +1,8 @@
-import type { Answer } from '../../domain/broadcasts/broadcast.ts';
-import type { Enrolment } from '../../domain/training/types.ts';
 import type { ConversationState, OutboundMessage } from '../../engine/types.ts';
 import type { BackToFlow } from '../backToFlow.ts';
 import type { InboundMessage } from '../handleInbound.ts';
 import { enrol, whereTheyStand } from '../training/workerTraining.ts';
+import { answerOf, follow } from './answerFollows.ts';
 import type { BroadcastDeps } from './deps.ts';
 import { CHOICE } from './message.ts';
 
@@ -46,7 +45,8 @@ export function mayBeBroadcastAnswer(msg: InboundMessage, state: ConversationSta
  * word or number for the latest unanswered notice, else the latest answered one. 报名 goes through the training
  * use case (a seat or the waiting list, idempotent: a second 报名 says it was answered and where the worker
  * stands); 不参加 is recorded, and a later 报名 turns it into an enrolment. Each delivery counts one answer, and
- * that answer follows the enrolment (a seat from the waiting list makes it 报名, a cancelled seat lets 不参加 in).
+ * that answer follows the enrolment (a seat from the waiting list makes it 报名, a seat given up makes it 不参加):
+ * here, when the worker replies, and through answerFollows.ts as soon as the enrolment changes.
  * Numbers are taken outside a flow, or inside one when the notice came after the flow's last turn. Null: not an
  * answer to a broadcast, the flows answer it (indexed reads, only for messages that look like an answer).
  */
@@ -78,13 +78,17 @@ export function createBroadcastReplies(deps: BroadcastDeps, opts: { backToFlow?:
     const e = await enrolmentNow();
     const before = await follow(deps, delivery.id, b.id, delivery.answer ?? null, answerOf(e), now);
     if (choice === 'decline') {
-      if (before === 'decline') return say(t('alreadyDeclined'));
+      // A seat given up under 取消报名 already counts as 不参加 (answerFollows.ts): confirm it rather than say
+      // "you answered that before", which the worker never did.
+      if (before === 'decline') return say(e && answerOf(e) === 'decline' ? t('declined', { title: b.sessionTitle ?? '' }) : t('alreadyDeclined'));
       // Giving up a seat is the training flow's business (it offers the seat to the next in line).
-      if (before && e && answerOf(e)) {
+      const held = answerOf(e);
+      if (before && e && (held === 'enrol' || held === 'waiting')) {
         const tt = (k: string, p?: Record<string, unknown>) => deps.translator.t(state.locale, k, p);
         return say(t('enrolledNotDecline', { state: (await whereTheyStand(deps.training, e, now, tt, 'states')) ?? tt(`training:states.${e.state}`) }));
       }
-      // No answer yet, or a 报名 whose enrolment was given up since (取消报名): 不参加 is what is true now.
+      // No answer yet (or one with no enrolment behind it): 不参加 is recorded. A 报名 given up since (取消报名)
+      // was moved to 不参加 above.
       const recorded = before === null ? await deps.deliveries.answer(delivery.id, 'decline', now) : await deps.deliveries.changeAnswer(delivery.id, before, 'decline', now);
       if (recorded) await deps.broadcasts.inc(b.id, before === null ? { 'answers.decline': 1 } : { [`answers.${before}`]: -1, 'answers.decline': 1 });
       return say(t('declined', { title: b.sessionTitle ?? '' }));
@@ -100,20 +104,3 @@ export function createBroadcastReplies(deps: BroadcastDeps, opts: { backToFlow?:
   };
 }
 
-/** The answer an enrolment stands for: a seat is 报名, a place in line (or a seat held, not yet taken) is waiting. */
-function answerOf(e: Enrolment | null): Answer | null {
-  if (e?.state === 'enrolled') return 'enrol';
-  if (e?.state === 'waiting' || e?.state === 'offered') return 'waiting';
-  return null;
-}
-
-/**
- * Moves a recorded 报名 / waiting answer (or a 不参加 the worker went back on) to what the enrolment is now, with
- * the notice's counters; a lost race leaves both as the winner wrote them. Returns the answer now recorded.
- */
-async function follow(deps: BroadcastDeps, deliveryId: string, broadcastId: string, before: Answer | null, to: Answer | null, at: Date): Promise<Answer | null> {
-  if (before === null || to === null || before === to) return before;
-  if (!(await deps.deliveries.changeAnswer(deliveryId, before, to, at))) return before;
-  await deps.broadcasts.inc(broadcastId, { [`answers.${before}`]: -1, [`answers.${to}`]: 1 });
-  return to;
-}

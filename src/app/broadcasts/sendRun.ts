@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { emptyCounts, type Broadcast } from '../../domain/broadcasts/broadcast.ts';
-import { retryDelayMs, skipReasonOfFailure, transition, type SkipReason } from '../../domain/broadcasts/delivery.ts';
+import { deliveryIdOf, retryDelayMs, skipReasonOfFailure, transition, type SkipReason } from '../../domain/broadcasts/delivery.ts';
 import { chinaDay, deliveryTime, isQuiet } from '../../domain/reminders/quietHours.ts';
 import type { TrainingSession } from '../../domain/training/types.ts';
 import type { CounterIncs, DeliveryRecord } from '../ports/broadcasts.ts';
@@ -51,7 +51,7 @@ export async function fanOut(deps: BroadcastDeps, id: string): Promise<void> {
       if (inFlight.size >= 3) await Promise.race(inFlight);
     };
     for await (const r of audienceOf(deps, b.segment, b.startedAt)) {
-      chunk.push({ id: `${b.id}:${r.workerId}`, broadcastId: b.id, workerId: r.workerId, seq: seq++, channel: r.channel, userId: r.userId, name: r.name, ...(r.locale ? { locale: r.locale } : {}), regionCode: r.regionCode, nextAt: b.startedAt, offersChoices: !!b.sessionId });
+      chunk.push({ id: deliveryIdOf(b.id, r.workerId), broadcastId: b.id, workerId: r.workerId, seq: seq++, channel: r.channel, userId: r.userId, name: r.name, ...(r.locale ? { locale: r.locale } : {}), regionCode: r.regionCode, nextAt: b.startedAt, offersChoices: !!b.sessionId });
       if (chunk.length >= FANOUT_CHUNK) await flush();
     }
     if (chunk.length) await flush();

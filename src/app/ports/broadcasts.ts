@@ -33,6 +33,8 @@ export interface BroadcastStore {
   releaseLease(id: string, runId: string): Promise<void>;
   /** No run holds the broadcast (never taken, released, or lapsed with its process). */
   leaseFree(id: string): Promise<boolean>;
+  /** The ids of the broadcasts that offered this training session's choices (any status; few per session). */
+  offeringSession(sessionId: string): Promise<string[]>;
   /** Scheduled broadcasts whose time has come, and those sending (to make sure each has its job). */
   due(now: Date, limit: number): Promise<Broadcast[]>;
 }
@@ -97,6 +99,8 @@ export interface DeliveryStore {
   answered(channel: string, userId: string, since: Date, broadcastId?: string): Promise<DeliveryRecord | null>;
   /** The latest sent deliveries to this chat that offered choices and have no answer yet, newest first. */
   listAwaiting(channel: string, userId: string, since: Date, limit: number): Promise<DeliveryRecord[]>;
+  /** Of these deliveries (by id), the ones that were answered. */
+  answeredOf(ids: string[]): Promise<DeliveryRecord[]>;
   /** Records the answer once; false when the delivery already had one. */
   answer(id: string, answer: Answer, now: Date): Promise<boolean>;
   /** Replaces the answer if it is still `from` (a 不参加 turned into 报名); false otherwise. */

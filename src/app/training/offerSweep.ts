@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JobDefinition } from '../ports/scheduler.ts';
 import { offerNext } from './adminTraining.ts';
-import { OFFER_SWEEP_JOB, type TrainingDeps } from './deps.ts';
+import { enrolmentChanged, OFFER_SWEEP_JOB, type TrainingDeps } from './deps.ts';
 
 /**
  * Offers that lapsed pass to the next in line; seats that came free while an enrolment was on its way (so nobody
@@ -13,6 +13,7 @@ export function offerSweep(deps: TrainingDeps) {
     let offered = 0;
     for (const e of await deps.training.expireOffers(deps.clock.now(), 500)) {
       expired++;
+      await enrolmentChanged(deps, e.sessionId, e.workerId);
       if (await offerNext(deps, e.sessionId)) offered++;
     }
     for (const sessionId of await deps.training.sessionsWithSeatsAndWaiting(50)) {

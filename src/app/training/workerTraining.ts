@@ -12,7 +12,7 @@ import type { ActionHandler } from '../actions/types.ts';
 import { offerNext } from './adminTraining.ts';
 import { creditAttendance } from './attendance.ts';
 import { checkinCodeValid } from './checkinCode.ts';
-import type { TrainingDeps } from './deps.ts';
+import { enrolmentChanged, type TrainingDeps } from './deps.ts';
 import { cancelSessionReminders, chinaTime, scheduleSessionReminders } from './sessionReminders.ts';
 
 type Locale = 'zh-CN' | 'en';
@@ -89,6 +89,7 @@ export function enrol(deps: TrainingDeps): ActionHandler {
     if (refusal) return { status: 'refused', reason: refusal, text: t(`training:enrol.refused.${refusal}`, { stages: stageNames(deps, worker.regionCode, session.stages, loc(ctx.locale)) }) };
     const r = await deps.training.enrol(session, { workerId: worker.id, channel: ctx.channel, userId: ctx.userId }, ctx.now);
     if (r.status === 'enrolled' || r.status === 'accepted') await scheduleSessionReminders(deps, session, worker, r.enrolment);
+    if (r.status === 'enrolled' || r.status === 'accepted' || r.status === 'waiting') await enrolmentChanged(deps, session.id, worker.id);
     const state = r.status === 'closed' ? '' : ((await whereTheyStand(deps, r.enrolment, ctx.now, t, 'states')) ?? t(`training:states.${r.enrolment.state}`));
     const params = { title: session.title, startsAt: chinaTime(session.startsAt), place: session.place, state };
     // Already holding the seat: "已报名 (已报名)" said nothing; the time and place are what they came back for.
@@ -107,6 +108,7 @@ export function cancelEnrolment(deps: TrainingDeps): ActionHandler {
     const before = await deps.training.withdraw(parsed.data.sessionId, worker.id);
     if (!before) return { status: 'none', text: t('training:cancel.none') };
     await cancelSessionReminders(deps, parsed.data.sessionId, worker.id);
+    await enrolmentChanged(deps, parsed.data.sessionId, worker.id);
     if (before.state === 'enrolled' || before.state === 'offered') await offerNext(deps, parsed.data.sessionId);
     return { status: 'done', text: t('training:cancel.done') };
   };

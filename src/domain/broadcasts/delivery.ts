@@ -7,6 +7,9 @@
 export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped', 'unknown'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** A delivery's id: one per broadcast and worker, so a resumed fan-out or a second look never makes two. */
+export const deliveryIdOf = (broadcastId: string, workerId: string): string => `${broadcastId}:${workerId}`;
+
 export const SKIP_REASONS = ['muted', 'unreachable', 'blocked', 'unsubscribed', 'expired', 'cancelled', 'dropped'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 

@@ -14,6 +14,8 @@ type BroadcastDoc = Omit<Broadcast, 'id'> & { _id: string; regionPrefix: string;
 const schema = new Schema<BroadcastDoc>({ _id: String }, { collection: 'broadcasts', versionKey: false, _id: false, strict: false });
 schema.index({ regionPrefix: 1, _id: -1 });
 schema.index({ status: 1, sendAt: 1 });
+// The notices of a training session, found when a worker's enrolment in it changes (answerFollows.ts).
+schema.index({ sessionId: 1 }, { sparse: true });
 
 const toBroadcast = (doc: BroadcastDoc): Broadcast => {
   const { _id, regionPrefix: _r, runId: _run, leaseUntil: _l, ...rest } = doc;
@@ -82,6 +84,9 @@ export function createMongoBroadcastStore(connection: Connection): BroadcastStor
     },
     async leaseFree(id) {
       return (await c.countDocuments({ _id: id, $or: [{ runId: null }, { leaseUntil: { $lt: new Date() } }] })) === 1;
+    },
+    async offeringSession(sessionId) {
+      return (await c.find({ sessionId }, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
     },
     async due(now, limit) {
       const docs = await c

@@ -110,6 +110,10 @@ export function createMongoDeliveryStore(connection: Connection): DeliveryStore 
       return (await offered(channel, userId, since, true, broadcastId, 1))[0] ?? null;
     },
     listAwaiting: (channel, userId, since, limit) => offered(channel, userId, since, false, undefined, limit),
+    async answeredOf(ids) {
+      if (!ids.length) return [];
+      return (await c.find({ _id: { $in: ids }, answer: { $ne: null } }).toArray()).map(toRecord);
+    },
     async answer(id, answer, now) {
       return (await c.updateOne({ _id: id, answer: null }, { $set: { answer, answeredAt: now } })).modifiedCount === 1;
     },
