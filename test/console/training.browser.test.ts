@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../tools/console-build.ts';
 import { startAdminApiApp, type AdminApiApp } from '../support/adminApiHarness.ts';
 import { launchTestBrowser, type TestBrowser } from '../support/browser.ts';
-import { consolePage, DESK, eventually, SHOTS, UI_TIMEOUT_MS } from '../support/consolePage.ts';
+import { consolePage, DESK, eventually, PHONE, SHOTS, UI_TIMEOUT_MS } from '../support/consolePage.ts';
 import { simSay } from '../support/httpApp.ts';
 
 const MINUTE = 60_000;
@@ -160,6 +160,23 @@ describe('training and reminders in the console', () => {
     await eventually(() => text('settings-source')).toContain('本地区设置');
     const saved = await r.api('GET', '/reminders/settings', token);
     expect(saved.body).toMatchObject({ source: 'region', settings: { dailyCap: 2 } });
+
+    // regression: at 375 px the reminder kinds table scrolled sideways, its offsets' inputs out of sight; both
+    // tables are cards there, every input inside the screen.
+    await page.setViewportSize(PHONE);
+    await dataTest('kinds-cards').waitFor();
+    expect(await dataTest('kinds-table').count()).toBe(0);
+    expect(await field('offsets-rotation').inputValue()).toBe('42360');
+    for (const kind of ['sessionStart', 'rotation', 'abandonedConversation']) {
+      const box = await field(`offsets-${kind}`).boundingBox();
+      expect(box, kind).not.toBeNull();
+      expect(box!.x + box!.width, kind).toBeLessThanOrEqual(PHONE.width);
+    }
+    expect(await text('summary-cards')).toContain('培训开课');
+    expect(await text('summary-cards')).toContain('待发送');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await page.setViewportSize(DESK);
+    await dataTest('kinds-table').waitFor();
 
     await dataTest('lang-en').click();
     await eventually(() => text('settings-source')).toContain('Set for this region');
