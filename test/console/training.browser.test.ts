@@ -174,7 +174,7 @@ describe('training and reminders in the console', () => {
     }
     expect(await text('summary-cards')).toContain('培训开课');
     expect(await text('summary-cards')).toContain('待发送');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await page.setViewportSize(DESK);
     await dataTest('kinds-table').waitFor();
 
