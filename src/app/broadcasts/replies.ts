@@ -78,19 +78,20 @@ export function createBroadcastReplies(deps: BroadcastDeps, opts: { backToFlow?:
     const e = await enrolmentNow();
     const before = await follow(deps, delivery.id, b.id, delivery.answer ?? null, answerOf(e), now);
     if (choice === 'decline') {
+      const stands = answerOf(e);
       // A seat given up under 取消报名 already counts as 不参加 (answerFollows.ts): confirm it rather than say
       // "you answered that before", which the worker never did.
-      if (before === 'decline') return say(e && answerOf(e) === 'decline' ? t('declined', { title: b.sessionTitle ?? '' }) : t('alreadyDeclined'));
+      if (before === 'decline') return say(stands === 'decline' ? t('declined', { title: b.sessionTitle ?? '' }) : t('alreadyDeclined'));
       // Giving up a seat is the training flow's business (it offers the seat to the next in line).
-      const held = answerOf(e);
-      if (before && e && (held === 'enrol' || held === 'waiting')) {
+      if (before && e && (stands === 'enrol' || stands === 'waiting')) {
         const tt = (k: string, p?: Record<string, unknown>) => deps.translator.t(state.locale, k, p);
         return say(t('enrolledNotDecline', { state: (await whereTheyStand(deps.training, e, now, tt, 'states')) ?? tt(`training:states.${e.state}`) }));
       }
-      // No answer yet (or one with no enrolment behind it): 不参加 is recorded. A 报名 given up since (取消报名)
-      // was moved to 不参加 above.
-      const recorded = before === null ? await deps.deliveries.answer(delivery.id, 'decline', now) : await deps.deliveries.changeAnswer(delivery.id, before, 'decline', now);
-      if (recorded) await deps.broadcasts.inc(b.id, before === null ? { 'answers.decline': 1 } : { [`answers.${before}`]: -1, 'answers.decline': 1 });
+      // No answer yet, or one with no enrolment behind it: 不参加 is recorded. (A 报名 given up since, 取消报名,
+      // was moved to 不参加 above.)
+      if (before === null) {
+        if (await deps.deliveries.answer(delivery.id, 'decline', now)) await deps.broadcasts.inc(b.id, { 'answers.decline': 1 });
+      } else await follow(deps, delivery.id, b.id, before, 'decline', now);
       return say(t('declined', { title: b.sessionTitle ?? '' }));
     }
     const r = await enrol(deps.training)({ sessionId: b.sessionId }, { channel: msg.channel, userId: msg.userId, locale: state.locale, now });
