@@ -25,6 +25,7 @@ import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
+import type { Connection } from 'mongoose';
 import { Registry } from 'prom-client';
 import { systemClock } from '../src/app/ports/clock.ts';
 import { createWechatOaChannel } from '../src/channels/wechat-oa/channel.ts';
@@ -43,6 +44,7 @@ import { LoadGenerator, MAX_CONNECTIONS } from './support/loadDriver.ts';
 import type { LoadRun } from './support/loadTypes.ts';
 import { measured, printCpu, printOutcomes, printPhasesOf, type MeasuredRun } from './support/measuredRun.ts';
 import { PhaseRecorder } from './support/phases.ts';
+import { DatabaseTimes } from './support/databaseTimes.ts';
 import { BASELINES, printVerdicts } from './support/targets.ts';
 import { exitSoonAfterStop, fmt, heading, ms, out, percentile, row, runBench, sortNum, status } from './support/report.ts';
 
@@ -60,6 +62,17 @@ interface LoadRuns {
   halfRate: number;
   /** The open loop at half the before's saturated rate (the load its half-rate p99 was measured at), when given. */
   beforeHalf?: MeasuredRun;
+}
+
+/** BENCH_PHASES=0 turns off the per-turn phases and the database's times (what they cost the app is then gone too). */
+const PHASES_ON = process.env.BENCH_PHASES !== '0';
+
+/** The phases of each turn, and the database's round trips against its own times (the app needs monitorCommands). */
+async function phaseRecorder(app: { connection: Connection }, mongo: EmbeddedMongo): Promise<PhaseRecorder | null> {
+  if (!PHASES_ON) return null;
+  const recorder = new PhaseRecorder();
+  recorder.database = await DatabaseTimes.watch(app.connection.getClient(), mongo.uri);
+  return recorder;
 }
 
 /**
@@ -110,7 +123,7 @@ async function benchWechat(): Promise<void> {
     status('starting the embedded memory database');
     mongo = await startEmbeddedMongo({ backend: 'memory' });
     // The pipeline exactly as the tests build it (real stores, real actions), on the system clock.
-    app = await createAppInstance(`${mongo.uri}bench_wechat`, { clock: systemClock });
+    app = await createAppInstance(`${mongo.uri}bench_wechat`, { clock: systemClock, monitorCommands: PHASES_ON });
     const logger = createLogger('silent');
     const channel = createWechatOaChannel({
       config: {
@@ -148,7 +161,7 @@ async function benchWechat(): Promise<void> {
     } finally {
       mongoose.set('debug', false);
     }
-    const recorder = process.env.BENCH_PHASES === '0' ? null : new PhaseRecorder();
+    const recorder = await phaseRecorder(app, mongo);
     const { warm, sat, half, halfRate } = await warmSaturateHalf(load, recorder, { part: 'wechat ', who: 'users', unit: 'msg/s', saturated: 'closed loop' }).finally(() => recorder?.close());
     const opsTotal = [...ops.values()].reduce((a, b) => a + b, 0);
     const sanitySorted = sortNum(sanity.samples.map((x) => x.latencyMs));
@@ -223,7 +236,7 @@ async function benchTelegram(): Promise<void> {
     // MAX_RUNNING_TURNS and RUNNING_TURNS_LIMIT: the gate's limit, as the app reads them (tuning switches; unset =
     // the app's defaults).
     const limit = process.env.RUNNING_TURNS_LIMIT === 'adaptive' ? ({ runningTurnsLimit: 'adaptive' } as const) : {};
-    app = await createAppInstance(`${mongo.uri}redcollar_bench_telegram_${RUN_TAG}`, { settings: { ...limit, ...(process.env.MAX_RUNNING_TURNS ? { maxRunningTurns: Number(process.env.MAX_RUNNING_TURNS) } : {}) } });
+    app = await createAppInstance(`${mongo.uri}redcollar_bench_telegram_${RUN_TAG}`, { monitorCommands: PHASES_ON, settings: { ...limit, ...(process.env.MAX_RUNNING_TURNS ? { maxRunningTurns: Number(process.env.MAX_RUNNING_TURNS) } : {}) } });
     const pipeline = app;
 
     const logger = createLogger('silent');
@@ -246,7 +259,7 @@ async function benchTelegram(): Promise<void> {
     // in the runs it knows when a turn's reply is complete (and counts any message beyond it).
     status('telegram sanity: one chat alone, the whole script');
     const sanity = await load.sanity();
-    const recorder = process.env.BENCH_PHASES === '0' ? null : new PhaseRecorder();
+    const recorder = await phaseRecorder(app, mongo);
     const { warm, sat, half, halfRate, beforeHalf } = await warmSaturateHalf(
       load,
       recorder,

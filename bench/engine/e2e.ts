@@ -203,7 +203,7 @@ export async function benchE2e(rawRate: number, backend: E2eBackend, section: st
       steadyCpuMs: steady.cpu.total,
     };
   } finally {
-    recorder?.close();
+    await recorder?.close();
     await load.stop().catch(() => undefined);
     status('stopping the app');
     await app?.stop().catch((err) => out(`  error while stopping the app: ${(err as Error).message}`));

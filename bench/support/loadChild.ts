@@ -10,6 +10,7 @@
  * rate), `telegramApi` (start the fake Bot API here), and `poll` (bench:polls's satisfaction answers).
  */
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { post } from './http.ts';
 import { openLoop, saturate } from './load.ts';
 import { makeProtocol, startTelegramReplies, type Protocol, type ProtocolSpec, type TelegramReplies } from './loadProtocols.ts';
@@ -36,13 +37,14 @@ function newRun(): LoadRun {
 
 /** Sends the user's next message through the protocol, records it, returns the user to go on with. */
 async function sendNext(run: LoadRun, user: SimUser, startedAt: number, base: string | undefined): Promise<SimUser> {
+  const lateMs = performance.now() - startedAt;
   const pos = ++user.i;
   const text = user.script[pos - 1]!;
   const seen = await protocol!.send(user, text, startedAt, base);
   run.outcomes[seen.outcome] = (run.outcomes[seen.outcome] ?? 0) + 1;
   if (seen.error) run.firstError ??= seen.error;
   const doneAt = performance.now();
-  const sample: LoadSample = { userId: user.userId, pos, latencyMs: doneAt - startedAt, socketWaitMs: seen.socketWaitMs, doneAt };
+  const sample: LoadSample = { userId: user.userId, pos, latencyMs: doneAt - startedAt, socketWaitMs: seen.socketWaitMs, lateMs, doneAt };
   run.samples.push(sample);
   run.messages++;
   run.minPos = Math.min(run.minPos, pos);
@@ -51,6 +53,16 @@ async function sendNext(run: LoadRun, user: SimUser, startedAt: number, base: st
   run.registrations++;
   if (user.success) run.successes++;
   return protocol!.newUser();
+}
+
+/** The generator's own event-loop delay from now until the returned function is called: its part of a tail. */
+function watchLoop(): () => NonNullable<LoadRun['loop']> {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  return () => {
+    h.disable();
+    return { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+  };
 }
 
 async function handle(job: LoadJob): Promise<unknown> {
@@ -75,14 +87,16 @@ async function handle(job: LoadJob): Promise<unknown> {
     }
     case 'saturate': {
       const run = newRun();
+      const loop = watchLoop();
       run.elapsedMs = await saturate((u, t) => sendNext(run, u, t, job.base), users, job.ms);
       run.issued = run.messages;
-      return run;
+      return { ...run, loop: loop() };
     }
     case 'openLoop': {
       const run = newRun();
+      const loop = watchLoop();
       const ol = await openLoop((u, t) => sendNext(run, u, t, job.base), users, job.rate, job.ms);
-      return { ...run, elapsedMs: ol.elapsed, issued: ol.issued, maxBacklog: ol.maxBacklog };
+      return { ...run, elapsedMs: ol.elapsed, issued: ol.issued, maxBacklog: ol.maxBacklog, loop: loop() };
     }
     case 'poll':
       agent ??= new http.Agent({ keepAlive: true, maxSockets: 256 });

@@ -22,6 +22,8 @@ export interface LoadSample {
   latencyMs: number;
   /** Of it: waiting for a socket of the generator's own pool. */
   socketWaitMs: number;
+  /** Of it: scheduled → the generator got round to sending it (its own event loop was busy or late). */
+  lateMs: number;
   /** performance.now() in the child when the reply was complete (only differences mean anything). */
   doneAt: number;
 }
@@ -42,4 +44,6 @@ export interface LoadRun {
   maxBacklog: number;
   minPos: number;
   maxPos: number;
+  /** The generator's own event-loop delay during the run (closed and open loops), in ms. */
+  loop?: { p50: number; p99: number; max: number };
 }

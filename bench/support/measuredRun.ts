@@ -5,6 +5,7 @@
 import { cpuMark, cpuPerMessage, type CpuPerMessage } from './cpu.ts';
 import type { LoadGenerator } from './loadDriver.ts';
 import type { LoadRun } from './loadTypes.ts';
+import { printDatabaseTimes, type DatabaseTimesOfRun } from './databaseTimes.ts';
 import { PhaseRecorder, printPhases, type LoopStats, type PhaseSample } from './phases.ts';
 import { fmt, ms, out, percentile, row, sortNum } from './report.ts';
 import { printCpuPerMessage, type Baseline } from './targets.ts';
@@ -22,11 +23,13 @@ export interface MeasuredRun {
   generatorMs: number;
   loop?: LoopStats;
   phases?: PhaseSample[];
+  database?: DatabaseTimesOfRun;
 }
 
 /** Runs `fn` (one job of the generator) with the CPU, the loop and the turns' phases measured around it. */
 export async function measured(load: LoadGenerator, jvmPids: number[], recorder: PhaseRecorder | null, fn: () => Promise<LoadRun>): Promise<MeasuredRun> {
   recorder?.reset();
+  await recorder?.database?.start();
   recorder?.watchLoop();
   const mark = cpuMark(jvmPids);
   const loadMark = load.cpuMs();
@@ -34,9 +37,10 @@ export async function measured(load: LoadGenerator, jvmPids: number[], recorder:
   const cpu = cpuPerMessage(mark, run.messages);
   const generatorMs = (load.cpuMs() - loadMark) / Math.max(1, run.messages);
   const loop = recorder?.loopDelay();
+  const database = await recorder?.database?.stop(run.messages);
   const phases = recorder?.join(run.samples);
   const sorted = sortNum(run.samples.map((s) => s.latencyMs));
-  return { run, rate: run.messages / (run.elapsedMs / 1000), sorted, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpu, generatorMs, loop, phases };
+  return { run, rate: run.messages / (run.elapsedMs / 1000), sorted, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpu, generatorMs, loop, phases, database };
 }
 
 export function printCpu(label: string, m: MeasuredRun, baseline?: Baseline): void {
@@ -52,5 +56,6 @@ export function printOutcomes(m: MeasuredRun, note = ''): void {
 }
 
 export function printPhasesOf(m: MeasuredRun): void {
-  if (m.phases && m.loop) printPhases(m.phases, m.loop);
+  if (m.phases && m.loop) printPhases(m.phases, m.loop, m.run.loop);
+  if (m.database) printDatabaseTimes(m.database);
 }

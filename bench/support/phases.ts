@@ -1,7 +1,8 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import type { TurnTiming } from '../../src/app/turnTimings.ts';
-import type { LoadSample } from './loadTypes.ts';
+import type { DatabaseTimes } from './databaseTimes.ts';
+import type { LoadRun, LoadSample } from './loadTypes.ts';
 import { fmt, ms, out, percentile, row, sortNum } from './report.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface PhaseSample {
   outsideMs: number;
   /** Of outsideMs: waiting for a socket of the load generator's own pool. */
   socketWaitMs: number;
+  /** Of outsideMs: the generator late in sending it (its own event loop). */
+  lateMs: number;
   /** The gate's limit on running turns when the turn started (0: unseen). */
   limit: number;
   /** When the reply arrived (performance.now()), to see stalls over time. */
@@ -29,6 +32,8 @@ export interface PhaseSample {
 }
 
 export class PhaseRecorder {
+  /** The database's round trips and own times over each run, when the bench set it up (databaseTimes.ts). */
+  database: DatabaseTimes | null = null;
   /** Per user, the timings of its turns not yet joined with a reply, oldest first (one message in flight each). */
   private readonly pending = new Map<string, TurnTiming[]>();
   private readonly onTiming = (message: unknown) => {
@@ -58,16 +63,17 @@ export class PhaseRecorder {
    * messages are sequential, so its n-th reply belongs to its n-th turn seen here.
    */
   join(samples: LoadSample[]): PhaseSample[] {
-    const joined = [...samples].sort((a, b) => a.doneAt - b.doneAt).map((s) => this.take(s.userId, s.latencyMs, s.socketWaitMs, s.pos, s.doneAt));
+    const joined = [...samples].sort((a, b) => a.doneAt - b.doneAt).map((s) => this.take(s));
     this.reset();
     return joined;
   }
 
   /** The sample of the user's message whose reply arrived at `doneAt`. */
-  private take(userId: string, totalMs: number, socketWaitMs: number, pos: number, doneAt: number): PhaseSample {
+  private take(s: LoadSample): PhaseSample {
+    const { userId, latencyMs: totalMs, socketWaitMs, lateMs, pos, doneAt } = s;
     const t = this.pending.get(userId)?.shift();
-    if (!t) return { totalMs, queuedMs: 0, runMs: 0, storeMs: 0, actionMs: 0, outsideMs: totalMs, socketWaitMs, limit: 0, doneAt, path: 'unseen', pos };
-    return { totalMs, queuedMs: t.queuedMs, runMs: t.runMs, storeMs: t.storeMs, actionMs: t.actionMs, outsideMs: Math.max(0, totalMs - t.queuedMs - t.runMs), socketWaitMs, limit: t.limit, doneAt, path: t.path, pos };
+    if (!t) return { totalMs, queuedMs: 0, runMs: 0, storeMs: 0, actionMs: 0, outsideMs: totalMs, socketWaitMs, lateMs, limit: 0, doneAt, path: 'unseen', pos };
+    return { totalMs, queuedMs: t.queuedMs, runMs: t.runMs, storeMs: t.storeMs, actionMs: t.actionMs, outsideMs: Math.max(0, totalMs - t.queuedMs - t.runMs), socketWaitMs, lateMs, limit: t.limit, doneAt, path: t.path, pos };
   }
 
   /** The app's event-loop delay and Node's GC pauses from now on. */
@@ -86,10 +92,11 @@ export class PhaseRecorder {
     return { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, gc };
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.gc.disconnect();
     this.loop?.disable();
     unsubscribe('redcollar:turn', this.onTiming);
+    await this.database?.close();
   }
 }
 
@@ -100,7 +107,7 @@ export interface LoopStats {
   gc: { count: number; totalMs: number; maxMs: number };
 }
 
-const PHASES = ['queuedMs', 'runMs', 'storeMs', 'actionMs', 'outsideMs', 'socketWaitMs'] as const;
+const PHASES = ['queuedMs', 'runMs', 'storeMs', 'actionMs', 'outsideMs', 'socketWaitMs', 'lateMs'] as const;
 const LABEL: Record<(typeof PHASES)[number], string> = {
   queuedMs: 'queued in the gate',
   runMs: 'running (gate slot held)',
@@ -108,13 +115,14 @@ const LABEL: Record<(typeof PHASES)[number], string> = {
   actionMs: '  of it: actions',
   outsideMs: 'outside the turn (client pool, HTTP, sending)',
   socketWaitMs: '  of it: waiting for a client socket',
+  lateMs: '  of it: the generator late in sending',
 };
 
 /** Upper bounds of the latency histogram's buckets, in ms. */
 const BUCKETS = [10, 25, 50, 100, 200, 300, 400, 600, 800, 1000, 1500, 2000, Infinity];
 
 /** p50 / p99 of each phase, the phases of the slowest 1 %, the mix of paths, a latency histogram, loop delay. */
-export function printPhases(samples: PhaseSample[], loop: LoopStats): void {
+export function printPhases(samples: PhaseSample[], loop: LoopStats, generatorLoop?: LoadRun['loop']): void {
   if (samples.length === 0) return;
   const byTotal = [...samples].sort((a, b) => a.totalMs - b.totalMs);
   const tail = byTotal.slice(Math.floor(byTotal.length * 0.99));
@@ -138,6 +146,7 @@ export function printPhases(samples: PhaseSample[], loop: LoopStats): void {
   for (const s of samples) counts[BUCKETS.findIndex((b) => s.totalMs <= b)]!++;
   row('latency histogram (≤ ms: messages)', '', BUCKETS.map((b, i) => (counts[i] ? `${b === Infinity ? '>2000' : b}: ${counts[i]}` : '')).filter(Boolean).join(', '));
   row('event-loop delay p50 / p99', `${ms(loop.p50)} / ${ms(loop.p99)}`, `max ${ms(loop.max)} (the app's loop); Node GC ${fmt(loop.gc.count)} pauses, ${ms(loop.gc.totalMs)} in all, longest ${ms(loop.gc.maxMs)}`);
+  if (generatorLoop) row('the generator\'s event-loop delay p50 / p99', `${ms(generatorLoop.p50)} / ${ms(generatorLoop.p99)}`, `max ${ms(generatorLoop.max)} (another process: its delays are in the latencies, outside the turn)`);
   printStalls(samples);
 }
 

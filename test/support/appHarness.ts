@@ -34,9 +34,11 @@ export async function createAppInstance(
     key?: Buffer;
     settings?: Partial<HandleInboundDeps['settings']>;
     intercept?: Pick<HandleInboundDeps, 'intercept' | 'mayIntercept' | 'outsideTurn'>;
+    /** The driver's command events on (benchmarks time the round trips with them). */
+    monitorCommands?: boolean;
   } = {},
 ) {
-  const connection: Connection = await connectMongo(uri);
+  const connection: Connection = await connectMongo(uri, { monitorCommands: opts.monitorCommands });
   const cipher: PiiCipher = createPiiCipher(opts.key ?? TEST_PII_KEY);
   const c = content();
   const conversations = createMongoConversationStore(connection, cipher);

@@ -243,14 +243,22 @@ final class IndexedBackends {
         return new Document("fullScans", FULL_SCANS.sum()).append("candidatesRead", CANDIDATES.sum()).append("ok", 1.0);
     }
 
+    /** The answer to one of the server's own diagnostic commands (planStats, {@link CommandTimes}), else null. */
+    static Document diagnostics(String command, CommandTimes times) {
+        Document stats = planStats(command);
+        return stats != null ? stats : times.answer(command);
+    }
+
     // -----------------------------------------------------------------------------------------------------------
     // Memory backend
 
     static final class IndexedMemoryBackend extends MemoryBackend {
+        private final CommandTimes times = new CommandTimes();
+
         @Override
         public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
-            Document stats = planStats(command);
-            return stats != null ? stats : super.handleCommand(channel, databaseName, command, query);
+            Document stats = diagnostics(command, times);
+            return stats != null ? stats : times.time(() -> super.handleCommand(channel, databaseName, command, query));
         }
 
         @Override
@@ -381,6 +389,7 @@ final class IndexedBackends {
 
     static final class IndexedH2Backend extends H2Backend {
         private final DurableCommits commits;
+        private final CommandTimes times = new CommandTimes();
         /**
          * Stored unique indexes removed while opening a file written before they moved into memory. Counted during
          * the superclass constructor, so it must have no initializer (one would reset it after that constructor).
@@ -418,11 +427,11 @@ final class IndexedBackends {
 
         @Override
         public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
-            Document stats = planStats(command);
+            Document stats = diagnostics(command, times);
             if (stats != null) {
                 return stats;
             }
-            return commits.run(command, query, () -> super.handleCommand(channel, databaseName, command, query));
+            return times.time(() -> commits.run(command, query, () -> super.handleCommand(channel, databaseName, command, query)));
         }
 
         @Override

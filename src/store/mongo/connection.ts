@@ -7,9 +7,11 @@ import mongoose, { type Connection } from 'mongoose';
  * `mongoose.trusted`. Queries on the driver collection (`Model.collection`, `typedCollection`) bypass both: for
  * those the shape checks before the query are the only defence (see typedCollection.ts).
  */
-export async function connectMongo(uri: string, opts: { dbName?: string } = {}): Promise<Connection> {
+export async function connectMongo(uri: string, opts: { dbName?: string; monitorCommands?: boolean } = {}): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     ...(opts.dbName ? { dbName: opts.dbName } : {}),
+    // The driver's command events, for diagnostics (bench:channels times the app's round trips with them).
+    ...(opts.monitorCommands ? { monitorCommands: true } : {}),
     autoIndex: true,
     serverSelectionTimeoutMS: 10_000,
     maxPoolSize: 50,
