@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { MongoClient, type CommandStartedEvent, type CommandSucceededEvent, type CommandFailedEvent } from 'mongodb';
+import { histogramPercentile } from './quarterOctaves.ts';
 import { fmt, ms, percentile, row, sortNum } from './report.ts';
 
 /**
@@ -81,22 +82,6 @@ export interface DatabaseTimesOfRun {
   roundTrips: { count: number; p50: number; p99: number };
   /** As the server timed itself, in ms; p50/p99 are the upper bounds of their histogram buckets. */
   server: { count: number; meanMs: number; p50: number; p99: number };
-}
-
-/**
- * The p-th percentile of a quarter-octave histogram (bucket i: up to 2^((i+1)/4) − 1 µs), as its bucket's upper
- * bound in ms: at most about 19 % above the true value.
- */
-export function histogramPercentile(counts: number[], p: number): number {
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (total === 0) return NaN;
-  const rank = Math.ceil((p / 100) * total);
-  let seen = 0;
-  for (let i = 0; i < counts.length; i++) {
-    seen += counts[i]!;
-    if (seen >= rank) return (2 ** ((i + 1) / 4) - 1) / 1000;
-  }
-  return Infinity;
 }
 
 /** Tenths of a millisecond and below in µs: the server's times are often that short. */

@@ -4,7 +4,7 @@
  * round trips. The percentile is the upper bound of the bucket the rank falls in.
  */
 import { describe, expect, it } from 'vitest';
-import { histogramPercentile } from '../../bench/support/databaseTimes.ts';
+import { histogramPercentile } from '../../bench/support/quarterOctaves.ts';
 
 /** The bucket CommandTimes.java puts a duration of `micros` in (its formula, restated). */
 const bucketOf = (micros: number) => Math.floor(4 * Math.log2(micros + 1));
