@@ -13,8 +13,9 @@
  *
  * The users (and Telegram's fake Bot API, where the replies end) are played by the load generator child
  * (bench/support/loadChild.ts, at most 100 connections): the CPU per message is this process's (the app) and the
- * database's, the generator's printed apart; each run prints its turns' phases (BENCH_PHASES=0: off) and ends
- * with one verdict line per target. MAX_RUNNING_TURNS and RUNNING_TURNS_LIMIT set the gate as in the app.
+ * database's, the generator's printed apart; each run prints its turns' phases and the database commands' round
+ * trips against the server's own time on them (BENCH_PHASES=0: both off; BENCH_DB_TIMES=0: the database's off) and
+ * ends with one verdict line per target. MAX_RUNNING_TURNS and RUNNING_TURNS_LIMIT set the gate as in the app.
  *
  * BENCH_ONLY=wechat | telegram runs one part. BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each part's
  * saturated and open-loop runs there (<part>-saturated, <part>-half, <part>-before-half .cpuprofile; open in Chrome DevTools), the start-up and the module loading
@@ -66,12 +67,14 @@ interface LoadRuns {
 
 /** BENCH_PHASES=0 turns off the per-turn phases and the database's times (what they cost the app is then gone too). */
 const PHASES_ON = process.env.BENCH_PHASES !== '0';
+/** BENCH_DB_TIMES=0 keeps the phases but not the database's times (the driver's command events cost the app some CPU). */
+const DB_TIMES_ON = PHASES_ON && process.env.BENCH_DB_TIMES !== '0';
 
 /** The phases of each turn, and the database's round trips against its own times (the app needs monitorCommands). */
 async function phaseRecorder(app: { connection: Connection }, mongo: EmbeddedMongo): Promise<PhaseRecorder | null> {
   if (!PHASES_ON) return null;
   const recorder = new PhaseRecorder();
-  recorder.database = await DatabaseTimes.watch(app.connection.getClient(), mongo.uri);
+  if (DB_TIMES_ON) recorder.database = await DatabaseTimes.watch(app.connection.getClient(), mongo.uri);
   return recorder;
 }
 
@@ -123,7 +126,7 @@ async function benchWechat(): Promise<void> {
     status('starting the embedded memory database');
     mongo = await startEmbeddedMongo({ backend: 'memory' });
     // The pipeline exactly as the tests build it (real stores, real actions), on the system clock.
-    app = await createAppInstance(`${mongo.uri}bench_wechat`, { clock: systemClock, monitorCommands: PHASES_ON });
+    app = await createAppInstance(`${mongo.uri}bench_wechat`, { clock: systemClock, monitorCommands: DB_TIMES_ON });
     const logger = createLogger('silent');
     const channel = createWechatOaChannel({
       config: {
@@ -236,7 +239,7 @@ async function benchTelegram(): Promise<void> {
     // MAX_RUNNING_TURNS and RUNNING_TURNS_LIMIT: the gate's limit, as the app reads them (tuning switches; unset =
     // the app's defaults).
     const limit = process.env.RUNNING_TURNS_LIMIT === 'adaptive' ? ({ runningTurnsLimit: 'adaptive' } as const) : {};
-    app = await createAppInstance(`${mongo.uri}redcollar_bench_telegram_${RUN_TAG}`, { monitorCommands: PHASES_ON, settings: { ...limit, ...(process.env.MAX_RUNNING_TURNS ? { maxRunningTurns: Number(process.env.MAX_RUNNING_TURNS) } : {}) } });
+    app = await createAppInstance(`${mongo.uri}redcollar_bench_telegram_${RUN_TAG}`, { monitorCommands: DB_TIMES_ON, settings: { ...limit, ...(process.env.MAX_RUNNING_TURNS ? { maxRunningTurns: Number(process.env.MAX_RUNNING_TURNS) } : {}) } });
     const pipeline = app;
 
     const logger = createLogger('silent');
