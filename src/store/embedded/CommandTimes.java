@@ -10,7 +10,8 @@ import de.bwaldvogel.mongo.bson.Document;
  * app's driver sees, it tells a slow database from a client that reads its replies late: a busy event loop, or
  * processes fighting for the cores. Kept as a histogram of quarter-octave buckets (each about 19 % wide), so a
  * reader can take two snapshots and compute percentiles of the commands in between; it costs two clock reads and
- * two atomic additions per command.
+ * three atomic additions per command. A snapshot reads the counters one after the other, without a lock: while
+ * commands run, the histogram's sum can differ from `commands` by those that ended meanwhile.
  */
 final class CommandTimes {
 
