@@ -218,6 +218,11 @@ describe('training and reminders in the console', () => {
     expect(await text('session-audience')).toContain('初级');
     expect(await text('session-audience')).toContain('党组织书记');
     await dataTest('session-edit').click();
+    // The dialog's audience fields fetch the catalog when they first mount; until it arrives the stage select has
+    // no options and shows the stored id ("trainingTest"). Options that arrive while its dropdown is open move the
+    // dropdown, and a click aimed at an item before that lands beside it: the likely cause of one CI run (3 December)
+    // in which 综合评审 was not picked and the edit saved no change. The label in the tag says the options are there.
+    await eventually(() => dataTest('f-stages').last().innerText()).toContain('培训测试');
     await pick('f-stages', '综合评审');
     await dataTest('edit-save').click();
     await eventually(() => text('session-audience')).toContain('申报处于“培训测试”或“综合评审”');
