@@ -34,7 +34,8 @@ export class DatabaseTimes {
 
   /** `app`: the app's own driver client; `serverUri`: the embedded server (this opens a client of its own to ask it). */
   static async watch(app: MongoClient, serverUri: string): Promise<DatabaseTimes> {
-    const server = await new MongoClient(serverUri, { maxPoolSize: 1 }).connect();
+    // Its monitor's heartbeats would be counted by the server among the run's commands: one an hour is none.
+    const server = await new MongoClient(serverUri, { maxPoolSize: 1, heartbeatFrequencyMS: 3_600_000, serverMonitoringMode: 'poll' }).connect();
     return new DatabaseTimes(app, server);
   }
 

@@ -1,11 +1,8 @@
 /**
- * The embedded server's command times come as a histogram of quarter-octave buckets (CommandTimes.java: bucket i
- * holds durations d µs with floor(4 · log2(d + 1)) = i). Apart from databaseTimes.ts, which needs the driver, so
- * that a unit test can check the arithmetic without the database.
- */
-/**
- * The p-th percentile of a quarter-octave histogram (bucket i: up to 2^((i+1)/4) − 1 µs), as its bucket's upper
- * bound in ms: at most about 19 % above the true value.
+ * The p-th percentile of the embedded server's command-time histogram (CommandTimes.java: bucket i holds durations
+ * d µs with floor(4 · log2(d + 1)) = i, so it ends at 2^((i+1)/4) − 1 µs), as its bucket's upper bound in ms: at
+ * most about 19 % above the true value. Apart from databaseTimes.ts, which needs the driver, so that a unit test
+ * can check the arithmetic without the database.
  */
 export function histogramPercentile(counts: number[], p: number): number {
   const total = counts.reduce((a, b) => a + b, 0);

@@ -2,14 +2,15 @@
  * `{embeddedCommandTimes: 1}` (src/store/embedded/CommandTimes.java): the embedded server's own time on each
  * client command, as a count, a total and a quarter-octave histogram. bench:channels prints it beside the app's
  * round trips; a count that missed commands, or one that counted its own reads, would make that comparison lie.
- * Each test starts its own server with one client whose monitor stays quiet (a heartbeat is a command too).
+ * Each test starts its own server with one client whose monitor stays quiet (a heartbeat is a command too), not
+ * through ownEmbeddedServers: the client that opens has the default heartbeat, which could land between two reads.
  */
-import { MongoClient } from 'mongodb';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../../src/store/embedded/launcher.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../../src/store/embedded/launcher.ts';
 
 interface Times {
   commands: number;
